@@ -1,0 +1,73 @@
+# Marquee: `make run` starts the cinema, `make test` checks it. See README.md.
+SHELL := /bin/bash
+# The first Python that is 3.12 or newer (pyenv picks 3.12 from .python-version).
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# `make run` is a local cinema: debug pages, the demo payment provider, SQLite in ./data.
+RUN_ENV := DEBUG=$${DEBUG:-true}
+
+.PHONY: install run serve worker migrate seed test test-pg test-browser test-all lint format lock bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock requirements-dev.lock
+	@test -n "$(PYTHON)" || { echo "Marquee needs Python 3.12 or newer (python3.12 was not found)."; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
+	touch $@
+
+migrate: install
+	$(RUN_ENV) $(MANAGE) migrate --noinput
+
+run: install
+	@$(RUN_ENV) $(MANAGE) migrate --noinput
+	@$(RUN_ENV) $(MANAGE) seed_demo --if-empty
+	@$(RUN_ENV) $(MANAGE) ensure_admin
+	@echo "Marquee is starting at http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/staff/, admin: /admin/). Ctrl-C stops it."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(RUN_ENV) $(MANAGE) run_worker & \
+	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT); \
+	wait
+
+seed: install
+	$(RUN_ENV) $(MANAGE) seed_demo
+
+test: install
+	$(PY) -m pytest -m "not browser" -q
+
+test-pg: install
+	bash .ci/with-postgres $(PY) -m pytest -m "not browser" -q
+
+test-browser: install
+	bash .ci/install-browser
+	$(PY) -m pytest -m browser -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy marquee
+	$(PY) manage.py makemigrations --check --dry-run --settings=tests.settings
+	DEBUG=false SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=cinema.example SITE_URL=https://cinema.example \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Re-pin every dependency (needs the package index).
+lock:
+	$(VENV)/bin/uv pip compile -q --generate-hashes --universal --python-version 3.12 requirements.in -o requirements.lock
+	$(VENV)/bin/uv pip compile -q --generate-hashes --universal --python-version 3.12 requirements-dev.in -o requirements-dev.lock
+
+bench: install
+	bash bench/run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

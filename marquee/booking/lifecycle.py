@@ -1,0 +1,27 @@
+"""The booking life cycle of domain.md as one table, with no database.
+
+Services change a booking's state only through a conditional update whose condition
+is the `from` side of a transition listed here.
+"""
+
+from marquee.booking.models import BookingStatus, CancelReason
+
+TRANSITIONS: dict[tuple[BookingStatus, BookingStatus], frozenset[CancelReason | None]] = {
+    (BookingStatus.PENDING, BookingStatus.PAID): frozenset({None}),
+    (BookingStatus.PENDING, BookingStatus.CANCELLED): frozenset(
+        {CancelReason.CUSTOMER, CancelReason.STAFF, CancelReason.EXPIRED, CancelReason.SHOWTIME_CANCELLED}
+    ),
+    (BookingStatus.PAID, BookingStatus.CANCELLED): frozenset(
+        {CancelReason.CUSTOMER, CancelReason.STAFF, CancelReason.SHOWTIME_CANCELLED}
+    ),
+}
+
+
+def can_transition(src: str, dst: str, reason: str | None = None) -> bool:
+    allowed = TRANSITIONS.get((BookingStatus(src), BookingStatus(dst)))
+    return allowed is not None and (reason if reason else None) in allowed
+
+
+def sources_for(dst: BookingStatus, reason: CancelReason | None = None) -> list[BookingStatus]:
+    """The states a booking may leave to reach `dst` for `reason`."""
+    return [src for (src, d), reasons in TRANSITIONS.items() if d == dst and reason in reasons]

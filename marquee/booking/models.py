@@ -1,0 +1,156 @@
+"""Customers, their bookings and the seats each booking holds or has bought."""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from marquee.core.models import TimeStampedModel
+from marquee.pricing.models import Tariff
+from marquee.scheduling.models import Showtime
+from marquee.venues.models import Seat
+
+
+class Customer(TimeStampedModel):
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    marketing_consent = models.BooleanField(_("agreed to marketing email"), default=False)
+    marketing_consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    marketing_withdrawn_at = models.DateTimeField(_("consent withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            # One customer per address, whatever its case.
+            models.UniqueConstraint(Lower("email"), name="customer_email_unique_ci"),
+            models.CheckConstraint(
+                condition=Q(marketing_consent=False) | Q(marketing_consent_at__isnull=False),
+                name="customer_consent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} <{self.email}>"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class BookingStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A seat counts as taken while its booking is in one of these states.
+ACTIVE_STATUSES = (BookingStatus.PENDING, BookingStatus.PAID)
+
+
+class CancelReason(models.TextChoices):
+    CUSTOMER = "customer", _("Cancelled by the customer")
+    STAFF = "staff", _("Cancelled by staff")
+    EXPIRED = "expired", _("Hold expired")
+    SHOWTIME_CANCELLED = "showtime_cancelled", _("Showtime cancelled")
+
+
+class Booking(TimeStampedModel):
+    # Public handle: short, random, no look-alike characters; never sequential.
+    reference = models.CharField(_("reference"), max_length=12, unique=True)
+    # SHA-256 of the secret access token; the token itself is shown once.
+    token_hash = models.CharField(max_length=64, editable=False)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("customer")
+    )
+    showtime = models.ForeignKey(
+        Showtime, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("showtime")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=BookingStatus.choices, default=BookingStatus.PENDING)
+    total_price = models.DecimalField(_("total price"), max_digits=10, decimal_places=2)
+    booked_at = models.DateTimeField(_("booked at"))
+    expires_at = models.DateTimeField(_("hold expires at"))
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    payment_method = models.CharField(_("payment method"), max_length=32, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancel reason"), max_length=32, choices=CancelReason.choices, blank=True)
+    recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
+    recipient_email = models.EmailField(_("recipient email"), blank=True)
+    gift_message = models.TextField(_("gift message"), blank=True, max_length=1000)
+
+    class Meta:
+        ordering = ["-booked_at"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        indexes = [
+            models.Index(fields=["showtime", "status"], name="booking_showtime_status_idx"),
+            models.Index(fields=["status", "expires_at"], name="booking_status_expires_idx"),
+            models.Index(fields=["customer", "booked_at"], name="booking_customer_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=BookingStatus.values), name="booking_status_valid"),
+            models.CheckConstraint(condition=Q(total_price__gte=0), name="booking_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(cancel_reason="") | Q(cancel_reason__in=CancelReason.values),
+                name="booking_cancel_reason_valid",
+            ),
+            # The timestamps follow the state, so the records always tell the story.
+            models.CheckConstraint(
+                condition=Q(status=BookingStatus.PENDING, paid_at__isnull=True, cancelled_at__isnull=True)
+                | Q(status=BookingStatus.PAID, paid_at__isnull=False, cancelled_at__isnull=True)
+                | Q(status=BookingStatus.CANCELLED, cancelled_at__isnull=False) & ~Q(cancel_reason=""),
+                name="booking_timestamps_match_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_gift(self) -> bool:
+        return bool(self.recipient_email) and self.recipient_email.lower() != self.customer.email.lower()
+
+    @property
+    def ticket_email(self) -> str:
+        return self.recipient_email or self.customer.email
+
+    @property
+    def ticket_name(self) -> str:
+        return self.recipient_name or self.customer.full_name
+
+
+class BookingSeat(TimeStampedModel):
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="seats", verbose_name=_("booking"))
+    showtime = models.ForeignKey(Showtime, on_delete=models.PROTECT, related_name="booking_seats")
+    seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="booking_seats", verbose_name=_("seat"))
+    tariff = models.ForeignKey(Tariff, on_delete=models.SET_NULL, null=True, blank=True, related_name="booking_seats")
+    # Frozen at booking time; later price or tariff changes never touch it.
+    final_price = models.DecimalField(_("price"), max_digits=8, decimal_places=2)
+    tariff_name = models.CharField(_("tariff"), max_length=60, blank=True)
+    # A copy of the booking's status: a unique constraint's condition cannot reach
+    # across a join, and "one active sale per seat" is the rule that matters most.
+    status = models.CharField(max_length=16, choices=BookingStatus.choices, default=BookingStatus.PENDING)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["seat__row_number", "seat__seat_number"]
+        verbose_name = _("booked seat")
+        verbose_name_plural = _("booked seats")
+        indexes = [models.Index(fields=["showtime", "status"], name="bseat_showtime_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["showtime", "seat"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="bookingseat_one_active_sale_per_seat",
+            ),
+            models.UniqueConstraint(fields=["booking", "seat"], name="bookingseat_seat_once_per_booking"),
+            models.CheckConstraint(condition=Q(final_price__gte=0), name="bookingseat_price_not_negative"),
+            models.CheckConstraint(condition=Q(status__in=BookingStatus.values), name="bookingseat_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking.reference}: {self.seat}"

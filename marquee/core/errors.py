@@ -1,0 +1,73 @@
+"""Domain errors: each carries a stable `code` that the API, the site and the admin show.
+
+Services raise these; interfaces translate them (API: status + error body; site and
+admin: a message). The codes are part of the public API contract.
+"""
+
+from typing import Any
+
+
+class DomainError(Exception):
+    code = "invalid"
+    status = 400
+
+    def __init__(self, detail: str, *, fields: dict[str, list[str]] | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.fields = fields
+        self.extra = extra
+
+
+class ValidationFailed(DomainError):
+    code = "validation_error"
+    status = 422
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+
+
+class SeatsUnavailable(DomainError):
+    code = "seats_unavailable"
+    status = 409
+
+
+class SalesClosed(DomainError):
+    code = "sales_closed"
+    status = 409
+
+
+class InvalidState(DomainError):
+    code = "invalid_state"
+    status = 409
+
+
+class CancelWindowClosed(DomainError):
+    code = "cancel_window_closed"
+    status = 409
+
+
+class HallBusy(DomainError):
+    code = "hall_busy"
+    status = 409
+
+
+class TariffOverlap(DomainError):
+    code = "tariff_overlap"
+    status = 422
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+    status = 403
+
+
+class AlreadyCheckedIn(DomainError):
+    code = "already_checked_in"
+    status = 409
+
+
+class InvalidTicket(DomainError):
+    code = "invalid_ticket"
+    status = 422

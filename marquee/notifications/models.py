@@ -1,0 +1,70 @@
+"""The mail outbox: one row per message, written in the transaction that causes it.
+
+A worker claims due rows, renders and sends them outside any transaction, and records
+the outcome. A row is never deleted: it is the delivery log staff read.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from marquee.core.models import TimeStampedModel
+
+
+class MailKind(models.TextChoices):
+    TICKETS = "tickets", _("Tickets")
+    RECEIPT = "receipt", _("Receipt")
+    RESEND = "resend", _("Tickets (resent)")
+    CANCELLATION = "cancellation", _("Cancellation")
+    SHOWTIME_CANCELLED = "showtime_cancelled", _("Showtime cancelled")
+    SIGN_IN = "sign_in", _("Sign-in link")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+
+
+class MailStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    RETRY = "retry", _("Awaiting retry")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutgoingMail(TimeStampedModel):
+    kind = models.CharField(_("kind"), max_length=32, choices=MailKind.choices)
+    to_email = models.EmailField(_("recipient"))
+    status = models.CharField(_("status"), max_length=16, choices=MailStatus.choices, default=MailStatus.QUEUED)
+    # Stable across retries, so that a resend after a crash is recognisably the same message.
+    message_id = models.CharField(max_length=200, unique=True, editable=False)
+    booking = models.ForeignKey(
+        "booking.Booking", on_delete=models.PROTECT, null=True, blank=True, related_name="mails"
+    )
+    customer = models.ForeignKey(
+        "booking.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="mails"
+    )
+    # What the renderer needs beyond the booking (a sign-in link, a campaign's movies, …).
+    context = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    # A claim by a worker lasts until then; a crashed worker's claim lapses.
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing email")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=MailStatus.values), name="mail_status_valid"),
+            models.CheckConstraint(condition=Q(kind__in=MailKind.values), name="mail_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to_email} ({self.status})"
+
+
+def new_message_id(domain: str) -> str:
+    return f"<{uuid.uuid4().hex}@{domain}>"

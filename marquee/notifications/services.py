@@ -1,0 +1,36 @@
+"""Queueing mail. Call inside the transaction that causes the message: it commits with it."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from marquee.core.clock import now
+from marquee.notifications.models import MailKind, OutgoingMail, new_message_id
+
+
+def _domain() -> str:
+    sender = settings.DEFAULT_FROM_EMAIL
+    address = sender.rsplit("<", 1)[-1].rstrip(">")
+    return address.rsplit("@", 1)[-1] or "marquee.local"
+
+
+def mail_queue(
+    *,
+    kind: MailKind,
+    to_email: str,
+    booking_id: int | None = None,
+    customer_id: int | None = None,
+    context: dict[str, Any] | None = None,
+) -> OutgoingMail:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("mail_queue() must run inside the transaction of the change that causes the mail")
+    return OutgoingMail.objects.create(
+        kind=kind,
+        to_email=to_email,
+        booking_id=booking_id,
+        customer_id=customer_id,
+        context=context or {},
+        message_id=new_message_id(_domain()),
+        next_attempt_at=now(),
+    )

@@ -1,0 +1,33 @@
+"""Tariffs: a price multiplier for showtimes that start within a time range."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from marquee.core.models import TimeStampedModel
+
+ALL_DAYS = 0b1111111  # Monday is bit 0, as in date.weekday()
+
+
+class Tariff(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=60)
+    start_time = models.TimeField(_("starts at"), help_text=_("Inclusive, cinema local time."))
+    end_time = models.TimeField(_("ends at"), help_text=_("Exclusive, cinema local time."))
+    price_multiplier = models.DecimalField(_("price multiplier"), max_digits=6, decimal_places=3)
+    # Which weekdays it applies on, one bit a day (Monday = bit 0); every day by default.
+    days_mask = models.PositiveSmallIntegerField(_("days of week"), default=ALL_DAYS)
+
+    class Meta:
+        ordering = ["start_time"]
+        verbose_name = _("tariff")
+        verbose_name_plural = _("tariffs")
+        constraints = [
+            models.CheckConstraint(condition=Q(start_time__lt=models.F("end_time")), name="tariff_start_before_end"),
+            models.CheckConstraint(condition=Q(price_multiplier__gt=0), name="tariff_multiplier_positive"),
+            models.CheckConstraint(
+                condition=Q(days_mask__gte=1) & Q(days_mask__lte=ALL_DAYS), name="tariff_days_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.start_time:%H:%M}–{self.end_time:%H:%M} ×{self.price_multiplier}"

@@ -1,0 +1,48 @@
+"""The pricing rule of domain.md, with no database: easy to reason about and to test.
+
+final_price = round_half_up(seat.base_price × multiplier, 2), where the multiplier is
+that of the tariff whose [start, end) range holds the showtime's local start time,
+or 1 where none does.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Protocol, TypeVar
+
+from marquee.core.money import to_money
+
+
+class TariffLike(Protocol):
+    start_time: dt.time
+    end_time: dt.time
+    price_multiplier: Decimal
+    days_mask: int
+
+
+T = TypeVar("T", bound=TariffLike)
+
+
+def tariff_applies(tariff: TariffLike, local_start: dt.datetime) -> bool:
+    on_day = bool(tariff.days_mask & (1 << local_start.weekday()))
+    moment = local_start.time().replace(tzinfo=None)
+    return on_day and tariff.start_time <= moment < tariff.end_time
+
+
+def tariff_for(tariffs: Iterable[T], local_start: dt.datetime) -> T | None:
+    """The tariff in force at `local_start` (tariffs never overlap, so at most one)."""
+    for tariff in tariffs:
+        if tariff_applies(tariff, local_start):
+            return tariff
+    return None
+
+
+def seat_price(base_price: Decimal, tariff: TariffLike | None) -> Decimal:
+    multiplier = tariff.price_multiplier if tariff is not None else Decimal(1)
+    return to_money(base_price * multiplier)
+
+
+def ranges_overlap(a: TariffLike, b: TariffLike) -> bool:
+    """Two tariffs overlap when they share a weekday and a moment of the day."""
+    share_day = bool(a.days_mask & b.days_mask)
+    return share_day and a.start_time < b.end_time and b.start_time < a.end_time

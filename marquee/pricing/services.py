@@ -1,0 +1,98 @@
+"""Writing tariffs: the no-overlap rule lives here, safe against concurrent writers."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from marquee.core.errors import NotFound, TariffOverlap, ValidationFailed
+from marquee.core.locks import lock_named
+from marquee.pricing.models import ALL_DAYS, Tariff
+from marquee.pricing.prices import ranges_overlap
+
+
+def _validate(*, name: str, start_time: dt.time, end_time: dt.time, price_multiplier: Decimal, days_mask: int) -> None:
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = ["A tariff needs a name."]
+    if start_time >= end_time:
+        errors["end_time"] = ["The end must be later than the start (ranges do not cross midnight)."]
+    if price_multiplier <= 0:
+        errors["price_multiplier"] = ["The multiplier must be greater than zero."]
+    if not 1 <= days_mask <= ALL_DAYS:
+        errors["days_mask"] = ["Choose at least one day of the week."]
+    if errors:
+        raise ValidationFailed("The tariff is not valid.", fields=errors)
+
+
+def _check_overlap(candidate: Tariff) -> None:
+    others = Tariff.objects.exclude(pk=candidate.pk) if candidate.pk else Tariff.objects.all()
+    clashing = [t for t in others if ranges_overlap(candidate, t)]
+    if clashing:
+        names = ", ".join(str(t) for t in clashing)
+        raise TariffOverlap(f"The tariff overlaps {names}.", conflicts=[t.pk for t in clashing])
+
+
+def tariff_create(
+    *, name: str, start_time: dt.time, end_time: dt.time, price_multiplier: Decimal, days_mask: int = ALL_DAYS
+) -> Tariff:
+    _validate(
+        name=name, start_time=start_time, end_time=end_time, price_multiplier=price_multiplier, days_mask=days_mask
+    )
+    with transaction.atomic():
+        lock_named("tariffs")
+        tariff = Tariff(
+            name=name.strip(),
+            start_time=start_time,
+            end_time=end_time,
+            price_multiplier=price_multiplier,
+            days_mask=days_mask,
+        )
+        _check_overlap(tariff)
+        tariff.save()
+        return tariff
+
+
+def tariff_update(
+    *,
+    tariff_id: int,
+    name: str | None = None,
+    start_time: dt.time | None = None,
+    end_time: dt.time | None = None,
+    price_multiplier: Decimal | None = None,
+    days_mask: int | None = None,
+) -> Tariff:
+    """Change a tariff. Bookings keep the tariff and price they were made with."""
+    with transaction.atomic():
+        lock_named("tariffs")
+        try:
+            tariff = Tariff.objects.get(pk=tariff_id)
+        except Tariff.DoesNotExist:
+            raise NotFound("No such tariff.") from None
+        if name is not None:
+            tariff.name = name.strip()
+        if start_time is not None:
+            tariff.start_time = start_time
+        if end_time is not None:
+            tariff.end_time = end_time
+        if price_multiplier is not None:
+            tariff.price_multiplier = price_multiplier
+        if days_mask is not None:
+            tariff.days_mask = days_mask
+        _validate(
+            name=tariff.name,
+            start_time=tariff.start_time,
+            end_time=tariff.end_time,
+            price_multiplier=tariff.price_multiplier,
+            days_mask=tariff.days_mask,
+        )
+        _check_overlap(tariff)
+        tariff.save()
+        return tariff
+
+
+def tariff_delete(*, tariff_id: int) -> None:
+    """Bookings made under it keep its name and their frozen price."""
+    deleted, _ = Tariff.objects.filter(pk=tariff_id).delete()
+    if not deleted:
+        raise NotFound("No such tariff.")

@@ -1,0 +1,131 @@
+"""Scheduling showtimes. Two showtimes in one hall never overlap.
+
+The rule is checked here under a row lock on the hall, so concurrent schedulers
+queue up; on PostgreSQL an exclusion constraint backs it (migration 0002).
+Cancelling a showtime touches its bookings, so it lives in marquee.booking.services.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from marquee.catalog.models import Movie
+from marquee.core.errors import HallBusy, InvalidState, NotFound, ValidationFailed
+from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.scheduling.overlap import showtime_end
+from marquee.venues.models import Hall
+
+
+def _lock_hall(hall_id: int) -> Hall:
+    try:
+        return Hall.objects.select_for_update().get(pk=hall_id)
+    except Hall.DoesNotExist:
+        raise NotFound("No such hall.", fields={"hall_id": ["No such hall."]}) from None
+
+
+def _get_movie(movie_id: int) -> Movie:
+    try:
+        return Movie.objects.get(pk=movie_id)
+    except Movie.DoesNotExist:
+        raise NotFound("No such movie.", fields={"movie_id": ["No such movie."]}) from None
+
+
+def showtime_conflicts(
+    *, hall_id: int, starts_at: dt.datetime, ends_at: dt.datetime, exclude_id: int | None = None
+) -> list[int]:
+    """Ids of scheduled showtimes in the hall that overlap [starts_at, ends_at)."""
+    qs = Showtime.objects.filter(
+        hall_id=hall_id, status=ShowtimeStatus.SCHEDULED, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return list(qs.order_by("starts_at").values_list("pk", flat=True))
+
+
+def _require_aware(starts_at: dt.datetime) -> None:
+    if starts_at.tzinfo is None:
+        raise ValidationFailed("The start time needs a time zone.", fields={"starts_at": ["Give an offset."]})
+
+
+def showtime_schedule(*, movie_id: int, hall_id: int, starts_at: dt.datetime) -> Showtime:
+    _require_aware(starts_at)
+    movie = _get_movie(movie_id)
+    ends_at = showtime_end(starts_at, movie.duration_min, settings.CLEANING_MINUTES)
+    try:
+        with transaction.atomic():
+            hall = _lock_hall(hall_id)
+            conflicts = showtime_conflicts(hall_id=hall.pk, starts_at=starts_at, ends_at=ends_at)
+            if conflicts:
+                raise HallBusy(f"{hall.name} is busy at that time.", conflicts=conflicts)
+            return Showtime.objects.create(movie=movie, hall=hall, starts_at=starts_at, ends_at=ends_at)
+    except IntegrityError:
+        # The PostgreSQL exclusion constraint caught a writer that raced past the check.
+        conflicts = showtime_conflicts(hall_id=hall_id, starts_at=starts_at, ends_at=ends_at)
+        raise HallBusy("The hall is busy at that time.", conflicts=conflicts) from None
+
+
+def showtime_schedule_many(*, movie_id: int, hall_id: int, starts: list[dt.datetime]) -> list[Showtime]:
+    """Schedule a series in one go: all or nothing, listing every conflict."""
+    for moment in starts:
+        _require_aware(moment)
+    movie = _get_movie(movie_id)
+    with transaction.atomic():
+        hall = _lock_hall(hall_id)
+        spans = [(s, showtime_end(s, movie.duration_min, settings.CLEANING_MINUTES)) for s in sorted(starts)]
+        conflicts: list[int] = []
+        for (s, e), (s2, _e2) in zip(spans, spans[1:], strict=False):
+            if s2 < e:
+                raise HallBusy("The series overlaps itself.", conflicts=[])
+        for s, e in spans:
+            conflicts.extend(showtime_conflicts(hall_id=hall.pk, starts_at=s, ends_at=e))
+        if conflicts:
+            raise HallBusy(f"{hall.name} is busy at some of those times.", conflicts=sorted(set(conflicts)))
+        return [Showtime.objects.create(movie=movie, hall=hall, starts_at=s, ends_at=e) for s, e in spans]
+
+
+def _has_active_sales(showtime: Showtime) -> bool:
+    from marquee.booking.models import ACTIVE_STATUSES, BookingSeat  # booking depends on scheduling
+
+    return BookingSeat.objects.filter(showtime=showtime, status__in=ACTIVE_STATUSES).exists()
+
+
+def showtime_update(
+    *,
+    showtime_id: int,
+    movie_id: int | None = None,
+    hall_id: int | None = None,
+    starts_at: dt.datetime | None = None,
+) -> Showtime:
+    """Move or change a showtime. One with tickets held or sold cannot move or change movie."""
+    if starts_at is not None:
+        _require_aware(starts_at)
+    with transaction.atomic():
+        try:
+            current = Showtime.objects.select_related("movie").get(pk=showtime_id)
+        except Showtime.DoesNotExist:
+            raise NotFound("No such showtime.") from None
+        target_hall_id = hall_id if hall_id is not None else current.hall_id
+        # Lock in id order so that two moves between the same halls cannot deadlock.
+        for hid in sorted({current.hall_id, target_hall_id}):
+            _lock_hall(hid)
+        showtime = Showtime.objects.select_related("movie").get(pk=showtime_id)
+        if showtime.status == ShowtimeStatus.CANCELLED:
+            raise InvalidState("A cancelled showtime cannot be changed.")
+        movie = _get_movie(movie_id) if movie_id is not None else showtime.movie
+        new_start = starts_at if starts_at is not None else showtime.starts_at
+        changes = movie.pk != showtime.movie_id or target_hall_id != showtime.hall_id or new_start != showtime.starts_at
+        if changes and _has_active_sales(showtime):
+            raise InvalidState("This showtime has tickets held or sold; cancel it instead of moving it.")
+        new_end = showtime_end(new_start, movie.duration_min, settings.CLEANING_MINUTES)
+        conflicts = showtime_conflicts(
+            hall_id=target_hall_id, starts_at=new_start, ends_at=new_end, exclude_id=showtime.pk
+        )
+        if conflicts:
+            raise HallBusy("The hall is busy at that time.", conflicts=conflicts)
+        showtime.movie = movie
+        showtime.hall_id = target_hall_id
+        showtime.starts_at = new_start
+        showtime.ends_at = new_end
+        showtime.save()
+        return showtime

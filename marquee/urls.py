@@ -1,0 +1,16 @@
+"""Top-level routes: the public site, the JSON API, the back office and Django admin."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("marquee.api.urls")),
+    path("staff/", include("marquee.backoffice.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("marquee.public.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

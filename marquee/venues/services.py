@@ -1,0 +1,224 @@
+"""Writing halls and seats. A hall always has a seat, and its capacity is its seat count."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+
+from marquee.core.errors import InvalidState, NotFound, ValidationFailed
+from marquee.venues.models import Hall, Seat, SeatType
+
+MAX_ROWS = 100
+MAX_SEATS_PER_ROW = 100
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """One row of a hall as staff describe it: `seats` seats of one type and price."""
+
+    row: int
+    seats: int
+    type: str = SeatType.STANDARD
+    base_price: Decimal = Decimal("0.00")
+
+
+def _validate_rows(rows: Sequence[RowSpec]) -> None:
+    errors: list[str] = []
+    if not rows:
+        errors.append("A hall needs at least one row of seats.")
+    numbers = [r.row for r in rows]
+    if len(set(numbers)) != len(numbers):
+        errors.append("Each row number may appear once.")
+    for r in rows:
+        if not 1 <= r.row <= MAX_ROWS:
+            errors.append(f"Row {r.row}: row numbers run from 1 to {MAX_ROWS}.")
+        if not 1 <= r.seats <= MAX_SEATS_PER_ROW:
+            errors.append(f"Row {r.row}: a row has 1 to {MAX_SEATS_PER_ROW} seats.")
+        if r.type not in SeatType.values:
+            errors.append(f"Row {r.row}: seat type must be one of {', '.join(SeatType.values)}.")
+        if r.base_price < 0:
+            errors.append(f"Row {r.row}: the price cannot be negative.")
+    if errors:
+        raise ValidationFailed("The layout is not valid.", fields={"rows": errors})
+
+
+def _sync_capacity(hall: Hall) -> None:
+    hall.capacity = Seat.objects.filter(hall=hall).count()
+    if hall.capacity == 0:
+        raise ValidationFailed("A hall needs at least one seat.", fields={"rows": ["A hall needs at least one seat."]})
+    Hall.objects.filter(pk=hall.pk).update(capacity=hall.capacity)
+
+
+def _lock_hall(hall_id: int) -> Hall:
+    try:
+        return Hall.objects.select_for_update().get(pk=hall_id)
+    except Hall.DoesNotExist:
+        raise NotFound("No such hall.") from None
+
+
+def hall_create(*, number: int, name: str, rows: Sequence[RowSpec]) -> Hall:
+    if number < 1:
+        raise ValidationFailed("The hall number must be positive.", fields={"number": ["Must be 1 or more."]})
+    if not name.strip():
+        raise ValidationFailed("The hall needs a name.", fields={"name": ["This field is required."]})
+    _validate_rows(rows)
+    try:
+        with transaction.atomic():
+            hall = Hall.objects.create(number=number, name=name.strip())
+            Seat.objects.bulk_create(
+                Seat(hall=hall, row_number=r.row, seat_number=n, seat_type=r.type, base_price=r.base_price)
+                for r in rows
+                for n in range(1, r.seats + 1)
+            )
+            _sync_capacity(hall)
+    except IntegrityError:
+        if Hall.objects.filter(number=number).exists():
+            raise ValidationFailed(
+                f"Hall number {number} is taken.", fields={"number": ["A hall with this number exists."]}
+            ) from None
+        raise
+    return hall
+
+
+def hall_update(*, hall_id: int, number: int | None = None, name: str | None = None) -> Hall:
+    try:
+        with transaction.atomic():
+            hall = _lock_hall(hall_id)
+            if number is not None:
+                hall.number = number
+            if name is not None:
+                if not name.strip():
+                    raise ValidationFailed("The hall needs a name.", fields={"name": ["This field is required."]})
+                hall.name = name.strip()
+            hall.save(update_fields=["number", "name", "updated_at"])
+            return hall
+    except IntegrityError:
+        raise ValidationFailed(
+            "That hall number is taken.", fields={"number": ["A hall with this number exists."]}
+        ) from None
+
+
+def _seats_with_future_sales(hall_id: int, seat_ids: Iterable[int]) -> list[int]:
+    from marquee.booking.models import ACTIVE_STATUSES, BookingSeat  # booking depends on venues
+    from marquee.core.clock import now
+
+    return list(
+        BookingSeat.objects.filter(
+            seat_id__in=list(seat_ids),
+            seat__hall_id=hall_id,
+            status__in=ACTIVE_STATUSES,
+            showtime__starts_at__gt=now(),
+        )
+        .values_list("seat_id", flat=True)
+        .distinct()
+    )
+
+
+def hall_set_layout(*, hall_id: int, rows: Sequence[RowSpec]) -> Hall:
+    """Make the hall's seats match `rows`: add, retype, reprice and remove seats.
+
+    A seat with tickets sold for a future showtime cannot be removed. A seat with only
+    past sales is kept (its history matters), so rows cannot shrink below a seat that
+    was ever sold; that raises a clear error instead.
+    """
+    _validate_rows(rows)
+    with transaction.atomic():
+        hall = _lock_hall(hall_id)
+        wanted = {(r.row, n): r for r in rows for n in range(1, r.seats + 1)}
+        existing = {(s.row_number, s.seat_number): s for s in Seat.objects.filter(hall=hall)}
+        to_remove = [s for key, s in existing.items() if key not in wanted]
+        blocked = _seats_with_future_sales(hall.pk, (s.pk for s in to_remove))
+        if blocked:
+            labels = ", ".join(str(s) for s in to_remove if s.pk in blocked)
+            raise InvalidState(f"These seats have tickets for future showtimes: {labels}.", seat_ids=blocked)
+        from marquee.booking.models import BookingSeat
+
+        ever_sold = set(
+            BookingSeat.objects.filter(seat__in=[s.pk for s in to_remove]).values_list("seat_id", flat=True)
+        )
+        if ever_sold:
+            labels = ", ".join(str(s) for s in to_remove if s.pk in ever_sold)
+            raise InvalidState(f"These seats have booking records and cannot be removed: {labels}.")
+        Seat.objects.filter(pk__in=[s.pk for s in to_remove]).delete()
+        changed = []
+        for key, spec in wanted.items():
+            seat = existing.get(key)
+            if seat is None:
+                continue
+            if seat.seat_type != spec.type or seat.base_price != spec.base_price:
+                seat.seat_type = spec.type
+                seat.base_price = spec.base_price
+                changed.append(seat)
+        Seat.objects.bulk_update(changed, ["seat_type", "base_price", "updated_at"])
+        Seat.objects.bulk_create(
+            Seat(hall=hall, row_number=row, seat_number=n, seat_type=spec.type, base_price=spec.base_price)
+            for (row, n), spec in wanted.items()
+            if (row, n) not in existing
+        )
+        _sync_capacity(hall)
+        return hall
+
+
+def seat_update(*, seat_id: int, seat_type: str | None = None, base_price: Decimal | None = None) -> Seat:
+    """Change one seat's type or price (future bookings only; sold seats keep their price)."""
+    try:
+        seat = Seat.objects.get(pk=seat_id)
+    except Seat.DoesNotExist:
+        raise NotFound("No such seat.") from None
+    if seat_type is not None:
+        if seat_type not in SeatType.values:
+            raise ValidationFailed(
+                "Unknown seat type.", fields={"seat_type": [f"One of {', '.join(SeatType.values)}."]}
+            )
+        seat.seat_type = seat_type
+    if base_price is not None:
+        if base_price < 0:
+            raise ValidationFailed("The price cannot be negative.", fields={"base_price": ["Must be 0 or more."]})
+        seat.base_price = base_price
+    seat.save(update_fields=["seat_type", "base_price", "updated_at"])
+    return seat
+
+
+def seat_add(*, hall_id: int, row_number: int, seat_number: int, seat_type: str, base_price: Decimal) -> Seat:
+    try:
+        with transaction.atomic():
+            hall = _lock_hall(hall_id)
+            seat = Seat.objects.create(
+                hall=hall, row_number=row_number, seat_number=seat_number, seat_type=seat_type, base_price=base_price
+            )
+            _sync_capacity(hall)
+            return seat
+    except IntegrityError:
+        raise ValidationFailed(
+            "That seat exists or is not valid.", fields={"seat_number": ["Row and seat must be unique and positive."]}
+        ) from None
+
+
+def seat_remove(*, seat_id: int) -> None:
+    with transaction.atomic():
+        try:
+            seat = Seat.objects.get(pk=seat_id)
+        except Seat.DoesNotExist:
+            raise NotFound("No such seat.") from None
+        hall = _lock_hall(seat.hall_id)
+        from marquee.booking.models import BookingSeat
+
+        if BookingSeat.objects.filter(seat=seat).exists():
+            raise InvalidState("This seat has booking records and cannot be removed.")
+        seat.delete()
+        _sync_capacity(hall)
+
+
+def hall_delete(*, hall_id: int) -> None:
+    with transaction.atomic():
+        hall = _lock_hall(hall_id)
+        if hall.showtimes.exists():
+            raise InvalidState("This hall has showtimes; it cannot be deleted.")
+        hall.delete()
+
+
+def halls_with_capacity_mismatch() -> list[int]:
+    """Halls whose stored capacity differs from their seat count (should always be empty)."""
+    return list(Hall.objects.annotate(n=Count("seats")).filter(~Q(capacity=F("n"))).values_list("pk", flat=True))

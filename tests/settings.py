@@ -1,0 +1,19 @@
+"""Test settings: the production settings module with a test environment.
+
+Only environment defaults differ, so the suite runs the code exactly as deployed.
+DATABASE_URL, when set, selects PostgreSQL; otherwise SQLite in a throwaway folder.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("PAYMENT_PROVIDERS", "demo")
+os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="marquee-test-"))
+
+from marquee.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests only
