@@ -7,7 +7,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("marquee.api.urls")),
+    path("api/v1/", include(("marquee.api.urls", "api"))),
     path("staff/", include("marquee.backoffice.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("marquee.public.urls")),

@@ -1,4 +1,21 @@
-from django.urls import URLPattern, URLResolver
+"""The JSON API at /api/v1/: OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
 
+from ninja import NinjaAPI
+
+from marquee.api import public, staff
+from marquee.api.errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Marquee API",
+    version="1",
+    description="Cinema listing, seat maps, bookings, and the back office. See shared/spec/api.md.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/", public.router)
+api.add_router("/admin/", staff.router)
+
+urlpatterns = api.urls[0]
 app_name = "api"
-urlpatterns: list[URLPattern | URLResolver] = []
