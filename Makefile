@@ -55,6 +55,7 @@ lint: install
 	$(VENV)/bin/mypy marquee
 	$(PY) manage.py makemigrations --check --dry-run --settings=tests.settings
 	DEBUG=false SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=cinema.example SITE_URL=https://cinema.example \
+		EMAIL_URL=smtp+tls://mailer:secret@smtp.cinema.example DATA_DIR=$$(mktemp -d) \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 format: install

@@ -14,6 +14,6 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("PAYMENT_PROVIDERS", "demo")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="marquee-test-"))
 
-from marquee.settings import *  # noqa: E402, F403
+from marquee.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests only

@@ -6,6 +6,7 @@ Cancelling a showtime touches its bookings, so it lives in marquee.booking.servi
 """
 
 import datetime as dt
+from itertools import pairwise
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -74,7 +75,7 @@ def showtime_schedule_many(*, movie_id: int, hall_id: int, starts: list[dt.datet
         hall = _lock_hall(hall_id)
         spans = [(s, showtime_end(s, movie.duration_min, settings.CLEANING_MINUTES)) for s in sorted(starts)]
         conflicts: list[int] = []
-        for (s, e), (s2, _e2) in zip(spans, spans[1:], strict=False):
+        for (_s, e), (s2, _e2) in pairwise(spans):
             if s2 < e:
                 raise HallBusy("The series overlaps itself.", conflicts=[])
         for s, e in spans:

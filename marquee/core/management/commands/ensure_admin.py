@@ -6,16 +6,16 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-PASSWORD_FILE = "admin-password.txt"
+PASSWORD_FILE = "admin-password.txt"  # noqa: S105 (a file name, not a password)
 
 
 class Command(BaseCommand):
     help = "Create the 'admin' superuser if no superuser exists, and print its login."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
 
-    def handle(self, *args, username: str, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, username: str, **options):
         from django.conf import settings
 
         user_model = get_user_model()
