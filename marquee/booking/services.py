@@ -8,21 +8,30 @@ last word when two customers reach for the same seat in the same instant.
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from marquee.booking.lifecycle import sources_for
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus, CancelReason, Customer
 from marquee.booking.payments import BOX_OFFICE, get_provider
-from marquee.booking.tokens import hash_token, new_reference, new_token, normalise_reference, token_matches
+from marquee.booking.tokens import (
+    REFERENCE_ALPHABET,
+    REFERENCE_LENGTH,
+    hash_token,
+    new_reference,
+    new_token,
+    normalise_reference,
+    token_matches,
+)
 from marquee.core.clock import local
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import (
@@ -41,7 +50,6 @@ from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.venues.models import Seat
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,92 +68,142 @@ class HoldResult:
 
 # --- validation -----------------------------------------------------------------------
 
+# The largest id a database row can have (a 64-bit signed integer): anything beyond is not
+# an id, and PostgreSQL would refuse to compare it.
+MAX_ID = 2**63 - 1
+# Characters no name, phone or message holds; PostgreSQL refuses NUL outright.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(
+    raw: str,
+    field: str,
+    errors: dict[str, list[str]],
+    *,
+    max_length: int,
+    required: bool = False,
+    multiline: bool = False,
+) -> str:
+    text = raw.strip()
+    if required and not text:
+        errors[field] = ["This field is required."]
+    elif len(text) > max_length:
+        errors[field] = [f"At most {max_length} characters."]
+    elif _CONTROL.search(text) or (not multiline and ("\n" in text or "\r" in text)):
+        errors[field] = ["Remove the control characters."]
+    return text
+
 
 def _clean_email(raw: str, field: str, errors: dict[str, list[str]]) -> str:
     email = raw.strip()
     try:
+        if len(email) > 254 or _CONTROL.search(email):
+            raise ValidationError("too long")
         validate_email(email)
     except ValidationError:
         errors[field] = ["Enter a valid email address."]
     return email
 
 
-def _validate_hold_input(
-    *, seat_ids: Sequence[int], customer: CustomerDetails, recipient_name: str, recipient_email: str, gift_message: str
-) -> CustomerDetails:
-    errors: dict[str, list[str]] = {}
+def _check_seat_ids(seat_ids: Sequence[int], errors: dict[str, list[str]]) -> None:
     maximum = settings.MAX_SEATS_PER_BOOKING
     if not seat_ids:
         errors["seat_ids"] = ["Choose at least one seat."]
     elif len(seat_ids) > maximum:
         errors["seat_ids"] = [f"Choose at most {maximum} seats."]
+    elif any(isinstance(i, bool) or not isinstance(i, int) or not 0 < i <= MAX_ID for i in seat_ids):
+        errors["seat_ids"] = ["Seat ids are positive whole numbers."]
     elif len(set(seat_ids)) != len(seat_ids):
         errors["seat_ids"] = ["Each seat may be chosen once."]
-    if not customer.first_name.strip():
-        errors["customer.first_name"] = ["This field is required."]
-    if not customer.last_name.strip():
-        errors["customer.last_name"] = ["This field is required."]
+
+
+@dataclass(frozen=True)
+class _HoldInput:
+    customer: CustomerDetails
+    recipient_name: str
+    recipient_email: str
+    gift_message: str
+
+
+def _validate_hold_input(
+    *, seat_ids: Sequence[int], customer: CustomerDetails, recipient_name: str, recipient_email: str, gift_message: str
+) -> _HoldInput:
+    """Every problem at once, keyed by the API's field names."""
+    errors: dict[str, list[str]] = {}
+    _check_seat_ids(seat_ids, errors)
+    first = _clean_text(customer.first_name, "customer.first_name", errors, max_length=100, required=True)
+    last = _clean_text(customer.last_name, "customer.last_name", errors, max_length=100, required=True)
     email = _clean_email(customer.email, "customer.email", errors)
-    if len(customer.phone) > 32:
-        errors["customer.phone"] = ["At most 32 characters."]
-    if recipient_email:
-        _clean_email(recipient_email, "recipient.email", errors)
-        if not recipient_name.strip():
+    phone = _clean_text(customer.phone, "customer.phone", errors, max_length=32)
+    to_name = _clean_text(recipient_name, "recipient.name", errors, max_length=200)
+    to_email = ""
+    if recipient_email.strip():
+        to_email = _clean_email(recipient_email, "recipient.email", errors)
+        if not to_name and "recipient.name" not in errors:
             errors["recipient.name"] = ["Give the recipient's name."]
-    elif recipient_name.strip():
+    elif to_name:
         errors["recipient.email"] = ["Give the recipient's email, or leave the recipient out."]
-    if len(gift_message) > 1000:
-        errors["gift_message"] = ["At most 1000 characters."]
+    message = _clean_text(gift_message, "gift_message", errors, max_length=1000, multiline=True)
     if errors:
         raise ValidationFailed("Some fields are not valid.", fields=errors)
-    return CustomerDetails(
-        first_name=customer.first_name.strip(),
-        last_name=customer.last_name.strip(),
-        email=email,
-        phone=customer.phone.strip(),
+    return _HoldInput(
+        customer=CustomerDetails(first_name=first, last_name=last, email=email, phone=phone),
+        recipient_name=to_name if to_email else "",
+        recipient_email=to_email,
+        gift_message=message if to_email else "",
     )
 
 
 # --- customers -------------------------------------------------------------------------
 
 
+def _customers_by_email(email: str) -> QuerySet[Customer]:
+    # Lower(email) is what the unique index holds, so the lookup uses it on both engines.
+    return Customer.objects.alias(email_lower=Lower("email")).filter(email_lower=email.lower())
+
+
 def customer_upsert(*, details: CustomerDetails, marketing_consent: bool, at: dt.datetime) -> Customer:
     """The customer with this email, whatever its case, refreshed from this booking.
 
-    Consent is recorded (with its time) only when given; leaving the box unticked
-    never withdraws a consent given before: withdrawing is its own act (unsubscribe).
+    Name (and phone, when given) come from the latest booking. Consent is recorded (with
+    its time) only when given; leaving the box unticked never withdraws a consent given
+    before: withdrawing is its own act (unsubscribe).
     """
-    for _attempt in range(3):
-        customer = Customer.objects.select_for_update().filter(email__iexact=details.email).first()
-        if customer is None:
-            try:
-                with transaction.atomic():
-                    return Customer.objects.create(
-                        first_name=details.first_name,
-                        last_name=details.last_name,
-                        email=details.email,
-                        phone=details.phone,
-                        marketing_consent=marketing_consent,
-                        marketing_consent_at=at if marketing_consent else None,
-                    )
-            except IntegrityError:
-                continue  # created by a concurrent booking a moment ago: read it
-        customer.first_name = details.first_name
-        customer.last_name = details.last_name
-        if details.phone:
-            customer.phone = details.phone
-        if marketing_consent and not customer.marketing_consent:
-            customer.marketing_consent = True
-            customer.marketing_consent_at = at
-            customer.marketing_withdrawn_at = None
-        customer.save()
-        return customer
+    with transaction.atomic():
+        for _attempt in range(3):
+            customer = _customers_by_email(details.email).select_for_update().first()
+            if customer is None:
+                try:
+                    with transaction.atomic():
+                        return Customer.objects.create(
+                            first_name=details.first_name,
+                            last_name=details.last_name,
+                            email=details.email,
+                            phone=details.phone,
+                            marketing_consent=marketing_consent,
+                            marketing_consent_at=at if marketing_consent else None,
+                        )
+                except IntegrityError:
+                    continue  # created by a concurrent booking a moment ago: read it
+            customer.first_name = details.first_name
+            customer.last_name = details.last_name
+            if details.phone:
+                customer.phone = details.phone
+            if marketing_consent and not customer.marketing_consent:
+                customer.marketing_consent = True
+                customer.marketing_consent_at = at
+                customer.marketing_withdrawn_at = None
+            customer.save()
+            return customer
     raise RuntimeError("could not create or read the customer")  # pragma: no cover
 
 
 def customer_withdraw_consent(*, customer_id: int) -> Customer:
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().get(pk=customer_id)
+        try:
+            customer = Customer.objects.select_for_update().get(pk=customer_id)
+        except Customer.DoesNotExist:
+            raise NotFound("No such customer.") from None
         if customer.marketing_consent:
             customer.marketing_consent = False
             customer.marketing_withdrawn_at = clock_now()
@@ -156,21 +214,31 @@ def customer_withdraw_consent(*, customer_id: int) -> Customer:
 # --- holding seats ---------------------------------------------------------------------
 
 
-def _expire(booking_ids: list[int], at: dt.datetime) -> int:
-    """Cancel pending bookings among `booking_ids` whose hold has lapsed by `at`."""
+def _expire(booking_ids: Sequence[int], at: dt.datetime) -> int:
+    """Cancel (reason `expired`) the pending bookings among `booking_ids` whose hold has
+    lapsed by `at`. Runs inside a transaction.
+
+    The bookings are locked first (in id order) and only those still pending after the
+    lock are touched, seats included: a booking paid a moment ago by another transaction
+    keeps its seats.
+    """
     if not booking_ids:
         return 0
     lapsed = list(
-        Booking.objects.filter(pk__in=booking_ids, status=BookingStatus.PENDING, expires_at__lte=at)
+        Booking.objects.select_for_update()
+        .filter(pk__in=list(booking_ids), status__in=sources_for(BookingStatus.CANCELLED, CancelReason.EXPIRED))
+        .filter(status=BookingStatus.PENDING, expires_at__lte=at)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
     if not lapsed:
         return 0
-    count = Booking.objects.filter(pk__in=lapsed, status=BookingStatus.PENDING, expires_at__lte=at).update(
+    count = Booking.objects.filter(pk__in=lapsed, status=BookingStatus.PENDING).update(
         status=BookingStatus.CANCELLED, cancelled_at=at, cancel_reason=CancelReason.EXPIRED, updated_at=at
     )
-    BookingSeat.objects.filter(booking_id__in=lapsed).update(status=BookingStatus.CANCELLED, updated_at=at)
+    BookingSeat.objects.filter(booking_id__in=lapsed, status=BookingStatus.PENDING).update(
+        status=BookingStatus.CANCELLED, updated_at=at
+    )
     return count
 
 
@@ -183,12 +251,12 @@ def _taken_seat_ids(showtime_id: int, seat_ids: Sequence[int], at: dt.datetime) 
     )
 
 
-def _retry_on_deadlock(fn: Callable[[], T], attempts: int = 4) -> T:
+def _retry_on_deadlock[T](fn: Callable[[], T], attempts: int = 4) -> T:
     """Run a transaction again when PostgreSQL chose it as a deadlock victim.
 
-    Seats are written in id order, which prevents most deadlocks; this covers the rest
-    (expired holds released by two bookings at once, say). SQLite never deadlocks here:
-    its write transactions begin IMMEDIATE and queue.
+    Locks are taken in a fixed order (showtime, seats by id, lapsed bookings by id, the
+    customer), which rules deadlocks out among holds; this covers what is left. SQLite
+    never deadlocks here: its write transactions begin IMMEDIATE and queue.
     """
     for attempt in range(attempts):
         try:
@@ -196,10 +264,55 @@ def _retry_on_deadlock(fn: Callable[[], T], attempts: int = 4) -> T:
         except OperationalError as error:
             cause = getattr(error, "__cause__", None)
             sqlstate = getattr(cause, "sqlstate", None)
-            if connection.vendor != "postgresql" or sqlstate not in {"40P01", "40001"} or attempt == attempts - 1:
+            in_outer = transaction.get_connection().in_atomic_block
+            retriable = connection.vendor == "postgresql" and sqlstate in {"40P01", "40001"} and not in_outer
+            if not retriable or attempt == attempts - 1:
                 raise
             log.info("booking transaction retried after %s", sqlstate)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _lock_showtime_shared(showtime_id: int) -> Showtime:
+    """The showtime, locked against cancelling, deleting or moving until we commit.
+
+    On PostgreSQL a FOR SHARE row lock: holds of one showtime do not wait for each other,
+    but `showtime_cancel` (FOR UPDATE) waits for the holds in flight, and a hold that
+    starts after a cancel sees it. SQLite's IMMEDIATE transactions already serialise.
+    """
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Showtime._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR SHARE", [showtime_id])  # noqa: S608
+    try:
+        return Showtime.objects.select_related("hall").get(pk=showtime_id)
+    except Showtime.DoesNotExist:
+        raise NotFound("No such showtime.", fields={"showtime_id": ["No such showtime."]}) from None
+
+
+def _check_sales_open(showtime: Showtime, at: dt.datetime) -> None:
+    if showtime.status == ShowtimeStatus.CANCELLED:
+        raise SalesClosed("This showtime has been cancelled.")
+    if showtime.starts_at <= at:
+        raise SalesClosed("Sales for this showtime have closed: it has started.")
+
+
+def _lock_seats(showtime: Showtime, wanted: list[int]) -> list[Seat]:
+    """The asked seats of the showtime's hall, row-locked in id order (PostgreSQL).
+
+    Two holds reaching for a common seat queue on its lock, so the second one sees the
+    first one's seats once it may go on, and names every seat in conflict. Holds of other
+    seats pass freely. FOR NO KEY UPDATE lets other rows keep referencing the seats.
+    """
+    seats = list(
+        Seat.objects.select_for_update(no_key=True).filter(pk__in=wanted, hall_id=showtime.hall_id).order_by("pk")
+    )
+    if len(seats) != len(wanted):
+        strangers = sorted(set(wanted) - {s.pk for s in seats})
+        raise ValidationFailed(
+            "Some seats are not in this showtime's hall.",
+            fields={"seat_ids": [f"Not seats of this hall: {', '.join(map(str, strangers))}."]},
+        )
+    return seats
 
 
 def booking_hold(
@@ -212,50 +325,40 @@ def booking_hold(
     gift_message: str = "",
     marketing_consent: bool = False,
 ) -> HoldResult:
-    """Hold all the seats or none, for HOLD_MINUTES, priced by the tariff in force."""
-    details = _validate_hold_input(
+    """Hold all the seats or none, for HOLD_MINUTES (never past the start), priced by the
+    tariff in force. Raises ValidationFailed, NotFound, SalesClosed or SeatsUnavailable
+    (naming every seat held or sold)."""
+    data = _validate_hold_input(
         seat_ids=seat_ids,
         customer=customer,
         recipient_name=recipient_name,
         recipient_email=recipient_email,
         gift_message=gift_message,
     )
+    if isinstance(showtime_id, bool) or not 0 < showtime_id <= MAX_ID:
+        raise NotFound("No such showtime.", fields={"showtime_id": ["No such showtime."]})
     wanted = sorted(set(seat_ids))
     token = new_token()
 
     def attempt() -> Booking:
-        at = clock_now()
         with transaction.atomic():
-            try:
-                showtime = Showtime.objects.select_related("hall").get(pk=showtime_id)
-            except Showtime.DoesNotExist:
-                raise NotFound("No such showtime.") from None
-            if showtime.status == ShowtimeStatus.CANCELLED:
-                raise SalesClosed("This showtime has been cancelled.")
-            if showtime.starts_at <= at:
-                raise SalesClosed("Sales for this showtime have closed: it has started.")
-            seats = list(Seat.objects.filter(pk__in=wanted, hall_id=showtime.hall_id).order_by("pk"))
-            if len(seats) != len(wanted):
-                strangers = sorted(set(wanted) - {s.pk for s in seats})
-                raise ValidationFailed(
-                    "Some seats are not in this showtime's hall.",
-                    fields={"seat_ids": [f"Not seats of this hall: {', '.join(map(str, strangers))}."]},
-                )
+            showtime = _lock_showtime_shared(showtime_id)
+            _check_sales_open(showtime, clock_now())
+            seats = _lock_seats(showtime, wanted)
+            at = clock_now()  # read after the locks: whoever we waited for has finished
+            _check_sales_open(showtime, at)
             # An expired hold never blocks a seat, even before the sweeper has run.
-            stale = list(
-                BookingSeat.objects.filter(
-                    showtime=showtime,
-                    seat_id__in=wanted,
-                    status=BookingStatus.PENDING,
-                    booking__expires_at__lte=at,
-                ).values_list("booking_id", flat=True)
-            )
+            stale = BookingSeat.objects.filter(
+                showtime=showtime, seat_id__in=wanted, status=BookingStatus.PENDING, booking__expires_at__lte=at
+            ).values_list("booking_id", flat=True)
             _expire(sorted(set(stale)), at)
             taken = _taken_seat_ids(showtime.pk, wanted, at)
             if taken:
-                raise SeatsUnavailable("Some of these seats are no longer free.", seat_ids=taken)
+                raise SeatsUnavailable(
+                    f"{len(taken)} of these seats {'is' if len(taken) == 1 else 'are'} no longer free.", seat_ids=taken
+                )
 
-            buyer = customer_upsert(details=details, marketing_consent=marketing_consent, at=at)
+            buyer = customer_upsert(details=data.customer, marketing_consent=marketing_consent, at=at)
             tariff = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
             prices = {s.pk: seat_price(s.base_price, tariff) for s in seats}
             booking = _create_booking(
@@ -264,13 +367,13 @@ def booking_hold(
                 at=at,
                 total=sum(prices.values(), Decimal("0.00")),
                 token=token,
-                recipient_name=recipient_name.strip() if recipient_email else "",
-                recipient_email=recipient_email.strip(),
-                gift_message=gift_message.strip() if recipient_email else "",
+                recipient_name=data.recipient_name,
+                recipient_email=data.recipient_email,
+                gift_message=data.gift_message,
             )
             try:
-                # One statement, seats in id order: concurrent holds wait on the same
-                # first seat instead of deadlocking on each other's.
+                # The conditional unique constraint is the last word, whatever the checks
+                # above missed. One statement, seats in id order.
                 with transaction.atomic():
                     BookingSeat.objects.bulk_create(
                         BookingSeat(
@@ -304,6 +407,8 @@ def _create_booking(
     recipient_email: str,
     gift_message: str,
 ) -> Booking:
+    # A hold never outlives the sales: it lapses when the show starts, at the latest.
+    expires_at = min(at + dt.timedelta(minutes=settings.HOLD_MINUTES), showtime.starts_at)
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -315,49 +420,92 @@ def _create_booking(
                     status=BookingStatus.PENDING,
                     total_price=total,
                     booked_at=at,
-                    expires_at=at + dt.timedelta(minutes=settings.HOLD_MINUTES),
+                    expires_at=expires_at,
                     recipient_name=recipient_name,
                     recipient_email=recipient_email,
                     gift_message=gift_message,
                 )
         except IntegrityError:
-            continue  # a reference collision (1 in 10^11): draw again
+            continue  # a reference collision (about 1 in 10^12 per pair): draw again
     raise RuntimeError("could not draw a unique booking reference")  # pragma: no cover
 
 
 # --- finding bookings ------------------------------------------------------------------
 
 
-def booking_for_token(*, reference: str, token: str) -> Booking:
-    """The booking if the token is its own; otherwise NotFound, as for a missing booking."""
-    booking = (
-        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall")
-        .filter(reference=normalise_reference(reference))
-        .first()
-    )
-    if booking is None or not token or not token_matches(token, booking.token_hash):
+def _reference_or_none(raw: str) -> str | None:
+    """The reference in canonical form, or None when it cannot be one (no query needed)."""
+    reference = normalise_reference(raw) if isinstance(raw, str) else ""
+    if len(reference) != REFERENCE_LENGTH or any(c not in REFERENCE_ALPHABET for c in reference):
+        return None
+    return reference
+
+
+def _check_token(booking: Booking | None, token: str | None) -> Booking:
+    if booking is None or not token or not isinstance(token, str) or not token_matches(token, booking.token_hash):
         raise NotFound("No such booking.")
     return booking
 
 
-def _lock_booking(reference: str) -> Booking:
+def booking_for_token(*, reference: str, token: str) -> Booking:
+    """The booking if the token is its own; otherwise NotFound, as for a missing booking."""
+    canonical = _reference_or_none(reference)
     booking = (
-        Booking.objects.select_for_update()
-        .select_related("showtime", "customer")
-        .filter(reference=normalise_reference(reference))
+        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall")
+        .filter(reference=canonical)
         .first()
+        if canonical
+        else None
     )
+    return _check_token(booking, token)
+
+
+def booking_for_customer(*, reference: str, token: str) -> Booking:
+    """What a customer sees of their booking (the API's GET): checked against the token,
+    a lapsed hold recorded as expired first, loaded with everything its answer shows."""
+    booking = booking_for_token(reference=reference, token=token)
+    if booking.status == BookingStatus.PENDING and booking.expires_at <= clock_now():
+        _expire_one_if_lapsed(booking.reference)
+    return _booking_loaded(booking.pk)
+
+
+def _booking_loaded(pk: int) -> Booking:
+    return (
+        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall")
+        .prefetch_related(
+            Prefetch(
+                "seats", BookingSeat.objects.select_related("seat").order_by("seat__row_number", "seat__seat_number")
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def _lock_booking(reference: str, token: str | None = None) -> Booking:
+    """The booking row-locked (only its own row), checked against `token` if one is given."""
+    canonical = _reference_or_none(reference)
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("showtime", "customer")
+        .filter(reference=canonical)
+        .first()
+        if canonical
+        else None
+    )
+    if token is not None:
+        return _check_token(booking, token)
     if booking is None:
         raise NotFound("No such booking.")
     return booking
 
 
-def _expire_one_if_lapsed(reference: str) -> bool:
+def _expire_one_if_lapsed(reference: str, token: str | None = None) -> bool:
     """Mark a lapsed hold expired in its own transaction; True if it was lapsed."""
     with transaction.atomic():
-        booking = _lock_booking(reference)
-        if booking.status == BookingStatus.PENDING and booking.expires_at <= clock_now():
-            _expire([booking.pk], clock_now())
+        booking = _lock_booking(reference, token)
+        at = clock_now()
+        if booking.status == BookingStatus.PENDING and booking.expires_at <= at:
+            _expire([booking.pk], at)
             return True
     return False
 
@@ -371,11 +519,11 @@ def _queue_ticket_mail(booking: Booking) -> None:
         mail_queue(kind=MailKind.RECEIPT, to_email=booking.customer.email, booking_id=booking.pk)
 
 
-def _mark_paid(reference: str, *, method: str, charge: bool) -> Booking:
-    if _expire_one_if_lapsed(reference):
+def _mark_paid(reference: str, *, method: str, charge: bool, token: str | None) -> Booking:
+    if _expire_one_if_lapsed(reference, token):
         raise InvalidState("The hold has expired; choose the seats again.")
     with transaction.atomic():
-        booking = _lock_booking(reference)
+        booking = _lock_booking(reference, token)
         if booking.status == BookingStatus.PAID:
             return booking  # paying twice is harmless: same answer, no second email
         at = clock_now()
@@ -400,21 +548,24 @@ def _mark_paid(reference: str, *, method: str, charge: bool) -> Booking:
         )
         if updated != 1:
             raise InvalidState("The booking changed while it was being paid.")
-        BookingSeat.objects.filter(booking=booking).update(status=BookingStatus.PAID, updated_at=at)
+        BookingSeat.objects.filter(booking=booking, status=BookingStatus.PENDING).update(
+            status=BookingStatus.PAID, updated_at=at
+        )
         booking.refresh_from_db()
         _queue_ticket_mail(booking)
         return booking
 
 
-def booking_pay(*, reference: str, method: str) -> Booking:
-    """A customer pays through a provider. Paying a paid booking answers it unchanged."""
+def booking_pay(*, reference: str, method: str, token: str | None = None) -> Booking:
+    """A customer pays through a provider. Paying a paid booking answers it unchanged and
+    sends nothing. With `token`, a wrong token answers NotFound (the public API)."""
     get_provider(method)  # an unknown method is a validation error before anything else
-    return _mark_paid(reference, method=method, charge=True)
+    return _mark_paid(reference, method=method, charge=True, token=token)
 
 
 def booking_mark_paid(*, reference: str) -> Booking:
     """Staff took the money at the box office."""
-    return _mark_paid(reference, method=BOX_OFFICE, charge=False)
+    return _mark_paid(reference, method=BOX_OFFICE, charge=False, token=None)
 
 
 # --- cancelling ------------------------------------------------------------------------
@@ -437,13 +588,15 @@ def _cancel_locked(booking: Booking, *, reason: CancelReason, at: dt.datetime) -
     return booking
 
 
-def booking_cancel(*, reference: str, by_staff: bool = False) -> Booking:
-    """Cancel and free the seats at once. Customers: until CANCEL_CUTOFF_MINUTES before
-    the show; staff: until it starts. The booking and its seats stay for the records."""
-    if _expire_one_if_lapsed(reference):
+def booking_cancel(*, reference: str, by_staff: bool = False, token: str | None = None) -> Booking:
+    """Cancel and free the seats at once. Customers: a hold any time it lasts, a paid
+    booking until CANCEL_CUTOFF_MINUTES before the show; staff: until it starts. The
+    booking and its seats stay for the records. With `token`, a wrong token answers
+    NotFound (the public API)."""
+    if _expire_one_if_lapsed(reference, token):
         raise InvalidState("The hold had already expired.")
     with transaction.atomic():
-        booking = _lock_booking(reference)
+        booking = _lock_booking(reference, token)
         at = clock_now()
         if booking.status == BookingStatus.CANCELLED:
             raise InvalidState("The booking is already cancelled.")
@@ -492,7 +645,7 @@ def showtime_cancel(*, showtime_id: int) -> Showtime:
         at = clock_now()
         Showtime.objects.filter(pk=showtime.pk).update(status=ShowtimeStatus.CANCELLED, cancelled_at=at, updated_at=at)
         active = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("customer", "showtime")
             .filter(showtime=showtime, status__in=ACTIVE_STATUSES)
             .order_by("pk")
@@ -518,10 +671,10 @@ def showtime_delete(*, showtime_id: int) -> bool:
     return False
 
 
-def booking_resend(*, reference: str) -> Booking:
-    """Queue the tickets again (customer from the booking page, or staff)."""
+def booking_resend(*, reference: str, token: str | None = None) -> Booking:
+    """Queue the tickets again (customer from the booking page with its token, or staff)."""
     with transaction.atomic():
-        booking = _lock_booking(reference)
+        booking = _lock_booking(reference, token)
         if booking.status != BookingStatus.PAID:
             raise InvalidState("Only paid bookings have tickets to send.")
         mail_queue(kind=MailKind.RESEND, to_email=booking.ticket_email, booking_id=booking.pk)
