@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "marquee.booking",
     "marquee.notifications",
     "marquee.reports",
+    "marquee.staff",
     "marquee.public",
     "marquee.backoffice",
     "marquee.api",

@@ -1,0 +1,84 @@
+"""Making, checking and revoking staff API keys."""
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from marquee.core.clock import now as clock_now
+from marquee.core.errors import NotFound, ValidationFailed
+from marquee.staff.models import ApiKey
+
+KEY_PREFIX = "mq"
+# last_used_at is written at most this often, so that a busy key is not a write per request.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    api_key: ApiKey
+    key: str  # shown once
+
+
+def hash_key(key: str) -> str:
+    # 256 random bits: a fast hash suffices, there is nothing to guess or brute-force.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _split(key: str) -> tuple[str, str] | None:
+    parts = key.strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2]
+
+
+def api_key_create(*, username: str, name: str = "") -> NewApiKey:
+    user_model = get_user_model()
+    try:
+        user = user_model.objects.get(**{user_model.USERNAME_FIELD: username})
+    except user_model.DoesNotExist:
+        raise NotFound(f"No user {username!r}.") from None
+    if len(name) > 100:
+        raise ValidationFailed("The name is too long.", fields={"name": ["At most 100 characters."]})
+    with transaction.atomic():
+        for _attempt in range(5):
+            prefix = secrets.token_hex(6)
+            if not ApiKey.objects.filter(prefix=prefix).exists():
+                break
+        key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+        api_key = ApiKey.objects.create(user=user, name=name.strip(), prefix=prefix, key_hash=hash_key(key))
+    return NewApiKey(api_key=api_key, key=key)
+
+
+def api_key_authenticate(*, key: str) -> Any | None:
+    """The active user a valid, unrevoked key belongs to; None otherwise."""
+    parts = _split(key)
+    if parts is None:
+        return None
+    api_key = ApiKey.objects.select_related("user").filter(prefix=parts[0]).first()
+    if api_key is None or not hmac.compare_digest(hash_key(key.strip()), api_key.key_hash):
+        return None
+    if api_key.revoked_at is not None or not api_key.user.is_active:
+        return None
+    at = clock_now()
+    if api_key.last_used_at is None or api_key.last_used_at <= at - LAST_USED_RESOLUTION:
+        # Conditional: of many concurrent requests, one writes.
+        ApiKey.objects.filter(pk=api_key.pk, last_used_at=api_key.last_used_at).update(last_used_at=at)
+    return api_key.user
+
+
+def api_key_revoke(*, api_key_id: int) -> ApiKey:
+    with transaction.atomic():
+        try:
+            api_key = ApiKey.objects.select_for_update().get(pk=api_key_id)
+        except ApiKey.DoesNotExist:
+            raise NotFound("No such API key.") from None
+        if api_key.revoked_at is None:
+            api_key.revoked_at = clock_now()
+            api_key.save(update_fields=["revoked_at", "updated_at"])
+        return api_key
