@@ -49,6 +49,9 @@ class OutgoingMail(TimeStampedModel):
     next_attempt_at = models.DateTimeField(_("next attempt at"))
     # A claim by a worker lasts until then; a crashed worker's claim lapses.
     locked_until = models.DateTimeField(null=True, blank=True)
+    # Which claim holds the row: a worker records an outcome only for its own claim, so a
+    # worker that outlived its lease cannot overwrite the result of the one that took over.
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from marquee.core.clock import now
+from marquee.core.errors import NotFound
 from marquee.notifications.models import MailKind, OutgoingMail, new_message_id
 
 
@@ -34,3 +35,19 @@ def mail_queue(
         message_id=new_message_id(_domain()),
         next_attempt_at=now(),
     )
+
+
+def mail_requeue(*, mail_id: int) -> OutgoingMail:
+    """Queue a fresh copy of a message (staff's "resend"): a new row with its own Message-ID,
+    so the delivery log keeps both attempts and the copy is a message of its own."""
+    with transaction.atomic():
+        original = OutgoingMail.objects.filter(pk=mail_id).first()
+        if original is None:
+            raise NotFound("No such message.")
+        return mail_queue(
+            kind=MailKind(original.kind),
+            to_email=original.to_email,
+            booking_id=original.booking_id,
+            customer_id=original.customer_id,
+            context=original.context,
+        )

@@ -1,0 +1,299 @@
+"""One outbox row → one email: subject, plain text, HTML with inline QR codes, attachments.
+
+Templates live in notifications/templates/notifications/email/<kind>.{txt,html}. The HTML
+has inline CSS (mail clients drop <style> more often than style="") and a small
+prefers-color-scheme block for clients that honour it.
+"""
+
+import email.message
+import email.policy
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import formats, translation
+
+from marquee.booking.checkin import ticket_code
+from marquee.booking.links import manage_link_url
+from marquee.booking.models import Booking, BookingSeat, BookingStatus
+from marquee.catalog.models import Movie
+from marquee.core.clock import local
+from marquee.core.money import format_money
+from marquee.notifications.models import MailKind, OutgoingMail
+from marquee.notifications.rendering.ics import showtime_ics
+from marquee.notifications.rendering.pdf import TicketPage, tickets_pdf
+from marquee.notifications.rendering.qr import qr_png
+
+log = logging.getLogger(__name__)
+
+TICKET_KINDS = frozenset({MailKind.TICKETS, MailKind.RESEND})
+
+
+class NotSendable(Exception):
+    """The message no longer makes sense (tickets of a booking cancelled before sending)."""
+
+
+@dataclass(frozen=True)
+class InlineImage:
+    cid: str  # without angle brackets
+    content: bytes
+    filename: str
+
+
+class RichEmail(EmailMultiAlternatives):
+    """EmailMultiAlternatives whose HTML part carries related inline images (cid:)."""
+
+    def __init__(self, *args: Any, inline_images: list[InlineImage] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.inline_images = list(inline_images or [])
+
+    def _add_bodies(self, msg: email.message.EmailMessage) -> email.message.EmailMessage:
+        msg = super()._add_bodies(msg)  # type: ignore[misc]  # stubs lack this private hook
+        if self.inline_images:
+            html = next(p for p in msg.walk() if p.get_content_type() == "text/html")
+            for image in self.inline_images:
+                # multipart/related: the images belong to the HTML, not listed as attachments.
+                html.add_related(
+                    image.content,
+                    maintype="image",
+                    subtype="png",
+                    cid=f"<{image.cid}>",
+                    disposition="inline",
+                    filename=image.filename,
+                )
+        return msg
+
+
+@dataclass
+class Admission:
+    ticket: BookingSeat
+    code: str
+    cid: str
+    row: int
+    seat: int
+    seat_type: str
+    price: str
+    tariff: str
+
+
+@dataclass
+class Rendered:
+    subject: str
+    context: dict[str, Any]
+    inline_images: list[InlineImage] = field(default_factory=list)
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _load_booking(booking_id: int) -> Booking:
+    return Booking.objects.select_related("customer", "showtime__movie", "showtime__hall").get(pk=booking_id)
+
+
+def _admissions(booking: Booking, *, show_prices: bool) -> list[Admission]:
+    tickets = list(
+        BookingSeat.objects.filter(booking=booking)
+        .select_related("seat")
+        .order_by("seat__row_number", "seat__seat_number")
+    )
+    return [
+        Admission(
+            ticket=t,
+            code=ticket_code(t.pk),
+            cid=f"qr-{t.pk}@marquee",
+            row=t.seat.row_number,
+            seat=t.seat.seat_number,
+            seat_type=str(t.seat.get_seat_type_display()),
+            price=f"{format_money(t.final_price)} {settings.CURRENCY}" if show_prices else "",
+            tariff=t.tariff_name,
+        )
+        for t in tickets
+    ]
+
+
+def _when(booking: Booking) -> tuple[str, str, str]:
+    """(local date, local time, both written out) of the showtime."""
+    starts = local(booking.showtime.starts_at)
+    day = formats.date_format(starts, "l, j F Y")
+    time = formats.time_format(starts, "H:i")
+    return day, time, f"{day}, {time}"
+
+
+def _seats_line(admissions: list[Admission]) -> str:
+    return "; ".join(f"row {a.row}, seat {a.seat}" for a in admissions)
+
+
+def _booking_context(booking: Booking, mail: OutgoingMail, *, show_prices: bool) -> dict[str, Any]:
+    admissions = _admissions(booking, show_prices=show_prices)
+    day, time, when = _when(booking)
+    showtime = booking.showtime
+    is_gift_copy = booking.is_gift and mail.to_email.lower() == booking.ticket_email.lower()
+    return {
+        "booking": booking,
+        "movie": showtime.movie,
+        "hall": showtime.hall,
+        "date": day,
+        "time": time,
+        "when": when,
+        "admissions": admissions,
+        "seats_line": _seats_line(admissions),
+        "total": f"{format_money(booking.total_price)} {settings.CURRENCY}" if show_prices else "",
+        "currency": settings.CURRENCY,
+        # A gift recipient gets the tickets, not the power to cancel the giver's purchase.
+        "manage_url": "" if is_gift_copy else manage_link_url(booking),
+        "is_gift_copy": is_gift_copy,
+        "giver_name": booking.customer.full_name,
+        "gift_message": booking.gift_message if is_gift_copy else "",
+        "recipient_name": booking.ticket_name,
+        "recipient_email": booking.ticket_email,
+        "duration_min": showtime.movie.duration_min,
+    }
+
+
+def _short_date(booking: Booking) -> str:
+    return formats.date_format(local(booking.showtime.starts_at), "j M Y")
+
+
+def _render_tickets(mail: OutgoingMail, booking: Booking) -> Rendered:
+    if booking.status != BookingStatus.PAID:
+        raise NotSendable(f"not sent: the booking is {booking.status}")
+    ctx = _booking_context(booking, mail, show_prices=True)
+    if ctx["is_gift_copy"]:
+        # Gift etiquette: the recipient's copy shows no prices.
+        ctx = _booking_context(booking, mail, show_prices=False)
+    admissions: list[Admission] = ctx["admissions"]
+    images = [
+        InlineImage(cid=a.cid, content=qr_png(a.code), filename=f"ticket-{i}.png") for i, a in enumerate(admissions, 1)
+    ]
+    pages = [
+        TicketPage(
+            cinema=settings.CINEMA_NAME,
+            movie=booking.showtime.movie.title,
+            age_rating=f"{booking.showtime.movie.age_rating}+",
+            when=ctx["when"],
+            hall=f"{booking.showtime.hall.name} · hall {booking.showtime.hall.number}",
+            row=a.row,
+            seat=a.seat,
+            seat_type=a.seat_type,
+            price=a.price,
+            tariff=a.tariff,
+            reference=booking.reference,
+            holder=booking.ticket_name,
+            code=a.code,
+            position=f"Ticket {i} of {len(admissions)}",
+        )
+        for i, a in enumerate(admissions, 1)
+    ]
+    title = f"{booking.showtime.movie.title} — {ctx['when']}"
+    prefix = "Your tickets" if mail.kind == MailKind.TICKETS else "Your tickets (sent again)"
+    if ctx["is_gift_copy"]:
+        prefix = f"{booking.customer.first_name} sent you tickets"
+    return Rendered(
+        subject=f"{prefix}: {booking.showtime.movie.title}, {_short_date(booking)}",
+        context=ctx,
+        inline_images=images,
+        attachments=[
+            ("tickets.pdf", tickets_pdf(pages, title=title), "application/pdf"),
+            ("showtime.ics", showtime_ics(booking, seats_line=ctx["seats_line"]), "text/calendar"),
+        ],
+    )
+
+
+def _render_booking_kind(mail: OutgoingMail) -> Rendered:
+    assert mail.booking_id is not None
+    booking = _load_booking(mail.booking_id)
+    movie = booking.showtime.movie.title
+    if mail.kind in TICKET_KINDS:
+        return _render_tickets(mail, booking)
+    ctx = _booking_context(booking, mail, show_prices=True)
+    if mail.kind == MailKind.RECEIPT:
+        return Rendered(subject=f"Your receipt: {movie}, {_short_date(booking)}", context=ctx)
+    if mail.kind == MailKind.CANCELLATION:
+        ctx["manage_url"] = ""
+        return Rendered(
+            subject=f"Booking cancelled: {movie}, {_short_date(booking)}",
+            context=ctx,
+            attachments=[
+                ("showtime.ics", showtime_ics(booking, seats_line=ctx["seats_line"], cancelled=True), "text/calendar")
+            ],
+        )
+    if mail.kind == MailKind.SHOWTIME_CANCELLED:
+        ctx["manage_url"] = ""
+        return Rendered(
+            subject=f"We are sorry: {movie} on {_short_date(booking)} is cancelled",
+            context=ctx,
+            attachments=[
+                ("showtime.ics", showtime_ics(booking, seats_line=ctx["seats_line"], cancelled=True), "text/calendar")
+            ],
+        )
+    raise ValueError(f"unknown booking mail kind {mail.kind!r}")
+
+
+def _render_recommendation(mail: OutgoingMail) -> Rendered:
+    ids = [int(i) for i in mail.context.get("movies", []) if str(i).isdigit()]
+    by_id = {m.pk: m for m in Movie.objects.filter(pk__in=ids).prefetch_related("genres")}
+    movies = [by_id[i] for i in ids if i in by_id]
+    customer = mail.customer
+    ctx: dict[str, Any] = {
+        "movies": movies,
+        "customer": customer,
+        "first_name": customer.first_name if customer else "",
+        "site_url": settings.SITE_URL,
+        "unsubscribe_url": mail.context.get("unsubscribe_url", ""),
+    }
+    headers: dict[str, str] = {}
+    if ctx["unsubscribe_url"]:
+        # RFC 8058 one-click unsubscribe: mail providers show an "Unsubscribe" button.
+        headers["List-Unsubscribe"] = f"<{ctx['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    first = movies[0].title if movies else "new films"
+    subject = f"Coming soon at {settings.CINEMA_NAME}: {first}"
+    if len(movies) > 1:
+        subject += f" and {len(movies) - 1} more"
+    return Rendered(subject=subject, context=ctx, headers=headers)
+
+
+def _render(mail: OutgoingMail) -> Rendered:
+    if mail.kind == MailKind.SIGN_IN:
+        return Rendered(
+            subject=f"Your sign-in link for {settings.CINEMA_NAME}",
+            context={"url": mail.context.get("url", ""), "customer": mail.customer},
+        )
+    if mail.kind == MailKind.RECOMMENDATION:
+        return _render_recommendation(mail)
+    if mail.booking_id is None:
+        raise NotSendable(f"a {mail.kind} message needs a booking")
+    return _render_booking_kind(mail)
+
+
+def render_mail(mail: OutgoingMail) -> RichEmail:
+    """The message for an outbox row, with the row's Message-ID (so a retry is the same message)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        rendered = _render(mail)
+        ctx = {
+            **rendered.context,
+            "kind": mail.kind,
+            "CINEMA_NAME": settings.CINEMA_NAME,
+            "SITE_URL": settings.SITE_URL,
+            "subject": rendered.subject,
+        }
+        template = "tickets" if mail.kind in TICKET_KINDS else mail.kind
+        text = render_to_string(f"notifications/email/{template}.txt", ctx)
+        html = render_to_string(f"notifications/email/{template}.html", ctx)
+    message = RichEmail(
+        subject=rendered.subject,
+        body=text,
+        to=[mail.to_email],
+        headers={"Message-ID": mail.message_id, **rendered.headers},
+        inline_images=rendered.inline_images,
+    )
+    message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in rendered.attachments:
+        message.attach(filename, content, mimetype)
+    return message
+
+
+def message_bytes(message: RichEmail) -> bytes:
+    return message.message(policy=email.policy.SMTP).as_bytes()

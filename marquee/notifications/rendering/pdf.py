@@ -1,0 +1,156 @@
+"""tickets.pdf: one page per admission, with its QR code and every detail, printable or
+shown from a phone at the door."""
+
+import functools
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A5
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from marquee.notifications.rendering.qr import qr_matrix
+
+log = logging.getLogger(__name__)
+
+# Titles and names are often Cyrillic: the PDF's 14 built-in fonts have no Cyrillic, so
+# a Unicode TrueType font is embedded (subset) when the system has one.
+_FONT_CANDIDATES = [
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    (
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+    ),
+    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
+    ("/Library/Fonts/Arial Unicode.ttf", "/Library/Fonts/Arial Unicode.ttf"),
+]
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    cinema: str
+    movie: str
+    age_rating: str
+    when: str  # local date and time, written out
+    hall: str  # name and number
+    row: int
+    seat: int
+    seat_type: str
+    price: str  # "" on a gift's copy
+    tariff: str
+    reference: str
+    holder: str
+    code: str
+    position: str  # "Ticket 2 of 3"
+
+
+@functools.cache
+def _fonts() -> tuple[str, str]:
+    for regular, bold in _FONT_CANDIDATES:
+        if Path(regular).is_file() and Path(bold).is_file():
+            pdfmetrics.registerFont(TTFont("TicketSans", regular))
+            pdfmetrics.registerFont(TTFont("TicketSans-Bold", bold))
+            return "TicketSans", "TicketSans-Bold"
+    log.warning("No Unicode TrueType font found; tickets.pdf falls back to Helvetica (no Cyrillic)")
+    return "Helvetica", "Helvetica-Bold"
+
+
+def _draw_qr(canvas: Canvas, data: str, *, x: float, y: float, size: float) -> None:
+    """The code as filled rectangles: crisp at any zoom and far smaller than an image."""
+    matrix = qr_matrix(data)
+    quiet = 4
+    modules = len(matrix) + 2 * quiet
+    unit = size / modules
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    canvas.setFillColorRGB(0, 0, 0)
+    path = canvas.beginPath()
+    for r, row in enumerate(matrix):
+        top = y + size - (r + quiet + 1) * unit
+        c = 0
+        while c < len(row):
+            if row[c]:
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                path.rect(x + (start + quiet) * unit, top, (c - start) * unit, unit)
+            else:
+                c += 1
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
+def _label_value(canvas: Canvas, fonts: tuple[str, str], *, x: float, y: float, label: str, value: str) -> None:
+    regular, bold = fonts
+    canvas.setFillColorRGB(0.42, 0.42, 0.45)
+    canvas.setFont(regular, 7.5)
+    canvas.drawString(x, y + 11, label.upper())
+    canvas.setFillColorRGB(0.07, 0.07, 0.09)
+    canvas.setFont(bold, 12)
+    canvas.drawString(x, y, value)
+
+
+def _page(canvas: Canvas, page: TicketPage, fonts: tuple[str, str]) -> None:
+    regular, bold = fonts
+    width, height = A5
+    margin = 14 * mm
+    # Header band
+    canvas.setFillColorRGB(0.11, 0.10, 0.18)
+    canvas.rect(0, height - 24 * mm, width, 24 * mm, stroke=0, fill=1)
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.setFont(bold, 15)
+    canvas.drawString(margin, height - 15 * mm, page.cinema)
+    canvas.setFont(regular, 9)
+    canvas.drawRightString(width - margin, height - 15 * mm, page.position)
+
+    y = height - 38 * mm
+    canvas.setFillColorRGB(0.07, 0.07, 0.09)
+    canvas.setFont(bold, 19)
+    for line in simpleSplit(page.movie, bold, 19, width - 2 * margin)[:3]:
+        canvas.drawString(margin, y, line)
+        y -= 23
+    canvas.setFont(regular, 10.5)
+    canvas.drawString(margin, y, f"{page.when} · {page.age_rating}")
+    y -= 17
+    canvas.drawString(margin, y, page.hall)
+
+    y -= 30
+    col = (width - 2 * margin) / 3
+    _label_value(canvas, fonts, x=margin, y=y, label="Row", value=str(page.row))
+    _label_value(canvas, fonts, x=margin + col, y=y, label="Seat", value=str(page.seat))
+    _label_value(canvas, fonts, x=margin + 2 * col, y=y, label="Seat type", value=page.seat_type)
+    y -= 32
+    if page.price:
+        _label_value(canvas, fonts, x=margin, y=y, label="Price", value=page.price)
+    _label_value(canvas, fonts, x=margin + col, y=y, label="Tariff", value=page.tariff or "—")
+    _label_value(canvas, fonts, x=margin + 2 * col, y=y, label="Booking", value=page.reference)
+
+    qr_size = 62 * mm
+    qr_y = 30 * mm
+    _draw_qr(canvas, page.code, x=(width - qr_size) / 2, y=qr_y, size=qr_size)
+    canvas.setFont(regular, 7)
+    canvas.setFillColorRGB(0.42, 0.42, 0.45)
+    canvas.drawCentredString(width / 2, qr_y - 9, page.code)
+    canvas.setFont(regular, 9)
+    canvas.setFillColorRGB(0.07, 0.07, 0.09)
+    canvas.drawCentredString(width / 2, 16 * mm, f"Admits one: {page.holder}")
+    canvas.setFont(regular, 7.5)
+    canvas.setFillColorRGB(0.42, 0.42, 0.45)
+    canvas.drawCentredString(width / 2, 10 * mm, "Show this page (printed or on screen) at the door.")
+
+
+def tickets_pdf(pages: list[TicketPage], *, title: str) -> bytes:
+    fonts = _fonts()
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A5, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor(pages[0].cinema if pages else "")
+    for page in pages:
+        _page(canvas, page, fonts)
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()

@@ -1,0 +1,279 @@
+"""The background worker: sends the outbox, sweeps lapsed holds, runs django.tasks.
+
+Every step is safe with any number of workers on any number of machines:
+
+- a mail row is claimed in a short transaction (PostgreSQL: FOR UPDATE SKIP LOCKED, so
+  workers take different rows; SQLite: the IMMEDIATE transaction serialises claims), with
+  a lease (`locked_until`) and a claim token; rendering and SMTP happen after the commit,
+  outside any transaction, and the outcome is recorded only for the worker's own claim;
+- a worker that dies mid-send leaves its rows `sending`; once the lease lapses any worker
+  claims them again and sends the same message (same Message-ID);
+- django.tasks rows are claimed the way django-tasks-db's own worker does.
+"""
+
+import datetime as dt
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.mail import mailers
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db import OperationalError, close_old_connections, transaction
+from django.db.models import F, Q, QuerySet
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+
+from marquee.booking.services import bookings_expire
+from marquee.core.clock import now as clock_now
+from marquee.notifications.delivery import Failure, classify, next_attempt
+from marquee.notifications.models import MailStatus, OutgoingMail
+from marquee.notifications.rendering.email import NotSendable, render_mail
+
+log = logging.getLogger("marquee.worker")
+
+MAIL_BATCH = 10
+# Longer than a batch can take: ten messages, each bounded by the SMTP timeout (30 s).
+MAIL_LEASE = dt.timedelta(minutes=10)
+SWEEP_EVERY = 30.0  # seconds between hold-expiry sweeps
+TASKS_PER_STEP = 20
+
+
+def _due(at: dt.datetime) -> Q:
+    waiting = Q(status__in=[MailStatus.QUEUED, MailStatus.RETRY], next_attempt_at__lte=at)
+    abandoned = Q(status=MailStatus.SENDING, locked_until__lt=at)  # a crashed worker's claim
+    return waiting | abandoned
+
+
+def mail_claim(*, limit: int = MAIL_BATCH) -> tuple[str, list[OutgoingMail]]:
+    """Claim up to `limit` due rows for this worker; (claim token, rows)."""
+    token = secrets.token_hex(16)
+    at = clock_now()
+    with transaction.atomic():
+        ids = list(
+            OutgoingMail.objects.select_for_update(skip_locked=True)
+            .filter(_due(at))
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return token, []
+        # The condition is repeated: without row locks (SQLite) it is what makes the claim exclusive.
+        OutgoingMail.objects.filter(pk__in=ids).filter(_due(at)).update(
+            status=MailStatus.SENDING,
+            locked_until=at + MAIL_LEASE,
+            claim_token=token,
+            attempts=F("attempts") + 1,
+            updated_at=at,
+        )
+    rows = list(
+        OutgoingMail.objects.filter(claim_token=token, status=MailStatus.SENDING)
+        .select_related("customer")
+        .order_by("next_attempt_at", "pk")
+    )
+    return token, rows
+
+
+def _mine(mail: OutgoingMail, token: str) -> QuerySet[OutgoingMail]:
+    """The row, if this claim still holds it."""
+    return OutgoingMail.objects.filter(pk=mail.pk, claim_token=token, status=MailStatus.SENDING)
+
+
+def _record_sent(mail: OutgoingMail, token: str) -> None:
+    at = clock_now()
+    done = _mine(mail, token).update(
+        status=MailStatus.SENT, sent_at=at, locked_until=None, last_error="", updated_at=at
+    )
+    if done:
+        log.info("mail %s sent: %s to %s (attempt %s)", mail.pk, mail.kind, mail.to_email, mail.attempts)
+    else:
+        log.warning("mail %s was sent, but another worker had taken it over (lease lapsed)", mail.pk)
+
+
+def _record_failure(mail: OutgoingMail, token: str, failure: Failure) -> None:
+    at = clock_now()
+    retry_at = None if failure.permanent else next_attempt(attempts=mail.attempts, queued_at=mail.created_at, at=at)
+    if retry_at is None:
+        _mine(mail, token).update(
+            status=MailStatus.FAILED, locked_until=None, last_error=failure.error[:2000], updated_at=at
+        )
+        log.error("mail %s failed for good after %s attempts: %s", mail.pk, mail.attempts, failure.error)
+    else:
+        _mine(mail, token).update(
+            status=MailStatus.RETRY,
+            next_attempt_at=retry_at,
+            locked_until=None,
+            last_error=failure.error[:2000],
+            updated_at=at,
+        )
+        log.warning("mail %s attempt %s failed (%s); next try at %s", mail.pk, mail.attempts, failure.error, retry_at)
+
+
+def _release(mails: list[OutgoingMail], token: str) -> None:
+    """Give back claimed rows untouched (shutdown): no attempt is counted against them."""
+    at = clock_now()
+    for mail in mails:
+        _mine(mail, token).update(
+            status=MailStatus.RETRY if mail.attempts > 1 else MailStatus.QUEUED,
+            attempts=F("attempts") - 1,
+            locked_until=None,
+            next_attempt_at=at,
+            updated_at=at,
+        )
+
+
+def _open(mailer: object) -> None:
+    # One SMTP session for the batch; other backends (files) keep one file per message.
+    if isinstance(mailer, SMTPBackend):
+        mailer.open()
+
+
+def _close(mailer: object) -> None:
+    if isinstance(mailer, SMTPBackend):
+        try:
+            mailer.close()
+        except Exception:  # a dead session may fail to say goodbye; nothing is lost
+            log.debug("closing the SMTP session failed", exc_info=True)
+
+
+def mail_send_claimed(token: str, mails: list[OutgoingMail], *, should_stop: Callable[[], bool] = bool) -> int:
+    """Render and send claimed rows, outside any transaction; returns how many were handled."""
+    mailer = mailers.default
+    handled = 0
+    try:
+        for index, mail in enumerate(mails):
+            if should_stop():
+                _release(mails[index:], token)
+                break
+            try:
+                message = render_mail(mail)
+            except NotSendable as reason:
+                _record_failure(mail, token, Failure(permanent=True, connection_broken=False, error=str(reason)))
+                handled += 1
+                continue
+            except Exception as exc:
+                # A rendering bug: keep the row and retry, so a fix deployed within the day delivers it.
+                log.exception("mail %s could not be rendered", mail.pk)
+                _record_failure(mail, token, classify(exc))
+                handled += 1
+                continue
+            try:
+                _open(mailer)
+                mailer.send_messages([message])
+            except Exception as exc:
+                failure = classify(exc)
+                _record_failure(mail, token, failure)
+                handled += 1
+                if failure.connection_broken:
+                    _close(mailer)
+                    # The server is unreachable: the others wait their turn rather than
+                    # each spending a timeout now.
+                    for rest in mails[index + 1 :]:
+                        _record_failure(rest, token, failure)
+                        handled += 1
+                    break
+                continue
+            _record_sent(mail, token)
+            handled += 1
+    finally:
+        _close(mailer)
+    return handled
+
+
+def mail_deliver_due(*, limit: int = MAIL_BATCH, should_stop: Callable[[], bool] = bool) -> int:
+    """One worker step for mail: claim a batch and send it. Returns rows handled (0: idle)."""
+    token, mails = mail_claim(limit=limit)
+    if not mails:
+        return 0
+    return mail_send_claimed(token, mails, should_stop=should_stop)
+
+
+# --- django.tasks ------------------------------------------------------------------------
+
+
+def tasks_run_due(*, worker_id: str, limit: int = TASKS_PER_STEP) -> int:
+    """Run up to `limit` ready django.tasks from django-tasks-db; returns how many ran."""
+    runner = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while ran < limit:
+        tasks = DBTaskResult.objects.ready().filter(backend_name="default")
+        try:
+            with exclusive_transaction(tasks.db):
+                task_result = tasks.get_locked()
+                if task_result is not None:
+                    task_result.claim(worker_id)
+        except OperationalError as exc:
+            if is_locked_database_exception(exc):
+                return ran
+            raise
+        if task_result is None:
+            return ran
+        log.info("running task %s (%s)", task_result.id, task_result.task_path)
+        runner.run_task(task_result)
+        ran += 1
+    return ran
+
+
+# --- the loop ----------------------------------------------------------------------------
+
+
+@dataclass
+class WorkerLoop:
+    worker_id: str = field(default_factory=lambda: f"marquee-{secrets.token_hex(6)}")
+    idle_sleep: float = 1.0
+    sweep_every: float = SWEEP_EVERY
+    stopping: threading.Event = field(default_factory=threading.Event)
+    _last_sweep: float = field(default=float("-inf"))
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def sweep_if_due(self, *, force: bool = False) -> int:
+        if not force and time.monotonic() - self._last_sweep < self.sweep_every:
+            return 0
+        self._last_sweep = time.monotonic()
+        expired = bookings_expire()
+        if expired:
+            log.info("expired %s lapsed holds", expired)
+        return expired
+
+    def step(self) -> int:
+        """One pass over everything due; returns how much work it found (0: idle)."""
+        self.sweep_if_due()
+        work = mail_deliver_due(should_stop=self.stopping.is_set)
+        if not self.stopping.is_set():
+            work += tasks_run_due(worker_id=self.worker_id)
+        return work
+
+    def run(self, *, until_idle: bool = False) -> None:
+        log.info("worker %s started%s", self.worker_id, " (until idle)" if until_idle else "")
+        self.sweep_if_due(force=True)
+        while not self.stopping.is_set():
+            close_old_connections()
+            try:
+                work = self.step()
+            except OperationalError:
+                # The database went away or stayed locked: try again shortly, never die.
+                log.exception("worker step failed; retrying")
+                work = 0
+                if until_idle:
+                    raise
+            if work:
+                continue
+            if until_idle:
+                break
+            self.stopping.wait(self.idle_sleep)
+        close_old_connections()
+        log.info("worker %s stopped", self.worker_id)
