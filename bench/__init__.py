@@ -1,0 +1,1 @@
+"""Marquee's benchmark suite (`make bench`). See docs/PERFORMANCE.md."""
