@@ -1,4 +1,23 @@
-from django.urls import URLPattern, URLResolver
+"""The public site's addresses."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from marquee.public import views
 
 app_name = "public"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.home, name="home"),
+    path("posters/<int:movie_id>.svg", views.poster, name="poster"),
+    path("movies/<int:movie_id>/", views.movie, name="movie"),
+    path("schedule/", views.schedule, name="schedule"),
+    path("showtimes/<int:showtime_id>/", views.showtime, name="showtime"),
+    path("showtimes/<int:showtime_id>/seats/", views.showtime_seats, name="showtime_seats"),
+    path("showtimes/<int:showtime_id>/checkout/", views.checkout, name="checkout"),
+    path("bookings/<str:reference>/", views.booking, name="booking"),
+    path("bookings/<str:reference>/pay/", views.booking_pay, name="booking_pay"),
+    path("bookings/<str:reference>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("bookings/<str:reference>/resend/", views.booking_resend, name="booking_resend"),
+    path("my-bookings/", views.my_bookings, name="my_bookings"),
+    path("my-bookings/sign-in/<str:token>/", views.my_bookings_sign_in, name="my_bookings_sign_in"),
+    path("my-bookings/sign-out/", views.sign_out, name="sign_out"),
+]

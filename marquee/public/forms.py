@@ -1,0 +1,75 @@
+"""Forms of the public site. They parse and label input; the booking service validates
+what the booking rules need and has the last word."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class SeatChoiceForm(forms.Form):
+    """The seats picked on the seat map (ids of the showtime's hall's seats)."""
+
+    seat = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+
+    def __init__(self, *args: object, seat_ids: list[int] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["seat"].choices = [(pk, pk) for pk in seat_ids or []]  # type: ignore[attr-defined]
+        self.fields["seat"].error_messages = {
+            "required": _("Choose at least one seat."),
+            "invalid_choice": _("Some of the chosen seats are not in this hall."),
+        }
+
+    def clean_seat(self) -> list[int]:
+        seats: list[int] = self.cleaned_data["seat"]
+        if len(set(seats)) > settings.MAX_SEATS_PER_BOOKING:
+            raise forms.ValidationError(
+                _("Choose at most %(max)d seats.") % {"max": settings.MAX_SEATS_PER_BOOKING}
+            )
+        return sorted(set(seats))
+
+
+class CheckoutForm(SeatChoiceForm):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("Email"), help_text=_("We send the tickets and the booking link here."))
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    is_gift = forms.BooleanField(label=_("These tickets are a gift"), required=False)
+    recipient_name = forms.CharField(label=_("Recipient's name"), max_length=200, required=False)
+    recipient_email = forms.EmailField(
+        label=_("Recipient's email"), required=False, help_text=_("The tickets go to this address.")
+    )
+    gift_message = forms.CharField(
+        label=_("Message to the recipient"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    marketing_consent = forms.BooleanField(
+        label=_("Send me news about upcoming movies (you can unsubscribe at any time)"), required=False
+    )
+
+    autocomplete = {
+        "first_name": "given-name",
+        "last_name": "family-name",
+        "email": "email",
+        "phone": "tel",
+        "recipient_name": "off",
+        "recipient_email": "off",
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name, value in self.autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
+        self.fields["phone"].widget.input_type = "tel"  # type: ignore[attr-defined]
+        self.fields["seat"].widget = forms.MultipleHiddenInput()
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("is_gift"):
+            if not data.get("recipient_name"):
+                self.add_error("recipient_name", _("Give the recipient's name."))
+            if not data.get("recipient_email") and "recipient_email" not in self.errors:
+                self.add_error("recipient_email", _("Give the recipient's email."))
+        return data
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))

@@ -1,0 +1,248 @@
+"""What the public site reads, beyond marquee.booking.selectors. A constant number of
+queries each, whatever the size of the listing, the hall or the customer's history."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+
+from marquee.booking.models import Booking, BookingSeat, Customer
+from marquee.booking.selectors import seats_free, with_seats_taken
+from marquee.booking.tokens import normalise_reference
+from marquee.catalog.models import Genre, Movie
+from marquee.core.clock import day_bounds, local, local_today
+from marquee.core.clock import now as clock_now
+from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.venues.models import Hall, Seat
+
+# "Now showing": a first upcoming showtime within this many days; later ones are "coming soon".
+NOW_SHOWING_DAYS = 7
+STRIP_DAYS = 14
+
+
+def upcoming_showtimes(at: dt.datetime | None = None) -> QuerySet[Showtime]:
+    """Scheduled showtimes of listed movies that have not started, soonest first."""
+    at = at or clock_now()
+    return Showtime.objects.filter(
+        starts_at__gt=at, status=ShowtimeStatus.SCHEDULED, movie__is_listed=True
+    ).order_by("starts_at", "hall__number")
+
+
+def genres() -> list[Genre]:
+    return list(Genre.objects.order_by("name"))
+
+
+def day_strip(days: int = STRIP_DAYS) -> list[dt.date]:
+    today = local_today()
+    return [today + dt.timedelta(days=i) for i in range(days)]
+
+
+@dataclass
+class MovieCard:
+    movie: Movie
+    next_start: dt.datetime | None
+    today: list[Showtime] = field(default_factory=list)
+    tomorrow: list[Showtime] = field(default_factory=list)
+
+
+@dataclass
+class Listing:
+    now_showing: list[MovieCard]
+    coming_soon: list[MovieCard]
+    today: dt.date
+    tomorrow: dt.date
+
+
+def listing(*, genre_id: int | None = None, at: dt.datetime | None = None) -> Listing:
+    """The afisha: listed movies with upcoming showtimes, split into now showing and
+    coming soon, with today's and tomorrow's showtimes of each. Three queries."""
+    at = at or clock_now()
+    today = local(at).date()
+    tomorrow = today + dt.timedelta(days=1)
+    upcoming = upcoming_showtimes(at)
+    movies = (
+        Movie.objects.filter(is_listed=True)
+        .annotate(
+            next_start=Min("showtimes__starts_at", filter=_upcoming_filter(at)),
+            has_shown=Exists(Showtime.objects.filter(movie=OuterRef("pk"), starts_at__lte=at)),
+        )
+        .filter(next_start__isnull=False)
+        .prefetch_related(Prefetch("genres", queryset=Genre.objects.order_by("name")))
+        .order_by("next_start", "title")
+    )
+    if genre_id is not None:
+        movies = movies.filter(genres__id=genre_id).distinct()
+        upcoming = upcoming.filter(movie__genres__id=genre_id)
+    window_start = at
+    _, window_end = day_bounds(tomorrow)
+    soon = with_seats_taken(
+        upcoming.filter(starts_at__gte=window_start, starts_at__lt=window_end).select_related("hall"), at
+    )
+    by_movie: dict[int, list[Showtime]] = defaultdict(list)
+    for show in soon:
+        by_movie[show.movie_id].append(show)
+
+    horizon = at + dt.timedelta(days=NOW_SHOWING_DAYS)
+    now_showing, coming_soon = [], []
+    for movie in movies:
+        card = MovieCard(movie=movie, next_start=movie.next_start)  # type: ignore[attr-defined]
+        for show in by_movie.get(movie.pk, []):
+            show.seats_left = seats_free(show)  # type: ignore[attr-defined]
+            (card.today if local(show.starts_at).date() == today else card.tomorrow).append(show)
+        if movie.next_start <= horizon or movie.has_shown:  # type: ignore[attr-defined]
+            now_showing.append(card)
+        else:
+            coming_soon.append(card)
+    return Listing(now_showing=now_showing, coming_soon=coming_soon, today=today, tomorrow=tomorrow)
+
+
+def _upcoming_filter(at: dt.datetime) -> Q:
+    return Q(showtimes__starts_at__gt=at, showtimes__status=ShowtimeStatus.SCHEDULED)
+
+
+@dataclass
+class ShowDay:
+    day: dt.date
+    showtimes: list[Showtime]
+
+
+def movie_detail(movie_id: int, at: dt.datetime | None = None) -> tuple[Movie, list[ShowDay]] | None:
+    """A listed movie and its upcoming showtimes grouped by local day, with seats left."""
+    at = at or clock_now()
+    movie = (
+        Movie.objects.filter(pk=movie_id, is_listed=True)
+        .prefetch_related(Prefetch("genres", queryset=Genre.objects.order_by("name")))
+        .first()
+    )
+    if movie is None:
+        return None
+    shows = with_seats_taken(upcoming_showtimes(at).filter(movie=movie).select_related("hall"), at)
+    days: dict[dt.date, list[Showtime]] = {}
+    for show in shows:
+        show.seats_left = seats_free(show)  # type: ignore[attr-defined]
+        days.setdefault(local(show.starts_at).date(), []).append(show)
+    return movie, [ShowDay(day=d, showtimes=s) for d, s in days.items()]
+
+
+@dataclass
+class TimelineBlock:
+    showtime: Showtime
+    left: float  # percent of the day's window
+    width: float
+    seats_left: int
+    on_sale: bool
+    movie_ends_at: dt.datetime
+
+
+@dataclass
+class TimelineRow:
+    hall: Hall
+    blocks: list[TimelineBlock]
+
+
+@dataclass
+class Timeline:
+    day: dt.date
+    start_hour: int
+    end_hour: int
+    rows: list[TimelineRow]
+
+    @property
+    def hours(self) -> list[tuple[int, float]]:
+        span = self.end_hour - self.start_hour
+        return [(h % 24, (h - self.start_hour) / span * 100) for h in range(self.start_hour, self.end_hour)]
+
+
+def day_timeline(day: dt.date, at: dt.datetime | None = None) -> Timeline:
+    """All halls on one local day, each with its showtimes placed on a time axis. Two queries."""
+    at = at or clock_now()
+    start, end = day_bounds(day)
+    shows = list(
+        with_seats_taken(
+            Showtime.objects.filter(
+                starts_at__gte=start, starts_at__lt=end, status=ShowtimeStatus.SCHEDULED, movie__is_listed=True
+            )
+            .select_related("movie", "hall")
+            .order_by("hall__number", "starts_at"),
+            at,
+        )
+    )
+    halls = list(Hall.objects.order_by("number"))
+    first = min((local(s.starts_at).hour for s in shows), default=10)
+    last_end = max(((s.ends_at - start).total_seconds() / 3600 for s in shows), default=23)
+    start_hour = min(first, 10)
+    end_hour = max(int(last_end + 0.999), 24)
+    span_min = (end_hour - start_hour) * 60
+    by_hall: dict[int, list[TimelineBlock]] = defaultdict(list)
+    for show in shows:
+        offset = (show.starts_at - start).total_seconds() / 60 - start_hour * 60
+        length = show.movie.duration_min
+        by_hall[show.hall_id].append(
+            TimelineBlock(
+                showtime=show,
+                left=round(offset / span_min * 100, 3),
+                width=round(length / span_min * 100, 3),
+                seats_left=seats_free(show),
+                on_sale=show.starts_at > at,
+                movie_ends_at=show.starts_at + dt.timedelta(minutes=show.movie.duration_min),
+            )
+        )
+    rows = [TimelineRow(hall=h, blocks=by_hall.get(h.pk, [])) for h in halls]
+    return Timeline(day=day, start_hour=start_hour, end_hour=end_hour, rows=rows)
+
+
+def showtime_for_sale(showtime_id: int) -> Showtime | None:
+    """A showtime of a listed movie (scheduled or not; the page says which)."""
+    return (
+        Showtime.objects.select_related("movie", "hall")
+        .filter(pk=showtime_id, movie__is_listed=True)
+        .first()
+    )
+
+
+def booking_seats(booking: Booking) -> list[BookingSeat]:
+    return list(booking.seats.select_related("seat").order_by("seat__row_number", "seat__seat_number"))
+
+
+def booking_for_customer(*, reference: str, customer_id: int) -> Booking | None:
+    """The booking if it belongs to the signed-in customer (my-bookings access)."""
+    return (
+        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall")
+        .filter(reference=normalise_reference(reference), customer_id=customer_id)
+        .first()
+    )
+
+
+def customer_by_email(email: str) -> Customer | None:
+    return Customer.objects.filter(email__iexact=email.strip()).first()
+
+
+def customer_bookings(customer_id: int) -> tuple[Customer | None, list[Booking]]:
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        return None, []
+    bookings = list(
+        Booking.objects.filter(customer_id=customer_id)
+        .select_related("showtime__movie", "showtime__hall")
+        .prefetch_related(
+            Prefetch("seats", queryset=BookingSeat.objects.select_related("seat").order_by("seat__row_number"))
+        )
+        .order_by("-showtime__starts_at")
+    )
+    return customer, bookings
+
+
+def customer_cancel_deadline(booking: Booking) -> dt.datetime:
+    """Until when the customer may cancel a paid booking (the service has the last word)."""
+    return booking.showtime.starts_at - dt.timedelta(minutes=settings.CANCEL_CUTOFF_MINUTES)
+
+
+def seats_by_id(seat_ids: list[int]) -> list[Seat]:
+    return list(Seat.objects.filter(pk__in=seat_ids).order_by("row_number", "seat_number"))
+
+
+def movie_title(movie_id: int) -> tuple[str, int] | None:
+    """Title and year, for the generated poster."""
+    return Movie.objects.filter(pk=movie_id).values_list("title", "release_year").first()

@@ -1,0 +1,70 @@
+/* Seat map: running total, the maximum number of seats, and the announcements that go
+   with them. The form works without this file; this only makes it friendlier. */
+(function () {
+  "use strict";
+  var form = document.getElementById("seat-form");
+  if (!form) return;
+  var max = parseInt(form.dataset.max, 10) || 10;
+  var currency = form.dataset.currency || "";
+  var summary = document.getElementById("seat-summary");
+  var notice = document.getElementById("seat-notice");
+
+  function checked() {
+    return Array.prototype.slice.call(form.querySelectorAll('input[name="seat"]:checked'));
+  }
+
+  function cents(value) {
+    var parts = String(value).split(".");
+    return parseInt(parts[0], 10) * 100 + parseInt((parts[1] || "0").padEnd(2, "0").slice(0, 2), 10);
+  }
+
+  function format(total) {
+    var whole = Math.floor(total / 100);
+    var rest = String(total % 100).padStart(2, "0");
+    return whole + "." + rest + " " + currency;
+  }
+
+  function update() {
+    var seats = checked();
+    var total = seats.reduce(function (sum, input) { return sum + cents(input.dataset.price); }, 0);
+    form.querySelectorAll(".seat").forEach(function (label) {
+      var input = label.querySelector("input");
+      label.classList.toggle("is-selected", input.checked);
+    });
+    var text;
+    if (seats.length === 0) {
+      text = summary.dataset.templateNone;
+    } else {
+      var count = seats.length === 1 ? summary.dataset.templateOne : summary.dataset.templateMany.replace("%(n)s", seats.length);
+      text = count + " · " + summary.dataset.labelTotal + " " + format(total);
+    }
+    summary.textContent = text;
+    var button = form.querySelector('button[type="submit"]');
+    if (button && !button.hasAttribute("data-closed")) button.disabled = seats.length === 0;
+  }
+
+  form.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.name !== "seat") return;
+    if (input.checked && checked().length > max) {
+      input.checked = false;
+      notice.textContent = summary.dataset.tooMany;
+    } else {
+      notice.textContent = "";
+    }
+    update();
+  });
+
+  // Seats may also be toggled with Enter (Space works natively on a checkbox).
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.name === "seat") {
+      event.preventDefault();
+      event.target.click();
+    }
+  });
+
+  document.body.addEventListener("htmx:afterSwap", update);
+  var button = form.querySelector('button[type="submit"]');
+  if (button && button.disabled) button.setAttribute("data-closed", "");
+  update();
+})();

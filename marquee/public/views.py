@@ -1,0 +1,418 @@
+"""The public site: listing, movie, schedule, seat map, checkout, bookings.
+
+Each view parses input, calls one service or selector, and turns a DomainError into a
+message. The booking service is the only writer of bookings.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from marquee.booking import selectors as booking_selectors
+from marquee.booking import services
+from marquee.booking.models import Booking, BookingStatus
+from marquee.core.clock import local_today
+from marquee.core.clock import now as clock_now
+from marquee.core.errors import (
+    CancelWindowClosed,
+    DomainError,
+    InvalidState,
+    NotFound,
+    SalesClosed,
+    SeatsUnavailable,
+    ValidationFailed,
+)
+from marquee.notifications.models import MailKind
+from marquee.notifications.services import mail_queue
+from marquee.public import selectors
+from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
+from marquee.public.posters import poster_etag, poster_svg
+from marquee.scheduling.models import ShowtimeStatus
+
+SESSION_TOKENS = "public.booking_tokens"
+SESSION_CUSTOMER = "public.customer_id"
+SIGN_IN_SALT = "marquee.public.sign-in"
+SIGN_IN_MAX_AGE = 60 * 60  # one hour
+KEEP_TOKENS = 20
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _date_or_today(raw: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw) if raw else local_today()
+    except ValueError:
+        return local_today()
+
+
+def _remember_token(request: HttpRequest, reference: str, token: str) -> None:
+    tokens: dict[str, str] = dict(request.session.get(SESSION_TOKENS, {}))
+    tokens.pop(reference, None)
+    tokens[reference] = token
+    request.session[SESSION_TOKENS] = dict(list(tokens.items())[-KEEP_TOKENS:])
+
+
+def _booking_or_404(request: HttpRequest, reference: str) -> Booking:
+    """The booking, if this visitor may see it: by its token (link or session) or as the
+    signed-in customer. Otherwise 404, the same as for a booking that does not exist."""
+    token = request.GET.get("token") or request.session.get(SESSION_TOKENS, {}).get(reference.upper(), "")
+    if token:
+        try:
+            booking = services.booking_for_token(reference=reference, token=token)
+        except NotFound:
+            raise Http404 from None
+        if request.GET.get("token"):
+            _remember_token(request, booking.reference, token)
+        return booking
+    customer_id = request.session.get(SESSION_CUSTOMER)
+    if customer_id:
+        found = selectors.booking_for_customer(reference=reference, customer_id=customer_id)
+        if found is not None:
+            return found
+    raise Http404
+
+
+def _seat_names(seat_ids: list[int]) -> str:
+    return ", ".join(
+        _("row %(row)s, seat %(seat)s") % {"row": seat.row_number, "seat": seat.seat_number}
+        for seat in selectors.seats_by_id(seat_ids)
+    )
+
+
+def _showtime_or_404(showtime_id: int):  # type: ignore[no-untyped-def]
+    showtime = selectors.showtime_for_sale(showtime_id)
+    if showtime is None:
+        raise Http404
+    return showtime
+
+
+def _selected(request: HttpRequest) -> set[int]:
+    return {n for n in (_int_or_none(v) for v in request.GET.getlist("seat")) if n is not None}
+
+
+# --- listing, movie, schedule ----------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    genre_id = _int_or_none(request.GET.get("genre"))
+    all_genres = selectors.genres()
+    current = next((g for g in all_genres if g.pk == genre_id), None)
+    afisha = selectors.listing(genre_id=current.pk if current else None)
+    return render(
+        request,
+        "public/home.html",
+        {"listing": afisha, "genres": all_genres, "genre": current, "days": selectors.day_strip()},
+    )
+
+
+@require_GET
+def poster(request: HttpRequest, movie_id: int) -> HttpResponse:
+    found = selectors.movie_title(movie_id)
+    if found is None:
+        raise Http404
+    title, year = found
+    etag = f'"{poster_etag(title, year)}"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=86400"}
+    if request.headers.get("If-None-Match") == etag:
+        response: HttpResponse = HttpResponseNotModified(headers=headers)
+        return response
+    return HttpResponse(poster_svg(title, year), content_type="image/svg+xml; charset=utf-8", headers=headers)
+
+
+@require_GET
+def movie(request: HttpRequest, movie_id: int) -> HttpResponse:
+    found = selectors.movie_detail(movie_id)
+    if found is None:
+        raise Http404
+    film, days = found
+    return render(request, "public/movie.html", {"movie": film, "days": days})
+
+
+@require_GET
+def schedule(request: HttpRequest) -> HttpResponse:
+    day = _date_or_today(request.GET.get("date"))
+    timeline = selectors.day_timeline(day)
+    return render(
+        request,
+        "public/schedule.html",
+        {
+            "timeline": timeline,
+            "day": day,
+            "days": selectors.day_strip(),
+            "previous_day": day - dt.timedelta(days=1),
+            "next_day": day + dt.timedelta(days=1),
+        },
+    )
+
+
+# --- seat map and checkout -------------------------------------------------------------
+
+
+def _seat_map_context(request: HttpRequest, showtime_id: int, selected: set[int]) -> dict[str, object]:
+    showtime = _showtime_or_404(showtime_id)
+    seat_map = booking_selectors.showtime_seat_map(showtime)
+    on_sale = showtime.status == ShowtimeStatus.SCHEDULED and showtime.starts_at > clock_now()
+    free = {state.seat.pk for state in seat_map.seats if state.status == booking_selectors.FREE}
+    lost = sorted(selected - free)
+    return {
+        "showtime": showtime,
+        "seat_map": seat_map,
+        "on_sale": on_sale,
+        "selected": selected & free,
+        "lost": [s for s in seat_map.seats if s.seat.pk in lost],
+        "max_seats": settings.MAX_SEATS_PER_BOOKING,
+    }
+
+
+@require_GET
+def showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
+    context = _seat_map_context(request, showtime_id, _selected(request))
+    context["lost"] = []  # seats taken since are named by the message that sent us here
+    return render(request, "public/showtime.html", context)
+
+
+@require_GET
+def showtime_seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
+    """The seat grid alone, for htmx polling: fresh states, the visitor's picks kept."""
+    context = _seat_map_context(request, showtime_id, _selected(request))
+    context["oob"] = True
+    response = render(request, "public/_seat_grid.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _hold_error_fields(form: CheckoutForm, error: ValidationFailed) -> None:
+    names = {
+        "customer.first_name": "first_name",
+        "customer.last_name": "last_name",
+        "customer.email": "email",
+        "customer.phone": "phone",
+        "recipient.name": "recipient_name",
+        "recipient.email": "recipient_email",
+        "gift_message": "gift_message",
+    }
+    for key, problems in (error.fields or {}).items():
+        for problem in problems:
+            form.add_error(names.get(key), problem)
+    if not error.fields:
+        form.add_error(None, error.detail)
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
+    """Step 2: the buyer's details for the chosen seats; submitting holds them."""
+    seat_url = reverse("public:showtime", args=[showtime_id])
+    data = request.POST if request.method == "POST" else request.GET
+    context = _seat_map_context(request, showtime_id, set())
+    seat_map = context["seat_map"]
+    all_ids = [state.seat.pk for state in seat_map.seats]  # type: ignore[attr-defined]
+    if not context["on_sale"]:
+        messages.error(request, _("Sales for this showtime are closed."))
+        return redirect(seat_url)
+    picked = SeatChoiceForm(data, seat_ids=all_ids)
+    if not picked.is_valid():
+        for problem in picked.errors.get("seat", []):
+            messages.error(request, problem)
+        return redirect(seat_url)
+    seat_ids: list[int] = picked.cleaned_data["seat"]
+    chosen = [state for state in seat_map.seats if state.seat.pk in seat_ids]  # type: ignore[attr-defined]
+    taken = [state.seat.pk for state in chosen if state.status != booking_selectors.FREE]
+    if taken:
+        return _seats_gone(request, showtime_id, seat_ids, taken)
+
+    if request.method == "POST":
+        form = CheckoutForm(request.POST, seat_ids=all_ids)
+        if form.is_valid():
+            gift = form.cleaned_data["is_gift"]
+            try:
+                result = services.booking_hold(
+                    showtime_id=showtime_id,
+                    seat_ids=seat_ids,
+                    customer=services.CustomerDetails(
+                        first_name=form.cleaned_data["first_name"],
+                        last_name=form.cleaned_data["last_name"],
+                        email=form.cleaned_data["email"],
+                        phone=form.cleaned_data["phone"],
+                    ),
+                    recipient_name=form.cleaned_data["recipient_name"] if gift else "",
+                    recipient_email=form.cleaned_data["recipient_email"] if gift else "",
+                    gift_message=form.cleaned_data["gift_message"] if gift else "",
+                    marketing_consent=form.cleaned_data["marketing_consent"],
+                )
+            except SeatsUnavailable as error:
+                return _seats_gone(request, showtime_id, seat_ids, list(error.extra.get("seat_ids", [])))
+            except SalesClosed:
+                messages.error(request, _("Sales for this showtime are closed."))
+                return redirect(seat_url)
+            except ValidationFailed as error:
+                _hold_error_fields(form, error)
+            except NotFound:
+                raise Http404 from None
+            else:
+                _remember_token(request, result.booking.reference, result.token)
+                return redirect("public:booking", reference=result.booking.reference)
+    else:
+        form = CheckoutForm(initial={"seat": seat_ids}, seat_ids=all_ids)
+    total = sum((state.price for state in chosen), Decimal("0.00"))
+    context.update(
+        {"form": form, "chosen": chosen, "total": total, "seat_ids": seat_ids, "hold_minutes": settings.HOLD_MINUTES}
+    )
+    return render(request, "public/checkout.html", context)
+
+
+def _seats_gone(request: HttpRequest, showtime_id: int, seat_ids: list[int], taken: list[int]) -> HttpResponse:
+    messages.error(
+        request,
+        ngettext(
+            "Sorry, this seat was just taken: %(seats)s. Please choose another.",
+            "Sorry, these seats were just taken: %(seats)s. Please choose others.",
+            len(taken),
+        )
+        % {"seats": _seat_names(taken)},
+    )
+    keep = [pk for pk in seat_ids if pk not in set(taken)]
+    url = reverse("public:showtime", args=[showtime_id])
+    return redirect(f"{url}?{urlencode({'seat': keep}, doseq=True)}" if keep else url)
+
+
+# --- a booking -------------------------------------------------------------------------
+
+
+@require_GET
+def booking(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _booking_or_404(request, reference)
+    if request.GET.get("token"):
+        # The token is in the session now; drop it from the address bar (and from Referer).
+        return redirect("public:booking", reference=found.reference)
+    now = clock_now()
+    deadline = selectors.customer_cancel_deadline(found)
+    can_cancel = found.status == BookingStatus.PENDING or (found.status == BookingStatus.PAID and now < deadline)
+    return render(
+        request,
+        "public/booking.html",
+        {
+            "booking": found,
+            "seats": selectors.booking_seats(found),
+            "now": now,
+            "cancel_deadline": deadline,
+            "can_cancel": can_cancel and found.showtime.starts_at > now,
+            "payment_methods": [m for m in settings.PAYMENT_PROVIDERS if m == "demo"],
+            "expired": found.status == BookingStatus.PENDING and found.expires_at <= now,
+        },
+    )
+
+
+@require_POST
+def booking_pay(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _booking_or_404(request, reference)
+    method = request.POST.get("method", "demo")
+    try:
+        services.booking_pay(reference=found.reference, method=method)
+    except InvalidState:
+        messages.error(request, _("The hold has expired or the booking changed; please choose your seats again."))
+    except ValidationFailed:
+        messages.error(request, _("That payment method is not available."))
+    else:
+        messages.success(request, _("Payment received. Your tickets are on their way."))
+    return redirect("public:booking", reference=found.reference)
+
+
+@require_POST
+def booking_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _booking_or_404(request, reference)
+    try:
+        services.booking_cancel(reference=found.reference)
+    except CancelWindowClosed:
+        messages.error(request, _("It is too late to cancel this booking online; please ask the box office."))
+    except InvalidState:
+        messages.error(request, _("This booking can no longer be cancelled."))
+    else:
+        messages.success(request, _("The booking is cancelled and its seats are free again."))
+    return redirect("public:booking", reference=found.reference)
+
+
+@require_POST
+def booking_resend(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _booking_or_404(request, reference)
+    try:
+        services.booking_resend(reference=found.reference)
+    except DomainError:
+        messages.error(request, _("Only paid bookings have tickets to send."))
+    else:
+        messages.success(request, _("We are sending the tickets again to %(email)s.") % {"email": found.ticket_email})
+    return redirect("public:booking", reference=found.reference)
+
+
+# --- my bookings -----------------------------------------------------------------------
+
+
+def _sign_in_signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=SIGN_IN_SALT)
+
+
+@require_http_methods(["GET", "POST"])
+def my_bookings(request: HttpRequest) -> HttpResponse:
+    customer_id = request.session.get(SESSION_CUSTOMER)
+    if request.method == "GET" and customer_id:
+        customer, bookings = selectors.customer_bookings(customer_id)
+        if customer is not None:
+            return render(request, "public/my_bookings.html", {"customer": customer, "bookings": bookings})
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        customer = selectors.customer_by_email(email)
+        if customer is not None:
+            token = _sign_in_signer().sign(f"{customer.pk}:{customer.email.lower()}")
+            url = settings.SITE_URL + reverse("public:my_bookings_sign_in", args=[token])
+            with transaction.atomic():
+                mail_queue(kind=MailKind.SIGN_IN, to_email=customer.email, customer_id=customer.pk, context={"url": url})
+        # The same answer whether or not we know the address: no account enumeration.
+        return render(request, "public/sign_in_sent.html", {"email": email})
+    return render(request, "public/sign_in.html", {"form": form})
+
+
+@require_GET
+def my_bookings_sign_in(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        value = _sign_in_signer().unsign(token, max_age=SIGN_IN_MAX_AGE)
+    except signing.SignatureExpired:
+        messages.error(request, _("That sign-in link has expired. Enter your email for a new one."))
+        return redirect("public:my_bookings")
+    except signing.BadSignature:
+        messages.error(request, _("That sign-in link is not valid. Enter your email for a new one."))
+        return redirect("public:my_bookings")
+    raw_id, _sep, email = value.partition(":")
+    customer = selectors.customer_by_email(email) if email else None
+    if customer is None or str(customer.pk) != raw_id:
+        messages.error(request, _("That sign-in link is not valid. Enter your email for a new one."))
+        return redirect("public:my_bookings")
+    request.session.cycle_key()
+    request.session[SESSION_CUSTOMER] = customer.pk
+    return redirect("public:my_bookings")
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_CUSTOMER, None)
+    messages.success(request, _("You are signed out."))
+    return redirect("public:home")
