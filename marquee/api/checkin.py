@@ -1,0 +1,91 @@
+"""POST /api/v1/admin/checkin: the door scans a ticket's QR code (api.md, "Staff")."""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from marquee.api.auth import StaffAuth
+from marquee.api.schemas import ErrorOut, StrictIn, hall_brief, money, movie_brief
+from marquee.booking.checkin import ticket_check_in
+from marquee.booking.models import BookingSeat
+from marquee.core.clock import local
+
+router = Router(tags=["staff: check-in"])
+
+
+class CheckInIn(StrictIn):
+    code: str = Field(max_length=1000, description="The text of the ticket's QR code.")
+
+
+class CheckInSeatOut(Schema):
+    id: int = Field(description="The seat's id in the hall (as in the seat map).")
+    ticket_id: int = Field(description="The admission (booked seat) the code was signed for.")
+    row: int
+    number: int
+    type: str
+    price: str
+    tariff: str
+
+
+class CheckInShowtimeOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    movie: dict[str, Any]
+    hall: dict[str, Any]
+
+
+class CheckInBookingOut(Schema):
+    reference: str
+    name: str
+
+
+class CheckInOut(Schema):
+    admitted: bool
+    checked_in_at: dt.datetime
+    seat: CheckInSeatOut
+    showtime: CheckInShowtimeOut
+    booking: CheckInBookingOut
+    currency: str
+
+
+class CheckInErrorOut(ErrorOut):
+    checked_in_at: dt.datetime | None = Field(None, description="Only for already_checked_in: when it was admitted.")
+
+
+def check_in_out(ticket: BookingSeat) -> dict[str, Any]:
+    showtime = ticket.showtime
+    assert ticket.checked_in_at is not None
+    return {
+        "admitted": True,
+        "checked_in_at": local(ticket.checked_in_at).replace(microsecond=0),
+        "seat": {
+            "id": ticket.seat_id,
+            "ticket_id": ticket.pk,
+            "row": ticket.seat.row_number,
+            "number": ticket.seat.seat_number,
+            "type": ticket.seat.seat_type,
+            "price": money(ticket.final_price),
+            "tariff": ticket.tariff_name,
+        },
+        "showtime": {
+            "id": showtime.pk,
+            "starts_at": local(showtime.starts_at).replace(microsecond=0),
+            "movie": movie_brief(showtime.movie),
+            "hall": hall_brief(showtime.hall),
+        },
+        "booking": {"reference": ticket.booking.reference, "name": ticket.booking.ticket_name},
+        "currency": settings.CURRENCY,
+    }
+
+
+@router.post(
+    "/checkin",
+    auth=StaffAuth("check_in"),
+    response={200: CheckInOut, 401: ErrorOut, 403: ErrorOut, 409: CheckInErrorOut, 422: CheckInErrorOut},
+    summary="Admit a ticket at the door",
+)
+def checkin(request: HttpRequest, payload: CheckInIn) -> dict[str, Any]:
+    return check_in_out(ticket_check_in(code=payload.code))

@@ -1,0 +1,61 @@
+"""The delivery log for staff: what mail went out, what is waiting, what failed; resend."""
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from marquee.backoffice.access import BOOKINGS, staff_page
+from marquee.core.errors import DomainError, NotFound
+from marquee.notifications.models import MailKind, MailStatus, OutgoingMail
+from marquee.notifications.services import mail_requeue
+
+LIMIT = 100
+
+
+class MailFilterForm(forms.Form):
+    q = forms.CharField(label="Email or reference", required=False, max_length=254)
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *MailStatus.choices])
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any"), *MailKind.choices])
+
+
+@staff_page(BOOKINGS)
+@require_http_methods(["GET", "POST"])
+def mail_log(request: HttpRequest) -> HttpResponse:
+    """GET: the log, newest first, filtered. POST (mail_id): queue a new copy of a message."""
+    if request.method == "POST":
+        return _resend(request)
+    form = MailFilterForm(request.GET or None)
+    qs = OutgoingMail.objects.select_related("booking").order_by("-created_at", "-pk")
+    if form.is_valid():
+        q = form.cleaned_data["q"].strip()
+        if q:
+            qs = qs.filter(Q(to_email__icontains=q) | Q(booking__reference=q.upper()))
+        if form.cleaned_data["status"]:
+            qs = qs.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["kind"]:
+            qs = qs.filter(kind=form.cleaned_data["kind"])
+    mails = list(qs[: LIMIT + 1])
+    return render(
+        request,
+        "backoffice/mail.html",
+        {"form": form, "mails": mails[:LIMIT], "more": len(mails) > LIMIT, "query": request.GET.urlencode()},
+    )
+
+
+def _resend(request: HttpRequest) -> HttpResponse:
+    mail_id = request.POST.get("mail_id", "")
+    try:
+        if not mail_id.isdigit():
+            raise NotFound("No such message.")
+        copy = mail_requeue(mail_id=int(mail_id))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"A new copy to {copy.to_email} is queued; it appears at the top.")
+    # Back to the same filters; re-encoded, so nothing but a query string reaches the header.
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    return redirect(reverse("backoffice:mail") + (f"?{query}" if query else ""))

@@ -1,0 +1,57 @@
+"""The delivery log in Django admin: read-only rows, filters, and "resend" (a new copy)."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from marquee.notifications.models import OutgoingMail
+from marquee.notifications.services import mail_requeue
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin[OutgoingMail]):
+    list_display = ["created_at", "to_email", "kind", "status", "attempts", "short_error", "sent_at", "booking"]
+    list_filter = ["status", "kind", ("sent_at", admin.DateFieldListFilter), ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["to_email", "booking__reference", "message_id"]
+    list_select_related = ["booking"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "-pk"]
+    actions = ["resend"]
+    readonly_fields = [
+        "kind",
+        "to_email",
+        "status",
+        "message_id",
+        "booking",
+        "customer",
+        "context",
+        "attempts",
+        "next_attempt_at",
+        "locked_until",
+        "last_error",
+        "sent_at",
+        "created_at",
+        "updated_at",
+    ]
+    fields = tuple(readonly_fields)
+
+    @admin.display(description="last error")
+    def short_error(self, mail: OutgoingMail) -> str:
+        return mail.last_error[:80] + ("…" if len(mail.last_error) > 80 else "")
+
+    # The log is the worker's to write: staff read it and queue copies, nothing else.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: OutgoingMail | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: OutgoingMail | None = None) -> bool:
+        return False
+
+    @admin.action(description="Resend (queue a new copy)", permissions=["view"])
+    def resend(self, request: HttpRequest, queryset: QuerySet[OutgoingMail]) -> None:
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+        for mail_id in ids:
+            mail_requeue(mail_id=mail_id)
+        self.message_user(request, f"Queued {len(ids)} new cop{'y' if len(ids) == 1 else 'ies'}.", messages.SUCCESS)
