@@ -1,5 +1,210 @@
-"""The public API (api.md, "Public"): listing, showtimes, seat maps and bookings."""
+"""The public API (api.md, "Public"): listing, showtimes, seat maps and bookings.
 
-from ninja import Router
+Handlers parse input, call one selector or service, and shape the answer; domain errors
+become the contract's error answers in marquee.api.errors. Every read is a constant
+number of queries, whatever the number of movies, showtimes or seats.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Header, Query, Router, Schema
+from ninja.responses import Status
+from pydantic import Field, field_validator
+
+from marquee.api.schemas import (
+    ERRORS_READ,
+    MAX_ID,
+    BookingCreatedOut,
+    BookingIn,
+    BookingOut,
+    ErrorOut,
+    GenreOut,
+    Id,
+    MovieDetailOut,
+    MovieOut,
+    PayIn,
+    SeatMapOut,
+    ShowtimeDetailOut,
+    ShowtimeOut,
+    booking_out,
+    genre_out,
+    hall_brief,
+    local_moment,
+    movie_out,
+    seat_map_out,
+    showtime_detail_out,
+    showtime_out,
+)
+from marquee.booking.selectors import (
+    booking_detail,
+    movie_listed,
+    movies_showing,
+    seats_free,
+    showtime_prices,
+    showtime_public,
+    showtime_seat_map,
+    showtimes_upcoming,
+)
+from marquee.booking.services import (
+    CustomerDetails,
+    booking_cancel,
+    booking_for_customer,
+    booking_hold,
+    booking_pay,
+)
+from marquee.catalog.models import Genre
+from marquee.core.clock import now as clock_now
+from marquee.core.errors import NotFound
+from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 router = Router(tags=["public"])
+
+BOOKING_ERRORS: dict[int, type[Schema]] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# The booking's token travels as `Authorization: Bearer <token>`.
+TOKEN_HEADER = Header(None, description="`Bearer <token>`: the token from the answer that made the booking.")
+
+
+class _Filters(Schema):
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_absent(cls, value: Any) -> Any:
+        # `?date=` from a form with nothing chosen means "any", not a bad date.
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+class MovieFilters(_Filters):
+    date: dt.date | None = Field(None, description="YYYY-MM-DD in the cinema's time zone.")
+    genre: Id | None = Field(None, description="A genre id.")
+
+
+class ShowtimeFilters(_Filters):
+    date: dt.date | None = Field(None, description="YYYY-MM-DD in the cinema's time zone.")
+    movie: Id | None = Field(None, description="A movie id.")
+    hall: Id | None = Field(None, description="A hall id.")
+
+
+def _id(value: int, what: str) -> int:
+    """A path id that can name a row; anything else names nothing."""
+    if not 0 < value <= MAX_ID:
+        raise NotFound(f"No such {what}.")
+    return value
+
+
+def _bearer(authorization: str | None) -> str:
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _showtime(showtime_id: int) -> Showtime:
+    showtime = showtime_public(_id(showtime_id, "showtime"))
+    if showtime is None:
+        raise NotFound("No such showtime.")
+    return showtime
+
+
+# --- the listing ------------------------------------------------------------------------------
+
+
+@router.get("/genres", response=list[GenreOut], summary="Genres")
+def genres(request: HttpRequest) -> list[dict[str, Any]]:
+    return [genre_out(g) for g in Genre.objects.order_by("name")]
+
+
+@router.get("/movies", response={200: list[MovieOut], 422: ErrorOut}, summary="Movies now showing")
+def movies(request: HttpRequest, filters: Query[MovieFilters]) -> list[dict[str, Any]]:
+    """Listed movies with at least one upcoming showtime (on `date`; in genre `genre`)."""
+    return [movie_out(m) for m in movies_showing(day=filters.date, genre_id=filters.genre)]
+
+
+@router.get("/movies/{id}", response={200: MovieDetailOut, **ERRORS_READ}, summary="One movie")
+def movie(request: HttpRequest, id: int) -> dict[str, Any]:
+    """A listed movie and its upcoming showtimes."""
+    found = movie_listed(_id(id, "movie"))
+    if found is None:
+        raise NotFound("No such movie.")
+    shows = showtimes_upcoming(movie_id=found.pk)
+    return {
+        **movie_out(found),
+        "showtimes": [
+            {
+                "id": s.pk,
+                "starts_at": local_moment(s.starts_at),
+                "hall": hall_brief(s.hall),
+                "seats_free": seats_free(s),
+            }
+            for s in shows
+        ],
+    }
+
+
+@router.get("/showtimes", response={200: list[ShowtimeOut], 422: ErrorOut}, summary="Upcoming showtimes")
+def showtimes(request: HttpRequest, filters: Query[ShowtimeFilters]) -> list[dict[str, Any]]:
+    """Upcoming showtimes of listed movies, soonest first."""
+    shows = showtimes_upcoming(day=filters.date, movie_id=filters.movie, hall_id=filters.hall)
+    return [showtime_out(s) for s in shows]
+
+
+@router.get("/showtimes/{id}", response={200: ShowtimeDetailOut, **ERRORS_READ}, summary="One showtime")
+def showtime(request: HttpRequest, id: int) -> dict[str, Any]:
+    """A showtime with the tariff in force and the price per seat type where it is uniform."""
+    found = _showtime(id)
+    sales_open = found.status == ShowtimeStatus.SCHEDULED and found.starts_at > clock_now()
+    return showtime_detail_out(found, showtime_prices(found), sales_open=sales_open)
+
+
+@router.get("/showtimes/{id}/seats", response={200: SeatMapOut, **ERRORS_READ}, summary="Seat map")
+def seat_map(request: HttpRequest, id: int) -> dict[str, Any]:
+    """Every seat of the hall with its price and status (free, held, sold), by row and number."""
+    return seat_map_out(showtime_seat_map(_showtime(id)))
+
+
+# --- bookings ---------------------------------------------------------------------------------
+
+
+@router.post("/bookings", response={201: BookingCreatedOut, **BOOKING_ERRORS}, summary="Hold seats")
+def booking_create(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
+    """Hold all the seats or none. The answer carries the booking's token, shown only here."""
+    result = booking_hold(
+        showtime_id=payload.showtime_id,
+        seat_ids=payload.seat_ids,
+        customer=CustomerDetails(
+            first_name=payload.customer.first_name,
+            last_name=payload.customer.last_name,
+            email=payload.customer.email,
+            phone=payload.customer.phone or "",
+        ),
+        recipient_name=payload.recipient.name if payload.recipient else "",
+        recipient_email=payload.recipient.email if payload.recipient else "",
+        gift_message=payload.gift_message or "",
+        marketing_consent=payload.marketing_consent,
+    )
+    return Status(201, booking_out(booking_detail(result.booking.pk), token=result.token))
+
+
+@router.get("/bookings/{reference}", response={200: BookingOut, 404: ErrorOut}, summary="One booking")
+def booking(request: HttpRequest, reference: str, authorization: str | None = TOKEN_HEADER) -> dict[str, Any]:
+    """The booking, for the holder of its token; any other caller gets 404."""
+    return booking_out(booking_for_customer(reference=reference, token=_bearer(authorization)))
+
+
+@router.post("/bookings/{reference}/pay", response={200: BookingOut, **BOOKING_ERRORS}, summary="Pay")
+def booking_pay_view(
+    request: HttpRequest,
+    reference: str,
+    payload: PayIn,
+    authorization: str | None = TOKEN_HEADER,
+) -> dict[str, Any]:
+    """Pay a held booking; paying a paid booking answers it unchanged (no second email)."""
+    paid = booking_pay(reference=reference, method=payload.method, token=_bearer(authorization))
+    return booking_out(booking_detail(paid.pk))
+
+
+@router.post("/bookings/{reference}/cancel", response={200: BookingOut, **BOOKING_ERRORS}, summary="Cancel")
+def booking_cancel_view(
+    request: HttpRequest, reference: str, authorization: str | None = TOKEN_HEADER
+) -> dict[str, Any]:
+    """Cancel: a hold any time, a paid booking until CANCEL_CUTOFF_MINUTES before the show."""
+    cancelled = booking_cancel(reference=reference, token=_bearer(authorization))
+    return booking_out(booking_detail(cancelled.pk))

@@ -5,15 +5,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from marquee.booking.models import ACTIVE_STATUSES, BookingSeat, BookingStatus
-from marquee.core.clock import local
+from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus
+from marquee.catalog.models import Genre, Movie
+from marquee.core.clock import day_bounds, local
 from marquee.core.clock import now as clock_now
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
-from marquee.scheduling.models import Showtime
+from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.venues.models import Seat
 
 FREE, HELD, SOLD = "free", "held", "sold"
@@ -107,4 +108,87 @@ def seat_ids_taken(showtime_id: int, seat_ids: Iterable[int], at: dt.datetime | 
         BookingSeat.objects.filter(showtime_id=showtime_id, seat_id__in=list(seat_ids))
         .filter(active_booking_seats(at))
         .values_list("seat_id", flat=True)
+    )
+
+
+# --- what the public API lists ------------------------------------------------------------
+
+
+def showtimes_upcoming(
+    *,
+    day: dt.date | None = None,
+    movie_id: int | None = None,
+    hall_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> QuerySet[Showtime]:
+    """Scheduled showtimes of listed movies that have not started (on `day` in the cinema's
+    time zone, if given), soonest first, with movie and hall joined and `seats_taken`
+    annotated: one query."""
+    at = at or clock_now()
+    shows = Showtime.objects.filter(starts_at__gt=at, status=ShowtimeStatus.SCHEDULED, movie__is_listed=True)
+    if day is not None:
+        start, end = day_bounds(day)
+        shows = shows.filter(starts_at__gte=start, starts_at__lt=end)
+    if movie_id is not None:
+        shows = shows.filter(movie_id=movie_id)
+    if hall_id is not None:
+        shows = shows.filter(hall_id=hall_id)
+    return with_seats_taken(shows.select_related("movie", "hall").order_by("starts_at", "hall__number", "pk"), at)
+
+
+def movies_showing(
+    *, day: dt.date | None = None, genre_id: int | None = None, at: dt.datetime | None = None
+) -> QuerySet[Movie]:
+    """Listed movies with at least one upcoming showtime (on `day`, if given; in genre
+    `genre_id`, if given), by title, genres prefetched: two queries."""
+    upcoming = showtimes_upcoming(day=day, at=at).filter(movie=OuterRef("pk"))
+    movies = Movie.objects.filter(is_listed=True).filter(Exists(upcoming))
+    if genre_id is not None:
+        movies = movies.filter(Exists(Movie.genres.through.objects.filter(movie=OuterRef("pk"), genre_id=genre_id)))
+    return movies.prefetch_related(Prefetch("genres", Genre.objects.order_by("name"))).order_by("title", "pk")
+
+
+def movie_listed(movie_id: int) -> Movie | None:
+    """One listed movie with its genres (two queries), or None."""
+    return (
+        Movie.objects.filter(pk=movie_id, is_listed=True)
+        .prefetch_related(Prefetch("genres", Genre.objects.order_by("name")))
+        .first()
+    )
+
+
+def showtime_public(showtime_id: int, at: dt.datetime | None = None) -> Showtime | None:
+    """One showtime of a listed movie, past or cancelled ones included (a customer may hold
+    a link to it), with movie and hall joined and `seats_taken` annotated: one query."""
+    shows = Showtime.objects.filter(pk=showtime_id, movie__is_listed=True).select_related("movie", "hall")
+    return with_seats_taken(shows, at).first()
+
+
+@dataclass(frozen=True)
+class ShowtimePrices:
+    tariff: Tariff | None
+    # The price now, per seat type whose seats all cost the same.
+    uniform: dict[str, Decimal]
+
+
+def showtime_prices(showtime: Showtime) -> ShowtimePrices:
+    """The tariff in force and the uniform price per seat type: two queries."""
+    tariff = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
+    by_type = (
+        Seat.objects.filter(hall_id=showtime.hall_id)
+        .order_by()
+        .values("seat_type")
+        .annotate(low=Min("base_price"), high=Max("base_price"))
+    )
+    uniform = {row["seat_type"]: seat_price(row["low"], tariff) for row in by_type if row["low"] == row["high"]}
+    return ShowtimePrices(tariff=tariff, uniform=dict(sorted(uniform.items())))
+
+
+def booking_detail(booking_id: int) -> Booking:
+    """A booking with everything its page or API answer shows: two queries."""
+    seats = BookingSeat.objects.select_related("seat").order_by("seat__row_number", "seat__seat_number")
+    return (
+        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall")
+        .prefetch_related(Prefetch("seats", seats))
+        .get(pk=booking_id)
     )

@@ -17,12 +17,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
 from marquee.booking.lifecycle import sources_for
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus, CancelReason, Customer
 from marquee.booking.payments import BOX_OFFICE, get_provider
+from marquee.booking.selectors import booking_detail
 from marquee.booking.tokens import (
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
@@ -286,7 +287,7 @@ def _lock_showtime_shared(showtime_id: int) -> Showtime:
     try:
         return Showtime.objects.select_related("hall").get(pk=showtime_id)
     except Showtime.DoesNotExist:
-        raise NotFound("No such showtime.", fields={"showtime_id": ["No such showtime."]}) from None
+        raise NotFound("No such showtime.") from None
 
 
 def _check_sales_open(showtime: Showtime, at: dt.datetime) -> None:
@@ -336,7 +337,7 @@ def booking_hold(
         gift_message=gift_message,
     )
     if isinstance(showtime_id, bool) or not 0 < showtime_id <= MAX_ID:
-        raise NotFound("No such showtime.", fields={"showtime_id": ["No such showtime."]})
+        raise NotFound("No such showtime.")
     wanted = sorted(set(seat_ids))
     token = new_token()
 
@@ -466,19 +467,7 @@ def booking_for_customer(*, reference: str, token: str) -> Booking:
     booking = booking_for_token(reference=reference, token=token)
     if booking.status == BookingStatus.PENDING and booking.expires_at <= clock_now():
         _expire_one_if_lapsed(booking.reference)
-    return _booking_loaded(booking.pk)
-
-
-def _booking_loaded(pk: int) -> Booking:
-    return (
-        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall")
-        .prefetch_related(
-            Prefetch(
-                "seats", BookingSeat.objects.select_related("seat").order_by("seat__row_number", "seat__seat_number")
-            )
-        )
-        .get(pk=pk)
-    )
+    return booking_detail(booking.pk)
 
 
 def _lock_booking(reference: str, token: str | None = None) -> Booking:

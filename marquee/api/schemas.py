@@ -1,0 +1,361 @@
+"""The API's shapes: what clients send (`…In`) and what they get (`…Out`).
+
+Shared by the public and the staff routers. Answers are built by the `*_out` functions
+below from loaded model instances, so that every endpoint renders a thing the same way:
+datetimes in the cinema's time zone with their offset, dates as YYYY-MM-DD, money as a
+string with two decimals next to `currency`.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.conf import settings
+from ninja import Schema
+from pydantic import ConfigDict, Field, field_validator
+
+from marquee.booking.models import Booking
+from marquee.booking.selectors import SeatMap, ShowtimePrices, seats_free
+from marquee.catalog.models import Genre, Movie
+from marquee.core.clock import local
+from marquee.core.money import format_money
+from marquee.pricing.models import Tariff
+from marquee.scheduling.models import Showtime
+from marquee.venues.models import Hall
+
+# A database id: a positive 64-bit integer.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["150.00"])]
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    error: str = Field(examples=["not_found"])
+    detail: str
+    fields: dict[str, list[str]] | None = Field(None, description="Only for validation_error.")
+    seat_ids: list[int] | None = Field(None, description="Only for seats_unavailable: every seat held or sold.")
+    conflicts: list[int] | None = Field(None, description="Only for hall_busy and tariff_overlap.")
+
+
+ERRORS_READ: dict[int, type[Schema]] = {404: ErrorOut, 422: ErrorOut}
+
+
+# --- what clients send ----------------------------------------------------------------------
+
+
+class StrictIn(Schema):
+    """A request body: unknown fields are refused, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class CustomerIn(StrictIn):
+    first_name: str = Field(max_length=1000)
+    last_name: str = Field(max_length=1000)
+    email: str = Field(max_length=1000, examples=["olena@example.com"])
+    phone: str | None = Field(None, max_length=1000, examples=["+380501234567"])
+
+
+class RecipientIn(StrictIn):
+    name: str = Field("", max_length=1000)
+    email: str = Field(max_length=1000)
+
+
+class BookingIn(StrictIn):
+    showtime_id: Id
+    seat_ids: list[Id] = Field(max_length=1000, description="1 to MAX_SEATS_PER_BOOKING distinct seats of the hall.")
+    customer: CustomerIn
+    recipient: RecipientIn | None = Field(None, description="Someone else receives the tickets: a gift.")
+    gift_message: str | None = Field(None, max_length=10000)
+    marketing_consent: bool = False
+
+    @field_validator("marketing_consent", mode="before")
+    @classmethod
+    def _null_is_no(cls, value: Any) -> Any:
+        return False if value is None else value
+
+
+class PayIn(StrictIn):
+    method: str = Field(max_length=100, examples=["demo"])
+
+
+# --- what clients get -----------------------------------------------------------------------
+
+
+class GenreOut(Schema):
+    id: int
+    name: str
+
+
+class HallBrief(Schema):
+    id: int
+    number: int
+    name: str
+
+
+class MovieBrief(Schema):
+    id: int
+    title: str
+    duration_min: int
+    age_rating: int
+
+
+class MovieOut(Schema):
+    id: int
+    title: str
+    description: str
+    duration_min: int
+    age_rating: int
+    release_year: int
+    genres: list[GenreOut]
+    poster_url: str
+
+
+class MovieShowtimeOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    hall: HallBrief
+    seats_free: int
+
+
+class MovieDetailOut(MovieOut):
+    showtimes: list[MovieShowtimeOut]
+
+
+class ShowtimeOut(Schema):
+    id: int
+    movie: MovieBrief
+    hall: HallBrief
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    seats_total: int
+    seats_free: int
+
+
+class TariffBrief(Schema):
+    id: int
+    name: str
+    price_multiplier: str = Field(examples=["1.25"])
+
+
+class ShowtimeDetailOut(ShowtimeOut):
+    status: str = Field(description="scheduled or cancelled")
+    sales_open: bool
+    tariff: TariffBrief | None
+    prices: dict[str, Money] = Field(description="The price per seat type, for types whose seats all cost the same.")
+    currency: str
+
+
+class SeatOut(Schema):
+    id: int
+    row: int
+    number: int
+    type: str
+    price: Money
+    status: str = Field(description="free, held or sold")
+
+
+class SeatMapOut(Schema):
+    showtime_id: int
+    hall: HallBrief
+    seats: list[SeatOut]
+    currency: str
+
+
+class BookingSeatOut(Schema):
+    seat_id: int
+    row: int
+    number: int
+    type: str
+    tariff: str | None
+    price: Money
+
+
+class BookingShowtimeOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    movie: MovieBrief
+    hall: HallBrief
+
+
+class CustomerOut(Schema):
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+
+
+class RecipientOut(Schema):
+    name: str
+    email: str
+
+
+class BookingOut(Schema):
+    reference: str
+    status: str = Field(description="pending, paid or cancelled")
+    cancel_reason: str | None = Field(None, description="customer, staff, expired or showtime_cancelled")
+    expires_at: dt.datetime
+    booked_at: dt.datetime
+    paid_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+    showtime: BookingShowtimeOut
+    seats: list[BookingSeatOut]
+    total_price: Money
+    currency: str
+    customer: CustomerOut
+    recipient: RecipientOut | None
+    gift_message: str | None
+
+
+class BookingCreatedOut(BookingOut):
+    token: str = Field(description="The booking's secret: shown only here; send it as `Authorization: Bearer …`.")
+
+
+# --- building answers -----------------------------------------------------------------------
+
+
+def local_moment(value: dt.datetime) -> dt.datetime:
+    """A stored moment in the cinema's time zone, to the second."""
+    return local(value).replace(microsecond=0)
+
+
+def moment(value: dt.datetime | None) -> dt.datetime | None:
+    return None if value is None else local_moment(value)
+
+
+def money(value: Decimal) -> str:
+    return format_money(value)
+
+
+def poster_url(movie: Movie) -> str:
+    """The movie's own poster, or the artwork generated for it (served by the public site)."""
+    if movie.poster:
+        return str(movie.poster.url)
+    return f"/posters/{movie.pk}.svg"
+
+
+def genre_out(genre: Genre) -> dict[str, Any]:
+    return {"id": genre.pk, "name": genre.name}
+
+
+def hall_brief(hall: Hall) -> dict[str, Any]:
+    return {"id": hall.pk, "number": hall.number, "name": hall.name}
+
+
+def movie_brief(movie: Movie) -> dict[str, Any]:
+    return {"id": movie.pk, "title": movie.title, "duration_min": movie.duration_min, "age_rating": movie.age_rating}
+
+
+def movie_out(movie: Movie) -> dict[str, Any]:
+    """Needs `genres` prefetched."""
+    return {
+        "id": movie.pk,
+        "title": movie.title,
+        "description": movie.description,
+        "duration_min": movie.duration_min,
+        "age_rating": movie.age_rating,
+        "release_year": movie.release_year,
+        "genres": [genre_out(g) for g in movie.genres.all()],
+        "poster_url": poster_url(movie),
+    }
+
+
+def showtime_out(showtime: Showtime) -> dict[str, Any]:
+    """Needs movie and hall joined and `seats_taken` annotated (selectors.with_seats_taken)."""
+    return {
+        "id": showtime.pk,
+        "movie": movie_brief(showtime.movie),
+        "hall": hall_brief(showtime.hall),
+        "starts_at": local_moment(showtime.starts_at),
+        "ends_at": local_moment(showtime.ends_at),
+        "seats_total": showtime.hall.capacity,
+        "seats_free": seats_free(showtime),
+    }
+
+
+def tariff_brief(tariff: Tariff | None) -> dict[str, Any] | None:
+    if tariff is None:
+        return None
+    return {"id": tariff.pk, "name": tariff.name, "price_multiplier": f"{tariff.price_multiplier.normalize():f}"}
+
+
+def showtime_detail_out(showtime: Showtime, prices: ShowtimePrices, *, sales_open: bool) -> dict[str, Any]:
+    return {
+        **showtime_out(showtime),
+        "status": showtime.status,
+        "sales_open": sales_open,
+        "tariff": tariff_brief(prices.tariff),
+        "prices": {kind: money(p) for kind, p in prices.uniform.items()},
+        "currency": settings.CURRENCY,
+    }
+
+
+def seat_map_out(seat_map: SeatMap) -> dict[str, Any]:
+    return {
+        "showtime_id": seat_map.showtime.pk,
+        "hall": hall_brief(seat_map.showtime.hall),
+        "seats": [
+            {
+                "id": s.seat.pk,
+                "row": s.seat.row_number,
+                "number": s.seat.seat_number,
+                "type": s.seat.seat_type,
+                "price": money(s.price),
+                "status": s.status,
+            }
+            for s in seat_map.seats
+        ],
+        "currency": settings.CURRENCY,
+    }
+
+
+def booking_out(booking: Booking, *, token: str | None = None) -> dict[str, Any]:
+    """Needs the booking as selectors.booking_detail loads it."""
+    showtime = booking.showtime
+    customer = booking.customer
+    out: dict[str, Any] = {
+        "reference": booking.reference,
+        "status": booking.status,
+        "cancel_reason": booking.cancel_reason or None,
+        "expires_at": local_moment(booking.expires_at),
+        "booked_at": local_moment(booking.booked_at),
+        "paid_at": moment(booking.paid_at),
+        "cancelled_at": moment(booking.cancelled_at),
+        "showtime": {
+            "id": showtime.pk,
+            "starts_at": local_moment(showtime.starts_at),
+            "ends_at": local_moment(showtime.ends_at),
+            "movie": movie_brief(showtime.movie),
+            "hall": hall_brief(showtime.hall),
+        },
+        "seats": [
+            {
+                "seat_id": bs.seat_id,
+                "row": bs.seat.row_number,
+                "number": bs.seat.seat_number,
+                "type": bs.seat.seat_type,
+                "tariff": bs.tariff_name or None,
+                "price": money(bs.final_price),
+            }
+            for bs in booking.seats.all()
+        ],
+        "total_price": money(booking.total_price),
+        "currency": settings.CURRENCY,
+        "customer": {
+            "first_name": customer.first_name,
+            "last_name": customer.last_name,
+            "email": customer.email,
+            "phone": customer.phone,
+        },
+        "recipient": {"name": booking.recipient_name, "email": booking.recipient_email}
+        if booking.recipient_email
+        else None,
+        "gift_message": booking.gift_message or None,
+    }
+    if token is not None:
+        out["token"] = token
+    return out
