@@ -1,0 +1,656 @@
+"""Build the demo cinema: halls, movies, tariffs and showtimes through the services;
+customers and bookings in bulk.
+
+Bookings are written directly because the booking service refuses showtimes that have
+started (the demo needs history) and would queue an email per booking (the demo must
+not). They follow every rule the service keeps: one active sale per seat per showtime,
+prices from marquee.pricing.prices, totals equal to the sum of their seats, timestamps
+that match the state. The database constraints check the rest.
+
+One `random.Random(seed)` drives every choice and all times are relative to today in the
+cinema's time zone, so the same seed on the same day gives the same cinema. (Pending holds
+are relative to the moment of the run: a hold lasts minutes.)
+"""
+
+import datetime as dt
+import math
+import random
+import secrets
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from marquee.booking.models import Booking, BookingSeat, BookingStatus, CancelReason, Customer
+from marquee.booking.payments import BOX_OFFICE
+from marquee.booking.tokens import REFERENCE_ALPHABET, REFERENCE_LENGTH, hash_token
+from marquee.catalog.models import Genre, Movie
+from marquee.catalog.services import genre_create, movie_create
+from marquee.core.clock import cinema_tz, local, local_today
+from marquee.core.clock import now as clock_now
+from marquee.demo import data
+from marquee.pricing.models import Tariff
+from marquee.pricing.prices import seat_price, tariff_for
+from marquee.pricing.services import tariff_create
+from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.scheduling.services import showtime_schedule_many
+from marquee.venues.models import Hall, Seat, SeatType
+from marquee.venues.services import RowSpec, hall_create, seat_update
+
+# (stage, done, total): the command turns this into a progress bar.
+Progress = Callable[[str, int, int], None]
+
+FIRST_START = dt.time(10, 0)
+LAST_START = dt.time(23, 30)
+PAST_DAYS_MAX = 7
+MIN_HALL_SEATS, MAX_HALL_SEATS = 40, 300
+# Rows of Booking/BookingSeat held in memory before they are written.
+FLUSH_EVERY = 20_000
+
+TARIFFS = (
+    ("Morning", dt.time(9, 0), dt.time(12, 0), Decimal("0.800")),
+    ("Day", dt.time(12, 0), dt.time(17, 0), Decimal("1.000")),
+    ("Evening", dt.time(17, 0), dt.time(22, 0), Decimal("1.250")),
+    ("Late night", dt.time(22, 0), dt.time(23, 59), Decimal("1.100")),
+)
+GROUP_SIZES = (1, 2, 3, 4, 5, 6)
+GROUP_WEIGHTS = (14, 46, 12, 18, 5, 5)
+
+
+@dataclass(frozen=True)
+class SeedOptions:
+    halls: int = 6
+    days: int = 14
+    seed: int = 2026
+    customers: int = 200
+
+
+@dataclass
+class SeedSummary:
+    genres: int = 0
+    movies: int = 0
+    halls: int = 0
+    seats: int = 0
+    tariffs: int = 0
+    showtimes: int = 0
+    showtimes_cancelled: int = 0
+    customers: int = 0
+    bookings: Counter[str] = field(default_factory=Counter)
+    tickets: int = 0
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
+
+    def lines(self) -> list[str]:
+        states = ", ".join(f"{k} {v}" for k, v in sorted(self.bookings.items()))
+        return [
+            f"Days: {self.first_day} to {self.last_day}",
+            f"Halls: {self.halls} ({self.seats} seats); tariffs: {self.tariffs}",
+            f"Movies: {self.movies} in {self.genres} genres",
+            f"Showtimes: {self.showtimes} ({self.showtimes_cancelled} cancelled)",
+            f"Customers: {self.customers}",
+            f"Bookings: {sum(self.bookings.values())} ({states}); booked seats: {self.tickets}",
+        ]
+
+
+@dataclass(frozen=True)
+class _SeatRow:
+    pk: int
+    row: int
+    number: int
+    base_price: Decimal
+
+
+@dataclass
+class _Plan:
+    """One showtime as the booking generator sees it."""
+
+    showtime: Showtime
+    popularity: float
+    tariff: Tariff | None
+    # base price → price under the tariff: a hall has a handful of base prices.
+    prices: dict[Decimal, Decimal] = field(default_factory=dict)
+
+
+def _local(day: dt.date, moment: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, moment, tzinfo=cinema_tz())
+
+
+def _minutes(value: float) -> dt.timedelta:
+    return dt.timedelta(minutes=value)
+
+
+# --- catalogue, venues, tariffs (through the services) -----------------------------------
+
+
+def _genres() -> dict[str, Genre]:
+    existing = {g.name: g for g in Genre.objects.filter(name__in=data.GENRES)}
+    return {name: existing.get(name) or genre_create(name=name) for name in data.GENRES}
+
+
+def _movies(rng: random.Random, genres: dict[str, Genre]) -> list[tuple[Movie, float]]:
+    """Every demo movie with its popularity (how readily people buy tickets for it)."""
+    movies = []
+    for spec in data.MOVIES:
+        movie = movie_create(
+            title=spec.title,
+            description=spec.description,
+            duration_min=spec.duration_min,
+            age_rating=spec.age_rating,
+            release_year=spec.release_year,
+            genre_ids=[genres[g].pk for g in spec.genres],
+            is_listed=spec.listed,
+        )
+        novelty = 1.4 if spec.release_year >= 2026 else 1.0
+        movies.append((movie, rng.uniform(0.35, 1.3) * novelty))
+    return movies
+
+
+def _hall_sizes(rng: random.Random, count: int) -> list[int]:
+    """From the smallest to the biggest hall, evenly spread, a little irregular."""
+    if count == 1:
+        return [150]
+    step = (MAX_HALL_SEATS - MIN_HALL_SEATS) / (count - 1)
+    sizes = [round(MIN_HALL_SEATS + i * step) for i in range(count)]
+    inner = [max(MIN_HALL_SEATS, min(MAX_HALL_SEATS, s + rng.randint(-8, 8))) for s in sizes[1:-1]]
+    return [sizes[0], *inner, sizes[-1]]
+
+
+def _layout(rng: random.Random, seats: int) -> tuple[list[RowSpec], Decimal]:
+    """Rows for a hall of about `seats` seats: a rectangle or a fan that widens to the back,
+    the back rows VIP at a higher price. Returns the rows and the standard price."""
+    price = Decimal(rng.choice((120, 140, 150, 160, 180)))
+    vip_price = Decimal(round(float(price) * rng.uniform(1.5, 1.8) / 10) * 10)
+    per_row = max(8, min(24, round(math.sqrt(seats * 1.7))))
+    fan = seats >= 80 and rng.random() < 0.5
+    widths: list[int] = []
+    remaining = seats
+    width = per_row - 3 if fan else per_row
+    while remaining > 0:
+        take = min(width, remaining)
+        if 0 < remaining - take < 4:  # no stub row of one or two seats at the back
+            take = remaining
+        widths.append(take)
+        remaining -= take
+        if fan:
+            width = min(width + 1, per_row + 3)
+    vip_rows = 1 if len(widths) < 8 else 2
+    rows = []
+    for index, width in enumerate(widths, start=1):
+        vip = index > len(widths) - vip_rows and len(widths) > 2
+        rows.append(
+            RowSpec(
+                row=index,
+                seats=width,
+                type=SeatType.VIP if vip else SeatType.STANDARD,
+                base_price=vip_price if vip else price,
+            )
+        )
+    return rows, price
+
+
+def _halls(rng: random.Random, count: int) -> list[Hall]:
+    halls = []
+    names = data.HALL_NAMES
+    for index, size in enumerate(_hall_sizes(rng, count)):
+        name = names[index % len(names)]
+        if index >= len(names):
+            name = f"{name} {index // len(names) + 1}"
+        rows, price = _layout(rng, size)
+        hall = hall_create(number=index + 1, name=name, rows=rows)
+        # A few accessible places at the ends of the front row, at the standard price.
+        front = list(Seat.objects.filter(hall=hall, row_number=1).order_by("seat_number"))
+        pairs = 1 if len(front) < 12 else 2
+        for seat in front[:pairs] + front[-pairs:]:
+            seat_update(seat_id=seat.pk, seat_type=SeatType.ACCESSIBLE, base_price=price)
+        halls.append(hall)
+    return halls
+
+
+def _tariffs() -> list[Tariff]:
+    if Tariff.objects.exists():  # keep the cinema's own tariffs: ours would overlap them
+        return list(Tariff.objects.all())
+    return [
+        tariff_create(name=name, start_time=start, end_time=end, price_multiplier=mult)
+        for name, start, end, mult in TARIFFS
+    ]
+
+
+# --- showtimes (through the scheduling service) --------------------------------------------
+
+
+def _suits(movie: Movie, start: dt.time, past: bool) -> bool:
+    if not movie.is_listed and not past:
+        return False
+    if movie.age_rating >= 18 and start < dt.time(18, 0):
+        return False
+    return not (movie.age_rating <= 6 and start >= dt.time(20, 0))
+
+
+def _day_plan(
+    rng: random.Random, day: dt.date, movies: Sequence[tuple[Movie, float]], past: bool
+) -> list[tuple[Movie, dt.datetime]]:
+    """One hall's day: shows from 10:00, the next one after the last ends and the hall is
+    cleaned, on 5-minute marks, the last starting by 23:30."""
+    shows: list[tuple[Movie, dt.datetime]] = []
+    start = _local(day, FIRST_START) + _minutes(rng.choice((0, 0, 10, 15, 20, 30, 45)))
+    last = _local(day, LAST_START)
+    previous: Movie | None = None
+    while start <= last:
+        clock = start.time()
+        choices = [(m, w) for m, w in movies if m != previous and _suits(m, clock, past)]
+        movie = rng.choices([m for m, _ in choices], weights=[w for _, w in choices])[0]
+        shows.append((movie, start))
+        previous = movie
+        ends = start + _minutes(movie.duration_min + settings.CLEANING_MINUTES)
+        # The next show starts on the first 5-minute mark after cleaning, sometimes later.
+        start = ends + _minutes((-ends.minute) % 5 + rng.choice((0, 0, 5, 10, 15, 20, 30)))
+    return shows
+
+
+def _showtimes(
+    rng: random.Random,
+    halls: Sequence[Hall],
+    movies: Sequence[tuple[Movie, float]],
+    days: Sequence[dt.date],
+    today: dt.date,
+    progress: Progress,
+) -> list[Showtime]:
+    created: list[Showtime] = []
+    for done, hall in enumerate(halls, start=1):
+        by_movie: dict[int, list[dt.datetime]] = {}
+        for day in days:
+            for movie, start in _day_plan(rng, day, movies, past=day < today):
+                by_movie.setdefault(movie.pk, []).append(start)
+        # One series per movie per hall: the service checks each against the others.
+        for movie_id, starts in by_movie.items():
+            created.extend(showtime_schedule_many(movie_id=movie_id, hall_id=hall.pk, starts=starts))
+        progress("showtimes", done, len(halls))
+    return sorted(created, key=lambda s: (s.starts_at, s.hall_id))
+
+
+def _cancel_some(rng: random.Random, showtimes: Sequence[Showtime], at: dt.datetime) -> set[int]:
+    """Cancel about one upcoming showtime in sixty (at least one): their bookings follow."""
+    upcoming = [s for s in showtimes if s.starts_at > at + dt.timedelta(hours=3)]
+    if not upcoming:
+        return set()
+    chosen = rng.sample(upcoming, max(1, len(upcoming) // 60))
+    ids = {s.pk for s in chosen}
+    cancelled_at = at - dt.timedelta(hours=1)
+    Showtime.objects.filter(pk__in=ids).update(
+        status=ShowtimeStatus.CANCELLED, cancelled_at=cancelled_at, updated_at=at
+    )
+    for showtime in chosen:
+        showtime.status = ShowtimeStatus.CANCELLED
+        showtime.cancelled_at = cancelled_at
+    return ids
+
+
+# --- customers and bookings (in bulk) -------------------------------------------------------
+
+
+def _customers(rng: random.Random, count: int, at: dt.datetime) -> list[Customer]:
+    people: list[Customer] = []
+    emails: set[str] = set()
+    while len(people) < count:
+        if rng.random() < 0.65:
+            first, first_latin = rng.choice(data.UKRAINIAN_FIRST_NAMES)
+            last, last_latin = rng.choice(data.UKRAINIAN_LAST_NAMES)
+            phone = f"+380{rng.choice((50, 63, 67, 73, 93, 97))}{rng.randrange(10**7):07d}"
+        else:
+            first = first_latin = rng.choice(data.ENGLISH_FIRST_NAMES)
+            last = last_latin = rng.choice(data.ENGLISH_LAST_NAMES)
+            phone = f"+447700900{rng.randrange(1000):03d}"  # Ofcom's range for drama
+        email = f"{first_latin}.{last_latin}@{rng.choice(data.EMAIL_DOMAINS)}".lower()
+        if email in emails:
+            email = email.replace("@", f"{len(people)}@")
+        emails.add(email)
+        consent = rng.random() < 0.4
+        people.append(
+            Customer(
+                first_name=first,
+                last_name=last,
+                email=email,
+                phone=phone if rng.random() < 0.85 else "",
+                marketing_consent=consent,
+                marketing_consent_at=at - dt.timedelta(days=rng.uniform(1, 400)) if consent else None,
+            )
+        )
+    return Customer.objects.bulk_create(people, batch_size=1000)
+
+
+def _seat_rows(halls: Sequence[Hall]) -> dict[int, dict[int, list[_SeatRow]]]:
+    """hall id → row → seats in order, read once."""
+    layout: dict[int, dict[int, list[_SeatRow]]] = {h.pk: {} for h in halls}
+    seats = Seat.objects.filter(hall__in=halls).order_by("hall_id", "row_number", "seat_number")
+    for hall_id, pk, row, number, price in seats.values_list(
+        "hall_id", "pk", "row_number", "seat_number", "base_price"
+    ):
+        layout[hall_id].setdefault(row, []).append(_SeatRow(pk, row, number, price))
+    return layout
+
+
+# A row to insert: column attname → value. Plain dicts: building a model instance per row
+# costs more than the insert itself at this volume.
+Row = dict[str, Any]
+
+
+def _insert(model: type[Booking] | type[BookingSeat], rows: Sequence[Row], at: dt.datetime) -> None:
+    """INSERT rows with one executemany, values adapted as Django adapts them; missing
+    columns take the field's default. bulk_create builds SQL per row and needs instances,
+    which is most of the time of a demo with a million tickets."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    defaults["created_at"] = defaults["updated_at"] = at
+    adapt = connection.ops.adapt_datetimefield_value
+    timed = {f.attname for f in fields if f.get_internal_type() == "DateTimeField"}
+    names = [f.attname for f in fields]
+    values = [
+        [adapt(v) if name in timed else v for name in names for v in (row.get(name, defaults[name]),)] for row in rows
+    ]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 - our names only
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
+class _BookingWriter:
+    """Collects bookings with their seats and writes them in batches."""
+
+    def __init__(self, rng: random.Random, summary: SeedSummary, at: dt.datetime) -> None:
+        self.rng = rng
+        self.summary = summary
+        self.at = at
+        self.references: set[str] = set()
+        self.bookings: list[Row] = []
+        self.seats: list[list[Row]] = []
+        self.pending_rows = 0
+
+    def reference(self) -> str:
+        while True:
+            ref = "".join(self.rng.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+            if ref not in self.references:
+                self.references.add(ref)
+                return ref
+
+    def add(self, booking: Row, seats: list[Row]) -> None:
+        self.bookings.append(booking)
+        self.seats.append(seats)
+        self.pending_rows += len(seats) + 1
+        status = booking["status"]
+        self.summary.bookings[status if status != BookingStatus.CANCELLED else booking["cancel_reason"]] += 1
+        self.summary.tickets += len(seats)
+        if self.pending_rows >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.bookings:
+            return
+        _insert(Booking, self.bookings, self.at)
+        ids: dict[str, int] = {}
+        references = [b["reference"] for b in self.bookings]
+        for start in range(0, len(references), 500):
+            chunk = references[start : start + 500]
+            ids.update(Booking.objects.filter(reference__in=chunk).values_list("reference", "pk"))
+        rows = []
+        for booking, seats in zip(self.bookings, self.seats, strict=True):
+            for seat in seats:
+                seat["booking_id"] = ids[booking["reference"]]
+                rows.append(seat)
+        _insert(BookingSeat, rows, self.at)
+        self.bookings, self.seats, self.pending_rows = [], [], 0
+
+
+class _Bookings:
+    """Fills showtimes with bookings in every state, as a cinema's records would look."""
+
+    # How a booking ended, drawn per booking; PAID and PENDING keep their seats.
+    OUTCOMES = ("paid", "pending", CancelReason.EXPIRED, CancelReason.CUSTOMER, CancelReason.STAFF)
+    OUTCOME_WEIGHTS = (84, 2, 8, 4, 2)
+
+    def __init__(
+        self,
+        rng: random.Random,
+        customers: Sequence[Customer],
+        layout: dict[int, dict[int, list[_SeatRow]]],
+        at: dt.datetime,
+        writer: _BookingWriter,
+    ) -> None:
+        self.rng = rng
+        self.customers = customers
+        # Regulars book far more often than one-off visitors.
+        self.customer_weights = [1 / (rank + 1) ** 0.7 for rank in range(len(customers))]
+        self.layout = layout
+        self.at = at
+        self.today = local(at).date()
+        self.writer = writer
+        self.hold = dt.timedelta(minutes=settings.HOLD_MINUTES)
+        self.cutoff = dt.timedelta(minutes=settings.CANCEL_CUTOFF_MINUTES)
+        # The first outcomes are fixed so that even a tiny demo shows every state.
+        self.forced = [CancelReason.EXPIRED, CancelReason.CUSTOMER, CancelReason.STAFF, "pending"]
+
+    def demand(self, plan: _Plan) -> float:
+        start = local(plan.showtime.starts_at)
+        hour = start.hour
+        share = 0.22 if hour < 13 else 0.35 if hour < 17 else 0.6 if hour < 22 else 0.4
+        if start.weekday() >= 5:
+            share *= 1.3
+        days_ahead = (start.date() - self.today).days
+        if days_ahead >= 0:  # tickets sell as the day nears (by date, so a run's hour does not matter)
+            share *= max(0.1, 0.85 - 0.11 * days_ahead)
+        return min(0.97, share * plan.popularity * self.rng.uniform(0.6, 1.25))
+
+    def take_seats(self, free: dict[int, list[_SeatRow]], size: int) -> list[_SeatRow]:
+        """Adjacent free seats in one row where there are any, else any free seats."""
+        rows = [r for r, seats in free.items() if len(seats) >= size]
+        for _try in range(4):
+            if not rows:
+                break
+            row = self.rng.choice(rows)
+            seats = free[row]
+            for first in self.rng.sample(range(len(seats) - size + 1), min(3, len(seats) - size + 1)):
+                block = seats[first : first + size]
+                if block[-1].number - block[0].number == size - 1:
+                    for seat in block:
+                        seats.remove(seat)
+                    return block
+        scattered = [s for seats in free.values() for s in seats][:size]
+        for seat in scattered:
+            free[seat.row].remove(seat)
+        return scattered
+
+    def outcome(self, plan: _Plan) -> str:
+        show = plan.showtime
+        upcoming = show.starts_at > self.at + self.hold
+        if upcoming and self.forced and show.status == ShowtimeStatus.SCHEDULED:
+            return self.forced.pop(0)
+        choice = self.rng.choices(self.OUTCOMES, weights=self.OUTCOME_WEIGHTS)[0]
+        if choice == "pending" and (not upcoming or show.status == ShowtimeStatus.CANCELLED):
+            return "paid"  # a hold on a show that has begun or was cancelled has lapsed long ago
+        return choice
+
+    def booked_at(self, plan: _Plan) -> dt.datetime:
+        show = plan.showtime
+        latest = min(show.starts_at - _minutes(20), self.at - _minutes(90))
+        if show.status == ShowtimeStatus.CANCELLED and show.cancelled_at is not None:
+            latest = min(latest, show.cancelled_at - _minutes(30))
+        return latest - _minutes(self.rng.uniform(0, 9 * 24 * 60))
+
+    def fill(self, plan: _Plan) -> None:
+        show = plan.showtime
+        free = {row: list(seats) for row, seats in self.layout[show.hall_id].items()}
+        capacity = sum(len(s) for s in free.values())
+        target = int(capacity * self.demand(plan))
+        taken = 0
+        while taken < target:
+            size = self.rng.choices(GROUP_SIZES, weights=GROUP_WEIGHTS)[0]
+            size = min(size, target - taken, settings.MAX_SEATS_PER_BOOKING)
+            outcome = self.outcome(plan)
+            seats = self.take_seats(free, size)
+            if not seats:
+                break
+            self.book(plan, seats, outcome)
+            if outcome in ("paid", "pending"):
+                taken += len(seats)
+            else:  # a cancelled booking frees its seats for the next customer
+                for seat in seats:
+                    free[seat.row].append(seat)
+                    free[seat.row].sort(key=lambda s: s.number)
+
+    def book(self, plan: _Plan, seats: list[_SeatRow], outcome: str) -> None:
+        rng = self.rng
+        show = plan.showtime
+        customer = rng.choices(self.customers, weights=self.customer_weights)[0]
+        if outcome == "pending":
+            booked_at = self.at - _minutes(rng.uniform(0, settings.HOLD_MINUTES - 1))
+        else:
+            booked_at = self.booked_at(plan)
+        booking: Row = {
+            "reference": self.writer.reference(),
+            # Nobody knows the token: seeded bookings stay private.
+            "token_hash": hash_token(secrets.token_urlsafe(24)),
+            "customer_id": customer.pk,
+            "showtime_id": show.pk,
+            "status": BookingStatus.PENDING,
+            "booked_at": booked_at,
+            "expires_at": booked_at + self.hold,
+        }
+        if rng.random() < 0.07:
+            first, _ = rng.choice(data.UKRAINIAN_FIRST_NAMES)
+            friend = rng.choice(data.ENGLISH_FIRST_NAMES)
+            booking["recipient_name"] = first if rng.random() < 0.5 else friend
+            booking["recipient_email"] = f"{friend.lower()}.gift{rng.randrange(10**4)}@{rng.choice(data.EMAIL_DOMAINS)}"
+            booking["gift_message"] = rng.choice(data.GIFT_MESSAGES)
+        self.settle(booking, show, outcome)
+        tariff_id = plan.tariff.pk if plan.tariff else None
+        tariff_name = plan.tariff.name if plan.tariff else ""
+        rows: list[Row] = [
+            {
+                "showtime_id": show.pk,
+                "seat_id": seat.pk,
+                "tariff_id": tariff_id,
+                "tariff_name": tariff_name,
+                "final_price": plan.prices[seat.base_price],
+                "status": booking["status"],
+            }
+            for seat in seats
+        ]
+        if booking["status"] == BookingStatus.PAID and show.starts_at <= self.at:
+            for row in rows:
+                if rng.random() < 0.9:
+                    row["checked_in_at"] = show.starts_at - _minutes(rng.uniform(1, 25))
+        booking["total_price"] = sum((r["final_price"] for r in rows), Decimal("0.00"))
+        self.writer.add(booking, rows)
+
+    def settle(self, booking: Row, show: Showtime, outcome: str) -> None:
+        """Set the state and the timestamps that go with it."""
+        rng = self.rng
+        paid_at = booking["booked_at"] + _minutes(rng.uniform(1, settings.HOLD_MINUTES - 1))
+        if outcome == "pending":
+            return
+        if outcome == CancelReason.EXPIRED:
+            booking["status"] = BookingStatus.CANCELLED
+            booking["cancel_reason"] = CancelReason.EXPIRED
+            booking["cancelled_at"] = booking["expires_at"]
+            return
+        method = BOX_OFFICE if rng.random() < 0.2 else "demo"
+        booking["paid_at"] = paid_at
+        booking["payment_method"] = method
+        booking["payment_reference"] = "" if method == BOX_OFFICE else f"demo-{rng.randrange(16**12):012x}"
+        booking["status"] = BookingStatus.PAID
+        if show.status == ShowtimeStatus.CANCELLED and show.cancelled_at is not None:
+            booking["status"] = BookingStatus.CANCELLED
+            booking["cancel_reason"] = CancelReason.SHOWTIME_CANCELLED
+            booking["cancelled_at"] = show.cancelled_at
+            return
+        if outcome == "paid":
+            return
+        # Customers cancel before the cut-off, staff before the show; neither after now.
+        deadline = show.starts_at - (self.cutoff if outcome == CancelReason.CUSTOMER else _minutes(1))
+        deadline = min(deadline, self.at)
+        booking["status"] = BookingStatus.CANCELLED
+        booking["cancel_reason"] = outcome
+        if deadline - paid_at > _minutes(5):
+            booking["cancelled_at"] = paid_at + (deadline - paid_at) * rng.uniform(0.05, 0.95)
+        else:  # no time left after paying: they changed their mind before paying
+            booking["paid_at"] = None
+            booking["payment_method"] = booking["payment_reference"] = ""
+            booking["cancelled_at"] = booking["booked_at"] + _minutes(1)
+
+
+# --- the whole cinema ------------------------------------------------------------------------
+
+
+def _days(total: int, today: dt.date) -> list[dt.date]:
+    """`total` days ending in the future, the earlier part (up to a week) in the past."""
+    past = min(PAST_DAYS_MAX, total // 2)
+    return [today + dt.timedelta(days=offset) for offset in range(-past, total - past)]
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    """The default progress report: none."""
+
+
+def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
+    """Build the demo cinema in one transaction: all of it or, on an error, none of it."""
+    if options.halls < 1 or options.days < 1 or options.customers < 1:
+        raise ValueError("halls, days and customers must be at least 1")
+    rng = random.Random(options.seed)  # noqa: S311 - demo data, reproducible on purpose
+    at = clock_now()
+    today = local_today()
+    days = _days(options.days, today)
+    summary = SeedSummary(first_day=days[0], last_day=days[-1])
+    with transaction.atomic():
+        genres = _genres()
+        movies = _movies(rng, genres)
+        halls = _halls(rng, options.halls)
+        tariffs = _tariffs()
+        showtimes = _showtimes(rng, halls, movies, days, today, progress)
+        cancelled = _cancel_some(rng, showtimes, at)
+        customers = _customers(rng, options.customers, at)
+
+        popularity = {m.pk: p for m, p in movies}
+        writer = _BookingWriter(rng, summary, at)
+        layout = _seat_rows(halls)
+        base_prices = {hall: {s.base_price for row in rows.values() for s in row} for hall, rows in layout.items()}
+        filler = _Bookings(rng, customers, layout, at, writer)
+        step = max(1, len(showtimes) // 100)
+        for done, show in enumerate(showtimes, start=1):
+            tariff = tariff_for(tariffs, local(show.starts_at))
+            prices = {base: seat_price(base, tariff) for base in base_prices[show.hall_id]}
+            filler.fill(_Plan(showtime=show, popularity=popularity[show.movie_id], tariff=tariff, prices=prices))
+            if done % step == 0 or done == len(showtimes):
+                progress("bookings", done, len(showtimes))
+        writer.flush()
+
+    summary.genres = len(genres)
+    summary.movies = len(movies)
+    summary.halls = len(halls)
+    summary.seats = sum(h.capacity for h in halls)
+    summary.tariffs = len(tariffs)
+    summary.showtimes = len(showtimes)
+    summary.showtimes_cancelled = len(cancelled)
+    summary.customers = len(customers)
+    return summary
+
+
+def iter_fingerprint() -> Iterator[str]:
+    """Lines that describe the seeded cinema independent of ids and of the run's clock time:
+    two runs with one seed on one day give the same lines."""
+    for hall in Hall.objects.order_by("number"):
+        yield f"hall {hall.number} {hall.name} {hall.capacity}"
+    for title, year in Movie.objects.order_by("title").values_list("title", "release_year"):
+        yield f"movie {title} {year}"
+    for hall, title, starts, status in Showtime.objects.order_by("starts_at", "hall__number").values_list(
+        "hall__number", "movie__title", "starts_at", "status"
+    ):
+        yield f"show {hall} {starts.isoformat()} {title} {status}"
+    counts = Counter(Booking.objects.values_list("status", "cancel_reason"))
+    for (status, reason), count in sorted(counts.items()):
+        yield f"bookings {status} {reason} {count}"
+    yield f"customers {Customer.objects.count()} tickets {BookingSeat.objects.count()}"
