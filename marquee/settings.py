@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "marquee.notifications",
     "marquee.reports",
     "marquee.staff",
+    "marquee.marketing",
     "marquee.public",
     "marquee.backoffice",
     "marquee.api",

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", include(("marquee.api.urls", "api"))),
     path("staff/", include("marquee.backoffice.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("unsubscribe/", include("marquee.marketing.urls")),
     path("", include("marquee.public.urls")),
 ]
 if settings.DEBUG:

@@ -1,5 +1,399 @@
-"""The staff API (api.md, "Staff"), under /api/v1/admin/, authorised by API keys."""
+"""The staff API (api.md, "Staff"), under /api/v1/admin/, authorised by API keys.
 
-from ninja import Router
+Handlers parse, call one service or selector, and shape the answer; services raise
+DomainError subclasses that marquee.api.errors turns into the contract's error body.
+Check-in (POST /admin/checkin) lives in marquee.api.checkin.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Body, Query, Router, Status
+
+from marquee.api.auth import StaffAuth
+from marquee.api.schemas_staff import (
+    AudiencePage,
+    BookingFilters,
+    BookingOut,
+    BookingPage,
+    CampaignIn,
+    CampaignOut,
+    CustomerDetailOut,
+    CustomerFilters,
+    CustomerPage,
+    ErrorOut,
+    ExpansionOut,
+    GenreIn,
+    GenreOut,
+    HallIn,
+    HallOut,
+    HallPatch,
+    HallSummaryOut,
+    HeatMapOut,
+    Id,
+    Limit,
+    MovieIn,
+    MovieOut,
+    MoviePatch,
+    OccupancyOut,
+    Offset,
+    ReportFilters,
+    SalesFilters,
+    SalesOut,
+    ShowtimeIn,
+    ShowtimeOut,
+    ShowtimePatch,
+    TariffIn,
+    TariffOut,
+    TariffPatch,
+    audience_out,
+    booking_out,
+    customer_detail_out,
+    customer_out,
+    expansion_out,
+    genre_out,
+    hall_out,
+    hall_summary_out,
+    heat_map_out,
+    movie_out,
+    occupancy_out,
+    sales_out,
+    showtime_out,
+    tariff_out,
+)
+from marquee.booking import services as booking_services
+from marquee.catalog import services as catalog_services
+from marquee.core.clock import local_today
+from marquee.marketing.services import campaign_send_recommendations
+from marquee.pricing import services as pricing_services
+from marquee.reports import selectors as reports
+from marquee.scheduling import services as scheduling_services
+from marquee.staff import selectors
+from marquee.venues import services as venue_services
+from marquee.venues.services import RowSpec
 
 router = Router(tags=["staff"])
+
+CATALOG_READ = StaffAuth("manage_catalog", "manage_schedule", "box_office")
+CATALOG = StaffAuth("manage_catalog")
+VENUES_READ = StaffAuth("manage_venues", "manage_schedule", "box_office")
+VENUES = StaffAuth("manage_venues")
+SCHEDULE_READ = StaffAuth("manage_schedule", "box_office")
+SCHEDULE = StaffAuth("manage_schedule")
+TARIFFS_READ = StaffAuth("manage_tariffs", "manage_schedule", "box_office")
+TARIFFS = StaffAuth("manage_tariffs")
+BOX_OFFICE = StaffAuth("box_office")
+CUSTOMERS = StaffAuth("read_customers")
+REPORTS = StaffAuth("read_reports")
+CAMPAIGNS = StaffAuth("send_campaigns")
+
+
+def _errors(*codes: int) -> dict[int, Any]:
+    return {code: ErrorOut for code in (401, 403, 422, *codes)}
+
+
+def _no_content() -> HttpResponse:
+    return HttpResponse(status=204)
+
+
+# --- genres ----------------------------------------------------------------------------
+
+
+@router.get("/genres", response={200: list[GenreOut], **_errors()}, auth=CATALOG_READ)
+def genres_list(request: HttpRequest) -> Any:
+    return [genre_out(g) for g in selectors.genres_all()]
+
+
+@router.post("/genres", response={201: GenreOut, **_errors()}, auth=CATALOG)
+def genres_create(request: HttpRequest, payload: GenreIn) -> Any:
+    return Status(201, genre_out(catalog_services.genre_create(name=payload.name)))
+
+
+@router.get("/genres/{genre_id}", response={200: GenreOut, **_errors(404)}, auth=CATALOG_READ)
+def genres_get(request: HttpRequest, genre_id: Id) -> Any:
+    return genre_out(selectors.genre_get(genre_id=genre_id))
+
+
+@router.patch("/genres/{genre_id}", response={200: GenreOut, **_errors(404)}, auth=CATALOG)
+def genres_update(request: HttpRequest, genre_id: Id, payload: GenreIn) -> Any:
+    return genre_out(catalog_services.genre_update(genre_id=genre_id, name=payload.name))
+
+
+@router.delete("/genres/{genre_id}", response={204: None, **_errors(404, 409)}, auth=CATALOG)
+def genres_delete(request: HttpRequest, genre_id: Id) -> Any:
+    catalog_services.genre_delete(genre_id=genre_id)
+    return _no_content()
+
+
+# --- movies ----------------------------------------------------------------------------
+
+
+@router.get("/movies", response={200: list[MovieOut], **_errors()}, auth=CATALOG_READ)
+def movies_list(request: HttpRequest, listed: bool | None = None, search: str = "") -> Any:
+    return [movie_out(m) for m in selectors.movies_all(listed=listed, search=search[:200])]
+
+
+@router.post("/movies", response={201: MovieOut, **_errors(404)}, auth=CATALOG)
+def movies_create(request: HttpRequest, payload: MovieIn) -> Any:
+    movie = catalog_services.movie_create(**payload.dict())
+    return Status(201, movie_out(selectors.movie_get(movie_id=movie.pk)))
+
+
+@router.get("/movies/{movie_id}", response={200: MovieOut, **_errors(404)}, auth=CATALOG_READ)
+def movies_get(request: HttpRequest, movie_id: Id) -> Any:
+    return movie_out(selectors.movie_get(movie_id=movie_id))
+
+
+@router.patch("/movies/{movie_id}", response={200: MovieOut, **_errors(404)}, auth=CATALOG)
+def movies_update(request: HttpRequest, movie_id: Id, payload: MoviePatch) -> Any:
+    catalog_services.movie_update(movie_id=movie_id, **payload.dict(exclude_unset=True, exclude_none=True))
+    return movie_out(selectors.movie_get(movie_id=movie_id))
+
+
+@router.delete("/movies/{movie_id}", response={204: None, **_errors(404, 409)}, auth=CATALOG)
+def movies_delete(request: HttpRequest, movie_id: Id) -> Any:
+    catalog_services.movie_delete(movie_id=movie_id)
+    return _no_content()
+
+
+@router.get("/movies/{movie_id}/audience", response={200: AudiencePage, **_errors(404)}, auth=CUSTOMERS)
+def movies_audience(request: HttpRequest, movie_id: Id, limit: Limit = 50, offset: Offset = 0) -> Any:
+    """Customers who watched the movie (an addition to api.md)."""
+    reports.movie_for_report(movie_id=movie_id)
+    page = reports.movie_audience(movie_id=movie_id, limit=limit, offset=offset)
+    return {"count": page.count, "results": [audience_out(r) for r in page.results]}
+
+
+# --- halls -----------------------------------------------------------------------------
+
+
+def _rows(rows: list[Any]) -> list[RowSpec]:
+    return [RowSpec(row=r.row, seats=r.seats, type=r.type, base_price=r.base_price) for r in rows]
+
+
+@router.get("/halls", response={200: list[HallSummaryOut], **_errors()}, auth=VENUES_READ)
+def halls_list(request: HttpRequest) -> Any:
+    return [hall_summary_out(h) for h in selectors.halls_all()]
+
+
+@router.post("/halls", response={201: HallOut, **_errors()}, auth=VENUES)
+def halls_create(request: HttpRequest, payload: HallIn) -> Any:
+    hall = venue_services.hall_create(number=payload.number, name=payload.name, rows=_rows(payload.rows))
+    return Status(201, hall_out(selectors.hall_get(hall_id=hall.pk)))
+
+
+@router.get("/halls/{hall_id}", response={200: HallOut, **_errors(404)}, auth=VENUES_READ)
+def halls_get(request: HttpRequest, hall_id: Id) -> Any:
+    return hall_out(selectors.hall_get(hall_id=hall_id))
+
+
+@router.patch("/halls/{hall_id}", response={200: HallOut, **_errors(404, 409)}, auth=VENUES)
+def halls_update(request: HttpRequest, hall_id: Id, payload: HallPatch) -> Any:
+    """`rows` replaces the layout (seats with future sales cannot go); `number`, `name` rename."""
+    if payload.rows is not None:
+        venue_services.hall_set_layout(hall_id=hall_id, rows=_rows(payload.rows))
+    if payload.number is not None or payload.name is not None:
+        venue_services.hall_update(hall_id=hall_id, number=payload.number, name=payload.name)
+    return hall_out(selectors.hall_get(hall_id=hall_id))
+
+
+@router.delete("/halls/{hall_id}", response={204: None, **_errors(404, 409)}, auth=VENUES)
+def halls_delete(request: HttpRequest, hall_id: Id) -> Any:
+    venue_services.hall_delete(hall_id=hall_id)
+    return _no_content()
+
+
+# --- showtimes -------------------------------------------------------------------------
+
+
+@router.get("/showtimes", response={200: list[ShowtimeOut], **_errors()}, auth=SCHEDULE_READ)
+def showtimes_list(
+    request: HttpRequest,
+    filters: Query[ReportFilters],
+    movie: Id | None = None,
+    status: str | None = None,
+    limit: Limit = 500,
+    offset: Offset = 0,
+) -> Any:
+    """Showtimes by start; `from`/`to` (local dates), `hall`, `movie`, `status` narrow them."""
+    found = selectors.showtimes_find(
+        start=filters.from_,
+        end=filters.to,
+        hall_id=filters.hall,
+        movie_id=movie,
+        status=(status or "")[:16] or None,
+        limit=limit,
+        offset=offset,
+    )
+    return [showtime_out(s) for s in found]
+
+
+@router.post("/showtimes", response={201: ShowtimeOut, **_errors(404, 409)}, auth=SCHEDULE)
+def showtimes_create(request: HttpRequest, payload: ShowtimeIn) -> Any:
+    showtime = scheduling_services.showtime_schedule(
+        movie_id=payload.movie_id, hall_id=payload.hall_id, starts_at=payload.starts_at
+    )
+    return Status(201, showtime_out(selectors.showtime_get(showtime_id=showtime.pk)))
+
+
+@router.get("/showtimes/{showtime_id}", response={200: ShowtimeOut, **_errors(404)}, auth=SCHEDULE_READ)
+def showtimes_get(request: HttpRequest, showtime_id: Id) -> Any:
+    return showtime_out(selectors.showtime_get(showtime_id=showtime_id))
+
+
+@router.patch("/showtimes/{showtime_id}", response={200: ShowtimeOut, **_errors(404, 409)}, auth=SCHEDULE)
+def showtimes_update(request: HttpRequest, showtime_id: Id, payload: ShowtimePatch) -> Any:
+    scheduling_services.showtime_update(
+        showtime_id=showtime_id, movie_id=payload.movie_id, hall_id=payload.hall_id, starts_at=payload.starts_at
+    )
+    return showtime_out(selectors.showtime_get(showtime_id=showtime_id))
+
+
+@router.delete("/showtimes/{showtime_id}", response={200: ShowtimeOut, 204: None, **_errors(404)}, auth=SCHEDULE)
+def showtimes_delete(request: HttpRequest, showtime_id: Id) -> Any:
+    """204 when it had no bookings and is gone; otherwise it is cancelled with its bookings
+    (their buyers are emailed) and the answer is the cancelled showtime."""
+    if booking_services.showtime_delete(showtime_id=showtime_id):
+        return _no_content()
+    return Status(200, showtime_out(selectors.showtime_get(showtime_id=showtime_id)))
+
+
+# --- tariffs ---------------------------------------------------------------------------
+
+
+@router.get("/tariffs", response={200: list[TariffOut], **_errors()}, auth=TARIFFS_READ)
+def tariffs_list(request: HttpRequest) -> Any:
+    return [tariff_out(t) for t in selectors.tariffs_all()]
+
+
+@router.post("/tariffs", response={201: TariffOut, **_errors()}, auth=TARIFFS)
+def tariffs_create(request: HttpRequest, payload: TariffIn) -> Any:
+    return Status(201, tariff_out(pricing_services.tariff_create(**payload.dict())))
+
+
+@router.get("/tariffs/{tariff_id}", response={200: TariffOut, **_errors(404)}, auth=TARIFFS_READ)
+def tariffs_get(request: HttpRequest, tariff_id: Id) -> Any:
+    return tariff_out(selectors.tariff_get(tariff_id=tariff_id))
+
+
+@router.patch("/tariffs/{tariff_id}", response={200: TariffOut, **_errors(404)}, auth=TARIFFS)
+def tariffs_update(request: HttpRequest, tariff_id: Id, payload: TariffPatch) -> Any:
+    changes = payload.dict(exclude_unset=True, exclude_none=True)
+    return tariff_out(pricing_services.tariff_update(tariff_id=tariff_id, **changes))
+
+
+@router.delete("/tariffs/{tariff_id}", response={204: None, **_errors(404)}, auth=TARIFFS)
+def tariffs_delete(request: HttpRequest, tariff_id: Id) -> Any:
+    pricing_services.tariff_delete(tariff_id=tariff_id)
+    return _no_content()
+
+
+# --- bookings --------------------------------------------------------------------------
+
+
+@router.get("/bookings", response={200: BookingPage, **_errors()}, auth=BOX_OFFICE)
+def bookings_list(request: HttpRequest, filters: Query[BookingFilters]) -> Any:
+    page = selectors.bookings_find(
+        showtime_id=filters.showtime,
+        email=filters.email,
+        status=filters.status,
+        reference=filters.reference,
+        customer_id=filters.customer,
+        limit=filters.limit,
+        offset=filters.offset,
+    )
+    return {"count": page.count, "results": [booking_out(b) for b in page.results]}
+
+
+def _reference(raw: str) -> str:
+    return raw.strip()[:32]
+
+
+@router.get("/bookings/{reference}", response={200: BookingOut, **_errors(404)}, auth=BOX_OFFICE)
+def bookings_get(request: HttpRequest, reference: str) -> Any:
+    return booking_out(selectors.booking_get(reference=_reference(reference)))
+
+
+@router.post("/bookings/{reference}/mark-paid", response={200: BookingOut, **_errors(404, 409)}, auth=BOX_OFFICE)
+def bookings_mark_paid(request: HttpRequest, reference: str) -> Any:
+    booking = booking_services.booking_mark_paid(reference=_reference(reference))
+    return booking_out(selectors.booking_get(reference=booking.reference))
+
+
+@router.post("/bookings/{reference}/cancel", response={200: BookingOut, **_errors(404, 409)}, auth=BOX_OFFICE)
+def bookings_cancel(request: HttpRequest, reference: str) -> Any:
+    booking = booking_services.booking_cancel(reference=_reference(reference), by_staff=True)
+    return booking_out(selectors.booking_get(reference=booking.reference))
+
+
+@router.post("/bookings/{reference}/resend", response={200: BookingOut, **_errors(404, 409)}, auth=BOX_OFFICE)
+def bookings_resend(request: HttpRequest, reference: str) -> Any:
+    booking = booking_services.booking_resend(reference=_reference(reference))
+    return booking_out(selectors.booking_get(reference=booking.reference))
+
+
+# --- customers -------------------------------------------------------------------------
+
+
+@router.get("/customers", response={200: CustomerPage, **_errors()}, auth=CUSTOMERS)
+def customers_list(request: HttpRequest, filters: Query[CustomerFilters]) -> Any:
+    page = reports.customer_search(query=filters.search, limit=filters.limit, offset=filters.offset)
+    return {"count": page.count, "results": [customer_out(c) for c in page.results]}
+
+
+@router.get("/customers/{customer_id}", response={200: CustomerDetailOut, **_errors(404)}, auth=CUSTOMERS)
+def customers_get(request: HttpRequest, customer_id: Id) -> Any:
+    return customer_detail_out(reports.customer_profile(customer_id=customer_id))
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+def _period(filters: ReportFilters) -> tuple[dt.date, dt.date]:
+    """Default: `to` 14 days ahead, `from` 44 days before `to` (the last 30 days and the next 14)."""
+    start, end = filters.from_, filters.to
+    if end is None:
+        end = local_today() + dt.timedelta(days=14)
+        if start is not None:
+            end = max(end, start)
+    if start is None:
+        start = end - dt.timedelta(days=44)
+    return start, end
+
+
+@router.get("/reports/occupancy", response={200: list[OccupancyOut], **_errors()}, auth=REPORTS)
+def reports_occupancy(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
+    start, end = _period(filters)
+    return [occupancy_out(r) for r in reports.occupancy(start=start, end=end, hall_id=filters.hall)]
+
+
+@router.get("/reports/sales", response={200: SalesOut, **_errors()}, auth=REPORTS, by_alias=True)
+def reports_sales(request: HttpRequest, filters: Query[SalesFilters]) -> Any:
+    start, end = _period(filters)
+    return sales_out(reports.sales(start=start, end=end, group_by=filters.group_by, hall_id=filters.hall))
+
+
+@router.get("/reports/heat-map", response={200: HeatMapOut, **_errors()}, auth=REPORTS)
+def reports_heat_map(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
+    """Average share sold by hall and day (an addition to api.md)."""
+    start, end = _period(filters)
+    return heat_map_out(reports.occupancy_heat_map(start=start, end=end, hall_id=filters.hall))
+
+
+@router.get("/reports/expansion", response={200: ExpansionOut, **_errors()}, auth=REPORTS)
+def reports_expansion(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
+    """Per ISO week, the share of showtimes ≥ 80% sold and sold out (an addition to api.md)."""
+    start, end = _period(filters)
+    return expansion_out(reports.expansion_signal(start=start, end=end, hall_id=filters.hall))
+
+
+# --- campaigns -------------------------------------------------------------------------
+
+
+@router.post("/campaigns/recommendations", response={200: CampaignOut, **_errors()}, auth=CAMPAIGNS)
+def campaigns_recommendations(request: HttpRequest, payload: CampaignIn | None = Body(None)) -> Any:  # noqa: B008
+    limit = payload.limit_per_customer if payload is not None else 3
+    return {
+        "queued": campaign_send_recommendations(limit_per_customer=limit, started_by=getattr(request, "auth", None))
+    }

@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from marquee.core.errors import NotFound, ValidationFailed
 from marquee.staff.models import ApiKey
 
 KEY_PREFIX = "mq"
+_PREFIX_RE = re.compile(r"[0-9a-f]{12}")
 # last_used_at is written at most this often, so that a busy key is not a write per request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
@@ -32,7 +34,7 @@ def hash_key(key: str) -> str:
 
 def _split(key: str) -> tuple[str, str] | None:
     parts = key.strip().split("_", 2)
-    if len(parts) != 3 or parts[0] != KEY_PREFIX or not parts[1] or not parts[2]:
+    if len(parts) != 3 or parts[0] != KEY_PREFIX or not _PREFIX_RE.fullmatch(parts[1]) or not parts[2]:
         return None
     return parts[1], parts[2]
 

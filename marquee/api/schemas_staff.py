@@ -1,0 +1,689 @@
+"""Request and answer shapes of the staff API (api.md, "Staff"), and the functions that
+turn models and report rows into answers.
+
+Bounds on numbers and lengths live here so that no input reaches the database in a form
+it would refuse with an error of its own (a 500): ids fit a 64-bit integer, small
+integers a smallint, strings their column.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.conf import settings
+from ninja import Schema
+from pydantic import Field, field_validator
+
+from marquee.booking.models import Booking, BookingStatus, Customer
+from marquee.booking.selectors import seats_free
+from marquee.catalog.models import Genre, Movie
+from marquee.core.clock import local
+from marquee.core.money import format_money
+from marquee.pricing.models import ALL_DAYS, Tariff
+from marquee.reports.selectors import (
+    AudienceRow,
+    CustomerProfile,
+    ExpansionSignal,
+    GenreCount,
+    HeatMap,
+    OccupancyRow,
+    SalesReport,
+    WatchedItem,
+)
+from marquee.scheduling.models import Showtime
+from marquee.venues.models import Hall, SeatType
+
+MAX_ID = 2**63 - 1
+SMALL = 32767  # PostgreSQL smallint
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+SmallInt = Annotated[int, Field(ge=-SMALL, le=SMALL)]
+Price = Annotated[Decimal, Field(max_digits=8, decimal_places=2)]
+Multiplier = Annotated[Decimal, Field(max_digits=6, decimal_places=3)]
+Limit = Annotated[int, Field(ge=1, le=500)]
+Offset = Annotated[int, Field(ge=0, le=10**9)]
+
+
+def _sane_moment(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and not 1970 <= value.year <= 2200:
+        raise ValueError("Give a date between 1970 and 2200.")
+    return value
+
+
+def _naive_time(value: dt.time | None) -> dt.time | None:
+    if value is not None and value.tzinfo is not None:
+        raise ValueError("Give a local time without an offset (HH:MM).")
+    return value
+
+
+# --- shared pieces ---------------------------------------------------------------------
+
+
+class GenreOut(Schema):
+    id: int
+    name: str
+
+
+class MovieRef(Schema):
+    id: int
+    title: str
+    duration_min: int
+    age_rating: int
+
+
+class HallRef(Schema):
+    id: int
+    number: int
+    name: str
+
+
+class ErrorOut(Schema):
+    error: str
+    detail: str
+    fields: dict[str, list[str]] | None = None
+
+
+def movie_ref(movie: Movie) -> dict[str, Any]:
+    return {"id": movie.pk, "title": movie.title, "duration_min": movie.duration_min, "age_rating": movie.age_rating}
+
+
+def hall_ref(hall: Hall) -> dict[str, Any]:
+    return {"id": hall.pk, "number": hall.number, "name": hall.name}
+
+
+def money(value: Decimal) -> str:
+    return format_money(value)
+
+
+# --- genres ----------------------------------------------------------------------------
+
+
+class GenreIn(Schema):
+    name: str = Field(max_length=60)
+
+
+def genre_out(genre: Genre) -> dict[str, Any]:
+    return {"id": genre.pk, "name": genre.name}
+
+
+# --- movies ----------------------------------------------------------------------------
+
+
+class MovieIn(Schema):
+    title: str = Field(max_length=200)
+    description: str = Field("", max_length=10000)
+    duration_min: SmallInt
+    age_rating: SmallInt = 0
+    release_year: SmallInt
+    genre_ids: list[Id] = Field(max_length=50)
+    is_listed: bool = True
+
+
+class MoviePatch(Schema):
+    title: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=10000)
+    duration_min: SmallInt | None = None
+    age_rating: SmallInt | None = None
+    release_year: SmallInt | None = None
+    genre_ids: list[Id] | None = Field(None, max_length=50)
+    is_listed: bool | None = None
+
+
+class MovieOut(Schema):
+    id: int
+    title: str
+    description: str
+    duration_min: int
+    age_rating: int
+    release_year: int
+    genres: list[GenreOut]
+    genre_ids: list[int]
+    poster_url: str | None
+    is_listed: bool
+
+
+def movie_out(movie: Movie) -> dict[str, Any]:
+    genres = sorted(movie.genres.all(), key=lambda g: g.name)
+    return {
+        "id": movie.pk,
+        "title": movie.title,
+        "description": movie.description,
+        "duration_min": movie.duration_min,
+        "age_rating": movie.age_rating,
+        "release_year": movie.release_year,
+        "genres": [genre_out(g) for g in genres],
+        "genre_ids": [g.pk for g in genres],
+        "poster_url": movie.poster.url if movie.poster else None,
+        "is_listed": movie.is_listed,
+    }
+
+
+# --- halls -----------------------------------------------------------------------------
+
+
+class RowIn(Schema):
+    row: SmallInt
+    seats: SmallInt
+    type: str = Field(SeatType.STANDARD, max_length=16)
+    base_price: Price = Decimal("0.00")
+
+
+class HallIn(Schema):
+    number: SmallInt
+    name: str = Field(max_length=100)
+    rows: list[RowIn] = Field(max_length=200)
+
+
+class HallPatch(Schema):
+    number: Annotated[int, Field(ge=1, le=SMALL)] | None = None
+    name: str | None = Field(None, max_length=100)
+    rows: list[RowIn] | None = Field(None, max_length=200)
+
+
+class SeatOut(Schema):
+    id: int
+    row: int
+    number: int
+    type: str
+    base_price: str
+
+
+class HallSummaryOut(Schema):
+    id: int
+    number: int
+    name: str
+    capacity: int
+
+
+class HallOut(HallSummaryOut):
+    seats: list[SeatOut]
+
+
+def hall_summary_out(hall: Hall) -> dict[str, Any]:
+    return {"id": hall.pk, "number": hall.number, "name": hall.name, "capacity": hall.capacity}
+
+
+def hall_out(hall: Hall) -> dict[str, Any]:
+    seats = sorted(hall.seats.all(), key=lambda s: (s.row_number, s.seat_number))
+    return {
+        **hall_summary_out(hall),
+        "seats": [
+            {
+                "id": s.pk,
+                "row": s.row_number,
+                "number": s.seat_number,
+                "type": s.seat_type,
+                "base_price": money(s.base_price),
+            }
+            for s in seats
+        ],
+    }
+
+
+# --- showtimes -------------------------------------------------------------------------
+
+
+class ShowtimeIn(Schema):
+    movie_id: Id
+    hall_id: Id
+    starts_at: dt.datetime
+
+    _moment = field_validator("starts_at")(_sane_moment)
+
+
+class ShowtimePatch(Schema):
+    movie_id: Id | None = None
+    hall_id: Id | None = None
+    starts_at: dt.datetime | None = None
+
+    _moment = field_validator("starts_at")(_sane_moment)
+
+
+class ShowtimeOut(Schema):
+    id: int
+    movie: MovieRef
+    hall: HallRef
+    movie_id: int
+    hall_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+    cancelled_at: dt.datetime | None
+    seats_total: int
+    seats_free: int
+
+
+def _local(moment: dt.datetime | None) -> dt.datetime | None:
+    return local(moment) if moment is not None else None
+
+
+def showtime_out(showtime: Showtime) -> dict[str, Any]:
+    return {
+        "id": showtime.pk,
+        "movie": movie_ref(showtime.movie),
+        "hall": hall_ref(showtime.hall),
+        "movie_id": showtime.movie_id,
+        "hall_id": showtime.hall_id,
+        "starts_at": local(showtime.starts_at),
+        "ends_at": local(showtime.ends_at),
+        "status": showtime.status,
+        "cancelled_at": _local(showtime.cancelled_at),
+        "seats_total": showtime.hall.capacity,
+        "seats_free": seats_free(showtime),
+    }
+
+
+# --- tariffs ---------------------------------------------------------------------------
+
+
+class TariffIn(Schema):
+    name: str = Field(max_length=60)
+    start_time: dt.time
+    end_time: dt.time
+    price_multiplier: Multiplier
+    days_mask: Annotated[int, Field(ge=0, le=SMALL)] = ALL_DAYS
+
+    _times = field_validator("start_time", "end_time")(_naive_time)
+
+
+class TariffPatch(Schema):
+    name: str | None = Field(None, max_length=60)
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    price_multiplier: Multiplier | None = None
+    days_mask: Annotated[int, Field(ge=0, le=SMALL)] | None = None
+
+    _times = field_validator("start_time", "end_time")(_naive_time)
+
+
+class TariffOut(Schema):
+    id: int
+    name: str
+    start_time: str
+    end_time: str
+    price_multiplier: str
+    days_mask: int
+
+
+def multiplier_text(value: Decimal) -> str:
+    """ "1.25" for 1.250, "1.125" for 1.125: at least two decimals, no trailing noise."""
+    text = f"{value.normalize():f}"
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
+def tariff_out(tariff: Tariff) -> dict[str, Any]:
+    return {
+        "id": tariff.pk,
+        "name": tariff.name,
+        "start_time": tariff.start_time.strftime("%H:%M"),
+        "end_time": tariff.end_time.strftime("%H:%M"),
+        "price_multiplier": multiplier_text(tariff.price_multiplier),
+        "days_mask": tariff.days_mask,
+    }
+
+
+# --- bookings --------------------------------------------------------------------------
+
+
+class BookingShowtimeOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    movie: MovieRef
+    hall: HallRef
+
+
+class BookingSeatOut(Schema):
+    seat_id: int
+    row: int
+    number: int
+    type: str
+    tariff: str | None
+    price: str
+    checked_in_at: dt.datetime | None = None
+
+
+class CustomerRef(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+
+
+class RecipientOut(Schema):
+    name: str
+    email: str
+
+
+class BookingOut(Schema):
+    reference: str
+    status: str
+    expires_at: dt.datetime
+    booked_at: dt.datetime
+    paid_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+    cancel_reason: str
+    payment_method: str
+    showtime: BookingShowtimeOut
+    seats: list[BookingSeatOut]
+    total_price: str
+    currency: str
+    customer: CustomerRef
+    recipient: RecipientOut | None
+    gift_message: str
+
+
+class BookingPage(Schema):
+    count: int
+    results: list[BookingOut]
+
+
+class BookingFilters(Schema):
+    showtime: Id | None = None
+    email: str = Field("", max_length=254)
+    status: Literal["pending", "paid", "cancelled"] | None = None
+    reference: str = Field("", max_length=12)
+    customer: Id | None = None
+    limit: Limit = 50
+    offset: Offset = 0
+
+
+def customer_ref(customer: Customer) -> dict[str, Any]:
+    return {
+        "id": customer.pk,
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "email": customer.email,
+        "phone": customer.phone,
+    }
+
+
+def booking_out(booking: Booking) -> dict[str, Any]:
+    showtime = booking.showtime
+    seats = sorted(booking.seats.all(), key=lambda bs: (bs.seat.row_number, bs.seat.seat_number))
+    return {
+        "reference": booking.reference,
+        "status": booking.status,
+        "expires_at": local(booking.expires_at),
+        "booked_at": local(booking.booked_at),
+        "paid_at": _local(booking.paid_at),
+        "cancelled_at": _local(booking.cancelled_at),
+        "cancel_reason": booking.cancel_reason,
+        "payment_method": booking.payment_method,
+        "showtime": {
+            "id": showtime.pk,
+            "starts_at": local(showtime.starts_at),
+            "movie": movie_ref(showtime.movie),
+            "hall": hall_ref(showtime.hall),
+        },
+        "seats": [
+            {
+                "seat_id": bs.seat_id,
+                "row": bs.seat.row_number,
+                "number": bs.seat.seat_number,
+                "type": bs.seat.seat_type,
+                "tariff": bs.tariff_name or None,
+                "price": money(bs.final_price),
+                "checked_in_at": _local(bs.checked_in_at),
+            }
+            for bs in seats
+        ],
+        "total_price": money(booking.total_price),
+        "currency": settings.CURRENCY,
+        "customer": customer_ref(booking.customer),
+        "recipient": {"name": booking.recipient_name, "email": booking.recipient_email}
+        if booking.recipient_email
+        else None,
+        "gift_message": booking.gift_message,
+    }
+
+
+# --- customers -------------------------------------------------------------------------
+
+
+class CustomerFilters(Schema):
+    search: str = Field("", max_length=200)
+    limit: Limit = 50
+    offset: Offset = 0
+
+
+class CustomerOut(CustomerRef):
+    marketing_consent: bool
+    marketing_consent_at: dt.datetime | None
+    marketing_withdrawn_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class CustomerPage(Schema):
+    count: int
+    results: list[CustomerOut]
+
+
+class WatchedOut(Schema):
+    movie: MovieRef
+    showtime_id: int
+    starts_at: dt.datetime
+    hall: str
+
+
+class GenreCountOut(Schema):
+    id: int
+    name: str
+    count: int
+
+
+class CustomerDetailOut(CustomerOut):
+    bookings: list[BookingOut]
+    watched: list[WatchedOut]
+    favourite_genres: list[GenreCountOut]
+
+
+def customer_out(customer: Customer) -> dict[str, Any]:
+    return {
+        **customer_ref(customer),
+        "marketing_consent": customer.marketing_consent,
+        "marketing_consent_at": _local(customer.marketing_consent_at),
+        "marketing_withdrawn_at": _local(customer.marketing_withdrawn_at),
+        "created_at": local(customer.created_at),
+    }
+
+
+def watched_out(item: WatchedItem) -> dict[str, Any]:
+    return {
+        "movie": {
+            "id": item.movie_id,
+            "title": item.movie_title,
+            "duration_min": item.movie_duration_min,
+            "age_rating": item.movie_age_rating,
+        },
+        "showtime_id": item.showtime_id,
+        "starts_at": local(item.starts_at),
+        "hall": item.hall_name,
+    }
+
+
+def genre_count_out(item: GenreCount) -> dict[str, Any]:
+    return {"id": item.id, "name": item.name, "count": item.count}
+
+
+def customer_detail_out(profile: CustomerProfile) -> dict[str, Any]:
+    return {
+        **customer_out(profile.customer),
+        "bookings": [booking_out(b) for b in profile.bookings],
+        "watched": [watched_out(w) for w in profile.watched],
+        "favourite_genres": [genre_count_out(g) for g in profile.favourite_genres],
+    }
+
+
+class AudienceOut(Schema):
+    customer_id: int
+    first_name: str
+    last_name: str
+    email: str
+    times: int
+    last_watched_at: dt.datetime
+
+
+class AudiencePage(Schema):
+    count: int
+    results: list[AudienceOut]
+
+
+def audience_out(row: AudienceRow) -> dict[str, Any]:
+    return {
+        "customer_id": row.customer_id,
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "email": row.email,
+        "times": row.times,
+        "last_watched_at": local(row.last_watched_at),
+    }
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+class ReportFilters(Schema):
+    """`from` and `to` are the cinema's local dates, both included."""
+
+    from_: dt.date | None = Field(None, alias="from")
+    to: dt.date | None = None
+    hall: Id | None = None
+
+
+class SalesFilters(ReportFilters):
+    group_by: Literal["movie", "day", "hall", "seat_type", "tariff"] = "movie"
+
+
+class MovieTitle(Schema):
+    id: int
+    title: str
+
+
+class OccupancyOut(Schema):
+    showtime_id: int
+    movie: MovieTitle
+    hall: HallRef
+    starts_at: dt.datetime
+    capacity: int
+    sold: int
+    held: int
+    occupancy: float
+
+
+def occupancy_out(row: OccupancyRow) -> dict[str, Any]:
+    return {
+        "showtime_id": row.showtime_id,
+        "movie": {"id": row.movie_id, "title": row.movie_title},
+        "hall": {"id": row.hall_id, "number": row.hall_number, "name": row.hall_name},
+        "starts_at": row.local_start,
+        "capacity": row.capacity,
+        "sold": row.sold,
+        "held": row.held,
+        "occupancy": row.occupancy,
+    }
+
+
+class SalesRowOut(Schema):
+    key: str
+    tickets: int
+    revenue: str
+    id: int | None = None
+
+
+class SalesTotals(Schema):
+    tickets: int
+    revenue: str
+
+
+class SalesOut(Schema):
+    group_by: str
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    results: list[SalesRowOut]
+    totals: SalesTotals
+    currency: str
+
+
+def sales_out(report: SalesReport) -> dict[str, Any]:
+    return {
+        "group_by": report.group_by,
+        "from": report.start,
+        "to": report.end,
+        "results": [{"key": r.key, "tickets": r.tickets, "revenue": money(r.revenue), "id": r.id} for r in report.rows],
+        "totals": {"tickets": report.tickets, "revenue": money(report.revenue)},
+        "currency": report.currency,
+    }
+
+
+class HeatMapRowOut(Schema):
+    hall: HallRef
+    values: list[float | None]
+
+
+class HeatMapOut(Schema):
+    days: list[dt.date]
+    rows: list[HeatMapRowOut]
+
+
+def heat_map_out(heat: HeatMap) -> dict[str, Any]:
+    return {
+        "days": heat.days,
+        "rows": [
+            {"hall": {"id": h.id, "number": h.number, "name": h.name}, "values": values} for h, values in heat.rows
+        ],
+    }
+
+
+class WeekOut(Schema):
+    year: int
+    week: int
+    monday: dt.date
+    showtimes: int
+    nearly_full: int
+    sold_out: int
+    nearly_full_share: float
+    sold_out_share: float
+    level: str
+    sentence: str
+
+
+class ExpansionOut(Schema):
+    sentence: str
+    weeks: list[WeekOut]
+
+
+def expansion_out(signal: ExpansionSignal) -> dict[str, Any]:
+    return {
+        "sentence": signal.sentence,
+        "weeks": [
+            {
+                "year": w.year,
+                "week": w.week,
+                "monday": w.monday,
+                "showtimes": w.showtimes,
+                "nearly_full": w.nearly_full,
+                "sold_out": w.sold_out,
+                "nearly_full_share": w.nearly_full_share,
+                "sold_out_share": w.sold_out_share,
+                "level": w.level,
+                "sentence": w.sentence(),
+            }
+            for w in signal.weeks
+        ],
+    }
+
+
+# --- campaigns -------------------------------------------------------------------------
+
+
+class CampaignIn(Schema):
+    limit_per_customer: Annotated[int, Field(ge=1, le=10)] = 3
+
+
+class CampaignOut(Schema):
+    queued: int
+
+
+STATUSES = BookingStatus.values

@@ -1,0 +1,112 @@
+"""Sending recommendation email through the mail queue, in batches."""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+
+from marquee.booking.models import Customer
+from marquee.core.clock import now as clock_now
+from marquee.core.locks import lock_named
+from marquee.marketing.links import unsubscribe_url
+from marquee.marketing.models import Campaign, Recommendation
+from marquee.notifications.models import MailKind
+from marquee.notifications.services import mail_queue
+from marquee.reports.recommendations import Candidate, recommendations_for_customers, upcoming_candidates
+
+BATCH_SIZE = 200
+
+
+def _send_batch(
+    *, campaign: Campaign, customer_ids: Sequence[int], candidates: Sequence[Candidate], limit: int, at: dt.datetime
+) -> int:
+    """One transaction: the mail rows and the record of what was recommended commit together."""
+    with transaction.atomic():
+        # Campaigns run one batch at a time, so "recommended before" is read under the lock.
+        lock_named("marketing.recommendations")
+        # Locked so that a withdrawal in flight either lands first (and is seen) or waits.
+        customers = list(
+            Customer.objects.select_for_update().filter(pk__in=customer_ids, marketing_consent=True).order_by("pk")
+        )
+        picked = recommendations_for_customers(
+            customer_ids=[c.pk for c in customers], limit=limit, at=at, candidates=candidates
+        )
+        records: list[Recommendation] = []
+        for customer in customers:
+            movie_ids = picked.get(customer.pk)
+            if not movie_ids:
+                continue
+            mail_queue(
+                kind=MailKind.RECOMMENDATION,
+                to_email=customer.email,
+                customer_id=customer.pk,
+                context={
+                    "movies": movie_ids,
+                    "unsubscribe_url": unsubscribe_url(customer.pk),
+                    "campaign_id": campaign.pk,
+                },
+            )
+            records.extend(
+                Recommendation(customer=customer, movie_id=m, campaign=campaign, sent_at=at) for m in movie_ids
+            )
+        Recommendation.objects.bulk_create(records)
+        return len({r.customer_id for r in records})
+
+
+def campaign_send_recommendations(
+    *, limit_per_customer: int = 3, batch_size: int = BATCH_SIZE, started_by: Any | None = None
+) -> int:
+    """Queue one recommendation email per consenting customer with something to recommend.
+
+    Customers are taken in batches of `batch_size`, each batch in its own transaction
+    (short: on SQLite a long write transaction blocks every booking). Returns the number
+    of email queued.
+    """
+    limit = max(1, min(limit_per_customer, 10))
+    at = clock_now()
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            started_by=started_by if getattr(started_by, "pk", None) else None,
+            started_at=at,
+            limit_per_customer=limit,
+        )
+    candidates = upcoming_candidates(at=at)
+    queued = 0
+    last_id = 0
+    while candidates:
+        ids = list(
+            Customer.objects.filter(marketing_consent=True, pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            break
+        last_id = ids[-1]
+        queued += _send_batch(campaign=campaign, customer_ids=ids, candidates=candidates, limit=limit, at=at)
+    Campaign.objects.filter(pk=campaign.pk).update(finished_at=clock_now(), queued=queued, updated_at=clock_now())
+    return queued
+
+
+def campaign_audience_size(*, limit_per_customer: int = 3, batch_size: int = 1000) -> int:
+    """How many customers a campaign sent now would email (for the campaign page).
+
+    Reads only; a handful of queries per `batch_size` consenting customers.
+    """
+    at = clock_now()
+    candidates = upcoming_candidates(at=at)
+    total = 0
+    last_id = 0
+    while candidates:
+        ids = list(
+            Customer.objects.filter(marketing_consent=True, pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            break
+        last_id = ids[-1]
+        total += len(
+            recommendations_for_customers(customer_ids=ids, limit=limit_per_customer, at=at, candidates=candidates)
+        )
+    return total

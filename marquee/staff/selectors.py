@@ -1,0 +1,151 @@
+"""Reads for the staff API and pages: catalog, halls, schedule, tariffs and bookings."""
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from marquee.booking.models import Booking, BookingSeat
+from marquee.booking.selectors import with_seats_taken
+from marquee.catalog.models import Genre, Movie
+from marquee.core.clock import day_bounds
+from marquee.core.errors import NotFound
+from marquee.pricing.models import Tariff
+from marquee.reports.selectors import Page
+from marquee.scheduling.models import Showtime
+from marquee.venues.models import Hall, Seat
+
+
+def genres_all() -> list[Genre]:
+    return list(Genre.objects.order_by("name"))
+
+
+def genre_get(*, genre_id: int) -> Genre:
+    genre = Genre.objects.filter(pk=genre_id).first()
+    if genre is None:
+        raise NotFound("No such genre.")
+    return genre
+
+
+def _movies() -> QuerySet[Movie]:
+    return Movie.objects.prefetch_related(Prefetch("genres", Genre.objects.order_by("name")))
+
+
+def movies_all(*, listed: bool | None = None, search: str = "") -> list[Movie]:
+    """Every movie, listed or not (two queries)."""
+    qs = _movies().order_by("title", "pk")
+    if listed is not None:
+        qs = qs.filter(is_listed=listed)
+    if search.strip():
+        qs = qs.filter(title__icontains=search.strip())
+    return list(qs)
+
+
+def movie_get(*, movie_id: int) -> Movie:
+    movie = _movies().filter(pk=movie_id).first()
+    if movie is None:
+        raise NotFound("No such movie.")
+    return movie
+
+
+def halls_all() -> list[Hall]:
+    return list(Hall.objects.order_by("number"))
+
+
+def hall_get(*, hall_id: int) -> Hall:
+    """The hall with its seats prefetched in row, seat order (two queries)."""
+    hall = (
+        Hall.objects.prefetch_related(Prefetch("seats", Seat.objects.order_by("row_number", "seat_number")))
+        .filter(pk=hall_id)
+        .first()
+    )
+    if hall is None:
+        raise NotFound("No such hall.")
+    return hall
+
+
+def _showtimes() -> QuerySet[Showtime]:
+    return with_seats_taken(Showtime.objects.select_related("movie", "hall"))
+
+
+def showtimes_find(
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    hall_id: int | None = None,
+    movie_id: int | None = None,
+    status: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> list[Showtime]:
+    """Showtimes by start, filtered; annotated with `seats_taken` (one query)."""
+    qs = _showtimes()
+    if start is not None:
+        qs = qs.filter(starts_at__gte=day_bounds(start)[0])
+    if end is not None:
+        qs = qs.filter(starts_at__lt=day_bounds(end)[1])
+    if hall_id is not None:
+        qs = qs.filter(hall_id=hall_id)
+    if movie_id is not None:
+        qs = qs.filter(movie_id=movie_id)
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs.order_by("starts_at", "hall__number", "pk")[offset : offset + limit])
+
+
+def showtime_get(*, showtime_id: int) -> Showtime:
+    showtime = _showtimes().filter(pk=showtime_id).first()
+    if showtime is None:
+        raise NotFound("No such showtime.")
+    return showtime
+
+
+def tariffs_all() -> list[Tariff]:
+    return list(Tariff.objects.order_by("start_time", "pk"))
+
+
+def tariff_get(*, tariff_id: int) -> Tariff:
+    tariff = Tariff.objects.filter(pk=tariff_id).first()
+    if tariff is None:
+        raise NotFound("No such tariff.")
+    return tariff
+
+
+def _bookings() -> QuerySet[Booking]:
+    return Booking.objects.select_related("customer", "showtime__movie", "showtime__hall").prefetch_related(
+        Prefetch("seats", BookingSeat.objects.select_related("seat").order_by("seat__row_number", "seat__seat_number"))
+    )
+
+
+def bookings_find(
+    *,
+    showtime_id: int | None = None,
+    email: str = "",
+    status: str | None = None,
+    reference: str = "",
+    customer_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[Booking]:
+    """Bookings, newest first; `email` matches the buyer's or the recipient's address,
+    whatever its case. Three queries (count, page, seats)."""
+    qs = Booking.objects.all()
+    if showtime_id is not None:
+        qs = qs.filter(showtime_id=showtime_id)
+    if email.strip():
+        qs = qs.filter(Q(customer__email__iexact=email.strip()) | Q(recipient_email__iexact=email.strip()))
+    if status:
+        qs = qs.filter(status=status)
+    if reference.strip():
+        qs = qs.filter(reference=reference.strip().upper())
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    count = qs.count()
+    page = _bookings().filter(pk__in=qs.order_by("-booked_at", "-pk").values("pk")[offset : offset + limit])
+    return Page(count=count, results=list(page.order_by("-booked_at", "-pk")))
+
+
+def booking_get(*, reference: str) -> Booking:
+    booking = _bookings().filter(reference=reference.strip().upper()).first()
+    if booking is None:
+        raise NotFound("No such booking.")
+    return booking
