@@ -1,0 +1,136 @@
+"""No input, however malformed, gets a 500: arbitrary JSON, bytes and query strings."""
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.django_db
+
+FUZZ = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30)
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner, max_size=5),
+    max_leaves=20,
+)
+
+
+@st.composite
+def booking_bodies(draw, showtime_id: int, seat_ids: list[int]):
+    """Bodies near the real shape, so that fuzzing reaches past the first missing field."""
+    ids = st.sampled_from(seat_ids) | st.integers(min_value=-(2**64), max_value=2**64)
+    customer = st.fixed_dictionaries(
+        {},
+        optional={
+            "first_name": st.text(max_size=120) | json_values,
+            "last_name": st.text(max_size=5),
+            "email": st.sampled_from(["a@example.com", "A@EXAMPLE.COM", "bad", "", "x@y"]) | st.emails() | json_values,
+            "phone": st.text(max_size=40) | st.none(),
+        },
+    )
+    return draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "showtime_id": st.just(showtime_id) | json_values,
+                "seat_ids": st.lists(ids, max_size=12) | json_values,
+                "customer": customer | json_values,
+                "recipient": st.none()
+                | st.fixed_dictionaries({}, optional={"name": st.text(max_size=5), "email": st.emails() | st.text()}),
+                "gift_message": st.text(max_size=50) | json_values,
+                "marketing_consent": st.booleans() | json_values,
+                "extra": json_values,
+            },
+        )
+    )
+
+
+def assert_answered(response) -> None:
+    assert response.status_code < 500, response.content
+    body = response.json()
+    if response.status_code >= 400:
+        assert isinstance(body["error"], str) and isinstance(body["detail"], str)
+        if body["error"] == "validation_error":
+            assert isinstance(body["fields"], dict)
+
+
+def test_post_bookings_with_arbitrary_json(api, show, seat_ids):
+    @FUZZ
+    @given(body=json_values)
+    def check(body):
+        assert_answered(api.post("/bookings", body))
+
+    check()
+
+
+def test_post_bookings_with_near_valid_bodies(api, show, seat_ids):
+    @FUZZ
+    @given(body=booking_bodies(show.pk, seat_ids))
+    def check(body):
+        assert_answered(api.post("/bookings", body))
+
+    check()
+
+
+def test_post_bookings_with_arbitrary_bytes(api, show):
+    @FUZZ
+    @given(raw=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
+    def check(raw):
+        assert_answered(api.post("/bookings", raw=raw))
+
+    check()
+
+
+def test_get_showtimes_with_arbitrary_query_strings(api, show):
+    keys = st.sampled_from(["date", "movie", "hall", "genre", "limit", "x"]) | st.text(min_size=1, max_size=8)
+    values = (
+        st.text(max_size=30)
+        | st.integers().map(str)
+        | st.dates().map(str)
+        | st.sampled_from(["", "2026-02-30", "-1", "0", "1e9", "9" * 40, "null", "[]"])
+    )
+
+    @FUZZ
+    @given(params=st.dictionaries(keys, values, max_size=4))
+    def check(params):
+        assert_answered(api.get("/showtimes", **params))
+        assert_answered(api.get("/movies", **params))
+
+    check()
+
+
+def test_booking_paths_with_arbitrary_references_and_tokens(api, show):
+    @FUZZ
+    @given(
+        reference=st.text(min_size=1, max_size=40).filter(lambda r: "/" not in r and "?" not in r and "#" not in r),
+        token=st.text(max_size=60),
+    )
+    def check(reference, token):
+        assert_answered(api.get(f"/bookings/{reference}", token=token or None))
+        assert_answered(api.post(f"/bookings/{reference}/cancel", token=token or None))
+        assert_answered(api.post(f"/bookings/{reference}/pay", {"method": "demo"}, token=token or None))
+
+    check()
+
+
+def test_arbitrary_json_on_pay(api, show, seat_ids):
+    held = api.hold(show, seat_ids[:1]).json()
+
+    @FUZZ
+    @given(body=json_values)
+    def check(body):
+        assert_answered(api.post(f"/bookings/{held['reference']}/pay", raw=json.dumps(body), token=held["token"]))
+
+    check()
