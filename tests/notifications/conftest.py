@@ -27,6 +27,8 @@ class Recorder:
         self.raw: list[bytes] = []
         self.reply: str | None = None  # e.g. "550 5.1.1 No such user" or "451 4.3.0 Try later"
         self.stall: threading.Event | None = None  # when set, DATA waits for it
+        # A stalled DATA whose client died is not a delivery: answer it with an error.
+        self.drop_stalled = False
         self.data_started = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):
@@ -34,6 +36,8 @@ class Recorder:
         if self.stall is not None:
             while not self.stall.is_set():
                 await asyncio.sleep(0.05)
+            if self.drop_stalled:
+                return "451 4.3.0 Client went away"
         if self.reply:
             return self.reply
         self.raw.append(envelope.content)
@@ -91,3 +95,16 @@ def paid_booking():
         return booking_pay(reference=held.booking.reference, method="demo")
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _static_root_exists(settings):
+    # WhiteNoise warns (an error here) when STATIC_ROOT is missing; collectstatic makes it in production.
+    from pathlib import Path
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # Pages render without collectstatic's manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

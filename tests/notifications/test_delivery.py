@@ -1,0 +1,254 @@
+"""Delivery against a real SMTP server: outages, 4xx, 5xx, crashed workers, many workers."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import time_machine
+from django.db import connection
+
+from marquee.booking.models import BookingStatus
+from marquee.notifications.delivery import RETRY_FOR, retry_delay
+from marquee.notifications.models import MailKind, MailStatus, OutgoingMail
+from marquee.notifications.worker import MAIL_LEASE, mail_claim, mail_deliver_due
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _mail(booking) -> OutgoingMail:
+    return OutgoingMail.objects.get(booking=booking, kind=MailKind.TICKETS)
+
+
+@pytest.mark.django_db
+def test_booking_made_while_the_mail_server_is_down_gets_its_tickets_when_it_is_back(smtp_server, paid_booking):
+    smtp_server.stop()
+    booking = paid_booking()  # paying never talks SMTP: it only writes the outbox row
+    assert booking.status == BookingStatus.PAID
+    mail = _mail(booking)
+    assert mail.status == MailStatus.QUEUED
+
+    assert mail_deliver_due() == 1
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.RETRY and mail.attempts == 1
+    assert "Connection refused" in mail.last_error or "ConnectionRefused" in mail.last_error
+    first_retry = mail.next_attempt_at
+    assert first_retry > mail.created_at
+
+    smtp_server.start()
+    assert mail_deliver_due() == 0  # not due yet: the backoff holds
+    assert smtp_server.messages == []
+
+    with time_machine.travel(first_retry + dt.timedelta(seconds=1), tick=True):
+        assert mail_deliver_due() == 1
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.SENT and mail.attempts == 2 and mail.sent_at
+    [message] = smtp_server.messages
+    assert message["Message-ID"] == mail.message_id
+    assert booking.reference in message["Subject"] or booking.reference in message.get_body(("plain",)).get_content()
+
+
+@pytest.mark.django_db
+def test_a_4xx_answer_is_retried_with_growing_pauses(smtp_server, paid_booking):
+    smtp_server.handler.reply = "451 4.3.0 Mailbox busy, try later"
+    mail = _mail(paid_booking())
+    pauses = []
+    for _ in range(4):
+        mail.refresh_from_db()
+        with time_machine.travel(mail.next_attempt_at + dt.timedelta(seconds=1), tick=False):
+            before = mail.next_attempt_at
+            assert mail_deliver_due() == 1
+            mail.refresh_from_db()
+            assert mail.status == MailStatus.RETRY
+            assert mail.last_error.startswith("451")
+            pauses.append((mail.next_attempt_at - before).total_seconds())
+    assert mail.attempts == 4
+    assert pauses[-1] > pauses[0]  # exponential, jitter notwithstanding (2^3 x base, at least half of it)
+
+    smtp_server.handler.reply = None
+    with time_machine.travel(mail.next_attempt_at + dt.timedelta(seconds=1), tick=False):
+        assert mail_deliver_due() == 1
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.SENT and mail.attempts == 5
+    assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db
+def test_temporary_failures_give_up_after_a_day(smtp_server, paid_booking):
+    smtp_server.stop()
+    mail = _mail(paid_booking())
+    attempts = 0
+    while True:
+        mail.refresh_from_db()
+        if mail.status == MailStatus.FAILED:
+            break
+        with time_machine.travel(mail.next_attempt_at + dt.timedelta(seconds=1), tick=False):
+            assert mail_deliver_due() == 1
+        attempts += 1
+        assert attempts < 40
+    assert mail.next_attempt_at <= mail.created_at + RETRY_FOR + dt.timedelta(seconds=1)
+    assert mail.last_error
+
+
+@pytest.mark.django_db
+def test_a_5xx_answer_fails_at_once_and_shows_in_the_log(smtp_server, paid_booking, admin_client):
+    smtp_server.handler.reply = "550 5.1.1 No such mailbox here"
+    mail = _mail(paid_booking())
+    assert mail_deliver_due() == 1
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.FAILED and mail.attempts == 1
+    assert mail.last_error.startswith("550")
+    assert mail_deliver_due() == 0  # never tried again
+
+    page = admin_client.get("/admin/notifications/outgoingmail/?status__exact=failed")
+    assert page.status_code == 200
+    assert "550 5.1.1 No such mailbox" in page.content.decode() and mail.to_email in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_refused_recipient_fails_at_once(smtp_server, paid_booking):
+    class RefuseRcpt:
+        async def handle_RCPT(self, server, session, envelope, address, options):
+            return "550 5.1.1 User unknown"
+
+    smtp_server.stop()
+    smtp_server.handler.handle_RCPT = RefuseRcpt().handle_RCPT
+    smtp_server.start()
+    mail = _mail(paid_booking())
+    mail_deliver_due()
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.FAILED and "User unknown" in mail.last_error
+
+
+@pytest.mark.django_db
+def test_a_claim_whose_worker_died_is_taken_over_after_the_lease(smtp_server, paid_booking):
+    mail = _mail(paid_booking())
+    token, claimed = mail_claim()  # this worker "dies" before sending anything
+    assert [m.pk for m in claimed] == [mail.pk]
+    assert mail_deliver_due() == 0  # leased: no other worker touches it
+
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.SENDING
+    with time_machine.travel(mail.locked_until + dt.timedelta(seconds=1), tick=False):
+        assert mail_deliver_due() == 1
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.SENT and mail.attempts == 2
+    assert [m["Message-ID"] for m in smtp_server.messages] == [mail.message_id]
+    # The dead worker's claim can no longer record anything over the new outcome.
+    assert not OutgoingMail.objects.filter(pk=mail.pk, claim_token=token).exists()
+
+
+@pytest.mark.django_db
+def test_tickets_of_a_booking_cancelled_before_sending_are_not_sent(smtp_server, paid_booking):
+    from marquee.booking.services import booking_cancel
+
+    booking = paid_booking()
+    booking_cancel(reference=booking.reference, by_staff=True)
+    mail_deliver_due()
+    tickets = _mail(booking)
+    tickets.refresh_from_db()
+    assert tickets.status == MailStatus.FAILED and "cancelled" in tickets.last_error
+    assert [m["Subject"].split(":")[0] for m in smtp_server.messages] == ["Booking cancelled"]
+
+
+# --- real processes and threads ------------------------------------------------------------
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = quote(s["USER"] or "")
+    if s["PASSWORD"]:
+        auth += ":" + quote(s["PASSWORD"])
+    return f"postgresql://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_send_delivers_after_restart(smtp_server, paid_booking):
+    """A real `manage.py run_worker` process is killed (SIGKILL) while the SMTP server holds
+    its DATA; the message is delivered once, with the same Message-ID, after a restart."""
+    mail = _mail(paid_booking())
+    smtp_server.handler.stall = threading.Event()
+    smtp_server.handler.drop_stalled = True
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": _database_url(),
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+        "LOG_LEVEL": "WARNING",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert smtp_server.handler.data_started.wait(60), "the worker never reached DATA"
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    smtp_server.handler.stall.set()  # the dead client's message is refused, as a real server would drop it
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.SENDING and mail.attempts == 1
+    assert smtp_server.messages == []
+
+    smtp_server.handler.stall = None
+    assert mail_deliver_due() == 0  # the lease still holds: nobody else sends meanwhile
+    with time_machine.travel(mail.locked_until + dt.timedelta(seconds=1), tick=True):
+        assert mail_deliver_due() == 1
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.SENT and mail.attempts == 2
+    assert [m["Message-ID"] for m in smtp_server.messages] == [mail.message_id]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_workers_never_send_one_message_twice(smtp_server, paid_booking):
+    from tests import factories as f
+
+    show = f.showtime(hall_obj=f.hall(rows=4, seats=10))
+    seat_ids = list(show.hall.seats.order_by("pk").values_list("pk", flat=True))
+    for i in range(12):
+        paid_booking(show=show, seat_ids=seat_ids[i * 2 : i * 2 + 2], email=f"guest{i}@example.com")
+    expected = set(OutgoingMail.objects.values_list("message_id", flat=True))
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            while mail_deliver_due(limit=2):
+                pass
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors
+    received = [m["Message-ID"] for m in smtp_server.messages]
+    assert sorted(received) == sorted(expected)  # each once, none missing
+    assert set(OutgoingMail.objects.values_list("status", flat=True)) == {MailStatus.SENT}
+
+
+def test_backoff_grows_and_is_jittered():
+    import random
+
+    rng = random.Random(7)
+    delays = [retry_delay(n, rng=rng).total_seconds() for n in range(1, 12)]
+    assert 30 <= delays[0] <= 60
+    assert all(d <= 2 * 3600 for d in delays)
+    assert delays[5] > delays[0]
+    assert len({round(retry_delay(3).total_seconds(), 3) for _ in range(20)}) > 1
+    assert MAIL_LEASE > dt.timedelta(minutes=5)
