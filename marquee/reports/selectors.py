@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 
 from marquee.booking.models import Booking, BookingSeat, BookingStatus, Customer
@@ -430,7 +430,7 @@ def customer_bookings(*, customer_id: int, limit: int = 200) -> list[Booking]:
     return list(
         Booking.objects.filter(customer_id=customer_id)
         .select_related("customer", "showtime__movie", "showtime__hall")
-        .prefetch_related("seats__seat")
+        .prefetch_related(Prefetch("seats", BookingSeat.objects.select_related("seat")))
         .order_by("-booked_at", "-pk")[:limit]
     )
 

@@ -1,0 +1,164 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.conf import settings
+
+from marquee.booking.models import Customer
+from marquee.booking.services import booking_pay, customer_withdraw_consent
+from marquee.catalog.services import movie_update
+from marquee.marketing.links import customer_id_from_token
+from marquee.marketing.models import Campaign, Recommendation
+from marquee.marketing.services import campaign_audience_size, campaign_send_recommendations
+from marquee.notifications.models import MailKind, OutgoingMail
+from marquee.reports.recommendations import Candidate, pick_movies, recommendations_for
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2030, 3, 4, 9, 0, tzinfo=dt.UTC)
+
+
+def candidate(movie_id, *genres, day=1):
+    return Candidate(movie_id, f"M{movie_id}", frozenset(genres), NOW + dt.timedelta(days=day))
+
+
+def test_rule_prefers_the_most_watched_genres_then_the_soonest_showtime():
+    movies = [candidate(1, 10, day=3), candidate(2, 20, day=1), candidate(3, 10, 20, day=5), candidate(4, 30)]
+    assert pick_movies(genre_counts={10: 5, 20: 1}, excluded=set(), candidates=movies, limit=3) == [3, 1, 2]
+    assert pick_movies(genre_counts={10: 5, 20: 1}, excluded={3}, candidates=movies, limit=1) == [1]
+    assert pick_movies(genre_counts={}, excluded=set(), candidates=movies, limit=3) == []
+
+
+def test_rule_takes_the_top_genres_only_ties_included():
+    movies = [candidate(i, i) for i in range(1, 6)]
+    counts = {1: 9, 2: 5, 3: 4, 4: 4, 5: 1}
+    assert sorted(pick_movies(genre_counts=counts, excluded=set(), candidates=movies, limit=10)) == [1, 2, 3, 4]
+
+
+@pytest.fixture
+def world(db):
+    """Olena watched a drama; dramas and a comedy are coming, one drama unlisted."""
+    drama, comedy = f.genre("Drama"), f.genre("Comedy")
+    hall = f.hall(rows=2, seats=5)
+    with time_machine.travel(NOW, tick=False):
+        watched = f.movie(title="Watched drama", genres=[drama])
+        past = f.showtime(movie_obj=watched, hall_obj=hall, starts_at=NOW + dt.timedelta(hours=3))
+        for email in ("olena@example.com", "petro@example.com", "quiet@example.com"):
+            held = f.hold(
+                past,
+                seat_ids=None if email == "olena@example.com" else _free_two(past),
+                email=email,
+                marketing_consent=email != "quiet@example.com",
+            )
+            booking_pay(reference=held.booking.reference, method="demo")
+        f.hold(
+            f.showtime(hall_obj=hall, starts_at=NOW + dt.timedelta(days=1)),
+            email="newbie@example.com",
+            marketing_consent=True,
+        )
+        movies = {}
+        for day, title, genre, listed in [
+            (20, "Next drama", drama, True),
+            (21, "A comedy", comedy, True),
+            (22, "Hidden drama", drama, False),
+        ]:
+            movies[title] = f.movie(title=title, genres=[genre], is_listed=listed)
+            f.showtime(movie_obj=movies[title], hall_obj=hall, starts_at=NOW + dt.timedelta(days=day))
+        f.movie(title="Drama without showtimes", genres=[drama])
+    return movies
+
+
+def _free_two(show):
+    from marquee.booking.selectors import seat_ids_taken
+
+    taken = set(seat_ids_taken(show.pk, show.hall.seats.values_list("pk", flat=True)))
+    return [pk for pk in show.hall.seats.order_by("pk").values_list("pk", flat=True) if pk not in taken][:2]
+
+
+LATER = NOW + dt.timedelta(days=2)
+
+
+def queued():
+    return {m.to_email: m for m in OutgoingMail.objects.filter(kind=MailKind.RECOMMENDATION)}
+
+
+def test_campaign_recommends_unwatched_upcoming_listed_movies_in_watched_genres(world):
+    with time_machine.travel(LATER, tick=False):
+        assert [
+            m.title for m in recommendations_for(customer_id=Customer.objects.get(email="olena@example.com").pk)
+        ] == ["Next drama"]
+        assert campaign_send_recommendations() == 2
+    mails = queued()
+    assert set(mails) == {"olena@example.com", "petro@example.com"}  # not quiet (no consent), not newbie (nothing)
+    olena = Customer.objects.get(email="olena@example.com")
+    mail = mails["olena@example.com"]
+    assert mail.customer_id == olena.pk
+    assert mail.context["movies"] == [world["Next drama"].pk]
+    url = mail.context["unsubscribe_url"]
+    assert url.startswith(settings.SITE_URL + "/unsubscribe/")
+    assert customer_id_from_token(url.rstrip("/").rsplit("/", 1)[1]) == olena.pk
+    assert set(Recommendation.objects.values_list("customer__email", "movie__title")) == {
+        ("olena@example.com", "Next drama"),
+        ("petro@example.com", "Next drama"),
+    }
+    assert Campaign.objects.get().queued == 2
+
+
+def test_never_the_same_movie_twice(world):
+    with time_machine.travel(LATER, tick=False):
+        assert campaign_send_recommendations() == 2
+        assert campaign_send_recommendations() == 0  # already recommended
+        drama = world["Next drama"].genres.get()
+        newer = f.movie(title="Newer drama", genres=[drama])
+        f.showtime(movie_obj=newer, hall_obj=f.hall(), starts_at=LATER + dt.timedelta(days=9))
+        assert campaign_audience_size() == 2
+        assert campaign_send_recommendations() == 2
+    assert [
+        m.context["movies"]
+        for m in OutgoingMail.objects.filter(to_email="olena@example.com", kind=MailKind.RECOMMENDATION).order_by("pk")
+    ][-1] == [newer.pk]
+
+
+def test_consent_withdrawn_gets_nothing(world):
+    customer_withdraw_consent(customer_id=Customer.objects.get(email="petro@example.com").pk)
+    with time_machine.travel(LATER, tick=False):
+        assert campaign_send_recommendations() == 1
+    assert set(queued()) == {"olena@example.com"}
+
+
+def test_watched_everything_in_the_genre_gets_nothing(world):
+    with time_machine.travel(LATER, tick=False):
+        show = world["Next drama"].showtimes.get()
+        booking_pay(reference=f.hold(show, email="olena@example.com").booking.reference, method="demo")
+        assert campaign_send_recommendations() == 1
+    assert set(queued()) == {"petro@example.com"}
+
+
+def test_unlisted_or_past_movies_are_not_recommended(world):
+    movie_update(movie_id=world["Next drama"].pk, is_listed=False)
+    with time_machine.travel(LATER, tick=False):
+        assert campaign_send_recommendations() == 0
+    assert not OutgoingMail.objects.filter(kind=MailKind.RECOMMENDATION).exists()
+
+
+def test_batches_of_any_size_send_the_same(world):
+    with time_machine.travel(LATER, tick=False):
+        assert campaign_send_recommendations(batch_size=1) == 2
+
+
+def test_campaign_queries_do_not_grow_with_customers_in_a_batch(world, django_assert_max_num_queries):
+    with time_machine.travel(LATER, tick=False):
+        for i in range(10):
+            f.hold(world["A comedy"].showtimes.get(), seat_ids=None, email=f"c{i}@example.com", marketing_consent=True)
+            from marquee.booking.models import Booking
+
+            Booking.objects.filter(customer__email=f"c{i}@example.com").update(
+                status="cancelled", cancelled_at=LATER, cancel_reason="staff"
+            )
+            from marquee.booking.models import BookingSeat
+
+            BookingSeat.objects.filter(booking__customer__email=f"c{i}@example.com").update(status="cancelled")
+        # 2 mails + their 2 recommendation rows; the rest is a fixed number of reads per batch
+        with django_assert_max_num_queries(30):
+            assert campaign_send_recommendations() == 2
