@@ -1,4 +1,39 @@
-from django.urls import URLPattern, URLResolver
+"""The back office at /staff/: one path per line, so that parallel additions merge cleanly."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from marquee.backoffice import bookings, campaigns, customers, dashboard, halls, reports, schedule, tariffs
+from marquee.backoffice import checkin as checkin_page
+from marquee.backoffice import mail as mail_log
 
 app_name = "backoffice"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("schedule/", schedule.planner, name="planner"),
+    path("schedule/check/", schedule.conflicts_check, name="conflicts_check"),
+    path("showtimes/<int:showtime_id>/", schedule.showtime_detail, name="showtime"),
+    path("showtimes/<int:showtime_id>/cancel/", schedule.showtime_cancel_view, name="showtime_cancel"),
+    path("halls/", halls.hall_list, name="halls"),
+    path("halls/<int:hall_id>/", halls.hall_layout, name="hall"),
+    path("halls/<int:hall_id>/preview/", halls.hall_preview, name="hall_preview"),
+    path("halls/<int:hall_id>/seat/", halls.hall_seat, name="hall_seat"),
+    path("tariffs/", tariffs.tariff_list, name="tariffs"),
+    path("tariffs/<int:tariff_id>/", tariffs.tariff_edit, name="tariff"),
+    path("tariffs/<int:tariff_id>/delete/", tariffs.tariff_remove, name="tariff_delete"),
+    path("bookings/", bookings.booking_list, name="bookings"),
+    path("bookings/<str:reference>/", bookings.booking_detail, name="booking"),
+    path("bookings/<str:reference>/pay/", bookings.booking_pay, name="booking_pay"),
+    path("bookings/<str:reference>/cancel/", bookings.booking_cancel_view, name="booking_cancel"),
+    path("bookings/<str:reference>/resend/", bookings.booking_resend_view, name="booking_resend"),
+    path("reports/occupancy/", reports.occupancy, name="occupancy"),
+    path("reports/occupancy.csv", reports.occupancy_csv, name="occupancy_csv"),
+    path("reports/sales/", reports.sales, name="sales"),
+    path("reports/sales.csv", reports.sales_csv, name="sales_csv"),
+    path("customers/", customers.customer_list, name="customers"),
+    path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
+    path("movies/<int:movie_id>/audience/", customers.movie_audience, name="movie_audience"),
+    path("campaign/", campaigns.campaign, name="campaign"),
+    path("campaign/send/", campaigns.campaign_send, name="campaign_send"),
+    path("checkin/", checkin_page.checkin, name="checkin"),
+    path("mail/", mail_log.mail_log, name="mail"),
+]

@@ -1,0 +1,101 @@
+"""Bookings at the box office: find one, read it, take payment, cancel, resend tickets."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from marquee.backoffice.access import BOOKINGS, staff_page
+from marquee.backoffice.feedback import say_error
+from marquee.backoffice.forms import BookingSearchForm
+from marquee.booking.models import Booking, BookingSeat
+from marquee.booking.services import booking_cancel, booking_mark_paid, booking_resend
+from marquee.booking.tokens import normalise_reference
+from marquee.core.errors import DomainError
+from marquee.notifications.models import OutgoingMail
+from marquee.scheduling.models import Showtime
+
+RESULTS_LIMIT = 100
+
+
+@staff_page(BOOKINGS)
+@require_GET
+def booking_list(request: HttpRequest) -> HttpResponse:
+    form = BookingSearchForm(request.GET or None)
+    qs = Booking.objects.select_related("customer", "showtime__movie", "showtime__hall").order_by("-booked_at")
+    showtime = None
+    searched = False
+    if form.is_valid():
+        q = form.cleaned_data["q"].strip()
+        if q:
+            searched = True
+            # A reference is exact; anything with an @ is an email (whole or part).
+            if "@" in q:
+                qs = qs.filter(Q(customer__email__icontains=q) | Q(recipient_email__icontains=q))
+            else:
+                qs = qs.filter(Q(reference=normalise_reference(q)) | Q(customer__email__icontains=q))
+        if form.cleaned_data.get("showtime"):
+            searched = True
+            showtime = Showtime.objects.select_related("movie", "hall").filter(pk=form.cleaned_data["showtime"]).first()
+            qs = qs.filter(showtime_id=form.cleaned_data["showtime"])
+    bookings = list(qs[: RESULTS_LIMIT + 1])
+    if searched and len(bookings) == 1 and form.cleaned_data["q"] and not form.cleaned_data.get("showtime"):
+        return redirect("backoffice:booking", reference=bookings[0].reference)
+    return render(
+        request,
+        "backoffice/bookings.html",
+        {
+            "form": form,
+            "bookings": bookings[:RESULTS_LIMIT],
+            "more": len(bookings) > RESULTS_LIMIT,
+            "searched": searched,
+            "showtime": showtime,
+        },
+    )
+
+
+@staff_page(BOOKINGS)
+@require_GET
+def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = get_object_or_404(
+        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall"),
+        reference=normalise_reference(reference),
+    )
+    seats = list(BookingSeat.objects.filter(booking=booking).select_related("seat"))
+    mails = list(OutgoingMail.objects.filter(booking=booking).order_by("-created_at")[:20])
+    return render(request, "backoffice/booking.html", {"booking": booking, "seats": seats, "mails": mails})
+
+
+def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    try:
+        if action == "pay":
+            booking_mark_paid(reference=reference)
+            messages.success(request, f"{reference} is paid; the tickets are on their way by email.")
+        elif action == "cancel":
+            booking_cancel(reference=reference, by_staff=True)
+            messages.success(request, f"{reference} is cancelled and its seats are free again.")
+        else:
+            booking_resend(reference=reference)
+            messages.success(request, f"The tickets of {reference} will be emailed again.")
+    except DomainError as error:
+        say_error(request, error)
+    return redirect("backoffice:booking", reference=reference)
+
+
+@staff_page(BOOKINGS)
+@require_POST
+def booking_pay(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "pay")
+
+
+@staff_page(BOOKINGS)
+@require_POST
+def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "cancel")
+
+
+@staff_page(BOOKINGS)
+@require_POST
+def booking_resend_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "resend")

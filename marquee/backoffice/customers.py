@@ -1,0 +1,65 @@
+"""Customers: search, one customer's bookings, watch history and favourite genres, and
+a movie's audience. Read-only; the figures come from marquee.reports.selectors."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from marquee.backoffice.access import CUSTOMERS, staff_page
+from marquee.backoffice.forms import CustomerSearchForm
+from marquee.core.errors import NotFound
+from marquee.reports import selectors
+
+PAGE_SIZE = 50
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return max(int(raw), 1) if raw.isdigit() else 1
+
+
+@staff_page(CUSTOMERS)
+@require_GET
+def customer_list(request: HttpRequest) -> HttpResponse:
+    form = CustomerSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = _page_number(request)
+    found = selectors.customer_search(query=query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render(
+        request,
+        "backoffice/customers.html",
+        {
+            "form": form,
+            "query": query,
+            "found": found,
+            "page": page,
+            "has_next": page * PAGE_SIZE < found.count,
+        },
+    )
+
+
+@staff_page(CUSTOMERS)
+@require_GET
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    try:
+        profile = selectors.customer_profile(customer_id=customer_id)
+    except NotFound:
+        raise Http404("No such customer.") from None
+    top = profile.favourite_genres[0].count if profile.favourite_genres else 0
+    return render(request, "backoffice/customer.html", {"profile": profile, "c": profile.customer, "top": top})
+
+
+@staff_page(CUSTOMERS)
+@require_GET
+def movie_audience(request: HttpRequest, movie_id: int) -> HttpResponse:
+    try:
+        movie = selectors.movie_for_report(movie_id=movie_id)
+    except NotFound:
+        raise Http404("No such movie.") from None
+    page = _page_number(request)
+    audience = selectors.movie_audience(movie_id=movie.pk, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render(
+        request,
+        "backoffice/movie_audience.html",
+        {"movie": movie, "audience": audience, "page": page, "has_next": page * PAGE_SIZE < audience.count},
+    )

@@ -1,0 +1,225 @@
+"""Forms of the staff pages. They parse and check input; the services hold the rules."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+
+from marquee.catalog.models import Movie
+from marquee.core.clock import cinema_tz, local_today
+from marquee.pricing.models import ALL_DAYS, Tariff
+from marquee.venues.models import Hall, SeatType
+from marquee.venues.services import MAX_ROWS, MAX_SEATS_PER_ROW, RowSpec
+
+WEEKDAYS = [("0", "Mon"), ("1", "Tue"), ("2", "Wed"), ("3", "Thu"), ("4", "Fri"), ("5", "Sat"), ("6", "Sun")]
+# A series longer than this is almost certainly a typo in the end date.
+MAX_SERIES = 400
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def days_to_mask(days: list[str]) -> int:
+    return sum(1 << int(d) for d in days)
+
+
+def mask_to_days(mask: int) -> list[str]:
+    return [str(d) for d in range(7) if mask & (1 << d)]
+
+
+class ShowtimeForm(forms.Form):
+    """One showtime, or a series of them: daily or on chosen weekdays until a date."""
+
+    REPEAT_CHOICES = [("once", "Once"), ("daily", "Every day"), ("weekdays", "On chosen weekdays")]
+
+    movie = forms.ModelChoiceField(queryset=Movie.objects.order_by("title"), empty_label="Choose a movie…")
+    hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), empty_label=None)
+    date = forms.DateField(widget=DateInput())
+    time = forms.TimeField(widget=TimeInput(), label="Starts at")
+    repeat = forms.ChoiceField(choices=REPEAT_CHOICES, initial="once", widget=forms.RadioSelect)
+    until = forms.DateField(widget=DateInput(), required=False, label="Repeat until", help_text="Inclusive.")
+    weekdays = forms.MultipleChoiceField(
+        choices=WEEKDAYS, required=False, widget=forms.CheckboxSelectMultiple, label="On"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        repeat = data.get("repeat")
+        start_day, until = data.get("date"), data.get("until")
+        if repeat in {"daily", "weekdays"}:
+            if until is None:
+                self.add_error("until", "Give the last day of the series.")
+            elif start_day is not None and until < start_day:
+                self.add_error("until", "The series must end on or after its first day.")
+            elif start_day is not None and (until - start_day).days > MAX_SERIES:
+                self.add_error("until", f"A series may span at most {MAX_SERIES} days.")
+        if repeat == "weekdays" and not data.get("weekdays"):
+            self.add_error("weekdays", "Choose at least one weekday.")
+        return data
+
+    def starts(self) -> list[dt.datetime]:
+        """Every start of the series as an aware datetime in the cinema's time zone."""
+        data = self.cleaned_data
+        first: dt.date = data["date"]
+        at: dt.time = data["time"]
+        tz = cinema_tz()
+        if data["repeat"] == "once":
+            days = [first]
+        else:
+            last: dt.date = data["until"]
+            chosen = {int(d) for d in data.get("weekdays") or []} if data["repeat"] == "weekdays" else set(range(7))
+            days = [
+                first + dt.timedelta(days=i)
+                for i in range((last - first).days + 1)
+                if (first + dt.timedelta(days=i)).weekday() in chosen
+            ]
+        return [dt.datetime.combine(day, at, tzinfo=tz) for day in days]
+
+
+class HallCreateForm(forms.Form):
+    number = forms.IntegerField(min_value=1, max_value=32767)
+    name = forms.CharField(max_length=100)
+    rows = forms.IntegerField(min_value=1, max_value=MAX_ROWS, initial=8)
+    seats = forms.IntegerField(min_value=1, max_value=MAX_SEATS_PER_ROW, initial=12, label="Seats per row")
+    base_price = forms.DecimalField(min_value=Decimal(0), max_digits=8, decimal_places=2, initial=Decimal("150.00"))
+
+    def row_specs(self) -> list[RowSpec]:
+        d = self.cleaned_data
+        return [RowSpec(row=r, seats=d["seats"], base_price=d["base_price"]) for r in range(1, d["rows"] + 1)]
+
+
+class RowForm(forms.Form):
+    row = forms.IntegerField(min_value=1, max_value=MAX_ROWS, required=False)
+    seats = forms.IntegerField(min_value=0, max_value=MAX_SEATS_PER_ROW, required=False, help_text="0 removes the row.")
+    type = forms.ChoiceField(choices=SeatType.choices, initial=SeatType.STANDARD)
+    base_price = forms.DecimalField(min_value=Decimal(0), max_digits=8, decimal_places=2, required=False)
+
+
+RowFormSet = formset_factory(RowForm, extra=2, max_num=MAX_ROWS, absolute_max=MAX_ROWS + 10)
+
+
+def rows_from_formset(formset: Any) -> list[RowSpec]:
+    """The rows the staff described; blank rows and rows of 0 seats are left out."""
+    specs = []
+    for form in formset.forms:
+        data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+        if not data or data.get("row") is None or not data.get("seats"):
+            continue
+        specs.append(
+            RowSpec(
+                row=data["row"],
+                seats=data["seats"],
+                type=data.get("type") or SeatType.STANDARD,
+                base_price=data.get("base_price") or Decimal("0.00"),
+            )
+        )
+    return specs
+
+
+class SeatForm(forms.Form):
+    """One seat's own type or price, different from its row."""
+
+    row = forms.IntegerField(min_value=1, max_value=MAX_ROWS)
+    seat = forms.IntegerField(min_value=1, max_value=MAX_SEATS_PER_ROW)
+    type = forms.ChoiceField(choices=SeatType.choices)
+    base_price = forms.DecimalField(min_value=Decimal(0), max_digits=8, decimal_places=2, required=False)
+
+
+class TariffForm(forms.Form):
+    name = forms.CharField(max_length=60)
+    start_time = forms.TimeField(widget=TimeInput(), label="From")
+    end_time = forms.TimeField(widget=TimeInput(), label="Until", help_text="Exclusive; 23:59 for the day's end.")
+    price_multiplier = forms.DecimalField(
+        max_digits=6, decimal_places=3, min_value=Decimal("0.001"), label="Multiplier", initial=Decimal("1.000")
+    )
+    days = forms.MultipleChoiceField(
+        choices=WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        initial=mask_to_days(ALL_DAYS),
+        label="Days of week",
+    )
+
+    @classmethod
+    def for_tariff(cls, tariff: Tariff) -> "TariffForm":
+        return cls(
+            initial={
+                "name": tariff.name,
+                "start_time": tariff.start_time,
+                "end_time": tariff.end_time,
+                "price_multiplier": tariff.price_multiplier,
+                "days": mask_to_days(tariff.days_mask),
+            }
+        )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "name": d["name"],
+            "start_time": d["start_time"],
+            "end_time": d["end_time"],
+            "price_multiplier": d["price_multiplier"],
+            "days_mask": days_to_mask(d["days"]),
+        }
+
+
+class BookingSearchForm(forms.Form):
+    q = forms.CharField(
+        required=False, max_length=254, label="Reference or email", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    showtime = forms.IntegerField(required=False, min_value=1, label="Showtime id")
+
+
+class PeriodForm(forms.Form):
+    """A report's filter: a date range (inclusive, cinema days) and an optional hall."""
+
+    date_from = forms.DateField(widget=DateInput(), label="From", required=False)
+    date_to = forms.DateField(widget=DateInput(), label="To", required=False)
+    hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), required=False, empty_label="All halls")
+
+    # The default period: the four weeks up to today (sales and occupancy that happened).
+    DEFAULT_BACK_DAYS = 27
+    DEFAULT_AHEAD_DAYS = 0
+    MAX_DAYS = 366 * 2
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = local_today()
+        data["date_from"] = data.get("date_from") or today - dt.timedelta(days=self.DEFAULT_BACK_DAYS)
+        data["date_to"] = data.get("date_to") or today + dt.timedelta(days=self.DEFAULT_AHEAD_DAYS)
+        if data["date_to"] < data["date_from"]:
+            raise ValidationError("The end of the period comes before its start.")
+        if (data["date_to"] - data["date_from"]).days > self.MAX_DAYS:
+            raise ValidationError("Choose a period of at most two years.")
+        return data
+
+    def period(self) -> tuple[dt.date, dt.date, Hall | None]:
+        """The chosen period, or the default one when the input is not valid."""
+        if self.is_valid():
+            d = self.cleaned_data
+            return d["date_from"], d["date_to"], d.get("hall")
+        today = local_today()
+        return (
+            today - dt.timedelta(days=self.DEFAULT_BACK_DAYS),
+            today + dt.timedelta(days=self.DEFAULT_AHEAD_DAYS),
+            None,
+        )
+
+
+class CustomerSearchForm(forms.Form):
+    q = forms.CharField(
+        required=False, max_length=254, label="Name, email or phone", widget=forms.TextInput(attrs={"type": "search"})
+    )

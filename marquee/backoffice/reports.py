@@ -1,0 +1,169 @@
+"""Report pages: occupancy (with the expansion signal) and sales, each with a CSV download.
+
+The figures come from marquee.reports.selectors (aggregates in the database, a fixed
+number of queries); these views only choose the period and draw.
+"""
+
+import csv
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from marquee.backoffice.access import REPORTS, staff_page
+from marquee.backoffice.charts import bar_chart, column_chart, plain
+from marquee.backoffice.forms import PeriodForm
+from marquee.reports import selectors
+from marquee.venues.models import Hall, SeatType
+
+# A page shows this many showtimes; the CSV has them all.
+OCCUPANCY_ROWS_SHOWN = 400
+SALES_GROUPS = [
+    ("movie", "By movie"),
+    ("hall", "By hall"),
+    ("seat_type", "By seat type"),
+    ("tariff", "By tariff"),
+]
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date, Hall | None, str]:
+    form = PeriodForm(request.GET or None)
+    start, end, hall = form.period()
+    if not form.is_bound:
+        form = PeriodForm(initial={"date_from": start, "date_to": end})
+    query = urlencode(
+        {"date_from": start.isoformat(), "date_to": end.isoformat(), **({"hall": hall.pk} if hall else {})}
+    )
+    return form, start, end, hall, query
+
+
+def _label(group_by: str, key: str) -> str:
+    return str(SeatType(key).label) if group_by == "seat_type" and key in SeatType.values else key
+
+
+def _money(value: Any) -> str:
+    return f"{Decimal(value):,.0f}"
+
+
+@staff_page(REPORTS)
+@require_GET
+def occupancy(request: HttpRequest) -> HttpResponse:
+    form, start, end, hall, query = _period(request)
+    hall_id = hall.pk if hall else None
+    rows = selectors.occupancy(start=start, end=end, hall_id=hall_id)
+    heat = selectors.occupancy_heat_map(start=start, end=end, rows=rows)
+    signal = selectors.expansion_signal(start=start, end=end, rows=rows)
+    capacity = sum(r.capacity for r in rows)
+    sold = sum(r.sold for r in rows)
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        "hall": hall,
+        "csv_query": query,
+        "rows": rows[:OCCUPANCY_ROWS_SHOWN],
+        "rows_total": len(rows),
+        "heat": heat,
+        "signal": signal,
+        "latest": signal.latest,
+        "kpis": {
+            "showtimes": len(rows),
+            "sold": sold,
+            "held": sum(r.held for r in rows),
+            "share": sold / capacity if capacity else None,
+            "nearly_full": sum(1 for r in rows if r.nearly_full),
+            "sold_out": sum(1 for r in rows if r.sold_out),
+        },
+        "nearly_full_pct": round(selectors.NEARLY_FULL * 100),
+    }
+    return render(request, "backoffice/occupancy.html", context)
+
+
+@staff_page(REPORTS)
+@require_GET
+def sales(request: HttpRequest) -> HttpResponse:
+    form, start, end, hall, query = _period(request)
+    hall_id = hall.pk if hall else None
+    by_day = selectors.sales(start=start, end=end, group_by="day", hall_id=hall_id)
+    groups = []
+    for key, label in SALES_GROUPS:
+        report = selectors.sales(start=start, end=end, group_by=key, hall_id=hall_id)
+        chart = bar_chart(
+            [(_label(key, r.key), r.revenue) for r in report.rows[:15]],
+            title=f"Revenue {label.lower()}",
+            fmt=_money,
+        )
+        groups.append({"key": key, "label": label, "report": report, "chart": chart})
+    # Every day of the period gets a column, days without sales included, so gaps show.
+    revenue_by_day = {r.key: r for r in by_day.rows}
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    points = [
+        (d.strftime("%d %b"), revenue_by_day[d.isoformat()].tickets if d.isoformat() in revenue_by_day else 0)
+        for d in days
+    ]
+    line = [revenue_by_day[d.isoformat()].revenue if d.isoformat() in revenue_by_day else Decimal(0) for d in days]
+    day_chart = column_chart(
+        points, title="Tickets (columns) and revenue (line) by day", fmt=plain, line=line, line_fmt=_money
+    )
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        "hall": hall,
+        "csv_query": query,
+        "by_day": by_day,
+        "day_chart": day_chart,
+        "groups": groups,
+        "average_price": (by_day.revenue / by_day.tickets) if by_day.tickets else None,
+    }
+    return render(request, "backoffice/sales.html", context)
+
+
+def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+@staff_page(REPORTS)
+@require_GET
+def occupancy_csv(request: HttpRequest) -> HttpResponse:
+    _form, start, end, hall, _query = _period(request)
+    rows = selectors.occupancy(start=start, end=end, hall_id=hall.pk if hall else None)
+    return _csv_response(
+        f"occupancy-{start}-{end}.csv",
+        ["showtime_id", "starts_at", "movie", "hall", "capacity", "sold", "held", "occupancy"],
+        [
+            [
+                r.showtime_id,
+                r.local_start.isoformat(),
+                r.movie_title,
+                r.hall_name,
+                r.capacity,
+                r.sold,
+                r.held,
+                r.occupancy,
+            ]
+            for r in rows
+        ],
+    )
+
+
+@staff_page(REPORTS)
+@require_GET
+def sales_csv(request: HttpRequest) -> HttpResponse:
+    _form, start, end, hall, _query = _period(request)
+    group_by = request.GET.get("group_by", "day")
+    if group_by not in selectors.GROUP_BYS:
+        group_by = "day"
+    report = selectors.sales(start=start, end=end, group_by=group_by, hall_id=hall.pk if hall else None)
+    rows: list[list[Any]] = [[r.key, r.tickets, r.revenue] for r in report.rows]
+    rows.append(["TOTAL", report.tickets, report.revenue])
+    return _csv_response(f"sales-by-{group_by}-{start}-{end}.csv", [group_by, "tickets", "revenue"], rows)

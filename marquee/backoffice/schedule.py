@@ -1,0 +1,174 @@
+"""The schedule planner: a hall's week, adding showtimes (once or as a series), cancelling."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from marquee.backoffice.access import BOOKINGS, SCHEDULE, staff_page
+from marquee.backoffice.feedback import error_lines
+from marquee.backoffice.forms import ShowtimeForm
+from marquee.backoffice.planner import monday_of, week_grid
+from marquee.booking.models import ACTIVE_STATUSES, Booking
+from marquee.booking.selectors import showtime_seat_map, with_seats_taken
+from marquee.booking.services import showtime_cancel
+from marquee.core.clock import day_bounds, local, local_today
+from marquee.core.errors import DomainError, HallBusy
+from marquee.scheduling.models import Showtime
+from marquee.scheduling.overlap import showtime_end
+from marquee.scheduling.services import showtime_conflicts, showtime_schedule, showtime_schedule_many
+from marquee.venues.models import Hall
+
+
+def _week_from(raw: str | None) -> dt.date:
+    try:
+        return monday_of(dt.date.fromisoformat(raw)) if raw else monday_of(local_today())
+    except ValueError:
+        return monday_of(local_today())
+
+
+def _clashing(ids: list[int]) -> list[Showtime]:
+    return list(Showtime.objects.filter(pk__in=ids).select_related("movie", "hall").order_by("starts_at"))
+
+
+def _planner_context(request: HttpRequest, form: ShowtimeForm, hall: Hall | None, monday: dt.date) -> dict[str, object]:
+    halls = list(Hall.objects.order_by("number"))
+    hall = hall or (halls[0] if halls else None)
+    showtimes: list[Showtime] = []
+    if hall is not None:
+        start, _ = day_bounds(monday)
+        _, end = day_bounds(monday + dt.timedelta(days=6))
+        showtimes = list(
+            with_seats_taken(
+                Showtime.objects.filter(hall=hall, starts_at__lt=end, ends_at__gt=start)
+                .select_related("movie")
+                .order_by("starts_at")
+            )
+        )
+    grid = week_grid(showtimes, monday, local_today())
+    movies = {s.movie_id: s.movie for s in showtimes}
+    return {
+        "halls": halls,
+        "hall": hall,
+        "grid": grid,
+        "form": form,
+        "legend": sorted(movies.values(), key=lambda m: m.title),
+        "prev_week": monday - dt.timedelta(days=7),
+        "next_week": monday + dt.timedelta(days=7),
+        "this_week": monday_of(local_today()),
+        "capacity": hall.capacity if hall else 0,
+    }
+
+
+@staff_page(SCHEDULE)
+@require_http_methods(["GET", "POST"])
+def planner(request: HttpRequest) -> HttpResponse:
+    raw_hall = request.GET.get("hall", "")
+    hall = Hall.objects.filter(pk=int(raw_hall)).first() if raw_hall.isdigit() else None
+    monday = _week_from(request.GET.get("week"))
+    conflicts: list[Showtime] = []
+    problems: list[str] = []
+    if request.method == "POST":
+        form = ShowtimeForm(request.POST)
+        if form.is_valid():
+            movie, chosen_hall, starts = form.cleaned_data["movie"], form.cleaned_data["hall"], form.starts()
+            try:
+                if len(starts) == 1:
+                    showtime_schedule(movie_id=movie.pk, hall_id=chosen_hall.pk, starts_at=starts[0])
+                else:
+                    showtime_schedule_many(movie_id=movie.pk, hall_id=chosen_hall.pk, starts=starts)
+            except HallBusy as error:
+                problems = error_lines(error)
+                conflicts = _clashing(list(error.extra.get("conflicts") or []))
+            except DomainError as error:
+                problems = error_lines(error)
+            else:
+                count = len(starts)
+                messages.success(
+                    request,
+                    f"Scheduled {movie.title} in {chosen_hall.name}: "
+                    + (f"{count} showtimes." if count > 1 else f"{starts[0]:%a %d %b %H:%M}."),
+                )
+                url = reverse("backoffice:planner")
+                return redirect(f"{url}?hall={chosen_hall.pk}&week={monday_of(starts[0].date()).isoformat()}")
+            hall = chosen_hall
+        status = 409 if conflicts else 422
+    else:
+        initial = {"date": max(monday, local_today()), "time": dt.time(19, 0)}
+        if hall is not None:
+            initial["hall"] = hall.pk
+        form = ShowtimeForm(initial=initial)
+        status = 200
+    context = _planner_context(request, form, hall, monday)
+    context.update({"conflicts": conflicts, "problems": problems})
+    return render(request, "backoffice/planner.html", context, status=status)
+
+
+@staff_page(SCHEDULE)
+@require_GET
+def conflicts_check(request: HttpRequest) -> HttpResponse:
+    """The planner asks this on every change of the form: which showtimes would clash?"""
+    form = ShowtimeForm(request.GET)
+    context: dict[str, object] = {"ready": False}
+    if form.is_valid():
+        movie, hall, starts = form.cleaned_data["movie"], form.cleaned_data["hall"], form.starts()
+        ids: list[int] = []
+        for moment in starts:
+            ends = showtime_end(moment, movie.duration_min, settings.CLEANING_MINUTES)
+            ids.extend(showtime_conflicts(hall_id=hall.pk, starts_at=moment, ends_at=ends))
+        context = {
+            "ready": True,
+            "count": len(starts),
+            "conflicts": _clashing(sorted(set(ids))),
+            "hall": hall,
+            "ends": showtime_end(starts[0], movie.duration_min, settings.CLEANING_MINUTES) if starts else None,
+        }
+    else:
+        context["errors"] = [e for errors in form.errors.values() for e in errors] if form.is_bound else []
+    return render(request, "backoffice/_conflicts.html", context)
+
+
+@staff_page(SCHEDULE, BOOKINGS)
+@require_GET
+def showtime_detail(request: HttpRequest, showtime_id: int) -> HttpResponse:
+    showtime = get_object_or_404(Showtime.objects.select_related("movie", "hall"), pk=showtime_id)
+    seat_map = showtime_seat_map(showtime)
+    bookings = list(Booking.objects.filter(showtime=showtime).select_related("customer").order_by("-booked_at")[:200])
+    counts = {"free": 0, "held": 0, "sold": 0}
+    for state in seat_map.seats:
+        counts[state.status] += 1
+    return render(
+        request,
+        "backoffice/showtime.html",
+        {"showtime": showtime, "seat_map": seat_map, "bookings": bookings, "counts": counts},
+    )
+
+
+@staff_page(SCHEDULE)
+@require_http_methods(["GET", "POST"])
+def showtime_cancel_view(request: HttpRequest, showtime_id: int) -> HttpResponse:
+    showtime = get_object_or_404(Showtime.objects.select_related("movie", "hall"), pk=showtime_id)
+    week = monday_of(local(showtime.starts_at).date()).isoformat()
+    planner_url = f"{reverse('backoffice:planner')}?hall={showtime.hall_id}&week={week}"
+    if request.method == "POST":
+        try:
+            showtime_cancel(showtime_id=showtime.pk)
+        except DomainError as error:
+            for line in error_lines(error):
+                messages.error(request, line)
+            return redirect("backoffice:showtime", showtime_id=showtime.pk)
+        when = local(showtime.starts_at)
+        messages.success(
+            request, f"Cancelled {showtime.movie.title} on {when:%d %b %H:%M}; its customers will be emailed."
+        )
+        return redirect(planner_url)
+    active = Booking.objects.filter(showtime=showtime, status__in=ACTIVE_STATUSES)
+    return render(
+        request,
+        "backoffice/showtime_cancel.html",
+        {"showtime": showtime, "active_count": active.count(), "planner_url": planner_url},
+    )
