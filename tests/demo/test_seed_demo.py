@@ -1,0 +1,174 @@
+"""`manage.py seed_demo`: a small demo cinema that keeps every rule, the same for a seed."""
+
+import datetime as dt
+import io
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F, Sum
+
+from marquee.booking.models import Booking, BookingSeat, BookingStatus, CancelReason, Customer
+from marquee.catalog.models import Genre, Movie
+from marquee.core.clock import cinema_tz
+from marquee.demo.builder import iter_fingerprint
+from marquee.notifications.models import OutgoingMail
+from marquee.pricing.models import Tariff
+from marquee.pricing.prices import seat_price
+from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.venues.models import Hall, Seat
+from marquee.venues.services import halls_with_capacity_mismatch
+
+pytestmark = pytest.mark.django_db
+
+# A fixed morning in the cinema, so that every run sees the same "today".
+MORNING = dt.datetime(2026, 3, 12, 8, 30, tzinfo=cinema_tz())
+SMALL = ["--halls", "2", "--days", "2", "--customers", "30"]
+
+
+def seed(*args: str) -> str:
+    out = io.StringIO()
+    with time_machine.travel(MORNING, tick=False):
+        call_command("seed_demo", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def wipe() -> None:
+    for model in (BookingSeat, Booking, Customer, Showtime, Seat, Hall, Movie, Genre, Tariff):
+        model.objects.all().delete()
+
+
+@pytest.fixture
+def seeded() -> str:
+    return seed(*SMALL, "--seed", "7")
+
+
+def test_the_summary_is_printed(seeded):
+    assert "Seeded the demo cinema" in seeded
+    assert "Halls: 2" in seeded
+
+
+def test_the_same_seed_gives_the_same_cinema(seeded):
+    first = list(iter_fingerprint())
+    wipe()
+    seed(*SMALL, "--seed", "7")
+    assert list(iter_fingerprint()) == first
+
+
+def test_another_seed_gives_another_cinema(seeded):
+    first = list(iter_fingerprint())
+    wipe()
+    seed(*SMALL, "--seed", "8")
+    assert list(iter_fingerprint()) != first
+
+
+def test_capacity_equals_the_seat_count(seeded):
+    assert halls_with_capacity_mismatch() == []
+    assert all(h.capacity > 0 for h in Hall.objects.all())
+
+
+def test_halls_have_vip_rows_and_accessible_seats(seeded):
+    kinds = Counter(Seat.objects.values_list("hall_id", "seat_type"))
+    for hall in Hall.objects.all():
+        assert kinds[(hall.pk, "vip")] > 0 and kinds[(hall.pk, "accessible")] > 0
+        vip = Seat.objects.filter(hall=hall, seat_type="vip").values_list("base_price", flat=True).first()
+        standard = Seat.objects.filter(hall=hall, seat_type="standard").values_list("base_price", flat=True).first()
+        assert vip > standard
+
+
+def test_every_booking_state_and_reason_is_there(seeded):
+    states = set(Booking.objects.values_list("status", "cancel_reason"))
+    assert (BookingStatus.PENDING, "") in states
+    assert (BookingStatus.PAID, "") in states
+    for reason in CancelReason.values:
+        assert (BookingStatus.CANCELLED, reason) in states, reason
+
+
+def test_some_bookings_are_for_past_showtimes_and_some_are_gifts(seeded):
+    with time_machine.travel(MORNING, tick=False):
+        assert Booking.objects.filter(status="paid", showtime__starts_at__lt=MORNING).exists()
+        assert Booking.objects.filter(status="paid", showtime__starts_at__gt=MORNING).exists()
+    assert Booking.objects.exclude(recipient_email="").exists()
+    assert Customer.objects.filter(marketing_consent=True).exists()
+    assert Customer.objects.filter(marketing_consent=False).exists()
+
+
+def test_no_email_is_queued_for_seeded_bookings(seeded):
+    assert not OutgoingMail.objects.exists()
+
+
+def test_pending_holds_have_not_lapsed(seeded):
+    assert not Booking.objects.filter(status="pending", expires_at__lte=MORNING).exists()
+    assert not Booking.objects.filter(status="pending", showtime__starts_at__lte=MORNING).exists()
+
+
+def test_booked_seats_follow_their_booking(seeded):
+    assert not BookingSeat.objects.exclude(status=F("booking__status")).exists()
+    assert not BookingSeat.objects.exclude(showtime=F("booking__showtime")).exists()
+    assert not BookingSeat.objects.exclude(seat__hall=F("showtime__hall")).exists()
+
+
+def test_totals_are_the_sum_of_the_seats(seeded):
+    sums = Booking.objects.annotate(seats_total=Sum("seats__final_price"), n=Count("seats"))
+    assert all(b.n > 0 and b.total_price == b.seats_total for b in sums)
+
+
+def test_prices_are_base_times_the_tariff(seeded):
+    tariffs = {t.pk: t for t in Tariff.objects.all()}
+    for seat in BookingSeat.objects.select_related("seat")[:500]:
+        tariff = tariffs.get(seat.tariff_id)
+        assert seat.final_price == seat_price(seat.seat.base_price, tariff)
+        assert seat.tariff_name == (tariff.name if tariff else "")
+
+
+def test_one_active_sale_per_seat_per_showtime(seeded):
+    duplicates = (
+        BookingSeat.objects.filter(status__in=["pending", "paid"])
+        .values("showtime", "seat")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
+    assert not duplicates.exists()
+
+
+def test_showtimes_do_not_overlap_and_keep_cinema_hours(seeded):
+    tz = cinema_tz()
+    for hall in Hall.objects.all():
+        shows = list(Showtime.objects.filter(hall=hall, status=ShowtimeStatus.SCHEDULED).order_by("starts_at"))
+        for before, after in zip(shows, shows[1:], strict=False):
+            assert before.ends_at <= after.starts_at
+        for show in shows:
+            local = show.starts_at.astimezone(tz)
+            assert dt.time(10) <= local.time() <= dt.time(23, 30)
+            assert local.minute % 5 == 0
+
+
+def test_the_demo_has_at_least_four_tariffs_and_24_movies(seeded):
+    assert Tariff.objects.count() == 4
+    assert Movie.objects.filter(is_listed=True).count() >= 24
+    assert set(Movie.objects.values_list("age_rating", flat=True)) == {0, 6, 12, 16, 18}
+
+
+def test_if_empty_leaves_a_seeded_database_alone(seeded):
+    before = list(iter_fingerprint())
+    out = seed(*SMALL, "--if-empty")
+    assert "not seeded" in out
+    assert list(iter_fingerprint()) == before
+
+
+def test_seeding_twice_without_if_empty_is_refused(seeded):
+    with pytest.raises(CommandError):
+        seed(*SMALL)
+
+
+def test_if_empty_seeds_an_empty_database():
+    seed("--halls", "1", "--days", "1", "--customers", "5", "--if-empty")
+    assert Hall.objects.count() == 1
+
+
+def test_money_reads_back_as_two_place_decimals(seeded):
+    booking = Booking.objects.filter(status="paid").first()
+    assert booking.total_price > Decimal(0)
+    assert booking.total_price.as_tuple().exponent == -2
