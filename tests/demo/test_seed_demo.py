@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import itertools
 from collections import Counter
 from decimal import Decimal
 
@@ -137,7 +138,7 @@ def test_showtimes_do_not_overlap_and_keep_cinema_hours(seeded):
     tz = cinema_tz()
     for hall in Hall.objects.all():
         shows = list(Showtime.objects.filter(hall=hall, status=ShowtimeStatus.SCHEDULED).order_by("starts_at"))
-        for before, after in zip(shows, shows[1:], strict=False):
+        for before, after in itertools.pairwise(shows):
             assert before.ends_at <= after.starts_at
         for show in shows:
             local = show.starts_at.astimezone(tz)

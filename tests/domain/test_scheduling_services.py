@@ -167,7 +167,7 @@ def test_concurrent_schedulers_in_one_hall_one_wins():
             result = "won"
         except HallBusy:
             result = "busy"
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:  # reported in the assertion below
             result = repr(error)
         finally:
             connections.close_all()
