@@ -60,6 +60,8 @@ class CheckoutForm(SeatChoiceForm):
             self.fields[name].widget.attrs["autocomplete"] = value
         self.fields["phone"].widget.input_type = "tel"  # type: ignore[attr-defined]
         self.fields["seat"].widget = forms.MultipleHiddenInput()
+        for name in ("recipient_name", "recipient_email"):
+            self.fields[name].required_when_shown = True  # type: ignore[attr-defined]  # required for a gift
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -19,11 +19,6 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
-def _public_urls(settings):
-    settings.ROOT_URLCONF = "tests.public.urls"
-
-
-@pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
 

@@ -8,6 +8,7 @@
   var currency = form.dataset.currency || "";
   var summary = document.getElementById("seat-summary");
   var notice = document.getElementById("seat-notice");
+  var plurals = new Intl.PluralRules(document.documentElement.lang || "en");
 
   function checked() {
     return Array.prototype.slice.call(form.querySelectorAll('input[name="seat"]:checked'));
@@ -35,7 +36,9 @@
     if (seats.length === 0) {
       text = summary.dataset.templateNone;
     } else {
-      var count = seats.length === 1 ? summary.dataset.templateOne : summary.dataset.templateMany.replace("%(n)s", seats.length);
+      var form = plurals.select(seats.length);
+      var template = form === "one" ? summary.dataset.templateOne : form === "few" ? summary.dataset.templateFew : summary.dataset.templateMany;
+      var count = template.replace("{n}", seats.length);
       text = count + " · " + summary.dataset.labelTotal + " " + format(total);
     }
     summary.textContent = text;

@@ -1,0 +1,84 @@
+"""A newcomer buys a gift ticket on a phone: listing → movie → showtime → two seats →
+gift checkout → pay (demo) → confirmation. Debian's Chromium through Playwright."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from marquee.core.clock import local_today
+from tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_gift_journey_on_a_phone(live_server, site_settings, phone, shoot):
+    from playwright.sync_api import expect
+
+    drama = factories.genre("Drama")
+    factories.genre("Comedy")
+    film = factories.movie(
+        title="The Long Night",
+        genres=[drama],
+        duration_min=118,
+        age_rating=12,
+        description="A lighthouse keeper and a storm that will not end.",
+    )
+    other = factories.movie(title="Paper Moons", genres=[drama], duration_min=96)
+    hall = factories.hall(rows=8, seats=10, price="150.00", vip_rows=(7, 8))
+    small = factories.hall(rows=4, seats=8, price="120.00")
+    tomorrow = local_today() + dt.timedelta(days=1)
+    show = factories.showtime(movie_obj=film, hall_obj=hall, starts_at=factories.local_dt(tomorrow, 19, 30))
+    factories.showtime(movie_obj=film, hall_obj=small, starts_at=factories.local_dt(tomorrow, 22))
+    factories.showtime(movie_obj=other, hall_obj=hall, starts_at=factories.local_dt(tomorrow, 15))
+    taken = list(hall.seats.filter(row_number=5, seat_number__in=[4, 5, 6]).values_list("pk", flat=True))
+    factories.hold(show, seat_ids=taken, email="early@example.com")
+
+    page = phone
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("heading", name="Now showing")).to_be_visible()
+    shoot(page, "01-listing")
+
+    page.get_by_role("link", name="The Long Night").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("The Long Night")
+    shoot(page, "02-movie")
+
+    page.locator(f'a[href="/showtimes/{show.pk}/"]').click()
+    expect(page.get_by_text("Screen", exact=True)).to_be_visible()
+    shoot(page, "03-showtime")
+
+    page.get_by_label(re.compile(r"^Row 7, seat 5, VIP, 150\.00 UAH, free$")).check()
+    page.get_by_label(re.compile(r"^Row 7, seat 6, VIP, 150\.00 UAH, free$")).check()
+    expect(page.locator("#seat-summary")).to_contain_text("2 seats")
+    expect(page.locator("#seat-summary")).to_contain_text("300.00 UAH")
+    expect(page.get_by_label(re.compile(r"^Row 5, seat 5, .*held by another customer$"))).to_be_disabled()
+    shoot(page, "04-two-seats")
+
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Your seats")).to_be_visible()
+    page.get_by_label("First name").fill("Olena")
+    page.get_by_label("Last name").fill("Koval")
+    page.get_by_label("Email", exact=True).fill("olena@example.com")
+    page.get_by_label("Phone").fill("+380501234567")
+    expect(page.get_by_label("Recipient's name")).to_be_hidden()
+    page.get_by_label("These tickets are a gift").check()
+    expect(page.get_by_label("Recipient's name")).to_be_visible()
+    page.get_by_label("Recipient's name").fill("Taras Koval")
+    page.get_by_label("Recipient's email").fill("taras@example.com")
+    page.get_by_label("Message to the recipient").fill("Happy birthday!")
+    expect(page.get_by_label(re.compile("Send me news"))).not_to_be_checked()
+    shoot(page, "05-gift-details")
+
+    page.get_by_role("button", name="Hold my seats and continue to payment").click()
+    expect(page.locator(".countdown")).to_contain_text(re.compile(r"\(\d+:\d\d\)"))
+    shoot(page, "06-pay")
+
+    page.get_by_role("button", name=re.compile(r"Pay 300\.00 UAH")).click()
+    expect(page.get_by_role("heading", name="Your tickets")).to_be_visible()
+    tickets = page.locator(".ticket-list")
+    expect(tickets).to_contain_text(hall.name)
+    expect(tickets).to_contain_text(f"#{hall.number}")
+    expect(tickets).to_contain_text("Row 7, seat 5")
+    expect(tickets).to_contain_text("Row 7, seat 6")
+    expect(page.locator(".booking-facts")).to_contain_text("taras@example.com")
+    shoot(page, "07-confirmation")
