@@ -43,7 +43,7 @@ class ServiceModelForm(forms.ModelForm):
     # Set on each form class by ServiceAdmin.get_form.
     service_admin: ClassVar["ServiceAdmin | None"] = None
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         service_admin = type(self).service_admin
         if self.errors or service_admin is None:
@@ -80,7 +80,8 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form_class = super().get_form(request, obj, change, **kwargs)
-        form_class.service_admin = self  # a fresh class per call: nothing is shared
+        if issubclass(form_class, ServiceModelForm):
+            form_class.service_admin = self  # a fresh class per call: nothing is shared
         return form_class
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

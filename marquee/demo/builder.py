@@ -352,7 +352,7 @@ def _insert(model: type[Booking] | type[BookingSeat], rows: Sequence[Row], at: d
         [adapt(v) if name in timed else v for name in names for v in (row.get(name, defaults[name]),)] for row in rows
     ]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 - our names only
     with connection.cursor() as cursor:
@@ -646,10 +646,10 @@ def iter_fingerprint() -> Iterator[str]:
         yield f"hall {hall.number} {hall.name} {hall.capacity}"
     for title, year in Movie.objects.order_by("title").values_list("title", "release_year"):
         yield f"movie {title} {year}"
-    for hall, title, starts, status in Showtime.objects.order_by("starts_at", "hall__number").values_list(
+    for number, title, starts, status in Showtime.objects.order_by("starts_at", "hall__number").values_list(
         "hall__number", "movie__title", "starts_at", "status"
     ):
-        yield f"show {hall} {starts.isoformat()} {title} {status}"
+        yield f"show {number} {starts.isoformat()} {title} {status}"
     counts = Counter(Booking.objects.values_list("status", "cancel_reason"))
     for (status, reason), count in sorted(counts.items()):
         yield f"bookings {status} {reason} {count}"

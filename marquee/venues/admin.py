@@ -107,12 +107,17 @@ class HallAdmin(ServiceAdmin):
     inlines = (SeatInline,)
     service_field_map = {"rows": "layout"}
 
+    def get_inlines(self, request: HttpRequest, obj: Hall | None) -> tuple[type[SeatInline], ...]:
+        return self.inlines if obj is not None else ()  # a new hall's seats come from its layout
+
     def service_save(self, form: Any) -> Hall:
         data = form.cleaned_data
         if form.instance.pk is None:
             return hall_create(number=data["number"], name=data["name"], rows=data["layout"])
         hall = hall_update(hall_id=form.instance.pk, number=data["number"], name=data["name"])
-        if "layout" in form.changed_data:
+        # Compared as rows, not text (browsers send CRLF): an unchanged layout must not
+        # flatten a row's accessible or differently priced seats into its most common kind.
+        if data["layout"] != parse_layout(layout_of(hall)):
             hall = hall_set_layout(hall_id=hall.pk, rows=data["layout"])
         return hall
 
