@@ -1,0 +1,72 @@
+"""Bookings at the box office: find, read, mark paid, cancel, resend; errors as messages."""
+
+import pytest
+from django.urls import reverse
+
+from marquee.booking.models import Booking, BookingStatus, CancelReason
+from marquee.notifications.models import MailKind, OutgoingMail
+
+
+@pytest.fixture
+def paid(show):
+    return Booking.objects.get(showtime=show, status=BookingStatus.PAID)
+
+
+@pytest.fixture
+def pending(show):
+    return Booking.objects.get(showtime=show, status=BookingStatus.PENDING)
+
+
+def test_find_by_reference_opens_the_booking(box_client, paid):
+    response = box_client.get(reverse("backoffice:bookings"), {"q": paid.reference.lower()})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("backoffice:booking", args=[paid.reference])
+
+
+def test_find_by_email_and_by_showtime(box_client, paid, pending, show):
+    by_email = box_client.get(reverse("backoffice:bookings"), {"q": "example.com"})
+    assert {b.pk for b in by_email.context["bookings"]} == {paid.pk, pending.pk}
+    by_showtime = box_client.get(reverse("backoffice:bookings"), {"showtime": show.pk})
+    assert {b.pk for b in by_showtime.context["bookings"]} == {paid.pk, pending.pk}
+    nothing = box_client.get(reverse("backoffice:bookings"), {"q": "nobody@nowhere.test"})
+    assert list(nothing.context["bookings"]) == []
+
+
+def test_detail_lists_the_seats(box_client, paid):
+    page = box_client.get(reverse("backoffice:booking", args=[paid.reference]))
+    assert page.status_code == 200
+    assert len(page.context["seats"]) == 2
+    assert "Resend tickets" in page.content.decode()
+    assert "Mark paid" not in page.content.decode()
+
+
+def test_mark_paid_at_the_box_office(box_client, pending):
+    response = box_client.post(reverse("backoffice:booking_pay", args=[pending.reference]), follow=True)
+    pending.refresh_from_db()
+    assert pending.status == BookingStatus.PAID
+    assert pending.payment_method == "box_office"
+    assert "is paid" in response.content.decode()
+    assert OutgoingMail.objects.filter(booking=pending, kind=MailKind.TICKETS).exists()
+
+
+def test_cancel_by_staff(box_client, paid):
+    response = box_client.post(reverse("backoffice:booking_cancel", args=[paid.reference]), follow=True)
+    paid.refresh_from_db()
+    assert (paid.status, paid.cancel_reason) == (BookingStatus.CANCELLED, CancelReason.STAFF)
+    assert "is cancelled" in response.content.decode()
+
+
+def test_resend_queues_the_tickets_again(box_client, paid):
+    box_client.post(reverse("backoffice:booking_resend", args=[paid.reference]))
+    assert OutgoingMail.objects.filter(booking=paid, kind=MailKind.RESEND).count() == 1
+
+
+def test_a_refused_action_becomes_a_message(box_client, pending):
+    response = box_client.post(reverse("backoffice:booking_resend", args=[pending.reference]), follow=True)
+    assert response.status_code == 200
+    assert "Only paid bookings have tickets to send." in response.content.decode()
+    assert not OutgoingMail.objects.filter(booking=pending, kind=MailKind.RESEND).exists()
+
+
+def test_actions_need_post(box_client, paid):
+    assert box_client.get(reverse("backoffice:booking_cancel", args=[paid.reference])).status_code == 405

@@ -1,0 +1,92 @@
+"""Report pages and their CSV downloads, checked against figures worked out by hand."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from marquee.backoffice.charts import bar_chart, column_chart
+from marquee.core.clock import local_today
+from tests import factories as f
+from tests.backoffice.conftest import past_paid_booking
+
+
+@pytest.fixture
+def period():
+    today = local_today()
+    return {
+        "date_from": (today - dt.timedelta(days=7)).isoformat(),
+        "date_to": (today + dt.timedelta(days=7)).isoformat(),
+    }
+
+
+def _csv(response):
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_occupancy_page_and_csv(admin_client, show, period):
+    # 15 seats: 2 sold (paid), 1 held (pending).
+    page = admin_client.get(reverse("backoffice:occupancy"), period)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "13%" in html  # 2 / 15 sold
+    assert page.context["kpis"]["sold"] == 2
+    assert page.context["kpis"]["held"] == 1
+    assert "spare capacity" in page.context["signal"].sentence
+
+    rows = _csv(admin_client.get(reverse("backoffice:occupancy_csv"), period))
+    assert rows[0] == ["showtime_id", "starts_at", "movie", "hall", "capacity", "sold", "held", "occupancy"]
+    assert rows[1][0] == str(show.pk)
+    assert rows[1][4:] == ["15", "2", "1", "0.1333"]
+
+
+def test_occupancy_says_when_another_screen_is_needed(admin_client, period):
+    hall = f.hall(rows=1, seats=2)
+    past_paid_booking(hall=hall, seats=2, days_ago=1)  # sold out
+    page = admin_client.get(reverse("backoffice:occupancy"), period)
+    assert "consider adding a screen" in page.content.decode()
+    assert 'class="signal signal-expand"' in page.content.decode()
+
+
+def test_occupancy_filters_by_hall(admin_client, show, period):
+    other = f.showtime(hall_obj=f.hall())
+    page = admin_client.get(reverse("backoffice:occupancy"), {**period, "hall": other.hall_id})
+    assert [r.showtime_id for r in page.context["rows"]] == [other.pk]
+
+
+def test_a_bad_period_falls_back_to_the_default_with_a_message(admin_client, show):
+    page = admin_client.get(reverse("backoffice:occupancy"), {"date_from": "2026-05-10", "date_to": "2026-05-01"})
+    assert page.status_code == 200
+    assert "The end of the period comes before its start." in page.content.decode()
+
+
+def test_sales_page_totals_and_charts(admin_client, show, period):
+    page = admin_client.get(reverse("backoffice:sales"), period)
+    assert page.status_code == 200
+    assert page.context["by_day"].tickets == 2
+    assert page.context["by_day"].revenue == Decimal("200.00")
+    html = page.content.decode()
+    assert html.count('<svg class="chart"') == 5  # by day, movie, hall, seat type, tariff
+    assert "200.00 UAH" in html
+
+
+@pytest.mark.parametrize("group_by", ["day", "movie", "hall", "seat_type", "tariff"])
+def test_sales_csv(admin_client, show, period, group_by):
+    rows = _csv(admin_client.get(reverse("backoffice:sales_csv"), {**period, "group_by": group_by}))
+    assert rows[0] == [group_by, "tickets", "revenue"]
+    assert rows[-1] == ["TOTAL", "2", "200.00"]
+
+
+def test_charts_escape_labels_and_scale_bars():
+    svg = str(bar_chart([("<b>Big</b>", 100), ("Small", 25)], title="Revenue & more"))
+    assert "<b>" not in svg
+    assert "&lt;b&gt;Big&lt;/b&gt;" in svg
+    assert 'aria-label="Revenue &amp; more"' in svg
+    assert 'width="310.0"' in svg and 'width="77.5"' in svg  # 310px span: 100% and 25%
+    empty = str(column_chart([], title="Nothing"))
+    assert "No data in this period." in empty
