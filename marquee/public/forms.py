@@ -22,9 +22,7 @@ class SeatChoiceForm(forms.Form):
     def clean_seat(self) -> list[int]:
         seats: list[int] = self.cleaned_data["seat"]
         if len(set(seats)) > settings.MAX_SEATS_PER_BOOKING:
-            raise forms.ValidationError(
-                _("Choose at most %(max)d seats.") % {"max": settings.MAX_SEATS_PER_BOOKING}
-            )
+            raise forms.ValidationError(_("Choose at most %(max)d seats.") % {"max": settings.MAX_SEATS_PER_BOOKING})
         return sorted(set(seats))
 
 
@@ -58,10 +56,8 @@ class CheckoutForm(SeatChoiceForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for name, value in self.autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
-        self.fields["phone"].widget.input_type = "tel"  # type: ignore[attr-defined]
+        self.fields["phone"].widget.input_type = "tel"
         self.fields["seat"].widget = forms.MultipleHiddenInput()
-        for name in ("recipient_name", "recipient_email"):
-            self.fields[name].required_when_shown = True  # type: ignore[attr-defined]  # required for a gift
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -55,7 +55,9 @@ def poster_svg(title: str, year: int | None = None) -> str:
         opacity = 0.12 + b[3] / 255 * 0.3
         colour = accent if i % 2 else accent_soft
         if kind == 0:
-            shapes.append(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="{size / 2:.0f}" fill="{colour}" opacity="{opacity:.2f}"/>')
+            shapes.append(
+                f'<circle cx="{x:.0f}" cy="{y:.0f}" r="{size / 2:.0f}" fill="{colour}" opacity="{opacity:.2f}"/>'
+            )
         elif kind == 1:
             shapes.append(
                 f'<rect x="{x - size / 2:.0f}" y="{y - size / 2:.0f}" width="{size:.0f}" height="{size:.0f}" '
@@ -78,7 +80,7 @@ def poster_svg(title: str, year: int | None = None) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
         f'role="img" aria-label="{escape(title, {chr(34): "&quot;"})}">'
-        f"<defs><linearGradient id=\"g\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"1\">"
+        f'<defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1">'
         f'<stop offset="0" stop-color="{mid}"/><stop offset="1" stop-color="{dark}"/></linearGradient>'
         f'<linearGradient id="s" x1="0" y1="0" x2="0" y2="1"><stop offset="0.45" stop-color="#000" stop-opacity="0"/>'
         f'<stop offset="1" stop-color="#000" stop-opacity="0.75"/></linearGradient></defs>'

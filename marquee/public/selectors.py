@@ -25,9 +25,9 @@ STRIP_DAYS = 14
 def upcoming_showtimes(at: dt.datetime | None = None) -> QuerySet[Showtime]:
     """Scheduled showtimes of listed movies that have not started, soonest first."""
     at = at or clock_now()
-    return Showtime.objects.filter(
-        starts_at__gt=at, status=ShowtimeStatus.SCHEDULED, movie__is_listed=True
-    ).order_by("starts_at", "hall__number")
+    return Showtime.objects.filter(starts_at__gt=at, status=ShowtimeStatus.SCHEDULED, movie__is_listed=True).order_by(
+        "starts_at", "hall__number"
+    )
 
 
 def genres() -> list[Genre]:
@@ -87,11 +87,11 @@ def listing(*, genre_id: int | None = None, at: dt.datetime | None = None) -> Li
     horizon = at + dt.timedelta(days=NOW_SHOWING_DAYS)
     now_showing, coming_soon = [], []
     for movie in movies:
-        card = MovieCard(movie=movie, next_start=movie.next_start)  # type: ignore[attr-defined]
+        card = MovieCard(movie=movie, next_start=movie.next_start)
         for show in by_movie.get(movie.pk, []):
             show.seats_left = seats_free(show)  # type: ignore[attr-defined]
             (card.today if local(show.starts_at).date() == today else card.tomorrow).append(show)
-        if movie.next_start <= horizon or movie.has_shown:  # type: ignore[attr-defined]
+        if movie.next_start <= horizon or movie.has_shown:
             now_showing.append(card)
         else:
             coming_soon.append(card)
@@ -195,11 +195,7 @@ def day_timeline(day: dt.date, at: dt.datetime | None = None) -> Timeline:
 
 def showtime_for_sale(showtime_id: int) -> Showtime | None:
     """A showtime of a listed movie (scheduled or not; the page says which)."""
-    return (
-        Showtime.objects.select_related("movie", "hall")
-        .filter(pk=showtime_id, movie__is_listed=True)
-        .first()
-    )
+    return Showtime.objects.select_related("movie", "hall").filter(pk=showtime_id, movie__is_listed=True).first()
 
 
 def booking_seats(booking: Booking) -> list[BookingSeat]:

@@ -38,7 +38,7 @@ from marquee.notifications.services import mail_queue
 from marquee.public import selectors
 from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
 from marquee.public.posters import poster_etag, poster_svg
-from marquee.scheduling.models import ShowtimeStatus
+from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 SESSION_TOKENS = "public.booking_tokens"
 SESSION_CUSTOMER = "public.customer_id"
@@ -98,7 +98,7 @@ def _seat_names(seat_ids: list[int]) -> str:
     )
 
 
-def _showtime_or_404(showtime_id: int):  # type: ignore[no-untyped-def]
+def _showtime_or_404(showtime_id: int) -> Showtime:
     showtime = selectors.showtime_for_sale(showtime_id)
     if showtime is None:
         raise Http404
@@ -232,7 +232,7 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
     picked = SeatChoiceForm(data, seat_ids=all_ids)
     if not picked.is_valid():
         for problem in picked.errors.get("seat", []):
-            messages.error(request, problem)
+            messages.error(request, str(problem))
         return redirect(seat_url)
     seat_ids: list[int] = picked.cleaned_data["seat"]
     chosen = [state for state in seat_map.seats if state.seat.pk in seat_ids]  # type: ignore[attr-defined]
@@ -385,7 +385,9 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
             token = _sign_in_signer().sign(f"{customer.pk}:{customer.email.lower()}")
             url = settings.SITE_URL + reverse("public:my_bookings_sign_in", args=[token])
             with transaction.atomic():
-                mail_queue(kind=MailKind.SIGN_IN, to_email=customer.email, customer_id=customer.pk, context={"url": url})
+                mail_queue(
+                    kind=MailKind.SIGN_IN, to_email=customer.email, customer_id=customer.pk, context={"url": url}
+                )
         # The same answer whether or not we know the address: no account enumeration.
         return render(request, "public/sign_in_sent.html", {"email": email})
     return render(request, "public/sign_in.html", {"form": form})

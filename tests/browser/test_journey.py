@@ -82,3 +82,52 @@ def test_gift_journey_on_a_phone(live_server, site_settings, phone, shoot):
     expect(tickets).to_contain_text("Row 7, seat 6")
     expect(page.locator(".booking-facts")).to_contain_text("taras@example.com")
     shoot(page, "07-confirmation")
+
+
+def test_desktop_listing_schedule_and_live_seat_map(live_server, site_settings, browser, shoot):
+    """On a desktop: the listing, the schedule timeline, and a seat map that learns of a seat
+    taken by someone else while it is open, keeping the visitor's own choice."""
+    from playwright.sync_api import expect
+
+    drama, comedy = factories.genre("Drama"), factories.genre("Comedy")
+    tomorrow = local_today() + dt.timedelta(days=1)
+    halls = [factories.hall(rows=6, seats=12, price="140.00", vip_rows=(6,)) for _ in range(3)]
+    titles = ["Harbour Lights", "The Quiet Year", "Small Hours", "Northern Line", "Glass Garden"]
+    films = [
+        factories.movie(title=t, genres=[drama if i % 2 else comedy], duration_min=90 + 7 * i)
+        for i, t in enumerate(titles)
+    ]
+    shows = []
+    for h, hall in enumerate(halls):
+        for slot, hour in enumerate((11, 14, 17, 20)):
+            film = films[(h + slot) % len(films)]
+            shows.append(
+                factories.showtime(movie_obj=film, hall_obj=hall, starts_at=factories.local_dt(tomorrow, hour, 15 * h))
+            )
+    show = shows[0]
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        page.goto(live_server.url + "/")
+        expect(page.get_by_role("heading", name="Now showing")).to_be_visible()
+        shoot(page, "10-desktop-listing")
+
+        page.goto(live_server.url + f"/schedule/?date={tomorrow.isoformat()}")
+        expect(page.locator(".tl-block")).to_have_count(len(shows))
+        shoot(page, "11-desktop-schedule")
+
+        page.goto(live_server.url + f"/showtimes/{show.pk}/")
+        mine = page.get_by_label(re.compile(r"^Row 3, seat 6, Standard, 140\.00 UAH, free$"))
+        mine.check()
+        seats = list(show.hall.seats.filter(row_number=3, seat_number__in=[7, 8]).values_list("pk", flat=True))
+        factories.hold(show, seat_ids=seats, email="rival@example.com")  # someone else, elsewhere
+        expect(page.get_by_label(re.compile(r"^Row 3, seat 7, .*held by another customer$"))).to_be_disabled(
+            timeout=15_000
+        )
+        expect(page.get_by_label(re.compile(r"^Row 3, seat 6, .*free$"))).to_be_checked()
+        expect(page.locator("#seat-summary")).to_contain_text("140.00 UAH")
+        shoot(page, "12-desktop-seat-map-refreshed")
+    finally:
+        context.close()

@@ -191,7 +191,9 @@ def test_booking_link_with_token_and_wrong_token(client, cinema):
     assert client.get(url).status_code == 200
     # The token of one booking opens no other.
     other = factories.hold(show, seat_ids=_seats(show), email="someone@example.com")
-    assert client.get(reverse("public:booking", args=[other.booking.reference]), {"token": held.token}).status_code == 404
+    assert (
+        client.get(reverse("public:booking", args=[other.booking.reference]), {"token": held.token}).status_code == 404
+    )
 
 
 def test_actions_need_access(client, cinema):

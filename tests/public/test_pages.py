@@ -62,7 +62,9 @@ def test_genre_filter(client, cinema):
 def test_coming_soon(client, cinema):
     later = factories.movie(title="Far Future", genres=[cinema["drama"]])
     factories.showtime(
-        movie_obj=later, hall_obj=cinema["small"], starts_at=factories.local_dt(local_today() + dt.timedelta(days=12), 12)
+        movie_obj=later,
+        hall_obj=cinema["small"],
+        starts_at=factories.local_dt(local_today() + dt.timedelta(days=12), 12),
     )
     html = client.get(reverse("public:home")).content.decode()
     assert html.index("Coming soon") < html.index("Far Future")

@@ -30,8 +30,3 @@ def duration(minutes: int) -> str:
     if not hours:
         return _("%(m)d min") % {"m": rest}
     return _("%(h)d h %(m)02d min") % {"h": hours, "m": rest}
-
-
-@register.filter
-def get_item(mapping: dict, key: object) -> object:  # type: ignore[type-arg]
-    return mapping.get(key)

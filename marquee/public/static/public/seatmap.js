@@ -36,8 +36,8 @@
     if (seats.length === 0) {
       text = summary.dataset.templateNone;
     } else {
-      var form = plurals.select(seats.length);
-      var template = form === "one" ? summary.dataset.templateOne : form === "few" ? summary.dataset.templateFew : summary.dataset.templateMany;
+      var pluralForm = plurals.select(seats.length);
+      var template = pluralForm === "one" ? summary.dataset.templateOne : pluralForm === "few" ? summary.dataset.templateFew : summary.dataset.templateMany;
       var count = template.replace("{n}", seats.length);
       text = count + " · " + summary.dataset.labelTotal + " " + format(total);
     }
