@@ -1,21 +1,74 @@
-"""The recommendation campaign: a preview for one customer, how many would receive it, send."""
+"""The recommendation campaign: a preview for a sample customer, how many customers would
+receive it, past campaigns, and the send button (the marketing service queues the mail)."""
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from marquee.backoffice.access import CAMPAIGNS, staff_page
+from marquee.booking.models import Customer
+from marquee.catalog.models import Movie
+from marquee.core.errors import DomainError
+from marquee.marketing.models import Campaign
+from marquee.marketing.services import campaign_audience_size, campaign_send_recommendations
+from marquee.reports.recommendations import recommendations_for, recommendations_for_customers
+from marquee.reports.selectors import GenreCount, customer_favourite_genres
+
+# Where to look for a default sample: the first consenting customers by id.
+SAMPLE_POOL = 200
+
+
+def _sample_customer(raw: str) -> Customer | None:
+    """The customer the staff asked for (email or id), else the first consenting
+    customer who would get something."""
+    raw = raw.strip()
+    if raw:
+        match = Q(email__iexact=raw) | (Q(pk=int(raw)) if raw.isdigit() else Q(pk__in=[]))
+        return Customer.objects.filter(match).first()
+    pool = list(
+        Customer.objects.filter(marketing_consent=True).order_by("pk").values_list("pk", flat=True)[:SAMPLE_POOL]
+    )
+    found = recommendations_for_customers(customer_ids=pool)
+    first = next((pk for pk in pool if pk in found), None)
+    return Customer.objects.filter(pk=first).first() if first else None
 
 
 @staff_page(CAMPAIGNS)
 @require_GET
 def campaign(request: HttpRequest) -> HttpResponse:
-    return render(request, "backoffice/campaign.html", {})
+    asked = request.GET.get("customer", "")
+    sample = _sample_customer(asked)
+    movies: list[Movie] = []
+    genres: list[GenreCount] = []
+    if sample is not None:
+        ids = [m.pk for m in recommendations_for(customer_id=sample.pk)]
+        with_genres = Movie.objects.prefetch_related("genres").in_bulk(ids)
+        movies = [with_genres[pk] for pk in ids if pk in with_genres]
+        genres = customer_favourite_genres(customer_id=sample.pk)[:5]
+    context = {
+        "asked": asked,
+        "sample": sample,
+        "movies": movies,
+        "genres": genres,
+        "audience": campaign_audience_size(),
+        "consenting": Customer.objects.filter(marketing_consent=True).count(),
+        "campaigns": Campaign.objects.order_by("-started_at")[:10],
+    }
+    return render(request, "backoffice/campaign.html", context)
 
 
 @staff_page(CAMPAIGNS)
 @require_POST
 def campaign_send(request: HttpRequest) -> HttpResponse:
-    messages.error(request, "Sending is not available yet.")
+    try:
+        queued = campaign_send_recommendations(started_by=request.user)
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        if queued:
+            messages.success(request, f"Queued {queued} recommendation email{'s' if queued != 1 else ''}.")
+        else:
+            messages.warning(request, "No one has anything new to be recommended; no email was queued.")
     return redirect("backoffice:campaign")

@@ -4,7 +4,6 @@ The figures come from marquee.reports.selectors (aggregates in the database, a f
 number of queries); these views only choose the period and draw.
 """
 
-import csv
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -18,6 +17,7 @@ from marquee.backoffice.access import REPORTS, staff_page
 from marquee.backoffice.charts import bar_chart, column_chart, plain
 from marquee.backoffice.forms import PeriodForm
 from marquee.reports import selectors
+from marquee.reports.csv import write_occupancy_csv, write_sales_csv
 from marquee.venues.models import Hall, SeatType
 
 # A page shows this many showtimes; the CSV has them all.
@@ -123,12 +123,9 @@ def sales(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/sales.html", context)
 
 
-def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
+def _csv_response(filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
     return response
 
 
@@ -136,24 +133,9 @@ def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> Ht
 @require_GET
 def occupancy_csv(request: HttpRequest) -> HttpResponse:
     _form, start, end, hall, _query = _period(request)
-    rows = selectors.occupancy(start=start, end=end, hall_id=hall.pk if hall else None)
-    return _csv_response(
-        f"occupancy-{start}-{end}.csv",
-        ["showtime_id", "starts_at", "movie", "hall", "capacity", "sold", "held", "occupancy"],
-        [
-            [
-                r.showtime_id,
-                r.local_start.isoformat(),
-                r.movie_title,
-                r.hall_name,
-                r.capacity,
-                r.sold,
-                r.held,
-                r.occupancy,
-            ]
-            for r in rows
-        ],
-    )
+    response = _csv_response(f"occupancy-{start}-{end}.csv")
+    write_occupancy_csv(response, selectors.occupancy(start=start, end=end, hall_id=hall.pk if hall else None))
+    return response
 
 
 @staff_page(REPORTS)
@@ -163,7 +145,8 @@ def sales_csv(request: HttpRequest) -> HttpResponse:
     group_by = request.GET.get("group_by", "day")
     if group_by not in selectors.GROUP_BYS:
         group_by = "day"
-    report = selectors.sales(start=start, end=end, group_by=group_by, hall_id=hall.pk if hall else None)
-    rows: list[list[Any]] = [[r.key, r.tickets, r.revenue] for r in report.rows]
-    rows.append(["TOTAL", report.tickets, report.revenue])
-    return _csv_response(f"sales-by-{group_by}-{start}-{end}.csv", [group_by, "tickets", "revenue"], rows)
+    response = _csv_response(f"sales-by-{group_by}-{start}-{end}.csv")
+    write_sales_csv(
+        response, selectors.sales(start=start, end=end, group_by=group_by, hall_id=hall.pk if hall else None)
+    )
+    return response

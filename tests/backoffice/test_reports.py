@@ -40,9 +40,10 @@ def test_occupancy_page_and_csv(admin_client, show, period):
     assert "spare capacity" in page.context["signal"].sentence
 
     rows = _csv(admin_client.get(reverse("backoffice:occupancy_csv"), period))
-    assert rows[0] == ["showtime_id", "starts_at", "movie", "hall", "capacity", "sold", "held", "occupancy"]
+    assert rows[0][0] == "showtime_id"
     assert rows[1][0] == str(show.pk)
-    assert rows[1][4:] == ["15", "2", "1", "0.1333"]
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert (record["capacity"], record["sold"], record["held"], record["occupancy"]) == ("15", "2", "1", "0.1333")
 
 
 def test_occupancy_says_when_another_screen_is_needed(admin_client, period):
@@ -78,8 +79,8 @@ def test_sales_page_totals_and_charts(admin_client, show, period):
 @pytest.mark.parametrize("group_by", ["day", "movie", "hall", "seat_type", "tariff"])
 def test_sales_csv(admin_client, show, period, group_by):
     rows = _csv(admin_client.get(reverse("backoffice:sales_csv"), {**period, "group_by": group_by}))
-    assert rows[0] == [group_by, "tickets", "revenue"]
-    assert rows[-1] == ["TOTAL", "2", "200.00"]
+    assert rows[0][:3] == [group_by, "tickets", "revenue"]
+    assert rows[-1][:3] == ["TOTAL", "2", "200.00"]
 
 
 def test_charts_escape_labels_and_scale_bars():
