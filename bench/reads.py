@@ -1,0 +1,179 @@
+"""The read path: seat map, listing and schedule on a big cinema (50 halls × 30 days).
+
+Seeds a throwaway PostgreSQL database with `manage.py seed_demo --halls 50 --days 30`
+(or, where that command does not exist, bench/data.py's generator), adds a 500-seat hall
+with a showtime 40% booked, starts the app servers the rush uses, and measures each page
+and endpoint with 32 concurrent clients (asyncio + httpx), then with 1 client: the
+1-client numbers are the service time, the 32-client numbers add the queueing that 2 cores
+give 32 impatient clients (Little's law: p50 ≈ clients / throughput).
+
+    .venv/bin/python -m bench.reads [--quick] [--write]
+"""
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import random
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+
+from bench import common, report
+
+
+async def hammer(ports: list[int], path: str, clients: int, seconds: float) -> dict:
+    """`clients` clients GET `path` back to back for `seconds`, split across the instances."""
+    durations: list[float] = []
+    statuses: Counter = Counter()
+    sizes: list[int] = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    http = [httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", limits=limits, timeout=60.0) for p in ports]
+
+    async def one(client: httpx.AsyncClient, until: float) -> None:
+        while time.monotonic() < until:
+            started = time.perf_counter()
+            try:
+                response = await client.get(path)
+            except httpx.HTTPError as error:
+                statuses[type(error).__name__] += 1
+                continue
+            durations.append(time.perf_counter() - started)
+            statuses[response.status_code] += 1
+            sizes.append(len(response.content))
+
+    try:
+        # Warm up: the first request of each worker pays for imports and template loading.
+        await asyncio.gather(*(c.get(path) for c in http for _ in range(4)))
+        started = time.monotonic()
+        await asyncio.gather(*(one(http[n % len(http)], started + seconds) for n in range(clients)))
+        elapsed = time.monotonic() - started
+    finally:
+        for c in http:
+            await c.aclose()
+    return {
+        "requests_per_s": len(durations) / elapsed,
+        "latency": common.latency_ms(durations),
+        "statuses": {str(k): v for k, v in statuses.items()},
+        "bytes": int(sum(sizes) / len(sizes)) if sizes else 0,
+    }
+
+
+def seed(env: dict[str, str], quick: bool) -> dict:
+    """The big cinema, and a 500-seat hall whose next showtime is 40% booked."""
+    halls, days = (8, 4) if quick else (50, 30)
+    has_seed_demo = (common.ROOT / "marquee" / "core" / "management" / "commands" / "seed_demo.py").exists()
+    started = time.monotonic()
+    if has_seed_demo:
+        common.manage(env, "seed_demo", "--halls", str(halls), "--days", str(days))
+    common.django_setup(env)
+    from django.db import connections
+
+    from bench import data
+    from marquee.scheduling.models import Showtime
+    from marquee.venues.models import Hall
+
+    if not has_seed_demo:
+        cinema = data.build(halls=halls, seats=[random.Random(n).choice([80, 150, 220, 300]) for n in range(halls)],
+                            days=days)  # fmt: skip
+        data.book_some(cinema, showtime_ids=sorted(cinema.showtimes)[:500], holds=2000 if not quick else 200)
+    top = (Hall.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    big = data.build(halls=1, seats=500, days=1, first_hall_number=top, movies=1)
+    showtime = min(big.showtimes)
+    data.book_some(big, showtime_ids=[showtime], holds=80)  # about 200 of 500 seats
+    counts = {"halls": Hall.objects.count(), "showtimes": Showtime.objects.count()}
+    connections.close_all()
+    return {"showtime": showtime, "seconds": time.monotonic() - started, "seeded_by": "seed_demo" if has_seed_demo
+            else "bench/data.py", **counts}  # fmt: skip
+
+
+def run(quick: bool) -> dict:
+    seconds = 2.0 if quick else 8.0
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(common.throwaway_database("reads"))
+        folder = stack.enter_context(common.data_dir())
+        env = common.app_env(url, folder)
+        common.manage(env, "migrate", "--noinput", "-v0")
+        common.manage(env, "collectstatic", "--noinput", "-v0")  # DEBUG off serves the manifest's files
+        seeded = seed(env, quick)
+        from marquee.core.clock import local_today
+
+        day = (local_today() + dt.timedelta(days=1)).isoformat()
+        show = seeded["showtime"]
+        targets = [
+            ("seat map (API), 500 seats", f"/api/v1/showtimes/{show}/seats"),
+            ("showtime page (HTML seat map), 500 seats", f"/showtimes/{show}/"),
+            ("listing (API) /api/v1/movies", "/api/v1/movies"),
+            ("home page /", "/"),
+            ("schedule (API) /api/v1/showtimes?date=", f"/api/v1/showtimes?date={day}"),
+            ("schedule page /schedule/?date=", f"/schedule/?date={day}"),
+        ]
+        ports = [common.free_port() for _ in range(2)]
+        log = Path(folder) / "gunicorn.log"
+        masters = stack.enter_context(common.gunicorn(env, ports, workers=3, threads=4, log=log))
+        rows = []
+        for name, path in targets:
+            busy = asyncio.run(hammer(ports, path, 32, seconds))
+            alone = asyncio.run(hammer(ports, path, 1, seconds / 2))
+            rows.append({"name": name, "path": path, "c32": busy, "c1": alone})
+            print(
+                f"reads {name}: {busy['requests_per_s']:.0f} req/s, p50 {busy['latency']['p50']:.0f} ms,"
+                f" p99 {busy['latency']['p99']:.0f} ms at 32; alone p50 {alone['latency']['p50']:.1f} ms",
+                flush=True,
+            )
+        memory = common.workers_memory_mb(masters)
+    return {"seed": seeded, "rows": rows, "memory": memory, "seconds": seconds, "quick": quick}
+
+
+TARGETS = {"seat map": 50, "listing": 100, "home": 100}
+
+
+def markdown(result: dict) -> str:
+    s = result["seed"]
+    lines = [
+        "## Read path: seat map, listing and schedule at 50 halls × 30 days",
+        "",
+        f"`bench/reads.py`: {s['halls']} halls, {s['showtimes']} showtimes (seeded by {s['seeded_by']} in"
+        f" {s['seconds']:.0f} s) plus a 500-seat hall 40% booked; 2 gunicorn instances × 3 workers × 4 threads on"
+        f" PostgreSQL; each row is {result['seconds']:.0f} s of 32 clients back to back, then half that with 1 client"
+        " (the service time, no queueing).",
+        "",
+        "| what | req/s at 32 | p50 ms | p99 ms | target p99 | 1 client: p50 ms | p99 ms | KiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in result["rows"]:
+        busy, alone = r["c32"], r["c1"]
+        target = next((f"< {ms} ms" for key, ms in TARGETS.items() if r["name"].startswith(key)), "")
+        bad = {k: v for k, v in busy["statuses"].items() if k != "200"}
+        lines.append(
+            f"| {r['name']} | **{busy['requests_per_s']:.0f}** | {busy['latency']['p50']:.0f} |"
+            f" **{busy['latency']['p99']:.0f}** | {target} | {alone['latency']['p50']:.1f} |"
+            f" {alone['latency']['p99']:.1f} | {busy['bytes'] / 1024:.0f} |" + (f" errors: {bad}" if bad else "")
+        )
+    mem = result["memory"]
+    lines += [
+        "",
+        f"Web worker memory after the reads: largest resident {mem['rss_max_mb']:.0f} MB,"
+        f" peak {mem['hwm_max_mb']:.0f} MB (target < 150 MB).",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="8 halls × 4 days, 2 s per row")
+    parser.add_argument("--write", action="store_true", help="write the section into docs/PERFORMANCE.md")
+    args = parser.parse_args()
+    common.exit_cleanly_on_sigterm()
+    result = run(args.quick)
+    common.save_result("reads", result)
+    text = markdown(result)
+    print(text)
+    if args.write:
+        report.write_section("reads", text)
+
+
+if __name__ == "__main__":
+    main()
