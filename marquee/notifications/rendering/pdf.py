@@ -61,27 +61,33 @@ def _fonts() -> tuple[str, str]:
 
 
 def _draw_qr(canvas: Canvas, data: str, *, x: float, y: float, size: float) -> None:
-    """The code as filled rectangles: crisp at any zoom and far smaller than an image."""
+    """The code as filled rectangles: crisp at any zoom and far smaller than an image.
+
+    Drawn in module units (the canvas scaled), one rectangle per horizontal run of dark
+    modules, so the page stream is short and its numbers are small integers.
+    """
     matrix = qr_matrix(data)
     quiet = 4
     modules = len(matrix) + 2 * quiet
-    unit = size / modules
+    canvas.saveState()
     canvas.setFillColorRGB(1, 1, 1)
     canvas.rect(x, y, size, size, stroke=0, fill=1)
+    canvas.translate(x, y + size)
+    canvas.scale(size / modules, -size / modules)
     canvas.setFillColorRGB(0, 0, 0)
     path = canvas.beginPath()
     for r, row in enumerate(matrix):
-        top = y + size - (r + quiet + 1) * unit
-        c = 0
-        while c < len(row):
+        c, width = 0, len(row)
+        while c < width:
             if row[c]:
                 start = c
-                while c < len(row) and row[c]:
+                while c < width and row[c]:
                     c += 1
-                path.rect(x + (start + quiet) * unit, top, (c - start) * unit, unit)
+                path.rect(start + quiet, r + quiet, c - start, 1)
             else:
                 c += 1
     canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
 
 
 def _label_value(canvas: Canvas, fonts: tuple[str, str], *, x: float, y: float, label: str, value: str) -> None:

@@ -11,6 +11,9 @@ from marquee.notifications.worker import WorkerLoop
 
 class Command(BaseCommand):
     help = "Send queued email, expire lapsed holds and run background tasks."
+    # The checks import every URL module and the whole API (seconds on a busy machine) for
+    # a process that serves no URL; the web processes run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--until-idle", action="store_true", help="Exit once nothing is due.")
