@@ -215,6 +215,10 @@ def customer_by_email(email: str) -> Customer | None:
     return Customer.objects.filter(email__iexact=email.strip()).first()
 
 
+def customer_by_id(customer_id: object) -> Customer | None:
+    return Customer.objects.filter(pk=customer_id).first() if isinstance(customer_id, int) else None
+
+
 def customer_bookings(customer_id: int) -> tuple[Customer | None, list[Booking]]:
     customer = Customer.objects.filter(pk=customer_id).first()
     if customer is None:

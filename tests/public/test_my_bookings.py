@@ -32,6 +32,7 @@ def test_same_answer_for_known_and_unknown_addresses(client, cinema):
     assert len(mails) == 1 and mails[0].to_email == "olena@example.com"
     assert mails[0].customer_id is not None
     assert mails[0].context["url"].startswith("http")
+    assert "olena" not in mails[0].context["url"]  # the address is not in the link
 
 
 def test_sign_in_link_lists_every_booking_and_opens_them(client, cinema, settings):

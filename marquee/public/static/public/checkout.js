@@ -15,6 +15,24 @@
     sync();
   }
 
+  // One click, one request: a second click while the first is on its way would only
+  // meet the seats the first one just held.
+  var forms = document.querySelectorAll("main form[method=post]");
+  forms.forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("button[type=submit]");
+      if (button) window.setTimeout(function () { button.disabled = true; }, 0);
+    });
+  });
+  // Coming back with the browser's Back button shows the page as it was left: enable again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    forms.forEach(function (form) {
+      var button = form.querySelector("button[type=submit]");
+      if (button) button.disabled = false;
+    });
+  });
+
   var countdown = document.querySelector(".countdown[data-expires]");
   if (countdown) {
     // Measure against the server's clock, not the visitor's (which may be wrong).
