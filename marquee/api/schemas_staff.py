@@ -50,10 +50,30 @@ def _sane_moment(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
+def _sane_day(value: dt.date | None) -> dt.date | None:
+    if value is not None and not 1971 <= value.year <= 2199:
+        raise ValueError("Give a year from 1971 to 2199.")
+    return value
+
+
 def _naive_time(value: dt.time | None) -> dt.time | None:
     if value is not None and value.tzinfo is not None:
         raise ValueError("Give a local time without an offset (HH:MM).")
     return value
+
+
+def _no_control_characters(value: Any) -> Any:
+    """NUL and other control characters have no place in names and filters (and PostgreSQL
+    refuses NUL in text): a validation error, not a database error."""
+    if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValueError("Control characters are not allowed.")
+    return value
+
+
+class Input(Schema):
+    """Every request body and query schema of the staff API."""
+
+    _clean = field_validator("*", mode="before")(_no_control_characters)
 
 
 # --- shared pieces ---------------------------------------------------------------------
@@ -98,7 +118,7 @@ def money(value: Decimal) -> str:
 # --- genres ----------------------------------------------------------------------------
 
 
-class GenreIn(Schema):
+class GenreIn(Input):
     name: str = Field(max_length=60)
 
 
@@ -109,7 +129,7 @@ def genre_out(genre: Genre) -> dict[str, Any]:
 # --- movies ----------------------------------------------------------------------------
 
 
-class MovieIn(Schema):
+class MovieIn(Input):
     title: str = Field(max_length=200)
     description: str = Field("", max_length=10000)
     duration_min: SmallInt
@@ -119,7 +139,7 @@ class MovieIn(Schema):
     is_listed: bool = True
 
 
-class MoviePatch(Schema):
+class MoviePatch(Input):
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=10000)
     duration_min: SmallInt | None = None
@@ -161,20 +181,20 @@ def movie_out(movie: Movie) -> dict[str, Any]:
 # --- halls -----------------------------------------------------------------------------
 
 
-class RowIn(Schema):
+class RowIn(Input):
     row: SmallInt
     seats: SmallInt
     type: str = Field(SeatType.STANDARD, max_length=16)
     base_price: Price = Decimal("0.00")
 
 
-class HallIn(Schema):
+class HallIn(Input):
     number: SmallInt
     name: str = Field(max_length=100)
     rows: list[RowIn] = Field(max_length=200)
 
 
-class HallPatch(Schema):
+class HallPatch(Input):
     number: Annotated[int, Field(ge=1, le=SMALL)] | None = None
     name: str | None = Field(None, max_length=100)
     rows: list[RowIn] | None = Field(None, max_length=200)
@@ -223,7 +243,7 @@ def hall_out(hall: Hall) -> dict[str, Any]:
 # --- showtimes -------------------------------------------------------------------------
 
 
-class ShowtimeIn(Schema):
+class ShowtimeIn(Input):
     movie_id: Id
     hall_id: Id
     starts_at: dt.datetime
@@ -231,7 +251,7 @@ class ShowtimeIn(Schema):
     _moment = field_validator("starts_at")(_sane_moment)
 
 
-class ShowtimePatch(Schema):
+class ShowtimePatch(Input):
     movie_id: Id | None = None
     hall_id: Id | None = None
     starts_at: dt.datetime | None = None
@@ -276,7 +296,7 @@ def showtime_out(showtime: Showtime) -> dict[str, Any]:
 # --- tariffs ---------------------------------------------------------------------------
 
 
-class TariffIn(Schema):
+class TariffIn(Input):
     name: str = Field(max_length=60)
     start_time: dt.time
     end_time: dt.time
@@ -286,7 +306,7 @@ class TariffIn(Schema):
     _times = field_validator("start_time", "end_time")(_naive_time)
 
 
-class TariffPatch(Schema):
+class TariffPatch(Input):
     name: str | None = Field(None, max_length=60)
     start_time: dt.time | None = None
     end_time: dt.time | None = None
@@ -379,7 +399,7 @@ class BookingPage(Schema):
     results: list[BookingOut]
 
 
-class BookingFilters(Schema):
+class BookingFilters(Input):
     showtime: Id | None = None
     email: str = Field("", max_length=254)
     status: Literal["pending", "paid", "cancelled"] | None = None
@@ -442,7 +462,7 @@ def booking_out(booking: Booking) -> dict[str, Any]:
 # --- customers -------------------------------------------------------------------------
 
 
-class CustomerFilters(Schema):
+class CustomerFilters(Input):
     search: str = Field("", max_length=200)
     limit: Limit = 50
     offset: Offset = 0
@@ -544,12 +564,26 @@ def audience_out(row: AudienceRow) -> dict[str, Any]:
 # --- reports ---------------------------------------------------------------------------
 
 
-class ReportFilters(Schema):
+class ReportFilters(Input):
     """`from` and `to` are the cinema's local dates, both included."""
 
     from_: dt.date | None = Field(None, alias="from")
     to: dt.date | None = None
     hall: Id | None = None
+
+    _days = field_validator("from_", "to")(_sane_day)
+
+
+class ShowtimeFilters(ReportFilters):
+    movie: Id | None = None
+    status: Literal["scheduled", "cancelled"] | None = None
+    limit: Limit = 500
+    offset: Offset = 0
+
+
+class MovieFilters(Input):
+    listed: bool | None = None
+    search: str = Field("", max_length=200)
 
 
 class SalesFilters(ReportFilters):
@@ -678,7 +712,7 @@ def expansion_out(signal: ExpansionSignal) -> dict[str, Any]:
 # --- campaigns -------------------------------------------------------------------------
 
 
-class CampaignIn(Schema):
+class CampaignIn(Input):
     limit_per_customer: Annotated[int, Field(ge=1, le=10)] = 3
 
 

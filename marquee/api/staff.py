@@ -33,6 +33,7 @@ from marquee.api.schemas_staff import (
     HeatMapOut,
     Id,
     Limit,
+    MovieFilters,
     MovieIn,
     MovieOut,
     MoviePatch,
@@ -41,6 +42,7 @@ from marquee.api.schemas_staff import (
     ReportFilters,
     SalesFilters,
     SalesOut,
+    ShowtimeFilters,
     ShowtimeIn,
     ShowtimeOut,
     ShowtimePatch,
@@ -65,6 +67,7 @@ from marquee.api.schemas_staff import (
 from marquee.booking import services as booking_services
 from marquee.catalog import services as catalog_services
 from marquee.core.clock import local_today
+from marquee.core.errors import NotFound
 from marquee.marketing.services import campaign_send_recommendations
 from marquee.pricing import services as pricing_services
 from marquee.reports import selectors as reports
@@ -130,8 +133,8 @@ def genres_delete(request: HttpRequest, genre_id: Id) -> Any:
 
 
 @router.get("/movies", response={200: list[MovieOut], **_errors()}, auth=CATALOG_READ)
-def movies_list(request: HttpRequest, listed: bool | None = None, search: str = "") -> Any:
-    return [movie_out(m) for m in selectors.movies_all(listed=listed, search=search[:200])]
+def movies_list(request: HttpRequest, filters: Query[MovieFilters]) -> Any:
+    return [movie_out(m) for m in selectors.movies_all(listed=filters.listed, search=filters.search)]
 
 
 @router.post("/movies", response={201: MovieOut, **_errors(404)}, auth=CATALOG)
@@ -208,23 +211,16 @@ def halls_delete(request: HttpRequest, hall_id: Id) -> Any:
 
 
 @router.get("/showtimes", response={200: list[ShowtimeOut], **_errors()}, auth=SCHEDULE_READ)
-def showtimes_list(
-    request: HttpRequest,
-    filters: Query[ReportFilters],
-    movie: Id | None = None,
-    status: str | None = None,
-    limit: Limit = 500,
-    offset: Offset = 0,
-) -> Any:
+def showtimes_list(request: HttpRequest, filters: Query[ShowtimeFilters]) -> Any:
     """Showtimes by start; `from`/`to` (local dates), `hall`, `movie`, `status` narrow them."""
     found = selectors.showtimes_find(
         start=filters.from_,
         end=filters.to,
         hall_id=filters.hall,
-        movie_id=movie,
-        status=(status or "")[:16] or None,
-        limit=limit,
-        offset=offset,
+        movie_id=filters.movie,
+        status=filters.status,
+        limit=filters.limit,
+        offset=filters.offset,
     )
     return [showtime_out(s) for s in found]
 
@@ -307,7 +303,11 @@ def bookings_list(request: HttpRequest, filters: Query[BookingFilters]) -> Any:
 
 
 def _reference(raw: str) -> str:
-    return raw.strip()[:32]
+    """A reference as printed (letters and digits); anything else cannot name a booking."""
+    reference = raw.strip()
+    if not (reference.isascii() and reference.isalnum() and len(reference) <= 12):
+        raise NotFound("No such booking.")
+    return reference
 
 
 @router.get("/bookings/{reference}", response={200: BookingOut, **_errors(404)}, auth=BOX_OFFICE)

@@ -42,7 +42,10 @@ class Page[T]:
 
 
 def check_range(start: dt.date, end: dt.date) -> None:
-    """Refuse an inverted or unreasonably long period with a validation error."""
+    """Refuse an inverted, unreasonably long or far-fetched period with a validation error."""
+    for name, day in (("from", start), ("to", end)):
+        if not 1971 <= day.year <= 2199:
+            raise ValidationFailed("The period is out of range.", fields={name: ["Give a year from 1971 to 2199."]})
     if start > end:
         raise ValidationFailed("The period ends before it starts.", fields={"to": ["Must be on or after `from`."]})
     if (end - start).days > MAX_RANGE_DAYS:
