@@ -31,6 +31,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The list's actions need "change"; a record's own page is view-only (no Save button).
+        return obj is None and super().has_change_permission(request)
+
 
 @admin.register(Customer)
 class CustomerAdmin(ReadOnlyAdmin):
