@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
-from marquee.booking.models import Booking, BookingSeat, Customer
+from marquee.booking.models import Booking, BookingSeat, BookingStatus, Customer
 from marquee.booking.selectors import seats_free, with_seats_taken
 from marquee.booking.tokens import normalise_reference
 from marquee.catalog.models import Genre, Movie
@@ -196,6 +196,20 @@ def day_timeline(day: dt.date, at: dt.datetime | None = None) -> Timeline:
 def showtime_for_sale(showtime_id: int) -> Showtime | None:
     """A showtime of a listed movie (scheduled or not; the page says which)."""
     return Showtime.objects.select_related("movie", "hall").filter(pk=showtime_id, movie__is_listed=True).first()
+
+
+def visitor_holds(references: list[str], showtime_id: int, at: dt.datetime | None = None) -> list[Booking]:
+    """The visitor's own unexpired holds on a showtime (references from their session)."""
+    if not references:
+        return []
+    at = at or clock_now()
+    return list(
+        Booking.objects.filter(
+            reference__in=references, showtime_id=showtime_id, status=BookingStatus.PENDING, expires_at__gt=at
+        )
+        .prefetch_related(Prefetch("seats", queryset=BookingSeat.objects.select_related("seat")))
+        .order_by("booked_at")
+    )
 
 
 def booking_seats(booking: Booking) -> list[BookingSeat]:

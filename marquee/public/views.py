@@ -189,6 +189,7 @@ def _seat_map_context(request: HttpRequest, showtime_id: int, selected: set[int]
 def showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
     context = _seat_map_context(request, showtime_id, _selected(request))
     context["lost"] = []  # seats taken since are named by the message that sent us here
+    context["my_holds"] = selectors.visitor_holds(list(request.session.get(SESSION_TOKENS, {})), showtime_id)
     return render(request, "public/showtime.html", context)
 
 

@@ -129,5 +129,10 @@ def test_desktop_listing_schedule_and_live_seat_map(live_server, site_settings, 
         expect(page.get_by_label(re.compile(r"^Row 3, seat 6, .*free$"))).to_be_checked()
         expect(page.locator("#seat-summary")).to_contain_text("140.00 UAH")
         shoot(page, "12-desktop-seat-map-refreshed")
+
+        page.get_by_role("button", name=re.compile("^UK")).click()
+        expect(page.get_by_role("heading", level=2, name="Типи місць і ціни")).to_be_attached()
+        expect(page.get_by_text("Екран", exact=True)).to_be_visible()
+        shoot(page, "13-desktop-seat-map-ukrainian")
     finally:
         context.close()

@@ -267,3 +267,12 @@ def test_booking_pages_take_constant_queries(client, cinema, django_assert_max_n
         client.get(reverse("public:checkout", args=[show.pk]), {"seat": seat_ids[:1]})
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("public:checkout", args=[show.pk]), {"seat": seat_ids})
+
+
+def test_seat_map_reminds_the_visitor_of_their_own_hold(client, cinema):
+    show = cinema["shows"][0]
+    client.post(reverse("public:checkout", args=[show.pk]), _details(_seats(show)))
+    booking = Booking.objects.get()
+    html = client.get(reverse("public:showtime", args=[show.pk])).content.decode()
+    assert "You are holding these seats until" in html
+    assert reverse("public:booking", args=[booking.reference]) in html
