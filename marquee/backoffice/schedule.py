@@ -104,7 +104,7 @@ def planner(request: HttpRequest) -> HttpResponse:
         form = ShowtimeForm(initial=initial)
         status = 200
     context = _planner_context(request, form, hall, monday)
-    context.update({"conflicts": conflicts, "problems": problems})
+    context.update({"conflicts": conflicts, "problems": problems, "clash_ids": {s.pk for s in conflicts}})
     return render(request, "backoffice/planner.html", context, status=status)
 
 

@@ -48,7 +48,7 @@ def test_the_builder_shows_the_rows_and_the_seat_map(admin_client):
         {"row": 1, "seats": 3, "type": "standard", "base_price": Decimal("100.00")},
         {"row": 2, "seats": 3, "type": "vip", "base_price": Decimal("100.00")},
     ]
-    assert html.count('class="seat seat-vip" title') == 3
+    assert html.count('class="seat seat-vip" style') == 3
 
 
 def test_saving_rows_changes_the_hall(admin_client):
@@ -69,8 +69,8 @@ def test_the_preview_draws_unsaved_rows(admin_client):
         reverse("backoffice:hall_preview", args=[hall.pk]), _rows((1, 5, "standard", "100"), (2, 2, "vip", "150"))
     )
     html = response.content.decode()
-    assert html.count('class="seat seat-standard" title') == 5
-    assert html.count('class="seat seat-vip" title') == 2
+    assert html.count('class="seat seat-standard" style') == 5
+    assert html.count('class="seat seat-vip" style') == 2
     assert "7 seats in 2 rows" in html
     assert Seat.objects.filter(hall=hall).count() == 1
 

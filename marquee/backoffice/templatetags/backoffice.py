@@ -98,3 +98,9 @@ def seat_type_label(value: str) -> str:
     from marquee.venues.models import SeatType
 
     return str(SeatType(value).label) if value in SeatType.values else value
+
+
+@register.filter
+def max_seat(rows: list[tuple[int, list[Any]]]) -> int:
+    """The widest row's last seat number: the seat map's column count."""
+    return max((s.seat.seat_number for _, seats in rows for s in seats), default=1)
