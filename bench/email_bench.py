@@ -254,10 +254,22 @@ made through the booking services; each tickets email is HTML + text + one inlin
 | delivered, 1 worker in process (one SMTP session per batch of 10) | **{one_sent / one_s:.1f} emails/s** |
 | delivered, 2 `run_worker --until-idle` processes (process start included) | **{two_sent / two_s:.1f} emails/s** |
 
-Rendering dominates (PDF and QR PNGs); SMTP to a local server is a small share. A
-premiere's 1,000 bookings drain in about {1000 / max(two_sent / two_s, 0.001) / 60:.1f} minutes with two workers on this
-machine; more `run_worker` processes on more machines scale it (claims never overlap).
+Rendering (QR encoding, the PDF, MIME) takes most of each email's time; SMTP to a local
+server is a small share. At these rates a premiere's 1,000 bookings drain in about
+{1000 / max(two_sent / two_s, 0.001) / 60:.1f} minutes with two workers on this machine; more `run_worker` processes on
+more machines add up (claims never overlap).{busy_note(args.load)}
 """
+
+
+def busy_note(load: str) -> str:
+    cores = os.cpu_count() or 1
+    first = float(load.split()[0])
+    if first < cores:
+        return ""
+    return (
+        f"\n\nThe machine was shared while this ran (load average {first:.1f} on {cores} cores): a second"
+        " worker process found no idle core, and every figure is slower than on an idle machine."
+    )
 
 
 def main() -> None:

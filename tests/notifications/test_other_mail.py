@@ -106,3 +106,15 @@ def test_queueing_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError):
         mail_queue(kind=MailKind.SIGN_IN, to_email="x@example.com", context={"url": "u"})
     assert not OutgoingMail.objects.exists()
+
+
+def test_without_email_url_messages_are_written_to_files(settings, tmp_path, paid_booking):
+    from marquee.env import mailer_config
+
+    settings.MAILERS = {"default": mailer_config("", tmp_path)}
+    booking = paid_booking()
+    assert mail_deliver_due() == 1
+    [written] = list((tmp_path / "mail").iterdir())
+    content = written.read_bytes()
+    assert booking.reference.encode() in content and b"tickets.pdf" in content
+    assert OutgoingMail.objects.get(booking=booking).status == MailStatus.SENT
