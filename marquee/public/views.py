@@ -39,6 +39,7 @@ from marquee.notifications.services import mail_queue
 from marquee.public import selectors
 from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
 from marquee.public.posters import poster_etag, poster_svg
+from marquee.public.seatmap import seat_map_version, seat_rows
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 SESSION_TOKENS = "public.booking_tokens"
@@ -179,7 +180,8 @@ def _seat_map_context(request: HttpRequest, showtime_id: int, selected: set[int]
         "showtime": showtime,
         "seat_map": seat_map,
         "on_sale": on_sale,
-        "selected": selected & free,
+        "rows": seat_rows(seat_map, selected=selected & free, on_sale=on_sale),
+        "version": seat_map_version(seat_map, on_sale=on_sale),
         "lost": [s for s in seat_map.seats if s.seat.pk in lost],
         "max_seats": settings.MAX_SEATS_PER_BOOKING,
     }
@@ -197,8 +199,11 @@ def showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
 def showtime_seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
     """The seat grid alone, for htmx polling: fresh states, the visitor's picks kept."""
     context = _seat_map_context(request, showtime_id, _selected(request))
-    context["oob"] = True
-    response = render(request, "public/_seat_grid.html", context)
+    if request.GET.get("v") == context["version"]:
+        response = HttpResponse(status=204)  # nothing changed: htmx leaves the page (and the picks) alone
+    else:
+        context["oob"] = True
+        response = render(request, "public/_seat_grid.html", context)
     response["Cache-Control"] = "no-store"
     return response
 

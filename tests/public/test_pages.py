@@ -1,6 +1,7 @@
 """Each public page renders with data, in a constant number of queries."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -139,3 +140,15 @@ def test_pages_take_a_constant_number_of_queries(client, cinema, django_assert_m
     _grow(cinema)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_seat_fragment_answers_no_change_while_nothing_changed(client, cinema):
+    show = cinema["shows"][0]
+    url = reverse("public:showtime_seats", args=[show.pk])
+    html = client.get(url).content.decode()
+    version = re.search(r'name="v" value="([0-9a-f]+)"', html).group(1)
+    assert client.get(url, {"v": version}).status_code == 204
+    factories.hold(show)
+    changed = client.get(url, {"v": version})
+    assert changed.status_code == 200
+    assert "held by another customer" in changed.content.decode()
