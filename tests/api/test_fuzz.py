@@ -1,6 +1,7 @@
 """No input, however malformed, gets a 500: arbitrary JSON, bytes and query strings."""
 
 import json
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -114,10 +115,12 @@ def test_get_showtimes_with_arbitrary_query_strings(api, show):
 def test_booking_paths_with_arbitrary_references_and_tokens(api, show):
     @FUZZ
     @given(
-        reference=st.text(min_size=1, max_size=40).filter(lambda r: "/" not in r and "?" not in r and "#" not in r),
+        reference=st.text(min_size=1, max_size=40).filter(lambda r: "/" not in r),
         token=st.text(max_size=60),
     )
     def check(reference, token):
+        # Quoted as a client would: the test client would otherwise strip tabs and newlines.
+        reference = quote(reference, safe="")
         assert_answered(api.get(f"/bookings/{reference}", token=token or None))
         assert_answered(api.post(f"/bookings/{reference}/cancel", token=token or None))
         assert_answered(api.post(f"/bookings/{reference}/pay", {"method": "demo"}, token=token or None))
