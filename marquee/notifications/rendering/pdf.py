@@ -90,13 +90,15 @@ def _draw_qr(canvas: Canvas, data: str, *, x: float, y: float, size: float) -> N
     canvas.restoreState()
 
 
-def _label_value(canvas: Canvas, fonts: tuple[str, str], *, x: float, y: float, label: str, value: str) -> None:
+def _label_value(
+    canvas: Canvas, fonts: tuple[str, str], *, x: float, y: float, label: str, value: str, size: float = 13
+) -> None:
     regular, bold = fonts
     canvas.setFillColorRGB(0.42, 0.42, 0.45)
     canvas.setFont(regular, 7.5)
-    canvas.drawString(x, y + 11, label.upper())
+    canvas.drawString(x, y + size + 3, label.upper())
     canvas.setFillColorRGB(0.07, 0.07, 0.09)
-    canvas.setFont(bold, 12)
+    canvas.setFont(bold, size)
     canvas.drawString(x, y, value)
 
 
@@ -124,19 +126,19 @@ def _page(canvas: Canvas, page: TicketPage, fonts: tuple[str, str]) -> None:
     y -= 17
     canvas.drawString(margin, y, page.hall)
 
-    y -= 30
+    y -= 44
     col = (width - 2 * margin) / 3
-    _label_value(canvas, fonts, x=margin, y=y, label="Row", value=str(page.row))
-    _label_value(canvas, fonts, x=margin + col, y=y, label="Seat", value=str(page.seat))
+    _label_value(canvas, fonts, x=margin, y=y, label="Row", value=str(page.row), size=22)
+    _label_value(canvas, fonts, x=margin + col, y=y, label="Seat", value=str(page.seat), size=22)
     _label_value(canvas, fonts, x=margin + 2 * col, y=y, label="Seat type", value=page.seat_type)
-    y -= 32
+    y -= 40
     if page.price:
         _label_value(canvas, fonts, x=margin, y=y, label="Price", value=page.price)
     _label_value(canvas, fonts, x=margin + col, y=y, label="Tariff", value=page.tariff or "—")
     _label_value(canvas, fonts, x=margin + 2 * col, y=y, label="Booking", value=page.reference)
 
-    qr_size = 62 * mm
-    qr_y = 30 * mm
+    qr_size = 72 * mm
+    qr_y = 28 * mm
     _draw_qr(canvas, page.code, x=(width - qr_size) / 2, y=qr_y, size=qr_size)
     canvas.setFont(regular, 7)
     canvas.setFillColorRGB(0.42, 0.42, 0.45)
