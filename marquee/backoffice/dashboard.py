@@ -19,11 +19,18 @@ SIGNAL_DAYS = 28
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = local_today()
-    shows = selectors.occupancy(start=today, end=today)
+    now = local(clock_now())
     signal = None
     if can(request.user, REPORTS):
-        signal = selectors.expansion_signal(start=today - dt.timedelta(days=SIGNAL_DAYS - 1), end=today)
-    now = local(clock_now())
+        # One read serves both: the last four weeks for the signal, today's for the table.
+        start = today - dt.timedelta(days=SIGNAL_DAYS - 1)
+        rows = selectors.occupancy(start=start, end=today)
+        shows = [r for r in rows if r.day == today]
+        # As on the occupancy page: only showtimes that have begun show how full halls get.
+        begun = [r for r in rows if r.starts_at <= now]
+        signal = selectors.expansion_signal(start=start, end=today, rows=begun)
+    else:
+        shows = selectors.occupancy(start=today, end=today)
     return render(
         request,
         "backoffice/dashboard.html",

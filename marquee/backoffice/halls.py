@@ -62,6 +62,10 @@ def _current_layout(hall: Hall) -> tuple[list[dict[str, Any]], list[Seat], list[
     return initial, exceptions, seat_map
 
 
+def _as_specs(initial: list[dict[str, Any]]) -> list[RowSpec]:
+    return [RowSpec(row=r["row"], seats=r["seats"], type=r["type"], base_price=r["base_price"]) for r in initial]
+
+
 @staff_page(HALLS)
 @require_http_methods(["GET", "POST"])
 def hall_list(request: HttpRequest) -> HttpResponse:
@@ -99,6 +103,10 @@ def hall_layout(request: HttpRequest, hall_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         formset = RowFormSet(request.POST, prefix="rows")
+        if formset.is_valid() and rows_from_formset(formset) == _as_specs(initial):
+            # Saving an untouched layout would only reset seats that differ from their row.
+            messages.info(request, "Nothing changed in the rows; the layout is as it was.")
+            return redirect("backoffice:hall", hall_id=hall.pk)
         if formset.is_valid():
             try:
                 hall = hall_set_layout(hall_id=hall.pk, rows=rows_from_formset(formset))

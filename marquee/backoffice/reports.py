@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET
 from marquee.backoffice.access import REPORTS, staff_page
 from marquee.backoffice.charts import bar_chart, column_chart, plain
 from marquee.backoffice.forms import PeriodForm
+from marquee.core.clock import local_today
+from marquee.core.clock import now as clock_now
 from marquee.reports import selectors
 from marquee.reports.csv import write_occupancy_csv, write_sales_csv
 from marquee.venues.models import Hall, SeatType
@@ -56,7 +58,10 @@ def occupancy(request: HttpRequest) -> HttpResponse:
     hall_id = hall.pk if hall else None
     rows = selectors.occupancy(start=start, end=end, hall_id=hall_id)
     heat = selectors.occupancy_heat_map(start=start, end=end, rows=rows)
-    signal = selectors.expansion_signal(start=start, end=end, rows=rows)
+    # Only showtimes that have begun tell how full halls get: one next week has sold
+    # only its advance tickets, and would make any week look half empty.
+    begun = [r for r in rows if r.starts_at <= clock_now()]
+    signal = selectors.expansion_signal(start=start, end=max(start, min(end, local_today())), rows=begun)
     capacity = sum(r.capacity for r in rows)
     sold = sum(r.sold for r in rows)
     context = {
@@ -79,6 +84,7 @@ def occupancy(request: HttpRequest) -> HttpResponse:
             "sold_out": sum(1 for r in rows if r.sold_out),
         },
         "nearly_full_pct": round(selectors.NEARLY_FULL * 100),
+        "today": local_today(),
     }
     return render(request, "backoffice/occupancy.html", context)
 

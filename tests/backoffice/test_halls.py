@@ -111,3 +111,14 @@ def test_changing_a_missing_seat_says_so(admin_client, row, seat):
         reverse("backoffice:hall_seat", args=[hall.pk]), {"row": row, "seat": seat, "type": "vip"}, follow=True
     )
     assert f"has no seat {seat} in row {row}" in response.content.decode()
+
+
+def test_saving_an_untouched_layout_keeps_seats_that_differ_from_their_row(admin_client):
+    hall = f.hall(rows=2, seats=3)
+    seat = Seat.objects.get(hall=hall, row_number=1, seat_number=1)
+    Seat.objects.filter(pk=seat.pk).update(seat_type=SeatType.ACCESSIBLE)
+    data = _rows((1, 3, "standard", "100.00"), (2, 3, "standard", "100.00"))
+    response = admin_client.post(reverse("backoffice:hall", args=[hall.pk]), data, follow=True)
+    assert "Nothing changed" in response.content.decode()
+    seat.refresh_from_db()
+    assert seat.seat_type == SeatType.ACCESSIBLE

@@ -104,3 +104,10 @@ def seat_type_label(value: str) -> str:
 def max_seat(rows: list[tuple[int, list[Any]]]) -> int:
     """The widest row's last seat number: the seat map's column count."""
     return max((s.seat.seat_number for _, seats in rows for s in seats), default=1)
+
+
+@register.filter
+def mean(values: list[float | None]) -> float | None:
+    """The average of the values present (days without showtimes are left out)."""
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
