@@ -25,20 +25,24 @@ def active_booking_seats(at: dt.datetime) -> Q:
     return Q(status=BookingStatus.PAID) | Q(status=BookingStatus.PENDING, booking__expires_at__gt=at)
 
 
+def _count_by_showtime(rows: QuerySet[BookingSeat]) -> Coalesce:
+    counted = rows.order_by().values("showtime").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def with_seats_taken(showtimes: QuerySet[Showtime], at: dt.datetime | None = None) -> QuerySet[Showtime]:
-    """Annotate `seats_taken` (held + sold) on each showtime in one query."""
+    """Annotate `seats_taken` (held + sold) on each showtime in one query.
+
+    Sold seats are counted on the booking seats alone (an index scan of showtime and status);
+    only pending seats join their booking to check that the hold has not lapsed. One count
+    with an OR joined every sold seat to its booking: ten times slower for a day's schedule
+    of a big cinema (bench/reads.py, docs/PERFORMANCE.md).
+    """
     at = at or clock_now()
-    taken = (
-        BookingSeat.objects.filter(showtime=OuterRef("pk"))
-        .filter(active_booking_seats(at))
-        .order_by()
-        .values("showtime")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return showtimes.annotate(
-        seats_taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0)),
-    )
+    seats = BookingSeat.objects.filter(showtime=OuterRef("pk"))
+    sold = _count_by_showtime(seats.filter(status=BookingStatus.PAID))
+    held = _count_by_showtime(seats.filter(status=BookingStatus.PENDING, booking__expires_at__gt=at))
+    return showtimes.annotate(seats_taken=sold + held)
 
 
 def seats_free(showtime: Showtime) -> int:
