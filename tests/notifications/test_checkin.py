@@ -92,3 +92,13 @@ def test_staff_page_takes_a_typed_or_scanned_code(admin_client, paid_booking):
 
 def test_staff_page_is_for_staff(client):
     assert client.get("/staff/checkin/").status_code == 302
+
+
+def test_api_and_page_query_counts(client, admin_client, door_key, paid_booking, django_assert_max_num_queries):
+    tickets = list(BookingSeat.objects.filter(booking=paid_booking()))
+    with django_assert_max_num_queries(8):
+        assert _post(client, {"code": ticket_code(tickets[0].pk)}, door_key).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert _post(client, {"code": ticket_code(tickets[0].pk)}, door_key).status_code == 409
+    with django_assert_max_num_queries(8):
+        assert admin_client.post("/staff/checkin/", {"code": ticket_code(tickets[1].pk)}).status_code == 200

@@ -135,3 +135,19 @@ def test_admin_resend_action_queues_copies(admin_client, paid_booking):
 
 def test_staff_mail_page_is_for_staff(client, db):
     assert client.get("/staff/mail/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_mail_page_queries_do_not_grow_with_rows(admin_client, paid_booking, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    paid_booking()
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get("/staff/mail/")
+    show = f.showtime(hall_obj=f.hall(rows=2, seats=10))
+    seats = list(show.hall.seats.order_by("pk").values_list("pk", flat=True))
+    for i in range(5):
+        paid_booking(show=show, seat_ids=seats[i * 2 : i * 2 + 2], email=f"g{i}@example.com")
+    with django_assert_num_queries(len(few.captured_queries)):
+        admin_client.get("/staff/mail/")
