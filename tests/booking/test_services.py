@@ -22,7 +22,14 @@ from marquee.booking.services import (
     showtime_delete,
 )
 from marquee.booking.tokens import REFERENCE_ALPHABET, hash_token
-from marquee.core.errors import CancelWindowClosed, InvalidState, NotFound, SalesClosed, ValidationFailed
+from marquee.core.errors import (
+    CancelWindowClosed,
+    InvalidState,
+    NotFound,
+    SalesClosed,
+    SeatsUnavailable,
+    ValidationFailed,
+)
 from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.pricing.services import tariff_update
 from marquee.scheduling.models import Showtime, ShowtimeStatus
@@ -258,3 +265,22 @@ def test_a_showtime_with_bookings_is_cancelled_not_deleted(show, seats):
     assert Showtime.objects.get(pk=show.pk).status == ShowtimeStatus.CANCELLED
     with pytest.raises(NotFound):
         showtime_delete(showtime_id=empty.pk)
+
+
+def test_the_database_constraint_is_the_last_word(show, seats, monkeypatch):
+    """Were the checks to miss a taken seat, the unique constraint refuses it, and the
+    answer is still a conflict that names the seats, with nothing held."""
+    first = f.hold(show, seats[:2])
+    booking_pay(reference=first.booking.reference, method="demo")
+    real = services._taken_seat_ids
+    calls = []
+
+    def blind_once(*args, **kwargs):
+        calls.append(args)
+        return [] if len(calls) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_taken_seat_ids", blind_once)
+    with pytest.raises(SeatsUnavailable) as caught:
+        f.hold(show, seats[1:4], email="taras@example.com")
+    assert caught.value.extra["seat_ids"] == [seats[1]]
+    assert Booking.objects.count() == 1 and not Customer.objects.filter(email="taras@example.com").exists()
