@@ -111,6 +111,7 @@ class _Plan:
     showtime: Showtime
     popularity: float
     tariff: Tariff | None
+    hall_number: int
     # base price → price under the tariff: a hall has a handful of base prices.
     prices: dict[Decimal, Decimal] = field(default_factory=dict)
 
@@ -272,9 +273,12 @@ def _showtimes(
     return sorted(created, key=lambda s: (s.starts_at, s.hall_id))
 
 
-def _cancel_some(rng: random.Random, showtimes: Sequence[Showtime], at: dt.datetime) -> set[int]:
-    """Cancel about one upcoming showtime in sixty (at least one): their bookings follow."""
-    upcoming = [s for s in showtimes if s.starts_at > at + dt.timedelta(hours=3)]
+def _cancel_some(rng: random.Random, showtimes: Sequence[Showtime], at: dt.datetime, today: dt.date) -> set[int]:
+    """Cancel about one showtime in sixty from tomorrow on (at least one): their bookings follow.
+    A demo without a tomorrow cancels one later today, if there is one."""
+    upcoming = [s for s in showtimes if local(s.starts_at).date() > today]
+    if not upcoming:
+        upcoming = [s for s in showtimes if s.starts_at > at + dt.timedelta(hours=3)]
     if not upcoming:
         return set()
     chosen = rng.sample(upcoming, max(1, len(upcoming) // 60))
@@ -362,8 +366,7 @@ def _insert(model: type[Booking] | type[BookingSeat], rows: Sequence[Row], at: d
 class _BookingWriter:
     """Collects bookings with their seats and writes them in batches."""
 
-    def __init__(self, rng: random.Random, summary: SeedSummary, at: dt.datetime) -> None:
-        self.rng = rng
+    def __init__(self, summary: SeedSummary, at: dt.datetime) -> None:
         self.summary = summary
         self.at = at
         self.references: set[str] = set()
@@ -371,9 +374,9 @@ class _BookingWriter:
         self.seats: list[list[Row]] = []
         self.pending_rows = 0
 
-    def reference(self) -> str:
+    def reference(self, rng: random.Random) -> str:
         while True:
-            ref = "".join(self.rng.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+            ref = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
             if ref not in self.references:
                 self.references.add(ref)
                 return ref
@@ -415,13 +418,14 @@ class _Bookings:
 
     def __init__(
         self,
-        rng: random.Random,
+        seed: int,
         customers: Sequence[Customer],
         layout: dict[int, dict[int, list[_SeatRow]]],
         at: dt.datetime,
         writer: _BookingWriter,
     ) -> None:
-        self.rng = rng
+        self.seed = seed
+        self.rng = random.Random(seed)  # noqa: S311 - replaced per showtime in fill()
         self.customers = customers
         # Regulars book far more often than one-off visitors.
         self.customer_weights = [1 / (rank + 1) ** 0.7 for rank in range(len(customers))]
@@ -483,6 +487,10 @@ class _Bookings:
 
     def fill(self, plan: _Plan) -> None:
         show = plan.showtime
+        # Each showtime draws from its own generator, so what depends on the hour of the run
+        # (holds, the states forced below) changes that showtime only, not every one after it.
+        moment = show.starts_at.astimezone(dt.UTC).isoformat()
+        self.rng = random.Random(f"{self.seed}:{plan.hall_number}:{moment}")  # noqa: S311
         free = {row: list(seats) for row, seats in self.layout[show.hall_id].items()}
         capacity = sum(len(s) for s in free.values())
         target = int(capacity * self.demand(plan))
@@ -511,7 +519,7 @@ class _Bookings:
         else:
             booked_at = self.booked_at(plan)
         booking: Row = {
-            "reference": self.writer.reference(),
+            "reference": self.writer.reference(rng),
             # Nobody knows the token: seeded bookings stay private.
             "token_hash": hash_token(secrets.token_urlsafe(24)),
             "customer_id": customer.pk,
@@ -611,19 +619,28 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
         halls = _halls(rng, options.halls)
         tariffs = _tariffs()
         showtimes = _showtimes(rng, halls, movies, days, today, progress)
-        cancelled = _cancel_some(rng, showtimes, at)
-        customers = _customers(rng, options.customers, at)
+        # Their own generators: how many showtimes are still to come depends on the hour.
+        cancelled = _cancel_some(random.Random(f"{options.seed}:cancel"), showtimes, at, today)  # noqa: S311
+        customers = _customers(random.Random(f"{options.seed}:customers"), options.customers, at)  # noqa: S311
 
         popularity = {m.pk: p for m, p in movies}
-        writer = _BookingWriter(rng, summary, at)
+        writer = _BookingWriter(summary, at)
+        hall_numbers = {h.pk: h.number for h in halls}
         layout = _seat_rows(halls)
         base_prices = {hall: {s.base_price for row in rows.values() for s in row} for hall, rows in layout.items()}
-        filler = _Bookings(rng, customers, layout, at, writer)
+        filler = _Bookings(options.seed, customers, layout, at, writer)
         step = max(1, len(showtimes) // 100)
         for done, show in enumerate(showtimes, start=1):
             tariff = tariff_for(tariffs, local(show.starts_at))
             prices = {base: seat_price(base, tariff) for base in base_prices[show.hall_id]}
-            filler.fill(_Plan(showtime=show, popularity=popularity[show.movie_id], tariff=tariff, prices=prices))
+            plan = _Plan(
+                showtime=show,
+                popularity=popularity[show.movie_id],
+                tariff=tariff,
+                hall_number=hall_numbers[show.hall_id],
+                prices=prices,
+            )
+            filler.fill(plan)
             if done % step == 0 or done == len(showtimes):
                 progress("bookings", done, len(showtimes))
         writer.flush()
