@@ -6,11 +6,15 @@ number of queries, whatever the number of movies, showtimes or seats.
 """
 
 import datetime as dt
+import time
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from ninja import Header, Query, Router, Schema
 from ninja.responses import Status
+from ninja.throttling import BaseThrottle
 from pydantic import Field, field_validator
 
 from marquee.api.schemas import (
@@ -83,6 +87,26 @@ class ShowtimeFilters(_Filters):
     date: dt.date | None = Field(None, description="YYYY-MM-DD in the cinema's time zone.")
     movie: Id | None = Field(None, description="A movie id.")
     hall: Id | None = Field(None, description="A hall id.")
+
+
+class HoldRate(BaseThrottle):
+    """Holds per client address and minute: settings.API_HOLD_RATE_PER_MINUTE (default 60;
+    0 turns the limit off). A fixed-window counter in the cache, so it is shared by every
+    process that shares the cache (per process with the default local-memory cache)."""
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        limit = int(getattr(settings, "API_HOLD_RATE_PER_MINUTE", 60))
+        if limit <= 0:
+            return True
+        key = f"marquee:hold-rate:{self.get_ident(request)}:{int(time.time() // 60)}"
+        cache.add(key, 0, timeout=120)
+        try:
+            return cache.incr(key) <= limit
+        except ValueError:  # evicted between add and incr: let it through
+            return True
+
+    def wait(self) -> float:
+        return 60 - time.time() % 60
 
 
 def _id(value: int, what: str) -> int:
@@ -163,7 +187,12 @@ def seat_map(request: HttpRequest, id: int) -> dict[str, Any]:
 # --- bookings ---------------------------------------------------------------------------------
 
 
-@router.post("/bookings", response={201: BookingCreatedOut, **BOOKING_ERRORS}, summary="Hold seats")
+@router.post(
+    "/bookings",
+    response={201: BookingCreatedOut, **BOOKING_ERRORS, 429: ErrorOut},
+    summary="Hold seats",
+    throttle=[HoldRate()],
+)
 def booking_create(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
     """Hold all the seats or none. The answer carries the booking's token, shown only here."""
     result = booking_hold(

@@ -47,6 +47,16 @@ class Api:
         return self.post("/bookings", body)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # The hold rate limit counts in the cache, which outlives a test.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def api(client: Client) -> Api:
     return Api(client)

@@ -9,6 +9,12 @@ from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit(settings):
+    settings.API_HOLD_RATE_PER_MINUTE = 0  # fuzz the handlers, not the limiter
+
+
 FUZZ = settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )

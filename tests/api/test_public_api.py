@@ -469,6 +469,16 @@ def test_a_paid_booking_can_be_cancelled_until_the_cut_off(api, show, held, seat
     assert Booking.objects.get(reference=late["reference"]).status == BookingStatus.PAID
 
 
+def test_holds_are_rate_limited_per_address(api, show, seat_ids, settings):
+    settings.API_HOLD_RATE_PER_MINUTE = 3
+    answers = [api.hold(show, [seat]).status_code for seat in seat_ids[:3]]
+    assert answers == [201, 201, 201]
+    response = api.hold(show, seat_ids[3:4])
+    assert_error(response, 429, "rate_limited")
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert api.get(f"/showtimes/{show.pk}").status_code == 200  # reads are not limited
+
+
 def test_openapi_document_describes_the_public_api(api):
     response = api.get("/openapi.json")
     assert response.status_code == 200
