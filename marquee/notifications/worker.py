@@ -29,15 +29,19 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from marquee.booking.services import bookings_expire
 from marquee.core.clock import now as clock_now
-from marquee.notifications.delivery import Failure, classify, next_attempt
+from marquee.notifications.delivery import RETRY_FOR, Failure, classify, next_attempt
 from marquee.notifications.models import MailStatus, OutgoingMail
 from marquee.notifications.rendering.email import NotSendable, render_mail
 
 log = logging.getLogger("marquee.worker")
 
 MAIL_BATCH = 10
-# Longer than a batch can take: ten messages, each bounded by the SMTP timeout (30 s).
+# Longer than a batch should take: ten messages, each bounded by the SMTP timeout (30 s).
 MAIL_LEASE = dt.timedelta(minutes=10)
+# A worker stops starting messages this long before its lease ends, and gives the rest back.
+LEASE_MARGIN = dt.timedelta(minutes=2)
+# A message whose sending killed its worker this many times, over more than RETRY_FOR, fails.
+MAX_ABANDONED_ATTEMPTS = 5
 SWEEP_EVERY = 30.0  # seconds between hold-expiry sweeps
 TASKS_PER_STEP = 20
 
@@ -53,6 +57,18 @@ def mail_claim(*, limit: int = MAIL_BATCH) -> tuple[str, list[OutgoingMail]]:
     token = secrets.token_hex(16)
     at = clock_now()
     with transaction.atomic():
+        # A message that takes its worker down with it (every time) must not be retried for ever.
+        OutgoingMail.objects.filter(
+            status=MailStatus.SENDING,
+            locked_until__lt=at,
+            attempts__gte=MAX_ABANDONED_ATTEMPTS,
+            created_at__lt=at - RETRY_FOR,
+        ).update(
+            status=MailStatus.FAILED,
+            locked_until=None,
+            last_error="Gave up: the worker stopped while sending this message, again and again.",
+            updated_at=at,
+        )
         ids = list(
             OutgoingMail.objects.select_for_update(skip_locked=True)
             .filter(_due(at))
@@ -120,8 +136,7 @@ def _release(mails: list[OutgoingMail], token: str) -> None:
             status=MailStatus.RETRY if mail.attempts > 1 else MailStatus.QUEUED,
             attempts=F("attempts") - 1,
             locked_until=None,
-            next_attempt_at=at,
-            updated_at=at,
+            updated_at=at,  # next_attempt_at stays: the row was due, and still is
         )
 
 
@@ -145,7 +160,9 @@ def mail_send_claimed(token: str, mails: list[OutgoingMail], *, should_stop: Cal
     handled = 0
     try:
         for index, mail in enumerate(mails):
-            if should_stop():
+            lease_ending = mail.locked_until is not None and clock_now() > mail.locked_until - LEASE_MARGIN
+            if should_stop() or lease_ending:
+                # Another worker may take these over soon: better given back than sent twice.
                 _release(mails[index:], token)
                 break
             try:

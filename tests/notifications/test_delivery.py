@@ -252,3 +252,37 @@ def test_backoff_grows_and_is_jittered():
     assert delays[5] > delays[0]
     assert len({round(retry_delay(3).total_seconds(), 3) for _ in range(20)}) > 1
     assert dt.timedelta(minutes=5) < MAIL_LEASE
+
+
+@pytest.mark.django_db
+def test_a_worker_near_the_end_of_its_lease_or_stopping_gives_messages_back(smtp_server, paid_booking):
+    from marquee.notifications.worker import mail_send_claimed
+
+    mail = _mail(paid_booking())
+    token, claimed = mail_claim()
+    with time_machine.travel(claimed[0].locked_until - dt.timedelta(minutes=1), tick=False):
+        mail_send_claimed(token, claimed)
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.QUEUED and mail.attempts == 0 and smtp_server.messages == []
+
+    token, claimed = mail_claim()
+    mail_send_claimed(token, claimed, should_stop=lambda: True)
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.QUEUED and mail.attempts == 0
+    assert mail_deliver_due() == 1 and len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db
+def test_a_message_that_keeps_killing_its_worker_fails_after_a_day(smtp_server, paid_booking):
+    mail = _mail(paid_booking())
+    for _ in range(5):
+        mail.refresh_from_db()
+        with time_machine.travel((mail.locked_until or mail.next_attempt_at) + dt.timedelta(seconds=1), tick=False):
+            _token, claimed = mail_claim()  # ...and the worker dies
+            assert len(claimed) == 1
+    mail.refresh_from_db()
+    with time_machine.travel(mail.created_at + RETRY_FOR + dt.timedelta(minutes=11), tick=False):
+        assert mail_deliver_due() == 0
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.FAILED and "Gave up" in mail.last_error
+    assert smtp_server.messages == []
