@@ -7,6 +7,7 @@ built here, in Python, with one translation lookup per kind of text.
 
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -35,14 +36,31 @@ class Row:
     cells: list[Cell]
 
 
+@dataclass(frozen=True)
+class LegendEntry:
+    kind: str
+    label: str
+    price: Decimal | None  # None where seats of the kind differ in price
+
+
+def legend(seat_map: SeatMap) -> list[LegendEntry]:
+    """The seat types of this hall with their prices, in the usual order."""
+    prices = seat_map.prices_by_type()
+    return [LegendEntry(kind=v, label=str(label), price=prices[v]) for v, label in SeatType.choices if v in prices]
+
+
 def seat_rows(seat_map: SeatMap, *, selected: set[int], on_sale: bool) -> list[Row]:
     kinds = {value: str(label) for value, label in SeatType.choices}
     states = {FREE: _("free"), HELD: _("held by another customer")}
     sold = _("sold")
     seat_text = _("Row %(row)s, seat %(n)s, %(kind)s, %(price)s")
     row_text = _("Row %(row)s")
+    widest = seat_map.max_seat_number
     rows = []
     for row_number, seats in seat_map.rows:
+        # Rows shorter than the widest are centred on the screen, as in the room. The grid
+        # has two columns per seat, so a row can move by half a seat.
+        offset = widest - max(state.seat.seat_number for state in seats)
         cells = []
         for state in seats:
             seat = state.seat
@@ -57,7 +75,7 @@ def seat_rows(seat_map: SeatMap, *, selected: set[int], on_sale: bool) -> list[R
                 Cell(
                     pk=seat.pk,
                     number=seat.seat_number,
-                    column=seat.seat_number + 1,
+                    column=2 * seat.seat_number + offset,
                     kind=seat.seat_type,
                     status=state.status,
                     price=f"{state.price:.2f}",

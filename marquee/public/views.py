@@ -39,7 +39,7 @@ from marquee.notifications.services import mail_queue
 from marquee.public import selectors
 from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
 from marquee.public.posters import poster_etag, poster_svg
-from marquee.public.seatmap import seat_map_version, seat_rows
+from marquee.public.seatmap import legend, seat_map_version, seat_rows
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 SESSION_TOKENS = "public.booking_tokens"
@@ -191,6 +191,7 @@ def _seat_map_context(request: HttpRequest, showtime_id: int, selected: set[int]
 def showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
     context = _seat_map_context(request, showtime_id, _selected(request))
     context["lost"] = []  # seats taken since are named by the message that sent us here
+    context["legend"] = legend(context["seat_map"])  # type: ignore[arg-type]
     context["my_holds"] = selectors.visitor_holds(list(request.session.get(SESSION_TOKENS, {})), showtime_id)
     return render(request, "public/showtime.html", context)
 

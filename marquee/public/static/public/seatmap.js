@@ -66,6 +66,12 @@
     }
   });
 
+  // A hall wider than the phone scrolls sideways: start in the middle, facing the screen.
+  var scroller = form.querySelector(".seat-map-scroll");
+  if (scroller && scroller.scrollWidth > scroller.clientWidth) {
+    scroller.scrollLeft = (scroller.scrollWidth - scroller.clientWidth) / 2;
+  }
+
   document.body.addEventListener("htmx:afterSwap", update);
   var button = form.querySelector('button[type="submit"]');
   if (button && button.disabled) button.setAttribute("data-closed", "");
