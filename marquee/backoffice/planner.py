@@ -9,7 +9,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from marquee.core.clock import local
+from marquee.booking.selectors import with_seats_taken
+from marquee.core.clock import day_bounds, local
 from marquee.scheduling.models import Showtime
 
 DEFAULT_FIRST_HOUR = 9
@@ -87,3 +88,17 @@ def week_grid(showtimes: Iterable[Showtime], monday: dt.date, today: dt.date) ->
         height = (ends - starts).total_seconds() / 3600 / span * 100
         days[(day - monday).days].blocks.append(Block(show, top, height, starts, ends))
     return WeekGrid(monday=monday, first_hour=first, last_hour=last, days=days)
+
+
+def week_showtimes(*, hall_id: int, monday: dt.date) -> list[Showtime]:
+    """The hall's showtimes that touch the week (cancelled ones too, drawn struck out),
+    with their movie and seats taken. One query."""
+    start, _ = day_bounds(monday)
+    _, end = day_bounds(monday + dt.timedelta(days=6))
+    return list(
+        with_seats_taken(
+            Showtime.objects.filter(hall_id=hall_id, starts_at__lt=end, ends_at__gt=start)
+            .select_related("movie")
+            .order_by("starts_at")
+        )
+    )

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from marquee.backoffice.access import BOOKINGS, SCHEDULE, staff_page
 from marquee.backoffice.feedback import error_lines
 from marquee.backoffice.forms import ShowtimeForm
-from marquee.backoffice.planner import monday_of, week_grid
+from marquee.backoffice.planner import monday_of, week_grid, week_showtimes
 from marquee.booking.models import ACTIVE_STATUSES, Booking
-from marquee.booking.selectors import showtime_seat_map, with_seats_taken
+from marquee.booking.selectors import showtime_seat_map
 from marquee.booking.services import showtime_cancel
-from marquee.core.clock import day_bounds, local, local_today
+from marquee.core.clock import local, local_today
 from marquee.core.errors import DomainError, HallBusy
 from marquee.scheduling.models import Showtime
 from marquee.scheduling.overlap import showtime_end
@@ -35,20 +35,10 @@ def _clashing(ids: list[int]) -> list[Showtime]:
     return list(Showtime.objects.filter(pk__in=ids).select_related("movie", "hall").order_by("starts_at"))
 
 
-def _planner_context(request: HttpRequest, form: ShowtimeForm, hall: Hall | None, monday: dt.date) -> dict[str, object]:
+def _planner_context(form: ShowtimeForm, hall: Hall | None, monday: dt.date) -> dict[str, object]:
     halls = list(Hall.objects.order_by("number"))
     hall = hall or (halls[0] if halls else None)
-    showtimes: list[Showtime] = []
-    if hall is not None:
-        start, _ = day_bounds(monday)
-        _, end = day_bounds(monday + dt.timedelta(days=6))
-        showtimes = list(
-            with_seats_taken(
-                Showtime.objects.filter(hall=hall, starts_at__lt=end, ends_at__gt=start)
-                .select_related("movie")
-                .order_by("starts_at")
-            )
-        )
+    showtimes = week_showtimes(hall_id=hall.pk, monday=monday) if hall is not None else []
     grid = week_grid(showtimes, monday, local_today())
     movies = {s.movie_id: s.movie for s in showtimes}
     return {
@@ -103,7 +93,7 @@ def planner(request: HttpRequest) -> HttpResponse:
             initial["hall"] = hall.pk
         form = ShowtimeForm(initial=initial)
         status = 200
-    context = _planner_context(request, form, hall, monday)
+    context = _planner_context(form, hall, monday)
     context.update({"conflicts": conflicts, "problems": problems, "clash_ids": {s.pk for s in conflicts}})
     return render(request, "backoffice/planner.html", context, status=status)
 
