@@ -283,7 +283,8 @@ def render_mail(mail: OutgoingMail) -> RichEmail:
         text = render_to_string(f"notifications/email/{template}.txt", ctx)
         html = render_to_string(f"notifications/email/{template}.html", ctx)
     message = RichEmail(
-        subject=rendered.subject,
+        # Names typed by customers end up here: one line, whatever they typed.
+        subject=" ".join(rendered.subject.split()),
         body=text,
         to=[mail.to_email],
         headers={"Message-ID": mail.message_id, **rendered.headers},
