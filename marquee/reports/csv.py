@@ -1,7 +1,7 @@
 """CSV downloads of the reports, from the same rows the pages and the API show.
 
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    write_occupancy_csv(response, rows)
+response = HttpResponse(content_type="text/csv; charset=utf-8")
+write_occupancy_csv(response, rows)
 """
 
 import csv

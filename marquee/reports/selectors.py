@@ -19,8 +19,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, F, IntegerField, Max, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import TruncDate
 
 from marquee.booking.models import Booking, BookingSeat, BookingStatus, Customer
 from marquee.catalog.models import Genre, Movie
@@ -28,6 +28,7 @@ from marquee.core.clock import cinema_tz, day_bounds, local
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import NotFound, ValidationFailed
 from marquee.core.money import to_money
+from marquee.reports.models import ShowtimeTallyCell
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.venues.models import SeatType
 
@@ -104,45 +105,56 @@ class OccupancyRow:
 def occupancy(
     *, start: dt.date, end: dt.date, hall_id: int | None = None, at: dt.datetime | None = None
 ) -> list[OccupancyRow]:
-    """Each scheduled showtime starting in the period, by start: capacity, sold, held. One query."""
+    """Each scheduled showtime starting in the period, by start: capacity, sold, held.
+
+    Three queries: the showtimes with their tallies (marquee.reports.models); paid seats
+    counted per showtime for those not tallied yet; live holds (only for showtimes still
+    to begin: holds end at the start).
+    """
     lo, hi = _period(start, end)
     at = at or clock_now()
-    held = (
-        BookingSeat.objects.filter(showtime=OuterRef("pk"), status=BookingStatus.PENDING, booking__expires_at__gt=at)
-        .order_by()
-        .values("showtime")
-        .annotate(n=Count("pk"))
-        .values("n")
+    shows = Showtime.objects.filter(starts_at__gte=lo, starts_at__lt=hi, status=ShowtimeStatus.SCHEDULED)
+    seats = BookingSeat.objects.filter(
+        showtime__starts_at__gte=lo, showtime__starts_at__lt=hi, showtime__status=ShowtimeStatus.SCHEDULED
     )
-    qs = Showtime.objects.filter(starts_at__gte=lo, starts_at__lt=hi, status=ShowtimeStatus.SCHEDULED)
     if hall_id is not None:
-        qs = qs.filter(hall_id=hall_id)
-    rows = (
-        qs.order_by()
-        .values(
-            "pk", "starts_at", "movie_id", "movie__title", "hall_id", "hall__number", "hall__name", "hall__capacity"
-        )
-        .annotate(
-            sold=Count("booking_seats", filter=Q(booking_seats__status=BookingStatus.PAID)),
-            held=Coalesce(Subquery(held, output_field=IntegerField()), Value(0)),
-        )
-        .order_by("starts_at", "hall__number")
+        shows = shows.filter(hall_id=hall_id)
+        seats = seats.filter(showtime__hall_id=hall_id)
+    rows = shows.order_by("starts_at", "hall__number", "pk").values_list(
+        "pk",
+        "starts_at",
+        "movie_id",
+        "movie__title",
+        "hall_id",
+        "hall__number",
+        "hall__name",
+        "hall__capacity",
+        "tally__capacity",
+        "tally__sold",
+    )
+    sold = _count_by_showtime(seats.filter(status=BookingStatus.PAID, showtime__tally__isnull=True))
+    held = _count_by_showtime(
+        seats.filter(showtime__starts_at__gt=at, status=BookingStatus.PENDING, booking__expires_at__gt=at)
     )
     return [
         OccupancyRow(
-            showtime_id=r["pk"],
-            starts_at=r["starts_at"],
-            movie_id=r["movie_id"],
-            movie_title=r["movie__title"],
-            hall_id=r["hall_id"],
-            hall_number=r["hall__number"],
-            hall_name=r["hall__name"],
-            capacity=r["hall__capacity"],
-            sold=r["sold"],
-            held=r["held"],
+            showtime_id=pk,
+            starts_at=starts_at,
+            movie_id=movie_id,
+            movie_title=title,
+            hall_id=hall,
+            hall_number=number,
+            hall_name=name,
+            capacity=capacity if tallied_capacity is None else tallied_capacity,
+            sold=sold.get(pk, 0) if tallied_sold is None else tallied_sold,
+            held=held.get(pk, 0),
         )
-        for r in rows
+        for pk, starts_at, movie_id, title, hall, number, name, capacity, tallied_capacity, tallied_sold in rows
     ]
+
+
+def _count_by_showtime(seats: QuerySet[BookingSeat]) -> dict[int, int]:
+    return dict(seats.order_by().values("showtime_id").annotate(n=Count("pk")).values_list("showtime_id", "n"))
 
 
 @dataclass(frozen=True)
@@ -291,32 +303,7 @@ def expansion_signal(
 GroupBy = Literal["movie", "day", "hall", "seat_type", "tariff"]
 GROUP_BYS: tuple[str, ...] = ("movie", "day", "hall", "seat_type", "tariff")
 NO_TARIFF = "No tariff"
-# group_by: (the key's field, the id's field or "", the field to sort by)
-_GROUPING: dict[str, tuple[str, str, str]] = {
-    "movie": ("showtime__movie__title", "showtime__movie_id", "revenue"),
-    "day": ("day", "", "day"),
-    "hall": ("showtime__hall__name", "showtime__hall_id", "showtime__hall__number"),
-    "seat_type": ("seat__seat_type", "", "seat__seat_type"),
-    "tariff": ("tariff_name", "", "revenue"),
-}
 _SEAT_TYPE_ORDER = {v: i for i, v in enumerate(SeatType.values)}
-
-
-def _sales_key(group_by: str, value: Any) -> str:
-    if group_by == "day":
-        return str(value.isoformat())
-    if group_by == "tariff":
-        return str(value) or NO_TARIFF
-    return str(value)
-
-
-def _sales_sort(group_by: str, row: dict[str, Any], sort_field: str) -> tuple[Any, ...]:
-    """Days and halls in order, seat types as listed, movies and tariffs by revenue."""
-    if sort_field == "revenue":
-        return (-row["revenue"], str(row[_GROUPING[group_by][0]]))
-    if group_by == "seat_type":
-        return (_SEAT_TYPE_ORDER.get(row[sort_field], 99),)
-    return (row[sort_field],)
 
 
 @dataclass(frozen=True)
@@ -338,37 +325,66 @@ class SalesReport:
     revenue: Decimal = field(default_factory=lambda: Decimal("0.00"))
 
 
-def _sold_seats(lo: dt.datetime, hi: dt.datetime, hall_id: int | None) -> QuerySet[BookingSeat]:
-    qs = BookingSeat.objects.filter(
-        status=BookingStatus.PAID, showtime__starts_at__gte=lo, showtime__starts_at__lt=hi
-    ).order_by()
-    if hall_id is not None:
-        qs = qs.filter(showtime__hall_id=hall_id)
-    return qs
+def _grouping(group_by: str, *, tallied: bool) -> dict[str, Any]:
+    """The key, id and sort expressions of a grouping, for tally cells or booked seats."""
+    if group_by == "movie":
+        return {"key": F("showtime__movie__title"), "kid": F("showtime__movie_id"), "sort": Value(0)}
+    if group_by == "hall":
+        return {"key": F("showtime__hall__name"), "kid": F("showtime__hall_id"), "sort": F("showtime__hall__number")}
+    if group_by == "day":
+        day = TruncDate("showtime__starts_at", tzinfo=cinema_tz())
+        return {"key": day, "kid": Value(None, output_field=IntegerField()), "sort": Value(0)}
+    field_name = {"seat_type": "seat_type" if tallied else "seat__seat_type", "tariff": "tariff_name"}[group_by]
+    return {"key": F(field_name), "kid": Value(None, output_field=IntegerField()), "sort": Value(0)}
+
+
+def _sales_key(group_by: str, value: Any) -> str:
+    if group_by == "day":
+        return str(value.isoformat())
+    if group_by == "tariff":
+        return str(value) or NO_TARIFF
+    return str(value)
 
 
 def sales(*, start: dt.date, end: dt.date, group_by: GroupBy | str, hall_id: int | None = None) -> SalesReport:
-    """Tickets and revenue of paid seats for showtimes in the period, grouped. One query."""
+    """Tickets and revenue of paid seats for showtimes in the period, grouped.
+
+    Two queries: tallied showtimes from their tally cells, the others from their seats.
+    """
     if group_by not in GROUP_BYS:
         raise ValidationFailed("Unknown grouping.", fields={"group_by": [f"One of {', '.join(GROUP_BYS)}."]})
     lo, hi = _period(start, end)
-    seats = _sold_seats(lo, hi, hall_id)
-    if group_by == "day":
-        seats = seats.annotate(day=TruncDate("showtime__starts_at", tzinfo=cinema_tz()))
-    key_field, id_field, sort_field = _GROUPING[group_by]
-    found: list[dict[str, Any]] = list(
-        seats.values(*{key_field, id_field or key_field, sort_field} - {"revenue"}).annotate(
-            tickets=Count("pk"), revenue=Sum("final_price")
-        )
+    cells = ShowtimeTallyCell.objects.filter(
+        showtime__starts_at__gte=lo, showtime__starts_at__lt=hi, showtime__status=ShowtimeStatus.SCHEDULED
     )
+    seats = BookingSeat.objects.filter(
+        status=BookingStatus.PAID,
+        showtime__starts_at__gte=lo,
+        showtime__starts_at__lt=hi,
+        showtime__tally__isnull=True,
+    )
+    if hall_id is not None:
+        cells = cells.filter(showtime__hall_id=hall_id)
+        seats = seats.filter(showtime__hall_id=hall_id)
+    tallied: Any = (
+        cells.order_by()
+        .values(**_grouping(group_by, tallied=True))
+        .annotate(tickets=Sum("tickets"), revenue=Sum("revenue"))
+    )
+    live: Any = (
+        seats.order_by()
+        .values(**_grouping(group_by, tallied=False))
+        .annotate(tickets=Count("pk"), revenue=Sum("final_price"))
+    )
+    found: list[dict[str, Any]] = [*tallied, *live]
+    merged: dict[tuple[Any, Any], list[Any]] = {}
+    for r in found:
+        entry = merged.setdefault((r["key"], r["kid"]), [0, Decimal("0.00"), r["sort"]])
+        entry[0] += r["tickets"] or 0
+        entry[1] += r["revenue"] or Decimal("0.00")
     rows = [
-        SalesRow(
-            key=_sales_key(group_by, r[key_field]),
-            tickets=r["tickets"],
-            revenue=to_money(r["revenue"]),
-            id=r[id_field] if id_field else None,
-        )
-        for r in sorted(found, key=lambda r: _sales_sort(group_by, r, sort_field))
+        SalesRow(key=_sales_key(group_by, key), tickets=int(t), revenue=to_money(rev), id=kid)
+        for (key, kid), (t, rev, _sort) in sorted(merged.items(), key=lambda kv: _sales_order(group_by, kv))
     ]
     return SalesReport(
         group_by=group_by,
@@ -379,6 +395,18 @@ def sales(*, start: dt.date, end: dt.date, group_by: GroupBy | str, hall_id: int
         tickets=sum(r.tickets for r in rows),
         revenue=to_money(sum((r.revenue for r in rows), Decimal("0.00"))),
     )
+
+
+def _sales_order(group_by: str, item: tuple[tuple[Any, Any], list[Any]]) -> tuple[Any, ...]:
+    """Days and halls in order, seat types as listed, movies and tariffs by revenue."""
+    (key, _kid), (_tickets, revenue, sort) = item
+    if group_by in ("movie", "tariff"):
+        return (-revenue, str(key))
+    if group_by == "seat_type":
+        return (_SEAT_TYPE_ORDER.get(key, 99), str(key))
+    if group_by == "hall":
+        return (sort, str(key))
+    return (key,)
 
 
 # --- customers -------------------------------------------------------------------------

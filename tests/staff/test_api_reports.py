@@ -17,7 +17,7 @@ def period(c, **more):
 
 
 def test_occupancy(admin_api, cinema, django_assert_max_num_queries):  # noqa: F811
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # key, last used, permissions (2), report (3)
         rows = admin_api.get("/reports/occupancy", **period(cinema)).json()
     assert [(r["showtime_id"], r["capacity"], r["sold"], r["held"], r["occupancy"]) for r in rows] == [
         (cinema.s1.pk, 10, 2, 1, 0.2),
