@@ -166,18 +166,13 @@ def _layout(rng: random.Random, seats: int) -> tuple[list[RowSpec], Decimal]:
     price = Decimal(rng.choice((120, 140, 150, 160, 180)))
     vip_price = Decimal(round(float(price) * rng.uniform(1.5, 1.8) / 10) * 10)
     per_row = max(8, min(24, round(math.sqrt(seats * 1.7))))
+    row_count = max(3, round(seats / per_row))
+    # A fan widens towards the back by about a seat a row; a rectangle keeps its width.
     fan = seats >= 80 and rng.random() < 0.5
-    widths: list[int] = []
-    remaining = seats
-    width = per_row - 3 if fan else per_row
-    while remaining > 0:
-        take = min(width, remaining)
-        if 0 < remaining - take < 4:  # no stub row of one or two seats at the back
-            take = remaining
-        widths.append(take)
-        remaining -= take
-        if fan:
-            width = min(width + 1, per_row + 3)
+    weights = [1 + (0.06 * i if fan else 0) for i in range(row_count)]
+    widths = [int(seats * w / sum(weights)) for w in weights]
+    for i in range(seats - sum(widths)):  # the remainder goes to the back rows, one each
+        widths[-1 - i % row_count] += 1
     vip_rows = 1 if len(widths) < 8 else 2
     rows = []
     for index, width in enumerate(widths, start=1):
