@@ -9,6 +9,7 @@ last word when two customers reach for the same seat in the same instant.
 import datetime as dt
 import logging
 import re
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -255,8 +256,8 @@ def _taken_seat_ids(showtime_id: int, seat_ids: Sequence[int], at: dt.datetime) 
 def _retry_on_deadlock[T](fn: Callable[[], T], attempts: int = 4) -> T:
     """Run a transaction again when PostgreSQL chose it as a deadlock victim.
 
-    Locks are taken in a fixed order (showtime, seats by id, lapsed bookings by id, the
-    customer), which rules deadlocks out among holds; this covers what is left. SQLite
+    Locks are taken in a fixed order (showtime sales, seats by id, lapsed bookings by id,
+    the customer), which rules deadlocks out among holds; this covers what is left. SQLite
     never deadlocks here: its write transactions begin IMMEDIATE and queue.
     """
     for attempt in range(attempts):
@@ -273,17 +274,28 @@ def _retry_on_deadlock[T](fn: Callable[[], T], attempts: int = 4) -> T:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _lock_showtime_shared(showtime_id: int) -> Showtime:
-    """The showtime, locked against cancelling, deleting or moving until we commit.
+# Advisory lock keys for "sales of showtime N": a namespace in the high half, the id in the low.
+_SHOWTIME_SALES_LOCK = (zlib.crc32(b"marquee.showtime.sales") & 0x7FFFFFFF) << 32
 
-    On PostgreSQL a FOR SHARE row lock: holds of one showtime do not wait for each other,
-    but `showtime_cancel` (FOR UPDATE) waits for the holds in flight, and a hold that
-    starts after a cancel sees it. SQLite's IMMEDIATE transactions already serialise.
+
+def _lock_showtime_sales(showtime_id: int, *, exclusive: bool) -> None:
+    """Holds take this lock shared; cancelling or deleting the showtime takes it exclusive.
+
+    So a cancel waits for the holds in flight (and then cancels them too), and a hold that
+    starts after a cancel sees it. PostgreSQL queues advisory locks fairly: a cancel is not
+    starved by a stream of holds, as it would be behind a row's FOR SHARE locks. SQLite's
+    IMMEDIATE transactions already run one writer at a time.
     """
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Showtime._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR SHARE", [showtime_id])  # noqa: S608
+    if connection.vendor != "postgresql":
+        return
+    key = _SHOWTIME_SALES_LOCK | (showtime_id & 0xFFFFFFFF)
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [key])
+
+
+def _showtime_for_hold(showtime_id: int) -> Showtime:
+    _lock_showtime_sales(showtime_id, exclusive=False)
     try:
         return Showtime.objects.select_related("hall").get(pk=showtime_id)
     except Showtime.DoesNotExist:
@@ -343,7 +355,7 @@ def booking_hold(
 
     def attempt() -> Booking:
         with transaction.atomic():
-            showtime = _lock_showtime_shared(showtime_id)
+            showtime = _showtime_for_hold(showtime_id)
             _check_sales_open(showtime, clock_now())
             seats = _lock_seats(showtime, wanted)
             at = clock_now()  # read after the locks: whoever we waited for has finished
@@ -625,6 +637,7 @@ def bookings_expire(*, batch_size: int = 500) -> int:
 def showtime_cancel(*, showtime_id: int) -> Showtime:
     """The cinema cancels a showtime: every active booking is cancelled and its buyer told."""
     with transaction.atomic():
+        _lock_showtime_sales(showtime_id, exclusive=True)
         try:
             showtime = Showtime.objects.select_for_update().get(pk=showtime_id)
         except Showtime.DoesNotExist:
@@ -649,6 +662,7 @@ def showtime_delete(*, showtime_id: int) -> bool:
     """Delete a showtime with no bookings; one with bookings is cancelled instead (kept for
     the records). Returns True if it was deleted."""
     with transaction.atomic():
+        _lock_showtime_sales(showtime_id, exclusive=True)
         try:
             showtime = Showtime.objects.select_for_update().get(pk=showtime_id)
         except Showtime.DoesNotExist:

@@ -21,8 +21,8 @@ from django.db import connection, connections
 from django.test import Client
 
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus
-from marquee.booking.services import CustomerDetails, booking_hold, booking_pay
-from marquee.core.errors import SeatsUnavailable
+from marquee.booking.services import CustomerDetails, booking_hold, booking_pay, showtime_cancel
+from marquee.core.errors import SalesClosed, SeatsUnavailable
 from marquee.notifications.models import MailKind, OutgoingMail
 from tests import factories as f
 
@@ -116,8 +116,9 @@ def test_database_is_a_file_that_threads_share():
         assert "mode=memory" not in str(connection.settings_dict["NAME"])
 
 
-def test_threads_racing_through_the_service_never_sell_a_seat_twice(show, capsys):
-    pool = list(show.hall.seats.order_by("pk").values_list("pk", flat=True)[:POOL])
+@pytest.mark.parametrize("pool_size", [POOL, 40])
+def test_threads_racing_through_the_service_never_sell_a_seat_twice(show, capsys, pool_size):
+    pool = list(show.hall.seats.order_by("pk").values_list("pk", flat=True)[:pool_size])
     outcome = Outcome()
 
     def worker(i: int, rng: random.Random) -> None:
@@ -139,7 +140,7 @@ def test_threads_racing_through_the_service_never_sell_a_seat_twice(show, capsys
                     outcome.won.append((result.booking.reference, asked))
 
     elapsed = race(worker, THREADS)
-    report(capsys, "service", outcome, elapsed)
+    report(capsys, f"service, {pool_size} seats", outcome, elapsed)
     assert outcome.errors == []
     assert len(outcome.won) + len(outcome.lost) == THREADS * ATTEMPTS
     assert outcome.won and outcome.lost
@@ -205,3 +206,37 @@ def test_threads_paying_one_booking_at_once_pay_it_once(show, capsys):
     assert len(set(answers)) == 1 and answers[0].startswith("paid@"), answers
     assert Booking.objects.get(pk=held.booking.pk).status == BookingStatus.PAID
     assert OutgoingMail.objects.filter(booking=held.booking, kind=MailKind.TICKETS).count() == 1
+
+
+def test_a_showtime_cancelled_during_a_rush_keeps_no_active_booking(show, capsys):
+    """Holds in flight when staff cancel the showtime either finish first (and are then
+    cancelled with it) or see it cancelled: none survives on a cancelled showtime."""
+    seats = list(show.hall.seats.order_by("pk").values_list("pk", flat=True))
+    answers: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def worker(i: int, rng: random.Random) -> None:
+        if i == THREADS // 2:
+            time.sleep(0.002)
+            showtime_cancel(showtime_id=show.pk)
+            return
+        for attempt in range(ATTEMPTS):
+            details = CustomerDetails(first_name="R", last_name=str(i), email=f"rush{i}@example.com")
+            asked = [seats[(i * ATTEMPTS + attempt) % len(seats)]]
+            try:
+                booking_hold(showtime_id=show.pk, seat_ids=asked, customer=details)
+                answer = "held"
+            except (SalesClosed, SeatsUnavailable) as error:
+                answer = error.code
+            except Exception as error:
+                answer = f"{type(error).__name__}: {error}"
+            with lock:
+                answers[answer] += 1
+
+    elapsed = race(worker, THREADS)
+    line = {"test": "cancel during rush", "database": connection.vendor, "threads": THREADS, **answers}
+    with capsys.disabled():
+        print("\nRACE " + json.dumps(line | {"seconds": round(elapsed, 2)}))
+    assert set(answers) <= {"held", "sales_closed", "seats_unavailable"}, answers
+    assert not Booking.objects.filter(showtime=show, status__in=ACTIVE_STATUSES).exists()
+    assert not BookingSeat.objects.filter(showtime=show, status__in=ACTIVE_STATUSES).exists()
