@@ -148,6 +148,7 @@ class Timeline:
     start_hour: int
     end_hour: int
     rows: list[TimelineRow]
+    now_left: float | None = None  # where "now" falls on the axis, when it does
 
     @property
     def hours(self) -> list[tuple[int, float]]:
@@ -190,7 +191,9 @@ def day_timeline(day: dt.date, at: dt.datetime | None = None) -> Timeline:
             )
         )
     rows = [TimelineRow(hall=h, blocks=by_hall.get(h.pk, [])) for h in halls]
-    return Timeline(day=day, start_hour=start_hour, end_hour=end_hour, rows=rows)
+    now_offset = (at - start).total_seconds() / 60 - start_hour * 60
+    now_left = round(now_offset / span_min * 100, 3) if 0 <= now_offset <= span_min else None
+    return Timeline(day=day, start_hour=start_hour, end_hour=end_hour, rows=rows, now_left=now_left)
 
 
 def showtime_for_sale(showtime_id: int) -> Showtime | None:

@@ -152,3 +152,16 @@ def test_seat_fragment_answers_no_change_while_nothing_changed(client, cinema):
     changed = client.get(url, {"v": version})
     assert changed.status_code == 200
     assert "held by another customer" in changed.content.decode()
+
+
+def test_todays_timeline_marks_now(client, cinema):
+    import time_machine
+
+    from marquee.core.clock import cinema_tz
+
+    noon = dt.datetime.combine(local_today(), dt.time(12), tzinfo=cinema_tz())
+    with time_machine.travel(noon):
+        html = client.get(reverse("public:schedule")).content.decode()
+    assert 'class="tl-now"' in html and "data-now=" in html
+    other_day = client.get(reverse("public:schedule") + f"?date={(local_today() + dt.timedelta(days=3)).isoformat()}")
+    assert 'class="tl-now"' not in other_day.content.decode()
