@@ -165,3 +165,18 @@ def test_todays_timeline_marks_now(client, cinema):
     assert 'class="tl-now"' in html and "data-now=" in html
     other_day = client.get(reverse("public:schedule") + f"?date={(local_today() + dt.timedelta(days=3)).isoformat()}")
     assert 'class="tl-now"' not in other_day.content.decode()
+
+
+def test_not_found_page_keeps_the_site_look(client, cinema):
+    response = client.get("/movies/999999/")
+    assert response.status_code == 404
+    assert "This page is not showing" in response.content.decode()
+
+
+def test_poster_escapes_the_title(client, cinema):
+    from xml.etree import ElementTree
+
+    odd = factories.movie(title='Rock & Roll <script>"x"</script> Über-long title that wraps')
+    response = client.get(reverse("public:poster", args=[odd.pk]))
+    ElementTree.fromstring(response.content)  # well-formed: nothing leaked into the markup
+    assert b"<script>" not in response.content
