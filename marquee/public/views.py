@@ -22,7 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from marquee.booking import selectors as booking_selectors
 from marquee.booking import services
+from marquee.booking.links import booking_for_manage_token
 from marquee.booking.models import Booking, BookingStatus
+from marquee.booking.tokens import normalise_reference
 from marquee.core.clock import local_today
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import (
@@ -43,6 +45,7 @@ from marquee.public.seatmap import legend, seat_map_version, seat_rows
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 SESSION_TOKENS = "public.booking_tokens"
+SESSION_KEYS = "public.booking_link_keys"
 SESSION_CUSTOMER = "public.customer_id"
 SIGN_IN_SALT = "marquee.public.sign-in"
 SIGN_IN_MAX_AGE = 60 * 60  # one hour
@@ -66,28 +69,50 @@ def _date_or_today(raw: str | None) -> dt.date:
         return local_today()
 
 
-def _remember_token(request: HttpRequest, reference: str, token: str) -> None:
-    tokens: dict[str, str] = dict(request.session.get(SESSION_TOKENS, {}))
-    tokens.pop(reference, None)
-    tokens[reference] = token
-    request.session[SESSION_TOKENS] = dict(list(tokens.items())[-KEEP_TOKENS:])
+def _remember(request: HttpRequest, store: str, reference: str, secret: str) -> None:
+    """Keep a booking's token (or email-link key) in the session, for the last few bookings."""
+    secrets: dict[str, str] = dict(request.session.get(store, {}))
+    secrets.pop(reference, None)
+    secrets[reference] = secret
+    request.session[store] = dict(list(secrets.items())[-KEEP_TOKENS:])
+
+
+def _booking_by_secret(reference: str, *, token: str = "", key: str = "") -> Booking | None:
+    try:
+        if token:
+            return services.booking_for_token(reference=reference, token=token)
+        if key:
+            return booking_for_manage_token(reference, key)
+    except NotFound:
+        return None
+    return None
 
 
 def _booking_or_404(request: HttpRequest, reference: str) -> Booking:
-    """The booking, if this visitor may see it: by its token (link or session) or as the
-    signed-in customer. Otherwise 404, the same as for a booking that does not exist."""
-    token = request.GET.get("token") or request.session.get(SESSION_TOKENS, {}).get(reference.upper(), "")
-    if token:
-        try:
-            booking = services.booking_for_token(reference=reference, token=token)
-        except NotFound:
-            raise Http404 from None
-        if request.GET.get("token"):
-            _remember_token(request, booking.reference, token)
+    """The booking, if this visitor may see it: by its secret token (from checkout or a
+    link), by the key of the emailed link, or as the signed-in customer whose booking it
+    is. Otherwise 404, the same as for a booking that does not exist."""
+    ref = normalise_reference(reference)
+    link_token, link_key = request.GET.get("token", ""), request.GET.get("key", "")
+    if link_token or link_key:
+        booking = _booking_by_secret(ref, token=link_token, key=link_key)
+        if booking is None:
+            raise Http404
+        if link_token:
+            _remember(request, SESSION_TOKENS, booking.reference, link_token)
+        else:
+            _remember(request, SESSION_KEYS, booking.reference, link_key)
+        return booking
+    booking = _booking_by_secret(
+        ref,
+        token=request.session.get(SESSION_TOKENS, {}).get(ref, ""),
+        key=request.session.get(SESSION_KEYS, {}).get(ref, ""),
+    )
+    if booking is not None:
         return booking
     customer_id = request.session.get(SESSION_CUSTOMER)
     if customer_id:
-        found = selectors.booking_for_customer(reference=reference, customer_id=customer_id)
+        found = selectors.booking_for_customer(reference=ref, customer_id=customer_id)
         if found is not None:
             return found
     raise Http404
@@ -277,7 +302,7 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
             except NotFound:
                 raise Http404 from None
             else:
-                _remember_token(request, result.booking.reference, result.token)
+                _remember(request, SESSION_TOKENS, result.booking.reference, result.token)
                 return redirect("public:booking", reference=result.booking.reference)
     else:
         form = CheckoutForm(initial={"seat": seat_ids}, seat_ids=all_ids)
@@ -309,8 +334,8 @@ def _seats_gone(request: HttpRequest, showtime_id: int, seat_ids: list[int], tak
 @require_GET
 def booking(request: HttpRequest, reference: str) -> HttpResponse:
     found = _booking_or_404(request, reference)
-    if request.GET.get("token"):
-        # The token is in the session now; drop it from the address bar (and from Referer).
+    if request.GET.get("token") or request.GET.get("key"):
+        # The secret is in the session now; drop it from the address bar (and from Referer).
         return redirect("public:booking", reference=found.reference)
     now = clock_now()
     deadline = selectors.customer_cancel_deadline(found)

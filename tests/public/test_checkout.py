@@ -276,3 +276,16 @@ def test_seat_map_reminds_the_visitor_of_their_own_hold(client, cinema):
     html = client.get(reverse("public:showtime", args=[show.pk])).content.decode()
     assert "You are holding these seats until" in html
     assert reverse("public:booking", args=[booking.reference]) in html
+
+
+def test_emailed_manage_link_opens_the_booking(client, cinema):
+    from marquee.booking.links import manage_link_token
+
+    held = factories.hold(cinema["shows"][0])
+    url = reverse("public:booking", args=[held.booking.reference])
+    assert client.get(url, {"key": "forged"}).status_code == 404
+    response = client.get(url, {"key": manage_link_token(held.booking)})
+    assert response.status_code == 302 and response["Location"] == url
+    assert client.get(url).status_code == 200
+    cancel = client.post(reverse("public:booking_cancel", args=[held.booking.reference]), follow=True)
+    assert "The booking is cancelled" in cancel.content.decode()
