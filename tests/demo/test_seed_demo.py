@@ -192,3 +192,21 @@ def test_another_hour_of_the_same_day_gives_the_same_schedule():
         call_command("seed_demo", *args, stdout=out)
     assert schedule() == first
     assert sorted(Customer.objects.values_list("email", "marketing_consent")) == customers
+
+
+def test_sizes_below_one_are_refused():
+    with pytest.raises(CommandError):
+        seed("--halls", "0")
+    assert not Hall.objects.exists()
+
+
+def test_long_runs_draw_a_progress_bar():
+    from marquee.core.management.commands.seed_demo import Command
+
+    err = io.StringIO()
+    command = Command(stdout=io.StringIO(), stderr=err)
+    for done in range(1, 11):
+        command._progress("bookings", done, 10)
+    lines = err.getvalue().splitlines()
+    assert lines[-1].strip() == "bookings [##############################] 10/10"
+    assert len(lines) <= 3  # not a line per step in a log
