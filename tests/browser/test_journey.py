@@ -136,3 +136,33 @@ def test_desktop_listing_schedule_and_live_seat_map(live_server, site_settings, 
         shoot(page, "13-desktop-seat-map-ukrainian")
     finally:
         context.close()
+
+
+def test_seats_by_keyboard_up_to_the_maximum(live_server, site_settings, browser):
+    from playwright.sync_api import expect
+
+    site_settings.MAX_SEATS_PER_BOOKING = 2
+    hall = factories.hall(rows=2, seats=6, price="100.00")
+    show = factories.showtime(hall_obj=hall)
+    context = browser.new_context(viewport={"width": 1024, "height": 800}, locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + f"/showtimes/{show.pk}/")
+        first = page.get_by_label(re.compile(r"^Row 1, seat 1, "))
+        first.focus()
+        page.keyboard.press("Space")
+        expect(first).to_be_checked()
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        expect(page.get_by_label(re.compile(r"^Row 1, seat 2, "))).to_be_checked()
+        page.keyboard.press("Tab")
+        page.keyboard.press("Space")  # a third seat: over the maximum of two
+        expect(page.get_by_label(re.compile(r"^Row 1, seat 3, "))).not_to_be_checked()
+        expect(page.locator("#seat-notice")).to_contain_text("at most 2 seats")
+        expect(page.locator("#seat-summary")).to_contain_text("200.00 UAH")
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Space")  # unticking works as usual
+        expect(page.get_by_label(re.compile(r"^Row 1, seat 2, "))).not_to_be_checked()
+        expect(page.locator("#seat-summary")).to_contain_text("100.00 UAH")
+    finally:
+        context.close()
