@@ -7,9 +7,10 @@ not). They follow every rule the service keeps: one active sale per seat per sho
 prices from marquee.pricing.prices, totals equal to the sum of their seats, timestamps
 that match the state. The database constraints check the rest.
 
-One `random.Random(seed)` drives every choice and all times are relative to today in the
-cinema's time zone, so the same seed on the same day gives the same cinema. (Pending holds
-are relative to the moment of the run: a hold lasts minutes.)
+The seed drives every choice (one generator for the cinema's structure, one per showtime
+for its bookings) and all times are relative to today in the cinema's time zone, so the
+same seed on the same day gives the same cinema. Only what must be relative to the moment
+of the run is: pending holds (a hold lasts minutes) and whether today's showtimes have begun.
 """
 
 import datetime as dt
@@ -626,6 +627,7 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
         filler = _Bookings(options.seed, customers, layout, at, writer)
         step = max(1, len(showtimes) // 100)
         for done, show in enumerate(showtimes, start=1):
+            show.starts_at = show.starts_at.astimezone(dt.UTC)  # the same moment; cheaper arithmetic
             tariff = tariff_for(tariffs, local(show.starts_at))
             prices = {base: seat_price(base, tariff) for base in base_prices[show.hall_id]}
             plan = _Plan(

@@ -306,6 +306,7 @@ def test_booking_money_and_state_are_read_only(staff):
     booking = f.hold(f.showtime()).booking
     page = staff.get(url(Booking, "change", booking.pk))
     assert page.status_code == 200 and not page.context["has_change_permission"]  # view-only, no Save
+    assert booking.token_hash not in page.content.decode()
     response = staff.post(url(Booking, "change", booking.pk), {"status": "paid", "total_price": "0.00"})
     assert response.status_code == 403
     booking.refresh_from_db()
