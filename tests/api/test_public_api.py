@@ -499,3 +499,19 @@ def test_openapi_document_describes_the_public_api(api):
         assert path in paths, path
     assert "201" in paths["/api/v1/bookings"]["post"]["responses"]
     assert "409" in paths["/api/v1/bookings"]["post"]["responses"]
+
+
+def test_booking_reads_take_a_constant_number_of_queries(api, show, seat_ids, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.MAX_SEATS_PER_BOOKING = 12
+    small = api.hold(show, seat_ids[:1]).json()
+    large = api.hold(show, seat_ids[1:12], customer={"first_name": "A", "last_name": "B", "email": "b@example.com"})
+    large = large.json()
+    counts = []
+    for booking in (small, large):
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get(f"/bookings/{booking['reference']}", token=booking["token"]).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] <= 3
