@@ -58,6 +58,15 @@ def throwaway_database(tag: str) -> Iterator[str]:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+def analyze(database_url: str) -> None:
+    """VACUUM ANALYZE after bulk seeding: autovacuum would get there in a minute or so in
+    production; without statistics the planner guesses (one row per table) and picks plans
+    no live cinema would run."""
+    if database_url:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+
+
 def pg_version() -> str:
     with _admin() as admin:
         row = admin.execute("SHOW server_version").fetchone()
@@ -174,6 +183,34 @@ def gunicorn(env: dict[str, str], ports: list[int], *, workers: int, threads: in
                     with contextlib.suppress(ProcessLookupError):
                         os.killpg(master.pid, signal.SIGKILL)
                     master.wait()
+
+
+@contextlib.contextmanager
+def py_spy(masters: list[int], folder: Path) -> Iterator[None]:
+    """Sample the web workers' stacks (py-spy, if installed: `pip install py-spy`) while the
+    block runs; collapsed stacks land in `folder`, one file per instance (bench/profile.py
+    sums them up). Only CPU time is sampled: threads waiting on the database do not count."""
+    folder.mkdir(parents=True, exist_ok=True)
+    spy = Path(PYTHON).with_name("py-spy")
+    recorders = [
+        subprocess.Popen(
+            [str(spy), "record", "--pid", str(master), "--subprocesses", "--format", "raw", "--rate", "200",
+             "--nonblocking", "--output", str(folder / f"instance-{n}.txt")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for n, master in enumerate(masters)
+    ]  # fmt: skip
+    try:
+        time.sleep(1)  # py-spy attaches
+        yield
+    finally:
+        for recorder in recorders:
+            recorder.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+        for recorder in recorders:
+            try:
+                recorder.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                recorder.kill()
 
 
 def children(pid: int) -> list[int]:

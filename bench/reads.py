@@ -85,6 +85,7 @@ def seed(env: dict[str, str], quick: bool) -> dict:
     data.book_some(big, showtime_ids=[showtime], holds=80)  # about 200 of 500 seats
     counts = {"halls": Hall.objects.count(), "showtimes": Showtime.objects.count()}
     connections.close_all()
+    common.analyze(env["DATABASE_URL"])
     return {"showtime": showtime, "seconds": time.monotonic() - started, "seeded_by": "seed_demo" if has_seed_demo
             else "bench/data.py", **counts}  # fmt: skip
 

@@ -6,6 +6,7 @@ end the first time). Sections other engineers write by hand or by their own scri
 ("## Ticket email", "## Reports on a year of data", ...) stay as they are.
 
     .venv/bin/python -m bench.report machine      # the machine's description and the date
+    .venv/bin/python -m bench.report summary      # the targets, met or missed, from this run
     .venv/bin/python -m bench.report NAME < text  # any section from stdin
 """
 
@@ -34,6 +35,55 @@ def write_section(name: str, body: str, path: Path = DOC) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     document = path.read_text() if path.exists() else TITLE
     path.write_text(replace_section(document, name, body).rstrip("\n") + "\n")
+
+
+def summary() -> str:
+    """The targets of issue 6, met or not, from this run's results (bench/run writes it last)."""
+    ceiling, rush, reads, sqlite = (common.load_result(n) for n in ("ceiling", "rush", "reads", "rush-sqlite"))
+    rows: list[tuple[str, str, str, str]] = []
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "**missed**"
+
+    if ceiling and rush:
+        at64 = rush["ratios"].get("ceiling_64", 0)
+        for phase in rush["phases"]:
+            ratio = rush["ratios"].get(phase["phase"], 0)
+            rows.append(
+                (
+                    f"HTTP rush ({phase['phase']}) vs the ceiling at 64 clients",
+                    "≥ 25%",
+                    f"{phase['holds_per_s']:.0f} / {at64:.0f} holds/s = {ratio:.0%}",
+                    mark(ratio >= 0.25),
+                )
+            )
+    for result, name in ((rush, "PostgreSQL"), (sqlite, "SQLite")):
+        if result:
+            check = result["check"]
+            ok = check["sold_twice"] == 0 and check["adds_up"]
+            rows.append(
+                (
+                    f"seats sold twice ({name} rush)",
+                    "0",
+                    f"{check['sold_twice']}; sold + held + free = capacity: {check['adds_up']}",
+                    mark(ok),
+                )
+            )
+            mem = result["memory"]["hwm_max_mb"]
+            rows.append(
+                (f"web worker resident memory, peak ({name} rush)", "< 150 MB", f"{mem:.0f} MB", mark(mem < 150))
+            )
+    if reads:
+        for row in reads["rows"]:
+            for key, limit in (("seat map", 50), ("listing", 100), ("home", 100)):
+                if row["name"].startswith(key):
+                    p99 = row["c32"]["latency"]["p99"]
+                    rows.append(
+                        (f"{row['name']}, p99 at 32 clients", f"< {limit} ms", f"{p99:.0f} ms", mark(p99 < limit))
+                    )
+    lines = ["## Summary: the targets", "", "| target | goal | measured | |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    return "\n".join(lines)
 
 
 def _cpu_model() -> str:
@@ -73,6 +123,8 @@ def main() -> None:
     name = sys.argv[1] if len(sys.argv) > 1 else "machine"
     if name == "machine":
         write_section("machine", machine(os.environ.get("BENCH_NOTE", "")))
+    elif name == "summary":
+        write_section("summary", summary())
     else:
         write_section(name, sys.stdin.read())
 

@@ -61,6 +61,14 @@ async def call(client: httpx.AsyncClient, tally: Tally, op: str, method: str, ur
     return response
 
 
+def address(client: int, customer: int) -> dict[str, str]:
+    """Each customer comes from an address of their own, as on a real night: holds are
+    rate-limited per client address (API_HOLD_RATE_PER_MINUTE), and a rush is many people,
+    not one machine hammering. Without a trusted proxy count (NINJA_NUM_PROXIES) the limit
+    reads X-Forwarded-For as the address."""
+    return {"X-Forwarded-For": f"10.{client % 256}.{customer // 256 % 256}.{customer % 256}"}
+
+
 def booking_body(showtime: int, seats: list[int], email: str) -> dict:
     return {
         "showtime_id": showtime,
@@ -91,7 +99,10 @@ async def customer(
             continue
         wanted = rng.sample(free, min(len(free), rng.randint(1, 4)))
         email = f"rush-{number}-{done}@bench.example"
-        held = await call(client, tally, "hold", "POST", "/api/v1/bookings", json=booking_body(show, wanted, email))
+        held = await call(
+            client, tally, "hold", "POST", "/api/v1/bookings", json=booking_body(show, wanted, email),
+            headers=address(number, done),
+        )  # fmt: skip
         if held is None or held.status_code != 201:
             continue  # 409: someone was faster; read the map again
         tally.holds += 1
@@ -122,10 +133,14 @@ async def blind_holder(
         show = rng.choice(showtimes)
         wanted = rng.sample(seats[show], rng.randint(1, 4))
         email = f"blind-{number}-{done}@bench.example"
-        held = await call(client, tally, "hold", "POST", "/api/v1/bookings", json=booking_body(show, wanted, email))
+        held = await call(
+            client, tally, "hold", "POST", "/api/v1/bookings", json=booking_body(show, wanted, email),
+            headers=address(100 + number, done),
+        )  # fmt: skip
         if held is not None and held.status_code == 201:
             tally.holds += 1
             tally.seats_held += len(wanted)
+            tally.last_hold_at = time.monotonic()
             done += 1
 
 
@@ -144,7 +159,7 @@ async def phase(ports: list[int], clients: int, seconds: float, make) -> tuple[T
         until = started + seconds
         await asyncio.gather(*(make(n, http[n % len(http)], tally, until) for n in range(clients)))
         elapsed = time.monotonic() - started
-        tally.last_hold_at -= started
+        tally.last_hold_at = max(0.0, tally.last_hold_at - started)
         return tally, elapsed, time.process_time() - cpu
     finally:
         for client in http:
@@ -242,7 +257,7 @@ def summary(name: str, tally: Tally, elapsed: float, client_cpu: float, cpu: dic
     }  # fmt: skip
 
 
-def run(*, quick: bool, sqlite: bool, clients: int, workers: int, threads: int) -> dict:
+def run(*, quick: bool, sqlite: bool, clients: int, workers: int, threads: int, profile: Path | None) -> dict:
     spread_seconds, blind_seconds = (4.0, 3.0) if quick else (20.0, 10.0)
     halls, days = (3, 2) if quick else (12, 4)
     instances = 1 if sqlite else 2
@@ -258,12 +273,15 @@ def run(*, quick: bool, sqlite: bool, clients: int, workers: int, threads: int) 
 
         cinema = data.build(halls=1 + halls, seats=PREMIERE_SEATS, days=days)
         connections.close_all()
+        common.analyze(url)
         shows = sorted(cinema.showtimes)
         premiere, spread = shows[0], shows[1:]
         seats = {show: cinema.seats[cinema.showtimes[show]] for show in spread}
         ports = [common.free_port() for _ in range(instances)]
         log = Path(folder) / "gunicorn.log"
         masters = stack.enter_context(common.gunicorn(env, ports, workers=workers, threads=threads, log=log))
+        if profile:
+            stack.enter_context(common.py_spy(masters, profile))
 
         def measured(name: str, seconds: float, make) -> dict:
             meter = CpuMeter(masters, url)
@@ -293,7 +311,8 @@ def run(*, quick: bool, sqlite: bool, clients: int, workers: int, threads: int) 
         ]  # fmt: skip
         memory = common.workers_memory_mb(masters)
         check = check_database(premiere)
-        gunicorn_errors = [line for line in log.read_text().splitlines() if "Traceback" in line or "ERROR" in line]
+        server_log = log.read_text().splitlines()
+        gunicorn_errors = [line for line in server_log if "Traceback" in line or "ERROR" in line or "CRITICAL" in line]
     return {
         "database": "SQLite" if sqlite else "PostgreSQL",
         "instances": instances,
@@ -304,6 +323,7 @@ def run(*, quick: bool, sqlite: bool, clients: int, workers: int, threads: int) 
         "memory": memory,
         "check": check,
         "server_errors_logged": len(gunicorn_errors),
+        "server_log_excerpt": gunicorn_errors[:10],
         "showtimes": len(spread),
         "quick": quick,
     }
@@ -390,10 +410,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers per instance")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
     parser.add_argument("--write", action="store_true", help="write the section into docs/PERFORMANCE.md")
+    parser.add_argument("--profile", type=Path, help="record the web workers with py-spy into this folder")
     args = parser.parse_args()
     common.exit_cleanly_on_sigterm()
     clients = args.clients or (16 if args.quick else 64)
-    result = run(quick=args.quick, sqlite=args.sqlite, clients=clients, workers=args.workers, threads=args.threads)
+    result = run(
+        quick=args.quick, sqlite=args.sqlite, clients=clients, workers=args.workers, threads=args.threads,
+        profile=args.profile,
+    )  # fmt: skip
     name = "rush-sqlite" if args.sqlite else "rush"
     ceiling = common.load_result("ceiling")
     result["ratios"] = ratios(result, ceiling) if not args.sqlite else {}
