@@ -8,8 +8,9 @@ Check-in (POST /admin/checkin) lives in marquee.api.checkin.
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Body, Query, Router, Status
+from ninja.responses import NinjaJSONEncoder
 
 from marquee.api.auth import StaffAuth
 from marquee.api.schemas_staff import (
@@ -365,7 +366,9 @@ def _period(filters: ReportFilters) -> tuple[dt.date, dt.date]:
 @router.get("/reports/occupancy", response={200: list[OccupancyOut], **_errors()}, auth=REPORTS)
 def reports_occupancy(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
     start, end = _period(filters)
-    return [occupancy_out(r) for r in reports.occupancy(start=start, end=end, hall_id=filters.hall)]
+    rows = [occupancy_out(r) for r in reports.occupancy(start=start, end=end, hall_id=filters.hall)]
+    # A year is some 15,000 rows: rendered straight (as ninja renders them), not re-validated.
+    return JsonResponse(rows, safe=False, encoder=NinjaJSONEncoder)
 
 
 @router.get("/reports/sales", response={200: SalesOut, **_errors()}, auth=REPORTS, by_alias=True)

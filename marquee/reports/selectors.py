@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 from django.conf import settings
@@ -85,11 +86,11 @@ class OccupancyRow:
     def free(self) -> int:
         return max(self.capacity - self.sold - self.held, 0)
 
-    @property
+    @cached_property
     def local_start(self) -> dt.datetime:
         return local(self.starts_at)
 
-    @property
+    @cached_property
     def day(self) -> dt.date:
         return self.local_start.date()
 
