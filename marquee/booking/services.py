@@ -294,6 +294,14 @@ def _lock_showtime_sales(showtime_id: int, *, exclusive: bool) -> None:
         cursor.execute(f"SELECT {function}(%s)", [key])
 
 
+def showtime_sales_lock(*, showtime_id: int) -> None:
+    """For other services that change a showtime (moving it, say): inside their transaction,
+    wait for the holds in flight and keep new ones out until commit (PostgreSQL)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("showtime_sales_lock() must run inside transaction.atomic()")
+    _lock_showtime_sales(showtime_id, exclusive=True)
+
+
 def _showtime_for_hold(showtime_id: int) -> Showtime:
     _lock_showtime_sales(showtime_id, exclusive=False)
     try:
