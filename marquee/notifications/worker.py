@@ -56,6 +56,10 @@ def mail_claim(*, limit: int = MAIL_BATCH) -> tuple[str, list[OutgoingMail]]:
     """Claim up to `limit` due rows for this worker; (claim token, rows)."""
     token = secrets.token_hex(16)
     at = clock_now()
+    # An idle worker polls every second: a plain read first, so that it takes no write
+    # lock (on SQLite, the whole database's) when there is nothing to claim.
+    if not OutgoingMail.objects.filter(_due(at)).exists():
+        return token, []
     with transaction.atomic():
         # A message that takes its worker down with it (every time) must not be retried for ever.
         OutgoingMail.objects.filter(
@@ -226,6 +230,8 @@ def tasks_run_due(*, worker_id: str, limit: int = TASKS_PER_STEP) -> int:
     ran = 0
     while ran < limit:
         tasks = DBTaskResult.objects.ready().filter(backend_name="default")
+        if not tasks.exists():  # a read, before taking the (exclusive, on SQLite) write lock
+            return ran
         try:
             with exclusive_transaction(tasks.db):
                 task_result = tasks.get_locked()
