@@ -88,3 +88,21 @@ def test_campaign_endpoint_queues_and_answers_the_count(admin_api, cinema):  # n
     assert admin_api.post("/campaigns/recommendations").json() == {"queued": 0}  # nobody consented
     assert error(admin_api.post("/campaigns/recommendations", {"limit_per_customer": 0})) == (422, "validation_error")
     assert not OutgoingMail.objects.filter(kind=MailKind.RECOMMENDATION).exists()
+
+
+def test_the_staff_api_is_in_the_openapi_schema(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    paths = set(schema["paths"])
+    for path in [
+        "/api/v1/admin/genres",
+        "/api/v1/admin/movies/{movie_id}",
+        "/api/v1/admin/halls",
+        "/api/v1/admin/showtimes/{showtime_id}",
+        "/api/v1/admin/tariffs",
+        "/api/v1/admin/bookings/{reference}/mark-paid",
+        "/api/v1/admin/customers/{customer_id}",
+        "/api/v1/admin/reports/occupancy",
+        "/api/v1/admin/reports/sales",
+        "/api/v1/admin/campaigns/recommendations",
+    ]:
+        assert path in paths, path
