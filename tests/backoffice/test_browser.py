@@ -7,6 +7,7 @@ import os
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
+from django.db import connections
 
 from marquee.core.clock import local_today
 from marquee.scheduling.models import Showtime
@@ -41,7 +42,13 @@ def page(live_server):
             tab.wait_for_url(f"{live_server.url}/staff/")
             tab.base = live_server.url
             yield tab
+            # Let a last htmx request finish, so no server thread holds a connection
+            # while the test database is dropped.
+            tab.wait_for_load_state("networkidle")
             browser.close()
+            # ORM calls made while Playwright's loop runs get their own connection (asgiref
+            # keys connections by context); close it here, in that same context.
+            connections.close_all()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
