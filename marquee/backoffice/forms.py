@@ -90,6 +90,18 @@ class ShowtimeForm(forms.Form):
         return [dt.datetime.combine(day, at, tzinfo=tz) for day in days]
 
 
+class ShowtimeMoveForm(forms.Form):
+    """Change a showtime's movie, hall or start (only while no tickets are held or sold)."""
+
+    movie = forms.ModelChoiceField(queryset=Movie.objects.order_by("title"), empty_label=None)
+    hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), empty_label=None)
+    date = forms.DateField(widget=DateInput())
+    time = forms.TimeField(widget=TimeInput(), label="Starts at")
+
+    def starts_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=cinema_tz())
+
+
 class HallCreateForm(forms.Form):
     number = forms.IntegerField(min_value=1, max_value=32767)
     name = forms.CharField(max_length=100)

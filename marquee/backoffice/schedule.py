@@ -7,11 +7,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from marquee.backoffice.access import BOOKINGS, SCHEDULE, staff_page
 from marquee.backoffice.feedback import error_lines
-from marquee.backoffice.forms import ShowtimeForm
+from marquee.backoffice.forms import ShowtimeForm, ShowtimeMoveForm
 from marquee.backoffice.planner import monday_of, week_grid, week_showtimes
 from marquee.booking.models import ACTIVE_STATUSES, Booking
 from marquee.booking.selectors import showtime_seat_map
@@ -20,7 +20,12 @@ from marquee.core.clock import local, local_today
 from marquee.core.errors import DomainError, HallBusy
 from marquee.scheduling.models import Showtime
 from marquee.scheduling.overlap import showtime_end
-from marquee.scheduling.services import showtime_conflicts, showtime_schedule, showtime_schedule_many
+from marquee.scheduling.services import (
+    showtime_conflicts,
+    showtime_schedule,
+    showtime_schedule_many,
+    showtime_update,
+)
 from marquee.venues.models import Hall
 
 
@@ -122,20 +127,59 @@ def conflicts_check(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/_conflicts.html", context)
 
 
+def _move_form(showtime: Showtime) -> ShowtimeMoveForm:
+    when = local(showtime.starts_at)
+    return ShowtimeMoveForm(
+        initial={"movie": showtime.movie_id, "hall": showtime.hall_id, "date": when.date(), "time": when.time()}
+    )
+
+
 @staff_page(SCHEDULE, BOOKINGS)
 @require_GET
 def showtime_detail(request: HttpRequest, showtime_id: int) -> HttpResponse:
     showtime = get_object_or_404(Showtime.objects.select_related("movie", "hall"), pk=showtime_id)
+    return _showtime_page(request, showtime, _move_form(showtime))
+
+
+def _showtime_page(
+    request: HttpRequest, showtime: Showtime, move_form: ShowtimeMoveForm, status: int = 200, **extra: object
+) -> HttpResponse:
     seat_map = showtime_seat_map(showtime)
     bookings = list(Booking.objects.filter(showtime=showtime).select_related("customer").order_by("-booked_at")[:200])
     counts = {"free": 0, "held": 0, "sold": 0}
     for state in seat_map.seats:
         counts[state.status] += 1
-    return render(
-        request,
-        "backoffice/showtime.html",
-        {"showtime": showtime, "seat_map": seat_map, "bookings": bookings, "counts": counts},
-    )
+    context = {
+        "showtime": showtime,
+        "seat_map": seat_map,
+        "bookings": bookings,
+        "counts": counts,
+        "move_form": move_form,
+    }
+    return render(request, "backoffice/showtime.html", context | extra, status=status)
+
+
+@staff_page(SCHEDULE)
+@require_POST
+def showtime_move(request: HttpRequest, showtime_id: int) -> HttpResponse:
+    showtime = get_object_or_404(Showtime.objects.select_related("movie", "hall"), pk=showtime_id)
+    form = ShowtimeMoveForm(request.POST)
+    if not form.is_valid():
+        return _showtime_page(request, showtime, form, status=422)
+    try:
+        moved = showtime_update(
+            showtime_id=showtime.pk,
+            movie_id=form.cleaned_data["movie"].pk,
+            hall_id=form.cleaned_data["hall"].pk,
+            starts_at=form.starts_at(),
+        )
+    except DomainError as error:
+        clashes = _clashing(list(error.extra.get("conflicts") or [])) if isinstance(error, HallBusy) else []
+        return _showtime_page(
+            request, showtime, form, status=error.status, move_problems=error_lines(error), move_clashes=clashes
+        )
+    messages.success(request, f"Moved to {local(moved.starts_at):%a %d %b %H:%M} in {moved.hall.name}.")
+    return redirect("backoffice:showtime", showtime_id=moved.pk)
 
 
 @staff_page(SCHEDULE)

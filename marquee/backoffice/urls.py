@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("schedule/check/", schedule.conflicts_check, name="conflicts_check"),
     path("showtimes/<int:showtime_id>/", schedule.showtime_detail, name="showtime"),
     path("showtimes/<int:showtime_id>/cancel/", schedule.showtime_cancel_view, name="showtime_cancel"),
+    path("showtimes/<int:showtime_id>/move/", schedule.showtime_move, name="showtime_move"),
     path("halls/", halls.hall_list, name="halls"),
     path("halls/<int:hall_id>/", halls.hall_layout, name="hall"),
     path("halls/<int:hall_id>/preview/", halls.hall_preview, name="hall_preview"),

@@ -88,6 +88,7 @@ def test_box_office_may_act_on_bookings(box_client, ids, name, key):
     [
         ("planner", None),
         ("showtime_cancel", "showtime_id"),
+        ("showtime_move", "showtime_id"),
         ("halls", None),
         ("tariffs", None),
         ("campaign_send", None),
@@ -105,3 +106,11 @@ def test_menu_shows_only_what_the_role_may_open(box_client, admin_client, ids):
     admin_page = admin_client.get(reverse("backoffice:dashboard")).content.decode()
     assert reverse("backoffice:planner") in admin_page
     assert reverse("backoffice:occupancy") in admin_page
+
+
+@pytest.mark.parametrize(
+    "name", ["dashboard", "planner", "halls", "tariffs", "bookings", "occupancy", "sales", "customers", "campaign"]
+)
+def test_pages_of_an_empty_cinema(admin_client, name):
+    response = admin_client.get(reverse(f"backoffice:{name}"))
+    assert response.status_code == 200

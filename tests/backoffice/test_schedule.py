@@ -135,3 +135,38 @@ def test_showtime_page_shows_the_seat_map_and_bookings(admin_client, show):
     assert html.count('class="seat seat-standard seat-sold"') == 2
     assert html.count('class="seat seat-standard seat-held"') == 1
     assert "paid@example.com" in html
+
+
+def test_moving_a_showtime_without_tickets(admin_client, hall, film):
+    show = f.showtime(movie_obj=film, hall_obj=hall, starts_at=f.local_dt(_day(2), 19))
+    other_hall = f.hall()
+    response = admin_client.post(
+        reverse("backoffice:showtime_move", args=[show.pk]),
+        {"movie": film.pk, "hall": other_hall.pk, "date": _day(3).isoformat(), "time": "21:15"},
+    )
+    assert response.status_code == 302
+    show.refresh_from_db()
+    assert (show.hall_id, show.starts_at) == (other_hall.pk, f.local_dt(_day(3), 21, 15))
+
+
+def test_a_showtime_with_tickets_cannot_move(admin_client, show):
+    response = admin_client.post(
+        reverse("backoffice:showtime_move", args=[show.pk]),
+        {"movie": show.movie_id, "hall": show.hall_id, "date": _day(5).isoformat(), "time": "12:00"},
+    )
+    assert response.status_code == 409
+    assert "cancel it instead of moving it" in response.content.decode()
+    before = show.starts_at
+    show.refresh_from_db()
+    assert show.starts_at == before
+
+
+def test_moving_onto_another_showtime_lists_the_clash(admin_client, hall, film):
+    show = f.showtime(movie_obj=film, hall_obj=hall, starts_at=f.local_dt(_day(2), 10))
+    other = f.showtime(hall_obj=hall, starts_at=f.local_dt(_day(2), 19))
+    response = admin_client.post(
+        reverse("backoffice:showtime_move", args=[show.pk]),
+        {"movie": film.pk, "hall": hall.pk, "date": _day(2).isoformat(), "time": "18:30"},
+    )
+    assert response.status_code == 409
+    assert reverse("backoffice:showtime", args=[other.pk]) in response.content.decode()
