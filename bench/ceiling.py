@@ -149,11 +149,28 @@ def hold(conn: psycopg.Connection, show: int, hall: int, seat_ids: list[int], em
         raise
 
 
+def connect(url: str) -> psycopg.Connection:
+    """A connection, retried for a while: other test suites on the same server may hold
+    many of its max_connections for a moment. Unprepared statements, as Django sends them."""
+    for attempt in range(40):
+        try:
+            return psycopg.connect(url, autocommit=True, prepare_threshold=None)
+        except psycopg.OperationalError:
+            if attempt == 39:
+                raise
+            time.sleep(0.5)
+    raise AssertionError("unreachable")
+
+
 def client(number: int, url: str, shows: list[tuple[int, int]], seats: dict[int, list[int]], start: threading.Barrier,
            seconds: float, tally: Counter, durations: list[float]) -> None:  # fmt: skip
     rng = random.Random(number)
-    # Unprepared statements, as Django sends them.
-    with psycopg.connect(url, autocommit=True, prepare_threshold=None) as conn:
+    try:
+        conn = connect(url)
+    except psycopg.OperationalError:
+        start.abort()  # the other clients stop waiting and the level fails loudly
+        raise
+    with conn:
         done = 0
         start.wait()  # every client connected: the clock starts now
         until = time.monotonic() + seconds
@@ -170,6 +187,10 @@ def client(number: int, url: str, shows: list[tuple[int, int]], seats: dict[int,
             except (errors.DeadlockDetected, errors.SerializationFailure):
                 tally["retries"] += 1  # booking_hold retries these too
                 continue
+            except (psycopg.Error, AssertionError) as error:
+                tally["errors"] += 1  # reported, never hidden: this client stops
+                print(f"ceiling client {number}: {type(error).__name__}: {error}", flush=True)
+                break
             durations.append(time.perf_counter() - started)
             tally["holds"] += 1
             done += 1
@@ -203,6 +224,7 @@ def level(url: str, clients: int, seconds: float, shows: list[tuple[int, int]], 
         "holds_per_s": tally["holds"] / elapsed,
         "conflicts_per_s": tally["conflicts"] / elapsed,
         "retries": tally["retries"],
+        "errors": tally["errors"],
         "holds": tally["holds"],
         "latency": common.latency_ms(durations),
         # The load generator shares the 2 cores with PostgreSQL: its own share is worth knowing.
@@ -260,14 +282,14 @@ def markdown(result: dict) -> str:
         f" {result['seats_per_showtime']} seats; each client holds 1–4 random seats, a new customer per hold;"
         f" {result['seconds_per_level']:.0f} s per level, bookings emptied between levels.",
         "",
-        "| clients | successful holds/s | conflicts/s | p50 ms | p95 ms | p99 ms | load generator CPU |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| clients | successful holds/s | conflicts/s | p50 ms | p95 ms | p99 ms | load generator CPU | errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in result["levels"]:
         lat = r["latency"]
         lines.append(
             f"| {r['clients']} | **{r['holds_per_s']:.0f}** | {r['conflicts_per_s']:.0f} | {lat['p50']:.1f} |"
-            f" {lat['p95']:.1f} | {lat['p99']:.1f} | {r['client_cpu_share']:.0%} of a core |"
+            f" {lat['p95']:.1f} | {lat['p99']:.1f} | {r['client_cpu_share']:.0%} of a core | {r['errors']} |"
         )
     return "\n".join(lines)
 
