@@ -73,3 +73,16 @@ def test_movie_audience_takes_constant_queries(admin_client, django_assert_max_n
     with django_assert_max_num_queries(few):
         page = admin_client.get(url)
     assert page.context["audience"].count == 5
+
+
+@pytest.mark.parametrize("name", ["showtime", "bookings"])
+def test_showtime_and_bookings_pages_take_constant_queries(admin_client, show, name, django_assert_max_num_queries):
+    url = reverse("backoffice:showtime", args=[show.pk]) if name == "showtime" else reverse("backoffice:bookings")
+    params = {} if name == "showtime" else {"showtime": show.pk}
+    few = _count(admin_client, url, params)
+    seats = list(show.hall.seats.order_by("pk").values_list("pk", flat=True))
+    for i, seat in enumerate(seats[3:9]):
+        booking = f.hold(show, [seat], email=f"more{i}@example.com").booking
+        booking_mark_paid(reference=booking.reference)
+    with django_assert_max_num_queries(few):
+        admin_client.get(url, params)
