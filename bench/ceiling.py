@@ -163,37 +163,49 @@ def connect(url: str) -> psycopg.Connection:
 
 
 def client(number: int, url: str, shows: list[tuple[int, int]], seats: dict[int, list[int]], start: threading.Barrier,
-           seconds: float, tally: Counter, durations: list[float]) -> None:  # fmt: skip
+           finish: threading.Barrier, seconds: float, tally: Counter, durations: list[float]) -> None:  # fmt: skip
     rng = random.Random(number)
     try:
         conn = connect(url)
     except psycopg.OperationalError:
         start.abort()  # the other clients stop waiting and the level fails loudly
+        finish.abort()
         raise
     with conn:
-        done = 0
-        start.wait()  # every client connected: the clock starts now
-        until = time.monotonic() + seconds
-        while time.monotonic() < until:
-            show, hall = rng.choice(shows)
-            picked = rng.sample(seats[hall], rng.randint(1, 4))
-            started = time.perf_counter()
-            try:
-                # One person per successful hold; a person who lost a seat tries again.
-                hold(conn, show, hall, picked, f"ceiling-{number}-{done}@bench.example")
-            except Conflict:
-                tally["conflicts"] += 1
-                continue
-            except (errors.DeadlockDetected, errors.SerializationFailure):
-                tally["retries"] += 1  # booking_hold retries these too
-                continue
-            except (psycopg.Error, AssertionError) as error:
-                tally["errors"] += 1  # reported, never hidden: this client stops
-                print(f"ceiling client {number}: {type(error).__name__}: {error}", flush=True)
-                break
-            durations.append(time.perf_counter() - started)
-            tally["holds"] += 1
-            done += 1
+        try:
+            _run(number, conn, rng, shows, seats, start, seconds, tally, durations)
+        finally:
+            finish.wait()  # twice: the main thread reads the server's CPU time before we disconnect
+            finish.wait()
+
+
+def _run(number: int, conn: psycopg.Connection, rng: random.Random, shows: list[tuple[int, int]],
+         seats: dict[int, list[int]], start: threading.Barrier, seconds: float, tally: Counter,
+         durations: list[float]) -> None:  # fmt: skip
+    """Holds for `seconds` once every client is connected."""
+    done = 0
+    start.wait()  # every client connected: the clock starts now
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        show, hall = rng.choice(shows)
+        picked = rng.sample(seats[hall], rng.randint(1, 4))
+        started = time.perf_counter()
+        try:
+            # One person per successful hold; a person who lost a seat tries again.
+            hold(conn, show, hall, picked, f"ceiling-{number}-{done}@bench.example")
+        except Conflict:
+            tally["conflicts"] += 1
+            continue
+        except (errors.DeadlockDetected, errors.SerializationFailure):
+            tally["retries"] += 1  # booking_hold retries these too
+            continue
+        except (psycopg.Error, AssertionError) as error:
+            tally["errors"] += 1  # reported, never hidden: this client stops
+            print(f"ceiling client {number}: {type(error).__name__}: {error}", flush=True)
+            break
+        durations.append(time.perf_counter() - started)
+        tally["holds"] += 1
+        done += 1
 
 
 def level(url: str, clients: int, seconds: float, shows: list[tuple[int, int]], seats: dict[int, list[int]]) -> dict:
@@ -205,19 +217,23 @@ def level(url: str, clients: int, seconds: float, shows: list[tuple[int, int]], 
     """
     tally: Counter = Counter()
     durations: list[float] = []
-    start = threading.Barrier(clients + 1)
+    start, finish = threading.Barrier(clients + 1), threading.Barrier(clients + 1)
     threads = [
-        threading.Thread(target=client, args=(n, url, shows, seats, start, seconds, tally, durations))
+        threading.Thread(target=client, args=(n, url, shows, seats, start, finish, seconds, tally, durations))
         for n in range(clients)
     ]
     for t in threads:
         t.start()
     start.wait()
-    cpu_before = time.process_time()
+    backends = common.backend_pids(url)  # our clients' server processes, not other suites'
+    cpu_before, db_before = time.process_time(), common.cpu_seconds(backends)
     started = time.monotonic()
+    finish.wait()
+    elapsed = time.monotonic() - started
+    db_after = common.cpu_seconds(backends)
+    finish.wait()
     for t in threads:
         t.join()
-    elapsed = time.monotonic() - started
     return {
         "clients": clients,
         "seconds": round(elapsed, 2),
@@ -229,6 +245,7 @@ def level(url: str, clients: int, seconds: float, shows: list[tuple[int, int]], 
         "latency": common.latency_ms(durations),
         # The load generator shares the 2 cores with PostgreSQL: its own share is worth knowing.
         "client_cpu_share": (time.process_time() - cpu_before) / elapsed,
+        "database_cores": (db_after - db_before) / elapsed,
     }
 
 
@@ -260,7 +277,8 @@ def run(quick: bool) -> dict:
             print(
                 f"ceiling {clients:>2} clients: {r['holds_per_s']:5.0f} holds/s,"
                 f" {r['conflicts_per_s']:4.0f} conflicts/s,"
-                f" p50 {lat['p50']:.1f} ms, p99 {lat['p99']:.1f} ms, client CPU {r['client_cpu_share']:.0%}",
+                f" p50 {lat['p50']:.1f} ms, p99 {lat['p99']:.1f} ms, cores: PostgreSQL {r['database_cores']:.2f},"
+                f" load generator {r['client_cpu_share']:.2f}",
                 flush=True,
             )
         return {
@@ -282,14 +300,16 @@ def markdown(result: dict) -> str:
         f" {result['seats_per_showtime']} seats; each client holds 1–4 random seats, a new customer per hold;"
         f" {result['seconds_per_level']:.0f} s per level, bookings emptied between levels.",
         "",
-        "| clients | successful holds/s | conflicts/s | p50 ms | p95 ms | p99 ms | load generator CPU | errors |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| clients | successful holds/s | conflicts/s | p50 ms | p95 ms | p99 ms | PostgreSQL cores | load generator"
+        " cores | errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in result["levels"]:
         lat = r["latency"]
         lines.append(
             f"| {r['clients']} | **{r['holds_per_s']:.0f}** | {r['conflicts_per_s']:.0f} | {lat['p50']:.1f} |"
-            f" {lat['p95']:.1f} | {lat['p99']:.1f} | {r['client_cpu_share']:.0%} of a core | {r['errors']} |"
+            f" {lat['p95']:.1f} | {lat['p99']:.1f} | {r['database_cores']:.2f} | {r['client_cpu_share']:.2f} |"
+            f" {r['errors']} |"
         )
     return "\n".join(lines)
 

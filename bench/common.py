@@ -253,6 +253,17 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def backend_pids(database_url: str) -> list[int]:
+    """PostgreSQL backends serving one database (the server runs on this machine), to
+    measure the database's own CPU time apart from other suites sharing the server."""
+    if not database_url:
+        return []
+    name = database_url.rsplit("/", 1)[1]
+    with _admin() as admin:
+        rows = admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]).fetchall()
+    return [r[0] for r in rows]
+
+
 # --- numbers ----------------------------------------------------------------------------
 
 

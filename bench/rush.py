@@ -201,18 +201,6 @@ def check_database(premiere: int) -> dict:
     }
 
 
-def backend_pids(database_url: str) -> list[int]:
-    """PostgreSQL backends serving our database, to measure the database's CPU time."""
-    if not database_url:
-        return []
-    import psycopg
-
-    name = database_url.rsplit("/", 1)[1]
-    with psycopg.connect(f"{common.PG_SERVER}/postgres", autocommit=True) as conn:
-        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]).fetchall()
-    return [r[0] for r in rows]
-
-
 class CpuMeter:
     """CPU seconds spent by the web workers and the database backends during a phase."""
 
@@ -224,7 +212,7 @@ class CpuMeter:
         workers = [pid for master in self.masters for pid in common.children(master)]
         return {
             "web": {pid: common.cpu_seconds([pid]) for pid in workers},
-            "database": {pid: common.cpu_seconds([pid]) for pid in backend_pids(self.url)},
+            "database": {pid: common.cpu_seconds([pid]) for pid in common.backend_pids(self.url)},
         }
 
     def spent(self) -> dict[str, float]:
