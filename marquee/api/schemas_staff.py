@@ -718,6 +718,7 @@ class CampaignIn(Input):
 
 class CampaignOut(Schema):
     queued: int
+    deferred: bool = False
 
 
 STATUSES = BookingStatus.values

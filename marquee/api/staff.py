@@ -69,7 +69,7 @@ from marquee.booking import services as booking_services
 from marquee.catalog import services as catalog_services
 from marquee.core.clock import local_today
 from marquee.core.errors import NotFound
-from marquee.marketing.services import campaign_send_recommendations
+from marquee.marketing.services import campaign_start
 from marquee.pricing import services as pricing_services
 from marquee.reports import selectors as reports
 from marquee.scheduling import services as scheduling_services
@@ -396,7 +396,8 @@ def reports_expansion(request: HttpRequest, filters: Query[ReportFilters]) -> An
 
 @router.post("/campaigns/recommendations", response={200: CampaignOut, **_errors()}, auth=CAMPAIGNS)
 def campaigns_recommendations(request: HttpRequest, payload: CampaignIn | None = Body(None)) -> Any:  # noqa: B008
+    """Small campaigns are queued before the answer; a large one is handed to the worker
+    (`"deferred": true`; `queued` then counts the customers it will email)."""
     limit = payload.limit_per_customer if payload is not None else 3
-    return {
-        "queued": campaign_send_recommendations(limit_per_customer=limit, started_by=getattr(request, "auth", None))
-    }
+    started = campaign_start(limit_per_customer=limit, started_by=getattr(request, "auth", None))
+    return {"queued": started.queued, "deferred": started.deferred}

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -110,3 +111,28 @@ def campaign_audience_size(*, limit_per_customer: int = 3, batch_size: int = 100
             recommendations_for_customers(customer_ids=ids, limit=limit_per_customer, at=at, candidates=candidates)
         )
     return total
+
+
+SYNC_LIMIT = 1000  # a campaign to more customers than this is sent by the worker
+
+
+@dataclass(frozen=True)
+class CampaignStart:
+    queued: int  # email queued now, or (deferred) the customers the worker will email
+    deferred: bool
+
+
+def campaign_start(
+    *, limit_per_customer: int = 3, started_by: Any | None = None, sync_limit: int = SYNC_LIMIT
+) -> CampaignStart:
+    """Send a campaign now if it is small; otherwise hand it to the worker (a django.tasks
+    task, enqueued in this transaction) so that the request answers at once."""
+    size = campaign_audience_size(limit_per_customer=limit_per_customer)
+    if size <= sync_limit:
+        queued = campaign_send_recommendations(limit_per_customer=limit_per_customer, started_by=started_by)
+        return CampaignStart(queued=queued, deferred=False)
+    from marquee.marketing.tasks import send_recommendations  # the task module imports this one
+
+    with transaction.atomic():
+        send_recommendations.enqueue(limit_per_customer=limit_per_customer)
+    return CampaignStart(queued=size, deferred=True)

@@ -162,3 +162,31 @@ def test_campaign_queries_do_not_grow_with_customers_in_a_batch(world, django_as
         # 2 mails + their 2 recommendation rows; the rest is a fixed number of reads per batch
         with django_assert_max_num_queries(30):
             assert campaign_send_recommendations() == 2
+
+
+def test_a_large_campaign_goes_to_the_worker(world):
+    from marquee.marketing.services import campaign_start
+    from marquee.marketing.tasks import send_recommendations
+
+    with time_machine.travel(LATER, tick=False):
+        started = campaign_start(sync_limit=1)
+        assert (started.queued, started.deferred) == (2, True)
+        assert not OutgoingMail.objects.filter(kind=MailKind.RECOMMENDATION).exists()
+        assert send_recommendations.call(limit_per_customer=3) == 2  # what the worker runs
+        assert campaign_start() == campaign_start(sync_limit=0)  # nothing left: (0, False) both
+    assert set(queued()) == {"olena@example.com", "petro@example.com"}
+
+
+def test_the_campaign_endpoint_queues_small_campaigns_at_once(world, client):
+    from marquee.staff.roles import ADMIN
+    from marquee.staff.services import api_key_create
+    from tests.staff.conftest import Api, staff_user
+
+    staff_user("ada", ADMIN)
+    api = Api(client, api_key_create(username="ada").key)
+    with time_machine.travel(LATER, tick=False):
+        assert api.post("/campaigns/recommendations", {"limit_per_customer": 1}).json() == {
+            "queued": 2,
+            "deferred": False,
+        }
+    assert set(queued()) == {"olena@example.com", "petro@example.com"}

@@ -85,7 +85,7 @@ def test_movie_audience(admin_api, cinema):  # noqa: F811
 
 
 def test_campaign_endpoint_queues_and_answers_the_count(admin_api, cinema):  # noqa: F811
-    assert admin_api.post("/campaigns/recommendations").json() == {"queued": 0}  # nobody consented
+    assert admin_api.post("/campaigns/recommendations").json() == {"queued": 0, "deferred": False}  # no consent
     assert error(admin_api.post("/campaigns/recommendations", {"limit_per_customer": 0})) == (422, "validation_error")
     assert not OutgoingMail.objects.filter(kind=MailKind.RECOMMENDATION).exists()
 
