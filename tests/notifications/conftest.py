@@ -46,10 +46,21 @@ class Recorder:
 
 
 class SMTPServer:
-    def __init__(self) -> None:
+    def __init__(self, *, login: tuple[str, str] | None = None) -> None:
         self.port = free_port()
         self.handler = Recorder()
+        self.login = login  # (user, password) the server accepts with AUTH
+        self.logins: list[str] = []  # users who logged in successfully
         self._controller: Controller | None = None
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult
+
+        user, password = auth_data.login.decode(), auth_data.password.decode()
+        if self.login and (user, password) == self.login:
+            self.logins.append(user)
+            return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
 
     @property
     def messages(self) -> list[EmailMessage]:
@@ -57,7 +68,8 @@ class SMTPServer:
 
     def start(self) -> None:
         if self._controller is None:
-            self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+            auth = {"authenticator": self._authenticate, "auth_require_tls": False} if self.login else {}
+            self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **auth)
             self._controller.start()
 
     def stop(self) -> None:

@@ -286,3 +286,31 @@ def test_a_message_that_keeps_killing_its_worker_fails_after_a_day(smtp_server, 
     mail.refresh_from_db()
     assert mail.status == MailStatus.FAILED and "Gave up" in mail.last_error
     assert smtp_server.messages == []
+
+
+@pytest.mark.django_db
+def test_email_url_with_user_and_password(settings, tmp_path, paid_booking):
+    from marquee.env import mailer_config
+    from tests.notifications.conftest import SMTPServer
+
+    server = SMTPServer(login=("tickets", "s3cret:/@"))
+    server.start()
+    try:
+        url = f"smtp://tickets:s3cret%3A%2F%40@127.0.0.1:{server.port}"  # the password has : / @ in it
+        settings.MAILERS = {"default": mailer_config(url, tmp_path)}
+        delivered = _mail(paid_booking())
+        assert mail_deliver_due() == 1
+        delivered.refresh_from_db()
+        assert delivered.status == MailStatus.SENT and server.logins == ["tickets"]
+        assert len(server.messages) == 1
+
+        # A wrong password is the operator's to fix, not the message's fault: it waits.
+        settings.MAILERS = {"default": mailer_config(f"smtp://tickets:wrong@127.0.0.1:{server.port}", tmp_path)}
+        from tests import factories as f
+
+        waiting = _mail(paid_booking(show=f.showtime(), email="other@example.com"))
+        assert mail_deliver_due() == 1
+        waiting.refresh_from_db()
+        assert waiting.status == MailStatus.RETRY and waiting.last_error.startswith("535")
+    finally:
+        server.stop()
