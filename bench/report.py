@@ -83,6 +83,7 @@ def summary() -> str:
                     )
     lines = ["## Summary: the targets", "", "| target | goal | measured | |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    lines += ["", f"Load average when the run ended ({common.utc_now()}): {common.load_average()}."]
     return "\n".join(lines)
 
 
