@@ -29,12 +29,18 @@ def _scale_max(values: Sequence[Number]) -> float:
 
 
 def bar_chart(
-    rows: Sequence[tuple[str, Number]], *, title: str, fmt: Formatter = plain, label_width: int = 170
+    rows: Sequence[tuple[str, Number]],
+    *,
+    title: str,
+    fmt: Formatter = plain,
+    label_width: int = 170,
+    maximum: float | None = None,
 ) -> SafeString:
-    """Horizontal bars, one per row, longest first as given; the value at each bar's end."""
+    """Horizontal bars, one per row, in the order given; the value at each bar's end.
+    Bars are scaled to `maximum` (1.0 for shares, say), else to the largest value."""
     bar_h, gap, width, value_w = 20, 6, 560, 80
     height = max(len(rows), 1) * (bar_h + gap) + gap
-    top = _scale_max([v for _, v in rows])
+    top = maximum or _scale_max([v for _, v in rows])
     span = width - label_width - value_w
     bars = []
     for i, (label, value) in enumerate(rows):

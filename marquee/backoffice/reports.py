@@ -51,6 +51,19 @@ def _money(value: Any) -> str:
     return f"{Decimal(value):,.0f}"
 
 
+def by_start_hour(rows: list[selectors.OccupancyRow]) -> list[tuple[str, float]]:
+    """Average share sold per local start hour: where the peaks are, so that more
+    showtimes go there before a new screen is considered."""
+    shares: dict[int, list[float]] = {}
+    for r in rows:
+        shares.setdefault(r.local_start.hour, []).append(r.occupancy)
+    return [(f"{hour:02d}:00", sum(v) / len(v)) for hour, v in sorted(shares.items())]
+
+
+def _percent(value: Any) -> str:
+    return f"{float(value) * 100:.0f}%"
+
+
 @staff_page(REPORTS)
 @require_GET
 def occupancy(request: HttpRequest) -> HttpResponse:
@@ -73,6 +86,9 @@ def occupancy(request: HttpRequest) -> HttpResponse:
         "rows": rows[:OCCUPANCY_ROWS_SHOWN],
         "rows_total": len(rows),
         "heat": heat,
+        "hour_chart": bar_chart(
+            by_start_hour(begun), title="Average share sold by start hour", fmt=_percent, label_width=70, maximum=1.0
+        ),
         "signal": signal,
         "latest": signal.latest,
         "kpis": {

@@ -93,3 +93,12 @@ def test_charts_escape_labels_and_scale_bars():
     assert 'width="310.0"' in svg and 'width="77.5"' in svg  # 310px span: 100% and 25%
     empty = str(column_chart([], title="Nothing"))
     assert "No data in this period." in empty
+
+
+def test_share_sold_by_start_hour_counts_showtimes_that_have_begun(admin_client, show, period):
+    hall = f.hall(rows=1, seats=4)
+    past_paid_booking(hall=hall, seats=2, days_ago=1)  # half sold, begun
+    page = admin_client.get(reverse("backoffice:occupancy"), period)
+    chart = str(page.context["hour_chart"])
+    assert chart.count("<rect") == 1  # tomorrow's showtime is not in it
+    assert ">50%<" in chart
