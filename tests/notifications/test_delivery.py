@@ -314,3 +314,16 @@ def test_email_url_with_user_and_password(settings, tmp_path, paid_booking):
         assert waiting.status == MailStatus.RETRY and waiting.last_error.startswith("535")
     finally:
         server.stop()
+
+
+@pytest.mark.django_db
+def test_a_server_that_stops_answering_times_out_and_is_retried(smtp_server, settings, paid_booking):
+    settings.MAILERS["default"]["OPTIONS"]["timeout"] = 1
+    smtp_server.handler.stall = threading.Event()  # DATA is never answered
+    try:
+        mail = _mail(paid_booking())
+        assert mail_deliver_due() == 1
+    finally:
+        smtp_server.handler.stall.set()
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.RETRY and "timed out" in mail.last_error.lower()
