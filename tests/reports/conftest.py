@@ -20,7 +20,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from marquee.booking.services import booking_cancel, booking_pay
 from marquee.catalog.models import Movie
@@ -32,8 +31,12 @@ from tests import factories as f
 
 
 @pytest.fixture(autouse=True)
-def _static_root():
+def _static_root(settings):
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @dataclass

@@ -2,7 +2,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group, User
 
 from marquee.staff.roles import ADMIN, BOX_OFFICE
@@ -10,9 +9,14 @@ from marquee.staff.services import api_key_create
 
 
 @pytest.fixture(autouse=True)
-def _static_root():
-    # WhiteNoise warns (an error here) when STATIC_ROOT is missing; tests never collect static.
+def _static_root(settings):
+    # WhiteNoise warns (an error here) when STATIC_ROOT is missing; tests never collect static,
+    # so pages (error pages included) use plain static names instead of the manifest's.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 class Api:
