@@ -85,6 +85,7 @@ def test_staff_page_takes_a_typed_or_scanned_code(admin_client, paid_booking):
     admitted = admin_client.post("/staff/checkin/", {"code": f"  {ticket_code(ticket.pk).lower()}\n"})
     assert admitted.status_code == 200
     assert "Admit" in admitted.content.decode() and f"Row {ticket.seat.row_number}" in admitted.content.decode()
+    assert "for a later show" in admitted.content.decode()  # the factory's show is tomorrow
     again = admin_client.post("/staff/checkin/", {"code": ticket_code(ticket.pk)})
     assert again.status_code == 409 and "Already checked in" in again.content.decode()
     forged = admin_client.post("/staff/checkin/", {"code": "1.nope"})
