@@ -266,16 +266,20 @@ def expansion_signal(
     end: dt.date,
     hall_id: int | None = None,
     rows: Sequence[OccupancyRow] | None = None,
-    today: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> ExpansionSignal:
     """Per ISO week of the period, the share of showtimes nearly full and sold out, with
-    a sentence the admin can act on. Pass `rows` from `occupancy()` to reuse them."""
+    a sentence the admin can act on. Only showtimes that have begun count (the others are
+    still selling). Pass `rows` from `occupancy()` to reuse them."""
+    at = at or clock_now()
     if rows is None:
-        rows = occupancy(start=start, end=end, hall_id=hall_id)
+        rows = occupancy(start=start, end=end, hall_id=hall_id, at=at)
     else:
         check_range(start, end)
     counts: dict[tuple[int, int], list[int]] = {}
     for row in rows:
+        if row.starts_at > at:
+            continue
         year, week, _ = row.day.isocalendar()
         c = counts.setdefault((year, week), [0, 0, 0])
         c[0] += 1
@@ -288,12 +292,12 @@ def expansion_signal(
         for (y, w), c in sorted(counts.items())
     ]
     if not weeks:
-        return ExpansionSignal(weeks=[], sentence="No showtimes in this period, so nothing to judge yet.")
+        return ExpansionSignal(weeks=[], sentence="No showtimes have played in this period, so nothing to judge yet.")
     latest = weeks[-1]
-    today = today or local(clock_now()).date()
+    today = local(at).date()
     this_monday = today - dt.timedelta(days=today.weekday())
     label = {
-        this_monday: "This week",
+        this_monday: "This week so far",
         this_monday - dt.timedelta(days=7): "Last week",
     }.get(latest.monday)
     return ExpansionSignal(weeks=weeks, sentence=latest.sentence(label=label))

@@ -71,13 +71,15 @@ def test_heat_map_averages_per_hall_and_day(cinema):
 
 
 def test_expansion_signal_per_iso_week(cinema):
-    signal = r.expansion_signal(start=cinema.day, end=cinema.day)
+    assert r.expansion_signal(start=cinema.day, end=cinema.day).weeks == []  # nothing has played yet
+    with time_machine.travel(f.local_dt(cinema.day + dt.timedelta(days=7), 12), tick=False):
+        signal = r.expansion_signal(start=cinema.day, end=cinema.day)
     (week,) = signal.weeks
     assert (week.showtimes, week.nearly_full, week.sold_out) == (3, 1, 1)
     assert week.nearly_full_share == week.sold_out_share == 0.3333
     assert week.level == "expand"
     assert week.monday == cinema.day - dt.timedelta(days=cinema.day.weekday())
-    assert "33% of showtimes were at least 80% full and 33% sold out" in signal.sentence
+    assert signal.sentence.startswith("Last week 33% of showtimes were at least 80% full and 33% sold out")
     assert "consider adding a screen" in signal.sentence
 
 

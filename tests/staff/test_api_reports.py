@@ -1,8 +1,10 @@
 """Reports and campaigns through the staff API, on the hand-worked cinema of tests/reports."""
 
 import pytest
+import time_machine
 
 from marquee.notifications.models import MailKind, OutgoingMail
+from tests import factories as f
 from tests.reports.conftest import cinema  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +75,8 @@ def test_heat_map_and_expansion(admin_api, cinema):  # noqa: F811
     heat = admin_api.get("/reports/heat-map", **period(cinema)).json()
     assert heat["days"] == [cinema.day.isoformat()]
     assert [(r["hall"]["name"], r["values"]) for r in heat["rows"]] == [("Hall A", [0.25]), ("Hall B", [1.0])]
-    signal = admin_api.get("/reports/expansion", **period(cinema)).json()
+    with time_machine.travel(f.local_dt(cinema.day, 23), tick=False):
+        signal = admin_api.get("/reports/expansion", **period(cinema)).json()
     assert "consider adding a screen" in signal["sentence"]
     assert signal["weeks"][0]["sold_out"] == 1
 
