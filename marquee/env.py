@@ -127,3 +127,13 @@ def mailer_config(url: str, data_dir: Path) -> dict[str, object]:
             "timeout": 30,
         },
     }
+
+
+def cache_config(url: str) -> dict[str, object]:
+    """CACHES['default'] from CACHE_URL: Redis (shared by every process) or per-process memory."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in {"redis", "rediss"}:
+        raise ImproperlyConfigured(f"CACHE_URL has an unsupported scheme {scheme!r} (use redis:// or rediss://)")
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from marquee.env import database_config, env_bool, env_int, env_list, env_str, mailer_config
+from marquee.env import cache_config, database_config, env_bool, env_int, env_list, env_str, mailer_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data"))).resolve()
@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "marquee.api.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "marquee.urls"
@@ -85,10 +86,10 @@ TEMPLATES = [
 DATABASES = {"default": database_config(env_str("DATABASE_URL"), DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Sessions and cache live in the database so that any number of web processes
-# on any number of machines share them.
+# Sessions live in the database so that any number of web processes on any number of
+# machines share them. The cache is per process unless CACHE_URL names Redis.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": cache_config(env_str("CACHE_URL"))}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -138,6 +139,9 @@ CLEANING_MINUTES = env_int("CLEANING_MINUTES", 15)
 # Payment providers customers may use. `demo` approves at once: on in make run
 # and tests, off in production unless named here.
 PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", ["demo"] if DEBUG else [])
+# Seat holds per client address and minute through the API (0 turns the limit off). The
+# count lives in the cache: set CACHE_URL to Redis so that every process shares it.
+API_HOLD_RATE_PER_MINUTE = env_int("API_HOLD_RATE_PER_MINUTE", 60)
 
 # Security: safe by default; the development server runs with DEBUG=true.
 SECURE_CONTENT_TYPE_NOSNIFF = True

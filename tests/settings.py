@@ -17,3 +17,6 @@ os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="marquee-test-"))
 from marquee.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests only
+# Production serves hashed static names from collectstatic's manifest; the tests never
+# collect, so they read static files by their plain names.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

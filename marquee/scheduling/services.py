@@ -86,8 +86,12 @@ def showtime_schedule_many(*, movie_id: int, hall_id: int, starts: list[dt.datet
 
 
 def _has_active_sales(showtime: Showtime) -> bool:
+    """Whether tickets are held or sold, with new holds kept out until this transaction ends
+    (so that a hold cannot slip in between this check and the move)."""
     from marquee.booking.models import ACTIVE_STATUSES, BookingSeat  # booking depends on scheduling
+    from marquee.booking.services import showtime_sales_lock
 
+    showtime_sales_lock(showtime_id=showtime.pk)
     return BookingSeat.objects.filter(showtime=showtime, status__in=ACTIVE_STATUSES).exists()
 
 

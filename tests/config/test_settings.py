@@ -73,7 +73,12 @@ def test_database_url_with_unknown_scheme_is_a_clear_error(tmp_path):
 )
 def test_email_url(tmp_path, url, port, tls, ssl):
     options = mailer_config(url, tmp_path)["OPTIONS"]
-    assert (options["host"], options["port"], options["use_tls"], options["use_ssl"]) == ("mail.example", port, tls, ssl)
+    assert (options["host"], options["port"], options["use_tls"], options["use_ssl"]) == (
+        "mail.example",
+        port,
+        tls,
+        ssl,
+    )
 
 
 def test_without_email_url_mail_goes_to_files(tmp_path):
@@ -89,3 +94,15 @@ def test_bad_numbers_and_booleans_are_clear_errors(monkeypatch):
     monkeypatch.setenv("DEBUG", "maybe")
     with pytest.raises(ImproperlyConfigured, match="DEBUG must be true or false"):
         env_bool("DEBUG")
+
+
+def test_cache_url_redis_or_per_process_memory():
+    from marquee.env import cache_config
+
+    assert cache_config("")["BACKEND"].endswith("LocMemCache")
+    assert cache_config("redis://127.0.0.1:6379/1") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/1",
+    }
+    with pytest.raises(ImproperlyConfigured, match="unsupported scheme"):
+        cache_config("memcached://x")
