@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import io
 import random
+import re
 import statistics
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -600,6 +601,21 @@ def measure(made: dict[str, Any], runs: int) -> list[tuple[str, str, dict[str, f
     return results
 
 
+HOW = re.sub(
+    r"\s+",
+    " ",
+    """How: a showtime's figures are final once it has begun (holds end at the start, payment and
+    cancellation close before it), so `marquee.reports.services.showtimes_tally` (for the worker to run
+    now and then as the `tally_showtimes` task, or `manage.py reports_tally`) writes one `ShowtimeTally`
+    row per begun showtime and a few `ShowtimeTallyCell` rows (seat type × tariff). Reports read tallies
+    for those and count booked seats only for showtimes not tallied yet, so a year is some 15,000 + 30,000
+    rows instead of a million seats; the figures are the same either way (tests/reports/test_tally.py).
+    The *untallied* rows above show the same reports with no tally at all (a worker that never ran it):
+    correct, slower. Occupancy is three queries (showtimes with tallies, untallied seats, live holds),
+    sales two; the heat map and the expansion signal reuse the occupancy rows.""",
+)
+
+
 def render(made: dict[str, Any], results: list, seconds_build: float, runs: int) -> str:
     lines = [
         "## Reports on a year of data",
@@ -627,15 +643,7 @@ def render(made: dict[str, Any], results: list, seconds_build: float, runs: int)
         if not slow
         else f"Over a second: {', '.join(slow)}.",
         "",
-        "How: a showtime's figures are final once it has begun (holds end at the start, payment and "
-        "cancellation close before it), so `marquee.reports.services.showtimes_tally` (for the worker to run now "
-        "and then as the `tally_showtimes` task, or `manage.py reports_tally`) writes one `ShowtimeTally` row per begun "
-        "showtime and a few `ShowtimeTallyCell` rows (seat type × tariff). Reports read tallies for those and "
-        "count booked seats only for showtimes not tallied yet, so a year is some 15,000 + 30,000 rows instead "
-        "of a million seats; the figures are the same either way (tests/reports/test_tally.py). The "
-        "*untallied* rows above show the same reports with no tally at all (a worker that never ran it): "
-        "correct, slower. Occupancy is three queries (showtimes with tallies, untallied seats, live holds), "
-        "sales two; the heat map and the expansion signal reuse the occupancy rows.",
+        HOW,
         "",
         f"The expansion signal on this data, for the last four weeks: *{made.get('signal', '')}*",
         "",
