@@ -1,5 +1,6 @@
 """Writing halls and seats. A hall always has a seat, and its capacity is its seat count."""
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -116,8 +117,47 @@ def _seats_with_future_sales(hall_id: int, seat_ids: Iterable[int]) -> list[int]
     )
 
 
+def _row_defaults(seats: Iterable[Seat]) -> dict[int, tuple[str, Decimal]]:
+    """Each row's usual seat type and price: what most of its seats have."""
+    by_row: dict[int, list[Seat]] = {}
+    for seat in seats:
+        by_row.setdefault(seat.row_number, []).append(seat)
+    return {
+        row: (
+            Counter(s.seat_type for s in row_seats).most_common(1)[0][0],
+            Counter(s.base_price for s in row_seats).most_common(1)[0][0],
+        )
+        for row, row_seats in by_row.items()
+    }
+
+
+def _apply_row_changes(wanted: dict[tuple[int, int], RowSpec], existing: dict[tuple[int, int], Seat]) -> list[Seat]:
+    """Carry a row's new type or price to its seats, keeping single-seat exceptions.
+
+    A row is described by one type and price, but single seats may differ (an accessible
+    seat in a standard row). Such a seat keeps its own type unless the row's type changed,
+    and its own price unless the row's price changed.
+    """
+    defaults = _row_defaults(existing.values())
+    changed = []
+    for key, spec in wanted.items():
+        seat = existing.get(key)
+        if seat is None:
+            continue
+        usual_type, usual_price = defaults[seat.row_number]
+        new_type = spec.type if spec.type != usual_type else seat.seat_type
+        new_price = spec.base_price if spec.base_price != usual_price else seat.base_price
+        if (new_type, new_price) != (seat.seat_type, seat.base_price):
+            seat.seat_type, seat.base_price = new_type, new_price
+            changed.append(seat)
+    return changed
+
+
 def hall_set_layout(*, hall_id: int, rows: Sequence[RowSpec]) -> Hall:
     """Make the hall's seats match `rows`: add, retype, reprice and remove seats.
+
+    Seats that differ from their row (see _apply_row_changes) keep their own type and
+    price unless that row's type or price is what changed.
 
     A seat with tickets sold for a future showtime cannot be removed. A seat with only
     past sales is kept (its history matters), so rows cannot shrink below a seat that
@@ -142,16 +182,8 @@ def hall_set_layout(*, hall_id: int, rows: Sequence[RowSpec]) -> Hall:
             labels = ", ".join(str(s) for s in to_remove if s.pk in ever_sold)
             raise InvalidState(f"These seats have booking records and cannot be removed: {labels}.")
         Seat.objects.filter(pk__in=[s.pk for s in to_remove]).delete()
-        changed = []
-        for key, spec in wanted.items():
-            seat = existing.get(key)
-            if seat is None:
-                continue
-            if seat.seat_type != spec.type or seat.base_price != spec.base_price:
-                seat.seat_type = spec.type
-                seat.base_price = spec.base_price
-                changed.append(seat)
-        Seat.objects.bulk_update(changed, ["seat_type", "base_price", "updated_at"])
+        changed = _apply_row_changes(wanted, existing)
+        Seat.objects.bulk_update(changed, ["seat_type", "base_price"])
         Seat.objects.bulk_create(
             Seat(hall=hall, row_number=row, seat_number=n, seat_type=spec.type, base_price=spec.base_price)
             for (row, n), spec in wanted.items()

@@ -129,3 +129,30 @@ def test_a_duplicate_seat_is_refused():
     hall = hall_create(number=1, name="A", rows=rows(2))
     with pytest.raises(ValidationFailed):
         seat_add(hall_id=hall.pk, row_number=1, seat_number=2, seat_type="standard", base_price=Decimal(1))
+
+
+@pytest.mark.django_db
+def test_set_layout_keeps_single_seat_exceptions_unless_the_row_itself_changes():
+    from marquee.venues.services import seat_update
+
+    hall = f.hall(rows=2, seats=4, price="100.00")
+    corner = hall.seats.get(row_number=1, seat_number=1)
+    seat_update(seat_id=corner.pk, seat_type="accessible", base_price=Decimal("80.00"))
+    same = [RowSpec(row=r, seats=4, type="standard", base_price=Decimal("100.00")) for r in (1, 2)]
+
+    hall_set_layout(hall_id=hall.pk, rows=same)
+    corner.refresh_from_db()
+    assert (corner.seat_type, corner.base_price) == ("accessible", Decimal("80.00"))
+
+    # Row 1 gets a new price: every seat of it takes the price; the exception keeps its type.
+    dearer = [RowSpec(row=1, seats=4, type="standard", base_price=Decimal("120.00")), same[1]]
+    hall_set_layout(hall_id=hall.pk, rows=dearer)
+    corner.refresh_from_db()
+    row_one = set(hall.seats.filter(row_number=1).exclude(pk=corner.pk).values_list("base_price", flat=True))
+    assert row_one == {Decimal("120.00")}
+    assert (corner.seat_type, corner.base_price) == ("accessible", Decimal("120.00"))
+
+    # Row 1 becomes VIP: every seat of it follows, the exception included.
+    vip = [RowSpec(row=1, seats=4, type="vip", base_price=Decimal("120.00")), same[1]]
+    hall_set_layout(hall_id=hall.pk, rows=vip)
+    assert set(hall.seats.filter(row_number=1).values_list("seat_type", flat=True)) == {"vip"}
