@@ -597,7 +597,7 @@ def measure(made: dict[str, Any], runs: int) -> list[tuple[str, str, dict[str, f
     for name, note, fn in cases:
         queries = count_queries(fn)
         results.append((name, note, timed(fn, runs), queries))
-        print(f"  {name:34} {results[-1][2]['warm']:8.1f} ms warm  ({len(queries)} queries)", flush=True)
+        print(f"  {name:34} {results[-1][2]['warm']:8.1f} ms warm  ({queries} queries)", flush=True)
     return results
 
 
