@@ -487,10 +487,10 @@ def measure_untallied(made: dict[str, Any]) -> list[tuple[str, str, dict[str, fl
     today = made["today"]
     start, end = today - dt.timedelta(days=365), today - dt.timedelta(days=1)
     cases = [
-        ("occupancy, the year, untallied", "counted from 1M seats", lambda: r.occupancy(start=start, end=end)),
+        ("occupancy, the year, untallied", "counted from the booked seats", lambda: r.occupancy(start=start, end=end)),
         (
             "sales by movie, the year, untallied",
-            "counted from 1M seats",
+            "counted from the booked seats",
             lambda: r.sales(start=start, end=end, group_by="movie"),
         ),
     ]
