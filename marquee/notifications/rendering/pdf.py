@@ -19,8 +19,11 @@ from marquee.notifications.rendering.qr import qr_matrix
 log = logging.getLogger(__name__)
 
 # Titles and names are often Cyrillic: the PDF's 14 built-in fonts have no Cyrillic, so
-# a Unicode TrueType font is embedded (subset) when the system has one.
+# a Unicode TrueType font is embedded (subset). DejaVu Sans ships with Marquee (free
+# licence, in ../fonts) so that a fresh machine prints Cyrillic; system fonts are fallbacks.
+_BUNDLED = Path(__file__).resolve().parent.parent / "fonts"
 _FONT_CANDIDATES = [
+    (str(_BUNDLED / "DejaVuSans.ttf"), str(_BUNDLED / "DejaVuSans-Bold.ttf")),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
     (
         "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
