@@ -2,7 +2,7 @@
 server and no Django in the way.
 
 Each client runs the statements marquee.booking.services.booking_hold sends, in the same
-order and in one transaction (share-lock the showtime, read it and its hall, lock the seats, release
+order and in one transaction (take the showtime's sales lock shared, read it and its hall, lock the seats, release
 expired holds on them, check none is taken, upsert the customer, insert the booking,
 insert its seats in one statement, commit), on the schema `manage.py migrate` makes.
 Clients pick 1-4 random seats among many showtimes, so some holds collide, as on a real
@@ -20,6 +20,7 @@ import random
 import secrets
 import threading
 import time
+import zlib
 from collections import Counter
 
 import psycopg
@@ -30,7 +31,9 @@ from bench import common, report
 LEVELS = (1, 8, 32, 64)
 
 # The statements booking_hold sends (captured from Django on PostgreSQL), with parameters.
-SHOWTIME_LOCK = "SELECT id FROM scheduling_showtime WHERE id = %s FOR SHARE"
+# The showtime's sales lock, taken shared by every hold (a cancel takes it exclusive).
+SALES_LOCK = "SELECT pg_advisory_xact_lock_shared(%s)"
+SALES_LOCK_NAMESPACE = (zlib.crc32(b"marquee.showtime.sales") & 0x7FFFFFFF) << 32
 SHOWTIME = """
 SELECT s.id, s.created_at, s.updated_at, s.movie_id, s.hall_id, s.starts_at, s.ends_at, s.status, s.cancelled_at,
        h.id, h.created_at, h.updated_at, h.number, h.name, h.capacity
@@ -93,7 +96,7 @@ def hold(conn: psycopg.Connection, show: int, hall: int, seat_ids: list[int], em
     wanted = sorted(seat_ids)
     conn.execute("BEGIN")
     try:
-        conn.execute(SHOWTIME_LOCK, [show])  # held against a cancel until we commit
+        conn.execute(SALES_LOCK, [SALES_LOCK_NAMESPACE | (show & 0xFFFFFFFF)])  # a cancel waits for us
         row = conn.execute(SHOWTIME, [show]).fetchone()
         assert row is not None and row[7] == "scheduled"
         seats = conn.execute(SEATS, [hall, wanted]).fetchall()
