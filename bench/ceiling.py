@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import os
 import random
+import re
 import secrets
 import threading
 import time
@@ -252,6 +253,54 @@ def level(url: str, clients: int, seconds: float, shows: list[tuple[int, int]], 
     }
 
 
+# --- is this still the hold's SQL? ---------------------------------------------------------
+
+
+def shape(statement: str) -> str:
+    """A statement reduced to its verb and first table (or function): enough to notice when
+    booking_hold gains, loses or reorders a statement."""
+    text = statement.replace('"', "").strip()
+    verb = text.split()[0].upper()
+    if verb == "SELECT" and "pg_advisory" in text:
+        return "SELECT " + text.split()[1].split("(")[0]
+    found = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", text, re.IGNORECASE)
+    return f"{verb} {found.group(1)}" if verb in {"SELECT", "INSERT", "UPDATE", "DELETE"} and found else verb
+
+
+class Recorder:
+    """Stands in for a connection and notes each statement's shape."""
+
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self.conn, self.shapes = conn, []
+
+    def execute(self, statement: str, params: object = None) -> psycopg.Cursor:
+        self.shapes.append(shape(statement))
+        return self.conn.execute(statement, params)
+
+
+def mirror_check(url: str, show: int, hall: int, seats: list[int]) -> list[str]:
+    """Hold once through booking_hold (Django) and once through `hold` (here), a new customer
+    each, and compare the statements. Returns the differences (empty: still a mirror)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from marquee.booking.services import CustomerDetails, booking_hold
+
+    with CaptureQueriesContext(connection) as django_side:
+        booking_hold(
+            showtime_id=show, seat_ids=seats[:2], customer=CustomerDetails("Mirror", "Check", "mirror@bench.example")
+        )
+    with psycopg.connect(url, autocommit=True) as conn:
+        here = Recorder(conn)
+        hold(here, show, hall, seats[2:4], "mirror-here@bench.example")  # type: ignore[arg-type]
+    theirs = [shape(q["sql"]) for q in django_side.captured_queries]
+    ours = here.shapes
+    theirs, ours = ([x for x in side if x not in {"BEGIN", "COMMIT"}] for side in (theirs, ours))
+    if theirs == ours:
+        return []
+    return [f"booking_hold: {' → '.join(theirs)}", f"bench/ceiling.py: {' → '.join(ours)}"]
+
+
 def empty_bookings(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("TRUNCATE booking_bookingseat, booking_booking, booking_customer CASCADE")
@@ -270,8 +319,11 @@ def run(quick: bool) -> dict:
         from bench import data
 
         cinema = data.build(halls=halls, seats=300, days=days)  # 5 showtimes a day
-        connections.close_all()
         shows = sorted(cinema.showtimes.items())
+        drift = mirror_check(url, shows[0][0], shows[0][1], cinema.seats[shows[0][1]])
+        for line in drift:
+            print("ceiling: NOT A MIRROR of booking_hold any more:", line, flush=True)
+        connections.close_all()
         results = []
         for clients in LEVELS:
             empty_bookings(url)
@@ -290,6 +342,7 @@ def run(quick: bool) -> dict:
             "seats_per_showtime": 300,
             "seconds_per_level": seconds,
             "best_holds_per_s": max(r["holds_per_s"] for r in results),
+            "mirror_drift": drift,
             "quick": quick,
         }
 
@@ -314,6 +367,11 @@ def markdown(result: dict) -> str:
             f" {lat['p95']:.1f} | {lat['p99']:.1f} | {r['database_cores']:.2f} | {r['client_cpu_share']:.2f} |"
             f" {r['errors']} |"
         )
+    if result.get("mirror_drift"):
+        lines += ["", "**Warning: this is no longer the SQL `booking_hold` sends** (update bench/ceiling.py):", ""]
+        lines += [f"- {line}" for line in result["mirror_drift"]]
+    else:
+        lines += ["", "Checked in this run: `booking_hold` and this script send the same statements, in order."]
     return "\n".join(lines)
 
 
