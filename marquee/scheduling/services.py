@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from marquee.catalog.models import Movie
 from marquee.core.errors import HallBusy, InvalidState, NotFound, ValidationFailed
 from marquee.scheduling.models import Showtime, ShowtimeStatus
-from marquee.scheduling.overlap import showtime_end
+from marquee.scheduling.overlap import intervals_overlap, showtime_end
 from marquee.venues.models import Hall
 
 
@@ -74,15 +74,40 @@ def showtime_schedule_many(*, movie_id: int, hall_id: int, starts: list[dt.datet
     with transaction.atomic():
         hall = _lock_hall(hall_id)
         spans = [(s, showtime_end(s, movie.duration_min, settings.CLEANING_MINUTES)) for s in sorted(starts)]
-        conflicts: list[int] = []
         for (_s, e), (s2, _e2) in pairwise(spans):
             if s2 < e:
                 raise HallBusy("The series overlaps itself.", conflicts=[])
-        for s, e in spans:
-            conflicts.extend(showtime_conflicts(hall_id=hall.pk, starts_at=s, ends_at=e))
+        # One read of the hall's showtimes over the whole series, then the check in memory:
+        # a month of daily showtimes costs two queries, not sixty.
+        nearby = (
+            list(
+                Showtime.objects.filter(
+                    hall_id=hall.pk,
+                    status=ShowtimeStatus.SCHEDULED,
+                    starts_at__lt=spans[-1][1],
+                    ends_at__gt=spans[0][0],
+                ).values_list("pk", "starts_at", "ends_at")
+            )
+            if spans
+            else []
+        )
+        conflicts = sorted(
+            {
+                pk
+                for pk, other_start, other_end in nearby
+                for s, e in spans
+                if intervals_overlap(s, e, other_start, other_end)
+            }
+        )
         if conflicts:
-            raise HallBusy(f"{hall.name} is busy at some of those times.", conflicts=sorted(set(conflicts)))
-        return [Showtime.objects.create(movie=movie, hall=hall, starts_at=s, ends_at=e) for s, e in spans]
+            raise HallBusy(f"{hall.name} is busy at some of those times.", conflicts=conflicts)
+        try:
+            with transaction.atomic():
+                return Showtime.objects.bulk_create(
+                    Showtime(movie=movie, hall=hall, starts_at=s, ends_at=e) for s, e in spans
+                )
+        except IntegrityError:
+            raise HallBusy("The hall became busy at some of those times; try again.", conflicts=[]) from None
 
 
 def _has_active_sales(showtime: Showtime) -> bool:
@@ -132,5 +157,10 @@ def showtime_update(
         showtime.hall_id = target_hall_id
         showtime.starts_at = new_start
         showtime.ends_at = new_end
-        showtime.save()
+        try:
+            with transaction.atomic():
+                showtime.save()
+        except IntegrityError:
+            # The PostgreSQL exclusion constraint caught a writer that raced past the check.
+            raise HallBusy("The hall is busy at that time.", conflicts=[]) from None
         return showtime

@@ -181,3 +181,17 @@ def test_concurrent_schedulers_in_one_hall_one_wins():
         thread.join()
     assert sorted(outcomes) == ["busy"] * (threads_n - 1) + ["won"]
     assert Showtime.objects.filter(hall=hall).count() == 1
+
+
+def test_showtime_end_counts_real_minutes_across_a_daylight_saving_change():
+    from zoneinfo import ZoneInfo
+
+    from marquee.scheduling.overlap import showtime_end
+
+    kyiv = ZoneInfo("Europe/Kyiv")
+    # Clocks go back from 04:00 to 03:00 on 25 October 2026: a 120-minute film from 02:30
+    # ends at 03:30 local time (after the change), not 04:30.
+    start = dt.datetime(2026, 10, 25, 2, 30, tzinfo=kyiv)
+    end = showtime_end(start, 105, 15)
+    assert end - start.astimezone(dt.UTC) == dt.timedelta(minutes=120)
+    assert end.astimezone(kyiv).strftime("%H:%M") == "03:30"
