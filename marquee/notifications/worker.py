@@ -32,6 +32,7 @@ from marquee.core.clock import now as clock_now
 from marquee.notifications.delivery import RETRY_FOR, Failure, classify, next_attempt
 from marquee.notifications.models import MailStatus, OutgoingMail
 from marquee.notifications.rendering.email import NotSendable, render_mail
+from marquee.reports.services import showtimes_tally
 
 log = logging.getLogger("marquee.worker")
 
@@ -43,6 +44,7 @@ LEASE_MARGIN = dt.timedelta(minutes=2)
 # A message whose sending killed its worker this many times, over more than RETRY_FOR, fails.
 MAX_ABANDONED_ATTEMPTS = 5
 SWEEP_EVERY = 30.0  # seconds between hold-expiry sweeps
+TALLY_EVERY = 15 * 60.0  # seconds between report tallies of showtimes that have begun
 TASKS_PER_STEP = 20
 
 
@@ -257,8 +259,10 @@ class WorkerLoop:
     worker_id: str = field(default_factory=lambda: f"marquee-{secrets.token_hex(6)}")
     idle_sleep: float = 1.0
     sweep_every: float = SWEEP_EVERY
+    tally_every: float = TALLY_EVERY
     stopping: threading.Event = field(default_factory=threading.Event)
     _last_sweep: float = field(default=float("-inf"))
+    _last_tally: float = field(default=float("-inf"))
 
     def stop(self) -> None:
         self.stopping.set()
@@ -272,9 +276,21 @@ class WorkerLoop:
             log.info("expired %s lapsed holds", expired)
         return expired
 
+    def tally_if_due(self) -> int:
+        """Freeze the report figures of showtimes that have begun (they cannot change), so
+        that reports over long periods read stored figures instead of counting seats."""
+        if time.monotonic() - self._last_tally < self.tally_every:
+            return 0
+        self._last_tally = time.monotonic()
+        tallied = showtimes_tally()
+        if tallied:
+            log.info("tallied %s showtimes for the reports", tallied)
+        return 0  # background upkeep, not work that keeps the worker from idling
+
     def step(self) -> int:
         """One pass over everything due; returns how much work it found (0: idle)."""
         self.sweep_if_due()
+        self.tally_if_due()
         work = mail_deliver_due(should_stop=self.stopping.is_set)
         if not self.stopping.is_set():
             work += tasks_run_due(worker_id=self.worker_id)

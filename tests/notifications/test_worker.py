@@ -151,3 +151,15 @@ def test_mail_page_queries_do_not_grow_with_rows(admin_client, paid_booking, dja
         paid_booking(show=show, seat_ids=seats[i * 2 : i * 2 + 2], email=f"g{i}@example.com")
     with django_assert_num_queries(len(few.captured_queries)):
         admin_client.get("/staff/mail/")
+
+
+@pytest.mark.django_db
+def test_the_worker_tallies_showtimes_that_have_begun_for_the_reports(smtp_server):
+    from marquee.notifications.worker import WorkerLoop
+    from marquee.reports.models import ShowtimeTally
+
+    show = f.showtime()
+    f.hold(show)
+    with time_machine.travel(show.starts_at + dt.timedelta(hours=1), tick=False):
+        WorkerLoop().step()
+    assert ShowtimeTally.objects.filter(showtime=show).exists()
