@@ -8,7 +8,7 @@ or 1 where none does.
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from marquee.core.money import to_money
 
@@ -20,16 +20,13 @@ class TariffLike(Protocol):
     days_mask: int
 
 
-T = TypeVar("T", bound=TariffLike)
-
-
 def tariff_applies(tariff: TariffLike, local_start: dt.datetime) -> bool:
     on_day = bool(tariff.days_mask & (1 << local_start.weekday()))
     moment = local_start.time().replace(tzinfo=None)
     return on_day and tariff.start_time <= moment < tariff.end_time
 
 
-def tariff_for(tariffs: Iterable[T], local_start: dt.datetime) -> T | None:
+def tariff_for[T: TariffLike](tariffs: Iterable[T], local_start: dt.datetime) -> T | None:
     """The tariff in force at `local_start` (tariffs never overlap, so at most one)."""
     for tariff in tariffs:
         if tariff_applies(tariff, local_start):
