@@ -14,6 +14,10 @@ from django.conf import settings
 from ninja import Schema
 from pydantic import Field, field_validator
 
+# The shapes both APIs answer with are defined once, with the public schemas.
+from marquee.api.schemas import GenreOut, RecipientOut
+from marquee.api.schemas import HallBrief as HallRef
+from marquee.api.schemas import MovieBrief as MovieRef
 from marquee.booking.models import Booking, BookingStatus, Customer
 from marquee.booking.selectors import seats_free
 from marquee.catalog.models import Genre, Movie
@@ -77,30 +81,6 @@ class Input(Schema):
 
 
 # --- shared pieces ---------------------------------------------------------------------
-
-
-class GenreOut(Schema):
-    id: int
-    name: str
-
-
-class MovieRef(Schema):
-    id: int
-    title: str
-    duration_min: int
-    age_rating: int
-
-
-class HallRef(Schema):
-    id: int
-    number: int
-    name: str
-
-
-class ErrorOut(Schema):
-    error: str
-    detail: str
-    fields: dict[str, list[str]] | None = None
 
 
 def movie_ref(movie: Movie) -> dict[str, Any]:
@@ -369,11 +349,6 @@ class CustomerRef(Schema):
     last_name: str
     email: str
     phone: str
-
-
-class RecipientOut(Schema):
-    name: str
-    email: str
 
 
 class BookingOut(Schema):

@@ -13,6 +13,7 @@ from ninja import Body, Query, Router, Status
 from ninja.responses import NinjaJSONEncoder
 
 from marquee.api.auth import StaffAuth
+from marquee.api.schemas import ErrorOut
 from marquee.api.schemas_staff import (
     AudiencePage,
     BookingFilters,
@@ -23,7 +24,6 @@ from marquee.api.schemas_staff import (
     CustomerDetailOut,
     CustomerFilters,
     CustomerPage,
-    ErrorOut,
     ExpansionOut,
     GenreIn,
     GenreOut,
