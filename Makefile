@@ -27,7 +27,7 @@ migrate: install
 	$(RUN_ENV) $(MANAGE) migrate --noinput
 
 run: install
-	@$(RUN_ENV) $(MANAGE) migrate --noinput
+	@$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
 	@$(RUN_ENV) $(MANAGE) seed_demo --if-empty
 	@$(RUN_ENV) $(MANAGE) ensure_admin
 	@echo "Marquee is starting at http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/staff/, admin: /admin/). Ctrl-C stops it."
