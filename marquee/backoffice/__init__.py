@@ -1,0 +1,1 @@
+"""Staff pages at /staff/: schedule planner, hall layouts, tariffs, bookings, reports, campaigns."""

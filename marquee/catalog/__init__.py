@@ -1,0 +1,1 @@
+"""What the cinema shows: movies and genres (models and the services that write them)."""

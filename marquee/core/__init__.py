@@ -1,0 +1,1 @@
+"""What every app stands on: the timestamped base model, the clock, money, DomainError codes, locks."""

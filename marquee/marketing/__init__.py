@@ -1,0 +1,1 @@
+"""Recommendation campaigns: who was recommended what, and one-click unsubscribe."""

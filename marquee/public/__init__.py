@@ -1,0 +1,1 @@
+"""The customer site: listing, schedule, seat map, checkout, booking pages (templates + htmx)."""

@@ -1,0 +1,1 @@
+"""Occupancy, sales, watch history and recommendations: read-only selectors, plus the tallies of past showtimes."""

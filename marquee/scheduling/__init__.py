@@ -1,0 +1,1 @@
+"""When and where: showtimes, the pure overlap rule, and the scheduling service."""

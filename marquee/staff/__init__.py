@@ -1,0 +1,1 @@
+"""Staff roles (Admin, Box office), their permission checks, and API keys."""

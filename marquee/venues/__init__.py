@@ -1,0 +1,1 @@
+"""Where the cinema shows: halls and their seat layouts; capacity always equals the seat count."""
