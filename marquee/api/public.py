@@ -121,8 +121,8 @@ def _bearer(authorization: str | None) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def _showtime(showtime_id: int) -> Showtime:
-    showtime = showtime_public(_id(showtime_id, "showtime"))
+def _showtime(showtime_id: int, *, with_counts: bool = True) -> Showtime:
+    showtime = showtime_public(_id(showtime_id, "showtime"), with_counts=with_counts)
     if showtime is None:
         raise NotFound("No such showtime.")
     return showtime
@@ -181,7 +181,7 @@ def showtime(request: HttpRequest, id: int) -> dict[str, Any]:
 @router.get("/showtimes/{id}/seats", response={200: SeatMapOut, **ERRORS_READ}, summary="Seat map")
 def seat_map(request: HttpRequest, id: int) -> dict[str, Any]:
     """Every seat of the hall with its price and status (free, held, sold), by row and number."""
-    return seat_map_out(showtime_seat_map(_showtime(id)))
+    return seat_map_out(showtime_seat_map(_showtime(id, with_counts=False)))
 
 
 # --- bookings ---------------------------------------------------------------------------------

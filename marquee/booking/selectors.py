@@ -15,7 +15,7 @@ from marquee.core.clock import now as clock_now
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
 from marquee.scheduling.models import Showtime, ShowtimeStatus
-from marquee.venues.models import Seat
+from marquee.venues.models import Seat, SeatType
 
 FREE, HELD, SOLD = "free", "held", "sold"
 
@@ -50,9 +50,28 @@ def seats_free(showtime: Showtime) -> int:
     return max(showtime.hall.capacity - taken, 0)
 
 
+@dataclass(frozen=True, slots=True)
+class SeatInfo:
+    """A seat as the seat map shows it: read as a plain row, not a model instance, because a
+    large hall's map is read on every refresh by every customer looking at it."""
+
+    pk: int
+    row_number: int
+    seat_number: int
+    seat_type: str
+    base_price: Decimal
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def get_seat_type_display(self) -> str:
+        return str(SeatType(self.seat_type).label)
+
+
 @dataclass(frozen=True)
 class SeatState:
-    seat: Seat
+    seat: SeatInfo
     price: Decimal
     status: str  # free, held or sold
 
@@ -94,15 +113,25 @@ def showtime_seat_map(showtime: Showtime, at: dt.datetime | None = None) -> Seat
         .values_list("seat_id", "status")
     )
     tariff = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
-    seats = Seat.objects.filter(hall_id=showtime.hall_id).order_by("row_number", "seat_number")
-    states = [
-        SeatState(
-            seat=seat,
-            price=seat_price(seat.base_price, tariff),
-            status=FREE if seat.pk not in taken else (SOLD if taken[seat.pk] == BookingStatus.PAID else HELD),
+    rows = (
+        Seat.objects.filter(hall_id=showtime.hall_id)
+        .order_by("row_number", "seat_number")
+        .values_list("pk", "row_number", "seat_number", "seat_type", "base_price")
+    )
+    prices: dict[Decimal, Decimal] = {}  # a hall has a handful of base prices
+    states = []
+    for pk, row_number, seat_number, seat_type, base_price in rows:
+        price = prices.get(base_price)
+        if price is None:
+            price = prices[base_price] = seat_price(base_price, tariff)
+        status = taken.get(pk)
+        states.append(
+            SeatState(
+                seat=SeatInfo(pk, row_number, seat_number, seat_type, base_price),
+                price=price,
+                status=FREE if status is None else (SOLD if status == BookingStatus.PAID else HELD),
+            )
         )
-        for seat in seats
-    ]
     return SeatMap(showtime=showtime, tariff=tariff, seats=states)
 
 
@@ -161,11 +190,12 @@ def movie_listed(movie_id: int) -> Movie | None:
     )
 
 
-def showtime_public(showtime_id: int, at: dt.datetime | None = None) -> Showtime | None:
+def showtime_public(showtime_id: int, at: dt.datetime | None = None, *, with_counts: bool = True) -> Showtime | None:
     """One showtime of a listed movie, past or cancelled ones included (a customer may hold
-    a link to it), with movie and hall joined and `seats_taken` annotated: one query."""
+    a link to it), with movie and hall joined and (unless `with_counts` is off: the seat map
+    counts for itself) `seats_taken` annotated: one query."""
     shows = Showtime.objects.filter(pk=showtime_id, movie__is_listed=True).select_related("movie", "hall")
-    return with_seats_taken(shows, at).first()
+    return (with_seats_taken(shows, at) if with_counts else shows).first()
 
 
 @dataclass(frozen=True)
