@@ -1,5 +1,4 @@
 import datetime as dt
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -9,24 +8,6 @@ from django.test import Client
 from marquee.booking.services import booking_mark_paid
 from marquee.staff.roles import ADMIN, BOX_OFFICE
 from tests import factories as f
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _static_root():
-    # WhiteNoise warns (an error here) when STATIC_ROOT is missing, even for a live server
-    # that starts before any test's own fixtures run; tests never collect static.
-    from django.conf import settings
-
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-
-
-@pytest.fixture(autouse=True)
-def _plain_static(settings):
-    # Production serves hashed names from collectstatic's manifest; tests never collect.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 def _staff(username: str, group: str | None, *, is_staff: bool = True) -> User:

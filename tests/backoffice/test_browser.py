@@ -2,7 +2,6 @@
 form changes, before anything is saved; the layout builder redraws its preview."""
 
 import datetime as dt
-import os
 
 import pytest
 from django.apps import apps
@@ -16,41 +15,28 @@ from tests import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-
 
 @pytest.fixture
-def page(live_server):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run .ci/install-browser")
-    from playwright.sync_api import sync_playwright
-
+def page(live_server, browser):
     sync_roles(apps)  # a transactional test flushes the groups the migration made
     user = User.objects.create_user(username="admin", password="admin-pass-123", is_staff=True)
     user.groups.add(Group.objects.get(name=ADMIN))
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-            )
-            tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            tab.goto(f"{live_server.url}/admin/login/?next=/staff/")
-            tab.fill("#id_username", "admin")
-            tab.fill("#id_password", "admin-pass-123")
-            tab.click("input[type=submit]")
-            tab.wait_for_url(f"{live_server.url}/staff/")
-            tab.base = live_server.url
-            yield tab
-            # Let a last htmx request finish, so no server thread holds a connection
-            # while the test database is dropped.
-            tab.wait_for_load_state("networkidle")
-            browser.close()
-            # ORM calls made while Playwright's loop runs get their own connection (asgiref
-            # keys connections by context); close it here, in that same context.
-            connections.close_all()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(f"{live_server.url}/admin/login/?next=/staff/")
+    tab.fill("#id_username", "admin")
+    tab.fill("#id_password", "admin-pass-123")
+    tab.click("input[type=submit]")
+    tab.wait_for_url(f"{live_server.url}/staff/")
+    tab.base = live_server.url
+    yield tab
+    # Let a last htmx request finish, so no server thread holds a connection while the
+    # test database is dropped.
+    tab.wait_for_load_state("networkidle")
+    context.close()
+    # ORM calls made while Playwright's loop runs get their own connection (asgiref keys
+    # connections by context); close it here, in that same context.
+    connections.close_all()
 
 
 def test_planner_shows_the_clash_before_saving(page):

@@ -2,7 +2,6 @@
 in a cinema five times bigger (more halls, showtimes, seats and bookings)."""
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -12,14 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    # Pages use hashed static names from collectstatic's manifest in production; the tests
-    # do not build it. WhiteNoise only wants the folder to exist.
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def _english(settings):
     settings.LANGUAGE_CODE = "en"
 
 

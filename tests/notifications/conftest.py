@@ -107,16 +107,3 @@ def paid_booking():
         return booking_pay(reference=held.booking.reference, method="demo")
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def _static_root_exists(settings):
-    # WhiteNoise warns (an error here) when STATIC_ROOT is missing; collectstatic makes it in production.
-    from pathlib import Path
-
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    # Pages render without collectstatic's manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }

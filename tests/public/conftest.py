@@ -1,21 +1,9 @@
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from marquee.core.clock import local_today
 from tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    # Production serves hashed static names from a manifest built by collectstatic;
-    # the tests render pages without building it (whitenoise only wants the folder).
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture(autouse=True)
