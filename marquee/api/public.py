@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import get_language_from_request
 from ninja import Header, Query, Router, Schema
 from ninja.responses import Status
 from ninja.throttling import BaseThrottle
@@ -208,6 +209,8 @@ def booking_create(request: HttpRequest, payload: BookingIn) -> Status[dict[str,
         recipient_email=payload.recipient.email if payload.recipient else "",
         gift_message=payload.gift_message or "",
         marketing_consent=payload.marketing_consent,
+        # The emails follow the client's Accept-Language, when it is one of ours.
+        language=get_language_from_request(request),
     )
     return Status(201, booking_out(booking_detail(result.booking.pk), token=result.token))
 

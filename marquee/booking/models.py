@@ -81,6 +81,9 @@ class Booking(TimeStampedModel):
     recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
     recipient_email = models.EmailField(_("recipient email"), blank=True)
     gift_message = models.TextField(_("gift message"), blank=True, max_length=1000)
+    # The language the customer booked in: every email about the booking is written in it
+    # ("" is settings.LANGUAGE_CODE).
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
 
     class Meta:
         ordering = ["-booked_at"]

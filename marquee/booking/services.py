@@ -345,6 +345,7 @@ def booking_hold(
     recipient_email: str = "",
     gift_message: str = "",
     marketing_consent: bool = False,
+    language: str = "",
 ) -> HoldResult:
     """Hold all the seats or none, for HOLD_MINUTES (never past the start), priced by the
     tariff in force. Raises ValidationFailed, NotFound, SalesClosed or SeatsUnavailable
@@ -391,6 +392,7 @@ def booking_hold(
                 recipient_name=data.recipient_name,
                 recipient_email=data.recipient_email,
                 gift_message=data.gift_message,
+                language=_mail_language(language),
             )
             try:
                 # The conditional unique constraint is the last word, whatever the checks
@@ -417,6 +419,11 @@ def booking_hold(
     return HoldResult(booking=booking, token=token)
 
 
+def _mail_language(language: str) -> str:
+    """One of settings.LANGUAGES, or "" (the site's default) for anything else."""
+    return language if language in {code for code, _name in settings.LANGUAGES} else ""
+
+
 def _create_booking(
     *,
     buyer: Customer,
@@ -427,6 +434,7 @@ def _create_booking(
     recipient_name: str,
     recipient_email: str,
     gift_message: str,
+    language: str = "",
 ) -> Booking:
     # A hold never outlives the sales: it lapses when the show starts, at the latest.
     expires_at = min(at + dt.timedelta(minutes=settings.HOLD_MINUTES), showtime.starts_at)
@@ -445,6 +453,7 @@ def _create_booking(
                     recipient_name=recipient_name,
                     recipient_email=recipient_email,
                     gift_message=gift_message,
+                    language=language,
                 )
         except IntegrityError:
             continue  # a reference collision (about 1 in 10^12 per pair): draw again
@@ -523,9 +532,10 @@ def _expire_one_if_lapsed(reference: str, token: str | None = None) -> bool:
 
 
 def _queue_ticket_mail(booking: Booking) -> None:
-    mail_queue(kind=MailKind.TICKETS, to_email=booking.ticket_email, booking_id=booking.pk)
+    language = booking.language
+    mail_queue(kind=MailKind.TICKETS, to_email=booking.ticket_email, booking_id=booking.pk, language=language)
     if booking.ticket_email.lower() != booking.customer.email.lower():
-        mail_queue(kind=MailKind.RECEIPT, to_email=booking.customer.email, booking_id=booking.pk)
+        mail_queue(kind=MailKind.RECEIPT, to_email=booking.customer.email, booking_id=booking.pk, language=language)
 
 
 def _mark_paid(reference: str, *, method: str, charge: bool, token: str | None) -> Booking:
@@ -591,9 +601,10 @@ def _cancel_locked(booking: Booking, *, reason: CancelReason, at: dt.datetime) -
     booking.refresh_from_db()
     if was_paid:
         kind = MailKind.SHOWTIME_CANCELLED if reason == CancelReason.SHOWTIME_CANCELLED else MailKind.CANCELLATION
-        mail_queue(kind=kind, to_email=booking.customer.email, booking_id=booking.pk)
+        language = booking.language
+        mail_queue(kind=kind, to_email=booking.customer.email, booking_id=booking.pk, language=language)
         if booking.is_gift and reason == CancelReason.SHOWTIME_CANCELLED:
-            mail_queue(kind=kind, to_email=booking.ticket_email, booking_id=booking.pk)
+            mail_queue(kind=kind, to_email=booking.ticket_email, booking_id=booking.pk, language=language)
     return booking
 
 
@@ -688,5 +699,7 @@ def booking_resend(*, reference: str, token: str | None = None) -> Booking:
         booking = _lock_booking(reference, token)
         if booking.status != BookingStatus.PAID:
             raise InvalidState("Only paid bookings have tickets to send.")
-        mail_queue(kind=MailKind.RESEND, to_email=booking.ticket_email, booking_id=booking.pk)
+        mail_queue(
+            kind=MailKind.RESEND, to_email=booking.ticket_email, booking_id=booking.pk, language=booking.language
+        )
         return booking

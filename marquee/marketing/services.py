@@ -47,6 +47,7 @@ def _send_batch(
                     "unsubscribe_url": unsubscribe_url(customer.pk),
                     "campaign_id": campaign.pk,
                 },
+                language="",  # the site's default: consent was given without a language of its own
             )
             records.extend(
                 Recommendation(customer=customer, movie_id=m, campaign=campaign, sent_at=at) for m in movie_ids

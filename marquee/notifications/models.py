@@ -45,6 +45,8 @@ class OutgoingMail(TimeStampedModel):
     )
     # What the renderer needs beyond the booking (a sign-in link, a campaign's movies, …).
     context = models.JSONField(default=dict, blank=True)
+    # The language the message is written in ("" is settings.LANGUAGE_CODE).
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"))
     # A claim by a worker lasts until then; a crashed worker's claim lapses.

@@ -23,6 +23,7 @@ def mail_queue(
     booking_id: int | None = None,
     customer_id: int | None = None,
     context: dict[str, Any] | None = None,
+    language: str = "",
 ) -> OutgoingMail:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("mail_queue() must run inside the transaction of the change that causes the mail")
@@ -32,6 +33,7 @@ def mail_queue(
         booking_id=booking_id,
         customer_id=customer_id,
         context=context or {},
+        language=language,
         message_id=new_message_id(_domain()),
         next_attempt_at=now(),
     )
@@ -50,4 +52,5 @@ def mail_requeue(*, mail_id: int) -> OutgoingMail:
             booking_id=original.booking_id,
             customer_id=original.customer_id,
             context=original.context,
+            language=original.language,
         )

@@ -291,6 +291,7 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
                     recipient_email=form.cleaned_data["recipient_email"] if gift else "",
                     gift_message=form.cleaned_data["gift_message"] if gift else "",
                     marketing_consent=form.cleaned_data["marketing_consent"],
+                    language=request.LANGUAGE_CODE,
                 )
             except SeatsUnavailable as error:
                 return _seats_gone(request, showtime_id, seat_ids, list(error.extra.get("seat_ids", [])))
@@ -425,7 +426,11 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
             url = settings.SITE_URL + reverse("public:my_bookings_sign_in", args=[token])
             with transaction.atomic():
                 mail_queue(
-                    kind=MailKind.SIGN_IN, to_email=customer.email, customer_id=customer.pk, context={"url": url}
+                    kind=MailKind.SIGN_IN,
+                    to_email=customer.email,
+                    customer_id=customer.pk,
+                    context={"url": url},
+                    language=request.LANGUAGE_CODE,
                 )
         # The same answer whether or not we know the address: no account enumeration.
         return render(request, "public/sign_in_sent.html", {"email": email})

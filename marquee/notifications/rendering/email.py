@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from marquee.booking.checkin import ticket_code
 from marquee.booking.links import manage_link_url
@@ -116,13 +118,14 @@ def _admissions(booking: Booking, *, show_prices: bool) -> list[Admission]:
 def _when(booking: Booking) -> tuple[str, str, str]:
     """(local date, local time, both written out) of the showtime."""
     starts = local(booking.showtime.starts_at)
-    day = formats.date_format(starts, "l, j F Y")
+    # "E": the month's name as it stands in a date (the genitive in Ukrainian), as on the site.
+    day = formats.date_format(starts, "l, j E Y")
     time = formats.time_format(starts, "H:i")
     return day, time, f"{day}, {time}"
 
 
 def _seats_line(admissions: list[Admission]) -> str:
-    return "; ".join(f"row {a.row}, seat {a.seat}" for a in admissions)
+    return "; ".join(_("row %(row)s, seat %(seat)s") % {"row": a.row, "seat": a.seat} for a in admissions)
 
 
 def _booking_context(booking: Booking, mail: OutgoingMail, *, show_prices: bool) -> dict[str, Any]:
@@ -153,7 +156,9 @@ def _booking_context(booking: Booking, mail: OutgoingMail, *, show_prices: bool)
 
 
 def _short_date(booking: Booking) -> str:
-    return formats.date_format(local(booking.showtime.starts_at), "j M Y")
+    # A format per language: "26 Nov 2026", but "26 листопада 2026" (Ukrainian abbreviates
+    # months rarely, and the genitive "E" is how the site writes dates).
+    return formats.date_format(local(booking.showtime.starts_at), pgettext("date in email subjects", "j M Y"))
 
 
 def _render_tickets(mail: OutgoingMail, booking: Booking) -> Rendered:
@@ -173,7 +178,8 @@ def _render_tickets(mail: OutgoingMail, booking: Booking) -> Rendered:
             movie=booking.showtime.movie.title,
             age_rating=f"{booking.showtime.movie.age_rating}+",
             when=ctx["when"],
-            hall=f"{booking.showtime.hall.name} · hall {booking.showtime.hall.number}",
+            hall=_("%(name)s · hall %(number)s")
+            % {"name": booking.showtime.hall.name, "number": booking.showtime.hall.number},
             row=a.row,
             seat=a.seat,
             seat_type=a.seat_type,
@@ -182,16 +188,24 @@ def _render_tickets(mail: OutgoingMail, booking: Booking) -> Rendered:
             reference=booking.reference,
             holder=booking.ticket_name,
             code=a.code,
-            position=f"Ticket {i} of {len(admissions)}",
+            position=_("Ticket %(number)s of %(tickets)s") % {"number": i, "tickets": len(admissions)},
         )
         for i, a in enumerate(admissions, 1)
     ]
     title = f"{booking.showtime.movie.title} — {ctx['when']}"
-    prefix = "Your tickets" if mail.kind == MailKind.TICKETS else "Your tickets (sent again)"
+    movie, day = booking.showtime.movie.title, _short_date(booking)
     if ctx["is_gift_copy"]:
-        prefix = f"{booking.customer.first_name} sent you tickets"
+        subject = _("%(name)s sent you tickets: %(movie)s, %(date)s") % {
+            "name": booking.customer.first_name,
+            "movie": movie,
+            "date": day,
+        }
+    elif mail.kind == MailKind.TICKETS:
+        subject = _("Your tickets: %(movie)s, %(date)s") % {"movie": movie, "date": day}
+    else:
+        subject = _("Your tickets (sent again): %(movie)s, %(date)s") % {"movie": movie, "date": day}
     return Rendered(
-        subject=f"{prefix}: {booking.showtime.movie.title}, {_short_date(booking)}",
+        subject=subject,
         context=ctx,
         inline_images=images,
         attachments=[
@@ -204,16 +218,16 @@ def _render_tickets(mail: OutgoingMail, booking: Booking) -> Rendered:
 def _render_booking_kind(mail: OutgoingMail) -> Rendered:
     assert mail.booking_id is not None
     booking = _load_booking(mail.booking_id)
-    movie = booking.showtime.movie.title
+    names = {"movie": booking.showtime.movie.title, "date": _short_date(booking)}
     if mail.kind in TICKET_KINDS:
         return _render_tickets(mail, booking)
     ctx = _booking_context(booking, mail, show_prices=True)
     if mail.kind == MailKind.RECEIPT:
-        return Rendered(subject=f"Your receipt: {movie}, {_short_date(booking)}", context=ctx)
+        return Rendered(subject=_("Your receipt: %(movie)s, %(date)s") % names, context=ctx)
     if mail.kind == MailKind.CANCELLATION:
         ctx["manage_url"] = ""
         return Rendered(
-            subject=f"Booking cancelled: {movie}, {_short_date(booking)}",
+            subject=_("Booking cancelled: %(movie)s, %(date)s") % names,
             context=ctx,
             attachments=[
                 ("showtime.ics", showtime_ics(booking, seats_line=ctx["seats_line"], cancelled=True), "text/calendar")
@@ -222,7 +236,7 @@ def _render_booking_kind(mail: OutgoingMail) -> Rendered:
     if mail.kind == MailKind.SHOWTIME_CANCELLED:
         ctx["manage_url"] = ""
         return Rendered(
-            subject=f"We are sorry: {movie} on {_short_date(booking)} is cancelled",
+            subject=_("We are sorry: %(movie)s on %(date)s is cancelled") % names,
             context=ctx,
             attachments=[
                 ("showtime.ics", showtime_ics(booking, seats_line=ctx["seats_line"], cancelled=True), "text/calendar")
@@ -248,17 +262,25 @@ def _render_recommendation(mail: OutgoingMail) -> Rendered:
         # RFC 8058 one-click unsubscribe: mail providers show an "Unsubscribe" button.
         headers["List-Unsubscribe"] = f"<{ctx['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    first = movies[0].title if movies else "new films"
-    subject = f"Coming soon at {settings.CINEMA_NAME}: {first}"
-    if len(movies) > 1:
-        subject += f" and {len(movies) - 1} more"
+    cinema = settings.CINEMA_NAME
+    if not movies:
+        subject = _("Coming soon at %(cinema)s: new films") % {"cinema": cinema}
+    elif len(movies) == 1:
+        subject = _("Coming soon at %(cinema)s: %(movie)s") % {"cinema": cinema, "movie": movies[0].title}
+    else:
+        more = len(movies) - 1
+        subject = ngettext(
+            "Coming soon at %(cinema)s: %(movie)s and %(count)d more",
+            "Coming soon at %(cinema)s: %(movie)s and %(count)d more",
+            more,
+        ) % {"cinema": cinema, "movie": movies[0].title, "count": more}
     return Rendered(subject=subject, context=ctx, headers=headers)
 
 
 def _render(mail: OutgoingMail) -> Rendered:
     if mail.kind == MailKind.SIGN_IN:
         return Rendered(
-            subject=f"Your sign-in link for {settings.CINEMA_NAME}",
+            subject=_("Your sign-in link for %(cinema)s") % {"cinema": settings.CINEMA_NAME},
             context={"url": mail.context.get("url", ""), "customer": mail.customer},
         )
     if mail.kind == MailKind.RECOMMENDATION:
@@ -270,7 +292,8 @@ def _render(mail: OutgoingMail) -> Rendered:
 
 def render_mail(mail: OutgoingMail) -> RichEmail:
     """The message for an outbox row, with the row's Message-ID (so a retry is the same message)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    # The customer's language (recorded when the mail was queued), for words and dates alike.
+    with translation.override(mail.language or settings.LANGUAGE_CODE):
         rendered = _render(mail)
         ctx = {
             **rendered.context,
@@ -278,6 +301,7 @@ def render_mail(mail: OutgoingMail) -> RichEmail:
             "CINEMA_NAME": settings.CINEMA_NAME,
             "SITE_URL": settings.SITE_URL,
             "subject": rendered.subject,
+            "LANGUAGE_CODE": translation.get_language(),
         }
         template = "tickets" if mail.kind in TICKET_KINDS else mail.kind
         text = render_to_string(f"notifications/email/{template}.txt", ctx)

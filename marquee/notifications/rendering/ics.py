@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from marquee.booking.models import Booking
@@ -27,8 +28,15 @@ def showtime_ics(booking: Booking, *, seats_line: str, cancelled: bool = False) 
     event.add("dtstart", starts)
     event.add("dtend", ends)
     event.add("summary", f"{showtime.movie.title} ({settings.CINEMA_NAME})")
-    event.add("location", f"{settings.CINEMA_NAME}, {hall.name} (hall {hall.number})")
-    event.add("description", f"Booking {booking.reference}. {seats_line}")
+    # Words in the customer's language: the caller renders under translation.override().
+    event.add(
+        "location",
+        _("%(cinema)s, %(hall)s (hall %(number)s)")
+        % {"cinema": settings.CINEMA_NAME, "hall": hall.name, "number": hall.number},
+    )
+    event.add(
+        "description", _("Booking %(reference)s. %(seats)s") % {"reference": booking.reference, "seats": seats_line}
+    )
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     cal.add_component(event)
     # VTIMEZONE blocks, so clients that do not know the zone's name still get the right time;

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -131,14 +132,14 @@ def _page(canvas: Canvas, page: TicketPage, fonts: tuple[str, str]) -> None:
 
     y -= 44
     col = (width - 2 * margin) / 3
-    _label_value(canvas, fonts, x=margin, y=y, label="Row", value=str(page.row), size=22)
-    _label_value(canvas, fonts, x=margin + col, y=y, label="Seat", value=str(page.seat), size=22)
-    _label_value(canvas, fonts, x=margin + 2 * col, y=y, label="Seat type", value=page.seat_type)
+    _label_value(canvas, fonts, x=margin, y=y, label=_("Row"), value=str(page.row), size=22)
+    _label_value(canvas, fonts, x=margin + col, y=y, label=_("Seat"), value=str(page.seat), size=22)
+    _label_value(canvas, fonts, x=margin + 2 * col, y=y, label=_("Seat type"), value=page.seat_type)
     y -= 40
     if page.price:
-        _label_value(canvas, fonts, x=margin, y=y, label="Price", value=page.price)
-    _label_value(canvas, fonts, x=margin + col, y=y, label="Tariff", value=page.tariff or "—")
-    _label_value(canvas, fonts, x=margin + 2 * col, y=y, label="Booking", value=page.reference)
+        _label_value(canvas, fonts, x=margin, y=y, label=_("Price"), value=page.price)
+    _label_value(canvas, fonts, x=margin + col, y=y, label=_("Tariff"), value=page.tariff or "—")
+    _label_value(canvas, fonts, x=margin + 2 * col, y=y, label=_("Booking"), value=page.reference)
 
     qr_size = 72 * mm
     qr_y = 28 * mm
@@ -148,13 +149,14 @@ def _page(canvas: Canvas, page: TicketPage, fonts: tuple[str, str]) -> None:
     canvas.drawCentredString(width / 2, qr_y - 9, page.code)
     canvas.setFont(regular, 9)
     canvas.setFillColorRGB(0.07, 0.07, 0.09)
-    canvas.drawCentredString(width / 2, 16 * mm, f"Admits one: {page.holder}")
+    canvas.drawCentredString(width / 2, 16 * mm, _("Admits one: %(holder)s") % {"holder": page.holder})
     canvas.setFont(regular, 7.5)
     canvas.setFillColorRGB(0.42, 0.42, 0.45)
-    canvas.drawCentredString(width / 2, 10 * mm, "Show this page (printed or on screen) at the door.")
+    canvas.drawCentredString(width / 2, 10 * mm, _("Show this page (printed or on screen) at the door."))
 
 
 def tickets_pdf(pages: list[TicketPage], *, title: str) -> bytes:
+    """The labels are in the active language: call under translation.override()."""
     fonts = _fonts()
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A5, pageCompression=1)
