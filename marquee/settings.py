@@ -142,6 +142,9 @@ PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", ["demo"] if DEBUG else [])
 # Seat holds per client address and minute through the API (0 turns the limit off). The
 # count lives in the cache: set CACHE_URL to Redis so that every process shares it.
 API_HOLD_RATE_PER_MINUTE = env_int("API_HOLD_RATE_PER_MINUTE", 60)
+# How long the listing and schedule pages' programme is reused before it is drawn again
+# (seconds; 0: never). Seats-left figures may lag this much; the seat map never does.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)
 
 # Security: safe by default; the development server runs with DEBUG=true.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -20,3 +20,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 # Production serves hashed static names from collectstatic's manifest; the tests never
 # collect, so they read static files by their plain names.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# The local-memory cache outlives a test; tests that want the programme cache turn it on.
+PUBLIC_CACHE_SECONDS = 0

@@ -3,4 +3,8 @@ from django.http import HttpRequest
 
 
 def cinema(request: HttpRequest) -> dict[str, object]:
-    return {"CINEMA_NAME": settings.CINEMA_NAME, "CURRENCY": settings.CURRENCY}
+    return {
+        "CINEMA_NAME": settings.CINEMA_NAME,
+        "CURRENCY": settings.CURRENCY,
+        "PUBLIC_CACHE_SECONDS": settings.PUBLIC_CACHE_SECONDS,
+    }

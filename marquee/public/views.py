@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -144,11 +145,18 @@ def home(request: HttpRequest) -> HttpResponse:
     genre_id = _int_or_none(request.GET.get("genre"))
     all_genres = selectors.genres()
     current = next((g for g in all_genres if g.pk == genre_id), None)
-    afisha = selectors.listing(genre_id=current.pk if current else None)
+    # Lazy: when the template reuses a cached programme, the listing is never read.
+    afisha = SimpleLazyObject(lambda: selectors.listing(genre_id=current.pk if current else None))
     return render(
         request,
         "public/home.html",
-        {"listing": afisha, "genres": all_genres, "genre": current, "days": selectors.day_strip()},
+        {
+            "listing": afisha,
+            "genres": all_genres,
+            "genre": current,
+            "days": selectors.day_strip(),
+            "today": local_today(),
+        },
     )
 
 
@@ -178,7 +186,7 @@ def movie(request: HttpRequest, movie_id: int) -> HttpResponse:
 @require_GET
 def schedule(request: HttpRequest) -> HttpResponse:
     day = _date_or_today(request.GET.get("date"))
-    timeline = selectors.day_timeline(day)
+    timeline = SimpleLazyObject(lambda: selectors.day_timeline(day))  # unread when the page is cached
     return render(
         request,
         "public/schedule.html",
