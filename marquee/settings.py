@@ -145,6 +145,9 @@ API_HOLD_RATE_PER_MINUTE = env_int("API_HOLD_RATE_PER_MINUTE", 60)
 # How long the listing and schedule pages' programme is reused before it is drawn again
 # (seconds; 0: never). Seats-left figures may lag this much; the seat map never does.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)
+# How long the API's seat map of a showtime is reused (seconds; 0: never). The booking
+# services forget a map as soon as they change its seats; see marquee.booking.seat_map_cache.
+SEAT_MAP_CACHE_SECONDS = env_int("SEAT_MAP_CACHE_SECONDS", 1)
 
 # Security: safe by default; the development server runs with DEBUG=true.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -22,3 +22,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 # The local-memory cache outlives a test; tests that want the programme cache turn it on.
 PUBLIC_CACHE_SECONDS = 0
+SEAT_MAP_CACHE_SECONDS = 0  # tests/api/test_read_caches.py turns it on

@@ -11,12 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language_from_request
 from ninja import Header, Query, Router, Schema
+from ninja.renderers import JSONRenderer
 from ninja.responses import Status
 from ninja.throttling import BaseThrottle
-from pydantic import Field, field_validator
+from pydantic import Field, TypeAdapter, field_validator
 
 from marquee.api.schemas import (
     ERRORS_READ,
@@ -42,6 +43,7 @@ from marquee.api.schemas import (
     showtime_detail_out,
     showtime_out,
 )
+from marquee.booking.seat_map_cache import seat_map_cached, seat_map_store
 from marquee.booking.selectors import (
     booking_detail,
     movie_listed,
@@ -65,6 +67,17 @@ from marquee.core.errors import NotFound
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 router = Router(tags=["public"])
+JSON_RENDERER = JSONRenderer()
+JSON_CONTENT_TYPE = f"{JSON_RENDERER.media_type}; charset={JSON_RENDERER.charset}"
+MOVIE_LIST = TypeAdapter(list[MovieOut])
+SEAT_MAP = TypeAdapter(SeatMapOut)
+
+
+def _render[T](request: HttpRequest, schema: TypeAdapter[T], data: Any) -> bytes:
+    """The answer's bytes, validated and rendered as ninja renders what a handler returns:
+    for answers kept in the cache, which handlers then return as they are."""
+    return JSON_RENDERER.render(request, schema.dump_python(schema.validate_python(data)), response_status=200).encode()
+
 
 BOOKING_ERRORS: dict[int, type[Schema]] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 # The booking's token travels as `Authorization: Bearer <token>`.
@@ -138,9 +151,18 @@ def genres(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/movies", response={200: list[MovieOut], 422: ErrorOut}, summary="Movies now showing")
-def movies(request: HttpRequest, filters: Query[MovieFilters]) -> list[dict[str, Any]]:
-    """Listed movies with at least one upcoming showtime (on `date`; in genre `genre`)."""
-    return [movie_out(m) for m in movies_showing(day=filters.date, genre_id=filters.genre)]
+def movies(request: HttpRequest, filters: Query[MovieFilters]) -> HttpResponse:
+    """Listed movies with at least one upcoming showtime (on `date`; in genre `genre`).
+
+    The same for every visitor: reused for PUBLIC_CACHE_SECONDS, like the listing page."""
+    key = f"marquee:api-movies:{filters.date}:{filters.genre}"
+    body = cache.get(key) if settings.PUBLIC_CACHE_SECONDS > 0 else None
+    if not isinstance(body, bytes):
+        listing = [movie_out(m) for m in movies_showing(day=filters.date, genre_id=filters.genre)]
+        body = _render(request, MOVIE_LIST, listing)
+        if settings.PUBLIC_CACHE_SECONDS > 0:
+            cache.set(key, body, timeout=settings.PUBLIC_CACHE_SECONDS)
+    return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
 
 
 @router.get("/movies/{id}", response={200: MovieDetailOut, **ERRORS_READ}, summary="One movie")
@@ -180,9 +202,19 @@ def showtime(request: HttpRequest, id: int) -> dict[str, Any]:
 
 
 @router.get("/showtimes/{id}/seats", response={200: SeatMapOut, **ERRORS_READ}, summary="Seat map")
-def seat_map(request: HttpRequest, id: int) -> dict[str, Any]:
-    """Every seat of the hall with its price and status (free, held, sold), by row and number."""
-    return seat_map_out(showtime_seat_map(_showtime(id, with_counts=False)))
+def seat_map(request: HttpRequest, id: int) -> HttpResponse:
+    """Every seat of the hall with its price and status (free, held, sold), by row and number.
+
+    The answer is kept for SEAT_MAP_CACHE_SECONDS (marquee.booking.seat_map_cache): a
+    premiere's customers re-read the same map after every conflict."""
+    showtime_id = _id(id, "showtime")
+    body = seat_map_cached(showtime_id)
+    if body is None:
+        seat_map = seat_map_out(showtime_seat_map(_showtime(showtime_id, with_counts=False)))
+        # Validated and rendered exactly as ninja would answer the dict.
+        body = _render(request, SEAT_MAP, seat_map)
+        seat_map_store(showtime_id, body)
+    return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
 
 
 # --- bookings ---------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from django.db.models.functions import Lower
 from marquee.booking.lifecycle import sources_for
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus, CancelReason, Customer
 from marquee.booking.payments import BOX_OFFICE, get_provider
+from marquee.booking.seat_map_cache import seat_maps_changed
 from marquee.booking.selectors import booking_detail
 from marquee.booking.tokens import (
     REFERENCE_ALPHABET,
@@ -226,15 +227,17 @@ def _expire(booking_ids: Sequence[int], at: dt.datetime) -> int:
     """
     if not booking_ids:
         return 0
-    lapsed = list(
+    rows = list(
         Booking.objects.select_for_update()
         .filter(pk__in=list(booking_ids), status__in=sources_for(BookingStatus.CANCELLED, CancelReason.EXPIRED))
         .filter(status=BookingStatus.PENDING, expires_at__lte=at)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "showtime_id")
     )
-    if not lapsed:
+    if not rows:
         return 0
+    lapsed = [pk for pk, _showtime_id in rows]
+    seat_maps_changed(showtime_id for _pk, showtime_id in rows)
     count = Booking.objects.filter(pk__in=lapsed, status=BookingStatus.PENDING).update(
         status=BookingStatus.CANCELLED, cancelled_at=at, cancel_reason=CancelReason.EXPIRED, updated_at=at
     )
@@ -413,6 +416,7 @@ def booking_hold(
             except IntegrityError:
                 taken = _taken_seat_ids(showtime.pk, wanted, clock_now()) or wanted
                 raise SeatsUnavailable("Some of these seats were just taken.", seat_ids=taken) from None
+            seat_maps_changed([showtime.pk])
             return booking
 
     booking = _retry_on_deadlock(attempt)
@@ -570,6 +574,7 @@ def _mark_paid(reference: str, *, method: str, charge: bool, token: str | None) 
         BookingSeat.objects.filter(booking=booking, status=BookingStatus.PENDING).update(
             status=BookingStatus.PAID, updated_at=at
         )
+        seat_maps_changed([booking.showtime_id])
         booking.refresh_from_db()
         _queue_ticket_mail(booking)
         return booking
@@ -598,6 +603,7 @@ def _cancel_locked(booking: Booking, *, reason: CancelReason, at: dt.datetime) -
     if updated != 1:
         raise InvalidState(f"A {booking.status} booking cannot be cancelled.")
     BookingSeat.objects.filter(booking=booking).update(status=BookingStatus.CANCELLED, updated_at=at)
+    seat_maps_changed([booking.showtime_id])
     booking.refresh_from_db()
     if was_paid:
         kind = MailKind.SHOWTIME_CANCELLED if reason == CancelReason.SHOWTIME_CANCELLED else MailKind.CANCELLATION

@@ -1,0 +1,90 @@
+"""Answers the API reuses: the seat map for SEAT_MAP_CACHE_SECONDS (forgotten when seats
+change) and the listing for PUBLIC_CACHE_SECONDS."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from marquee.booking.services import booking_cancel, booking_pay, bookings_expire
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings):
+    settings.SEAT_MAP_CACHE_SECONDS = 60  # long enough that only a change can refresh a map here
+
+
+def statuses(api, show) -> dict[int, str]:
+    response = api.get(f"/showtimes/{show.pk}/seats")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    return {s["id"]: s["status"] for s in response.json()["seats"]}
+
+
+def test_a_cached_map_is_the_same_answer_without_queries(api, show, settings):
+    settings.SEAT_MAP_CACHE_SECONDS = 0
+    fresh = api.get(f"/showtimes/{show.pk}/seats").json()
+    settings.SEAT_MAP_CACHE_SECONDS = 60
+    first = api.get(f"/showtimes/{show.pk}/seats").json()
+    with CaptureQueriesContext(connection) as queries:
+        again = api.get(f"/showtimes/{show.pk}/seats").json()
+    assert fresh == first == again
+    assert len(queries) == 0
+
+
+def test_every_change_of_seats_forgets_the_map(api, show, seat_ids, cached, django_capture_on_commit_callbacks):
+    assert set(statuses(api, show).values()) == {"free"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        held = f.hold(show, seat_ids[:2])
+    assert [statuses(api, show)[i] for i in seat_ids[:3]] == ["held", "held", "free"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_pay(reference=held.booking.reference, method="demo")
+    assert [statuses(api, show)[i] for i in seat_ids[:2]] == ["sold", "sold"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(reference=held.booking.reference, by_staff=True)
+    assert [statuses(api, show)[i] for i in seat_ids[:2]] == ["free", "free"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lapsing = f.hold(show, seat_ids[2:4], email="taras@example.com")
+    assert [statuses(api, show)[i] for i in seat_ids[2:4]] == ["held", "held"]
+    with (
+        time_machine.travel(lapsing.booking.expires_at + dt.timedelta(seconds=1)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert bookings_expire() == 1
+    assert [statuses(api, show)[i] for i in seat_ids[2:4]] == ["free", "free"]
+
+
+def test_a_change_that_rolls_back_keeps_the_map(api, show, seat_ids, cached, django_capture_on_commit_callbacks):
+    statuses(api, show)
+    # Without a commit (the test's transaction never commits) the map is not forgotten:
+    # the cache is dropped after the commit only, never before it.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        f.hold(show, seat_ids[:1])
+    assert callbacks, "the hold registers its forgetting for the commit"
+    assert statuses(api, show)[seat_ids[0]] == "free"
+
+
+def test_no_map_is_kept_for_a_showtime_that_does_not_exist(api, cached):
+    assert api.get("/showtimes/999999/seats").status_code == 404
+    assert api.get("/showtimes/999999/seats").status_code == 404
+
+
+def test_the_listing_is_reused_for_public_cache_seconds(api, show, settings):
+    settings.PUBLIC_CACHE_SECONDS = 30
+    first = api.get("/movies")
+    with CaptureQueriesContext(connection) as queries:
+        again = api.get("/movies")
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json() and [m["id"] for m in first.json()] == [show.movie_id]
+    assert len(queries) == 0
+    # Another filter is another answer.
+    assert api.get("/movies", genre=999999).json() == []
