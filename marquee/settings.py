@@ -139,9 +139,10 @@ CLEANING_MINUTES = env_int("CLEANING_MINUTES", 15)
 # Payment providers customers may use. `demo` approves at once: on in make run
 # and tests, off in production unless named here.
 PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", ["demo"] if DEBUG else [])
-# Seat holds per client address and minute through the API (0 turns the limit off). The
-# count lives in the cache: set CACHE_URL to Redis so that every process shares it.
-API_HOLD_RATE_PER_MINUTE = env_int("API_HOLD_RATE_PER_MINUTE", 60)
+# Seat holds per client address and minute through the API (0 turns the limit off; off by
+# default with DEBUG, where a developer's scripts and test suites hold from one address).
+# The count lives in the cache: set CACHE_URL to Redis so that every process shares it.
+API_HOLD_RATE_PER_MINUTE = env_int("API_HOLD_RATE_PER_MINUTE", 0 if DEBUG else 60)
 # How long the listing and schedule pages' programme is reused before it is drawn again
 # (seconds; 0: never). Seats-left figures may lag this much; the seat map never does.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)

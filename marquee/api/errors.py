@@ -9,7 +9,9 @@ malformed, answers anything but this shape with a 4xx status.
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -114,6 +116,29 @@ def install_error_handlers(api: NinjaAPI) -> None:
             code="validation_error",
             detail="; ".join(exc.messages) or "Some fields are not valid.",
             fields=fields or {"body": exc.messages},
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return error_response(
+            api,
+            request,
+            status=413,
+            code="validation_error",
+            detail="The request body is too large.",
+            fields={"body": [f"Send at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."]},
+        )
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # Too many fields, a malformed multipart body, ...: the client's mistake, not ours.
+        return error_response(
+            api,
+            request,
+            status=400,
+            code="validation_error",
+            detail=str(exc) or "The request is malformed.",
+            fields={"body": [str(exc) or "The request is malformed."]},
         )
 
     @api.exception_handler(Exception)

@@ -24,6 +24,11 @@ def local_today() -> dt.date:
     return local(now()).date()
 
 
+# The calendar days the cinema's pages and API accept: every one has a day before and after
+# it in any time zone (date.max + 1 day would overflow).
+MIN_YEAR, MAX_YEAR = 1971, 2199
+
+
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The start of `day` and of the next day in the cinema's time zone (DST-safe)."""
     tz = cinema_tz()

@@ -26,7 +26,7 @@ from marquee.booking import services
 from marquee.booking.links import booking_for_manage_token
 from marquee.booking.models import Booking, BookingStatus
 from marquee.booking.tokens import normalise_reference
-from marquee.core.clock import local_today
+from marquee.core.clock import MAX_YEAR, MIN_YEAR, local_today
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import (
     CancelWindowClosed,
@@ -65,9 +65,10 @@ def _int_or_none(raw: str | None) -> int | None:
 
 def _date_or_today(raw: str | None) -> dt.date:
     try:
-        return dt.date.fromisoformat(raw) if raw else local_today()
+        day = dt.date.fromisoformat(raw) if raw else local_today()
     except ValueError:
         return local_today()
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else local_today()
 
 
 def _remember(request: HttpRequest, store: str, reference: str, secret: str) -> None:

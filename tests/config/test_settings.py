@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def load_settings(tmp_path, **env):
     """Import marquee.settings in a fresh interpreter with exactly `env` (plus PATH)."""
     clean = {"PATH": os.environ["PATH"], "DATA_DIR": str(tmp_path), **env}
-    code = "import marquee.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.PAYMENT_PROVIDERS)"
+    code = (
+        "import marquee.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.PAYMENT_PROVIDERS, s.API_HOLD_RATE_PER_MINUTE)"
+    )
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
 
 
@@ -29,14 +31,15 @@ def test_without_debug_a_secret_key_is_required(tmp_path):
 def test_production_defaults_are_closed(tmp_path):
     result = load_settings(tmp_path, SECRET_KEY="x" * 50)
     assert result.returncode == 0, result.stderr
-    # DEBUG off, no hosts allowed until named, the demo payment provider off.
-    assert result.stdout.strip() == "False [] []"
+    # DEBUG off, no hosts allowed until named, the demo payment provider off, holds limited.
+    assert result.stdout.strip() == "False [] [] 60"
 
 
 def test_debug_runs_without_a_secret_key(tmp_path):
     result = load_settings(tmp_path, DEBUG="true")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("True")
+    assert result.stdout.split()[-1] == "0"  # a developer's scripts hold from one address
 
 
 def test_database_url_postgres(tmp_path):
