@@ -7,6 +7,7 @@ integers a smallint, strings their column.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -31,6 +32,7 @@ from marquee.reports.selectors import (
     GenreCount,
     HeatMap,
     OccupancyRow,
+    Page,
     SalesReport,
     WatchedItem,
 )
@@ -78,6 +80,18 @@ class Input(Schema):
     """Every request body and query schema of the staff API."""
 
     _clean = field_validator("*", mode="before")(_no_control_characters)
+
+
+class Paged(Input):
+    """api.md: a list that can grow without bound takes `limit` (default 50, max 500) and
+    `offset`, and answers `{"count": N, "results": [...]}` (`page_out`)."""
+
+    limit: Limit = 50
+    offset: Offset = 0
+
+
+def page_out[T](page: Page[T], item_out: Callable[[T], dict[str, Any]]) -> dict[str, Any]:
+    return {"count": page.count, "results": [item_out(item) for item in page.results]}
 
 
 # --- shared pieces ---------------------------------------------------------------------
@@ -273,6 +287,11 @@ def showtime_out(showtime: Showtime) -> dict[str, Any]:
     }
 
 
+class ShowtimePage(Schema):
+    count: int
+    results: list[ShowtimeOut]
+
+
 # --- tariffs ---------------------------------------------------------------------------
 
 
@@ -374,14 +393,12 @@ class BookingPage(Schema):
     results: list[BookingOut]
 
 
-class BookingFilters(Input):
+class BookingFilters(Paged):
     showtime: Id | None = None
     email: str = Field("", max_length=254)
     status: Literal["pending", "paid", "cancelled"] | None = None
     reference: str = Field("", max_length=12)
     customer: Id | None = None
-    limit: Limit = 50
-    offset: Offset = 0
 
 
 def customer_ref(customer: Customer) -> dict[str, Any]:
@@ -437,10 +454,8 @@ def booking_out(booking: Booking) -> dict[str, Any]:
 # --- customers -------------------------------------------------------------------------
 
 
-class CustomerFilters(Input):
+class CustomerFilters(Paged):
     search: str = Field("", max_length=200)
-    limit: Limit = 50
-    offset: Offset = 0
 
 
 class CustomerOut(CustomerRef):
@@ -549,11 +564,11 @@ class ReportFilters(Input):
     _days = field_validator("from_", "to")(_sane_day)
 
 
-class ShowtimeFilters(ReportFilters):
+class ShowtimeFilters(ReportFilters, Paged):
+    """`from`/`to` and `hall` as for the reports, without their default period: no dates, every showtime."""
+
     movie: Id | None = None
     status: Literal["scheduled", "cancelled"] | None = None
-    limit: Limit = 500
-    offset: Offset = 0
 
 
 class MovieFilters(Input):

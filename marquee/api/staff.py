@@ -46,6 +46,7 @@ from marquee.api.schemas_staff import (
     ShowtimeFilters,
     ShowtimeIn,
     ShowtimeOut,
+    ShowtimePage,
     ShowtimePatch,
     TariffIn,
     TariffOut,
@@ -61,6 +62,7 @@ from marquee.api.schemas_staff import (
     heat_map_out,
     movie_out,
     occupancy_out,
+    page_out,
     sales_out,
     showtime_out,
     tariff_out,
@@ -165,8 +167,7 @@ def movies_delete(request: HttpRequest, movie_id: Id) -> Any:
 def movies_audience(request: HttpRequest, movie_id: Id, limit: Limit = 50, offset: Offset = 0) -> Any:
     """Customers who watched the movie (an addition to api.md)."""
     reports.movie_for_report(movie_id=movie_id)
-    page = reports.movie_audience(movie_id=movie_id, limit=limit, offset=offset)
-    return {"count": page.count, "results": [audience_out(r) for r in page.results]}
+    return page_out(reports.movie_audience(movie_id=movie_id, limit=limit, offset=offset), audience_out)
 
 
 # --- halls -----------------------------------------------------------------------------
@@ -211,10 +212,11 @@ def halls_delete(request: HttpRequest, hall_id: Id) -> Any:
 # --- showtimes -------------------------------------------------------------------------
 
 
-@router.get("/showtimes", response={200: list[ShowtimeOut], **_errors()}, auth=SCHEDULE_READ)
+@router.get("/showtimes", response={200: ShowtimePage, **_errors()}, auth=SCHEDULE_READ)
 def showtimes_list(request: HttpRequest, filters: Query[ShowtimeFilters]) -> Any:
-    """Showtimes by start; `from`/`to` (local dates), `hall`, `movie`, `status` narrow them."""
-    found = selectors.showtimes_find(
+    """Showtimes oldest first, a page at a time (`limit`, `offset`); `from`/`to` (local
+    dates, both included), `hall`, `movie`, `status` narrow them."""
+    page = selectors.showtimes_find(
         start=filters.from_,
         end=filters.to,
         hall_id=filters.hall,
@@ -223,7 +225,7 @@ def showtimes_list(request: HttpRequest, filters: Query[ShowtimeFilters]) -> Any
         limit=filters.limit,
         offset=filters.offset,
     )
-    return [showtime_out(s) for s in found]
+    return page_out(page, showtime_out)
 
 
 @router.post("/showtimes", response={201: ShowtimeOut, **_errors(404, 409)}, auth=SCHEDULE)
@@ -300,7 +302,7 @@ def bookings_list(request: HttpRequest, filters: Query[BookingFilters]) -> Any:
         limit=filters.limit,
         offset=filters.offset,
     )
-    return {"count": page.count, "results": [booking_out(b) for b in page.results]}
+    return page_out(page, booking_out)
 
 
 def _reference(raw: str) -> str:
@@ -340,7 +342,7 @@ def bookings_resend(request: HttpRequest, reference: str) -> Any:
 @router.get("/customers", response={200: CustomerPage, **_errors()}, auth=CUSTOMERS)
 def customers_list(request: HttpRequest, filters: Query[CustomerFilters]) -> Any:
     page = reports.customer_search(query=filters.search, limit=filters.limit, offset=filters.offset)
-    return {"count": page.count, "results": [customer_out(c) for c in page.results]}
+    return page_out(page, customer_out)
 
 
 @router.get("/customers/{customer_id}", response={200: CustomerDetailOut, **_errors(404)}, auth=CUSTOMERS)

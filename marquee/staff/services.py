@@ -45,6 +45,12 @@ def api_key_create(*, username: str, name: str = "") -> NewApiKey:
         user = user_model.objects.get(**{user_model.USERNAME_FIELD: username})
     except user_model.DoesNotExist:
         raise NotFound(f"No user {username!r}.") from None
+    if not _may_hold_a_key(user):
+        # A key of anyone else would answer 401 to every call: refuse it now, saying why.
+        raise ValidationFailed(
+            f"{username!r} is not an active staff user; API keys are for staff only.",
+            fields={"username": ["Must be an active user with staff status."]},
+        )
     if len(name) > 100:
         raise ValidationFailed("The name is too long.", fields={"name": ["At most 100 characters."]})
     with transaction.atomic():
@@ -57,15 +63,21 @@ def api_key_create(*, username: str, name: str = "") -> NewApiKey:
     return NewApiKey(api_key=api_key, key=key)
 
 
+def _may_hold_a_key(user: Any) -> bool:
+    """Keys are for active staff users, as sessions are (marquee.api.auth): a user who lost
+    staff status or was deactivated keeps their keys in the records but cannot use them."""
+    return bool(user.is_active and user.is_staff)
+
+
 def api_key_authenticate(*, key: str) -> Any | None:
-    """The active user a valid, unrevoked key belongs to; None otherwise."""
+    """The active staff user a valid, unrevoked key belongs to; None otherwise (a 401)."""
     parts = _split(key)
     if parts is None:
         return None
     api_key = ApiKey.objects.select_related("user").filter(prefix=parts[0]).first()
     if api_key is None or not hmac.compare_digest(hash_key(key.strip()), api_key.key_hash):
         return None
-    if api_key.revoked_at is not None or not api_key.user.is_active:
+    if api_key.revoked_at is not None or not _may_hold_a_key(api_key.user):
         return None
     at = clock_now()
     if api_key.last_used_at is None or api_key.last_used_at <= at - LAST_USED_RESOLUTION:

@@ -3,7 +3,7 @@
 import pytest
 import time_machine
 
-from marquee.booking.services import booking_pay
+from marquee.booking.services import booking_hold, booking_pay
 from marquee.notifications.models import MailKind, OutgoingMail
 from tests import factories as f
 
@@ -106,3 +106,25 @@ def test_customers_search_and_detail(box_office_api, bookings):
     assert [g["count"] for g in detail["favourite_genres"]] == [1]
     assert error(box_office_api.get("/customers/424242")) == (404, "not_found")
     assert error(box_office_api.get("/customers", limit=1000)) == (422, "validation_error")
+
+
+def test_customers_list_is_a_page_by_name(box_office_api):
+    show = f.showtime()
+    seats = list(show.hall.seats.order_by("pk").values_list("pk", flat=True))
+    for n, (first, last) in enumerate([("Ira", "Shevchenko"), ("Olena", "Bondar"), ("Anna", "Bondar")]):
+        booking_hold(
+            showtime_id=show.pk,
+            seat_ids=[seats[n]],
+            customer=f.buyer(f"c{n}@example.com", first_name=first, last_name=last),
+        )
+    by_name = ["Anna Bondar", "Olena Bondar", "Ira Shevchenko"]
+
+    def names(**params):
+        page = box_office_api.get("/customers", **params).json()
+        return page["count"], [f"{c['first_name']} {c['last_name']}" for c in page["results"]]
+
+    assert names() == (3, by_name)
+    assert names(limit=2) == (3, by_name[:2])
+    assert names(limit=2, offset=2) == (3, by_name[2:])
+    assert names(offset=3) == (3, [])
+    assert names(search="bondar", limit=1, offset=1) == (2, ["Olena Bondar"])

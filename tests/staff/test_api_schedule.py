@@ -38,8 +38,8 @@ def test_showtimes_crud(admin_api, day):
         10,
         10,
     )
-    assert [s["id"] for s in admin_api.get("/showtimes", **{"from": day.isoformat()}).json()] == [show["id"]]
-    assert admin_api.get("/showtimes", hall=hall.pk + 1000).json() == []
+    assert admin_api.get("/showtimes", **{"from": day.isoformat()}).json() == {"count": 1, "results": [show]}
+    assert admin_api.get("/showtimes", hall=hall.pk + 1000).json() == {"count": 0, "results": []}
     moved = admin_api.patch(f"/showtimes/{show['id']}", {"starts_at": at(day, 10)}).json()
     assert moved["starts_at"] == at(day, 10)
     assert admin_api.get(f"/showtimes/{show['id']}").json() == moved
@@ -113,3 +113,80 @@ def test_a_showtime_with_sales_cannot_move(admin_api, day):
     show = f.showtime()
     f.hold(show)
     assert error(admin_api.patch(f"/showtimes/{show.pk}", {"starts_at": at(day, 9)})) == (409, "invalid_state")
+
+
+def ids(response):
+    assert response.status_code == 200, response.content
+    page = response.json()
+    return page["count"], [s["id"] for s in page["results"]]
+
+
+@pytest.fixture
+def schedule(day):
+    """Five showtimes over three days in two halls, made out of order."""
+    movie, big, small = f.movie(duration_min=60), f.hall(number=1), f.hall(number=2)
+    late = f.showtime(movie_obj=movie, hall_obj=big, starts_at=f.local_dt(day + dt.timedelta(days=2), 20))
+    first = f.showtime(movie_obj=movie, hall_obj=big, starts_at=f.local_dt(day, 10))
+    second_small = f.showtime(movie_obj=movie, hall_obj=small, starts_at=f.local_dt(day, 18))
+    second_big = f.showtime(movie_obj=movie, hall_obj=big, starts_at=f.local_dt(day, 18))
+    middle = f.showtime(movie_obj=movie, hall_obj=small, starts_at=f.local_dt(day + dt.timedelta(days=1), 0, 30))
+    return [first, second_big, second_small, middle, late]
+
+
+def test_showtimes_list_is_a_page_oldest_first(admin_api, schedule):
+    everything = [s.pk for s in schedule]  # by start, then hall number at the same start
+    assert ids(admin_api.get("/showtimes")) == (5, everything)
+    assert ids(admin_api.get("/showtimes", limit=2)) == (5, everything[:2])
+    assert ids(admin_api.get("/showtimes", limit=2, offset=2)) == (5, everything[2:4])
+    assert ids(admin_api.get("/showtimes", limit=2, offset=4)) == (5, everything[4:])
+    assert ids(admin_api.get("/showtimes", offset=5)) == (5, [])
+
+
+def test_showtimes_list_filters_by_local_dates(admin_api, schedule, day):
+    first, second_big, second_small, middle, late = (s.pk for s in schedule)
+    one_day = {"from": day.isoformat(), "to": day.isoformat()}
+    assert ids(admin_api.get("/showtimes", **one_day)) == (3, [first, second_big, second_small])
+    # 00:30 local is still the day before in UTC: the cinema's date counts, not UTC's.
+    next_day = (day + dt.timedelta(days=1)).isoformat()
+    assert ids(admin_api.get("/showtimes", **{"from": next_day, "to": next_day})) == (1, [middle])
+    assert ids(admin_api.get("/showtimes", **{"from": next_day})) == (2, [middle, late])
+    assert ids(admin_api.get("/showtimes", to=next_day, limit=1, offset=3)) == (4, [middle])
+    hall = schedule[2].hall_id
+    assert ids(admin_api.get("/showtimes", hall=hall, **one_day)) == (1, [second_small])
+    inverted = admin_api.get("/showtimes", **{"from": next_day, "to": day.isoformat()})
+    assert error(inverted) == (422, "validation_error")
+    assert "to" in inverted.json()["fields"]
+
+
+def test_showtimes_list_defaults_to_fifty(admin_api, day):
+    movie, hall = f.movie(duration_min=45), f.hall(rows=1, seats=2)
+    for n in range(51):
+        f.showtime(
+            movie_obj=movie,
+            hall_obj=hall,
+            starts_at=f.local_dt(day + dt.timedelta(days=n // 12), 0) + dt.timedelta(hours=2 * (n % 12)),
+        )
+    page = admin_api.get("/showtimes").json()
+    assert (page["count"], len(page["results"])) == (51, 50)
+    starts = [s["starts_at"] for s in page["results"]]
+    assert [dt.datetime.fromisoformat(s) for s in starts] == sorted(dt.datetime.fromisoformat(s) for s in starts)
+    assert len(admin_api.get("/showtimes", limit=500).json()["results"]) == 51
+
+
+def test_showtimes_list_costs_the_same_queries_for_more_showtimes(
+    admin_api, schedule, day, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8) as few:
+        admin_api.get("/showtimes")
+    for n in range(5):
+        f.hold(f.showtime(starts_at=f.local_dt(day + dt.timedelta(days=3), 10 + 2 * n)))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert admin_api.get("/showtimes").json()["count"] == 10
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 0}, {"limit": 501}, {"offset": -1}, {"limit": "x"}, {"from": "2026-02-30"}, {"status": "lost"}],
+)
+def test_showtimes_list_validation(admin_api, params):
+    assert error(admin_api.get("/showtimes", **params)) == (422, "validation_error")

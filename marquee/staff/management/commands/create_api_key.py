@@ -7,7 +7,7 @@ from marquee.staff.services import api_key_create
 
 
 class Command(BaseCommand):
-    help = "Make a staff API key for a user and print it once (only its hash is kept)."
+    help = "Make a staff API key for an active staff user and print it once (only its hash is kept)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")

@@ -1,0 +1,195 @@
+"""Who may call which staff endpoint: the one table that says so.
+
+Every route of the staff API (marquee.api.staff, marquee.api.checkin) has a row in
+MATRIX naming the roles allowed and the status they get; `test_the_matrix_covers_every_staff_route`
+keeps the table complete as endpoints are added. Callers: the two roles of
+marquee.staff.roles, a staff user with no group (403 everywhere), no key (401), and the
+key of a user who has since lost staff status (401, as a session of a non-staff user).
+"""
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from marquee.booking.checkin import ticket_code
+from marquee.booking.models import BookingSeat
+from marquee.booking.services import booking_pay
+from marquee.core.clock import local_today
+from marquee.staff.roles import ADMIN, BOX_OFFICE
+from marquee.staff.services import api_key_create
+from tests import factories as f
+from tests.staff.conftest import Api, staff_user
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_ONLY = frozenset({ADMIN})
+BOX_OFFICE_TOO = frozenset({ADMIN, BOX_OFFICE})
+
+Body = dict[str, Any] | Callable[[SimpleNamespace], dict[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str  # `{name}` is filled from the world's attribute `name`
+    allowed: frozenset[str]
+    ok: int  # what an allowed caller gets for this (valid) request
+    body: Body = None
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+MOVIE = {"title": "Dune", "duration_min": 155, "release_year": 2021}
+TARIFF = {"name": "Morning", "start_time": "09:00", "end_time": "12:00", "price_multiplier": "0.80"}
+
+MATRIX = [
+    # The catalog, halls, schedule and tariffs: the box office reads them (to sell), only Admin writes.
+    Call("GET", "/genres", BOX_OFFICE_TOO, 200),
+    Call("POST", "/genres", ADMIN_ONLY, 201, {"name": "Noir"}),
+    Call("GET", "/genres/{genre}", BOX_OFFICE_TOO, 200),
+    Call("PATCH", "/genres/{genre}", ADMIN_ONLY, 200, {"name": "Noir"}),
+    Call("DELETE", "/genres/{spare_genre}", ADMIN_ONLY, 204),
+    Call("GET", "/movies", BOX_OFFICE_TOO, 200),
+    Call("POST", "/movies", ADMIN_ONLY, 201, lambda w: {**MOVIE, "genre_ids": [w.genre]}),
+    Call("GET", "/movies/{movie}", BOX_OFFICE_TOO, 200),
+    Call("PATCH", "/movies/{movie}", ADMIN_ONLY, 200, {"title": "Dune: Part Two"}),
+    Call("DELETE", "/movies/{spare_movie}", ADMIN_ONLY, 204),
+    Call("GET", "/halls", BOX_OFFICE_TOO, 200),
+    Call("POST", "/halls", ADMIN_ONLY, 201, {"number": 99, "name": "Studio", "rows": [{"row": 1, "seats": 4}]}),
+    Call("GET", "/halls/{hall}", BOX_OFFICE_TOO, 200),
+    Call("PATCH", "/halls/{hall}", ADMIN_ONLY, 200, {"name": "Renamed"}),
+    Call("DELETE", "/halls/{spare_hall}", ADMIN_ONLY, 204),
+    Call("GET", "/showtimes", BOX_OFFICE_TOO, 200),
+    Call(
+        "POST",
+        "/showtimes",
+        ADMIN_ONLY,
+        201,
+        lambda w: {"movie_id": w.movie, "hall_id": w.spare_hall, "starts_at": w.free_slot},
+    ),
+    Call("GET", "/showtimes/{show}", BOX_OFFICE_TOO, 200),
+    Call("PATCH", "/showtimes/{spare_show}", ADMIN_ONLY, 200, lambda w: {"starts_at": w.free_slot}),
+    Call("DELETE", "/showtimes/{spare_show}", ADMIN_ONLY, 204),
+    Call("GET", "/tariffs", BOX_OFFICE_TOO, 200),
+    Call("POST", "/tariffs", ADMIN_ONLY, 201, TARIFF),
+    Call("GET", "/tariffs/{tariff}", BOX_OFFICE_TOO, 200),
+    Call("PATCH", "/tariffs/{tariff}", ADMIN_ONLY, 200, {"name": "Late"}),
+    Call("DELETE", "/tariffs/{tariff}", ADMIN_ONLY, 204),
+    # The box office's own work.
+    Call("GET", "/bookings", BOX_OFFICE_TOO, 200),
+    Call("GET", "/bookings/{paid}", BOX_OFFICE_TOO, 200),
+    Call("POST", "/bookings/{pending}/mark-paid", BOX_OFFICE_TOO, 200),
+    Call("POST", "/bookings/{paid}/cancel", BOX_OFFICE_TOO, 200),
+    Call("POST", "/bookings/{paid}/resend", BOX_OFFICE_TOO, 200),
+    Call("POST", "/checkin", BOX_OFFICE_TOO, 200, lambda w: {"code": w.code}),
+    # Reading customers (a movie's audience is a list of customers).
+    Call("GET", "/customers", BOX_OFFICE_TOO, 200),
+    Call("GET", "/customers/{customer}", BOX_OFFICE_TOO, 200),
+    Call("GET", "/movies/{movie}/audience", BOX_OFFICE_TOO, 200),
+    # Reports and campaigns: Admin only.
+    Call("GET", "/reports/occupancy", ADMIN_ONLY, 200),
+    Call("GET", "/reports/sales", ADMIN_ONLY, 200),
+    Call("GET", "/reports/heat-map", ADMIN_ONLY, 200),
+    Call("GET", "/reports/expansion", ADMIN_ONLY, 200),
+    Call("POST", "/campaigns/recommendations", ADMIN_ONLY, 200, {}),
+]
+
+NO_GROUP = "staff, no group"
+NO_KEY = "no key"
+NOT_STAFF = "key of a former staff user"
+CALLERS = [ADMIN, BOX_OFFICE, NO_GROUP, NO_KEY, NOT_STAFF]
+
+
+def expected(call: Call, caller: str) -> tuple[int, str | None]:
+    """(status, error code) for `caller` making `call`."""
+    if caller in (NO_KEY, NOT_STAFF):
+        return 401, "authentication_required"
+    if caller in call.allowed:
+        return call.ok, None
+    return 403, "permission_denied"
+
+
+@pytest.fixture
+def world() -> SimpleNamespace:
+    day = local_today() + dt.timedelta(days=3)
+    genre, spare_genre = f.genre("Drama"), f.genre("Unused")
+    movie, spare_movie = f.movie(genres=[genre]), f.movie(genres=[genre])
+    hall, spare_hall = f.hall(), f.hall()
+    show = f.showtime(movie_obj=movie, hall_obj=hall)
+    spare_show = f.showtime(movie_obj=movie, hall_obj=hall, starts_at=f.local_dt(day, 10))
+    seats = list(hall.seats.order_by("pk").values_list("pk", flat=True))
+    pending = f.hold(show, seat_ids=seats[:1], email="pending@example.com").booking
+    paid = f.hold(show, seat_ids=seats[1:3], email="paid@example.com").booking
+    booking_pay(reference=paid.reference, method="demo")
+    return SimpleNamespace(
+        genre=genre.pk,
+        spare_genre=spare_genre.pk,
+        movie=movie.pk,
+        spare_movie=spare_movie.pk,
+        hall=hall.pk,
+        spare_hall=spare_hall.pk,
+        show=show.pk,
+        spare_show=spare_show.pk,
+        free_slot=f.local_dt(day, 15).isoformat(),
+        tariff=f.tariff().pk,
+        pending=pending.reference,
+        paid=paid.reference,
+        customer=paid.customer_id,
+        code=ticket_code(BookingSeat.objects.filter(booking=paid).order_by("pk").first().pk),
+    )
+
+
+def caller_api(client, caller: str) -> Api:
+    if caller == NO_KEY:
+        return Api(client, None)
+    group = {ADMIN: ADMIN, BOX_OFFICE: BOX_OFFICE, NO_GROUP: None, NOT_STAFF: ADMIN}[caller]
+    user = staff_user("caller", group)
+    api = Api(client, api_key_create(username="caller").key)
+    if caller == NOT_STAFF:
+        User.objects.filter(pk=user.pk).update(is_staff=False)
+    return api
+
+
+def send(api: Api, call: Call, world: SimpleNamespace):
+    path = call.path.format(**vars(world))
+    body = call.body(world) if callable(call.body) else call.body
+    if call.method == "GET":
+        return api.get(path)
+    if call.method == "DELETE":
+        return api.delete(path)
+    return getattr(api, call.method.lower())(path, {} if body is None else body)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("call", MATRIX, ids=str)
+def test_permission_matrix(client, world, call, caller):
+    status, code = expected(call, caller)
+    response = send(caller_api(client, caller), call, world)
+    assert response.status_code == status, response.content
+    if code is not None:
+        assert response.json()["error"] == code
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+def test_the_matrix_covers_every_staff_route(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    prefix = "/api/v1/admin"
+    routes = {
+        (method.upper(), _shape(path.removeprefix(prefix)))
+        for path, operations in schema["paths"].items()
+        if path.startswith(prefix + "/")
+        for method in operations
+    }
+    in_matrix = [(call.method, _shape(call.path)) for call in MATRIX]
+    assert len(in_matrix) == len(set(in_matrix)), "a route is in the matrix twice"
+    assert set(in_matrix) == routes
