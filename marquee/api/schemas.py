@@ -7,6 +7,7 @@ string with two decimals next to `currency`.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -14,7 +15,7 @@ from django.conf import settings
 from ninja import Schema
 from pydantic import ConfigDict, Field, field_validator
 
-from marquee.booking.models import Booking
+from marquee.booking.models import Booking, BookingSeat
 from marquee.booking.selectors import SeatMap, ShowtimePrices, seats_free
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import local
@@ -313,8 +314,11 @@ def seat_map_out(seat_map: SeatMap) -> dict[str, Any]:
     }
 
 
-def booking_out(booking: Booking, *, token: str | None = None) -> dict[str, Any]:
-    """Needs the booking as selectors.booking_detail loads it."""
+def booking_out(
+    booking: Booking, *, token: str | None = None, seats: Iterable[BookingSeat] | None = None
+) -> dict[str, Any]:
+    """Needs the booking as selectors.booking_detail loads it, or its `seats` (with their
+    seats, by row and number) and the showtime's movie and hall already in memory."""
     showtime = booking.showtime
     customer = booking.customer
     out: dict[str, Any] = {
@@ -341,7 +345,7 @@ def booking_out(booking: Booking, *, token: str | None = None) -> dict[str, Any]
                 "tariff": bs.tariff_name or None,
                 "price": money(bs.final_price),
             }
-            for bs in booking.seats.all()
+            for bs in (booking.seats.all() if seats is None else seats)
         ],
         "total_price": money(booking.total_price),
         "currency": settings.CURRENCY,

@@ -143,3 +143,25 @@ def test_arbitrary_json_on_pay(api, show, seat_ids):
         assert_answered(api.post(f"/bookings/{held['reference']}/pay", raw=json.dumps(body), token=held["token"]))
 
     check()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1970-12-31", "9999-12-31", "2200-01-01"])
+@pytest.mark.parametrize("path", ["/movies", "/showtimes"])
+def test_days_at_the_ends_of_the_calendar_are_validation_errors(api, show, path, day):
+    response = api.get(path, date=day)
+    assert response.status_code == 422, response.content
+    assert response.json()["error"] == "validation_error"
+    assert "date" in str(response.json()["fields"])
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_schedule_page_shows_today_for_a_day_at_the_ends_of_the_calendar(client, show, day):
+    assert client.get("/schedule/", {"date": day}).status_code == 200
+
+
+def test_a_body_too_large_is_refused_in_the_error_shape(api, show, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api.post("/bookings", raw=json.dumps({"showtime_id": show.pk, "pad": "x" * 5000}))
+    assert response.status_code == 413, response.content
+    body = response.json()
+    assert body["error"] == "validation_error" and body["fields"]["body"]
