@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from marquee.core.errors import DomainError
 from marquee.notifications.models import OutgoingMail
 from marquee.notifications.services import mail_requeue
 
@@ -52,6 +53,14 @@ class OutgoingMailAdmin(admin.ModelAdmin[OutgoingMail]):
     @admin.action(description="Resend (queue a new copy)", permissions=["view"])
     def resend(self, request: HttpRequest, queryset: QuerySet[OutgoingMail]) -> None:
         ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+        queued = 0
         for mail_id in ids:
-            mail_requeue(mail_id=mail_id)
-        self.message_user(request, f"Queued {len(ids)} new cop{'y' if len(ids) == 1 else 'ies'}.", messages.SUCCESS)
+            try:
+                mail_requeue(mail_id=mail_id)
+            except DomainError as exc:
+                # One row that may not be resent (still waiting, a sign-in link) spoils no other.
+                self.message_user(request, f"Message {mail_id}: {exc.detail}", messages.WARNING)
+            else:
+                queued += 1
+        if queued:
+            self.message_user(request, f"Queued {queued} new cop{'y' if queued == 1 else 'ies'}.", messages.SUCCESS)

@@ -4,10 +4,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
+from marquee.booking.models import BookingStatus
 from marquee.core.clock import now
-from marquee.core.errors import NotFound
-from marquee.notifications.models import MailKind, OutgoingMail, new_message_id
+from marquee.core.errors import InvalidState, NotFound
+from marquee.notifications.models import MailKind, MailStatus, OutgoingMail, new_message_id
 
 
 def _domain() -> str:
@@ -39,15 +41,55 @@ def mail_queue(
     )
 
 
+# A message that went out, or failed for good, may be sent again; one still waiting goes
+# out on its own, and a copy of it would reach the customer twice.
+RESENDABLE = frozenset({MailStatus.SENT, MailStatus.FAILED})
+WAITING = {
+    MailStatus.QUEUED: "still queued",
+    MailStatus.SENDING: "being sent right now",
+    MailStatus.RETRY: "waiting for its next attempt",
+}
+
+
 def mail_requeue(*, mail_id: int) -> OutgoingMail:
     """Queue a fresh copy of a message (staff's "resend"): a new row with its own Message-ID,
-    so the delivery log keeps both attempts and the copy is a message of its own."""
+    so the delivery log keeps both attempts and the copy is a message of its own.
+
+    Tickets go out as "sent again" (kind RESEND). A sign-in link is never resent: it expires
+    within the hour, and the customer gets a fresh one from the sign-in page in seconds."""
     with transaction.atomic():
-        original = OutgoingMail.objects.filter(pk=mail_id).first()
+        # Locked, so that two clicks on "resend" queue one copy, not two.
+        original = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
         if original is None:
             raise NotFound("No such message.")
+        if original.status not in RESENDABLE:
+            state = WAITING.get(MailStatus(original.status), original.status)
+            raise InvalidState(f"This message is {state}: it goes out on its own, so there is nothing to resend yet.")
+        if original.kind == MailKind.SIGN_IN:
+            raise InvalidState(
+                "Sign-in links are not resent: they expire an hour after they are sent. "
+                "The customer can ask for a new one on the My bookings page."
+            )
+        kind = MailKind.RESEND if original.kind in (MailKind.TICKETS, MailKind.RESEND) else MailKind(original.kind)
+        # Read now (not selected with the locked row): today's booking and consent decide.
+        booking, customer = original.booking, original.customer
+        if kind == MailKind.RESEND and (booking is None or booking.status != BookingStatus.PAID):
+            status = booking.status if booking is not None else "gone"
+            raise InvalidState(f"The booking is {status}: its tickets are no longer valid.")
+        if kind == MailKind.RECOMMENDATION and customer is not None and not customer.marketing_consent:
+            raise InvalidState("The customer has withdrawn their marketing consent.")
+        waiting = OutgoingMail.objects.filter(
+            # Q: a missing booking or customer matches rows without one (IS NULL).
+            Q(booking_id=original.booking_id),
+            Q(customer_id=original.customer_id),
+            kind=kind,
+            to_email=original.to_email,
+            status__in=list(WAITING),
+        )
+        if waiting.exists():
+            raise InvalidState("A copy of this message is already waiting to go out.")
         return mail_queue(
-            kind=MailKind(original.kind),
+            kind=kind,
             to_email=original.to_email,
             booking_id=original.booking_id,
             customer_id=original.customer_id,

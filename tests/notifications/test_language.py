@@ -17,6 +17,7 @@ from marquee.core.clock import local
 from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.notifications.rendering.email import message_bytes, render_mail
 from marquee.notifications.services import mail_requeue
+from marquee.notifications.worker import mail_deliver_due
 from tests import factories as f
 from tests.notifications.helpers import attachment, html_body, pdf_pages_text, text_body
 
@@ -145,7 +146,7 @@ def test_api_with_a_language_we_do_not_speak_writes_in_the_default(client, show)
     assert _rendered(_mail(booking, MailKind.TICKETS))["Subject"].startswith("Your tickets:")
 
 
-def test_later_mails_about_a_ukrainian_booking_are_ukrainian(show):
+def test_later_mails_about_a_ukrainian_booking_are_ukrainian(show, smtp_server):
     booking = booking_pay(reference=f.hold(show, _seat_ids(show), language="uk").booking.reference, method="demo")
 
     booking_resend(reference=booking.reference)
@@ -156,13 +157,29 @@ def test_later_mails_about_a_ukrainian_booking_are_ukrainian(show):
     assert "Надсилаємо ваші квитки ще раз." in text_body(message)
     assert "РЯД" in pdf_pages_text(attachment(message, "tickets.pdf"))[0]
 
-    # Staff's "resend" of a message keeps its language.
+    # Staff's "resend" of a message (once it went out) keeps its language.
+    while mail_deliver_due():
+        pass
     assert mail_requeue(mail_id=resent.pk).language == "uk"
 
     booking_cancel(reference=booking.reference)
     cancelled = _rendered(_mail(booking, MailKind.CANCELLATION))
     assert cancelled["Subject"].startswith("Бронювання скасовано:")
     assert "Ваше бронювання " + booking.reference + " скасовано" in text_body(cancelled)
+
+
+def test_a_gift_recipient_is_told_of_the_cancellation_in_the_bookings_language(show):
+    held = f.hold(show, _seat_ids(show), language="uk", recipient_name="Тарас", recipient_email="taras@example.com")
+    booking = booking_pay(reference=held.booking.reference, method="demo")
+    booking_cancel(reference=booking.reference)
+    mail = OutgoingMail.objects.get(booking=booking, kind=MailKind.CANCELLATION, to_email="taras@example.com")
+    message = _rendered(mail)
+    assert message["Subject"].startswith("Подаровані вам квитки скасовано: Тіні забутих предків")
+    text, html = text_body(message), html_body(message)
+    assert text.startswith("Вітаємо, Тарас!")
+    assert "Квитки на «Тіні забутих предків»" in text and "які вам подарував(-ла) Olena, скасовано" in text
+    assert "Квитки на <strong>Тіні забутих предків</strong>" in html and "Вони більше не дійсні." in html
+    assert "повернуться" not in text and "грн" not in text.lower() and "UAH" not in text
 
 
 def test_showtime_cancelled_apology_is_in_the_bookings_language(show):

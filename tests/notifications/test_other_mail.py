@@ -2,14 +2,18 @@
 recommendations (with one-click unsubscribe headers)."""
 
 import pytest
+from django.conf import settings
 from django.db import transaction
+from django.utils import formats, translation
 
 from marquee.booking.services import booking_cancel, booking_resend, showtime_cancel
+from marquee.core.clock import local
+from marquee.core.money import format_money
 from marquee.notifications.models import MailKind, MailStatus, OutgoingMail
 from marquee.notifications.services import mail_queue
 from marquee.notifications.worker import mail_deliver_due
 from tests import factories as f
-from tests.notifications.helpers import html_body, inline_images, parts, text_body
+from tests.notifications.helpers import attachment, html_body, inline_images, parts, text_body
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +43,68 @@ def test_customer_cancellation_is_confirmed(smtp_server, paid_booking):
     assert booking.reference in text_body(cancelled)
     assert ("text/calendar", "showtime.ics") in parts(cancelled)
     assert not inline_images(cancelled)
+
+
+def _day_and_time(booking) -> tuple[str, str]:
+    starts = local(booking.showtime.starts_at)
+    with translation.override(settings.LANGUAGE_CODE):  # as the mail is written: the booking's language
+        return formats.date_format(starts, "l, j E Y"), formats.time_format(starts, "H:i")
+
+
+@pytest.mark.parametrize("by_staff", [False, True])
+def test_cancelling_a_paid_gift_tells_the_recipient_too_without_prices(smtp_server, paid_booking, by_staff):
+    booking = paid_booking(recipient_name="Taras Melnyk", recipient_email="taras@example.com", gift_message="Enjoy!")
+    _deliver_all()
+    assert {m["To"] for m in smtp_server.messages} == {"olena@example.com", "taras@example.com"}  # tickets, receipt
+    smtp_server.handler.messages.clear()
+
+    booking_cancel(reference=booking.reference, by_staff=by_staff)
+    _deliver_all()
+    by_to = {m["To"]: m for m in smtp_server.messages}
+    assert len(smtp_server.messages) == 2 and set(by_to) == {"olena@example.com", "taras@example.com"}
+    total = format_money(booking.total_price)
+    seat_price = format_money(booking.seats.first().final_price)
+
+    # The buyer's confirmation, as before: their prices and their refund.
+    buyer = by_to["olena@example.com"]
+    assert buyer["Subject"].startswith("Booking cancelled: The Night Projectionist")
+    for body in (text_body(buyer), html_body(buyer)):
+        assert "Hello Olena," in body and booking.reference in body
+        assert f"the refund of {total} {settings.CURRENCY} goes back the way you paid" in body
+        assert seat_price in body
+
+    # The recipient's: their name, who gave the tickets, what for, and that the codes are void.
+    recipient = by_to["taras@example.com"]
+    assert recipient["Subject"].startswith("Your gift tickets are cancelled: The Night Projectionist")
+    day, time = _day_and_time(booking)
+    text, html = text_body(recipient), html_body(recipient)
+    assert "Hello Taras Melnyk," in text and "Hello Taras Melnyk," in html
+    hall = booking.showtime.hall
+    assert (
+        f"The tickets Olena gave you for The Night Projectionist on {day} at {time} "
+        f"({hall.name}, hall {hall.number}) are cancelled and are no longer valid."
+    ) in text
+    assert "The tickets Olena gave you for <strong>The Night Projectionist</strong>" in html
+    assert "no longer valid" in html and booking.reference in text
+    for body in (text, html, recipient["Subject"]):
+        assert "refund" not in body.lower() and "paid" not in body.lower()
+        assert settings.CURRENCY not in body and total not in body and seat_price not in body
+        assert "Olena Koval" not in body and "olena@example.com" not in body  # nothing of the buyer's but a name
+    assert ("text/calendar", "showtime.ics") in parts(recipient) and not inline_images(recipient)
+    assert b"METHOD:CANCEL" in attachment(recipient, "showtime.ics")
+    assert settings.CURRENCY.encode() not in attachment(recipient, "showtime.ics")
+
+
+def test_a_cancelled_booking_that_is_no_gift_sends_one_message(smtp_server, paid_booking):
+    # Tickets for oneself, with one's own address typed as the recipient's: not a gift.
+    booking = paid_booking(recipient_name="Olena Koval", recipient_email="OLENA@example.com")
+    _deliver_all()
+    smtp_server.handler.messages.clear()
+    booking_cancel(reference=booking.reference)
+    _deliver_all()
+    [message] = smtp_server.messages
+    assert message["To"] == "olena@example.com" and message["Subject"].startswith("Booking cancelled")
+    assert OutgoingMail.objects.filter(booking=booking, kind=MailKind.CANCELLATION).count() == 1
 
 
 def test_cinema_cancelling_a_showtime_apologises_to_buyer_and_gift_recipient(smtp_server):
@@ -90,6 +156,38 @@ def test_recommendation_has_one_click_unsubscribe(smtp_server):
     assert "Arrival at Dawn" in fan["Subject"] and "1 more" in fan["Subject"]
     assert "The Long Night" in html_body(fan) and "https://cinema.example/u/tok" in text_body(fan)
     assert by_to["quiet@example.com"]["List-Unsubscribe"] is None
+
+
+def test_an_unsubscribe_after_queueing_stops_the_recommendation(smtp_server, client):
+    from marquee.booking.models import Customer
+    from marquee.marketing.links import unsubscribe_url
+
+    show = f.showtime()
+    f.hold(show, email="fan@example.com", marketing_consent=True)
+    seat = show.hall.seats.order_by("-pk").values_list("pk", flat=True)[:1]
+    f.hold(show, list(seat), email="stays@example.com", marketing_consent=True)
+    movie = f.movie(title="Arrival at Dawn")
+    mails = {}
+    with transaction.atomic():  # as the campaign queues them
+        for customer in Customer.objects.filter(marketing_consent=True):
+            mails[customer.email] = mail_queue(
+                kind=MailKind.RECOMMENDATION,
+                to_email=customer.email,
+                customer_id=customer.pk,
+                context={"movies": [movie.pk], "unsubscribe_url": unsubscribe_url(customer.pk)},
+            )
+    # The fan unsubscribes (one click, from an earlier email) before the worker gets to it.
+    assert client.post(mails["fan@example.com"].context["unsubscribe_url"]).status_code == 200
+    assert not Customer.objects.get(email="fan@example.com").marketing_consent
+
+    _deliver_all()
+    assert [m["To"] for m in smtp_server.messages] == ["stays@example.com"]
+    withdrawn = mails["fan@example.com"]
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == MailStatus.FAILED and withdrawn.sent_at is None
+    assert "withdrew their marketing consent" in withdrawn.last_error
+    assert withdrawn.attempts == 1  # judged once, never retried
+    assert mail_deliver_due() == 0
 
 
 def test_a_message_without_what_it_needs_fails_visibly(smtp_server):

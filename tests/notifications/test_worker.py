@@ -115,21 +115,38 @@ def test_staff_mail_page_lists_filters_and_resends(admin_client, smtp_server, pa
     assert back.status_code == 302 and back["Location"].endswith("/staff/mail/?status=failed")
     copy = OutgoingMail.objects.exclude(pk=failed.pk).get(booking=booking)
     assert copy.status == MailStatus.QUEUED and copy.message_id != failed.message_id
+    assert copy.kind == MailKind.RESEND
+
+    # A waiting message offers no "resend", and one forced through is refused, not doubled.
+    assert f'name="mail_id" value="{copy.pk}"' not in admin_client.get("/staff/mail/").content.decode()
+    refused = admin_client.post("/staff/mail/", {"mail_id": copy.pk}, follow=True)
+    assert "still queued" in refused.content.decode()
+    assert OutgoingMail.objects.filter(booking=booking).count() == 2
+
     smtp_server.handler.reply = None
     assert mail_deliver_due() == 1
-    assert len(smtp_server.messages) == 1
+    [message] = smtp_server.messages
+    assert "sent again" in message["Subject"]
+    assert f'name="mail_id" value="{copy.pk}"' in admin_client.get("/staff/mail/").content.decode()
     assert admin_client.post("/staff/mail/", {"mail_id": "x"}).status_code == 302
 
 
 @pytest.mark.django_db
-def test_admin_resend_action_queues_copies(admin_client, paid_booking):
+def test_admin_resend_action_queues_copies(admin_client, smtp_server, paid_booking):
     booking = paid_booking()
     mail = OutgoingMail.objects.get(booking=booking)
+    mail_deliver_due()
+    waiting = OutgoingMail.objects.get(booking=paid_booking(show=f.showtime(), email="other@example.com"))
     answer = admin_client.post(
-        "/admin/notifications/outgoingmail/", {"action": "resend", "_selected_action": [mail.pk]}, follow=True
+        "/admin/notifications/outgoingmail/",
+        {"action": "resend", "_selected_action": [mail.pk, waiting.pk]},
+        follow=True,
     )
     assert answer.status_code == 200
-    assert OutgoingMail.objects.filter(booking=booking, kind=MailKind.TICKETS).count() == 2
+    html = answer.content.decode()
+    assert "Queued 1 new copy." in html and "still queued" in html
+    assert OutgoingMail.objects.filter(booking=booking, kind=MailKind.RESEND).count() == 1
+    assert OutgoingMail.objects.filter(booking=waiting.booking).count() == 1  # the waiting one, not doubled
     assert admin_client.get(f"/admin/notifications/outgoingmail/{mail.pk}/change/").status_code == 200
 
 

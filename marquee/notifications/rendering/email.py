@@ -20,7 +20,7 @@ from django.utils.translation import ngettext, pgettext
 
 from marquee.booking.checkin import ticket_code
 from marquee.booking.links import manage_link_url
-from marquee.booking.models import Booking, BookingSeat, BookingStatus
+from marquee.booking.models import Booking, BookingSeat, BookingStatus, Customer
 from marquee.catalog.models import Movie
 from marquee.core.clock import local
 from marquee.core.money import format_money
@@ -35,7 +35,8 @@ TICKET_KINDS = frozenset({MailKind.TICKETS, MailKind.RESEND})
 
 
 class NotSendable(Exception):
-    """The message no longer makes sense (tickets of a booking cancelled before sending)."""
+    """The message no longer makes sense (tickets of a booking cancelled before sending, a
+    recommendation to a customer who unsubscribed since): it fails at once, never retried."""
 
 
 @dataclass(frozen=True)
@@ -128,11 +129,16 @@ def _seats_line(admissions: list[Admission]) -> str:
     return "; ".join(_("row %(row)s, seat %(seat)s") % {"row": a.row, "seat": a.seat} for a in admissions)
 
 
+def _is_gift_copy(booking: Booking, mail: OutgoingMail) -> bool:
+    """The recipient's copy of a gift's mail (the buyer's goes to the buyer's address)."""
+    return booking.is_gift and mail.to_email.lower() == booking.ticket_email.lower()
+
+
 def _booking_context(booking: Booking, mail: OutgoingMail, *, show_prices: bool) -> dict[str, Any]:
     admissions = _admissions(booking, show_prices=show_prices)
     day, time, when = _when(booking)
     showtime = booking.showtime
-    is_gift_copy = booking.is_gift and mail.to_email.lower() == booking.ticket_email.lower()
+    is_gift_copy = _is_gift_copy(booking, mail)
     return {
         "booking": booking,
         "movie": showtime.movie,
@@ -148,6 +154,7 @@ def _booking_context(booking: Booking, mail: OutgoingMail, *, show_prices: bool)
         "manage_url": "" if is_gift_copy else manage_link_url(booking),
         "is_gift_copy": is_gift_copy,
         "giver_name": booking.customer.full_name,
+        "giver_first_name": booking.customer.first_name,
         "gift_message": booking.gift_message if is_gift_copy else "",
         "recipient_name": booking.ticket_name,
         "recipient_email": booking.ticket_email,
@@ -164,10 +171,8 @@ def _short_date(booking: Booking) -> str:
 def _render_tickets(mail: OutgoingMail, booking: Booking) -> Rendered:
     if booking.status != BookingStatus.PAID:
         raise NotSendable(f"not sent: the booking is {booking.status}")
-    ctx = _booking_context(booking, mail, show_prices=True)
-    if ctx["is_gift_copy"]:
-        # Gift etiquette: the recipient's copy shows no prices.
-        ctx = _booking_context(booking, mail, show_prices=False)
+    # Gift etiquette: the recipient's copy shows no prices.
+    ctx = _booking_context(booking, mail, show_prices=not _is_gift_copy(booking, mail))
     admissions: list[Admission] = ctx["admissions"]
     images = [
         InlineImage(cid=a.cid, content=qr_png(a.code), filename=f"ticket-{i}.png") for i, a in enumerate(admissions, 1)
@@ -221,13 +226,18 @@ def _render_booking_kind(mail: OutgoingMail) -> Rendered:
     names = {"movie": booking.showtime.movie.title, "date": _short_date(booking)}
     if mail.kind in TICKET_KINDS:
         return _render_tickets(mail, booking)
-    ctx = _booking_context(booking, mail, show_prices=True)
+    # The recipient of a gift sees no prices (nor refunds) in anything about it.
+    ctx = _booking_context(booking, mail, show_prices=not _is_gift_copy(booking, mail))
     if mail.kind == MailKind.RECEIPT:
         return Rendered(subject=_("Your receipt: %(movie)s, %(date)s") % names, context=ctx)
     if mail.kind == MailKind.CANCELLATION:
         ctx["manage_url"] = ""
+        if ctx["is_gift_copy"]:
+            subject = _("Your gift tickets are cancelled: %(movie)s, %(date)s") % names
+        else:
+            subject = _("Booking cancelled: %(movie)s, %(date)s") % names
         return Rendered(
-            subject=_("Booking cancelled: %(movie)s, %(date)s") % names,
+            subject=subject,
             context=ctx,
             attachments=[
                 ("showtime.ics", showtime_ics(booking, seats_line=ctx["seats_line"], cancelled=True), "text/calendar")
@@ -246,6 +256,13 @@ def _render_booking_kind(mail: OutgoingMail) -> Rendered:
 
 
 def _render_recommendation(mail: OutgoingMail) -> Rendered:
+    # Read afresh, not from the row the worker claimed: an unsubscribe that lands after the
+    # campaign queued this message (or after the claim) must still stop it.
+    if (
+        mail.customer_id is not None
+        and not Customer.objects.filter(pk=mail.customer_id, marketing_consent=True).exists()
+    ):
+        raise NotSendable("not sent: the customer withdrew their marketing consent")
     ids = [int(i) for i in mail.context.get("movies", []) if str(i).isdigit()]
     by_id = {m.pk: m for m in Movie.objects.filter(pk__in=ids).prefetch_related("genres")}
     movies = [by_id[i] for i in ids if i in by_id]
