@@ -102,6 +102,20 @@ def app_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def redis_url(db: int = 7) -> str:
+    """A flushed Redis database for one benchmark's shared cache, or "" where Redis does not answer."""
+    url = f"redis://127.0.0.1:6379/{db}"
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.flushdb()
+        client.close()
+    except Exception:  # no Redis here: the benchmark runs with per-process caches
+        return ""
+    return url
+
+
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 

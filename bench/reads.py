@@ -93,7 +93,7 @@ def seed(env: dict[str, str], quick: bool) -> dict:
             else "bench/data.py", **counts}  # fmt: skip
 
 
-def run(quick: bool, httpx_only: bool = False) -> dict:
+def run(quick: bool, httpx_only: bool = False, workers: int = 3, threads: int = 4) -> dict:
     seconds = 2.0 if quick else 8.0
     with contextlib.ExitStack() as stack:
         url = stack.enter_context(common.throwaway_database("reads"))
@@ -116,7 +116,7 @@ def run(quick: bool, httpx_only: bool = False) -> dict:
         ]
         ports = [common.free_port() for _ in range(2)]
         log = Path(folder) / "gunicorn.log"
-        masters = stack.enter_context(common.gunicorn(env, ports, workers=3, threads=4, log=log))
+        masters = stack.enter_context(common.gunicorn(env, ports, workers=workers, threads=threads, log=log))
         rows = []
         use_wrk = wrk.available() and not httpx_only
         for name, path in targets:
@@ -141,6 +141,8 @@ def run(quick: bool, httpx_only: bool = False) -> dict:
         "seconds": seconds,
         "quick": quick,
         "load_generator": "wrk" if use_wrk else "asyncio + httpx",
+        "workers": workers,
+        "threads": threads,
     }
 
 
@@ -153,7 +155,8 @@ def markdown(result: dict) -> str:
         "## Read path: seat map, listing and schedule at 50 halls × 30 days",
         "",
         f"`bench/reads.py`: {s['halls']} halls, {s['showtimes']} showtimes (seeded by {s['seeded_by']} in"
-        f" {s['seconds']:.0f} s) plus a 500-seat hall 40% booked; 2 gunicorn instances × 3 workers × 4 threads on"
+        f" {s['seconds']:.0f} s) plus a 500-seat hall 40% booked; 2 gunicorn instances × {result.get('workers', 3)}"
+        f" workers × {result.get('threads', 4)} threads on"
         f" PostgreSQL; each row is {result['seconds']:.0f} s of 32 clients back to back, then half that with 1 client"
         f" (the service time, no queueing). Load generator: {result.get('load_generator', 'asyncio + httpx')}"
         " on the same cores.",
@@ -183,10 +186,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="8 halls × 4 days, 2 s per row")
     parser.add_argument("--write", action="store_true", help="write the section into docs/PERFORMANCE.md")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers per instance (default 3)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4; 1: sync workers)")
     parser.add_argument("--httpx", action="store_true", help="load with asyncio + httpx even where wrk is installed")
     args = parser.parse_args()
     common.exit_cleanly_on_sigterm()
-    result = run(args.quick, httpx_only=args.httpx)
+    result = run(args.quick, httpx_only=args.httpx, workers=args.workers, threads=args.threads)
     common.save_result("reads", result)
     text = markdown(result)
     print(text)

@@ -252,7 +252,10 @@ def run(*, quick: bool, sqlite: bool, clients: int, workers: int, threads: int, 
     with contextlib.ExitStack() as stack:
         url = "" if sqlite else stack.enter_context(common.throwaway_database("rush"))
         folder = stack.enter_context(common.data_dir())
-        env = common.app_env(url, folder, HOLD_MINUTES="10")
+        # Many processes on PostgreSQL share a cache, as SCALING.md advises (Redis): a seat map
+        # forgotten after a hold is forgotten for every process. SQLite keeps the default.
+        cache_url = "" if sqlite else common.redis_url()
+        env = common.app_env(url, folder, HOLD_MINUTES="10", CACHE_URL=cache_url)
         common.manage(env, "migrate", "--noinput", "-v0")
         common.django_setup(env)
         from django.db import connections
@@ -314,6 +317,7 @@ def run(*, quick: bool, sqlite: bool, clients: int, workers: int, threads: int, 
         "server_log_excerpt": gunicorn_errors[:10],
         "showtimes": len(spread),
         "quick": quick,
+        "cache": "Redis" if cache_url else "per-process memory",
     }
 
 
@@ -341,7 +345,8 @@ def markdown(result: dict, ceiling: dict | None) -> str:
         title,
         "",
         f"`bench/rush.py{' --sqlite' if sqlite else ''}`: {result['instances']} gunicorn instance(s) of"
-        f" `marquee.wsgi` × {result['workers']} workers × {result['threads']} threads (gthread, DEBUG off) on {db};"
+        f" `marquee.wsgi` × {result['workers']} workers × {result['threads']} threads (gthread, DEBUG off) on {db},"
+        f" cache: {result.get('cache', 'per-process memory')};"
         f" {result['clients']} asyncio + httpx clients split across the instances. Each client: seat map, 1–4 free"
         f" seats, POST /api/v1/bookings, on 201 POST …/pay, on 409 read the map again.",
         "",
