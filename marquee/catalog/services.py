@@ -1,8 +1,14 @@
-"""Writing movies and genres. A movie always has at least one genre."""
+"""Writing movies and genres. A movie always has at least one genre.
 
-from collections.abc import Sequence
+That rule spans rows, so it holds against concurrent writers by locks taken in one order:
+genres by id, then movies by id. A writer that gives a movie genres locks them FOR SHARE
+and checks they exist under that lock; genre_delete locks the genre FOR UPDATE, then the
+movies that have it, and only then looks for movies it would leave without a genre.
+"""
 
-from django.db import IntegrityError, transaction
+from collections.abc import Iterable, Sequence
+
+from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Lower
 
 from marquee.catalog.models import AgeRating, Genre, Movie
@@ -44,6 +50,12 @@ def genre_delete(*, genre_id: int) -> None:
             genre = Genre.objects.select_for_update().get(pk=genre_id)
         except Genre.DoesNotExist:
             raise NotFound("No such genre.") from None
+        # With the genre locked, no writer can give a movie this genre (they lock it FOR SHARE
+        # first), but one may be taking another genre away from a movie that has this one:
+        # lock those movies too (genres before movies, movies by id, as every service does),
+        # then check in a new statement, which sees what their writers committed.
+        movie_ids = list(Movie.objects.filter(genres=genre).values_list("pk", flat=True))
+        list(Movie.objects.select_for_update().filter(pk__in=movie_ids).order_by("pk").values_list("pk", flat=True))
         # A movie must keep at least one genre.
         orphaned = Movie.objects.filter(genres=genre).exclude(genres__in=Genre.objects.exclude(pk=genre.pk))
         if orphaned.exists():
@@ -52,9 +64,36 @@ def genre_delete(*, genre_id: int) -> None:
         genre.delete()
 
 
+def _lock_genres(genre_ids: Iterable[int]) -> list[Genre]:
+    """The genres a movie is about to get, locked FOR SHARE in id order until commit.
+
+    Shared, because movies may take one genre together; it keeps genre_delete (FOR UPDATE)
+    out until they commit, and makes them wait for a delete in flight and then miss the row.
+    On SQLite the IMMEDIATE transaction already keeps every other writer out.
+    """
+    ids = sorted(set(genre_ids))
+    if not ids:
+        return []
+    if connection.vendor != "postgresql":
+        return list(Genre.objects.filter(pk__in=ids).order_by("pk"))
+    # The ORM has no FOR SHARE (select_for_update is FOR UPDATE, which would queue movies).
+    quote = connection.ops.quote_name
+    table, pk = quote(Genre._meta.db_table), quote(str(Genre._meta.pk.column))
+    sql = f"SELECT * FROM {table} WHERE {pk} = ANY(%s) ORDER BY {pk} FOR SHARE"  # noqa: S608 - our names
+    return list(Genre.objects.raw(sql, [ids]))
+
+
 def _validate_movie(
-    *, title: str, duration_min: int, age_rating: int, release_year: int, genre_ids: Sequence[int]
-) -> list[Genre]:
+    *,
+    title: str,
+    duration_min: int,
+    age_rating: int,
+    release_year: int,
+    genre_ids: Sequence[int] | None,
+    genres: Sequence[Genre] = (),
+) -> None:
+    """Refuse an invalid movie with every field's error. `genres` are those of `genre_ids`
+    that exist (locked by the caller); None for `genre_ids` leaves the genres as they are."""
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = ["This field is required."]
@@ -64,15 +103,14 @@ def _validate_movie(
         errors["age_rating"] = [f"One of {', '.join(str(v) for v in AgeRating.values)}."]
     if not 1888 <= release_year <= 2200:
         errors["release_year"] = ["Not a believable year."]
-    genres = list(Genre.objects.filter(pk__in=set(genre_ids)))
-    if not genre_ids:
+    if genre_ids is not None and not genre_ids:
         errors["genre_ids"] = ["A movie needs at least one genre."]
-    elif len(genres) != len(set(genre_ids)):
+    elif genre_ids is not None and len(genres) != len(set(genre_ids)):
+        # Unknown, or deleted by a writer that committed while we waited for its lock.
         missing = sorted(set(genre_ids) - {g.pk for g in genres})
         errors["genre_ids"] = [f"No such genre: {', '.join(map(str, missing))}."]
     if errors:
         raise ValidationFailed("The movie is not valid.", fields=errors)
-    return genres
 
 
 def movie_create(
@@ -85,10 +123,18 @@ def movie_create(
     description: str = "",
     is_listed: bool = True,
 ) -> Movie:
-    genres = _validate_movie(
-        title=title, duration_min=duration_min, age_rating=age_rating, release_year=release_year, genre_ids=genre_ids
-    )
     with transaction.atomic():
+        # The genres are checked under their lock, so none can vanish before the commit
+        # (checked outside, a concurrent delete ended in a foreign-key error).
+        genres = _lock_genres(genre_ids)
+        _validate_movie(
+            title=title,
+            duration_min=duration_min,
+            age_rating=age_rating,
+            release_year=release_year,
+            genre_ids=genre_ids,
+            genres=genres,
+        )
         movie = Movie.objects.create(
             title=title.strip(),
             description=description,
@@ -114,17 +160,20 @@ def movie_update(
 ) -> Movie:
     """Change a movie. A new duration applies to showtimes scheduled after the change."""
     with transaction.atomic():
+        # The new genres first, then the movie: genre_delete takes them in that order too.
+        # Genres the movie loses need no lock: a delete of one of them locks this movie.
+        genres = _lock_genres(genre_ids) if genre_ids is not None else []
         try:
             movie = Movie.objects.select_for_update().get(pk=movie_id)
         except Movie.DoesNotExist:
             raise NotFound("No such movie.") from None
-        current_genres = list(movie.genres.values_list("pk", flat=True))
-        genres = _validate_movie(
+        _validate_movie(
             title=title if title is not None else movie.title,
             duration_min=duration_min if duration_min is not None else movie.duration_min,
             age_rating=age_rating if age_rating is not None else movie.age_rating,
             release_year=release_year if release_year is not None else movie.release_year,
-            genre_ids=genre_ids if genre_ids is not None else current_genres,
+            genre_ids=genre_ids,
+            genres=genres,
         )
         if title is not None:
             movie.title = title.strip()

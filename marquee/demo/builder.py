@@ -8,9 +8,14 @@ prices from marquee.pricing.prices, totals equal to the sum of their seats, time
 that match the state. The database constraints check the rest.
 
 The seed drives every choice (one generator for the cinema's structure, one per showtime
-for its bookings) and all times are relative to today in the cinema's time zone, so the
-same seed on the same day gives the same cinema. Only what must be relative to the moment
-of the run is: pending holds (a hold lasts minutes) and whether today's showtimes have begun.
+for its bookings) and all times are relative to today in the cinema's time zone: the records
+are drawn as they stood when today began (`as_of`, local midnight), so the same seed on the
+same day gives the same cinema whatever the hour of the run. Only the pending holds follow
+the moment of the run, as a hold lasts minutes: their booked and expiry times do (which
+bookings are pending, with their seats and prices, do not). They are for showtimes from
+tomorrow on, so that none has begun whatever the hour; a one-day demo has no tomorrow and
+holds seats for today's showtimes that start after the run's holds would end.
+References are drawn from the seed too; access tokens are random secrets.
 """
 
 import datetime as dt
@@ -31,7 +36,7 @@ from marquee.booking.payments import BOX_OFFICE
 from marquee.booking.tokens import REFERENCE_ALPHABET, REFERENCE_LENGTH, hash_token
 from marquee.catalog.models import Genre, Movie
 from marquee.catalog.services import genre_create, movie_create
-from marquee.core.clock import cinema_tz, local, local_today
+from marquee.core.clock import cinema_tz, day_bounds, local, local_today
 from marquee.core.clock import now as clock_now
 from marquee.demo import data
 from marquee.pricing.models import Tariff
@@ -47,7 +52,8 @@ Progress = Callable[[str, int, int], None]
 
 FIRST_START = dt.time(10, 0)
 LAST_START = dt.time(23, 30)
-PAST_DAYS_MAX = 7
+# Days of history before today, whatever --days asks for: reports and watch history need them.
+PAST_DAYS = 7
 MIN_HALL_SEATS, MAX_HALL_SEATS = 40, 300
 # Rows of Booking/BookingSeat held in memory before they are written.
 FLUSH_EVERY = 20_000
@@ -269,17 +275,19 @@ def _showtimes(
     return sorted(created, key=lambda s: (s.starts_at, s.hall_id))
 
 
-def _cancel_some(rng: random.Random, showtimes: Sequence[Showtime], at: dt.datetime, today: dt.date) -> set[int]:
+def _cancel_some(
+    rng: random.Random, showtimes: Sequence[Showtime], as_of: dt.datetime, today: dt.date, at: dt.datetime
+) -> set[int]:
     """Cancel about one showtime in sixty from tomorrow on (at least one): their bookings follow.
-    A demo without a tomorrow cancels one later today, if there is one."""
+    A demo without a tomorrow cancels one of today's. Chosen by day, not by the hour of the run."""
     upcoming = [s for s in showtimes if local(s.starts_at).date() > today]
     if not upcoming:
-        upcoming = [s for s in showtimes if s.starts_at > at + dt.timedelta(hours=3)]
+        upcoming = [s for s in showtimes if s.starts_at >= as_of]
     if not upcoming:
         return set()
     chosen = rng.sample(upcoming, max(1, len(upcoming) // 60))
     ids = {s.pk for s in chosen}
-    cancelled_at = at - dt.timedelta(hours=1)
+    cancelled_at = as_of - dt.timedelta(hours=1)
     Showtime.objects.filter(pk__in=ids).update(
         status=ShowtimeStatus.CANCELLED, cancelled_at=cancelled_at, updated_at=at
     )
@@ -292,7 +300,7 @@ def _cancel_some(rng: random.Random, showtimes: Sequence[Showtime], at: dt.datet
 # --- customers and bookings (in bulk) -------------------------------------------------------
 
 
-def _customers(rng: random.Random, count: int, at: dt.datetime) -> list[Customer]:
+def _customers(rng: random.Random, count: int, as_of: dt.datetime) -> list[Customer]:
     people: list[Customer] = []
     emails: set[str] = set()
     while len(people) < count:
@@ -316,7 +324,7 @@ def _customers(rng: random.Random, count: int, at: dt.datetime) -> list[Customer
                 email=email,
                 phone=phone if rng.random() < 0.85 else "",
                 marketing_consent=consent,
-                marketing_consent_at=at - dt.timedelta(days=rng.uniform(1, 400)) if consent else None,
+                marketing_consent_at=as_of - dt.timedelta(days=rng.uniform(1, 400)) if consent else None,
             )
         )
     return Customer.objects.bulk_create(people, batch_size=1000)
@@ -423,7 +431,10 @@ class _Bookings:
         seed: int,
         customers: Sequence[Customer],
         layout: dict[int, dict[int, list[_SeatRow]]],
+        *,
         at: dt.datetime,
+        as_of: dt.datetime,
+        holds_after: dt.datetime,
         writer: _BookingWriter,
     ) -> None:
         self.seed = seed
@@ -432,13 +443,15 @@ class _Bookings:
         # Regulars book far more often than one-off visitors.
         self.customer_weights = [1 / (rank + 1) ** 0.7 for rank in range(len(customers))]
         self.layout = layout
-        self.at = at
-        self.today = local(at).date()
+        self.at = at  # the moment of the run: pending holds only
+        self.as_of = as_of  # when the records stop: everything else happened before it
+        self.holds_after = holds_after  # showtimes that start later may have a pending hold
+        self.today = local(as_of).date()
         self.writer = writer
         self.hold = dt.timedelta(minutes=settings.HOLD_MINUTES)
         self.cutoff = dt.timedelta(minutes=settings.CANCEL_CUTOFF_MINUTES)
         # The first outcomes are fixed so that even a tiny demo shows every state.
-        self.forced = [CancelReason.EXPIRED, CancelReason.CUSTOMER, CancelReason.STAFF, "pending"]
+        self.forced: list[str] = [CancelReason.EXPIRED, CancelReason.CUSTOMER, CancelReason.STAFF, "pending"]
 
     def demand(self, plan: _Plan) -> float:
         start = local(plan.showtime.starts_at)
@@ -472,17 +485,21 @@ class _Bookings:
 
     def outcome(self, plan: _Plan) -> str:
         show = plan.showtime
-        upcoming = show.starts_at > self.at + self.hold
-        if upcoming and self.forced and show.status == ShowtimeStatus.SCHEDULED:
-            return self.forced.pop(0)
+        scheduled = show.status == ShowtimeStatus.SCHEDULED
+        can_hold = scheduled and show.starts_at > self.holds_after
+        if scheduled and show.starts_at > self.as_of:
+            for forced in self.forced:
+                if forced != "pending" or can_hold:
+                    self.forced.remove(forced)
+                    return forced
         choice = self.rng.choices(self.OUTCOMES, weights=self.OUTCOME_WEIGHTS)[0]
-        if choice == "pending" and (not upcoming or show.status == ShowtimeStatus.CANCELLED):
+        if choice == "pending" and not can_hold:
             return "paid"  # a hold on a show that has begun or was cancelled has lapsed long ago
         return choice
 
     def booked_at(self, plan: _Plan) -> dt.datetime:
         show = plan.showtime
-        latest = min(show.starts_at - _minutes(20), self.at - _minutes(90))
+        latest = min(show.starts_at - _minutes(20), self.as_of - _minutes(90))
         if show.status == ShowtimeStatus.CANCELLED and show.cancelled_at is not None:
             latest = min(latest, show.cancelled_at - _minutes(30))
         return latest - _minutes(self.rng.uniform(0, 9 * 24 * 60))
@@ -516,7 +533,7 @@ class _Bookings:
         rng = self.rng
         show = plan.showtime
         customer = rng.choices(self.customers, weights=self.customer_weights)[0]
-        if outcome == "pending":
+        if outcome == "pending":  # a hold lasts minutes: the one time that follows the run
             booked_at = self.at - _minutes(rng.uniform(0, settings.HOLD_MINUTES - 1))
         else:
             booked_at = self.booked_at(plan)
@@ -550,7 +567,7 @@ class _Bookings:
             }
             for seat in seats
         ]
-        if booking["status"] == BookingStatus.PAID and show.starts_at <= self.at:
+        if booking["status"] == BookingStatus.PAID and show.starts_at <= self.as_of:
             for row in rows:
                 if rng.random() < 0.9:
                     row["checked_in_at"] = show.starts_at - _minutes(rng.uniform(1, 25))
@@ -580,9 +597,9 @@ class _Bookings:
             return
         if outcome == "paid":
             return
-        # Customers cancel before the cut-off, staff before the show; neither after now.
+        # Customers cancel before the cut-off, staff before the show; neither after the records stop.
         deadline = show.starts_at - (self.cutoff if outcome == CancelReason.CUSTOMER else _minutes(1))
-        deadline = min(deadline, self.at)
+        deadline = min(deadline, self.as_of)
         booking["status"] = BookingStatus.CANCELLED
         booking["cancel_reason"] = outcome
         if deadline - paid_at > _minutes(5):
@@ -596,10 +613,9 @@ class _Bookings:
 # --- the whole cinema ------------------------------------------------------------------------
 
 
-def _days(total: int, today: dt.date) -> list[dt.date]:
-    """`total` days ending in the future, the earlier part (up to a week) in the past."""
-    past = min(PAST_DAYS_MAX, total // 2)
-    return [today + dt.timedelta(days=offset) for offset in range(-past, total - past)]
+def _days(upcoming: int, today: dt.date) -> list[dt.date]:
+    """A week of history, then `upcoming` days from today on (today counts as the first)."""
+    return [today + dt.timedelta(days=offset) for offset in range(-PAST_DAYS, upcoming)]
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -613,6 +629,9 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
     rng = random.Random(options.seed)  # noqa: S311 - demo data, reproducible on purpose
     at = clock_now()
     today = local_today()
+    as_of, tomorrow = day_bounds(today)
+    # Holds from tomorrow on: none of those showtimes has begun, whatever the hour of the run.
+    holds_after = tomorrow if options.days > 1 else at + dt.timedelta(minutes=settings.HOLD_MINUTES)
     days = _days(options.days, today)
     summary = SeedSummary(first_day=days[0], last_day=days[-1])
     with transaction.atomic():
@@ -621,16 +640,16 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
         halls = _halls(rng, options.halls)
         tariffs = _tariffs()
         showtimes = _showtimes(rng, halls, movies, days, today, progress)
-        # Their own generators: how many showtimes are still to come depends on the hour.
-        cancelled = _cancel_some(random.Random(f"{options.seed}:cancel"), showtimes, at, today)  # noqa: S311
-        customers = _customers(random.Random(f"{options.seed}:customers"), options.customers, at)  # noqa: S311
+        # Their own generators, so that neither shifts the draws of the other.
+        cancelled = _cancel_some(random.Random(f"{options.seed}:cancel"), showtimes, as_of, today, at)  # noqa: S311
+        customers = _customers(random.Random(f"{options.seed}:customers"), options.customers, as_of)  # noqa: S311
 
         popularity = {m.pk: p for m, p in movies}
         writer = _BookingWriter(summary, at)
         hall_numbers = {h.pk: h.number for h in halls}
         layout = _seat_rows(halls)
         base_prices = {hall: {s.base_price for row in rows.values() for s in row} for hall, rows in layout.items()}
-        filler = _Bookings(options.seed, customers, layout, at, writer)
+        filler = _Bookings(options.seed, customers, layout, at=at, as_of=as_of, holds_after=holds_after, writer=writer)
         step = max(1, len(showtimes) // 100)
         for done, show in enumerate(showtimes, start=1):
             show.starts_at = show.starts_at.astimezone(dt.UTC)  # the same moment; cheaper arithmetic
@@ -659,18 +678,75 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
     return summary
 
 
+def _stamp(moment: dt.datetime | None) -> str:
+    return moment.astimezone(dt.UTC).isoformat() if moment else "-"
+
+
 def iter_fingerprint() -> Iterator[str]:
-    """Lines that describe the seeded cinema independent of ids and of the run's clock time:
-    two runs with one seed on one day give the same lines."""
+    """Lines that describe the seeded cinema without its ids, secrets (tokens) and write times
+    (created_at, updated_at): two runs with one seed on one day give the same lines. A pending
+    hold's booked and expiry times follow the moment of the run and are left out."""
     for hall in Hall.objects.order_by("number"):
         yield f"hall {hall.number} {hall.name} {hall.capacity}"
-    for title, year in Movie.objects.order_by("title").values_list("title", "release_year"):
-        yield f"movie {title} {year}"
-    for number, title, starts, status in Showtime.objects.order_by("starts_at", "hall__number").values_list(
-        "hall__number", "movie__title", "starts_at", "status"
+    for seat in Seat.objects.order_by("hall__number", "row_number", "seat_number").values_list(
+        "hall__number", "row_number", "seat_number", "seat_type", "base_price"
     ):
-        yield f"show {number} {starts.isoformat()} {title} {status}"
-    counts = Counter(Booking.objects.values_list("status", "cancel_reason"))
-    for (status, reason), count in sorted(counts.items()):
-        yield f"bookings {status} {reason} {count}"
-    yield f"customers {Customer.objects.count()} tickets {BookingSeat.objects.count()}"
+        yield "seat {} {}/{} {} {}".format(*seat)
+    for movie in Movie.objects.order_by("title", "release_year").prefetch_related("genres"):
+        genres = ",".join(sorted(g.name for g in movie.genres.all()))
+        yield (
+            f"movie {movie.title} {movie.release_year} {movie.duration_min}min {movie.age_rating}+"
+            f" listed={movie.is_listed} [{genres}] {movie.description}"
+        )
+    for tariff in Tariff.objects.order_by("start_time").values_list(
+        "name", "start_time", "end_time", "price_multiplier", "days_mask"
+    ):
+        yield "tariff {} {}-{} x{} days={}".format(*tariff)
+    for number, title, starts, ends, status, cancelled in Showtime.objects.order_by(
+        "starts_at", "hall__number"
+    ).values_list("hall__number", "movie__title", "starts_at", "ends_at", "status", "cancelled_at"):
+        yield f"show {number} {_stamp(starts)}-{_stamp(ends)} {title} {status} {_stamp(cancelled)}"
+    for person in Customer.objects.order_by("email").values_list(
+        "first_name", "last_name", "email", "phone", "marketing_consent", "marketing_consent_at"
+    ):
+        *rest, consent_at = person
+        yield "customer {} {} <{}> {} consent={}".format(*rest) + f" {_stamp(consent_at)}"
+    bookings = Booking.objects.order_by("reference").values_list(
+        "reference",
+        "showtime__hall__number",
+        "showtime__starts_at",
+        "customer__email",
+        "status",
+        "cancel_reason",
+        "total_price",
+        "booked_at",
+        "expires_at",
+        "paid_at",
+        "cancelled_at",
+        "payment_method",
+        "payment_reference",
+        "recipient_name",
+        "recipient_email",
+        "gift_message",
+    )
+    for ref, hall_number, starts, email, status, reason, total, booked, expires, paid, cancelled, *rest in bookings:
+        times = (
+            "held-at-the-run"
+            if status == BookingStatus.PENDING
+            else " ".join(map(_stamp, (booked, expires, paid, cancelled)))
+        )
+        yield (
+            f"booking {ref} show {hall_number} {_stamp(starts)} by {email} {status} {reason} {total} {times} "
+            + " ".join(map(str, rest))
+        )
+    tickets = BookingSeat.objects.order_by("booking__reference", "seat__row_number", "seat__seat_number")
+    for ref, row, number, tariff_name, price, status, checked_in in tickets.values_list(
+        "booking__reference",
+        "seat__row_number",
+        "seat__seat_number",
+        "tariff_name",
+        "final_price",
+        "status",
+        "checked_in_at",
+    ):
+        yield f"ticket {ref} {row}/{number} {tariff_name or '-'} {price} {status} {_stamp(checked_in)}"

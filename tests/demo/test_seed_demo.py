@@ -36,6 +36,10 @@ def seed(*args: str) -> str:
     return out.getvalue()
 
 
+def local_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(cinema_tz()).date()
+
+
 def wipe() -> None:
     for model in (BookingSeat, Booking, Customer, Showtime, Seat, Hall, Movie, Genre, Tariff):
         model.objects.all().delete()
@@ -56,6 +60,25 @@ def test_the_same_seed_gives_the_same_cinema(seeded):
     wipe()
     seed(*SMALL, "--seed", "7")
     assert list(iter_fingerprint()) == first
+
+
+def test_the_fingerprint_covers_seats_customers_bookings_and_their_seats(seeded):
+    """So that "the same fingerprint" means the same data, not just the same counts."""
+    kinds = Counter(line.split(" ", 1)[0] for line in iter_fingerprint())
+    assert kinds["seat"] == Seat.objects.count()
+    assert kinds["customer"] == Customer.objects.count() == 30
+    assert kinds["booking"] == Booking.objects.count()
+    assert kinds["ticket"] == BookingSeat.objects.count()
+    assert kinds["show"] == Showtime.objects.count()
+    booking = Booking.objects.filter(status="paid").select_related("customer").first()
+    seat = booking.seats.select_related("seat").first()
+    lines = list(iter_fingerprint())
+    assert any(booking.reference in line and booking.customer.email in line for line in lines)
+    assert any(
+        line.startswith(f"ticket {booking.reference} {seat.seat.row_number}/{seat.seat.seat_number} ")
+        and str(seat.final_price) in line
+        for line in lines
+    )
 
 
 def test_another_seed_gives_another_cinema(seeded):
@@ -175,23 +198,64 @@ def test_money_reads_back_as_two_place_decimals(seeded):
     assert booking.total_price.as_tuple().exponent == -2
 
 
-def test_another_hour_of_the_same_day_gives_the_same_schedule():
-    """With a tomorrow to cancel showtimes in (with two days there is none, so the one
-    cancelled showtime is picked among today's later ones and depends on the hour)."""
-    args = ["--halls", "2", "--days", "3", "--customers", "30", "--seed", "7"]
-    seed(*args)
-
-    def schedule() -> list[str]:
-        return [line for line in iter_fingerprint() if not line.startswith(("bookings", "customers"))]
-
-    first = schedule()
-    customers = sorted(Customer.objects.values_list("email", "marketing_consent"))
+@pytest.mark.parametrize("later", [dt.timedelta(hours=7), dt.timedelta(hours=15, minutes=20)])
+def test_another_hour_of_the_same_day_gives_the_same_cinema(seeded, later):
+    """Seats, prices, customers, bookings with their states, times and seats: all the same
+    when the command runs again that afternoon or late at night. Only the pending holds'
+    times follow the run (the fingerprint leaves them out); they still have not lapsed."""
+    first = list(iter_fingerprint())
     wipe()
-    out = io.StringIO()
-    with time_machine.travel(MORNING + dt.timedelta(hours=7), tick=False):
-        call_command("seed_demo", *args, stdout=out)
-    assert schedule() == first
-    assert sorted(Customer.objects.values_list("email", "marketing_consent")) == customers
+    moment = MORNING + later
+    with time_machine.travel(moment, tick=False):
+        call_command("seed_demo", *SMALL, "--seed", "7", stdout=io.StringIO(), stderr=io.StringIO())
+    assert list(iter_fingerprint()) == first
+    pending = Booking.objects.filter(status="pending")
+    assert pending.exists()
+    assert not pending.filter(expires_at__lte=moment).exists()
+    assert not pending.filter(showtime__starts_at__lte=moment).exists()
+
+
+def test_days_count_from_today_after_a_week_of_history(seeded):
+    today = MORNING.date()
+    days = {local_date(s) for s in Showtime.objects.values_list("starts_at", flat=True)}
+    assert days == {today + dt.timedelta(days=offset) for offset in range(-7, 2)}
+    assert f"Days: {today - dt.timedelta(days=7)} to {today + dt.timedelta(days=1)}" in seeded
+
+
+def test_the_defaults_give_the_cinema_the_issue_describes():
+    """6 halls of 40 to 300 seats with VIP rows and accessible seats, 24+ movies, 4 tariffs,
+    about 200 customers, bookings in every state (some for past showtimes), and showtimes
+    for the 14 days from today that never overlap."""
+    out = seed()
+    halls = list(Hall.objects.order_by("number"))
+    assert len(halls) == 6
+    assert min(h.capacity for h in halls) == 40 and max(h.capacity for h in halls) == 300
+    kinds = Counter(Seat.objects.values_list("hall_id", "seat_type"))
+    for hall in halls:
+        assert kinds[(hall.pk, "vip")] > 0 and kinds[(hall.pk, "accessible")] > 0, hall
+        vip_rows = set(Seat.objects.filter(hall=hall, seat_type="vip").values_list("row_number", flat=True))
+        assert vip_rows and max(vip_rows) == Seat.objects.filter(hall=hall).order_by("-row_number")[0].row_number
+    assert halls_with_capacity_mismatch() == []
+    assert Movie.objects.filter(is_listed=True).count() >= 24
+    assert not Movie.objects.filter(genres=None).exists()
+    assert Tariff.objects.count() == 4
+    assert 190 <= Customer.objects.count() <= 210
+    states = set(Booking.objects.values_list("status", "cancel_reason"))
+    assert {(BookingStatus.PENDING, ""), (BookingStatus.PAID, "")} <= states
+    assert {(BookingStatus.CANCELLED, reason) for reason in CancelReason.values} <= states
+    assert Booking.objects.filter(status="paid", showtime__starts_at__lt=MORNING).exists()
+    assert BookingSeat.objects.exclude(checked_in_at=None).exists()
+
+    today = MORNING.date()
+    scheduled = Showtime.objects.filter(status=ShowtimeStatus.SCHEDULED)
+    upcoming = {local_date(s) for s in scheduled.values_list("starts_at", flat=True) if local_date(s) >= today}
+    assert upcoming == {today + dt.timedelta(days=offset) for offset in range(14)}
+    assert "Days: " in out and f"to {today + dt.timedelta(days=13)}" in out
+    for hall in halls:
+        shows = list(scheduled.filter(hall=hall).order_by("starts_at").values_list("starts_at", "ends_at"))
+        assert len(shows) >= 14 * 4  # several a day in every hall
+        for (_, before_end), (after_start, _) in itertools.pairwise(shows):
+            assert before_end <= after_start
 
 
 def test_sizes_below_one_are_refused():

@@ -21,7 +21,10 @@ class Command(BaseCommand):
         defaults = SeedOptions()
         parser.add_argument("--halls", type=int, default=defaults.halls, help="number of halls (default 6)")
         parser.add_argument(
-            "--days", type=int, default=defaults.days, help="days of showtimes, up to a week of them past (default 14)"
+            "--days",
+            type=int,
+            default=defaults.days,
+            help="days of showtimes from today on, after a week of history (default 14)",
         )
         parser.add_argument("--seed", type=int, default=defaults.seed, help="the same seed gives the same cinema")
         parser.add_argument("--customers", type=int, default=defaults.customers, help="default 200")
