@@ -1,5 +1,6 @@
 """The recommendation campaign: a preview for a sample customer, how many customers would
-receive it, past campaigns, and the send button (the marketing service queues the mail)."""
+receive it, past campaigns, and the send button (the marketing service queues the mail,
+at once for a small campaign, through the worker for a large one, as for the staff API)."""
 
 from django.contrib import messages
 from django.db.models import Q
@@ -11,8 +12,9 @@ from marquee.backoffice.access import CAMPAIGNS, staff_page
 from marquee.booking.models import Customer
 from marquee.catalog.models import Movie
 from marquee.core.errors import DomainError
+from marquee.marketing import services as marketing
 from marquee.marketing.models import Campaign
-from marquee.marketing.services import campaign_audience_size, campaign_send_recommendations
+from marquee.marketing.services import campaign_audience_size, campaign_start
 from marquee.reports.recommendations import recommendations_for, recommendations_for_customers
 from marquee.reports.selectors import GenreCount, customer_favourite_genres
 
@@ -53,8 +55,9 @@ def campaign(request: HttpRequest) -> HttpResponse:
         "movies": movies,
         "genres": genres,
         "audience": campaign_audience_size(),
+        "sync_limit": marketing.SYNC_LIMIT,
         "consenting": Customer.objects.filter(marketing_consent=True).count(),
-        "campaigns": Campaign.objects.order_by("-started_at")[:10],
+        "campaigns": Campaign.objects.select_related("started_by").order_by("-started_at")[:10],
     }
     return render(request, "backoffice/campaign.html", context)
 
@@ -63,12 +66,19 @@ def campaign(request: HttpRequest) -> HttpResponse:
 @require_POST
 def campaign_send(request: HttpRequest) -> HttpResponse:
     try:
-        queued = campaign_send_recommendations(started_by=request.user)
+        started = campaign_start(started_by=request.user)
     except DomainError as error:
         messages.error(request, error.detail)
     else:
-        if queued:
-            messages.success(request, f"Queued {queued} recommendation email{'s' if queued != 1 else ''}.")
+        count = started.queued
+        if started.deferred:
+            messages.success(
+                request,
+                f"The campaign is being queued in the background for about {count} "
+                f"customer{'s' if count != 1 else ''}; it appears under past campaigns when the worker takes it up.",
+            )
+        elif count:
+            messages.success(request, f"Queued {count} recommendation email{'s' if count != 1 else ''}.")
         else:
             messages.warning(request, "No one has anything new to be recommended; no email was queued.")
     return redirect("backoffice:campaign")

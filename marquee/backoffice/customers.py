@@ -1,16 +1,20 @@
 """Customers: search, one customer's bookings, watch history and favourite genres, and
-a movie's audience. Read-only; the figures come from marquee.reports.selectors."""
+a movie's audience; for report readers, who bought in a period (and hall), with its CSV.
+Read-only; the figures come from marquee.reports.selectors."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from marquee.backoffice.access import CUSTOMERS, staff_page
+from marquee.backoffice.access import CUSTOMERS, REPORTS, can, staff_page
 from marquee.backoffice.forms import CustomerSearchForm
+from marquee.backoffice.reports import report_period
 from marquee.core.errors import NotFound
 from marquee.reports import selectors
 
 PAGE_SIZE = 50
+# The page shows the period's best customers by revenue; the CSV has them all.
+REPORT_ROWS_SHOWN = 50
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -25,17 +29,28 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = _page_number(request)
     found = selectors.customer_search(query=query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    return render(
-        request,
-        "backoffice/customers.html",
-        {
-            "form": form,
-            "query": query,
-            "found": found,
-            "page": page,
-            "has_next": page * PAGE_SIZE < found.count,
-        },
-    )
+    context = {
+        "form": form,
+        "query": query,
+        "found": found,
+        "page": page,
+        "has_next": page * PAGE_SIZE < found.count,
+    }
+    # Figures per buyer, with revenue and a download of every email, are a report: the box
+    # office, who may look customers up, does not get them.
+    if can(request.user, REPORTS):
+        period_form, start, end, hall, period_query = report_period(request)
+        context |= {
+            "period_form": period_form,
+            "start": start,
+            "end": end,
+            "hall": hall,
+            "csv_query": period_query,
+            "report": selectors.customers_report(
+                start=start, end=end, hall_id=hall.pk if hall else None, limit=REPORT_ROWS_SHOWN
+            ),
+        }
+    return render(request, "backoffice/customers.html", context)
 
 
 @staff_page(CUSTOMERS)

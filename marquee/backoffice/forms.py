@@ -69,6 +69,20 @@ class ShowtimeForm(forms.Form):
                 self.add_error("until", f"A series may span at most {MAX_SERIES} days.")
         if repeat == "weekdays" and not data.get("weekdays"):
             self.add_error("weekdays", "Choose at least one weekday.")
+        elif (
+            repeat == "weekdays"
+            and not self.errors
+            and start_day is not None
+            and until is not None
+            and not _series_days(start_day, until, data["weekdays"])
+        ):
+            # A short range can miss every ticked day (Mon–Tue, Sunday ticked): an empty
+            # series would save nothing, so it is refused here rather than "scheduled".
+            self.add_error(
+                "weekdays",
+                f"None of the chosen weekdays falls between {start_day:%a %d %b} and {until:%a %d %b}; "
+                "tick a day in that range or move the end of the series.",
+            )
         return data
 
     def starts(self) -> list[dt.datetime]:
@@ -80,14 +94,16 @@ class ShowtimeForm(forms.Form):
         if data["repeat"] == "once":
             days = [first]
         else:
-            last: dt.date = data["until"]
-            chosen = {int(d) for d in data.get("weekdays") or []} if data["repeat"] == "weekdays" else set(range(7))
-            days = [
-                first + dt.timedelta(days=i)
-                for i in range((last - first).days + 1)
-                if (first + dt.timedelta(days=i)).weekday() in chosen
-            ]
+            chosen = (data.get("weekdays") or []) if data["repeat"] == "weekdays" else [d for d, _label in WEEKDAYS]
+            days = _series_days(first, data["until"], chosen)
         return [dt.datetime.combine(day, at, tzinfo=tz) for day in days]
+
+
+def _series_days(first: dt.date, last: dt.date, weekdays: list[str]) -> list[dt.date]:
+    """The days from `first` to `last` (inclusive) that fall on one of `weekdays` ("0" is Monday)."""
+    chosen = {int(d) for d in weekdays}
+    days = (first + dt.timedelta(days=i) for i in range((last - first).days + 1))
+    return [day for day in days if day.weekday() in chosen]
 
 
 class ShowtimeMoveForm(forms.Form):

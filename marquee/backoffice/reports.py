@@ -1,4 +1,6 @@
-"""Report pages: occupancy (with the expansion signal) and sales, each with a CSV download.
+"""Report pages: occupancy (with the expansion signal) and sales, and the CSV downloads:
+occupancy per showtime, its heat map and weekly signal, sales, and customers (whose page
+is marquee.backoffice.customers).
 
 The figures come from marquee.reports.selectors (aggregates in the database, a fixed
 number of queries); these views only choose the period and draw.
@@ -19,7 +21,13 @@ from marquee.backoffice.forms import PeriodForm
 from marquee.core.clock import local_today
 from marquee.core.clock import now as clock_now
 from marquee.reports import selectors
-from marquee.reports.csv import write_occupancy_csv, write_sales_csv
+from marquee.reports.csv import (
+    write_customers_csv,
+    write_expansion_csv,
+    write_heat_map_csv,
+    write_occupancy_csv,
+    write_sales_csv,
+)
 from marquee.venues.models import Hall, SeatType
 
 # A page shows this many showtimes; the CSV has them all.
@@ -32,8 +40,13 @@ SALES_GROUPS = [
 ]
 
 
-def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date, Hall | None, str]:
-    form = PeriodForm(request.GET or None)
+def report_period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date, Hall | None, str]:
+    """The period and hall asked for (or the default), its form, and the query string that
+    asks for the same again (for the CSV links)."""
+    # Bound only when the period was asked for: a page's other parameters (a search, a
+    # page number) leave the form showing the default period's dates.
+    asked = any(name in request.GET for name in PeriodForm.base_fields)
+    form = PeriodForm(request.GET if asked else None)
     start, end, hall = form.period()
     if not form.is_bound:
         form = PeriodForm(initial={"date_from": start, "date_to": end})
@@ -67,7 +80,7 @@ def _percent(value: Any) -> str:
 @staff_page(REPORTS)
 @require_GET
 def occupancy(request: HttpRequest) -> HttpResponse:
-    form, start, end, hall, query = _period(request)
+    form, start, end, hall, query = report_period(request)
     hall_id = hall.pk if hall else None
     rows = selectors.occupancy(start=start, end=end, hall_id=hall_id)
     heat = selectors.occupancy_heat_map(start=start, end=end, rows=rows)
@@ -108,7 +121,7 @@ def occupancy(request: HttpRequest) -> HttpResponse:
 @staff_page(REPORTS)
 @require_GET
 def sales(request: HttpRequest) -> HttpResponse:
-    form, start, end, hall, query = _period(request)
+    form, start, end, hall, query = report_period(request)
     hall_id = hall.pk if hall else None
     by_day = selectors.sales(start=start, end=end, group_by="day", hall_id=hall_id)
     groups = []
@@ -154,7 +167,7 @@ def _csv_response(filename: str) -> HttpResponse:
 @staff_page(REPORTS)
 @require_GET
 def occupancy_csv(request: HttpRequest) -> HttpResponse:
-    _form, start, end, hall, _query = _period(request)
+    _form, start, end, hall, _query = report_period(request)
     response = _csv_response(f"occupancy-{start}-{end}.csv")
     write_occupancy_csv(response, selectors.occupancy(start=start, end=end, hall_id=hall.pk if hall else None))
     return response
@@ -163,12 +176,42 @@ def occupancy_csv(request: HttpRequest) -> HttpResponse:
 @staff_page(REPORTS)
 @require_GET
 def sales_csv(request: HttpRequest) -> HttpResponse:
-    _form, start, end, hall, _query = _period(request)
+    _form, start, end, hall, _query = report_period(request)
     group_by = request.GET.get("group_by", "day")
     if group_by not in selectors.GROUP_BYS:
         group_by = "day"
     response = _csv_response(f"sales-by-{group_by}-{start}-{end}.csv")
     write_sales_csv(
         response, selectors.sales(start=start, end=end, group_by=group_by, hall_id=hall.pk if hall else None)
+    )
+    return response
+
+
+@staff_page(REPORTS)
+@require_GET
+def occupancy_heat_csv(request: HttpRequest) -> HttpResponse:
+    _form, start, end, hall, _query = report_period(request)
+    response = _csv_response(f"occupancy-heat-map-{start}-{end}.csv")
+    write_heat_map_csv(response, selectors.occupancy_heat_map(start=start, end=end, hall_id=hall.pk if hall else None))
+    return response
+
+
+@staff_page(REPORTS)
+@require_GET
+def expansion_csv(request: HttpRequest) -> HttpResponse:
+    """The weekly signal as on the occupancy page: showtimes that have begun."""
+    _form, start, end, hall, _query = report_period(request)
+    response = _csv_response(f"expansion-by-week-{start}-{end}.csv")
+    write_expansion_csv(response, selectors.expansion_signal(start=start, end=end, hall_id=hall.pk if hall else None))
+    return response
+
+
+@staff_page(REPORTS)
+@require_GET
+def customers_csv(request: HttpRequest) -> HttpResponse:
+    _form, start, end, hall, _query = report_period(request)
+    response = _csv_response(f"customers-{start}-{end}.csv")
+    write_customers_csv(
+        response, selectors.customers_report(start=start, end=end, hall_id=hall.pk if hall else None).results
     )
     return response

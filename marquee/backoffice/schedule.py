@@ -71,25 +71,30 @@ def planner(request: HttpRequest) -> HttpResponse:
         form = ShowtimeForm(request.POST)
         if form.is_valid():
             movie, chosen_hall, starts = form.cleaned_data["movie"], form.cleaned_data["hall"], form.starts()
-            try:
-                if len(starts) == 1:
-                    showtime_schedule(movie_id=movie.pk, hall_id=chosen_hall.pk, starts_at=starts[0])
-                else:
-                    showtime_schedule_many(movie_id=movie.pk, hall_id=chosen_hall.pk, starts=starts)
-            except HallBusy as error:
-                problems = error_lines(error)
-                conflicts = _clashing(list(error.extra.get("conflicts") or []))
-            except DomainError as error:
-                problems = error_lines(error)
+            if not starts:
+                # The form refuses an empty series; should one slip past it, say so
+                # instead of failing on the series' first start.
+                problems = ["No showtime falls in the chosen days; nothing was scheduled."]
             else:
-                count = len(starts)
-                messages.success(
-                    request,
-                    f"Scheduled {movie.title} in {chosen_hall.name}: "
-                    + (f"{count} showtimes." if count > 1 else f"{starts[0]:%a %d %b %H:%M}."),
-                )
-                url = reverse("backoffice:planner")
-                return redirect(f"{url}?hall={chosen_hall.pk}&week={monday_of(starts[0].date()).isoformat()}")
+                try:
+                    if len(starts) == 1:
+                        showtime_schedule(movie_id=movie.pk, hall_id=chosen_hall.pk, starts_at=starts[0])
+                    else:
+                        showtime_schedule_many(movie_id=movie.pk, hall_id=chosen_hall.pk, starts=starts)
+                except HallBusy as error:
+                    problems = error_lines(error)
+                    conflicts = _clashing(list(error.extra.get("conflicts") or []))
+                except DomainError as error:
+                    problems = error_lines(error)
+                else:
+                    count = len(starts)
+                    messages.success(
+                        request,
+                        f"Scheduled {movie.title} in {chosen_hall.name}: "
+                        + (f"{count} showtimes." if count > 1 else f"{starts[0]:%a %d %b %H:%M}."),
+                    )
+                    url = reverse("backoffice:planner")
+                    return redirect(f"{url}?hall={chosen_hall.pk}&week={monday_of(starts[0].date()).isoformat()}")
             hall = chosen_hall
         status = 409 if conflicts else 422
     else:
@@ -109,8 +114,9 @@ def conflicts_check(request: HttpRequest) -> HttpResponse:
     """The planner asks this on every change of the form: which showtimes would clash?"""
     form = ShowtimeForm(request.GET)
     context: dict[str, object] = {"ready": False}
-    if form.is_valid():
-        movie, hall, starts = form.cleaned_data["movie"], form.cleaned_data["hall"], form.starts()
+    starts = form.starts() if form.is_valid() else []
+    if starts:
+        movie, hall = form.cleaned_data["movie"], form.cleaned_data["hall"]
         ids: list[int] = []
         for moment in starts:
             ends = showtime_end(moment, movie.duration_min, settings.CLEANING_MINUTES)
@@ -120,8 +126,10 @@ def conflicts_check(request: HttpRequest) -> HttpResponse:
             "count": len(starts),
             "conflicts": _clashing(sorted(set(ids))),
             "hall": hall,
-            "ends": showtime_end(starts[0], movie.duration_min, settings.CLEANING_MINUTES) if starts else None,
+            "ends": showtime_end(starts[0], movie.duration_min, settings.CLEANING_MINUTES),
         }
+    elif form.is_bound and not form.errors:
+        context["errors"] = ["No showtime falls in the chosen days."]
     else:
         context["errors"] = [e for errors in form.errors.values() for e in errors] if form.is_bound else []
     return render(request, "backoffice/_conflicts.html", context)

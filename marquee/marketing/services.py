@@ -14,7 +14,12 @@ from marquee.marketing.links import unsubscribe_url
 from marquee.marketing.models import Campaign, Recommendation
 from marquee.notifications.models import MailKind
 from marquee.notifications.services import mail_queue
-from marquee.reports.recommendations import Candidate, recommendations_for_customers, upcoming_candidates
+from marquee.reports.recommendations import (
+    Candidate,
+    recommendable_count,
+    recommendations_for_customers,
+    upcoming_candidates,
+)
 
 BATCH_SIZE = 200
 
@@ -90,28 +95,11 @@ def campaign_send_recommendations(
     return queued
 
 
-def campaign_audience_size(*, limit_per_customer: int = 3, batch_size: int = 1000) -> int:
-    """How many customers a campaign sent now would email (for the campaign page).
-
-    Reads only; a handful of queries per `batch_size` consenting customers.
-    """
-    at = clock_now()
-    candidates = upcoming_candidates(at=at)
-    total = 0
-    last_id = 0
-    while candidates:
-        ids = list(
-            Customer.objects.filter(marketing_consent=True, pk__gt=last_id)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if not ids:
-            break
-        last_id = ids[-1]
-        total += len(
-            recommendations_for_customers(customer_ids=ids, limit=limit_per_customer, at=at, candidates=candidates)
-        )
-    return total
+def campaign_audience_size() -> int:
+    """How many customers a campaign sent now would email (the campaign page, and the
+    choice between sending at once and handing to the worker). One aggregate query,
+    however many customers there are."""
+    return recommendable_count(at=clock_now())
 
 
 SYNC_LIMIT = 1000  # a campaign to more customers than this is sent by the worker
@@ -124,16 +112,21 @@ class CampaignStart:
 
 
 def campaign_start(
-    *, limit_per_customer: int = 3, started_by: Any | None = None, sync_limit: int = SYNC_LIMIT
+    *, limit_per_customer: int = 3, started_by: Any | None = None, sync_limit: int | None = None
 ) -> CampaignStart:
     """Send a campaign now if it is small; otherwise hand it to the worker (a django.tasks
-    task, enqueued in this transaction) so that the request answers at once."""
-    size = campaign_audience_size(limit_per_customer=limit_per_customer)
-    if size <= sync_limit:
+    task, enqueued in this transaction) so that the request answers at once. The staff
+    API and the campaign page both start campaigns here. `sync_limit` defaults to
+    SYNC_LIMIT as it is when called (so that tests can lower it)."""
+    limit = SYNC_LIMIT if sync_limit is None else sync_limit
+    size = campaign_audience_size()
+    if size <= limit:
         queued = campaign_send_recommendations(limit_per_customer=limit_per_customer, started_by=started_by)
         return CampaignStart(queued=queued, deferred=False)
     from marquee.marketing.tasks import send_recommendations  # the task module imports this one
 
+    # A task's arguments are stored as JSON: the user goes by id, looked up by the worker.
+    started_by_id = getattr(started_by, "pk", None)
     with transaction.atomic():
-        send_recommendations.enqueue(limit_per_customer=limit_per_customer)
+        send_recommendations.enqueue(limit_per_customer=limit_per_customer, started_by_id=started_by_id)
     return CampaignStart(queued=size, deferred=True)

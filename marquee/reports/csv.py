@@ -8,8 +8,11 @@ import csv
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from django.conf import settings
+
+from marquee.core.clock import local
 from marquee.core.money import format_money
-from marquee.reports.selectors import OccupancyRow, SalesReport
+from marquee.reports.selectors import CustomerReportRow, ExpansionSignal, HeatMap, OccupancyRow, SalesReport
 
 OCCUPANCY_HEADER = [
     "showtime_id",
@@ -25,6 +28,32 @@ OCCUPANCY_HEADER = [
     "occupancy",
 ]
 SALES_HEADER = ["key", "tickets", "revenue", "currency"]
+CUSTOMERS_HEADER = [
+    "customer_id",
+    "first_name",
+    "last_name",
+    "email",
+    "bookings",
+    "tickets",
+    "revenue",
+    "currency",
+    "first_visit",
+    "last_visit",
+    "favourite_genre",
+    "marketing_consent",
+]
+HEAT_MAP_HEADER = ["date", "hall_number", "hall", "occupancy"]
+EXPANSION_HEADER = [
+    "week_of",
+    "iso_year",
+    "iso_week",
+    "showtimes",
+    "nearly_full",
+    "sold_out",
+    "nearly_full_share",
+    "sold_out_share",
+    "signal",
+]
 
 
 class Writable(Protocol):
@@ -64,3 +93,56 @@ def write_sales_csv(out: Writable, report: SalesReport) -> None:
     for r in report.rows:
         writer.writerow([_safe(r.key), r.tickets, format_money(r.revenue), report.currency])
     writer.writerow(["TOTAL", report.tickets, format_money(report.revenue), report.currency])
+
+
+def write_customers_csv(out: Writable, rows: Iterable[CustomerReportRow]) -> None:
+    """Visits in the cinema's time zone; consent as it stands now ("yes" / "no")."""
+    writer = csv.writer(out)
+    writer.writerow(CUSTOMERS_HEADER)
+    for r in rows:
+        writer.writerow(
+            [
+                r.customer_id,
+                _safe(r.first_name),
+                _safe(r.last_name),
+                _safe(r.email),
+                r.bookings,
+                r.tickets,
+                format_money(r.revenue),
+                settings.CURRENCY,
+                f"{local(r.first_visit):%Y-%m-%d %H:%M}",
+                f"{local(r.last_visit):%Y-%m-%d %H:%M}",
+                _safe(r.favourite_genre),
+                "yes" if r.marketing_consent else "no",
+            ]
+        )
+
+
+def write_heat_map_csv(out: Writable, heat: HeatMap) -> None:
+    """One line per hall and day that had showtimes (the page's blank cells are left out)."""
+    writer = csv.writer(out)
+    writer.writerow(HEAT_MAP_HEADER)
+    for day in heat.days:
+        for hall in heat.halls:
+            value = heat.value(hall.id, day)
+            if value is not None:
+                writer.writerow([day.isoformat(), hall.number, _safe(hall.name), f"{value:.4f}"])
+
+
+def write_expansion_csv(out: Writable, signal: ExpansionSignal) -> None:
+    writer = csv.writer(out)
+    writer.writerow(EXPANSION_HEADER)
+    for w in signal.weeks:
+        writer.writerow(
+            [
+                w.monday.isoformat(),
+                w.year,
+                w.week,
+                w.showtimes,
+                w.nearly_full,
+                w.sold_out,
+                f"{w.nearly_full_share:.4f}",
+                f"{w.sold_out_share:.4f}",
+                w.level,
+            ]
+        )

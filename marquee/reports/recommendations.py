@@ -10,7 +10,8 @@ watched (nor already bought tickets for) and that were never recommended to them
 - "Upcoming": the movie has a scheduled showtime that has not started.
 
 The rule itself is `pick_movies`, a pure function; the selectors gather its inputs for
-many customers at once in a fixed number of queries.
+many customers at once in a fixed number of queries. `recommendable_count` states the same
+rule in SQL, to count a whole audience in one query (tests hold the two to each other).
 """
 
 import datetime as dt
@@ -18,7 +19,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Min
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Window
+from django.db.models.functions import Rank
 
 from marquee.booking.models import Booking, BookingStatus
 from marquee.catalog.models import Movie
@@ -161,3 +163,54 @@ def recommendations_for(*, customer_id: int, limit: int = 3, at: dt.datetime | N
     ids = recommendations_for_customers(customer_ids=[customer_id], limit=limit, at=at).get(customer_id, [])
     movies = Movie.objects.in_bulk(ids)
     return [movies[i] for i in ids if i in movies]
+
+
+def recommendable_count(*, at: dt.datetime | None = None, top_genres: int = TOP_GENRES) -> int:
+    """How many consenting customers would be recommended at least one movie now. One query.
+
+    The rule of `pick_movies`, counted in the database: a customer's genre is a favourite
+    when fewer than `top_genres` of their genres were watched more often (SQL's RANK, which
+    keeps ties as `pick_movies` does); the customer counts when some upcoming listed movie
+    of a favourite genre is neither paid for by them nor recommended to them before. How
+    many movies an email holds does not matter here: one is enough.
+    """
+    from marquee.marketing.models import Recommendation  # reports reads marketing's record
+
+    at = at or clock_now()
+    upcoming = Movie.objects.filter(
+        is_listed=True, showtimes__status=ShowtimeStatus.SCHEDULED, showtimes__starts_at__gt=at
+    ).values("pk")
+    paid_for = Booking.objects.filter(
+        customer_id=OuterRef(OuterRef("customer_id")),
+        status=BookingStatus.PAID,
+        showtime__movie_id=OuterRef("movie_id"),
+    )
+    recommended = Recommendation.objects.filter(
+        customer_id=OuterRef(OuterRef("customer_id")), movie_id=OuterRef("movie_id")
+    )
+    # An upcoming movie of the genre still to offer the customer. The upcoming movies are
+    # a subquery of their own, which the database reads once rather than once per row.
+    open_movie = Movie.genres.through.objects.filter(
+        ~Exists(paid_for), ~Exists(recommended), genre_id=OuterRef("genre_id"), movie_id__in=upcoming
+    )
+    # One row per (customer, genre) watched. The ranking must see every genre of the
+    # customer, so whether a genre has a movie to offer is a column (`open`), computed per
+    # row, never a filter: filtering would drop genres before they are ranked.
+    genres = (
+        Booking.objects.filter(
+            status=BookingStatus.PAID,
+            showtime__starts_at__lte=at,
+            customer__marketing_consent=True,
+            showtime__movie__genres__isnull=False,
+        )
+        .order_by()
+        .values("customer_id", genre_id=F("showtime__movie__genres"))
+        .annotate(n=Count("showtime", distinct=True))
+        .annotate(
+            rank=Window(Rank(), partition_by=F("customer_id"), order_by=F("n").desc()),
+            open=Exists(open_movie),
+        )
+        .filter(rank__lte=top_genres)
+    )
+    found = genres.aggregate(customers=Count("customer_id", distinct=True, filter=Q(open=True)))
+    return int(found["customers"] or 0)

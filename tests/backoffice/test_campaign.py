@@ -3,6 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from marquee.booking.models import Customer
@@ -54,3 +57,36 @@ def test_a_customer_without_consent_is_previewed_with_a_warning(admin_client, fa
     page = admin_client.get(reverse("backoffice:campaign"), {"customer": fan.pk})
     assert "would not receive it" in page.content.decode()
     assert page.context["audience"] == 0
+
+
+def test_a_large_campaign_is_handed_to_the_worker(admin_client, fan, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    from marquee.marketing.tasks import send_recommendations
+
+    monkeypatch.setattr("marquee.marketing.services.SYNC_LIMIT", 0)  # any audience is "large"
+    page = admin_client.get(reverse("backoffice:campaign"))
+    assert "the worker queues it in the background" in page.content.decode()
+    response = admin_client.post(reverse("backoffice:campaign_send"), follow=True)
+    assert "being queued in the background for about 1 customer;" in response.content.decode()
+    assert not OutgoingMail.objects.filter(kind=MailKind.RECOMMENDATION).exists()  # the request sent nothing
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "marquee.marketing.tasks.send_recommendations"
+    assert send_recommendations.call(**task.args_kwargs["kwargs"]) == 1  # what the worker runs
+    assert OutgoingMail.objects.filter(kind=MailKind.RECOMMENDATION, to_email="fan@example.com").count() == 1
+    assert Campaign.objects.get().started_by.username == "admin"  # the worker knows who started it
+
+
+def test_campaign_page_takes_constant_queries(admin_client, fan, django_assert_max_num_queries):
+    url = reverse("backoffice:campaign")
+    with CaptureQueriesContext(connection) as first:
+        assert admin_client.get(url).context["audience"] == 1
+    drama = fan.bookings.get().showtime.movie.genres.get()
+    for i in range(6):
+        booking = past_paid_booking(movie=f.movie(genres=[drama]), days_ago=3 + i, email=f"fan{i}@example.com")
+        Customer.objects.filter(pk=booking.customer_id).update(marketing_consent=True, marketing_consent_at=now())
+        Campaign.objects.create(started_by=User.objects.get(username="admin"), started_at=now())
+    with django_assert_max_num_queries(len(first)):
+        page = admin_client.get(url)
+    assert page.context["audience"] == 7
+    assert len(page.context["campaigns"]) == 6

@@ -36,3 +36,28 @@ def test_movie_audience(box_client):
     page = box_client.get(reverse("backoffice:movie_audience", args=[booking.showtime.movie_id]))
     assert [a.email for a in page.context["audience"].results] == ["taras@example.com"]
     assert box_client.get(reverse("backoffice:movie_audience", args=[999])).status_code == 404
+
+
+def test_report_readers_see_who_bought_in_the_period_and_its_csv(admin_client):
+    bought = past_paid_booking(email="olena@example.com", seats=3)
+    other_hall = past_paid_booking(email="taras@example.com", days_ago=3)
+    page = admin_client.get(reverse("backoffice:customers"))  # the default period: the last four weeks
+    report = page.context["report"]
+    assert [(r.email, r.tickets) for r in report.results] == [("olena@example.com", 3), ("taras@example.com", 2)]
+    html = page.content.decode()
+    assert reverse("backoffice:customers_csv") + "?date_from=" in html
+    assert 'name="date_from"' in html
+
+    one_hall = admin_client.get(reverse("backoffice:customers"), {"hall": bought.showtime.hall_id, "q": "taras"})
+    assert [r.email for r in one_hall.context["report"].results] == ["olena@example.com"]
+    assert [c.email for c in one_hall.context["found"].results] == ["taras@example.com"]  # the search still applies
+    assert f"hall={bought.showtime.hall_id}" in one_hall.context["csv_query"]
+    assert other_hall.showtime.hall_id != bought.showtime.hall_id
+
+
+def test_the_box_office_searches_customers_without_the_report(box_client):
+    past_paid_booking(email="olena@example.com")
+    page = box_client.get(reverse("backoffice:customers"))
+    assert "report" not in page.context
+    assert reverse("backoffice:customers_csv") not in page.content.decode()
+    assert box_client.get(reverse("backoffice:customers_csv")).status_code == 403

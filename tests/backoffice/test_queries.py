@@ -52,6 +52,19 @@ def test_pages_take_constant_queries(admin_client, show, week, name, django_asse
         admin_client.get(url, params)
 
 
+def test_customers_page_with_its_period_report_takes_constant_queries(
+    admin_client, week, django_assert_max_num_queries
+):
+    past_paid_booking(email="olena@example.com")
+    url = reverse("backoffice:customers")
+    few = _count(admin_client, url, week)
+    for i in range(4):
+        past_paid_booking(days_ago=3 + i, email=f"buyer{i}@example.com", seats=1 + i % 2)
+    with django_assert_max_num_queries(few):
+        page = admin_client.get(url, week)
+    assert page.context["report"].count == 5
+
+
 def test_customer_page_takes_constant_queries(admin_client, django_assert_max_num_queries):
     first = past_paid_booking(email="olena@example.com")
     url = reverse("backoffice:customer", args=[first.customer_id])

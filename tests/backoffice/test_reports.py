@@ -9,9 +9,11 @@ import pytest
 from django.urls import reverse
 
 from marquee.backoffice.charts import bar_chart, column_chart
-from marquee.core.clock import local_today
+from marquee.booking.models import Customer
+from marquee.core.clock import local, local_today
 from tests import factories as f
 from tests.backoffice.conftest import past_paid_booking
+from tests.reports.conftest import cinema  # noqa: F401  (the hand-worked fixture)
 
 
 @pytest.fixture
@@ -102,3 +104,64 @@ def test_share_sold_by_start_hour_counts_showtimes_that_have_begun(admin_client,
     chart = str(page.context["hour_chart"])
     assert chart.count("<rect") == 1  # tomorrow's showtime is not in it
     assert ">50%<" in chart
+
+
+def test_heat_map_csv_has_a_line_per_hall_and_day_with_showtimes(admin_client, show, period):
+    rows = _csv(admin_client.get(reverse("backoffice:occupancy_heat_csv"), period))
+    assert rows[0] == ["date", "hall_number", "hall", "occupancy"]
+    day = local(show.starts_at).date()
+    assert rows[1:] == [[day.isoformat(), str(show.hall.number), show.hall.name, "0.1333"]]  # 2 of 15 sold
+
+
+def test_expansion_csv_has_the_weeks_the_page_shows(admin_client, period):
+    hall = f.hall(rows=1, seats=2)
+    past_paid_booking(hall=hall, seats=2, days_ago=1)  # sold out
+    page = admin_client.get(reverse("backoffice:occupancy"), period)
+    week = page.context["signal"].weeks[0]
+    rows = _csv(admin_client.get(reverse("backoffice:expansion_csv"), period))
+    assert rows[0][:6] == ["week_of", "iso_year", "iso_week", "showtimes", "nearly_full", "sold_out"]
+    assert rows[1:] == [
+        [week.monday.isoformat(), str(week.year), str(week.week), "1", "1", "1", "1.0000", "1.0000", "expand"]
+    ]
+    other = _csv(admin_client.get(reverse("backoffice:expansion_csv"), {**period, "hall": f.hall().pk}))
+    assert other == [rows[0]]  # no showtime in that hall
+
+
+def test_customers_csv_against_the_hand_worked_cinema(admin_client, cinema):  # noqa: F811
+    Customer.objects.filter(email="boris@example.com").update(first_name="=HYPERLINK(1)")
+    day = {"date_from": cinema.day.isoformat(), "date_to": cinema.day.isoformat()}
+    response = admin_client.get(reverse("backoffice:customers_csv"), day)
+    assert f"customers-{cinema.day}-{cinema.day}.csv" in response["Content-Disposition"]
+    rows = _csv(response)
+    assert rows[0] == [
+        "customer_id",
+        "first_name",
+        "last_name",
+        "email",
+        "bookings",
+        "tickets",
+        "revenue",
+        "currency",
+        "first_visit",
+        "last_visit",
+        "favourite_genre",
+        "marketing_consent",
+    ]
+    d = cinema.day.isoformat()
+    assert [r[3:] for r in rows[1:]] == [
+        ["anna@example.com", "2", "5", "700.00", "UAH", f"{d} 14:00", f"{d} 19:00", "Comedy, Drama", "no"],
+        ["boris@example.com", "1", "4", "400.00", "UAH", f"{d} 19:00", f"{d} 19:00", "Drama", "no"],
+    ]
+    assert rows[2][1] == "'=HYPERLINK(1)"  # never run as a formula
+    only_b = _csv(admin_client.get(reverse("backoffice:customers_csv"), {**day, "hall": cinema.hall_b.pk}))
+    assert [r[3] for r in only_b[1:]] == ["boris@example.com"]
+    before = (cinema.day - dt.timedelta(days=1)).isoformat()
+    empty = _csv(admin_client.get(reverse("backoffice:customers_csv"), {"date_from": before, "date_to": before}))
+    assert empty == [rows[0]]
+
+
+def test_heat_map_csv_against_the_hand_worked_cinema(admin_client, cinema):  # noqa: F811
+    # Hall A: S1 2 of 10 sold, S2 3 of 10: 25% on average; hall B: S3 sold out.
+    d = cinema.day.isoformat()
+    rows = _csv(admin_client.get(reverse("backoffice:occupancy_heat_csv"), {"date_from": d, "date_to": d}))
+    assert rows[1:] == [[d, "1", "Hall A", "0.2500"], [d, "2", "Hall B", "1.0000"]]

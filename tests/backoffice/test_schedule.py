@@ -111,6 +111,39 @@ def test_repeat_needs_an_end_and_weekdays(admin_client, hall, film):
     assert not Showtime.objects.exists()
 
 
+def _days_missing(weekday: int) -> tuple[dt.date, dt.date]:
+    """Two consecutive days ahead, neither of which falls on `weekday`."""
+    start = _day(1)
+    while weekday in (start.weekday(), (start + dt.timedelta(days=1)).weekday()):
+        start += dt.timedelta(days=1)
+    return start, start + dt.timedelta(days=1)
+
+
+def test_chosen_weekdays_that_the_range_never_reaches_are_refused_on_the_field(admin_client, hall, film):
+    start, end = _days_missing(6)  # e.g. Mon–Tue with only Sunday ticked: an empty series
+    form = _form(film, hall, start, repeat="weekdays", until=end.isoformat(), weekdays=["6"])
+    response = admin_client.post(reverse("backoffice:planner"), form)
+    assert response.status_code == 422
+    assert "None of the chosen weekdays falls between" in response.context["form"].errors["weekdays"][0]
+    assert "None of the chosen weekdays falls between" in response.content.decode()
+    assert not Showtime.objects.exists()
+    check = admin_client.get(reverse("backoffice:conflicts_check"), form)
+    assert check.status_code == 200
+    assert "None of the chosen weekdays falls between" in check.content.decode()
+
+
+def test_the_planner_refuses_an_empty_series_even_past_the_form(admin_client, hall, film, monkeypatch):
+    # The form is the guard; the view must still not index into an empty series.
+    monkeypatch.setattr("marquee.backoffice.forms.ShowtimeForm.starts", lambda self: [])
+    response = admin_client.post(reverse("backoffice:planner"), _form(film, hall, _day(1)))
+    assert response.status_code == 422
+    assert "No showtime falls in the chosen days" in response.content.decode()
+    assert not Showtime.objects.exists()
+    check = admin_client.get(reverse("backoffice:conflicts_check"), _form(film, hall, _day(1)))
+    assert check.status_code == 200
+    assert "No showtime falls in the chosen days." in check.content.decode()
+
+
 def test_cancelling_a_showtime_asks_first_then_cancels_its_bookings_and_emails(admin_client, show):
     url = reverse("backoffice:showtime_cancel", args=[show.pk])
     confirm = admin_client.get(url)

@@ -23,6 +23,16 @@ def test_the_bar_places_each_tariff_on_its_hours(admin_client):
     assert "Evening ×1.25" in html
 
 
+def test_the_bar_shows_the_multiplier_exactly(admin_client):
+    f.tariff(name="Late", start=dt.time(22), end=dt.time(23, 59), multiplier="1.125")
+    f.tariff(name="Matinee", start=dt.time(10), end=dt.time(12), multiplier="1.000")
+    f.tariff(name="Gala", start=dt.time(18), end=dt.time(22), multiplier="10.000")
+    html = admin_client.get(reverse("backoffice:tariffs")).content.decode()
+    assert "Late ×1.125<" in html and "×1.13" not in html  # not rounded to two places
+    assert "Matinee ×1<" in html
+    assert "Gala ×10<" in html  # no exponent from normalising
+
+
 def test_create_a_weekend_tariff(admin_client):
     response = admin_client.post(reverse("backoffice:tariffs"), _form(days=["5", "6"]))
     assert response.status_code == 302

@@ -60,6 +60,15 @@ def money(value: Decimal | None) -> str:
     return f"{value:,.2f} {settings.CURRENCY}"
 
 
+@register.filter
+def exact(value: Decimal | None) -> str:
+    """A decimal with neither rounding nor trailing zeros: 1.125, 1.25, 1 (a multiplier
+    rounded to two places would misstate the price it gives)."""
+    if value is None:
+        return "–"
+    return f"{Decimal(value).normalize():f}"
+
+
 @register.simple_tag
 def heat_cell(share: float | None) -> SafeString:
     return format_html('style="background:{};color:{}"', heat_colour(share), heat_ink(share))
