@@ -43,7 +43,7 @@ from marquee.api.schemas import (
     showtime_detail_out,
     showtime_out,
 )
-from marquee.booking.seat_map_cache import seat_map_cached, seat_map_store
+from marquee.booking.seat_map_cache import seat_map_body
 from marquee.booking.selectors import (
     booking_detail,
     movie_listed,
@@ -217,13 +217,12 @@ def seat_map(request: HttpRequest, id: int) -> HttpResponse:
     The answer is kept for SEAT_MAP_CACHE_SECONDS (marquee.booking.seat_map_cache): a
     premiere's customers re-read the same map after every conflict."""
     showtime_id = _id(id, "showtime")
-    body = seat_map_cached(showtime_id)
-    if body is None:
+
+    def draw() -> bytes:
         seat_map = seat_map_out(showtime_seat_map(_showtime(showtime_id, with_counts=False)))
-        # Validated and rendered exactly as ninja would answer the dict.
-        body = _render(request, SEAT_MAP, seat_map)
-        seat_map_store(showtime_id, body)
-    return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
+        return _render(request, SEAT_MAP, seat_map)
+
+    return HttpResponse(seat_map_body(showtime_id, draw), content_type=JSON_CONTENT_TYPE)
 
 
 # --- bookings ---------------------------------------------------------------------------------

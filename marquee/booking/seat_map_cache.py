@@ -1,46 +1,75 @@
 """The seat map as the API answers it, kept for SEAT_MAP_CACHE_SECONDS (default 1 s).
 
 On a premiere night every customer re-reads the same map after each conflict, and
-building it (500 seats read, priced and serialised) costs some twenty times what serving
+drawing it (every seat read, priced and serialised) costs some twenty times what serving
 stored bytes does. The map is advisory: the hold decides, under row locks and the unique
 constraint, so a map a moment old can make a hold fail but never sell a seat twice.
 
-Every change the booking services make to a showtime's seats forgets its map once the
-transaction commits, so the process that made the change (and, with CACHE_URL naming
-Redis, every process) draws the next map afresh. Processes with their own local-memory
-cache see other processes' changes, lapsed holds and staff edits (tariffs, layouts)
-within SEAT_MAP_CACHE_SECONDS.
+Every change the booking services make to a showtime's seats gives its map a new version
+once the transaction commits, so the next reader in the process that made the change (and,
+with CACHE_URL naming Redis, in every process) draws it afresh. Only one reader per cache
+draws it at a time: the others answer with the previous map until the new one is stored,
+for the few milliseconds that takes, instead of all drawing the same map at once right
+after every hold. Processes with their own local-memory cache see other processes'
+changes, lapsed holds and staff edits (tariffs, layouts) within SEAT_MAP_CACHE_SECONDS.
 """
 
-from collections.abc import Iterable
+import secrets
+import time
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-
-def _key(showtime_id: int) -> str:
-    return f"marquee:seat-map:{showtime_id}"
-
-
-def seat_map_cached(showtime_id: int) -> bytes | None:
-    if settings.SEAT_MAP_CACHE_SECONDS <= 0:
-        return None
-    body = cache.get(_key(showtime_id))
-    return body if isinstance(body, bytes) else None
+# How long a stale map may still be answered while (or if) its redrawing is under way,
+# and how long one reader may take to redraw before another one tries.
+STALE_SECONDS = 5
+DRAWING_SECONDS = 2
+VERSION_SECONDS = 24 * 60 * 60
 
 
-def seat_map_store(showtime_id: int, body: bytes) -> None:
-    if settings.SEAT_MAP_CACHE_SECONDS > 0:
-        cache.set(_key(showtime_id), body, timeout=settings.SEAT_MAP_CACHE_SECONDS)
+def _keys(showtime_id: int) -> tuple[str, str, str]:
+    prefix = f"marquee:seat-map:{showtime_id}"
+    return prefix, f"{prefix}:version", f"{prefix}:drawing"
+
+
+def seat_map_body(showtime_id: int, draw: Callable[[], bytes]) -> bytes:
+    """The map's bytes from the cache while they are fresh, else drawn by `draw()` and stored.
+
+    `draw` may raise (no such showtime, say): nothing is stored then.
+    """
+    seconds = settings.SEAT_MAP_CACHE_SECONDS
+    if seconds <= 0:
+        return draw()
+    entry_key, version_key, drawing_key = _keys(showtime_id)
+    found = cache.get_many([entry_key, version_key])
+    version = found.get(version_key)
+    entry = found.get(entry_key)  # (version it was drawn at, fresh until, bytes)
+    if entry is not None and entry[0] == version and time.time() < entry[1]:
+        return entry[2]
+    if entry is not None and not cache.add(drawing_key, 1, timeout=DRAWING_SECONDS):
+        return entry[2]  # another reader is drawing it: the previous map, for a moment more
+    try:
+        body = draw()
+        cache.set(entry_key, (version, time.time() + seconds, body), timeout=seconds + STALE_SECONDS)
+    finally:
+        cache.delete(drawing_key)
+    return body
 
 
 def seat_maps_changed(showtime_ids: Iterable[int]) -> None:
-    """Forget these showtimes' maps when the current transaction commits (at once outside one).
+    """Give these showtimes' maps a new version when the current transaction commits.
 
-    After the commit, not before: a map drawn between a delete and the commit would store
-    the old seats again.
+    After the commit, not before: a map drawn between the change and the commit would be
+    stored under the new version with the old seats.
     """
-    keys = sorted({_key(showtime_id) for showtime_id in showtime_ids})
-    if keys and settings.SEAT_MAP_CACHE_SECONDS > 0:
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    ids = sorted(set(showtime_ids))
+    if ids and settings.SEAT_MAP_CACHE_SECONDS > 0:
+        transaction.on_commit(lambda: _new_versions(ids))
+
+
+def _new_versions(showtime_ids: list[int]) -> None:
+    # A random version, not a counter: no read-modify-write to race, and a version that
+    # was evicted (None) never equals a new one.
+    cache.set_many({_keys(i)[1]: secrets.token_hex(8) for i in showtime_ids}, timeout=VERSION_SECONDS)

@@ -88,3 +88,31 @@ def test_the_listing_is_reused_for_public_cache_seconds(api, show, settings):
     assert len(queries) == 0
     # Another filter is another answer.
     assert api.get("/movies", genre=999999).json() == []
+
+
+def test_while_one_reader_redraws_a_changed_map_the_others_answer_the_previous_one(
+    api, show, seat_ids, cached, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from marquee.booking.seat_map_cache import _keys
+
+    assert statuses(api, show)[seat_ids[0]] == "free"
+    with django_capture_on_commit_callbacks(execute=True):
+        f.hold(show, seat_ids[:1])
+    drawing = _keys(show.pk)[2]
+    assert cache.add(drawing, 1)  # another reader is drawing the new map right now
+    with CaptureQueriesContext(connection) as queries:
+        assert statuses(api, show)[seat_ids[0]] == "free"  # the previous map, without a query
+    assert len(queries) == 0
+    cache.delete(drawing)  # drawn
+    assert statuses(api, show)[seat_ids[0]] == "held"
+
+
+def test_a_showtime_without_a_stored_map_is_drawn_even_while_another_reader_draws(api, show, cached):
+    from django.core.cache import cache
+
+    from marquee.booking.seat_map_cache import _keys
+
+    cache.add(_keys(show.pk)[2], 1)
+    assert set(statuses(api, show).values()) == {"free"}
