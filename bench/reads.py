@@ -93,12 +93,14 @@ def seed(env: dict[str, str], quick: bool) -> dict:
             else "bench/data.py", **counts}  # fmt: skip
 
 
-def run(quick: bool, httpx_only: bool = False, workers: int = 3, threads: int = 4) -> dict:
+def run(quick: bool, httpx_only: bool = False, workers: int = 2, threads: int = 2, local_cache: bool = False) -> dict:
     seconds = 2.0 if quick else 8.0
     with contextlib.ExitStack() as stack:
         url = stack.enter_context(common.throwaway_database("reads"))
         folder = stack.enter_context(common.data_dir())
-        env = common.app_env(url, folder)
+        # Many processes share one cache, as SCALING.md advises (Redis, where it answers).
+        cache_url = "" if local_cache else common.redis_url()
+        env = common.app_env(url, folder, CACHE_URL=cache_url)
         common.manage(env, "migrate", "--noinput", "-v0")
         common.manage(env, "collectstatic", "--noinput", "-v0")  # DEBUG off serves the manifest's files
         seeded = seed(env, quick)
@@ -121,7 +123,9 @@ def run(quick: bool, httpx_only: bool = False, workers: int = 3, threads: int = 
         use_wrk = wrk.available() and not httpx_only
         for name, path in targets:
             if use_wrk:
-                wrk.hammer(ports, path, 8, 1, Path(folder))  # warm up: imports, templates, caches
+                # Warm up at full concurrency: every worker thread's first requests open its own
+                # database connection and load templates (measured: p99 ~0.5 s without this).
+                wrk.hammer(ports, path, 32, 2, Path(folder))
                 busy = wrk.hammer(ports, path, 32, seconds, Path(folder))
                 alone = wrk.hammer(ports, path, 1, seconds / 2, Path(folder))
             else:
@@ -143,6 +147,7 @@ def run(quick: bool, httpx_only: bool = False, workers: int = 3, threads: int = 
         "load_generator": "wrk" if use_wrk else "asyncio + httpx",
         "workers": workers,
         "threads": threads,
+        "cache": "Redis" if cache_url else "per-process memory",
     }
 
 
@@ -155,8 +160,8 @@ def markdown(result: dict) -> str:
         "## Read path: seat map, listing and schedule at 50 halls × 30 days",
         "",
         f"`bench/reads.py`: {s['halls']} halls, {s['showtimes']} showtimes (seeded by {s['seeded_by']} in"
-        f" {s['seconds']:.0f} s) plus a 500-seat hall 40% booked; 2 gunicorn instances × {result.get('workers', 3)}"
-        f" workers × {result.get('threads', 4)} threads on"
+        f" {s['seconds']:.0f} s) plus a 500-seat hall 40% booked; 2 gunicorn instances × {result.get('workers', 2)}"
+        f" workers × {result.get('threads', 2)} threads (cache: {result.get('cache', 'per-process memory')}) on"
         f" PostgreSQL; each row is {result['seconds']:.0f} s of 32 clients back to back, then half that with 1 client"
         f" (the service time, no queueing). Load generator: {result.get('load_generator', 'asyncio + httpx')}"
         " on the same cores.",
@@ -186,12 +191,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="8 halls × 4 days, 2 s per row")
     parser.add_argument("--write", action="store_true", help="write the section into docs/PERFORMANCE.md")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers per instance (default 3)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4; 1: sync workers)")
+    # Sized like the rush (see its --workers): on 2 cores more processes and threads only add
+    # scheduling jitter to the tail (measured: 3 x 4 per instance, seat map p99 ~0.9 s).
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance (default 2)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker (default 2; 1: sync workers)")
+    parser.add_argument("--local-cache", action="store_true", help="per-process caches, not Redis")
     parser.add_argument("--httpx", action="store_true", help="load with asyncio + httpx even where wrk is installed")
     args = parser.parse_args()
     common.exit_cleanly_on_sigterm()
-    result = run(args.quick, httpx_only=args.httpx, workers=args.workers, threads=args.threads)
+    result = run(
+        args.quick, httpx_only=args.httpx, workers=args.workers, threads=args.threads, local_cache=args.local_cache
+    )
     common.save_result("reads", result)
     text = markdown(result)
     print(text)

@@ -116,3 +116,11 @@ def test_a_showtime_without_a_stored_map_is_drawn_even_while_another_reader_draw
 
     cache.add(_keys(show.pk)[2], 1)
     assert set(statuses(api, show).values()) == {"free"}
+
+
+def test_the_map_is_drawn_in_exactly_the_schema_s_shape(api, show, seat_ids):
+    from marquee.api.schemas import SeatMapOut
+
+    f.hold(show, seat_ids[:2])
+    answer = api.get(f"/showtimes/{show.pk}/seats").json()
+    assert SeatMapOut.model_validate(answer).model_dump(mode="json") == answer
