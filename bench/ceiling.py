@@ -37,8 +37,11 @@ SALES_LOCK = "SELECT pg_advisory_xact_lock_shared(%s)"
 SALES_LOCK_NAMESPACE = (zlib.crc32(b"marquee.showtime.sales") & 0x7FFFFFFF) << 32
 SHOWTIME = """
 SELECT s.id, s.created_at, s.updated_at, s.movie_id, s.hall_id, s.starts_at, s.ends_at, s.status, s.cancelled_at,
+       m.id, m.created_at, m.updated_at, m.title, m.description, m.duration_min, m.age_rating, m.release_year,
+       m.poster, m.is_listed,
        h.id, h.created_at, h.updated_at, h.number, h.name, h.capacity
-FROM scheduling_showtime s INNER JOIN venues_hall h ON (s.hall_id = h.id) WHERE s.id = %s LIMIT 21"""
+FROM scheduling_showtime s INNER JOIN catalog_movie m ON (s.movie_id = m.id)
+INNER JOIN venues_hall h ON (s.hall_id = h.id) WHERE s.id = %s LIMIT 21"""
 SEATS = """
 SELECT id, created_at, updated_at, hall_id, row_number, seat_number, seat_type, base_price
 FROM venues_seat WHERE (hall_id = %s AND id = ANY(%s)) ORDER BY id ASC FOR NO KEY UPDATE"""
@@ -76,8 +79,8 @@ FROM pricing_tariff ORDER BY start_time ASC"""
 BOOKING_INSERT = """
 INSERT INTO booking_booking (created_at, updated_at, reference, token_hash, customer_id, showtime_id, status,
     total_price, booked_at, expires_at, paid_at, payment_method, payment_reference, cancelled_at, cancel_reason,
-    recipient_name, recipient_email, gift_message)
-VALUES (%s, %s, %s, %s, %s, %s, 'pending', %s, %s, %s, NULL, '', '', NULL, '', '', '', '') RETURNING id"""
+    recipient_name, recipient_email, gift_message, language)
+VALUES (%s, %s, %s, %s, %s, %s, 'pending', %s, %s, %s, NULL, '', '', NULL, '', '', '', '', '') RETURNING id"""
 SEATS_INSERT = """
 INSERT INTO booking_bookingseat (created_at, updated_at, booking_id, showtime_id, seat_id, tariff_id, final_price,
     tariff_name, status, checked_in_at)
@@ -110,7 +113,6 @@ def hold(conn: psycopg.Connection, show: int, hall: int, seat_ids: list[int], em
                 conn.execute(EXPIRE_SEATS, [at, lapsed])
         if conn.execute(TAKEN, [wanted, show, at]).fetchall():
             raise Conflict
-        conn.execute("SAVEPOINT c")
         customer = conn.execute(CUSTOMER, [email.lower()]).fetchone()
         if customer is None:
             conn.execute("SAVEPOINT c2")
@@ -120,7 +122,6 @@ def hold(conn: psycopg.Connection, show: int, hall: int, seat_ids: list[int], em
         else:
             customer_id = customer[0]
             conn.execute(CUSTOMER_UPDATE, [customer[1], at, "Bench", "Client", email, "+380501234567", customer_id])
-        conn.execute("RELEASE SAVEPOINT c")
         tariffs = conn.execute(TARIFFS).fetchall()
         tariff = tariffs[0] if tariffs else None  # the price arithmetic itself is Python's, not the database's
         prices = [s[7] for s in seats]
