@@ -652,8 +652,8 @@ def render(made: dict[str, Any], results: list, seconds_build: float, runs: int)
         "That is why the API sends a campaign to more than 1,000 customers through the worker (a django.tasks "
         'task) and answers at once with `"deferred": true`.',
         "",
-        f"Measured while other engineers' tests and benchmarks shared the 2 cores (load average "
-        f"{made.get('load', '?')} at the end): on an idle machine expect the figures to be several times lower.",
+        f"Load average at the end: {made.get('load', '?')} (the benchmarks before this one, and this one's own"
+        " seeding, on the same 2 cores).",
     ]
     return "\n".join(lines)
 
