@@ -288,8 +288,8 @@ def busy_note(load: str, one_rate: float, two_rate: float) -> str:
     first = float(load.split()[0])
     if first < cores:
         return ""
-    note = f"\n\nThe machine was shared while this ran (load average {first:.1f} on {cores} cores), so every figure"
-    note += " is slower than on an idle machine"
+    note = f"\n\nThe load average was {first:.1f} on {cores} cores when this began (what ran just before it, or"
+    note += " beside it), so the figures may be slower than on an idle machine"
     if two_rate < 1.1 * one_rate:
         note += ", and a second worker process found no idle core"
     return note + "."
