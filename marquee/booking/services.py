@@ -20,6 +20,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from marquee.booking.lifecycle import sources_for
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus, CancelReason, Customer
@@ -90,11 +91,11 @@ def _clean_text(
 ) -> str:
     text = raw.strip()
     if required and not text:
-        errors[field] = ["This field is required."]
+        errors[field] = [_("This field is required.")]
     elif len(text) > max_length:
-        errors[field] = [f"At most {max_length} characters."]
+        errors[field] = [_("At most %(count)s characters.") % {"count": max_length}]
     elif _CONTROL.search(text) or (not multiline and ("\n" in text or "\r" in text)):
-        errors[field] = ["Remove the control characters."]
+        errors[field] = [_("Remove the control characters.")]
     return text
 
 
@@ -105,20 +106,20 @@ def _clean_email(raw: str, field: str, errors: dict[str, list[str]]) -> str:
             raise ValidationError("too long")
         validate_email(email)
     except ValidationError:
-        errors[field] = ["Enter a valid email address."]
+        errors[field] = [_("Enter a valid email address.")]
     return email
 
 
 def _check_seat_ids(seat_ids: Sequence[int], errors: dict[str, list[str]]) -> None:
     maximum = settings.MAX_SEATS_PER_BOOKING
     if not seat_ids:
-        errors["seat_ids"] = ["Choose at least one seat."]
+        errors["seat_ids"] = [_("Choose at least one seat.")]
     elif len(seat_ids) > maximum:
-        errors["seat_ids"] = [f"Choose at most {maximum} seats."]
+        errors["seat_ids"] = [_("Choose at most %(count)s seats.") % {"count": maximum}]
     elif any(isinstance(i, bool) or not isinstance(i, int) or not 0 < i <= MAX_ID for i in seat_ids):
-        errors["seat_ids"] = ["Seat ids are positive whole numbers."]
+        errors["seat_ids"] = [_("Seat ids are positive whole numbers.")]
     elif len(set(seat_ids)) != len(seat_ids):
-        errors["seat_ids"] = ["Each seat may be chosen once."]
+        errors["seat_ids"] = [_("Each seat may be chosen once.")]
 
 
 @dataclass(frozen=True)
@@ -144,12 +145,12 @@ def _validate_hold_input(
     if recipient_email.strip():
         to_email = _clean_email(recipient_email, "recipient.email", errors)
         if not to_name and "recipient.name" not in errors:
-            errors["recipient.name"] = ["Give the recipient's name."]
+            errors["recipient.name"] = [_("Give the recipient's name.")]
     elif to_name:
-        errors["recipient.email"] = ["Give the recipient's email, or leave the recipient out."]
+        errors["recipient.email"] = [_("Give the recipient's email, or leave the recipient out.")]
     message = _clean_text(gift_message, "gift_message", errors, max_length=1000, multiline=True)
     if errors:
-        raise ValidationFailed("Some fields are not valid.", fields=errors)
+        raise ValidationFailed(_("Some fields are not valid."), fields=errors)
     return _HoldInput(
         customer=CustomerDetails(first_name=first, last_name=last, email=email, phone=phone),
         recipient_name=to_name if to_email else "",

@@ -30,3 +30,19 @@ def test_language_switch(client, cinema):
     assert "Афіша" in client.get(reverse("public:home")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": reverse("public:home")})
     assert "What's on" in client.get(reverse("public:home")).content.decode()
+
+
+def test_the_hold_s_own_checks_speak_the_customer_s_language(client, db):
+    from django.utils import translation
+
+    from marquee.booking.services import CustomerDetails, booking_hold
+    from marquee.core.errors import ValidationFailed
+
+    customer = CustomerDetails(first_name="Олена", last_name="Коваль", email="not-an-email")
+    with translation.override("uk"), pytest.raises(ValidationFailed) as failed:
+        booking_hold(showtime_id=1, seat_ids=[], customer=customer)
+    assert failed.value.fields == {
+        "seat_ids": ["Оберіть принаймні одне місце."],
+        "customer.email": ["Введіть правильну адресу електронної пошти."],
+    }
+    assert str(failed.value.detail) == "Деякі поля заповнено неправильно."
