@@ -547,41 +547,54 @@ def _queue_ticket_mail(booking: Booking) -> None:
 
 
 def _mark_paid(reference: str, *, method: str, charge: bool, token: str | None) -> Booking:
-    if _expire_one_if_lapsed(reference, token):
-        raise InvalidState("The hold has expired; choose the seats again.")
+    """One transaction: a lapsed hold is recorded as expired (and then refused), a pending one
+    paid, a paid one answered as it is."""
     with transaction.atomic():
         booking = _lock_booking(reference, token)
         if booking.status == BookingStatus.PAID:
             return booking  # paying twice is harmless: same answer, no second email
         at = clock_now()
-        if booking.status != BookingStatus.PENDING or booking.expires_at <= at:
+        lapsed = booking.status == BookingStatus.PENDING and booking.expires_at <= at
+        if lapsed:
+            _expire([booking.pk], at)  # kept: the refusal below is raised once this commits
+        elif booking.status != BookingStatus.PENDING:
             raise InvalidState(f"A {booking.status} booking cannot be paid.")
-        payment_reference = ""
-        if charge:
-            result = get_provider(method).charge(
-                booking_reference=booking.reference, amount=booking.total_price, currency=settings.CURRENCY
-            )
-            if not result.approved:
-                raise InvalidState(result.message or "The payment was declined.")
-            payment_reference = result.reference
-        updated = Booking.objects.filter(
-            pk=booking.pk, status__in=sources_for(BookingStatus.PAID), expires_at__gt=at
-        ).update(
-            status=BookingStatus.PAID,
-            paid_at=at,
-            payment_method=method,
-            payment_reference=payment_reference,
-            updated_at=at,
+        else:
+            return _pay_locked(booking, method=method, charge=charge, at=at)
+    raise InvalidState("The hold has expired; choose the seats again.")
+
+
+def _pay_locked(booking: Booking, *, method: str, charge: bool, at: dt.datetime) -> Booking:
+    """Charge (unless staff took the money) and mark the locked, pending, unexpired booking
+    paid, its seats sold and its tickets queued."""
+    payment_reference = ""
+    if charge:
+        result = get_provider(method).charge(
+            booking_reference=booking.reference, amount=booking.total_price, currency=settings.CURRENCY
         )
-        if updated != 1:
-            raise InvalidState("The booking changed while it was being paid.")
-        BookingSeat.objects.filter(booking=booking, status=BookingStatus.PENDING).update(
-            status=BookingStatus.PAID, updated_at=at
-        )
-        seat_maps_changed([booking.showtime_id])
-        booking.refresh_from_db()
-        _queue_ticket_mail(booking)
-        return booking
+        if not result.approved:
+            raise InvalidState(result.message or "The payment was declined.")
+        payment_reference = result.reference
+    paid = {
+        "status": BookingStatus.PAID,
+        "paid_at": at,
+        "payment_method": method,
+        "payment_reference": payment_reference,
+        "updated_at": at,
+    }
+    updated = Booking.objects.filter(
+        pk=booking.pk, status__in=sources_for(BookingStatus.PAID), expires_at__gt=at
+    ).update(**paid)
+    if updated != 1:
+        raise InvalidState("The booking changed while it was being paid.")
+    BookingSeat.objects.filter(booking=booking, status=BookingStatus.PENDING).update(
+        status=BookingStatus.PAID, updated_at=at
+    )
+    seat_maps_changed([booking.showtime_id])
+    for field, value in paid.items():  # what the update wrote, without reading it back
+        setattr(booking, field, value)
+    _queue_ticket_mail(booking)
+    return booking
 
 
 def booking_pay(*, reference: str, method: str, token: str | None = None) -> Booking:
