@@ -61,3 +61,15 @@ def test_the_box_office_searches_customers_without_the_report(box_client):
     assert "report" not in page.context
     assert reverse("backoffice:customers_csv") not in page.content.decode()
     assert box_client.get(reverse("backoffice:customers_csv")).status_code == 403
+
+
+def test_the_pager_keeps_the_search_and_the_period(box_client, monkeypatch):
+    from marquee.backoffice import customers
+
+    monkeypatch.setattr(customers, "PAGE_SIZE", 1)
+    past_paid_booking(email="olena.a@example.com")
+    past_paid_booking(email="olena.b@example.com")
+    page = box_client.get(reverse("backoffice:customers"), {"q": "olena", "from": "2026-01-01", "page": "1"})
+    html = page.content.decode()
+    assert page.context["has_next"]
+    assert 'href="?q=olena&amp;from=2026-01-01&amp;page=2"' in html

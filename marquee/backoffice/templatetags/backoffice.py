@@ -120,3 +120,12 @@ def mean(values: list[float | None]) -> float | None:
     """The average of the values present (days without showtimes are left out)."""
     present = [v for v in values if v is not None]
     return sum(present) / len(present) if present else None
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: dict[str, Any], page: int) -> str:
+    """This page's address with another page number, every other filter (search, period,
+    hall) kept as the user chose it."""
+    params = context["request"].GET.copy()
+    params["page"] = str(page)
+    return "?" + params.urlencode()
