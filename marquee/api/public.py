@@ -168,7 +168,9 @@ def movies(request: HttpRequest, filters: Query[MovieFilters]) -> HttpResponse:
     if not isinstance(body, bytes):
         listing = [movie_out(m) for m in movies_showing(day=filters.date, genre_id=filters.genre)]
         body = _render(request, MOVIE_LIST, listing)
-        if settings.PUBLIC_CACHE_SECONDS > 0:
+        # Only answers worth keeping: an empty one for any genre id or far date a client
+        # makes up would fill the cache with nothing.
+        if settings.PUBLIC_CACHE_SECONDS > 0 and listing:
             cache.set(key, body, timeout=settings.PUBLIC_CACHE_SECONDS)
     return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
 

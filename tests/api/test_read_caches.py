@@ -86,8 +86,11 @@ def test_the_listing_is_reused_for_public_cache_seconds(api, show, settings):
     assert first.status_code == again.status_code == 200
     assert first.json() == again.json() and [m["id"] for m in first.json()] == [show.movie_id]
     assert len(queries) == 0
-    # Another filter is another answer.
+    # Another filter is another answer; an empty one is not kept.
     assert api.get("/movies", genre=999999).json() == []
+    from django.core.cache import cache
+
+    assert cache.get("marquee:api-movies:None:999999") is None
 
 
 def test_while_one_reader_redraws_a_changed_map_the_others_answer_the_previous_one(
