@@ -12,7 +12,7 @@ PORT ?= 8000
 # `make run` is a local cinema: debug pages, the demo payment provider, SQLite in ./data.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run serve worker migrate seed test test-pg test-browser test-all lint format lock bench clean
+.PHONY: install run serve worker migrate seed test test-pg test-browser test-all lint format lock bench clean vendor
 
 install: $(VENV)/.installed
 
@@ -66,6 +66,18 @@ format: install
 lock:
 	$(VENV)/bin/uv pip compile -q --generate-hashes --universal --python-version 3.12 requirements.in -o requirements.lock
 	$(VENV)/bin/uv pip compile -q --generate-hashes --universal --python-version 3.12 requirements-dev.in -o requirements-dev.lock
+
+# Browser JavaScript comes from npm (package.json, pinned in package-lock.json) and is served
+# from the project's static files, committed, so that `make run` needs no Node.js. After
+# changing a version in package.json: `make vendor` and commit the copies.
+VENDOR := \
+	node_modules/htmx.org/dist/htmx.min.js=marquee/public/static/public/htmx.min.js \
+	node_modules/swagger-ui-dist/swagger-ui-bundle.js=marquee/api/static/api/swagger-ui/swagger-ui-bundle.js \
+	node_modules/swagger-ui-dist/swagger-ui.css=marquee/api/static/api/swagger-ui/swagger-ui.css \
+	node_modules/html5-qrcode/html5-qrcode.min.js=marquee/backoffice/static/backoffice/vendor/html5-qrcode.min.js
+vendor:
+	npm ci --no-audit --no-fund --ignore-scripts
+	@for pair in $(VENDOR); do src=$${pair%%=*}; dst=$${pair#*=}; mkdir -p $$(dirname $$dst); cp $$src $$dst; echo "$$dst"; done
 
 bench: install
 	bash bench/run
