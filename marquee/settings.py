@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "marquee.scheduling",
     "marquee.pricing",
     "marquee.booking",
+    "marquee.payments",
     "marquee.notifications",
     "marquee.reports",
     "marquee.staff",
