@@ -94,7 +94,6 @@ def card_page(live_server, stripe_settings, browser):
     context.close()
 
 
-
 def type_card(page, number: str) -> None:
     from playwright.sync_api import expect
 

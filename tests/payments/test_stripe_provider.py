@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 import stripe
+from django.utils import translation
 
 from marquee.core.errors import ValidationFailed
 from marquee.payments.providers import stripe as stripe_module
@@ -203,6 +204,16 @@ def test_a_declined_card_fails_with_the_banks_message(stripe_settings, localstri
     assert retried.payment.status == PaymentState.FAILED
 
 
+def test_the_decline_is_said_in_the_customers_language(stripe_settings, localstripe):
+    provider = StripeProvider()
+    started = provider.start(payment_request())
+    with translation.override("uk"):
+        confirmed = provider.confirm(
+            provider_id=started.provider_id, data={"payment_method": card(localstripe, DECLINED)}
+        )
+    assert confirmed.payment.message == "Вашу картку відхилено."
+
+
 def test_a_3d_secure_card_asks_for_the_challenge_then_pays(stripe_settings, localstripe):
     provider = StripeProvider()
     started = provider.start(payment_request())
@@ -234,7 +245,7 @@ def test_a_failed_challenge_fails_the_payment(stripe_settings, localstripe):
     second = provider.confirm(provider_id=started.provider_id, data={"payment_method": method})
 
     assert second.payment.status == PaymentState.FAILED
-    assert "failed authentication" in second.payment.message
+    assert second.payment.message == "Your bank did not confirm the payment. Please try again or use another card."
     assert second.next.type == "none"
 
 

@@ -96,9 +96,25 @@ def _ledger_id(metadata: Mapping[str, Any] | None, key: str) -> int | None:
         return None
 
 
+def decline_message(code: str | None, stripe_message: str) -> str:
+    """What the customer reads, in their language for the usual reasons; Stripe's own words
+    (English) otherwise."""
+    messages = {
+        "card_declined": _("Your card was declined."),
+        "expired_card": _("Your card has expired."),
+        "incorrect_cvc": _("The card's security code is incorrect."),
+        "incorrect_number": _("The card number is incorrect."),
+        "processing_error": _("The bank could not process the card. Please try again."),
+        "payment_intent_authentication_failure": _(
+            "Your bank did not confirm the payment. Please try again or use another card."
+        ),
+    }
+    return str(messages.get(code or "", stripe_message or _("Your card was declined.")))[:255]
+
+
 def _error_message(error: Any) -> str:
     if isinstance(error, Mapping):
-        return str(error.get("message") or "")
+        return decline_message(error.get("code"), str(error.get("message") or ""))
     return ""
 
 
@@ -244,7 +260,7 @@ class StripeProvider:
         return Confirmation(payment=payment, next=NextStep(type="none"))
 
     def _declined(self, client: stripe.StripeClient, provider_id: str, error: stripe.CardError) -> ProviderPayment:
-        message = error.user_message or _("Your card was declined.")
+        message = decline_message(error.code, error.user_message or "")
         try:
             intent = client.v1.payment_intents.retrieve(provider_id).to_dict()
         except stripe.StripeError:
