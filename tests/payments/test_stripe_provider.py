@@ -492,3 +492,31 @@ def test_events_the_ledger_does_not_use_are_read_without_a_payment(stripe_settin
     assert notification.type == "charge.refunded"
     assert notification.payment is None
     assert notification.refund is None
+
+
+# Start-up check
+
+
+def test_the_start_up_check_names_what_stripe_lacks(settings):
+    from django.core.checks.registry import registry
+
+    from marquee.payments.providers.stripe_check import check_stripe_settings
+
+    assert check_stripe_settings in registry.get_checks()
+
+    def ids():
+        return sorted(m.id for m in check_stripe_settings())
+
+    settings.PAYMENT_PROVIDERS = ["demo"]
+    settings.STRIPE_SECRET_KEY = settings.STRIPE_PUBLISHABLE_KEY = settings.STRIPE_WEBHOOK_SECRET = ""
+    assert ids() == []  # Stripe off: nothing to say
+
+    settings.PAYMENT_PROVIDERS = ["stripe"]
+    assert ids() == ["payments.E101", "payments.W103"]
+
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = "sk_live_1", "pk_test_1"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_1"
+    assert ids() == ["payments.W102"]
+
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_live_1"
+    assert ids() == []
