@@ -8,7 +8,9 @@ that arrives proves the form sends the token.
 """
 
 import re
+import socket
 import uuid
+from dataclasses import replace
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -17,7 +19,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template import engines
 from django.urls import path
 
-from marquee.payments.providers.base import PaymentRequest, PaymentState
+from marquee.payments.providers.base import PaymentRequest, PaymentState, ProviderUnavailable
 from marquee.payments.providers.stripe import StripeProvider
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls(__name__)]
@@ -44,7 +46,10 @@ def pay_page(request, intent_id):
 
 def confirm(request, intent_id):
     CONFIRMS.append({"intent": intent_id, **request.POST.dict()})
-    confirmation = StripeProvider().confirm(provider_id=intent_id, data=request.POST)
+    try:
+        confirmation = StripeProvider().confirm(provider_id=intent_id, data=request.POST)
+    except ProviderUnavailable as error:
+        return JsonResponse({"error": {"code": error.code, "message": error.detail}}, status=error.status)
     status = "action" if confirmation.next.type == "action" else str(confirmation.payment.status)
     return JsonResponse(
         {
@@ -156,3 +161,50 @@ def test_a_declined_card_is_said_and_the_form_stays(card_page, shoot):
     assert len(CONFIRMS) == 1
     assert CONFIRMS[0]["intent"] == intent_id
     assert StripeProvider().fetch(provider_id=intent_id).status == PaymentState.FAILED
+
+
+def test_stripe_out_of_reach_at_confirm_is_said_and_the_form_stays(card_page, stripe_settings):
+    from playwright.sync_api import expect
+
+    page, _intent = card_page
+    type_card(page, "4242424242424242")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    stripe_settings.STRIPE_API_BASE = f"http://127.0.0.1:{closed}"  # the site's server loses Stripe
+    pay = page.get_by_role("button", name="Pay 300.00 UAH by card")
+    pay.click()
+
+    expect(page.get_by_role("alert")).to_have_text(re.compile("Card payment is not available right now"))
+    expect(pay).to_be_enabled()
+    assert len(CONFIRMS) == 1
+
+
+def test_a_card_form_whose_stripe_js_does_not_load_says_so(live_server, stripe_settings, browser):
+    from playwright.sync_api import expect
+
+    stripe_settings.CSRF_COOKIE_SECURE = False
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    started = StripeProvider().start(
+        PaymentRequest(
+            payment_id=2,
+            booking_reference="K7M2Q9XD",
+            amount=Decimal("300.00"),
+            currency="UAH",
+            description="Marquee Cinema, booking K7M2Q9XD",
+            idempotency_key=f"browser-{uuid.uuid4()}",
+            return_url=f"{live_server.url}/done/",
+            notify_url=f"{live_server.url}/payments/stripe/webhook",
+        )
+    )
+    STARTED[started.provider_id] = replace(started, next=replace(started.next, js_url=f"http://127.0.0.1:{closed}/v3/"))
+    context = browser.new_context(locale="en-GB")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/pay/{started.provider_id}/")
+        expect(page.get_by_role("alert")).to_have_text(re.compile("The card form could not be loaded"))
+        expect(page.get_by_role("button", name="Pay 300.00 UAH by card")).to_be_disabled()
+    finally:
+        context.close()
