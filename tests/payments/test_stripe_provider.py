@@ -9,6 +9,7 @@ import json
 import socket
 import threading
 import time
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -138,6 +139,16 @@ def test_starting_again_with_the_same_key_answers_the_same_intent(stripe_setting
     assert again.provider_id == first.provider_id
     assert again.next.client_secret == first.next.client_secret
     assert other.provider_id != first.provider_id
+
+
+def test_one_key_never_starts_a_different_payment(stripe_settings, localstripe):
+    """A key reused with another amount is refused by Stripe: never a second, different charge."""
+    provider = StripeProvider()
+    request = payment_request("300.00")
+    provider.start(request)
+
+    with pytest.raises(ProviderUnavailable):
+        provider.start(replace(request, amount=Decimal("999.00")))
 
 
 def test_a_fresh_intent_is_pending_for_fetch(stripe_settings, localstripe):
@@ -307,6 +318,8 @@ def test_a_full_refund_asked_twice_with_one_key_refunds_once(stripe_settings, lo
     assert first.status == RefundState.SUCCEEDED
     refunds = api_get(localstripe, f"/v1/refunds?payment_intent={intent_id}")["data"]
     assert [r["amount"] for r in refunds] == [25000]
+    other = provider.refund(**{**ask, "amount": Decimal("1.00")})  # the key again, another amount
+    assert other.status == RefundState.FAILED
 
 
 def test_refunding_a_declined_payment_fails_for_good(stripe_settings, localstripe):
