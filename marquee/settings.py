@@ -151,6 +151,13 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)
 # services forget a map as soon as they change its seats; see marquee.booking.seat_map_cache.
 SEAT_MAP_CACHE_SECONDS = env_int("SEAT_MAP_CACHE_SECONDS", 1)
 
+# LiqPay: the keys from the merchant cabinet (sandbox keys start "sandbox_"); the two URLs
+# are LiqPay's own, changed only to point the tests at a fake LiqPay.
+LIQPAY_PUBLIC_KEY = env_str("LIQPAY_PUBLIC_KEY")
+LIQPAY_PRIVATE_KEY = env_str("LIQPAY_PRIVATE_KEY")
+LIQPAY_API_URL = env_str("LIQPAY_API_URL", "https://www.liqpay.ua/api/request")
+LIQPAY_CHECKOUT_URL = env_str("LIQPAY_CHECKOUT_URL", "https://www.liqpay.ua/api/3/checkout")
+
 # Security: safe by default; the development server runs with DEBUG=true.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
