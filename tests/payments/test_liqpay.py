@@ -76,7 +76,11 @@ def test_the_checkout_form_is_signed_as_liqpay_documents(fake):
         "server_url": "https://tickets.example.com/payments/liqpay/callback",
         "language": "uk",
     }
-    assert started.next.as_api() == {"type": "redirect_form", "url": fake.checkout_url, "fields": dict(started.next.fields)}
+    assert started.next.as_api() == {
+        "type": "redirect_form",
+        "url": fake.checkout_url,
+        "fields": dict(started.next.fields),
+    }
     assert fake.requests == []  # starting calls nobody: the browser posts the form
 
 
@@ -186,7 +190,12 @@ def test_the_status_request_answers_the_orders_state(fake):
     assert done.amount == Decimal("250.00")
     assert done.currency == "UAH"
     assert done.payment_id == 41
-    assert fake.requests[-1] == {"version": 3, "public_key": PUBLIC_KEY, "action": "status", "order_id": started.provider_id}
+    assert fake.requests[-1] == {
+        "version": 3,
+        "public_key": PUBLIC_KEY,
+        "action": "status",
+        "order_id": started.provider_id,
+    }
 
 
 def test_confirm_asks_liqpay(fake):
@@ -261,11 +270,21 @@ def test_partial_refunds_up_to_the_amount(fake):
     provider = LiqPayProvider()
     order_id = paid(fake, provider)
 
-    first = provider.refund(provider_id=order_id, amount=Decimal("100.00"), currency="UAH", idempotency_key="a", refund_id=1)
-    second = provider.refund(provider_id=order_id, amount=Decimal("150.00"), currency="UAH", idempotency_key="b", refund_id=2)
-    third = provider.refund(provider_id=order_id, amount=Decimal("0.01"), currency="UAH", idempotency_key="c", refund_id=3)
+    first = provider.refund(
+        provider_id=order_id, amount=Decimal("100.00"), currency="UAH", idempotency_key="a", refund_id=1
+    )
+    second = provider.refund(
+        provider_id=order_id, amount=Decimal("150.00"), currency="UAH", idempotency_key="b", refund_id=2
+    )
+    third = provider.refund(
+        provider_id=order_id, amount=Decimal("0.01"), currency="UAH", idempotency_key="c", refund_id=3
+    )
 
-    assert [first.status, second.status, third.status] == [RefundState.SUCCEEDED, RefundState.SUCCEEDED, RefundState.FAILED]
+    assert [first.status, second.status, third.status] == [
+        RefundState.SUCCEEDED,
+        RefundState.SUCCEEDED,
+        RefundState.FAILED,
+    ]
     assert third.message == "Nothing of that size is left to refund"
     assert fake.orders[order_id].refunded == Decimal("250.00")
     assert provider.fetch_refund(provider_refund_id=first.provider_refund_id, provider_id=order_id).status is (
@@ -280,7 +299,9 @@ def test_a_refund_whose_answer_is_lost_is_pending_then_found_made_and_never_sent
     order_id = paid(fake, provider)
     fake.drop_next_refund_answer = True
 
-    lost = provider.refund(provider_id=order_id, amount=Decimal("80.00"), currency="UAH", idempotency_key="k", refund_id=9)
+    lost = provider.refund(
+        provider_id=order_id, amount=Decimal("80.00"), currency="UAH", idempotency_key="k", refund_id=9
+    )
 
     assert lost.status is RefundState.PENDING
     found = provider.fetch_refund(provider_refund_id=lost.provider_refund_id, provider_id=order_id)
@@ -294,7 +315,9 @@ def test_a_refund_whose_answer_is_lost_is_pending_then_found_made_and_never_sent
 def test_a_refund_that_never_reached_liqpay_is_found_not_made(fake):
     provider = LiqPayProvider()
     order_id = paid(fake, provider)
-    made = provider.refund(provider_id=order_id, amount=Decimal("80.00"), currency="UAH", idempotency_key="k", refund_id=9)
+    made = provider.refund(
+        provider_id=order_id, amount=Decimal("80.00"), currency="UAH", idempotency_key="k", refund_id=9
+    )
     # A refund key of the same order that LiqPay never saw (its refunded total did not grow).
     never = made.provider_refund_id.replace(":9:80.00:0.00", ":10:80.00:80.00")
 

@@ -191,7 +191,9 @@ class LiqPayProvider:
         )
         if status in REFUNDED:
             return Notification(event_id=event_id, type="refund", refund=self._refund_from(fields))
-        return Notification(event_id=event_id, type=f"payment.{status or 'unknown'}", payment=self._payment_from(fields))
+        return Notification(
+            event_id=event_id, type=f"payment.{status or 'unknown'}", payment=self._payment_from(fields)
+        )
 
     def fetch(self, *, provider_id: str) -> ProviderPayment:
         answer = self._api({"action": "status", "order_id": provider_id})
