@@ -4,8 +4,8 @@ from django.urls import URLPattern, URLResolver, path
 
 from marquee.backoffice import bookings, campaigns, customers, dashboard, halls, reports, schedule, tariffs
 from marquee.backoffice import checkin as checkin_page
-from marquee.backoffice import payments as money_pages
 from marquee.backoffice import mail as mail_log
+from marquee.backoffice import payments as money_pages
 
 app_name = "backoffice"
 urlpatterns: list[URLPattern | URLResolver] = [

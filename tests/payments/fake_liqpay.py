@@ -47,7 +47,7 @@ PRIVATE_KEY = "sandbox_fake-private-key-for-tests"
 
 
 def sign(data: str, private_key: str) -> str:
-    return base64.b64encode(hashlib.sha1((private_key + data + private_key).encode()).digest()).decode()  # noqa: S324
+    return base64.b64encode(hashlib.sha1((private_key + data + private_key).encode()).digest()).decode()
 
 
 def encode(params: dict[str, Any]) -> str:
@@ -265,14 +265,14 @@ class FakeLiqPay:
         self.callbacks.append(callback)
         if not callback.url.startswith(("http://", "https://")):
             return
-        request = urllib.request.Request(  # noqa: S310 (a test server posting to the test's own)
+        request = urllib.request.Request(
             callback.url,
             data=urlencode(callback.fields).encode(),
             headers={"Content-Type": "application/x-www-form-urlencoded"},
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=10) as response:
                 callback.answered = response.status
         except urllib.error.HTTPError as exc:
             callback.answered = exc.code
