@@ -351,3 +351,36 @@ def test_box_office_sees_payments_but_not_the_reconciliation(healthy, box_client
     menu = box_client.get(reverse("backoffice:dashboard")).content.decode()
     assert reverse("backoffice:payments") in menu
     assert reverse("backoffice:reconciliation") not in menu
+
+
+def _queries(client, url, **params) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("name", ["payments", "payments_csv", "reconciliation"])
+def test_money_pages_read_the_same_number_of_queries_however_many_rows(show, admin_client, name):
+    url = reverse(f"backoffice:{name}")
+    lonely = paid_booking(show, 1, 0, "first@example.com")
+    payment(lonely, problem="odd")
+    few = _queries(admin_client, url)
+    for i in range(1, 6):
+        booking = paid_booking(show, 1, i, f"p{i}@example.com")
+        refund(payment(booking, taken_by=User.objects.get(username="admin"), problem="odd"), "10.00", status="failed")
+    paid_booking(show, 1, 7, "lonely@example.com")
+
+    assert _queries(admin_client, url) == few
+
+
+def test_the_booking_page_reads_its_money_in_two_queries(healthy, admin_client):
+    url = reverse("backoffice:booking", kwargs={"reference": healthy["b"].reference})
+    before = _queries(admin_client, url)
+    pay = Payment.objects.get(booking=healthy["b"], status=PaymentStatus.SUCCEEDED)
+    for _ in range(4):
+        refund(pay, "1.00")
+
+    assert _queries(admin_client, url) == before
