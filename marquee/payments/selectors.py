@@ -32,6 +32,7 @@ from marquee.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 
 MAX_RANGE_DAYS = 800
 DEFAULT_RECONCILE_MINUTES = 15
+RECONCILE_LIMIT = 500  # of each kind, oldest first: more than this is a fault to fix, not to read
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,10 @@ class Reconciliation:
         )
 
     @property
+    def limit(self) -> int:
+        return RECONCILE_LIMIT
+
+    @property
     def count(self) -> int:
         return (
             len(self.paid_without_payment)
@@ -143,7 +148,7 @@ class Reconciliation:
         )
 
 
-def reconciliation(*, at: dt.datetime | None = None, limit: int = 500) -> Reconciliation:
+def reconciliation(*, at: dt.datetime | None = None, limit: int = RECONCILE_LIMIT) -> Reconciliation:
     """Every booking and payment that disagree (see the module's docstring), oldest first,
     at most `limit` of each kind. Five queries."""
     at = at or clock_now()
