@@ -159,6 +159,13 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 
+# LiqPay: the keys from the merchant cabinet (sandbox keys start "sandbox_"); the two URLs
+# are LiqPay's own, changed only to point the tests at a fake LiqPay.
+LIQPAY_PUBLIC_KEY = env_str("LIQPAY_PUBLIC_KEY")
+LIQPAY_PRIVATE_KEY = env_str("LIQPAY_PRIVATE_KEY")
+LIQPAY_API_URL = env_str("LIQPAY_API_URL", "https://www.liqpay.ua/api/request")
+LIQPAY_CHECKOUT_URL = env_str("LIQPAY_CHECKOUT_URL", "https://www.liqpay.ua/api/3/checkout")
+
 # Security: safe by default; the development server runs with DEBUG=true.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from marquee.api import checkin, public, staff
+from marquee.api import checkin, public, staff, staff_payments
 from marquee.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -17,6 +17,7 @@ install_error_handlers(api)
 api.add_router("/", public.router)
 api.add_router("/admin/", staff.router)
 api.add_router("/admin/", checkin.router)
+api.add_router("/admin/", staff_payments.router)
 
 urlpatterns = api.urls[0]
 app_name = "api"

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, path
 from marquee.backoffice import bookings, campaigns, customers, dashboard, halls, reports, schedule, tariffs
 from marquee.backoffice import checkin as checkin_page
 from marquee.backoffice import mail as mail_log
+from marquee.backoffice import payments as money_pages
 
 app_name = "backoffice"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -40,4 +41,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("campaign/send/", campaigns.campaign_send, name="campaign_send"),
     path("checkin/", checkin_page.checkin, name="checkin"),
     path("mail/", mail_log.mail_log, name="mail"),
+    path("payments/", money_pages.payment_list, name="payments"),
+    path("payments.csv", money_pages.payments_csv, name="payments_csv"),
+    path("reconciliation/", money_pages.reconciliation, name="reconciliation"),
 ]

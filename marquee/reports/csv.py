@@ -146,3 +146,42 @@ def write_expansion_csv(out: Writable, signal: ExpansionSignal) -> None:
                 w.level,
             ]
         )
+
+
+PAYMENTS_HEADER = [
+    "payment_id",
+    "created",
+    "booking",
+    "provider",
+    "provider_id",
+    "status",
+    "amount",
+    "refunded",
+    "currency",
+    "succeeded",
+    "taken_by",
+    "problem",
+]
+
+
+def write_payments_csv(out: Writable, payments: Iterable[Any]) -> None:
+    """The ledger's payments (marquee.payments.selectors.payments_all), times in the cinema's zone."""
+    writer = csv.writer(out)
+    writer.writerow(PAYMENTS_HEADER)
+    for p in payments:
+        writer.writerow(
+            [
+                p.pk,
+                f"{local(p.created_at):%Y-%m-%d %H:%M}",
+                p.booking.reference,
+                _safe(p.provider),
+                _safe(p.provider_id),
+                p.status,
+                format_money(p.amount),
+                format_money(p.amount_refunded),
+                p.currency,
+                f"{local(p.succeeded_at):%Y-%m-%d %H:%M}" if p.succeeded_at else "",
+                _safe(p.taken_by.get_username()) if p.taken_by else "",
+                _safe(p.problem),
+            ]
+        )

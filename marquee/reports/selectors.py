@@ -9,6 +9,14 @@ Basis of the figures:
   whose hold has not lapsed; cancelled showtimes are left out of occupancy;
 - sales count the seats of paid bookings at their frozen price (`final_price`), by the
   local date of the showtime (the day the seat is used), in the period asked;
+- revenue is net of refunds: the succeeded refunds of a paid booking (staff gave part of it
+  back without cancelling) are taken off its seats pro rata by seat price, each share
+  rounded to the cent and the remainder on the booking's last seat (highest id), so that
+  the shares add up exactly to the refund whatever the grouping (movie, day, hall, seat
+  type, tariff). A cancelled booking is out of the figures whole, its refunds with it;
+  money kept from one (staff cancelled without a full refund) is on the payments page,
+  not in ticket revenue. Tallies keep the gross figures; refunds, which may come after a
+  showtime has begun, are taken off when a report is read;
 - the customers report counts the same seats per buyer (so its revenue adds up to the
   sales total of the period and hall).
 """
@@ -22,8 +30,24 @@ from functools import cached_property
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, Max, Min, Prefetch, Q, QuerySet, Sum, Value, Window
-from django.db.models.functions import Rank, TruncDate
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, Rank, TruncDate
 
 from marquee.booking.models import Booking, BookingSeat, BookingStatus, Customer
 from marquee.catalog.models import Genre, Movie
@@ -31,6 +55,7 @@ from marquee.core.clock import cinema_tz, day_bounds, local
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import NotFound, ValidationFailed
 from marquee.core.money import to_money
+from marquee.payments.models import Refund, RefundStatus
 from marquee.reports.models import ShowtimeTallyCell
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.venues.models import SeatType
@@ -356,7 +381,8 @@ def _sales_key(group_by: str, value: Any) -> str:
 def sales(*, start: dt.date, end: dt.date, group_by: GroupBy | str, hall_id: int | None = None) -> SalesReport:
     """Tickets and revenue of paid seats for showtimes in the period, grouped.
 
-    Two queries: tallied showtimes from their tally cells, the others from their seats.
+    Three queries: tallied showtimes from their tally cells, the others from their seats,
+    and the refunds of paid bookings (taken off the revenue).
     """
     if group_by not in GROUP_BYS:
         raise ValidationFailed("Unknown grouping.", fields={"group_by": [f"One of {', '.join(GROUP_BYS)}."]})
@@ -389,6 +415,9 @@ def sales(*, start: dt.date, end: dt.date, group_by: GroupBy | str, hall_id: int
         entry = merged.setdefault((r["key"], r["kid"]), [0, Decimal("0.00"), r["sort"]])
         entry[0] += r["tickets"] or 0
         entry[1] += r["revenue"] or Decimal("0.00")
+    for group, refunded in _refunds_by_group(group_by, lo=lo, hi=hi, hall_id=hall_id).items():
+        if group in merged:
+            merged[group][1] -= refunded
     rows = [
         SalesRow(key=_sales_key(group_by, key), tickets=int(t), revenue=to_money(rev), id=kid)
         for (key, kid), (t, rev, _sort) in sorted(merged.items(), key=lambda kv: _sales_order(group_by, kv))
@@ -402,6 +431,60 @@ def sales(*, start: dt.date, end: dt.date, group_by: GroupBy | str, hall_id: int
         tickets=sum(r.tickets for r in rows),
         revenue=to_money(sum((r.revenue for r in rows), Decimal("0.00"))),
     )
+
+
+def _succeeded_refunds_of_booking(booking: Any) -> QuerySet[Refund]:
+    return Refund.objects.filter(payment__booking_id=booking, status=RefundStatus.SUCCEEDED)
+
+
+def _refunds_by_group(group_by: str, *, lo: dt.datetime, hi: dt.datetime, hall_id: int | None) -> dict[Any, Decimal]:
+    """The succeeded refunds of paid bookings for showtimes in the period, spread over each
+    booking's seats pro rata by seat price (the remainder of the cents on its last seat)
+    and summed per group. One query: the seats of refunded paid bookings, each with its
+    booking's refunded sum."""
+    refunded = (
+        _succeeded_refunds_of_booking(OuterRef("booking_id"))
+        .order_by()
+        .values("payment__booking_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    seats = BookingSeat.objects.filter(
+        Exists(_succeeded_refunds_of_booking(OuterRef("booking_id"))),
+        status=BookingStatus.PAID,
+        showtime__starts_at__gte=lo,
+        showtime__starts_at__lt=hi,
+    )
+    if hall_id is not None:
+        seats = seats.filter(showtime__hall_id=hall_id)
+    rows: Any = (
+        seats.annotate(refunded=Subquery(refunded, output_field=DecimalField(max_digits=12, decimal_places=2)))
+        .order_by("booking_id", "pk")
+        .values("booking_id", "final_price", "refunded", **_grouping(group_by, tallied=False))
+    )
+    by_booking: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_booking[row["booking_id"]].append(row)
+    deductions: dict[Any, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for booking_seats in by_booking.values():
+        prices = [Decimal(r["final_price"]) for r in booking_seats]
+        for row, share in zip(booking_seats, refund_shares(Decimal(booking_seats[0]["refunded"]), prices), strict=True):
+            deductions[(row["key"], row["kid"])] += share
+    return dict(deductions)
+
+
+def refund_shares(refunded: Decimal, prices: Sequence[Decimal]) -> list[Decimal]:
+    """`refunded` spread over seats of these prices, pro rata, to the cent: every share but
+    the last rounded half up, the last what is left, so that they add up exactly. Never
+    more than the seats cost (a refund past the booking's total is capped at it)."""
+    total = sum(prices, Decimal("0.00"))
+    refunded = min(to_money(refunded), total)
+    if not prices:
+        return []
+    if total == 0:
+        return [Decimal("0.00")] * (len(prices) - 1) + [refunded]
+    shares = [to_money(refunded * price / total) for price in prices[:-1]]
+    return [*shares, refunded - sum(shares, Decimal("0.00"))]
 
 
 def _sales_order(group_by: str, item: tuple[tuple[Any, Any], list[Any]]) -> tuple[Any, ...]:
@@ -575,6 +658,19 @@ def customers_report(
     if hall_id is not None:
         showtimes["showtime__hall_id"] = hall_id
     seats = BookingSeat.objects.filter(status=BookingStatus.PAID, **showtimes).order_by()
+    # Revenue net of the succeeded refunds of the same paid bookings (see the module's docstring).
+    refunded = (
+        Refund.objects.filter(
+            status=RefundStatus.SUCCEEDED,
+            payment__booking__customer_id=OuterRef("pk"),
+            payment__booking__status=BookingStatus.PAID,
+            **{f"payment__booking__{k}": v for k, v in showtimes.items()},
+        )
+        .order_by()
+        .values("payment__booking__customer_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     # Grouped by the customer, which PostgreSQL groups by its key alone, and filtered in
     # one filter() call, so that every figure counts the same joined seats. Bookings are
     # counted apart: counting them here would need DISTINCT, which sorts a year's million
@@ -586,7 +682,7 @@ def customers_report(
         .values("pk", "first_name", "last_name", "email", "marketing_consent")
         .annotate(
             tickets=Count("bookings__seats"),
-            revenue=Sum("bookings__seats__final_price"),
+            revenue=Sum("bookings__seats__final_price") - Coalesce(Subquery(refunded), Value(Decimal("0.00"))),
             first=Min("bookings__seats__showtime__starts_at"),
             last=Max("bookings__seats__showtime__starts_at"),
             customers=Window(Count("*")),

@@ -30,6 +30,9 @@ PAGES = [
     ("customer", "customer_id", True),
     ("movie_audience", "movie_id", True),
     ("campaign", None, False),
+    ("payments", None, True),
+    ("payments_csv", None, True),
+    ("reconciliation", None, False),
 ]
 
 

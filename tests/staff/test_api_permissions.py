@@ -99,6 +99,9 @@ MATRIX = [
     Call("GET", "/reports/heat-map", ADMIN_ONLY, 200),
     Call("GET", "/reports/expansion", ADMIN_ONLY, 200),
     Call("POST", "/campaigns/recommendations", ADMIN_ONLY, 200, {}),
+    # The ledger: the box office reads payments (its till); the reconciliation is a report.
+    Call("GET", "/payments", BOX_OFFICE_TOO, 200),
+    Call("GET", "/reports/reconciliation", ADMIN_ONLY, 200),
 ]
 
 NO_GROUP = "staff, no group"

@@ -23,6 +23,8 @@ NAV = [
     ("Bookings", "backoffice:bookings", access.BOOKINGS),
     ("Check-in", "backoffice:checkin", "check_in"),
     ("Mail", "backoffice:mail", access.BOOKINGS),
+    ("Payments", "backoffice:payments", access.BOOKINGS),
+    ("Reconciliation", "backoffice:reconciliation", access.REPORTS),
     ("Occupancy", "backoffice:occupancy", access.REPORTS),
     ("Sales", "backoffice:sales", access.REPORTS),
     ("Customers", "backoffice:customers", access.CUSTOMERS),
