@@ -9,11 +9,12 @@ integers a smallint, strings their column.
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+import types
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from django.conf import settings
 from ninja import Schema
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 # The shapes both APIs answer with are defined once, with the public schemas.
 from marquee.api.schemas import GenreOut, RecipientOut
@@ -76,10 +77,35 @@ def _no_control_characters(value: Any) -> Any:
     return value
 
 
+def _is_temporal(annotation: Any) -> bool:
+    if annotation in (dt.datetime, dt.date, dt.time):
+        return True
+    if get_origin(annotation) in (Union, types.UnionType, Annotated):
+        return any(_is_temporal(arg) for arg in get_args(annotation))
+    return False
+
+
 class Input(Schema):
-    """Every request body and query schema of the staff API."""
+    """Every request body and query schema of the staff API.
+
+    As the public API's bodies (`StrictIn`), unknown fields and shapes other than an object
+    are refused: ninja's schemas otherwise read fields off any value as attributes, so a
+    list or a string would pass as an empty body with every default.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     _clean = field_validator("*", mode="before")(_no_control_characters)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bare_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        # pydantic reads a number as seconds since 1970: `"starts_at": 0` was 1970-01-01.
+        if isinstance(value, int | float) and not isinstance(value, bool) and info.field_name:
+            field = cls.model_fields.get(info.field_name)
+            if field is not None and _is_temporal(field.annotation):
+                raise ValueError("Give an ISO 8601 string, not a number.")
+        return value
 
 
 class Paged(Input):
