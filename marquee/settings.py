@@ -26,7 +26,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL] if SITE_URL.startswith("https://") else [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "marquee.core.admin_site.MarqueeAdminConfig",  # django.contrib.admin, with sturdier list pages
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -7,9 +7,9 @@ integers a smallint, strings their column.
 """
 
 import datetime as dt
+import types
 from collections.abc import Callable
 from decimal import Decimal
-import types
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from django.conf import settings

@@ -13,6 +13,7 @@ from marquee.backoffice.access import BOOKINGS, SCHEDULE, staff_page
 from marquee.backoffice.feedback import error_lines
 from marquee.backoffice.forms import ShowtimeForm, ShowtimeMoveForm
 from marquee.backoffice.planner import monday_of, week_grid, week_showtimes
+from marquee.backoffice.query import int_or_none
 from marquee.booking.models import ACTIVE_STATUSES, Booking
 from marquee.booking.selectors import showtime_seat_map
 from marquee.booking.services import showtime_cancel
@@ -62,8 +63,8 @@ def _planner_context(form: ShowtimeForm, hall: Hall | None, monday: dt.date) -> 
 @staff_page(SCHEDULE)
 @require_http_methods(["GET", "POST"])
 def planner(request: HttpRequest) -> HttpResponse:
-    raw_hall = request.GET.get("hall", "")
-    hall = Hall.objects.filter(pk=int(raw_hall)).first() if raw_hall.isdigit() else None
+    hall_id = int_or_none(request.GET.get("hall"))
+    hall = Hall.objects.filter(pk=hall_id).first() if hall_id is not None else None
     monday = _week_from(request.GET.get("week"))
     conflicts: list[Showtime] = []
     problems: list[str] = []
