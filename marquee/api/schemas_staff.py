@@ -169,7 +169,7 @@ class MoviePatch(Input):
     is_listed: bool | None = None
 
 
-class MovieOut(Schema):
+class StaffMovieOut(Schema):
     id: int
     title: str
     description: str
@@ -220,7 +220,7 @@ class HallPatch(Input):
     rows: list[RowIn] | None = Field(None, max_length=200)
 
 
-class SeatOut(Schema):
+class StaffSeatOut(Schema):
     id: int
     row: int
     number: int
@@ -236,7 +236,7 @@ class HallSummaryOut(Schema):
 
 
 class HallOut(HallSummaryOut):
-    seats: list[SeatOut]
+    seats: list[StaffSeatOut]
 
 
 def hall_summary_out(hall: Hall) -> dict[str, Any]:
@@ -279,7 +279,7 @@ class ShowtimePatch(Input):
     _moment = field_validator("starts_at")(_sane_moment)
 
 
-class ShowtimeOut(Schema):
+class StaffShowtimeOut(Schema):
     id: int
     movie: MovieRef
     hall: HallRef
@@ -315,7 +315,7 @@ def showtime_out(showtime: Showtime) -> dict[str, Any]:
 
 class ShowtimePage(Schema):
     count: int
-    results: list[ShowtimeOut]
+    results: list[StaffShowtimeOut]
 
 
 # --- tariffs ---------------------------------------------------------------------------
@@ -371,14 +371,14 @@ def tariff_out(tariff: Tariff) -> dict[str, Any]:
 # --- bookings --------------------------------------------------------------------------
 
 
-class BookingShowtimeOut(Schema):
+class StaffBookingShowtimeOut(Schema):
     id: int
     starts_at: dt.datetime
     movie: MovieRef
     hall: HallRef
 
 
-class BookingSeatOut(Schema):
+class StaffBookingSeatOut(Schema):
     seat_id: int
     row: int
     number: int
@@ -396,7 +396,7 @@ class CustomerRef(Schema):
     phone: str
 
 
-class BookingOut(Schema):
+class StaffBookingOut(Schema):
     reference: str
     status: str
     expires_at: dt.datetime
@@ -405,8 +405,8 @@ class BookingOut(Schema):
     cancelled_at: dt.datetime | None
     cancel_reason: str
     payment_method: str
-    showtime: BookingShowtimeOut
-    seats: list[BookingSeatOut]
+    showtime: StaffBookingShowtimeOut
+    seats: list[StaffBookingSeatOut]
     total_price: str
     currency: str
     customer: CustomerRef
@@ -416,7 +416,7 @@ class BookingOut(Schema):
 
 class BookingPage(Schema):
     count: int
-    results: list[BookingOut]
+    results: list[StaffBookingOut]
 
 
 class BookingFilters(Paged):
@@ -484,7 +484,7 @@ class CustomerFilters(Paged):
     search: str = Field("", max_length=200)
 
 
-class CustomerOut(CustomerRef):
+class StaffCustomerOut(CustomerRef):
     marketing_consent: bool
     marketing_consent_at: dt.datetime | None
     marketing_withdrawn_at: dt.datetime | None
@@ -493,7 +493,7 @@ class CustomerOut(CustomerRef):
 
 class CustomerPage(Schema):
     count: int
-    results: list[CustomerOut]
+    results: list[StaffCustomerOut]
 
 
 class WatchedOut(Schema):
@@ -509,8 +509,8 @@ class GenreCountOut(Schema):
     count: int
 
 
-class CustomerDetailOut(CustomerOut):
-    bookings: list[BookingOut]
+class CustomerDetailOut(StaffCustomerOut):
+    bookings: list[StaffBookingOut]
     watched: list[WatchedOut]
     favourite_genres: list[GenreCountOut]
 
@@ -590,14 +590,14 @@ class ReportFilters(Input):
     _days = field_validator("from_", "to")(_sane_day)
 
 
-class ShowtimeFilters(ReportFilters, Paged):
+class StaffShowtimeFilters(ReportFilters, Paged):
     """`from`/`to` and `hall` as for the reports, without their default period: no dates, every showtime."""
 
     movie: Id | None = None
     status: Literal["scheduled", "cancelled"] | None = None
 
 
-class MovieFilters(Input):
+class StaffMovieFilters(Input):
     listed: bool | None = None
     search: str = Field("", max_length=200)
 
