@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from marquee.core.csp import content_security_policy
 from marquee.env import cache_config, database_config, env_bool, env_int, env_list, env_str, mailer_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "marquee.core.context_processors.cinema",
             ],
         },
@@ -151,6 +154,7 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)
 SEAT_MAP_CACHE_SECONDS = env_int("SEAT_MAP_CACHE_SECONDS", 1)
 
 # Security: safe by default; the development server runs with DEBUG=true.
+ONE_YEAR = 60 * 60 * 24 * 365
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -158,10 +162,18 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 30)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+    # Browsers' preload lists take a site only with a max-age of at least a year.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", ONE_YEAR if SECURE_HSTS_PRELOAD else 60 * 60 * 24 * 30)
+    if SECURE_HSTS_PRELOAD and SECURE_HSTS_SECONDS < ONE_YEAR:
+        raise ImproperlyConfigured(f"SECURE_HSTS_PRELOAD needs SECURE_HSTS_SECONDS of at least {ONE_YEAR} (a year).")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy on every response (marquee/core/csp.py): scripts only from our
+# static files or with the response's nonce; the enabled payment providers' origins.
+# Last, so that it sees every payment setting above.
+SECURE_CSP = content_security_policy(globals())
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from marquee.backoffice.access import CAMPAIGNS, staff_page
 from marquee.backoffice.query import int_or_none
@@ -42,7 +42,7 @@ def _sample_customer(raw: str) -> Customer | None:
 
 
 @staff_page(CAMPAIGNS)
-@require_GET
+@require_safe
 def campaign(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("customer", "")
     sample = _sample_customer(asked)

@@ -4,7 +4,7 @@ Read-only; the figures come from marquee.reports.selectors."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from marquee.backoffice.access import CUSTOMERS, REPORTS, can, staff_page
 from marquee.backoffice.forms import CustomerSearchForm
@@ -19,7 +19,7 @@ REPORT_ROWS_SHOWN = 50
 
 
 @staff_page(CUSTOMERS)
-@require_GET
+@require_safe
 def customer_list(request: HttpRequest) -> HttpResponse:
     form = CustomerSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -50,7 +50,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(CUSTOMERS)
-@require_GET
+@require_safe
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     try:
         profile = selectors.customer_profile(customer_id=customer_id)
@@ -61,7 +61,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 @staff_page(CUSTOMERS)
-@require_GET
+@require_safe
 def movie_audience(request: HttpRequest, movie_id: int) -> HttpResponse:
     try:
         movie = selectors.movie_for_report(movie_id=movie_id)
