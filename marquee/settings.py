@@ -146,6 +146,8 @@ PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", ["demo"] if DEBUG else [])
 # default with DEBUG, where a developer's scripts and test suites hold from one address).
 # The count lives in the cache: set CACHE_URL to Redis so that every process shares it.
 API_HOLD_RATE_PER_MINUTE = env_int("API_HOLD_RATE_PER_MINUTE", 0 if DEBUG else 60)
+# The interactive API docs (/api/v1/docs) for anyone, or for signed-in staff only.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", default=DEBUG)
 # How long the listing and schedule pages' programme is reused before it is drawn again
 # (seconds; 0: never). Seats-left figures may lag this much; the seat map never does.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from marquee.api import checkin, public, staff
+from marquee.api.docs import OfflineSwagger
 from marquee.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -12,6 +13,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=OfflineSwagger(),
 )
 install_error_handlers(api)
 api.add_router("/", public.router)
