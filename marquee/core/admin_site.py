@@ -10,13 +10,13 @@ way Django answers a filter it does not understand: back to the list with `?e=1`
 import logging
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.db import DataError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +24,15 @@ log = logging.getLogger(__name__)
 # to hide: only list pages with a query string are answered this way, and each is logged).
 FILTER_ERRORS = (OverflowError, ValueError, DataError)
 
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
 
 class MarqueeAdminSite(admin.AdminSite):
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+    def admin_view(self, view: View, cacheable: bool = False) -> View:
         inner = super().admin_view(view, cacheable)
 
         @wraps(inner)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             try:
                 return inner(request, *args, **kwargs)
             except FILTER_ERRORS:
@@ -41,7 +43,7 @@ class MarqueeAdminSite(admin.AdminSite):
                 log.warning("admin list %s: impossible filter %s", request.path, request.GET.urlencode()[:200])
                 return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
 
-        return guarded
+        return cast(View, guarded)
 
 
 class MarqueeAdminConfig(AdminConfig):
