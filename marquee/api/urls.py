@@ -1,5 +1,10 @@
 """The JSON API at /api/v1/: OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBase
 from ninja import NinjaAPI
 
 from marquee.api import checkin, public, staff
@@ -20,5 +25,27 @@ api.add_router("/", public.router)
 api.add_router("/admin/", staff.router)
 api.add_router("/admin/", checkin.router)
 
+
+def answer_head_as_get(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """HEAD wherever GET is (HTTP says a server should, and Django's own views do): ninja
+    answers only the methods an operation names, so HEAD runs as GET here and the server
+    sends the headers alone. Other methods pass through untouched."""
+
+    @wraps(view)
+    def head_as_get(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method != "HEAD":
+            return view(request, *args, **kwargs)
+        request.method = "GET"
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            request.method = "HEAD"
+
+    return head_as_get
+
+
 urlpatterns = api.urls[0]
+for _pattern in urlpatterns:
+    if _pattern.callback is not None:
+        _pattern.callback = answer_head_as_get(_pattern.callback)
 app_name = "api"

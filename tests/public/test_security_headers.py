@@ -145,3 +145,11 @@ def test_payment_providers_origins_join_the_policy():
     assert "https://www.liqpay.ua" in paid["form-action"] and "'self'" in paid["form-action"]
     # Defaults when the provider is on but its URL setting is not there (yet).
     assert "https://js.stripe.com" in content_security_policy({"PAYMENT_PROVIDERS": ["stripe"]})["script-src"]
+
+
+def test_head_on_the_api(client, cinema):
+    for path in ("/api/v1/genres", "/api/v1/movies", f"/api/v1/showtimes/{cinema['show'].pk}/seats", "/api/v1/docs"):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code, path
+        assert head.content == b"" and head["Content-Type"] == got["Content-Type"], path
+    assert client.head("/api/v1/bookings").status_code == 405  # POST only: still not allowed
