@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from marquee.core.csp import content_security_policy
 from marquee.env import cache_config, database_config, env_bool, env_int, env_list, env_str, mailer_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,7 +27,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL] if SITE_URL.startswith("https://") else [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "marquee.core.admin_site.MarqueeAdminConfig",  # django.contrib.admin, with sturdier list pages
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "marquee.core.context_processors.cinema",
             ],
         },
@@ -144,6 +147,8 @@ PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", ["demo"] if DEBUG else [])
 # default with DEBUG, where a developer's scripts and test suites hold from one address).
 # The count lives in the cache: set CACHE_URL to Redis so that every process shares it.
 API_HOLD_RATE_PER_MINUTE = env_int("API_HOLD_RATE_PER_MINUTE", 0 if DEBUG else 60)
+# The interactive API docs (/api/v1/docs) for anyone, or for signed-in staff only.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", default=DEBUG)
 # How long the listing and schedule pages' programme is reused before it is drawn again
 # (seconds; 0: never). Seats-left figures may lag this much; the seat map never does.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)
@@ -167,6 +172,7 @@ LIQPAY_API_URL = env_str("LIQPAY_API_URL", "https://www.liqpay.ua/api/request")
 LIQPAY_CHECKOUT_URL = env_str("LIQPAY_CHECKOUT_URL", "https://www.liqpay.ua/api/3/checkout")
 
 # Security: safe by default; the development server runs with DEBUG=true.
+ONE_YEAR = 60 * 60 * 24 * 365
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -174,10 +180,18 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 30)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+    # Browsers' preload lists take a site only with a max-age of at least a year.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", ONE_YEAR if SECURE_HSTS_PRELOAD else 60 * 60 * 24 * 30)
+    if SECURE_HSTS_PRELOAD and SECURE_HSTS_SECONDS < ONE_YEAR:
+        raise ImproperlyConfigured(f"SECURE_HSTS_PRELOAD needs SECURE_HSTS_SECONDS of at least {ONE_YEAR} (a year).")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy on every response (marquee/core/csp.py): scripts only from our
+# static files or with the response's nonce; the enabled payment providers' origins.
+# Last, so that it sees every payment setting above.
+SECURE_CSP = content_security_policy(globals())
 
 LOGGING = {
     "version": 1,

@@ -7,13 +7,14 @@ integers a smallint, strings their column.
 """
 
 import datetime as dt
+import types
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from django.conf import settings
 from ninja import Schema
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 # The shapes both APIs answer with are defined once, with the public schemas.
 from marquee.api.schemas import GenreOut, RecipientOut
@@ -76,10 +77,35 @@ def _no_control_characters(value: Any) -> Any:
     return value
 
 
+def _is_temporal(annotation: Any) -> bool:
+    if annotation in (dt.datetime, dt.date, dt.time):
+        return True
+    if get_origin(annotation) in (Union, types.UnionType, Annotated):
+        return any(_is_temporal(arg) for arg in get_args(annotation))
+    return False
+
+
 class Input(Schema):
-    """Every request body and query schema of the staff API."""
+    """Every request body and query schema of the staff API.
+
+    As the public API's bodies (`StrictIn`), unknown fields and shapes other than an object
+    are refused: ninja's schemas otherwise read fields off any value as attributes, so a
+    list or a string would pass as an empty body with every default.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     _clean = field_validator("*", mode="before")(_no_control_characters)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bare_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        # pydantic reads a number as seconds since 1970: `"starts_at": 0` was 1970-01-01.
+        if isinstance(value, int | float) and not isinstance(value, bool) and info.field_name:
+            field = cls.model_fields.get(info.field_name)
+            if field is not None and _is_temporal(field.annotation):
+                raise ValueError("Give an ISO 8601 string, not a number.")
+        return value
 
 
 class Paged(Input):
@@ -143,7 +169,7 @@ class MoviePatch(Input):
     is_listed: bool | None = None
 
 
-class MovieOut(Schema):
+class StaffMovieOut(Schema):
     id: int
     title: str
     description: str
@@ -194,7 +220,7 @@ class HallPatch(Input):
     rows: list[RowIn] | None = Field(None, max_length=200)
 
 
-class SeatOut(Schema):
+class StaffSeatOut(Schema):
     id: int
     row: int
     number: int
@@ -210,7 +236,7 @@ class HallSummaryOut(Schema):
 
 
 class HallOut(HallSummaryOut):
-    seats: list[SeatOut]
+    seats: list[StaffSeatOut]
 
 
 def hall_summary_out(hall: Hall) -> dict[str, Any]:
@@ -253,7 +279,7 @@ class ShowtimePatch(Input):
     _moment = field_validator("starts_at")(_sane_moment)
 
 
-class ShowtimeOut(Schema):
+class StaffShowtimeOut(Schema):
     id: int
     movie: MovieRef
     hall: HallRef
@@ -289,7 +315,7 @@ def showtime_out(showtime: Showtime) -> dict[str, Any]:
 
 class ShowtimePage(Schema):
     count: int
-    results: list[ShowtimeOut]
+    results: list[StaffShowtimeOut]
 
 
 # --- tariffs ---------------------------------------------------------------------------
@@ -345,14 +371,14 @@ def tariff_out(tariff: Tariff) -> dict[str, Any]:
 # --- bookings --------------------------------------------------------------------------
 
 
-class BookingShowtimeOut(Schema):
+class StaffBookingShowtimeOut(Schema):
     id: int
     starts_at: dt.datetime
     movie: MovieRef
     hall: HallRef
 
 
-class BookingSeatOut(Schema):
+class StaffBookingSeatOut(Schema):
     seat_id: int
     row: int
     number: int
@@ -370,7 +396,7 @@ class CustomerRef(Schema):
     phone: str
 
 
-class BookingOut(Schema):
+class StaffBookingOut(Schema):
     reference: str
     status: str
     expires_at: dt.datetime
@@ -379,8 +405,8 @@ class BookingOut(Schema):
     cancelled_at: dt.datetime | None
     cancel_reason: str
     payment_method: str
-    showtime: BookingShowtimeOut
-    seats: list[BookingSeatOut]
+    showtime: StaffBookingShowtimeOut
+    seats: list[StaffBookingSeatOut]
     total_price: str
     currency: str
     customer: CustomerRef
@@ -390,7 +416,7 @@ class BookingOut(Schema):
 
 class BookingPage(Schema):
     count: int
-    results: list[BookingOut]
+    results: list[StaffBookingOut]
 
 
 class BookingFilters(Paged):
@@ -458,7 +484,7 @@ class CustomerFilters(Paged):
     search: str = Field("", max_length=200)
 
 
-class CustomerOut(CustomerRef):
+class StaffCustomerOut(CustomerRef):
     marketing_consent: bool
     marketing_consent_at: dt.datetime | None
     marketing_withdrawn_at: dt.datetime | None
@@ -467,7 +493,7 @@ class CustomerOut(CustomerRef):
 
 class CustomerPage(Schema):
     count: int
-    results: list[CustomerOut]
+    results: list[StaffCustomerOut]
 
 
 class WatchedOut(Schema):
@@ -483,8 +509,8 @@ class GenreCountOut(Schema):
     count: int
 
 
-class CustomerDetailOut(CustomerOut):
-    bookings: list[BookingOut]
+class CustomerDetailOut(StaffCustomerOut):
+    bookings: list[StaffBookingOut]
     watched: list[WatchedOut]
     favourite_genres: list[GenreCountOut]
 
@@ -564,14 +590,14 @@ class ReportFilters(Input):
     _days = field_validator("from_", "to")(_sane_day)
 
 
-class ShowtimeFilters(ReportFilters, Paged):
+class StaffShowtimeFilters(ReportFilters, Paged):
     """`from`/`to` and `hall` as for the reports, without their default period: no dates, every showtime."""
 
     movie: Id | None = None
     status: Literal["scheduled", "cancelled"] | None = None
 
 
-class MovieFilters(Input):
+class StaffMovieFilters(Input):
     listed: bool | None = None
     search: str = Field("", max_length=200)
 

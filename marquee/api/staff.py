@@ -17,7 +17,6 @@ from marquee.api.schemas import ErrorOut
 from marquee.api.schemas_staff import (
     AudiencePage,
     BookingFilters,
-    BookingOut,
     BookingPage,
     CampaignIn,
     CampaignOut,
@@ -34,20 +33,21 @@ from marquee.api.schemas_staff import (
     HeatMapOut,
     Id,
     Limit,
-    MovieFilters,
     MovieIn,
-    MovieOut,
     MoviePatch,
     OccupancyOut,
     Offset,
     ReportFilters,
     SalesFilters,
     SalesOut,
-    ShowtimeFilters,
     ShowtimeIn,
-    ShowtimeOut,
     ShowtimePage,
     ShowtimePatch,
+    StaffBookingOut,
+    StaffMovieFilters,
+    StaffMovieOut,
+    StaffShowtimeFilters,
+    StaffShowtimeOut,
     TariffIn,
     TariffOut,
     TariffPatch,
@@ -135,23 +135,23 @@ def genres_delete(request: HttpRequest, genre_id: Id) -> Any:
 # --- movies ----------------------------------------------------------------------------
 
 
-@router.get("/movies", response={200: list[MovieOut], **_errors()}, auth=CATALOG_READ)
-def movies_list(request: HttpRequest, filters: Query[MovieFilters]) -> Any:
+@router.get("/movies", response={200: list[StaffMovieOut], **_errors()}, auth=CATALOG_READ)
+def movies_list(request: HttpRequest, filters: Query[StaffMovieFilters]) -> Any:
     return [movie_out(m) for m in selectors.movies_all(listed=filters.listed, search=filters.search)]
 
 
-@router.post("/movies", response={201: MovieOut, **_errors(404)}, auth=CATALOG)
+@router.post("/movies", response={201: StaffMovieOut, **_errors(404)}, auth=CATALOG)
 def movies_create(request: HttpRequest, payload: MovieIn) -> Any:
     movie = catalog_services.movie_create(**payload.dict())
     return Status(201, movie_out(selectors.movie_get(movie_id=movie.pk)))
 
 
-@router.get("/movies/{movie_id}", response={200: MovieOut, **_errors(404)}, auth=CATALOG_READ)
+@router.get("/movies/{movie_id}", response={200: StaffMovieOut, **_errors(404)}, auth=CATALOG_READ)
 def movies_get(request: HttpRequest, movie_id: Id) -> Any:
     return movie_out(selectors.movie_get(movie_id=movie_id))
 
 
-@router.patch("/movies/{movie_id}", response={200: MovieOut, **_errors(404)}, auth=CATALOG)
+@router.patch("/movies/{movie_id}", response={200: StaffMovieOut, **_errors(404)}, auth=CATALOG)
 def movies_update(request: HttpRequest, movie_id: Id, payload: MoviePatch) -> Any:
     catalog_services.movie_update(movie_id=movie_id, **payload.dict(exclude_unset=True, exclude_none=True))
     return movie_out(selectors.movie_get(movie_id=movie_id))
@@ -213,7 +213,7 @@ def halls_delete(request: HttpRequest, hall_id: Id) -> Any:
 
 
 @router.get("/showtimes", response={200: ShowtimePage, **_errors()}, auth=SCHEDULE_READ)
-def showtimes_list(request: HttpRequest, filters: Query[ShowtimeFilters]) -> Any:
+def showtimes_list(request: HttpRequest, filters: Query[StaffShowtimeFilters]) -> Any:
     """Showtimes oldest first, a page at a time (`limit`, `offset`); `from`/`to` (local
     dates, both included), `hall`, `movie`, `status` narrow them."""
     page = selectors.showtimes_find(
@@ -228,7 +228,7 @@ def showtimes_list(request: HttpRequest, filters: Query[ShowtimeFilters]) -> Any
     return page_out(page, showtime_out)
 
 
-@router.post("/showtimes", response={201: ShowtimeOut, **_errors(404, 409)}, auth=SCHEDULE)
+@router.post("/showtimes", response={201: StaffShowtimeOut, **_errors(404, 409)}, auth=SCHEDULE)
 def showtimes_create(request: HttpRequest, payload: ShowtimeIn) -> Any:
     showtime = scheduling_services.showtime_schedule(
         movie_id=payload.movie_id, hall_id=payload.hall_id, starts_at=payload.starts_at
@@ -236,12 +236,12 @@ def showtimes_create(request: HttpRequest, payload: ShowtimeIn) -> Any:
     return Status(201, showtime_out(selectors.showtime_get(showtime_id=showtime.pk)))
 
 
-@router.get("/showtimes/{showtime_id}", response={200: ShowtimeOut, **_errors(404)}, auth=SCHEDULE_READ)
+@router.get("/showtimes/{showtime_id}", response={200: StaffShowtimeOut, **_errors(404)}, auth=SCHEDULE_READ)
 def showtimes_get(request: HttpRequest, showtime_id: Id) -> Any:
     return showtime_out(selectors.showtime_get(showtime_id=showtime_id))
 
 
-@router.patch("/showtimes/{showtime_id}", response={200: ShowtimeOut, **_errors(404, 409)}, auth=SCHEDULE)
+@router.patch("/showtimes/{showtime_id}", response={200: StaffShowtimeOut, **_errors(404, 409)}, auth=SCHEDULE)
 def showtimes_update(request: HttpRequest, showtime_id: Id, payload: ShowtimePatch) -> Any:
     scheduling_services.showtime_update(
         showtime_id=showtime_id, movie_id=payload.movie_id, hall_id=payload.hall_id, starts_at=payload.starts_at
@@ -249,7 +249,7 @@ def showtimes_update(request: HttpRequest, showtime_id: Id, payload: ShowtimePat
     return showtime_out(selectors.showtime_get(showtime_id=showtime_id))
 
 
-@router.delete("/showtimes/{showtime_id}", response={200: ShowtimeOut, 204: None, **_errors(404)}, auth=SCHEDULE)
+@router.delete("/showtimes/{showtime_id}", response={200: StaffShowtimeOut, 204: None, **_errors(404)}, auth=SCHEDULE)
 def showtimes_delete(request: HttpRequest, showtime_id: Id) -> Any:
     """204 when it had no bookings and is gone; otherwise it is cancelled with its bookings
     (their buyers are emailed) and the answer is the cancelled showtime."""
@@ -313,24 +313,24 @@ def _reference(raw: str) -> str:
     return reference
 
 
-@router.get("/bookings/{reference}", response={200: BookingOut, **_errors(404)}, auth=BOX_OFFICE)
+@router.get("/bookings/{reference}", response={200: StaffBookingOut, **_errors(404)}, auth=BOX_OFFICE)
 def bookings_get(request: HttpRequest, reference: str) -> Any:
     return booking_out(selectors.booking_get(reference=_reference(reference)))
 
 
-@router.post("/bookings/{reference}/mark-paid", response={200: BookingOut, **_errors(404, 409)}, auth=BOX_OFFICE)
+@router.post("/bookings/{reference}/mark-paid", response={200: StaffBookingOut, **_errors(404, 409)}, auth=BOX_OFFICE)
 def bookings_mark_paid(request: HttpRequest, reference: str) -> Any:
     booking = booking_services.booking_mark_paid(reference=_reference(reference))
     return booking_out(selectors.booking_get(reference=booking.reference))
 
 
-@router.post("/bookings/{reference}/cancel", response={200: BookingOut, **_errors(404, 409)}, auth=BOX_OFFICE)
+@router.post("/bookings/{reference}/cancel", response={200: StaffBookingOut, **_errors(404, 409)}, auth=BOX_OFFICE)
 def bookings_cancel(request: HttpRequest, reference: str) -> Any:
     booking = booking_services.booking_cancel(reference=_reference(reference), by_staff=True)
     return booking_out(selectors.booking_get(reference=booking.reference))
 
 
-@router.post("/bookings/{reference}/resend", response={200: BookingOut, **_errors(404, 409)}, auth=BOX_OFFICE)
+@router.post("/bookings/{reference}/resend", response={200: StaffBookingOut, **_errors(404, 409)}, auth=BOX_OFFICE)
 def bookings_resend(request: HttpRequest, reference: str) -> Any:
     booking = booking_services.booking_resend(reference=_reference(reference))
     return booking_out(selectors.booking_get(reference=booking.reference))

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from marquee.backoffice.access import BOOKINGS, staff_page
 from marquee.backoffice.feedback import say_error
@@ -20,7 +20,7 @@ RESULTS_LIMIT = 100
 
 
 @staff_page(BOOKINGS)
-@require_GET
+@require_safe
 def booking_list(request: HttpRequest) -> HttpResponse:
     form = BookingSearchForm(request.GET or None)
     qs = Booking.objects.select_related("customer", "showtime__movie", "showtime__hall").order_by("-booked_at")
@@ -56,7 +56,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(BOOKINGS)
-@require_GET
+@require_safe
 def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
     booking = get_object_or_404(
         Booking.objects.select_related("customer", "showtime__movie", "showtime__hall"),

@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from marquee.backoffice.access import CAMPAIGNS, staff_page
+from marquee.backoffice.query import int_or_none
 from marquee.booking.models import Customer
 from marquee.catalog.models import Movie
 from marquee.core.errors import DomainError
@@ -26,8 +27,11 @@ def _sample_customer(raw: str) -> Customer | None:
     """The customer the staff asked for (email or id), else the first consenting
     customer who would get something."""
     raw = raw.strip()
+    if "\x00" in raw:
+        return None  # no email holds one, and PostgreSQL refuses it in a query
     if raw:
-        match = Q(email__iexact=raw) | (Q(pk=int(raw)) if raw.isdigit() else Q(pk__in=[]))
+        customer_id = int_or_none(raw)
+        match = Q(email__iexact=raw) | (Q(pk=customer_id) if customer_id is not None else Q(pk__in=[]))
         return Customer.objects.filter(match).first()
     pool = list(
         Customer.objects.filter(marketing_consent=True).order_by("pk").values_list("pk", flat=True)[:SAMPLE_POOL]
@@ -38,7 +42,7 @@ def _sample_customer(raw: str) -> Customer | None:
 
 
 @staff_page(CAMPAIGNS)
-@require_GET
+@require_safe
 def campaign(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("customer", "")
     sample = _sample_customer(asked)

@@ -21,7 +21,7 @@ OPEN_BEFORE = dt.timedelta(hours=2)
 
 
 @staff_page(CHECK_IN)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkin(request: HttpRequest) -> HttpResponse:
     result: dict[str, Any] | None = None
     status = 200

@@ -4,10 +4,11 @@ Read-only; the figures come from marquee.reports.selectors."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from marquee.backoffice.access import CUSTOMERS, REPORTS, can, staff_page
 from marquee.backoffice.forms import CustomerSearchForm
+from marquee.backoffice.query import page_number
 from marquee.backoffice.reports import report_period
 from marquee.core.errors import NotFound
 from marquee.reports import selectors
@@ -17,17 +18,12 @@ PAGE_SIZE = 50
 REPORT_ROWS_SHOWN = 50
 
 
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return max(int(raw), 1) if raw.isdigit() else 1
-
-
 @staff_page(CUSTOMERS)
-@require_GET
+@require_safe
 def customer_list(request: HttpRequest) -> HttpResponse:
     form = CustomerSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _page_number(request)
+    page = page_number(request)
     found = selectors.customer_search(query=query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     context = {
         "form": form,
@@ -54,7 +50,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(CUSTOMERS)
-@require_GET
+@require_safe
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     try:
         profile = selectors.customer_profile(customer_id=customer_id)
@@ -65,13 +61,13 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 @staff_page(CUSTOMERS)
-@require_GET
+@require_safe
 def movie_audience(request: HttpRequest, movie_id: int) -> HttpResponse:
     try:
         movie = selectors.movie_for_report(movie_id=movie_id)
     except NotFound:
         raise Http404("No such movie.") from None
-    page = _page_number(request)
+    page = page_number(request)
     audience = selectors.movie_audience(movie_id=movie.pk, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(
         request,

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from marquee.backoffice.access import DASHBOARD, REPORTS, can, staff_page
 from marquee.core.clock import local, local_today
@@ -16,7 +16,7 @@ SIGNAL_DAYS = 28
 
 
 @staff_page(DASHBOARD)
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = local_today()
     now = local(clock_now())

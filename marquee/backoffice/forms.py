@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
+from marquee.backoffice.query import MAX_ID
 from marquee.catalog.models import Movie
 from marquee.core.clock import cinema_tz, local_today
 from marquee.pricing.models import ALL_DAYS, Tariff
@@ -208,7 +209,7 @@ class BookingSearchForm(forms.Form):
     q = forms.CharField(
         required=False, max_length=254, label="Reference or email", widget=forms.TextInput(attrs={"type": "search"})
     )
-    showtime = forms.IntegerField(required=False, min_value=1, label="Showtime id")
+    showtime = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Showtime id")
 
 
 class PeriodForm(forms.Form):

@@ -67,7 +67,7 @@ def _as_specs(initial: list[dict[str, Any]]) -> list[RowSpec]:
 
 
 @staff_page(HALLS)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def hall_list(request: HttpRequest) -> HttpResponse:
     form = HallCreateForm(request.POST or None)
     status = 200
@@ -95,7 +95,7 @@ def hall_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(HALLS)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def hall_layout(request: HttpRequest, hall_id: int) -> HttpResponse:
     hall = get_object_or_404(Hall, pk=hall_id)
     initial, exceptions, seat_map = _current_layout(hall)

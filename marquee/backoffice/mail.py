@@ -23,7 +23,7 @@ class MailFilterForm(forms.Form):
 
 
 @staff_page(BOOKINGS)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def mail_log(request: HttpRequest) -> HttpResponse:
     """GET: the log, newest first, filtered. POST (mail_id): queue a new copy of a message."""
     if request.method == "POST":

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from marquee.backoffice.access import REPORTS, staff_page
 from marquee.backoffice.charts import bar_chart, column_chart, plain
@@ -78,7 +78,7 @@ def _percent(value: Any) -> str:
 
 
 @staff_page(REPORTS)
-@require_GET
+@require_safe
 def occupancy(request: HttpRequest) -> HttpResponse:
     form, start, end, hall, query = report_period(request)
     hall_id = hall.pk if hall else None
@@ -119,7 +119,7 @@ def occupancy(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(REPORTS)
-@require_GET
+@require_safe
 def sales(request: HttpRequest) -> HttpResponse:
     form, start, end, hall, query = report_period(request)
     hall_id = hall.pk if hall else None
@@ -165,7 +165,7 @@ def _csv_response(filename: str) -> HttpResponse:
 
 
 @staff_page(REPORTS)
-@require_GET
+@require_safe
 def occupancy_csv(request: HttpRequest) -> HttpResponse:
     _form, start, end, hall, _query = report_period(request)
     response = _csv_response(f"occupancy-{start}-{end}.csv")
@@ -174,7 +174,7 @@ def occupancy_csv(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(REPORTS)
-@require_GET
+@require_safe
 def sales_csv(request: HttpRequest) -> HttpResponse:
     _form, start, end, hall, _query = report_period(request)
     group_by = request.GET.get("group_by", "day")
@@ -188,7 +188,7 @@ def sales_csv(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(REPORTS)
-@require_GET
+@require_safe
 def occupancy_heat_csv(request: HttpRequest) -> HttpResponse:
     _form, start, end, hall, _query = report_period(request)
     response = _csv_response(f"occupancy-heat-map-{start}-{end}.csv")
@@ -197,7 +197,7 @@ def occupancy_heat_csv(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(REPORTS)
-@require_GET
+@require_safe
 def expansion_csv(request: HttpRequest) -> HttpResponse:
     """The weekly signal as on the occupancy page: showtimes that have begun."""
     _form, start, end, hall, _query = report_period(request)
@@ -207,7 +207,7 @@ def expansion_csv(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(REPORTS)
-@require_GET
+@require_safe
 def customers_csv(request: HttpRequest) -> HttpResponse:
     _form, start, end, hall, _query = report_period(request)
     response = _csv_response(f"customers-{start}-{end}.csv")

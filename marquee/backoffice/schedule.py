@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from marquee.backoffice.access import BOOKINGS, SCHEDULE, staff_page
 from marquee.backoffice.feedback import error_lines
 from marquee.backoffice.forms import ShowtimeForm, ShowtimeMoveForm
 from marquee.backoffice.planner import monday_of, week_grid, week_showtimes
+from marquee.backoffice.query import int_or_none
 from marquee.booking.models import ACTIVE_STATUSES, Booking
 from marquee.booking.selectors import showtime_seat_map
 from marquee.booking.services import showtime_cancel
@@ -60,10 +61,10 @@ def _planner_context(form: ShowtimeForm, hall: Hall | None, monday: dt.date) -> 
 
 
 @staff_page(SCHEDULE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def planner(request: HttpRequest) -> HttpResponse:
-    raw_hall = request.GET.get("hall", "")
-    hall = Hall.objects.filter(pk=int(raw_hall)).first() if raw_hall.isdigit() else None
+    hall_id = int_or_none(request.GET.get("hall"))
+    hall = Hall.objects.filter(pk=hall_id).first() if hall_id is not None else None
     monday = _week_from(request.GET.get("week"))
     conflicts: list[Showtime] = []
     problems: list[str] = []
@@ -109,7 +110,7 @@ def planner(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(SCHEDULE)
-@require_GET
+@require_safe
 def conflicts_check(request: HttpRequest) -> HttpResponse:
     """The planner asks this on every change of the form: which showtimes would clash?"""
     form = ShowtimeForm(request.GET)
@@ -143,7 +144,7 @@ def _move_form(showtime: Showtime) -> ShowtimeMoveForm:
 
 
 @staff_page(SCHEDULE, BOOKINGS)
-@require_GET
+@require_safe
 def showtime_detail(request: HttpRequest, showtime_id: int) -> HttpResponse:
     showtime = get_object_or_404(Showtime.objects.select_related("movie", "hall"), pk=showtime_id)
     return _showtime_page(request, showtime, _move_form(showtime))
@@ -191,7 +192,7 @@ def showtime_move(request: HttpRequest, showtime_id: int) -> HttpResponse:
 
 
 @staff_page(SCHEDULE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def showtime_cancel_view(request: HttpRequest, showtime_id: int) -> HttpResponse:
     showtime = get_object_or_404(Showtime.objects.select_related("movie", "hall"), pk=showtime_id)
     week = monday_of(local(showtime.starts_at).date()).isoformat()

@@ -71,7 +71,7 @@ def _list_context(form: TariffForm, editing: Tariff | None = None) -> dict[str, 
 
 
 @staff_page(TARIFFS)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def tariff_list(request: HttpRequest) -> HttpResponse:
     form = TariffForm(request.POST or None)
     if request.method == "POST":
@@ -88,7 +88,7 @@ def tariff_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(TARIFFS)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def tariff_edit(request: HttpRequest, tariff_id: int) -> HttpResponse:
     tariff = get_object_or_404(Tariff, pk=tariff_id)
     if request.method == "POST":

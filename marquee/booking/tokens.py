@@ -28,4 +28,6 @@ def token_matches(token: str, token_hash: str) -> bool:
 
 
 def normalise_reference(raw: str) -> str:
-    return raw.strip().upper()
+    """A reference as printed: letters and digits. Anything else a person or a link adds
+    (spaces, dashes, a NUL byte, which PostgreSQL refuses in a query) is dropped."""
+    return "".join(ch for ch in raw.upper() if ch.isascii() and ch.isalnum())

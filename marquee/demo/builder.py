@@ -270,7 +270,7 @@ def _showtimes(
                 by_movie.setdefault(movie.pk, []).append(start)
         # One series per movie per hall: the service checks each against the others.
         for movie_id, starts in by_movie.items():
-            created.extend(showtime_schedule_many(movie_id=movie_id, hall_id=hall.pk, starts=starts))
+            created.extend(showtime_schedule_many(movie_id=movie_id, hall_id=hall.pk, starts=starts, allow_past=True))
         progress("showtimes", done, len(halls))
     return sorted(created, key=lambda s: (s.starts_at, s.hall_id))
 

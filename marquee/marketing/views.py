@@ -15,7 +15,7 @@ from marquee.marketing.links import customer_id_from_token
 
 
 @csrf_exempt  # mail clients POST without a CSRF token; the signed link is the authority
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     customer_id = customer_id_from_token(token)
     customer = Customer.objects.filter(pk=customer_id).first() if customer_id is not None else None

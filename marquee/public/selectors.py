@@ -261,5 +261,6 @@ def seats_by_id(seat_ids: list[int]) -> list[Seat]:
 
 
 def movie_title(movie_id: int) -> tuple[str, int] | None:
-    """Title and year, for the generated poster."""
-    return Movie.objects.filter(pk=movie_id).values_list("title", "release_year").first()
+    """Title and year, for the generated poster: of listed movies only, as the movie page
+    and the API show them (an unlisted movie's title is not public yet)."""
+    return Movie.objects.filter(pk=movie_id, is_listed=True).values_list("title", "release_year").first()

@@ -19,7 +19,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from marquee.booking import selectors as booking_selectors
 from marquee.booking import services
@@ -141,7 +141,7 @@ def _selected(request: HttpRequest) -> set[int]:
 # --- listing, movie, schedule ----------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     genre_id = _int_or_none(request.GET.get("genre"))
     all_genres = selectors.genres()
@@ -161,7 +161,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def poster(request: HttpRequest, movie_id: int) -> HttpResponse:
     found = selectors.movie_title(movie_id)
     if found is None:
@@ -175,7 +175,7 @@ def poster(request: HttpRequest, movie_id: int) -> HttpResponse:
     return HttpResponse(poster_svg(title, year), content_type="image/svg+xml; charset=utf-8", headers=headers)
 
 
-@require_GET
+@require_safe
 def movie(request: HttpRequest, movie_id: int) -> HttpResponse:
     found = selectors.movie_detail(movie_id)
     if found is None:
@@ -184,7 +184,7 @@ def movie(request: HttpRequest, movie_id: int) -> HttpResponse:
     return render(request, "public/movie.html", {"movie": film, "days": days})
 
 
-@require_GET
+@require_safe
 def schedule(request: HttpRequest) -> HttpResponse:
     day = _date_or_today(request.GET.get("date"))
     timeline = SimpleLazyObject(lambda: selectors.day_timeline(day))  # unread when the page is cached
@@ -221,7 +221,7 @@ def _seat_map_context(request: HttpRequest, showtime_id: int, selected: set[int]
     }
 
 
-@require_GET
+@require_safe
 def showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
     context = _seat_map_context(request, showtime_id, _selected(request))
     context["lost"] = []  # seats taken since are named by the message that sent us here
@@ -230,7 +230,7 @@ def showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
     return render(request, "public/showtime.html", context)
 
 
-@require_GET
+@require_safe
 def showtime_seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
     """The seat grid alone, for htmx polling: fresh states, the visitor's picks kept."""
     context = _seat_map_context(request, showtime_id, _selected(request))
@@ -260,7 +260,7 @@ def _hold_error_fields(form: CheckoutForm, error: ValidationFailed) -> None:
         form.add_error(None, error.detail)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
     """Step 2: the buyer's details for the chosen seats; submitting holds them."""
     seat_url = reverse("public:showtime", args=[showtime_id])
@@ -341,7 +341,7 @@ def _seats_gone(request: HttpRequest, showtime_id: int, seat_ids: list[int], tak
 # --- a booking -------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def booking(request: HttpRequest, reference: str) -> HttpResponse:
     found = _booking_or_404(request, reference)
     if request.GET.get("token") or request.GET.get("key"):
@@ -419,10 +419,10 @@ def _email_digest(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_bookings(request: HttpRequest) -> HttpResponse:
     customer_id = request.session.get(SESSION_CUSTOMER)
-    if request.method == "GET" and customer_id:
+    if request.method in ("GET", "HEAD") and customer_id:
         customer, bookings = selectors.customer_bookings(customer_id)
         if customer is not None:
             return render(request, "public/my_bookings.html", {"customer": customer, "bookings": bookings})
@@ -446,7 +446,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     return render(request, "public/sign_in.html", {"form": form})
 
 
-@require_GET
+@require_safe
 def my_bookings_sign_in(request: HttpRequest, token: str) -> HttpResponse:
     try:
         claims = _sign_in_signer().unsign_object(token, max_age=SIGN_IN_MAX_AGE)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from marquee.catalog.models import Movie
+from marquee.core.clock import now as clock_now
 from marquee.core.errors import HallBusy, InvalidState, NotFound, ValidationFailed
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.scheduling.overlap import intervals_overlap, showtime_end
@@ -49,8 +50,18 @@ def _require_aware(starts_at: dt.datetime) -> None:
         raise ValidationFailed("The start time needs a time zone.", fields={"starts_at": ["Give an offset."]})
 
 
+def _require_future(starts: list[dt.datetime]) -> None:
+    """A showtime nobody can attend is a typo (Saturday picked on Sunday, a number read as
+    1970): refused, whatever the interface."""
+    at = clock_now()
+    if any(moment <= at for moment in starts):
+        message = "A showtime cannot start in the past."
+        raise ValidationFailed(message, fields={"starts_at": [message]})
+
+
 def showtime_schedule(*, movie_id: int, hall_id: int, starts_at: dt.datetime) -> Showtime:
     _require_aware(starts_at)
+    _require_future([starts_at])
     movie = _get_movie(movie_id)
     ends_at = showtime_end(starts_at, movie.duration_min, settings.CLEANING_MINUTES)
     try:
@@ -66,10 +77,17 @@ def showtime_schedule(*, movie_id: int, hall_id: int, starts_at: dt.datetime) ->
         raise HallBusy("The hall is busy at that time.", conflicts=conflicts) from None
 
 
-def showtime_schedule_many(*, movie_id: int, hall_id: int, starts: list[dt.datetime]) -> list[Showtime]:
-    """Schedule a series in one go: all or nothing, listing every conflict."""
+def showtime_schedule_many(
+    *, movie_id: int, hall_id: int, starts: list[dt.datetime], allow_past: bool = False
+) -> list[Showtime]:
+    """Schedule a series in one go: all or nothing, listing every conflict.
+
+    `allow_past` is for recording history (the demo cinema's past weeks), never for planning.
+    """
     for moment in starts:
         _require_aware(moment)
+    if not allow_past:
+        _require_future(starts)
     movie = _get_movie(movie_id)
     with transaction.atomic():
         hall = _lock_hall(hall_id)
@@ -144,6 +162,8 @@ def showtime_update(
             raise InvalidState("A cancelled showtime cannot be changed.")
         movie = _get_movie(movie_id) if movie_id is not None else showtime.movie
         new_start = starts_at if starts_at is not None else showtime.starts_at
+        if new_start != showtime.starts_at:
+            _require_future([new_start])
         changes = movie.pk != showtime.movie_id or target_hall_id != showtime.hall_id or new_start != showtime.starts_at
         if changes and _has_active_sales(showtime):
             raise InvalidState("This showtime has tickets held or sold; cancel it instead of moving it.")
