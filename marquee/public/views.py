@@ -26,6 +26,7 @@ from marquee.booking import services
 from marquee.booking.links import booking_for_manage_token
 from marquee.booking.models import Booking, BookingStatus
 from marquee.booking.tokens import normalise_reference
+from marquee.core.client import client_address
 from marquee.core.clock import MAX_YEAR, MIN_YEAR, local_today
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import (
@@ -33,6 +34,7 @@ from marquee.core.errors import (
     DomainError,
     InvalidState,
     NotFound,
+    RateLimited,
     SalesClosed,
     SeatsUnavailable,
     ValidationFailed,
@@ -260,6 +262,19 @@ def _hold_error_fields(form: CheckoutForm, error: ValidationFailed) -> None:
         form.add_error(None, error.detail)
 
 
+def _hold_limit_message(error: RateLimited) -> str:
+    held, maximum = error.extra.get("held", 0), error.extra.get("maximum", 0)
+    if error.extra.get("limit") == "seats_per_customer":
+        return _(
+            "This email already holds %(held)s unpaid seats for this showtime, and one customer may hold at "
+            "most %(max)s. Pay for or cancel that booking first, or wait until its hold ends."
+        ) % {"held": held, "max": maximum}
+    return _(
+        "Too many unpaid seats are held from your connection (%(held)s; at most %(max)s at once). Pay for or "
+        "cancel a booking first, or wait until its hold ends."
+    ) % {"held": held, "max": maximum}
+
+
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
     """Step 2: the buyer's details for the chosen seats; submitting holds them."""
@@ -301,6 +316,7 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
                     gift_message=form.cleaned_data["gift_message"] if gift else "",
                     marketing_consent=form.cleaned_data["marketing_consent"],
                     language=request.LANGUAGE_CODE,
+                    client_ip=client_address(request),
                 )
             except SeatsUnavailable as error:
                 return _seats_gone(request, showtime_id, seat_ids, list(error.extra.get("seat_ids", [])))
@@ -309,6 +325,8 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
                 return redirect(seat_url)
             except ValidationFailed as error:
                 _hold_error_fields(form, error)
+            except RateLimited as error:
+                form.add_error(None, _hold_limit_message(error))
             except NotFound:
                 raise Http404 from None
             else:
