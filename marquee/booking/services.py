@@ -48,7 +48,7 @@ from marquee.core.errors import (
     ValidationFailed,
 )
 from marquee.notifications.models import MailKind
-from marquee.notifications.services import mail_queue
+from marquee.notifications.services import mail_check_resend_allowed, mail_queue
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
 from marquee.scheduling.models import Showtime, ShowtimeStatus
@@ -776,11 +776,13 @@ def showtime_delete(*, showtime_id: int) -> bool:
 
 
 def booking_resend(*, reference: str, token: str | None = None) -> Booking:
-    """Queue the tickets again (customer from the booking page with its token, or staff)."""
+    """Queue the tickets again (customer from the booking page with its token, or staff);
+    RateLimited past TICKET_RESENDS_PER_HOUR."""
     with transaction.atomic():
         booking = _lock_booking(reference, token)
         if booking.status != BookingStatus.PAID:
             raise InvalidState("Only paid bookings have tickets to send.")
+        mail_check_resend_allowed(booking_id=booking.pk)
         mail_queue(
             kind=MailKind.RESEND, to_email=booking.ticket_email, booking_id=booking.pk, language=booking.language
         )
