@@ -1,4 +1,4 @@
-""""My bookings" sign-in links: sent by email, limited per hour, each used once.
+""" "My bookings" sign-in links: sent by email, limited per hour, each used once.
 
 Anyone can type any address into the sign-in page, so the page must not become a way to
 flood an inbox: at most SIGN_IN_LINKS_PER_HOUR links go to one customer and at most
@@ -63,7 +63,8 @@ def sign_in_link_send(*, customer: Customer | None, client_ip: str = "", languag
         if client_ip:
             lock_named(f"marquee.sign-in.client.{client_ip}")
         since = clock_now() - WINDOW
-        if SignInLink.objects.filter(customer=customer, created_at__gt=since).count() >= settings.SIGN_IN_LINKS_PER_HOUR:
+        sent_to_customer = SignInLink.objects.filter(customer=customer, created_at__gt=since).count()
+        if sent_to_customer >= settings.SIGN_IN_LINKS_PER_HOUR:
             return False
         if client_ip:
             sent_from_client = SignInLink.objects.filter(client_ip=client_ip, created_at__gt=since).count()

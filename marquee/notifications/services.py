@@ -8,8 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from marquee.booking.models import BookingStatus
-from marquee.core.clock import now
-from marquee.core.clock import local
+from marquee.core.clock import local, now
 from marquee.core.errors import InvalidState, NotFound, RateLimited
 from marquee.notifications.models import MailKind, MailStatus, OutgoingMail, new_message_id
 
