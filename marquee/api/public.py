@@ -243,7 +243,12 @@ def seat_map(request: HttpRequest, id: int) -> HttpResponse:
     throttle=[HoldRate()],
 )
 def booking_create(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
-    """Hold all the seats or none. The answer carries the booking's token, shown only here."""
+    """Hold all the seats or none. The answer carries the booking's token, shown only here.
+
+    `429 rate_limited` when the request rate or a hold limit is reached: `"limit":
+    "seats_per_customer"` (the email's unpaid seats for this showtime would pass
+    MAX_SEATS_PER_BOOKING) or `"seats_per_client"` (the client address's unpaid seats would pass
+    MAX_PENDING_SEATS_PER_CLIENT), with `held` and `maximum`. Seats already held stay held."""
     result = booking_hold(
         showtime_id=payload.showtime_id,
         seat_ids=payload.seat_ids,
