@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from marquee.booking.models import BookingStatus
+from marquee.booking.models import Booking, BookingStatus
 from marquee.core.clock import local, now
 from marquee.core.errors import InvalidState, NotFound, RateLimited
 from marquee.notifications.models import MailKind, MailStatus, OutgoingMail, new_message_id
@@ -116,6 +116,9 @@ def mail_requeue(*, mail_id: int) -> OutgoingMail:
         if waiting.exists():
             raise InvalidState("A copy of this message is already waiting to go out.")
         if kind == MailKind.RESEND and original.booking_id is not None:
+            # The booking's row, as booking_resend locks it: resends from the log and from the
+            # booking's pages count one after the other.
+            list(Booking.objects.select_for_update(of=("self",)).filter(pk=original.booking_id).values_list("pk"))
             mail_check_resend_allowed(booking_id=original.booking_id)
         return mail_queue(
             kind=kind,
