@@ -79,8 +79,14 @@ FROM pricing_tariff ORDER BY start_time ASC"""
 BOOKING_INSERT = """
 INSERT INTO booking_booking (created_at, updated_at, reference, token_hash, customer_id, showtime_id, status,
     total_price, booked_at, expires_at, paid_at, payment_method, payment_reference, cancelled_at, cancel_reason,
-    recipient_name, recipient_email, gift_message, language)
-VALUES (%s, %s, %s, %s, %s, %s, 'pending', %s, %s, %s, NULL, '', '', NULL, '', '', '', '', '') RETURNING id"""
+    recipient_name, recipient_email, gift_message, language, client_ip)
+VALUES (%s, %s, %s, %s, %s, %s, 'pending', %s, %s, %s, NULL, '', '', NULL, '', '', '', '', '', NULL) RETURNING id"""
+# The customer's pending seats for the showtime (MAX_SEATS_PER_BOOKING across their bookings);
+# the bench holds without a client address, so the per-address count is not asked.
+CUSTOMER_PENDING = """
+SELECT COUNT(bs.id) FROM booking_bookingseat bs INNER JOIN booking_booking b ON (bs.booking_id = b.id)
+WHERE (bs.status = 'pending' AND b.status = 'pending' AND b.expires_at > %s AND b.customer_id = %s
+       AND b.showtime_id = %s)"""
 SEATS_INSERT = """
 INSERT INTO booking_bookingseat (created_at, updated_at, booking_id, showtime_id, seat_id, tariff_id, final_price,
     tariff_name, status, checked_in_at)
@@ -122,6 +128,7 @@ def hold(conn: psycopg.Connection, show: int, hall: int, seat_ids: list[int], em
         else:
             customer_id = customer[0]
             conn.execute(CUSTOMER_UPDATE, [customer[1], at, "Bench", "Client", email, "+380501234567", customer_id])
+        conn.execute(CUSTOMER_PENDING, [at, customer_id, show])  # a new customer each time: never at the limit
         tariffs = conn.execute(TARIFFS).fetchall()
         tariff = tariffs[0] if tariffs else None  # the price arithmetic itself is Python's, not the database's
         prices = [s[7] for s in seats]

@@ -64,8 +64,8 @@ async def call(client: httpx.AsyncClient, tally: Tally, op: str, method: str, ur
 def address(client: int, customer: int) -> dict[str, str]:
     """Each customer comes from an address of their own, as on a real night: holds are
     rate-limited per client address (API_HOLD_RATE_PER_MINUTE), and a rush is many people,
-    not one machine hammering. Without a trusted proxy count (NINJA_NUM_PROXIES) the limit
-    reads X-Forwarded-For as the address."""
+    not one machine hammering. The bench plays the reverse proxy: the app trusts loopback
+    (TRUSTED_PROXIES=127.0.0.0/8), so it believes the address the header names."""
     return {"X-Forwarded-For": f"10.{client % 256}.{customer // 256 % 256}.{customer % 256}"}
 
 
@@ -255,7 +255,7 @@ def run(*, quick: bool, sqlite: bool, clients: int, workers: int, threads: int, 
         # Many processes on PostgreSQL share a cache, as SCALING.md advises (Redis): a seat map
         # forgotten after a hold is forgotten for every process. SQLite keeps the default.
         cache_url = "" if sqlite else common.redis_url()
-        env = common.app_env(url, folder, HOLD_MINUTES="10", CACHE_URL=cache_url)
+        env = common.app_env(url, folder, HOLD_MINUTES="10", CACHE_URL=cache_url, TRUSTED_PROXIES="127.0.0.0/8")
         common.manage(env, "migrate", "--noinput", "-v0")
         common.django_setup(env)
         from django.db import connections

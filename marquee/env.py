@@ -4,6 +4,7 @@ Only `settings.py` calls these; domain code reads `django.conf.settings`.
 """
 
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -137,3 +138,24 @@ def cache_config(url: str) -> dict[str, object]:
     if scheme not in {"redis", "rediss"}:
         raise ImproperlyConfigured(f"CACHE_URL has an unsupported scheme {scheme!r} (use redis:// or rediss://)")
     return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+
+
+def env_proxies(name: str) -> int | tuple[IPv4Network | IPv6Network, ...]:
+    """TRUSTED_PROXIES: a count of proxies in front of the app (`1`), or the proxies'
+    networks (`10.0.0.0/8, 2001:db8::/32`); empty or `0`: none, the socket address counts."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return 0
+    if raw.isdigit():
+        return int(raw)
+    networks = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(ip_network(part, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be a number of proxies or comma-separated networks (10.0.0.0/8), not {part!r}"
+            ) from None
+    return tuple(networks)

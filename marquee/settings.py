@@ -3,13 +3,23 @@
 The variables are listed in the README and in shared/spec/api.md.
 """
 
+import datetime as dt
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from marquee.core.csp import content_security_policy
-from marquee.env import cache_config, database_config, env_bool, env_int, env_list, env_str, mailer_config
+from marquee.env import (
+    cache_config,
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_proxies,
+    env_str,
+    mailer_config,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data"))).resolve()
@@ -35,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    "axes",
     "marquee.core",
     "marquee.catalog",
     "marquee.venues",
@@ -63,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "marquee.api.middleware.ApiErrorShapeMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marquee.urls"
@@ -102,6 +115,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Staff login lockout (django-axes): LOGIN_FAILURE_LIMIT failed logins for one username,
+# or from one client address, lock it for LOGIN_LOCKOUT_MINUTES. Axes' backend goes
+# first: it refuses a locked login before any password is checked. Admins unlock in the
+# admin ("Access attempts") or with `manage.py axes_reset_username <name>`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "marquee.core.client.client_address"
+AXES_LOCKOUT_CALLABLE = "marquee.staff.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Failures while locked do not push the end of the lockout further: the message can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian"))]
@@ -149,6 +179,19 @@ PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", ["demo"] if DEBUG else [])
 API_HOLD_RATE_PER_MINUTE = env_int("API_HOLD_RATE_PER_MINUTE", 0 if DEBUG else 60)
 # The interactive API docs (/api/v1/docs) for anyone, or for signed-in staff only.
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", default=DEBUG)
+
+# Pending (unpaid, unexpired) seats one client address may hold across all showtimes, counted
+# in the database (0: no limit, for load tests from one machine). One email may hold at most
+# MAX_SEATS_PER_BOOKING pending seats per showtime, whatever the address.
+MAX_PENDING_SEATS_PER_CLIENT = env_int("MAX_PENDING_SEATS_PER_CLIENT", 20)
+# Which proxies' X-Forwarded-For to believe: a count of proxies in front of the app, or
+# their networks (comma-separated CIDR). None by default: the socket address is the client.
+TRUSTED_PROXIES = env_proxies("TRUSTED_PROXIES")
+# Mail anyone can make the site send, per hour: "My bookings" sign-in links per email
+# address and per client address, and ticket resends per booking (customers and staff).
+SIGN_IN_LINKS_PER_HOUR = env_int("SIGN_IN_LINKS_PER_HOUR", 3, minimum=1)
+SIGN_IN_LINKS_PER_HOUR_PER_CLIENT = env_int("SIGN_IN_LINKS_PER_HOUR_PER_CLIENT", 10, minimum=1)
+TICKET_RESENDS_PER_HOUR = env_int("TICKET_RESENDS_PER_HOUR", 3, minimum=1)
 # How long the listing and schedule pages' programme is reused before it is drawn again
 # (seconds; 0: never). Seats-left figures may lag this much; the seat map never does.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)

@@ -330,7 +330,7 @@ def bookings_cancel(request: HttpRequest, reference: str) -> Any:
     return booking_out(selectors.booking_get(reference=booking.reference))
 
 
-@router.post("/bookings/{reference}/resend", response={200: StaffBookingOut, **_errors(404, 409)}, auth=BOX_OFFICE)
+@router.post("/bookings/{reference}/resend", response={200: StaffBookingOut, **_errors(404, 409, 429)}, auth=BOX_OFFICE)
 def bookings_resend(request: HttpRequest, reference: str) -> Any:
     booking = booking_services.booking_resend(reference=_reference(reference))
     return booking_out(selectors.booking_get(reference=booking.reference))

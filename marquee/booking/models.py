@@ -84,6 +84,9 @@ class Booking(TimeStampedModel):
     # The language the customer booked in: every email about the booking is written in it
     # ("" is settings.LANGUAGE_CODE).
     language = models.CharField(_("language"), max_length=8, blank=True, default="")
+    # The address the hold came from (marquee.core.client), counted against
+    # MAX_PENDING_SEATS_PER_CLIENT; empty for bookings made without a request.
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
 
     class Meta:
         ordering = ["-booked_at"]
@@ -93,6 +96,12 @@ class Booking(TimeStampedModel):
             models.Index(fields=["showtime", "status"], name="booking_showtime_status_idx"),
             models.Index(fields=["status", "expires_at"], name="booking_status_expires_idx"),
             models.Index(fields=["customer", "booked_at"], name="booking_customer_idx"),
+            # The hold limit counts one address's pending holds; only pending rows matter.
+            models.Index(
+                fields=["client_ip", "expires_at"],
+                condition=Q(status=BookingStatus.PENDING),
+                name="booking_client_pending_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=BookingStatus.values), name="booking_status_valid"),
@@ -157,3 +166,23 @@ class BookingSeat(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.booking.reference}: {self.seat}"
+
+
+class SignInLink(TimeStampedModel):
+    """One "My bookings" sign-in link sent by email: counted against the hourly limits
+    (per customer and per client address) and used at most once."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="sign_in_links")
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+        indexes = [
+            models.Index(fields=["customer", "created_at"], name="signin_customer_idx"),
+            models.Index(fields=["client_ip", "created_at"], name="signin_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"sign-in link {self.pk} for customer {self.customer_id}"

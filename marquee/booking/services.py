@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -42,12 +42,13 @@ from marquee.core.errors import (
     CancelWindowClosed,
     InvalidState,
     NotFound,
+    RateLimited,
     SalesClosed,
     SeatsUnavailable,
     ValidationFailed,
 )
 from marquee.notifications.models import MailKind
-from marquee.notifications.services import mail_queue
+from marquee.notifications.services import mail_check_resend_allowed, mail_queue
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
 from marquee.scheduling.models import Showtime, ShowtimeStatus
@@ -309,8 +310,23 @@ def showtime_sales_lock(*, showtime_id: int) -> None:
     _lock_showtime_sales(showtime_id, exclusive=True)
 
 
-def _showtime_for_hold(showtime_id: int) -> Showtime:
-    _lock_showtime_sales(showtime_id, exclusive=False)
+# Advisory lock keys for "holds from client address A": a namespace in the high half, a
+# hash of the address in the low (a collision only makes two addresses queue together).
+_CLIENT_HOLDS_LOCK = (zlib.crc32(b"marquee.client.holds") & 0x7FFFFFFF) << 32
+
+
+def _showtime_for_hold(showtime_id: int, client_ip: str) -> Showtime:
+    if client_ip and settings.MAX_PENDING_SEATS_PER_CLIENT and connection.vendor == "postgresql":
+        # One statement for both locks, taken left to right in the fixed order of every hold
+        # (the showtime's sales, then the address): two holds from one address queue here, so
+        # the count of the address's pending seats below cannot pass for both of them. Holds
+        # of one email queue on the customer's row lock (customer_upsert) instead.
+        sales = _SHOWTIME_SALES_LOCK | (showtime_id & 0xFFFFFFFF)
+        client = _CLIENT_HOLDS_LOCK | zlib.crc32(client_ip.encode())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s), pg_advisory_xact_lock(%s)", [sales, client])
+    else:
+        _lock_showtime_sales(showtime_id, exclusive=False)
     try:
         return Showtime.objects.select_related("hall", "movie").get(pk=showtime_id)
     except Showtime.DoesNotExist:
@@ -343,6 +359,41 @@ def _lock_seats(showtime: Showtime, wanted: list[int]) -> list[Seat]:
     return seats
 
 
+def _check_hold_limits(*, buyer: Customer, showtime: Showtime, client_ip: str, adding: int, at: dt.datetime) -> None:
+    """What one customer and one client may hold at once, counted in one query: the buyer's
+    pending seats for this showtime (at most MAX_SEATS_PER_BOOKING, across its bookings) and
+    the address's pending seats for any showtime (at most MAX_PENDING_SEATS_PER_CLIENT)."""
+    per_email = settings.MAX_SEATS_PER_BOOKING
+    per_client = settings.MAX_PENDING_SEATS_PER_CLIENT if client_ip else 0
+    mine = Q(booking__customer_id=buyer.pk, booking__showtime_id=showtime.pk)
+    theirs = Q(booking__client_ip=client_ip)
+    pending = BookingSeat.objects.filter(
+        status=BookingStatus.PENDING, booking__status=BookingStatus.PENDING, booking__expires_at__gt=at
+    )
+    if per_client:
+        counts = pending.filter(mine | theirs).aggregate(
+            email=Count("pk", filter=mine), client=Count("pk", filter=theirs)
+        )
+    else:
+        counts = {"email": pending.filter(mine).count(), "client": 0}
+    if counts["email"] + adding > per_email:
+        raise RateLimited(
+            f"This email already holds {counts['email']} unpaid seats for this showtime, and one customer may "
+            f"hold at most {per_email}: pay for or cancel those first, or wait until their hold ends.",
+            limit="seats_per_customer",
+            held=counts["email"],
+            maximum=per_email,
+        )
+    if per_client and counts["client"] + adding > per_client:
+        raise RateLimited(
+            f"Your address already holds {counts['client']} unpaid seats, and one address may hold at most "
+            f"{per_client} at once: pay for or cancel those first, or wait until their hold ends.",
+            limit="seats_per_client",
+            held=counts["client"],
+            maximum=per_client,
+        )
+
+
 def booking_hold(
     *,
     showtime_id: int,
@@ -353,10 +404,12 @@ def booking_hold(
     gift_message: str = "",
     marketing_consent: bool = False,
     language: str = "",
+    client_ip: str = "",
 ) -> HoldResult:
     """Hold all the seats or none, for HOLD_MINUTES (never past the start), priced by the
-    tariff in force. Raises ValidationFailed, NotFound, SalesClosed or SeatsUnavailable
-    (naming every seat held or sold)."""
+    tariff in force. Raises ValidationFailed, NotFound, SalesClosed, SeatsUnavailable
+    (naming every seat held or sold) or RateLimited (the email's or the client address's
+    pending seats would pass their limit; `client_ip` from marquee.core.client, "" for none)."""
     data = _validate_hold_input(
         seat_ids=seat_ids,
         customer=customer,
@@ -371,7 +424,7 @@ def booking_hold(
 
     def attempt() -> tuple[Booking, list[BookingSeat]]:
         with transaction.atomic():
-            showtime = _showtime_for_hold(showtime_id)
+            showtime = _showtime_for_hold(showtime_id, client_ip)
             _check_sales_open(showtime, clock_now())
             seats = _lock_seats(showtime, wanted)
             at = clock_now()  # read after the locks: whoever we waited for has finished
@@ -388,6 +441,7 @@ def booking_hold(
                 )
 
             buyer = customer_upsert(details=data.customer, marketing_consent=marketing_consent, at=at)
+            _check_hold_limits(buyer=buyer, showtime=showtime, client_ip=client_ip, adding=len(wanted), at=at)
             tariff = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
             prices = {s.pk: seat_price(s.base_price, tariff) for s in seats}
             booking = _create_booking(
@@ -400,6 +454,7 @@ def booking_hold(
                 recipient_email=data.recipient_email,
                 gift_message=data.gift_message,
                 language=_mail_language(language),
+                client_ip=client_ip,
             )
             try:
                 # The conditional unique constraint is the last word, whatever the checks
@@ -443,6 +498,7 @@ def _create_booking(
     recipient_email: str,
     gift_message: str,
     language: str = "",
+    client_ip: str = "",
 ) -> Booking:
     # A hold never outlives the sales: it lapses when the show starts, at the latest.
     expires_at = min(at + dt.timedelta(minutes=settings.HOLD_MINUTES), showtime.starts_at)
@@ -462,6 +518,7 @@ def _create_booking(
                     recipient_email=recipient_email,
                     gift_message=gift_message,
                     language=language,
+                    client_ip=client_ip or None,
                 )
         except IntegrityError:
             continue  # a reference collision (about 1 in 10^12 per pair): draw again
@@ -719,11 +776,13 @@ def showtime_delete(*, showtime_id: int) -> bool:
 
 
 def booking_resend(*, reference: str, token: str | None = None) -> Booking:
-    """Queue the tickets again (customer from the booking page with its token, or staff)."""
+    """Queue the tickets again (customer from the booking page with its token, or staff);
+    RateLimited past TICKET_RESENDS_PER_HOUR."""
     with transaction.atomic():
         booking = _lock_booking(reference, token)
         if booking.status != BookingStatus.PAID:
             raise InvalidState("Only paid bookings have tickets to send.")
+        mail_check_resend_allowed(booking_id=booking.pk)
         mail_queue(
             kind=MailKind.RESEND, to_email=booking.ticket_email, booking_id=booking.pk, language=booking.language
         )

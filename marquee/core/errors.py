@@ -71,3 +71,10 @@ class AlreadyCheckedIn(DomainError):
 class InvalidTicket(DomainError):
     code = "invalid_ticket"
     status = 422
+
+
+class RateLimited(DomainError):
+    """A limit on what one customer or one client may do at once; `limit` names which."""
+
+    code = "rate_limited"
+    status = 429

@@ -1,14 +1,15 @@
 """Queueing mail. Call inside the transaction that causes the message: it commits with it."""
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from marquee.booking.models import BookingStatus
-from marquee.core.clock import now
-from marquee.core.errors import InvalidState, NotFound
+from marquee.booking.models import Booking, BookingStatus
+from marquee.core.clock import local, now
+from marquee.core.errors import InvalidState, NotFound, RateLimited
 from marquee.notifications.models import MailKind, MailStatus, OutgoingMail, new_message_id
 
 
@@ -39,6 +40,32 @@ def mail_queue(
         message_id=new_message_id(_domain()),
         next_attempt_at=now(),
     )
+
+
+RESEND_WINDOW = dt.timedelta(hours=1)
+
+
+def mail_check_resend_allowed(*, booking_id: int) -> None:
+    """At most TICKET_RESENDS_PER_HOUR resends of one booking's tickets, whoever asks
+    (the customer's page, the box office, the admin, the API, the delivery log): each
+    resend is a message to the recipient, who may not be the one asking. Counted from the
+    outbox; call with the booking locked, so that two clicks cannot both pass."""
+    limit = settings.TICKET_RESENDS_PER_HOUR
+    since = now() - RESEND_WINDOW
+    recent = list(
+        OutgoingMail.objects.filter(booking_id=booking_id, kind=MailKind.RESEND, created_at__gt=since)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+    if len(recent) >= limit:
+        next_at = local(recent[-1] + RESEND_WINDOW)
+        raise RateLimited(
+            f"The tickets were already sent again {limit} times in the last hour; "
+            f"they can be sent again after {next_at:%H:%M}.",
+            limit="resends_per_booking",
+            maximum=limit,
+            next_at=next_at.isoformat(),
+        )
 
 
 # A message that went out, or failed for good, may be sent again; one still waiting goes
@@ -88,6 +115,11 @@ def mail_requeue(*, mail_id: int) -> OutgoingMail:
         )
         if waiting.exists():
             raise InvalidState("A copy of this message is already waiting to go out.")
+        if kind == MailKind.RESEND and original.booking_id is not None:
+            # The booking's row, as booking_resend locks it: resends from the log and from the
+            # booking's pages count one after the other.
+            list(Booking.objects.select_for_update(of=("self",)).filter(pk=original.booking_id).values_list("pk"))
+            mail_check_resend_allowed(booking_id=original.booking_id)
         return mail_queue(
             kind=kind,
             to_email=original.to_email,

@@ -5,13 +5,10 @@ message. The booking service is the only writer of bookings.
 """
 
 import datetime as dt
-import hashlib
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +22,15 @@ from marquee.booking import selectors as booking_selectors
 from marquee.booking import services
 from marquee.booking.links import booking_for_manage_token
 from marquee.booking.models import Booking, BookingStatus
+from marquee.booking.sign_in import (
+    SignInLinkExpired,
+    SignInLinkUsed,
+    sign_in_link_check,
+    sign_in_link_send,
+    sign_in_link_use,
+)
 from marquee.booking.tokens import normalise_reference
+from marquee.core.client import client_address
 from marquee.core.clock import MAX_YEAR, MIN_YEAR, local_today
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import (
@@ -33,12 +38,11 @@ from marquee.core.errors import (
     DomainError,
     InvalidState,
     NotFound,
+    RateLimited,
     SalesClosed,
     SeatsUnavailable,
     ValidationFailed,
 )
-from marquee.notifications.models import MailKind
-from marquee.notifications.services import mail_queue
 from marquee.public import selectors
 from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
 from marquee.public.posters import poster_etag, poster_svg
@@ -48,8 +52,6 @@ from marquee.scheduling.models import Showtime, ShowtimeStatus
 SESSION_TOKENS = "public.booking_tokens"
 SESSION_KEYS = "public.booking_link_keys"
 SESSION_CUSTOMER = "public.customer_id"
-SIGN_IN_SALT = "marquee.public.sign-in"
-SIGN_IN_MAX_AGE = 60 * 60  # one hour
 KEEP_TOKENS = 20
 
 
@@ -260,6 +262,19 @@ def _hold_error_fields(form: CheckoutForm, error: ValidationFailed) -> None:
         form.add_error(None, error.detail)
 
 
+def _hold_limit_message(error: RateLimited) -> str:
+    held, maximum = error.extra.get("held", 0), error.extra.get("maximum", 0)
+    if error.extra.get("limit") == "seats_per_customer":
+        return _(
+            "This email already holds %(held)s unpaid seats for this showtime, and one customer may hold at "
+            "most %(max)s. Pay for or cancel that booking first, or wait until its hold ends."
+        ) % {"held": held, "max": maximum}
+    return _(
+        "Too many unpaid seats are held from your connection (%(held)s; at most %(max)s at once). Pay for or "
+        "cancel a booking first, or wait until its hold ends."
+    ) % {"held": held, "max": maximum}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
     """Step 2: the buyer's details for the chosen seats; submitting holds them."""
@@ -301,6 +316,7 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
                     gift_message=form.cleaned_data["gift_message"] if gift else "",
                     marketing_consent=form.cleaned_data["marketing_consent"],
                     language=request.LANGUAGE_CODE,
+                    client_ip=client_address(request),
                 )
             except SeatsUnavailable as error:
                 return _seats_gone(request, showtime_id, seat_ids, list(error.extra.get("seat_ids", [])))
@@ -309,6 +325,8 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
                 return redirect(seat_url)
             except ValidationFailed as error:
                 _hold_error_fields(form, error)
+            except RateLimited as error:
+                form.add_error(None, _hold_limit_message(error))
             except NotFound:
                 raise Http404 from None
             else:
@@ -399,6 +417,14 @@ def booking_resend(request: HttpRequest, reference: str) -> HttpResponse:
     found = _booking_or_404(request, reference)
     try:
         services.booking_resend(reference=found.reference)
+    except RateLimited:
+        messages.error(
+            request,
+            _(
+                "We have already sent these tickets again several times in the last hour. Please look in your "
+                "spam folder, or try again in an hour."
+            ),
+        )
     except DomainError:
         messages.error(request, _("Only paid bookings have tickets to send."))
     else:
@@ -407,16 +433,6 @@ def booking_resend(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 # --- my bookings -----------------------------------------------------------------------
-
-
-def _sign_in_signer() -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=SIGN_IN_SALT)
-
-
-def _email_digest(email: str) -> str:
-    """Binds a sign-in link to the address it was sent to, without putting the address in
-    the link (links end up in logs and browser histories)."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -429,35 +445,32 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        customer = selectors.customer_by_email(email)
-        if customer is not None:
-            token = _sign_in_signer().sign_object({"c": customer.pk, "e": _email_digest(customer.email)})
-            url = settings.SITE_URL + reverse("public:my_bookings_sign_in", args=[token])
-            with transaction.atomic():
-                mail_queue(
-                    kind=MailKind.SIGN_IN,
-                    to_email=customer.email,
-                    customer_id=customer.pk,
-                    context={"url": url},
-                    language=request.LANGUAGE_CODE,
-                )
-        # The same answer whether or not we know the address: no account enumeration.
+        sign_in_link_send(
+            customer=selectors.customer_by_email(email),
+            client_ip=client_address(request),
+            language=request.LANGUAGE_CODE,
+        )
+        # The same answer whether the address is known, unknown or past its hourly limit:
+        # no account enumeration, and nothing to learn about the limits.
         return render(request, "public/sign_in_sent.html", {"email": email})
     return render(request, "public/sign_in.html", {"form": form})
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_bookings_sign_in(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks the visitor to confirm, POST spends the link and signs in: mail scanners
+    that open every link in a message must not spend a single-use link."""
     try:
-        claims = _sign_in_signer().unsign_object(token, max_age=SIGN_IN_MAX_AGE)
-    except signing.SignatureExpired:
+        if request.method == "GET":
+            sign_in_link_check(token=token)
+            return render(request, "public/sign_in_confirm.html")
+        customer = sign_in_link_use(token=token)
+    except SignInLinkUsed:
+        return render(request, "public/sign_in_used.html", {"form": EmailForm()}, status=410)
+    except SignInLinkExpired:
         messages.error(request, _("That sign-in link has expired. Enter your email for a new one."))
         return redirect("public:my_bookings")
-    except signing.BadSignature:
-        messages.error(request, _("That sign-in link is not valid. Enter your email for a new one."))
-        return redirect("public:my_bookings")
-    customer = selectors.customer_by_id(claims.get("c")) if isinstance(claims, dict) else None
-    if customer is None or claims.get("e") != _email_digest(customer.email):
+    except NotFound:
         messages.error(request, _("That sign-in link is not valid. Enter your email for a new one."))
         return redirect("public:my_bookings")
     request.session.cycle_key()

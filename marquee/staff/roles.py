@@ -28,6 +28,23 @@ BOX_OFFICE_PERMISSIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Admins unlock staff logins locked by django-axes: its access attempts in the admin.
+ADMIN_EXTRA_PERMISSIONS: tuple[tuple[str, str], ...] = (
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+    ("axes", "view_accesslog"),
+)
+
+
+def _permissions(permission_model: Any, using: str, pairs: tuple[tuple[str, str], ...]) -> Any:
+    wanted = permission_model.objects.using(using).none()
+    for app_label, codename in pairs:
+        wanted = wanted | permission_model.objects.using(using).filter(
+            content_type__app_label=app_label, codename=codename
+        )
+    return wanted
+
+
 def marquee_app_labels(apps: Any) -> list[str]:
     return [config.label for config in apps.get_app_configs() if config.name.startswith("marquee.")]
 
@@ -38,15 +55,11 @@ def sync_roles(apps: Any, using: str = "default") -> None:
     permission_model = apps.get_model("auth", "Permission")
     admin, _ = group_model.objects.using(using).get_or_create(name=ADMIN)
     admin.permissions.add(
-        *permission_model.objects.using(using).filter(content_type__app_label__in=marquee_app_labels(apps))
+        *permission_model.objects.using(using).filter(content_type__app_label__in=marquee_app_labels(apps)),
+        *_permissions(permission_model, using, ADMIN_EXTRA_PERMISSIONS),
     )
     box_office, _ = group_model.objects.using(using).get_or_create(name=BOX_OFFICE)
-    wanted = permission_model.objects.using(using).none()
-    for app_label, codename in BOX_OFFICE_PERMISSIONS:
-        wanted = wanted | permission_model.objects.using(using).filter(
-            content_type__app_label=app_label, codename=codename
-        )
-    box_office.permissions.add(*wanted)
+    box_office.permissions.add(*_permissions(permission_model, using, BOX_OFFICE_PERMISSIONS))
 
 
 def create_all_permissions(apps: Any, using: str = "default") -> None:

@@ -22,7 +22,7 @@ from django.test import Client
 
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus
 from marquee.booking.services import CustomerDetails, booking_hold, booking_pay, showtime_cancel
-from marquee.core.errors import SalesClosed, SeatsUnavailable
+from marquee.core.errors import RateLimited, SalesClosed, SeatsUnavailable
 from marquee.notifications.models import MailKind, OutgoingMail
 from tests import factories as f
 
@@ -43,6 +43,7 @@ def _static_root_exists() -> None:
 class Outcome:
     won: list[tuple[str, list[int]]] = field(default_factory=list)  # reference, seats
     lost: list[tuple[list[int], list[int]]] = field(default_factory=list)  # asked, named
+    limited: list[str] = field(default_factory=list)  # holds refused by a hold limit (their code)
     errors: list[str] = field(default_factory=list)
     lock = threading.Lock()
 
@@ -132,6 +133,11 @@ def test_threads_racing_through_the_service_never_sell_a_seat_twice(show, capsys
             except SeatsUnavailable as error:
                 with outcome.lock:
                     outcome.lost.append((asked, list(error.extra["seat_ids"])))
+            except RateLimited as error:
+                # Five customers share the attempts: one that holds MAX_SEATS_PER_BOOKING
+                # unpaid seats of the showtime is refused more.
+                with outcome.lock:
+                    outcome.limited.append(error.extra["limit"])
             except Exception as error:
                 with outcome.lock:
                     outcome.errors.append(f"{type(error).__name__}: {error}")
@@ -142,13 +148,22 @@ def test_threads_racing_through_the_service_never_sell_a_seat_twice(show, capsys
     elapsed = race(worker, THREADS)
     report(capsys, f"service, {pool_size} seats", outcome, elapsed)
     assert outcome.errors == []
-    assert len(outcome.won) + len(outcome.lost) == THREADS * ATTEMPTS
+    assert len(outcome.won) + len(outcome.lost) + len(outcome.limited) == THREADS * ATTEMPTS
+    assert set(outcome.limited) <= {"seats_per_customer"}
     assert outcome.won and outcome.lost
     assert_sold_once(show, outcome)
+    held = Counter(
+        email.lower()
+        for email in BookingSeat.objects.filter(showtime=show, status=BookingStatus.PENDING).values_list(
+            "booking__customer__email", flat=True
+        )
+    )
+    assert max(held.values()) <= settings.MAX_SEATS_PER_BOOKING, held
 
 
 def test_threads_racing_through_the_http_api_never_sell_a_seat_twice(show, capsys, settings):
     settings.API_HOLD_RATE_PER_MINUTE = 0  # every request comes from one address here
+    settings.MAX_PENDING_SEATS_PER_CLIENT = 0
     pool = list(show.hall.seats.order_by("pk").values_list("pk", flat=True)[:POOL])
     outcome = Outcome()
 

@@ -14,9 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def door_page(live_server, settings, browser):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
-    get_user_model().objects.create_superuser("door", "door@example.com", "x" * 12)
+    door = get_user_model().objects.create_superuser("door", "door@example.com", "x" * 12)
     client = Client()
-    client.login(username="door", password="x" * 12)
+    client.force_login(door)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     context = browser.new_context(viewport={"width": 900, "height": 700})
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
