@@ -33,8 +33,8 @@ def cinema():
 
 @pytest.fixture
 def boss(client):
-    get_user_model().objects.create_superuser("boss", "boss@example.com", "not-a-real-password-42")
-    client.login(username="boss", password="not-a-real-password-42")
+    user = get_user_model().objects.create_superuser("boss", "boss@example.com", "not-a-real-password-42")
+    client.force_login(user)  # axes refuses client.login(), which passes no request
     return client
 
 
