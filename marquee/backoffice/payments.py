@@ -14,10 +14,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from marquee.backoffice.access import BOOKINGS, REPORTS, staff_page
 from marquee.backoffice.forms import DateInput
+from marquee.backoffice.query import page_number
 from marquee.core.clock import local_today
 from marquee.payments import selectors
 from marquee.payments.models import PaymentStatus
@@ -84,16 +85,11 @@ def _filters(request: HttpRequest) -> tuple[PaymentFilterForm, dict[str, Any], s
     return form, chosen, query
 
 
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return max(int(raw), 1) if raw.isdigit() and len(raw) < 9 else 1
-
-
 @staff_page(BOOKINGS, REPORTS)
-@require_GET
+@require_safe
 def payment_list(request: HttpRequest) -> HttpResponse:
     form, chosen, query = _filters(request)
-    page = _page_number(request)
+    page = page_number(request)
     found = selectors.payments_find(**chosen, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(
         request,
@@ -110,7 +106,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(BOOKINGS, REPORTS)
-@require_GET
+@require_safe
 def payments_csv(request: HttpRequest) -> HttpResponse:
     _form, chosen, _query = _filters(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -120,6 +116,6 @@ def payments_csv(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(REPORTS)
-@require_GET
+@require_safe
 def reconciliation(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/reconciliation.html", {"r": selectors.reconciliation()})
