@@ -9,8 +9,11 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in email point at the server `make run` starts, unless SITE_URL is set (environment or
+# `make run SITE_URL=…`).
+SITE_URL ?= http://$(HOST):$(PORT)
 # `make run` is a local cinema: debug pages, the demo payment provider, SQLite in ./data.
-RUN_ENV := DEBUG=$${DEBUG:-true}
+RUN_ENV := DEBUG=$${DEBUG:-true} SITE_URL='$(SITE_URL)'
 
 .PHONY: install run serve worker migrate seed test test-pg test-browser test-all lint format lock bench clean vendor
 
@@ -31,10 +34,7 @@ run: install
 	@$(RUN_ENV) $(MANAGE) seed_demo --if-empty
 	@$(RUN_ENV) $(MANAGE) ensure_admin
 	@echo "Marquee is starting at http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/staff/, admin: /admin/). Ctrl-C stops it."
-	@trap 'kill 0' INT TERM EXIT; \
-	$(RUN_ENV) $(MANAGE) run_worker & \
-	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT); \
-	wait
+	@$(RUN_ENV) $(PY) -m marquee.launcher --host $(HOST) --port $(PORT)
 
 seed: install
 	$(RUN_ENV) $(MANAGE) seed_demo

@@ -161,6 +161,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Mail: EMAIL_URL names the SMTP server; without it, messages go to files.
 MAILERS = {"default": mailer_config(env_str("EMAIL_URL"), DATA_DIR)}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Marquee Cinema <tickets@marquee.example>")
+# How long a worker's claim on a message lasts unless renewed; a sending worker renews it every
+# third of it, so that the mail of a worker that dies is sent by another within this time.
+MAIL_LEASE_SECONDS = env_int("MAIL_LEASE_SECONDS", 60, minimum=1)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The cinema's own rules.

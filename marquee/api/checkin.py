@@ -18,6 +18,15 @@ router = Router(tags=["staff: check-in"])
 
 class CheckInIn(StrictIn):
     code: str = Field(max_length=1000, description="The text of the ticket's QR code.")
+    showtime_id: int | None = Field(
+        None,
+        description="The showtime this door admits to. Without it, any showtime whose door is open "
+        "(from 60 minutes before its start until its end).",
+    )
+    override: bool = Field(
+        False,
+        description="Admit a ticket refused as wrong_showtime anyway; the ticket records the override and who made it.",
+    )
 
 
 class CheckInSeatOut(Schema):
@@ -44,6 +53,7 @@ class CheckInBookingOut(Schema):
 
 class CheckInOut(Schema):
     admitted: bool
+    override: bool = Field(description="True when admitted anyway although it was for another showtime.")
     checked_in_at: dt.datetime
     seat: CheckInSeatOut
     showtime: CheckInShowtimeOut
@@ -53,6 +63,10 @@ class CheckInOut(Schema):
 
 class CheckInErrorOut(ErrorOut):
     checked_in_at: dt.datetime | None = Field(None, description="Only for already_checked_in: when it was admitted.")
+    showtime: dict[str, Any] | None = Field(
+        None,
+        description='Only for wrong_showtime: the showtime the ticket is for, {"id", "starts_at", "movie", "hall"}.',
+    )
 
 
 def check_in_out(ticket: BookingSeat) -> dict[str, Any]:
@@ -60,6 +74,7 @@ def check_in_out(ticket: BookingSeat) -> dict[str, Any]:
     assert ticket.checked_in_at is not None
     return {
         "admitted": True,
+        "override": ticket.checked_in_override,
         "checked_in_at": local(ticket.checked_in_at).replace(microsecond=0),
         "seat": {
             "id": ticket.seat_id,
@@ -88,4 +103,7 @@ def check_in_out(ticket: BookingSeat) -> dict[str, Any]:
     summary="Admit a ticket at the door",
 )
 def checkin(request: HttpRequest, payload: CheckInIn) -> dict[str, Any]:
-    return check_in_out(ticket_check_in(code=payload.code))
+    ticket = ticket_check_in(
+        code=payload.code, showtime_id=payload.showtime_id, override=payload.override, by=getattr(request, "auth", None)
+    )
+    return check_in_out(ticket)

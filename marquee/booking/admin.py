@@ -52,12 +52,12 @@ class CustomerAdmin(ReadOnlyAdmin):
 
 class BookingSeatInline(ReadOnlyInline):
     model = BookingSeat
-    fields = ("seat", "tariff_name", "final_price", "status", "checked_in_at")
+    fields = ("seat", "tariff_name", "final_price", "status", "checked_in_at", "checked_in_by", "checked_in_override")
     readonly_fields = fields
     show_change_link = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[BookingSeat]:
-        return super().get_queryset(request).select_related("seat")
+        return super().get_queryset(request).select_related("seat", "checked_in_by")
 
 
 @admin.register(Booking)

@@ -9,6 +9,7 @@ aloud or typed from paper needs no care about case.
 
 import base64
 import datetime as dt
+from typing import Any
 
 from django.core import signing
 from django.utils.crypto import salted_hmac
@@ -16,7 +17,8 @@ from django.utils.crypto import salted_hmac
 from marquee.booking.models import BookingSeat, BookingStatus
 from marquee.core.clock import local
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import AlreadyCheckedIn, InvalidTicket
+from marquee.core.errors import AlreadyCheckedIn, InvalidTicket, WrongShowtime
+from marquee.scheduling.models import Showtime
 
 _SALT = "marquee.booking.ticket"
 _SEP = "."
@@ -66,29 +68,102 @@ def _iso_local(moment: dt.datetime) -> str:
     return local(moment).isoformat()
 
 
-def ticket_check_in(*, code: str) -> BookingSeat:
-    """Admit the ticket once. A second scan raises AlreadyCheckedIn (with when); a forged
-    code, or a ticket of a booking that is not paid (cancelled), raises InvalidTicket."""
-    seat_id = ticket_id_from_code(code)
-    at = clock_now()
-    # One conditional statement: two doors scanning the same ticket at the same instant
-    # admit it once, whatever the database.
-    admitted = BookingSeat.objects.filter(
-        pk=seat_id, status=BookingStatus.PAID, booking__status=BookingStatus.PAID, checked_in_at__isnull=True
-    ).update(checked_in_at=at, updated_at=at)
-    ticket = (
+# The door admits to a showtime from this long before it starts until it ends (`ends_at`:
+# the film and the hall's cleaning buffer, so a latecomer is still let in).
+OPENS_BEFORE = dt.timedelta(minutes=60)
+
+
+def door_is_open(showtime: Showtime, at: dt.datetime) -> bool:
+    return showtime.starts_at - OPENS_BEFORE <= at <= showtime.ends_at
+
+
+def showtime_named(showtime: Showtime) -> dict[str, Any]:
+    """The showtime a ticket is for, as the door's red screen and the API name it."""
+    return {
+        "id": showtime.pk,
+        "starts_at": _iso_local(showtime.starts_at.replace(microsecond=0)),
+        "movie": {"id": showtime.movie_id, "title": showtime.movie.title},
+        "hall": {"id": showtime.hall_id, "number": showtime.hall.number, "name": showtime.hall.name},
+    }
+
+
+def _refusal(ticket: BookingSeat, at: dt.datetime, showtime_id: int | None, hall_id: int | None) -> str | None:
+    """Why this door should not admit the ticket now, or None when it should."""
+    show = ticket.showtime
+    if showtime_id is not None and show.pk != showtime_id:
+        return "another showtime"
+    if hall_id is not None and show.hall_id != hall_id:
+        return "another hall"
+    if at > show.ends_at:
+        return "a showtime that has ended"
+    if at < show.starts_at - OPENS_BEFORE:
+        return "a later showtime" if local(show.starts_at).date() == local(at).date() else "another day"
+    return None
+
+
+def _ticket(seat_id: int) -> BookingSeat | None:
+    return (
         BookingSeat.objects.select_related("booking__customer", "seat", "showtime__movie", "showtime__hall")
         .filter(pk=seat_id)
         .first()
     )
-    if ticket is None:
-        raise InvalidTicket("This is not a ticket of this cinema.")
-    if admitted:
-        return ticket
+
+
+def _refuse_spent(ticket: BookingSeat) -> None:
+    """InvalidTicket for a ticket of a booking that is not paid; AlreadyCheckedIn once admitted."""
     if ticket.booking.status != BookingStatus.PAID or ticket.status != BookingStatus.PAID:
         raise InvalidTicket(f"This ticket's booking is {ticket.booking.status}.", reference=ticket.booking.reference)
-    assert ticket.checked_in_at is not None
-    raise AlreadyCheckedIn(
-        f"This ticket was already admitted at {local(ticket.checked_in_at):%H:%M:%S}.",
-        checked_in_at=_iso_local(ticket.checked_in_at),
-    )
+    if ticket.checked_in_at is not None:
+        raise AlreadyCheckedIn(
+            f"This ticket was already admitted at {local(ticket.checked_in_at):%H:%M:%S}.",
+            checked_in_at=_iso_local(ticket.checked_in_at),
+        )
+
+
+def ticket_check_in(
+    *,
+    code: str,
+    showtime_id: int | None = None,
+    hall_id: int | None = None,
+    override: bool = False,
+    by: Any = None,
+) -> BookingSeat:
+    """Admit the ticket once, at a door that admits to `showtime_id` (or to the showtimes of
+    `hall_id`, or to any showtime) while that showtime's door is open (door_is_open).
+
+    A forged code, or a ticket of a booking that is not paid (cancelled), raises
+    InvalidTicket; a second scan AlreadyCheckedIn (with when); a ticket for another
+    showtime, another day or an ended show WrongShowtime naming its showtime. `override`
+    admits such a ticket anyway, and the ticket records that, and who (`by`, a user) did it.
+    """
+    seat_id = ticket_id_from_code(code)
+    at = clock_now()
+    ticket = _ticket(seat_id)
+    if ticket is None:
+        raise InvalidTicket("This is not a ticket of this cinema.")
+    _refuse_spent(ticket)
+    refusal = _refusal(ticket, at, showtime_id, hall_id)
+    if refusal is not None and not override:
+        show = ticket.showtime
+        raise WrongShowtime(
+            f"This ticket is for {refusal}: {show.movie.title}, {local(show.starts_at):%a %d %b %H:%M}, "
+            f"hall {show.hall.number} ({show.hall.name}).",
+            showtime=showtime_named(show),
+        )
+    overridden = refusal is not None
+    user = by if getattr(by, "pk", None) is not None else None  # an API key's user or a staff login
+    # One conditional statement: two doors scanning the same ticket at the same instant
+    # admit it once, whatever the database.
+    admitted = BookingSeat.objects.filter(
+        pk=seat_id, status=BookingStatus.PAID, booking__status=BookingStatus.PAID, checked_in_at__isnull=True
+    ).update(checked_in_at=at, checked_in_by=user, checked_in_override=overridden, updated_at=at)
+    if not admitted:
+        # Another door admitted it, or it was cancelled, since it was read.
+        ticket = _ticket(seat_id)
+        if ticket is not None:
+            _refuse_spent(ticket)
+        raise InvalidTicket("This is not a ticket of this cinema.")
+    ticket.checked_in_at = at
+    ticket.checked_in_by = user
+    ticket.checked_in_override = overridden
+    return ticket

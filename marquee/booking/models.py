@@ -1,5 +1,6 @@
 """Customers, their bookings and the seats each booking holds or has bought."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -147,6 +148,16 @@ class BookingSeat(TimeStampedModel):
     # across a join, and "one active sale per seat" is the rule that matters most.
     status = models.CharField(max_length=16, choices=BookingStatus.choices, default=BookingStatus.PENDING)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # Who let the ticket in, and whether they admitted it although it was for another showtime.
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+    checked_in_override = models.BooleanField(_("admitted for another showtime"), default=False)
 
     class Meta:
         ordering = ["seat__row_number", "seat__seat_number"]
@@ -162,6 +173,10 @@ class BookingSeat(TimeStampedModel):
             models.UniqueConstraint(fields=["booking", "seat"], name="bookingseat_seat_once_per_booking"),
             models.CheckConstraint(condition=Q(final_price__gte=0), name="bookingseat_price_not_negative"),
             models.CheckConstraint(condition=Q(status__in=BookingStatus.values), name="bookingseat_status_valid"),
+            models.CheckConstraint(
+                condition=Q(checked_in_override=False) | Q(checked_in_at__isnull=False),
+                name="bookingseat_override_is_a_check_in",
+            ),
         ]
 
     def __str__(self) -> str:

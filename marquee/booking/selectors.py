@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from marquee.booking.checkin import OPENS_BEFORE, door_is_open
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import day_bounds, local
@@ -226,3 +227,35 @@ def booking_detail(booking_id: int) -> Booking:
         .prefetch_related(Prefetch("seats", seats))
         .get(pk=booking_id)
     )
+
+
+# --- the door (check-in) ---------------------------------------------------------------------
+
+
+def _with_door_counts(showtimes: QuerySet[Showtime]) -> QuerySet[Showtime]:
+    """Annotate `expected` (tickets sold) and `admitted` (of those, checked in)."""
+    sold = BookingSeat.objects.filter(showtime=OuterRef("pk"), status=BookingStatus.PAID)
+    return showtimes.annotate(
+        expected=_count_by_showtime(sold), admitted=_count_by_showtime(sold.filter(checked_in_at__isnull=False))
+    )
+
+
+def door_showtimes(at: dt.datetime | None = None) -> list[Showtime]:
+    """The showtimes a door may admit to today: today's (in the cinema's time zone) and any
+    still running from last night, those whose door is open now first, then by start."""
+    at = at or clock_now()
+    start, end = day_bounds(local(at).date())
+    rows = list(
+        _with_door_counts(
+            Showtime.objects.filter(status=ShowtimeStatus.SCHEDULED)
+            .filter(Q(starts_at__gte=start, starts_at__lt=end) | Q(starts_at__lte=at + OPENS_BEFORE, ends_at__gte=at))
+            .select_related("movie", "hall")
+            .order_by("starts_at", "hall__number")
+        )
+    )
+    return sorted(rows, key=lambda s: (not door_is_open(s, at), s.starts_at, s.hall.number))
+
+
+def door_showtime(showtime_id: int) -> Showtime | None:
+    """One showtime with its door counts (any day: the door person chose it)."""
+    return _with_door_counts(Showtime.objects.filter(pk=showtime_id).select_related("movie", "hall")).first()

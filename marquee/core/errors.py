@@ -68,6 +68,13 @@ class AlreadyCheckedIn(DomainError):
     status = 409
 
 
+class WrongShowtime(DomainError):
+    """A valid ticket, but for another showtime than the one the door admits to now."""
+
+    code = "wrong_showtime"
+    status = 409
+
+
 class InvalidTicket(DomainError):
     code = "invalid_ticket"
     status = 422

@@ -6,8 +6,13 @@ Every step is safe with any number of workers on any number of machines:
   workers take different rows; SQLite: the IMMEDIATE transaction serialises claims), with
   a lease (`locked_until`) and a claim token; rendering and SMTP happen after the commit,
   outside any transaction, and the outcome is recorded only for the worker's own claim;
-- a worker that dies mid-send leaves its rows `sending`; once the lease lapses any worker
-  claims them again and sends the same message (same Message-ID);
+- while it sends, a worker renews its lease every third of it (a heartbeat thread), so the
+  lease is short (MAIL_LEASE_SECONDS, a minute): a worker that dies mid-send leaves its rows
+  `sending`, and within a lease any worker claims them again and sends the same message
+  (same Message-ID);
+- once the server has accepted a message, recording it as sent is retried (reconnecting)
+  until the database answers, before anything else: a database restart at that moment
+  must not make the message look unsent, which would send it twice;
 - django.tasks rows are claimed the way django-tasks-db's own worker does.
 """
 
@@ -19,9 +24,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.mail import mailers
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import OperationalError, close_old_connections, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connections, transaction
 from django.db.models import F, Q, QuerySet
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -37,15 +43,59 @@ from marquee.reports.services import showtimes_tally
 log = logging.getLogger("marquee.worker")
 
 MAIL_BATCH = 10
-# Longer than a batch should take: ten messages, each bounded by the SMTP timeout (30 s).
-MAIL_LEASE = dt.timedelta(minutes=10)
-# A worker stops starting messages this long before its lease ends, and gives the rest back.
-LEASE_MARGIN = dt.timedelta(minutes=2)
+# Recording "sent" is retried this long (with backoff up to RECORD_RETRY_MAX_PAUSE seconds
+# between tries) before the worker gives up and the message may be sent again.
+RECORD_RETRY_FOR = dt.timedelta(minutes=30)
+RECORD_RETRY_MAX_PAUSE = 5.0
 # A message whose sending killed its worker this many times, over more than RETRY_FOR, fails.
 MAX_ABANDONED_ATTEMPTS = 5
 SWEEP_EVERY = 30.0  # seconds between hold-expiry sweeps
 TALLY_EVERY = 15 * 60.0  # seconds between report tallies of showtimes that have begun
 TASKS_PER_STEP = 20
+
+
+def mail_lease() -> dt.timedelta:
+    """How long a claim lasts without renewal (MAIL_LEASE_SECONDS). The heartbeat renews it
+    every third of it; a worker stops starting messages when less than half of it is left
+    (its heartbeat cannot reach the database) and gives the rest back."""
+    return dt.timedelta(seconds=settings.MAIL_LEASE_SECONDS)
+
+
+class LeaseKeeper:
+    """Renews a claim's lease from a thread of its own (with its own database connection)
+    while the claim's messages are sent: one slow message cannot outlast the lease, and a
+    worker that dies stops renewing, so that another takes its mail over within a lease."""
+
+    def __init__(self, token: str, until: dt.datetime, lease: dt.timedelta) -> None:
+        self.token = token
+        self.until = until  # the lease as last renewed
+        self.lease = lease
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="mail-lease", daemon=True)
+
+    def __enter__(self) -> "LeaseKeeper":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+    def renew(self) -> None:
+        until = clock_now() + self.lease
+        OutgoingMail.objects.filter(claim_token=self.token, status=MailStatus.SENDING).update(locked_until=until)
+        self.until = until
+
+    def _run(self) -> None:
+        try:
+            while not self._stopped.wait(self.lease.total_seconds() / 3):
+                try:
+                    self.renew()
+                except DatabaseError:
+                    log.warning("could not renew the lease of claim %s; trying again", self.token, exc_info=True)
+                    close_old_connections()
+        finally:
+            connections.close_all()  # this thread's own connections
 
 
 def _due(at: dt.datetime) -> Q:
@@ -86,7 +136,7 @@ def mail_claim(*, limit: int = MAIL_BATCH) -> tuple[str, list[OutgoingMail]]:
         # The condition is repeated: without row locks (SQLite) it is what makes the claim exclusive.
         OutgoingMail.objects.filter(pk__in=ids).filter(_due(at)).update(
             status=MailStatus.SENDING,
-            locked_until=at + MAIL_LEASE,
+            locked_until=at + mail_lease(),
             claim_token=token,
             attempts=F("attempts") + 1,
             updated_at=at,
@@ -104,15 +154,38 @@ def _mine(mail: OutgoingMail, token: str) -> QuerySet[OutgoingMail]:
     return OutgoingMail.objects.filter(pk=mail.pk, claim_token=token, status=MailStatus.SENDING)
 
 
-def _record_sent(mail: OutgoingMail, token: str) -> None:
-    at = clock_now()
-    done = _mine(mail, token).update(
-        status=MailStatus.SENT, sent_at=at, locked_until=None, last_error="", updated_at=at
-    )
+def _record_sent(mail: OutgoingMail, token: str) -> bool:
+    """Record the server's acceptance, retrying until the database answers (RECORD_RETRY_FOR).
+
+    The message is out: a row left `sending` would be sent again once the lease lapses. So a
+    lost connection (a restarted PostgreSQL) or a busy database (SQLite locked by another
+    writer) is waited out here, reconnecting between tries, before anything else is done.
+    Returns whether it had to wait (the SMTP session may have timed out meanwhile).
+    """
+    give_up_at = time.monotonic() + RECORD_RETRY_FOR.total_seconds()
+    pause = 0.2
+    waited = False
+    while True:
+        at = clock_now()
+        try:
+            done = _mine(mail, token).update(
+                status=MailStatus.SENT, sent_at=at, locked_until=None, last_error="", updated_at=at
+            )
+            break
+        except (OperationalError, InterfaceError) as exc:
+            if time.monotonic() + pause > give_up_at:
+                log.error("mail %s was sent, but recording it failed for good; it may be sent again", mail.pk)
+                raise
+            log.warning("mail %s was sent; recording it failed (%s), trying again in %.1f s", mail.pk, exc, pause)
+            close_old_connections()  # a broken connection is dropped; the next query reconnects
+            time.sleep(pause)
+            pause = min(pause * 2, RECORD_RETRY_MAX_PAUSE)
+            waited = True
     if done:
         log.info("mail %s sent: %s to %s (attempt %s)", mail.pk, mail.kind, mail.to_email, mail.attempts)
     else:
         log.warning("mail %s was sent, but another worker had taken it over (lease lapsed)", mail.pk)
+    return waited
 
 
 def _record_failure(mail: OutgoingMail, token: str, failure: Failure) -> None:
@@ -162,13 +235,23 @@ def _close(mailer: object) -> None:
 
 def mail_send_claimed(token: str, mails: list[OutgoingMail], *, should_stop: Callable[[], bool] = bool) -> int:
     """Render and send claimed rows, outside any transaction; returns how many were handled."""
+    if not mails:
+        return 0
+    lease = mail_lease()
+    until = min(mail.locked_until or clock_now() for mail in mails)
+    with LeaseKeeper(token, until, lease) as keeper:
+        return _send(token, mails, keeper, should_stop)
+
+
+def _send(token: str, mails: list[OutgoingMail], keeper: LeaseKeeper, should_stop: Callable[[], bool]) -> int:
     mailer = mailers.default
     handled = 0
     try:
         for index, mail in enumerate(mails):
-            lease_ending = mail.locked_until is not None and clock_now() > mail.locked_until - LEASE_MARGIN
+            # Less than half the lease left: the heartbeat cannot reach the database, and
+            # another worker may take these over soon; better given back than sent twice.
+            lease_ending = clock_now() > keeper.until - keeper.lease / 2
             if should_stop() or lease_ending:
-                # Another worker may take these over soon: better given back than sent twice.
                 _release(mails[index:], token)
                 break
             try:
@@ -199,7 +282,8 @@ def mail_send_claimed(token: str, mails: list[OutgoingMail], *, should_stop: Cal
                         handled += 1
                     break
                 continue
-            _record_sent(mail, token)
+            if _record_sent(mail, token):
+                _close(mailer)  # the session may have timed out while the database was away
             handled += 1
     finally:
         _close(mailer)

@@ -1,13 +1,18 @@
 """Check-in at the door: the API (api.md) and the staff page."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from marquee.booking.checkin import ticket_code
+from marquee.booking.checkin import ticket_id_from_code as ticket_id
 from marquee.booking.models import BookingSeat
 from marquee.booking.services import booking_cancel
 from marquee.staff.services import api_key_create
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/admin/checkin"
@@ -25,14 +30,42 @@ def _post(client, body, key=None):
     return client.post(URL, body, content_type="application/json", **headers)
 
 
+def _at_the_door(showtime, before=dt.timedelta(minutes=10)):
+    """The clock moved to a moment when the showtime's door is open (tick: sessions expire)."""
+    return time_machine.travel(showtime.starts_at - before, tick=True)
+
+
+def _codes(booking) -> list[str]:
+    return [
+        ticket_code(pk)
+        for pk in BookingSeat.objects.filter(booking=booking).order_by("pk").values_list("pk", flat=True)
+    ]
+
+
+@pytest.fixture
+def two_days(paid_booking):
+    """Today's showtime (the door's) and tomorrow's at 10:00 (local), each with a paid booking."""
+    hall = f.hall(rows=2, seats=6)
+    today = f.showtime(movie_obj=f.movie(title="Tonight's Film"), hall_obj=hall)
+    tomorrow = f.showtime(
+        movie_obj=f.movie(title="Tomorrow's Film"),
+        hall_obj=hall,
+        starts_at=f.local_dt(today.starts_at.astimezone(f.cinema_tz()).date() + dt.timedelta(days=1), 10),
+    )
+    return paid_booking(show=today), paid_booking(show=tomorrow, email="tomorrow@example.com")
+
+
 def test_api_admits_once_then_answers_already_checked_in(client, door_key, paid_booking):
     booking = paid_booking()
     ticket = BookingSeat.objects.filter(booking=booking).select_related("seat").first()
     code = ticket_code(ticket.pk)
 
-    first = _post(client, {"code": code}, door_key)
+    with _at_the_door(booking.showtime):
+        first = _post(client, {"code": code}, door_key)
+        second = _post(client, {"code": code}, door_key)
     assert first.status_code == 200, first.content
     body = first.json()
+    assert body["override"] is False
     assert body["seat"]["row"] == ticket.seat.row_number and body["seat"]["number"] == ticket.seat.seat_number
     assert body["seat"]["id"] == ticket.seat_id
     assert body["showtime"]["id"] == booking.showtime_id
@@ -40,7 +73,6 @@ def test_api_admits_once_then_answers_already_checked_in(client, door_key, paid_
     assert body["booking"]["reference"] == booking.reference
     assert "+" in body["checked_in_at"] or body["checked_in_at"].endswith("Z") is False
 
-    second = _post(client, {"code": code}, door_key)
     assert second.status_code == 409
     assert second.json()["error"] == "already_checked_in"
     assert second.json()["checked_in_at"].startswith(body["checked_in_at"][:16])
@@ -81,12 +113,12 @@ def test_staff_page_takes_a_typed_or_scanned_code(admin_client, paid_booking):
     html = page.content.decode()
     assert 'name="code"' in html and "autofocus" in html
 
-    # Typed from paper: spaces around, lower case.
-    admitted = admin_client.post("/staff/checkin/", {"code": f"  {ticket_code(ticket.pk).lower()}\n"})
+    with _at_the_door(booking.showtime):
+        # Typed from paper: spaces around, lower case.
+        admitted = admin_client.post("/staff/checkin/", {"code": f"  {ticket_code(ticket.pk).lower()}\n"})
+        again = admin_client.post("/staff/checkin/", {"code": ticket_code(ticket.pk)})
     assert admitted.status_code == 200
     assert "Admit" in admitted.content.decode() and f"Row {ticket.seat.row_number}" in admitted.content.decode()
-    assert "for a later show" in admitted.content.decode()  # the factory's show is tomorrow
-    again = admin_client.post("/staff/checkin/", {"code": ticket_code(ticket.pk)})
     assert again.status_code == 409 and "Already checked in" in again.content.decode()
     forged = admin_client.post("/staff/checkin/", {"code": "1.nope"})
     assert forged.status_code == 422 and "Not valid" in forged.content.decode()
@@ -97,10 +129,134 @@ def test_staff_page_is_for_staff(client):
 
 
 def test_api_and_page_query_counts(client, admin_client, door_key, paid_booking, django_assert_max_num_queries):
-    tickets = list(BookingSeat.objects.filter(booking=paid_booking()))
-    with django_assert_max_num_queries(8):
-        assert _post(client, {"code": ticket_code(tickets[0].pk)}, door_key).status_code == 200
-    with django_assert_max_num_queries(8):
-        assert _post(client, {"code": ticket_code(tickets[0].pk)}, door_key).status_code == 409
-    with django_assert_max_num_queries(8):
-        assert admin_client.post("/staff/checkin/", {"code": ticket_code(tickets[1].pk)}).status_code == 200
+    booking = paid_booking()
+    tickets = list(BookingSeat.objects.filter(booking=booking))
+    with _at_the_door(booking.showtime):
+        with django_assert_max_num_queries(8):
+            assert _post(client, {"code": ticket_code(tickets[0].pk)}, door_key).status_code == 200
+        with django_assert_max_num_queries(8):
+            assert _post(client, {"code": ticket_code(tickets[0].pk)}, door_key).status_code == 409
+        with django_assert_max_num_queries(10):
+            answer = admin_client.post(
+                "/staff/checkin/", {"code": ticket_code(tickets[1].pk), "showtime": booking.showtime_id}
+            )
+            assert answer.status_code == 200
+
+
+# --- the right showtime (issue 10, point 8) ---------------------------------------------------
+
+
+def test_api_refuses_tomorrows_ticket_at_todays_door_naming_its_showtime(client, door_key, two_days):
+    today, tomorrow = two_days
+    [code, _] = _codes(tomorrow)
+    with _at_the_door(today.showtime):
+        at_this_door = _post(client, {"code": code, "showtime_id": today.showtime_id}, door_key)
+        at_any_door = _post(client, {"code": code}, door_key)
+    for answer in (at_this_door, at_any_door):
+        assert answer.status_code == 409, answer.content
+        body = answer.json()
+        assert body["error"] == "wrong_showtime"
+        assert body["showtime"]["id"] == tomorrow.showtime_id
+        assert body["showtime"]["movie"]["title"] == "Tomorrow's Film"
+        assert body["showtime"]["starts_at"].startswith(
+            tomorrow.showtime.starts_at.astimezone(f.cinema_tz()).isoformat()[:16]
+        )
+        assert "10:00" in body["detail"] and "Tomorrow's Film" in body["detail"]
+    assert not BookingSeat.objects.filter(checked_in_at__isnull=False).exists()
+
+
+def test_api_admits_the_doors_own_showtime_and_refuses_it_at_another_door(client, door_key, two_days):
+    today, tomorrow = two_days
+    [first, second] = _codes(today)
+    with _at_the_door(today.showtime):
+        assert _post(client, {"code": first, "showtime_id": today.showtime_id}, door_key).status_code == 200
+        elsewhere = _post(client, {"code": second, "showtime_id": tomorrow.showtime_id}, door_key)
+    assert elsewhere.status_code == 409 and elsewhere.json()["showtime"]["id"] == today.showtime_id
+
+
+def test_api_refuses_a_ticket_of_an_ended_show_and_one_long_before_it(client, door_key, paid_booking):
+    booking = paid_booking()
+    show = booking.showtime
+    [code, _] = _codes(booking)
+    with time_machine.travel(show.ends_at + dt.timedelta(minutes=1), tick=False):
+        ended = _post(client, {"code": code, "showtime_id": show.pk}, door_key)
+    with time_machine.travel(show.starts_at - dt.timedelta(minutes=61), tick=False):
+        early = _post(client, {"code": code}, door_key)
+    with time_machine.travel(show.ends_at, tick=False):
+        last_minute = _post(client, {"code": code}, door_key)  # the door closes at the end, not before
+    assert ended.status_code == 409 and ended.json()["error"] == "wrong_showtime"
+    assert "ended" in ended.json()["detail"] and ended.json()["showtime"]["id"] == show.pk
+    assert early.status_code == 409 and early.json()["error"] == "wrong_showtime"
+    assert last_minute.status_code == 200
+
+
+def test_api_override_admits_and_records_who_and_that_it_was_an_override(client, door_key, two_days):
+    today, tomorrow = two_days
+    [code, _] = _codes(tomorrow)
+    [own, _] = _codes(today)
+    with _at_the_door(today.showtime):
+        refused = _post(client, {"code": code, "showtime_id": today.showtime_id}, door_key)
+        anyway = _post(client, {"code": code, "showtime_id": today.showtime_id, "override": True}, door_key)
+        again = _post(client, {"code": code, "showtime_id": today.showtime_id, "override": True}, door_key)
+        # "override" on a ticket that needs none is an ordinary admission.
+        plain = _post(client, {"code": own, "showtime_id": today.showtime_id, "override": True}, door_key)
+    assert refused.status_code == 409
+    assert anyway.status_code == 200 and anyway.json()["override"] is True
+    assert anyway.json()["showtime"]["id"] == tomorrow.showtime_id
+    assert again.status_code == 409 and again.json()["error"] == "already_checked_in"
+    assert plain.status_code == 200 and plain.json()["override"] is False
+    ticket = BookingSeat.objects.get(pk=ticket_id(code))
+    assert ticket.checked_in_override is True and ticket.checked_in_at is not None
+    assert ticket.checked_in_by.username == "door"
+    assert BookingSeat.objects.get(pk=ticket_id(own)).checked_in_override is False
+
+
+def test_staff_page_chooses_the_showtime_refuses_others_and_admits_anyway(admin_client, admin_user, two_days):
+    today, tomorrow = two_days
+    [own, _] = _codes(today)
+    [other, _] = _codes(tomorrow)
+    door = {"showtime": today.showtime_id}
+    with _at_the_door(today.showtime):
+        chooser = admin_client.get("/staff/checkin/").content.decode()
+        chosen = admin_client.get("/staff/checkin/", door).content.decode()
+        admitted = admin_client.post("/staff/checkin/", {**door, "code": own})
+        refused = admin_client.post("/staff/checkin/", {**door, "code": other})
+        refused_left_it_out = BookingSeat.objects.get(pk=ticket_id(other)).checked_in_at is None
+        anyway = admin_client.post("/staff/checkin/", {**door, "code": other, "override": "1"})
+    # Today's showtimes to choose from, the open one marked; tomorrow's is not today's.
+    assert f'href="?showtime={today.showtime_id}"' in chooser and "open now" in chooser
+    assert f'href="?showtime={tomorrow.showtime_id}"' not in chooser
+    assert (
+        "Tonight&#x27;s Film" in chosen
+        and "admitted <strong data-admitted>0</strong> of <span data-expected>2</span>" in chosen
+    )
+
+    assert admitted.status_code == 200 and "admitted <strong data-admitted>1</strong>" in admitted.content.decode()
+    html = refused.content.decode()
+    assert refused.status_code == 409 and "Wrong showtime" in html and "Tomorrow&#x27;s Film" in html
+    assert "10:00" in html and "Admit anyway" in html and 'name="override" value="1"' in html
+    assert refused_left_it_out
+
+    assert anyway.status_code == 200 and "Admitted for another showtime" in anyway.content.decode()
+    ticket = BookingSeat.objects.get(pk=ticket_id(other))
+    assert ticket.checked_in_override and ticket.checked_in_by == admin_user
+
+
+def test_staff_page_door_for_a_hall_admits_its_open_showtimes_only(admin_client, paid_booking):
+    show = f.showtime()
+    elsewhere = f.showtime(starts_at=show.starts_at)  # another hall, same time
+    [own, _] = _codes(paid_booking(show=show))
+    [other, _] = _codes(paid_booking(show=elsewhere, email="other@example.com"))
+    door = {"hall": show.hall_id}
+    with _at_the_door(show):
+        page = admin_client.get("/staff/checkin/", door).content.decode()
+        assert admin_client.post("/staff/checkin/", {**door, "code": own}).status_code == 200
+        refused = admin_client.post("/staff/checkin/", {**door, "code": other})
+    assert show.hall.name in page and "admitted 0 of 2 expected" in page
+    assert refused.status_code == 409 and "another hall" in refused.content.decode()
+
+
+@pytest.mark.parametrize("junk", ["99999999999999999999", "-1", "x", "\x00", ""])
+def test_staff_page_ignores_a_malformed_choice(admin_client, junk):
+    assert admin_client.get("/staff/checkin/", {"showtime": junk, "hall": junk}).status_code == 200
+    assert admin_client.post("/staff/checkin/", {"showtime": junk, "code": "1.nope"}).status_code == 422

@@ -5,6 +5,7 @@ import re
 
 import icalendar
 import pytest
+import time_machine
 from django.conf import settings
 
 from marquee.booking.checkin import ticket_check_in
@@ -109,23 +110,24 @@ def test_qr_codes_decode_to_codes_that_check_in_admits_once(smtp_server, paid_bo
     codes = [decode_qr(png) for png in inline_images(smtp_server.messages[0]).values()]
     assert len(set(codes)) == 2
 
-    admitted = ticket_check_in(code=codes[0])
-    assert admitted.booking_id == booking.pk and admitted.checked_in_at is not None
-    with pytest.raises(AlreadyCheckedIn) as again:
-        ticket_check_in(code=codes[0])
-    assert again.value.extra["checked_in_at"]
-    assert ticket_check_in(code=codes[1]).pk != admitted.pk
+    with time_machine.travel(evening_show.starts_at - dt.timedelta(minutes=5), tick=False):
+        admitted = ticket_check_in(code=codes[0], showtime_id=evening_show.pk)
+        assert admitted.booking_id == booking.pk and admitted.checked_in_at is not None
+        with pytest.raises(AlreadyCheckedIn) as again:
+            ticket_check_in(code=codes[0])
+        assert again.value.extra["checked_in_at"]
+        assert ticket_check_in(code=codes[1]).pk != admitted.pk
 
-    forged = codes[1][:-3] + ("AAA" if not codes[1].endswith("AAA") else "BBB")
-    with pytest.raises(InvalidTicket):
-        ticket_check_in(code=forged)
-    # One ticket's signature does not vouch for another ticket's id.
-    with pytest.raises(InvalidTicket):
-        ticket_check_in(code=f"{codes[0].split('.')[0]}.{codes[1].split('.', 1)[1]}")
-    for junk in ["", "   ", "x" * 5000, "1.", ".abc", "null", "1:abc"]:
+        forged = codes[1][:-3] + ("AAA" if not codes[1].endswith("AAA") else "BBB")
         with pytest.raises(InvalidTicket):
-            ticket_check_in(code=junk)
-    assert BookingSeat.objects.filter(booking=booking, checked_in_at__isnull=False).count() == 2
+            ticket_check_in(code=forged)
+        # One ticket's signature does not vouch for another ticket's id.
+        with pytest.raises(InvalidTicket):
+            ticket_check_in(code=f"{codes[0].split('.')[0]}.{codes[1].split('.', 1)[1]}")
+        for junk in ["", "   ", "x" * 5000, "1.", ".abc", "null", "1:abc"]:
+            with pytest.raises(InvalidTicket):
+                ticket_check_in(code=junk)
+        assert BookingSeat.objects.filter(booking=booking, checked_in_at__isnull=False).count() == 2
 
 
 def test_qr_code_of_a_cancelled_booking_is_invalid(smtp_server, paid_booking, evening_show):

@@ -88,7 +88,8 @@ MATRIX = [
     Call("POST", "/bookings/{pending}/mark-paid", BOX_OFFICE_TOO, 200),
     Call("POST", "/bookings/{paid}/cancel", BOX_OFFICE_TOO, 200),
     Call("POST", "/bookings/{paid}/resend", BOX_OFFICE_TOO, 200),
-    Call("POST", "/checkin", BOX_OFFICE_TOO, 200, lambda w: {"code": w.code}),
+    # The world's show is tomorrow: its door is not open, so the door admits it "anyway".
+    Call("POST", "/checkin", BOX_OFFICE_TOO, 200, lambda w: {"code": w.code, "showtime_id": w.show, "override": True}),
     # Reading customers (a movie's audience is a list of customers).
     Call("GET", "/customers", BOX_OFFICE_TOO, 200),
     Call("GET", "/customers/{customer}", BOX_OFFICE_TOO, 200),
