@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0002_booking_language'),
+        ('booking', '0003_booking_client_ip_and_sign_in_links'),
         ('pricing', '0001_initial'),
         ('scheduling', '0002_showtime_no_overlap_postgres'),
         ('venues', '0001_initial'),
