@@ -10,6 +10,7 @@ from marquee.backoffice.access import CUSTOMERS, REPORTS, can, staff_page
 from marquee.backoffice.forms import CustomerSearchForm
 from marquee.backoffice.reports import report_period
 from marquee.core.errors import NotFound
+from marquee.privacy.selectors import erasure_for_email
 from marquee.reports import selectors
 
 PAGE_SIZE = 50
@@ -35,6 +36,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "found": found,
         "page": page,
         "has_next": page * PAGE_SIZE < found.count,
+        # Whether a person who asks again was forgotten already (only their address's hash is kept).
+        "erased": erasure_for_email(query) if "@" in query and not found.count else None,
     }
     # Figures per buyer, with revenue and a download of every email, are a report: the box
     # office, who may look customers up, does not get them.

@@ -104,10 +104,10 @@ def _mine(mail: OutgoingMail, token: str) -> QuerySet[OutgoingMail]:
     return OutgoingMail.objects.filter(pk=mail.pk, claim_token=token, status=MailStatus.SENDING)
 
 
-def _record_sent(mail: OutgoingMail, token: str) -> None:
+def _record_sent(mail: OutgoingMail, token: str, *, subject: str = "") -> None:
     at = clock_now()
     done = _mine(mail, token).update(
-        status=MailStatus.SENT, sent_at=at, locked_until=None, last_error="", updated_at=at
+        status=MailStatus.SENT, sent_at=at, locked_until=None, last_error="", subject=subject[:300], updated_at=at
     )
     if done:
         log.info("mail %s sent: %s to %s (attempt %s)", mail.pk, mail.kind, mail.to_email, mail.attempts)
@@ -199,7 +199,7 @@ def mail_send_claimed(token: str, mails: list[OutgoingMail], *, should_stop: Cal
                         handled += 1
                     break
                 continue
-            _record_sent(mail, token)
+            _record_sent(mail, token, subject=str(message.subject))
             handled += 1
     finally:
         _close(mailer)
