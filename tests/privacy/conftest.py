@@ -10,7 +10,7 @@ import time_machine
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from marquee.booking.checkin import ticket_code, ticket_check_in
+from marquee.booking.checkin import ticket_check_in, ticket_code
 from marquee.booking.models import Booking, Customer
 from marquee.booking.services import CustomerDetails, booking_hold, booking_pay
 from marquee.core.clock import local_today

@@ -74,7 +74,7 @@ def _traces() -> list[str]:
                     look(f"{model._meta.label}.{name} #{row[0]}", value)
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             for row in cursor.fetchall():
                 for value in row:
                     look(f"table {table}", value)
