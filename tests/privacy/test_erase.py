@@ -232,7 +232,7 @@ def test_paid_money_is_unchanged_in_the_sales_report(world, admin_user):
     assert sum((b.total_price for b in Booking.objects.filter(status="paid")), Decimal(0)) > 0
 
 
-def test_holds_paid_in_the_same_instant_are_not_left_pending(world, admin_user):
+def test_the_erased_persons_holds_can_no_longer_be_paid(world, admin_user):
     # A hold the erased person could still pay with its token is gone: paying answers invalid_state.
     customer_erase(customer_id=world.customer.pk, reason="Asked by email", erased_by=admin_user)
     with pytest.raises(InvalidState):

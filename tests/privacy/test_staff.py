@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from marquee.booking.models import Customer
 from marquee.privacy.models import CustomerErasure
+from marquee.privacy.services import customer_erase
 from marquee.staff.permissions import can
 from marquee.staff.services import api_key_create
 from tests.privacy.conftest import EMAIL, FIRST, PHONE
@@ -112,3 +113,13 @@ def test_box_office_sees_no_erase_button_and_cannot_open_the_page(world, box_use
     assert client.get(erase_url).status_code == 403
     assert client.post(erase_url, {"reason": "Asked"}).status_code == 403
     assert Customer.objects.get(pk=world.customer.pk).erased_at is None
+
+
+def test_the_admin_lists_erasures_read_only(world, admin_user):
+    admin_user.is_superuser = True
+    admin_user.save()
+    customer_erase(customer_id=world.customer.pk, reason="Asked by email", erased_by=admin_user)
+    client = _logged_in(admin_user)
+    listing = client.get("/admin/privacy/customererasure/")
+    assert listing.status_code == 200 and "Asked by email" in listing.content.decode()
+    assert client.get("/admin/privacy/customererasure/add/").status_code == 403
