@@ -86,17 +86,19 @@ def _scrub_mail(customer: Customer, email: str, booking_ids: list[int], at: dt.d
     """Every message to the person or about their bookings keeps its kind, status and
     times (the delivery log), and loses the address, subject, context and error text.
     Messages not yet sent are not sent."""
-    rows = OutgoingMail.objects.alias(to_lower=Lower("to_email")).filter(
-        Q(customer=customer) | Q(booking_id__in=booking_ids) | Q(to_lower=email.lower())
+    # By id: once the address is replaced, the rows no longer match it.
+    ids = list(
+        OutgoingMail.objects.alias(to_lower=Lower("to_email"))
+        .filter(Q(customer=customer) | Q(booking_id__in=booking_ids) | Q(to_lower=email.lower()))
+        .values_list("pk", flat=True)
     )
-    waiting = [MailStatus.QUEUED, MailStatus.RETRY]
-    rows.filter(status__in=waiting).update(status=MailStatus.FAILED, locked_until=None, updated_at=at)
-    rows.update(
-        to_email=erased_email(customer.pk),
-        subject="",
-        context={},
-        last_error="",
-        updated_at=at,
+    rows = OutgoingMail.objects.filter(pk__in=ids)
+    rows.update(to_email=erased_email(customer.pk), subject="", context={}, last_error="", updated_at=at)
+    # A message in a worker's hands right now may still go out, but its outcome is not
+    # recorded (the worker records only a row still "sending"), so no subject is written back.
+    unsent = [MailStatus.QUEUED, MailStatus.RETRY, MailStatus.SENDING]
+    rows.filter(status__in=unsent).update(
+        status=MailStatus.FAILED, locked_until=None, last_error="not sent: the customer was erased", updated_at=at
     )
 
 

@@ -17,7 +17,7 @@ from django.db import connection, models
 from django.urls import reverse
 
 from marquee.booking.models import Booking, BookingSeat, BookingStatus, CancelReason, Customer
-from marquee.booking.services import booking_hold, booking_pay, showtime_cancel
+from marquee.booking.services import booking_hold, booking_pay, booking_resend, showtime_cancel
 from marquee.core.clock import local_today
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.marketing.models import Recommendation
@@ -237,3 +237,17 @@ def test_the_erased_persons_holds_can_no_longer_be_paid(world, admin_user):
     customer_erase(customer_id=world.customer.pk, reason="Asked by email", erased_by=admin_user)
     with pytest.raises(InvalidState):
         booking_pay(reference=world.pending.reference, method="demo")
+
+
+def test_mail_still_waiting_for_the_person_is_not_sent(world, admin_user, smtp):
+    booking_resend(reference=world.received.reference)  # Petro's gift: to her address, queued
+    booking_resend(reference=world.own.reference)  # her own booking
+    waiting = list(OutgoingMail.objects.filter(status=MailStatus.QUEUED).values_list("pk", flat=True))
+    assert len(waiting) == 2
+    customer_erase(customer_id=world.customer.pk, reason="Asked by email", erased_by=admin_user)
+    rows = OutgoingMail.objects.filter(pk__in=waiting)
+    assert {(m.status, m.last_error) for m in rows} == {(MailStatus.FAILED, "not sent: the customer was erased")}
+    sent_before = len(smtp.messages)
+    deliver()
+    assert len(smtp.messages) == sent_before
+    assert _traces() == []
