@@ -34,3 +34,21 @@ class CustomerErasure(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"erasure of customer {self.customer_id} ({self.erased_at:%Y-%m-%d})"
+
+
+class ErasureRequest(TimeStampedModel):
+    """The customer asked, from their data page, to be forgotten; an Admin erases them
+    (the request stays, with no personal data, as the record that they asked)."""
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.PROTECT, related_name="erasure_request", verbose_name=_("customer")
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+
+    class Meta:
+        ordering = ["requested_at"]
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+
+    def __str__(self) -> str:
+        return f"customer {self.customer_id} asked to be forgotten ({self.requested_at:%Y-%m-%d})"

@@ -16,7 +16,7 @@ from marquee.core.clock import now as clock_now
 from marquee.core.errors import NotFound
 from marquee.marketing.models import Recommendation
 from marquee.notifications.models import OutgoingMail
-from marquee.privacy.models import CustomerErasure
+from marquee.privacy.models import CustomerErasure, ErasureRequest
 from marquee.privacy.services import email_hmac
 
 
@@ -32,6 +32,7 @@ class CustomerData:
     bookings: list[Booking]  # with showtime (movie, hall) and seats (seat), latest first
     mails: Sequence[OutgoingMail]  # to their address or about them, latest first
     recommendations: list[Recommendation]  # with movie and campaign, latest first
+    erasure_request: ErasureRequest | None  # they asked to be forgotten (not done yet)
     generated_at: dt.datetime
 
     @property
@@ -41,7 +42,8 @@ class CustomerData:
 
 
 def customer_data(*, customer_id: int) -> CustomerData:
-    """One customer's record, bookings, mail and recommendations. Five queries.
+    """One customer's record, bookings, mail, recommendations and request to be forgotten.
+    Six queries.
 
     An erased customer has nothing left to export: NotFound, as for one that never was."""
     customer = Customer.objects.filter(pk=customer_id, erased_at__isnull=True).first()
@@ -63,7 +65,12 @@ def customer_data(*, customer_id: int) -> CustomerData:
         Recommendation.objects.filter(customer=customer).select_related("movie").order_by("-sent_at", "-pk")
     )
     return CustomerData(
-        customer=customer, bookings=bookings, mails=mails, recommendations=recommendations, generated_at=clock_now()
+        customer=customer,
+        bookings=bookings,
+        mails=mails,
+        recommendations=recommendations,
+        erasure_request=ErasureRequest.objects.filter(customer=customer).first(),
+        generated_at=clock_now(),
     )
 
 
@@ -150,6 +157,7 @@ def export_document(data: CustomerData) -> dict[str, Any]:
             {"campaign_id": r.campaign_id, "movie": r.movie.title, "sent_at": _at(r.sent_at)}
             for r in data.recommendations
         ],
+        "asked_to_be_forgotten_at": _at(data.erasure_request.requested_at) if data.erasure_request else None,
     }
 
 
@@ -161,3 +169,16 @@ def erasure_for_email(email: str) -> CustomerErasure | None:
     keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     hashes = [email_hmac(email, secret=key) for key in keys]
     return CustomerErasure.objects.filter(email_hmac__in=hashes).order_by("-erased_at").first()
+
+
+def erasure_requests_open() -> list[ErasureRequest]:
+    """Customers who asked to be forgotten and are not erased yet, oldest request first."""
+    return list(
+        ErasureRequest.objects.filter(customer__erased_at__isnull=True)
+        .select_related("customer")
+        .order_by("requested_at")
+    )
+
+
+def erasure_request_for(*, customer_id: int) -> ErasureRequest | None:
+    return ErasureRequest.objects.filter(customer_id=customer_id).first()

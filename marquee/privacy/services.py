@@ -26,7 +26,7 @@ from marquee.core.clock import now as clock_now
 from marquee.core.errors import DomainError, InvalidState, NotFound, ValidationFailed
 from marquee.marketing.models import Recommendation
 from marquee.notifications.models import MailStatus, OutgoingMail
-from marquee.privacy.models import CustomerErasure
+from marquee.privacy.models import CustomerErasure, ErasureRequest
 
 _HMAC_SALT = "marquee.privacy.erased-email"
 # The reserved .invalid domain (RFC 2606) can never receive mail, and the id keeps the
@@ -158,3 +158,15 @@ def customer_erase(*, customer_id: int, reason: str, erased_by: Any | None = Non
             reason=clean_reason,
             email_hmac=email_hmac(email),
         )
+
+
+def erasure_request_create(*, customer_id: int) -> ErasureRequest:
+    """The customer asks to be forgotten (their data page). Asking twice keeps the first time."""
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().filter(pk=customer_id, erased_at__isnull=True).first()
+        if customer is None:
+            raise NotFound("No such customer.")
+        request, _created = ErasureRequest.objects.get_or_create(
+            customer=customer, defaults={"requested_at": clock_now()}
+        )
+        return request

@@ -12,6 +12,7 @@ from marquee.booking.services import customer_withdraw_consent
 from marquee.core.clock import local_today
 from marquee.core.errors import NotFound
 from marquee.privacy.selectors import CustomerData, customer_data, export_document
+from marquee.privacy.services import erasure_request_create
 from marquee.public.views import SESSION_CUSTOMER
 
 
@@ -59,4 +60,14 @@ def my_data_withdraw_consent(request: HttpRequest) -> HttpResponse:
         return _sign_in_first(request)
     customer_withdraw_consent(customer_id=data.customer.pk)
     messages.success(request, _("Done: we will send you no more recommendation email."))
+    return redirect("public:my_data")
+
+
+@require_POST
+def my_data_forget(request: HttpRequest) -> HttpResponse:
+    data = _signed_in_data(request)
+    if data is None:
+        return _sign_in_first(request)
+    erasure_request_create(customer_id=data.customer.pk)
+    messages.success(request, _("We have your request. The cinema’s staff will erase your data."))
     return redirect("public:my_data")

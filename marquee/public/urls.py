@@ -23,4 +23,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("my-bookings/my-data/", my_data.my_data, name="my_data"),
     path("my-bookings/my-data.json", my_data.my_data_json, name="my_data_json"),
     path("my-bookings/my-data/withdraw-consent/", my_data.my_data_withdraw_consent, name="my_data_withdraw_consent"),
+    path("my-bookings/my-data/forget/", my_data.my_data_forget, name="my_data_forget"),
 ]

@@ -4,10 +4,13 @@ marketing consent there."""
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from marquee.booking.models import Customer
 from marquee.notifications.models import MailKind, OutgoingMail
+from marquee.privacy.models import ErasureRequest
+from marquee.privacy.services import customer_erase
 from tests.privacy.conftest import EMAIL, FIRST, LAST, PHONE, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +140,23 @@ def test_page_queries_do_not_grow_with_the_history(client, world, django_assert_
         client.get(reverse("public:my_data"))
     with django_assert_max_num_queries(12):
         client.get(reverse("public:my_data_json"))
+
+
+def test_the_customer_asks_to_be_forgotten_and_staff_see_it(client, world, admin_user):
+    signed_in(client, world.customer)
+    page = client.post(reverse("public:my_data_forget"), follow=True).content.decode()
+    assert "We have your request" in page and "Ask to be forgotten" not in page
+    client.post(reverse("public:my_data_forget"))  # asking twice is one request
+    request = ErasureRequest.objects.get(customer=world.customer)
+    assert _export(client)["asked_to_be_forgotten_at"] is not None
+
+    staff = Client()
+    staff.force_login(admin_user)
+    listing = staff.get(reverse("backoffice:customers")).content.decode()
+    assert "Asked to be forgotten (1)" in listing and f"{FIRST} {LAST}" in listing
+    detail = staff.get(reverse("backoffice:customer", args=[world.customer.pk])).content.decode()
+    assert "Asked to be forgotten on" in detail
+
+    customer_erase(customer_id=world.customer.pk, reason="Asked on their data page", erased_by=admin_user)
+    assert "Asked to be forgotten" not in staff.get(reverse("backoffice:customers")).content.decode()
+    assert ErasureRequest.objects.get(pk=request.pk).customer_id == world.customer.pk  # the record that they asked
