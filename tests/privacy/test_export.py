@@ -116,7 +116,7 @@ def test_readable_page_shows_the_same_facts(client, world):
     assert world.other.reference not in html
 
 
-def test_page_and_export_in_ukrainian(client, world, settings):
+def test_page_in_ukrainian(client, world, settings):
     settings.LANGUAGE_CODE = "uk"
     html = signed_in(client, world.customer).get(reverse("public:my_data")).content.decode()
     assert "Ваші дані" in html and "Завантажити як JSON" in html
@@ -134,7 +134,7 @@ def test_consent_is_withdrawn_there(client, world):
     assert "Stop recommendation email" not in client.get(reverse("public:my_data")).content.decode()
 
 
-def test_page_queries_do_not_grow_with_the_history(client, world, django_assert_max_num_queries):
+def test_page_and_export_stay_within_a_query_budget(client, world, django_assert_max_num_queries):
     signed_in(client, world.customer)
     with django_assert_max_num_queries(12):
         client.get(reverse("public:my_data"))
