@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "marquee.reports",
     "marquee.staff",
     "marquee.marketing",
+    "marquee.privacy",
     "marquee.public",
     "marquee.backoffice",
     "marquee.api",

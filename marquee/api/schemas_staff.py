@@ -26,6 +26,7 @@ from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import local
 from marquee.core.money import format_money
 from marquee.pricing.models import ALL_DAYS, Tariff
+from marquee.privacy.models import CustomerErasure
 from marquee.reports.selectors import (
     AudienceRow,
     CustomerProfile,
@@ -489,6 +490,7 @@ class StaffCustomerOut(CustomerRef):
     marketing_consent_at: dt.datetime | None
     marketing_withdrawn_at: dt.datetime | None
     created_at: dt.datetime
+    erased_at: dt.datetime | None = None
 
 
 class CustomerPage(Schema):
@@ -522,7 +524,22 @@ def customer_out(customer: Customer) -> dict[str, Any]:
         "marketing_consent_at": _local(customer.marketing_consent_at),
         "marketing_withdrawn_at": _local(customer.marketing_withdrawn_at),
         "created_at": local(customer.created_at),
+        "erased_at": _local(customer.erased_at),
     }
+
+
+class CustomerErasureIn(Input):
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class CustomerErasureOut(Schema):
+    customer_id: int
+    erased_at: dt.datetime
+    reason: str
+
+
+def customer_erasure_out(erasure: CustomerErasure) -> dict[str, Any]:
+    return {"customer_id": erasure.customer_id, "erased_at": local(erasure.erased_at), "reason": erasure.reason}
 
 
 def watched_out(item: WatchedItem) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from marquee.api.schemas_staff import (
     CampaignIn,
     CampaignOut,
     CustomerDetailOut,
+    CustomerErasureIn,
+    CustomerErasureOut,
     CustomerFilters,
     CustomerPage,
     ExpansionOut,
@@ -54,6 +56,7 @@ from marquee.api.schemas_staff import (
     audience_out,
     booking_out,
     customer_detail_out,
+    customer_erasure_out,
     customer_out,
     expansion_out,
     genre_out,
@@ -73,6 +76,7 @@ from marquee.core.clock import local_today
 from marquee.core.errors import NotFound
 from marquee.marketing.services import campaign_start
 from marquee.pricing import services as pricing_services
+from marquee.privacy.services import customer_erase
 from marquee.reports import selectors as reports
 from marquee.scheduling import services as scheduling_services
 from marquee.staff import selectors
@@ -93,6 +97,7 @@ BOX_OFFICE = StaffAuth("box_office")
 CUSTOMERS = StaffAuth("read_customers")
 REPORTS = StaffAuth("read_reports")
 CAMPAIGNS = StaffAuth("send_campaigns")
+ERASE = StaffAuth("erase_customers")
 
 
 def _errors(*codes: int) -> dict[int, Any]:
@@ -348,6 +353,14 @@ def customers_list(request: HttpRequest, filters: Query[CustomerFilters]) -> Any
 @router.get("/customers/{customer_id}", response={200: CustomerDetailOut, **_errors(404)}, auth=CUSTOMERS)
 def customers_get(request: HttpRequest, customer_id: Id) -> Any:
     return customer_detail_out(reports.customer_profile(customer_id=customer_id))
+
+
+@router.post("/customers/{customer_id}/erase", response={200: CustomerErasureOut, **_errors(404, 409)}, auth=ERASE)
+def customers_erase(request: HttpRequest, customer_id: Id, payload: CustomerErasureIn) -> Any:
+    """The person asked to be forgotten (an addition to api.md; Admin only): name, email and
+    phone replaced everywhere, bookings kept for the accounts. Erasing twice: 409 invalid_state."""
+    erasure = customer_erase(customer_id=customer_id, reason=payload.reason, erased_by=getattr(request, "auth", None))
+    return customer_erasure_out(erasure)
 
 
 # --- reports ---------------------------------------------------------------------------

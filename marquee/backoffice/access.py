@@ -24,6 +24,7 @@ BOOKINGS = "box_office"
 CUSTOMERS = "read_customers"
 REPORTS = "read_reports"
 CAMPAIGNS = "send_campaigns"
+ERASE = "erase_customers"
 # Not a capability: any staff member with at least one capability sees the dashboard.
 DASHBOARD = "dashboard"
 

@@ -6,11 +6,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from marquee.backoffice.access import CUSTOMERS, REPORTS, can, staff_page
+from marquee.backoffice.access import CUSTOMERS, ERASE, REPORTS, can, staff_page
 from marquee.backoffice.forms import CustomerSearchForm
 from marquee.backoffice.query import page_number
 from marquee.backoffice.reports import report_period
 from marquee.core.errors import NotFound
+from marquee.privacy.selectors import erasure_for_email, erasure_request_for, erasure_requests_open
 from marquee.reports import selectors
 
 PAGE_SIZE = 50
@@ -31,6 +32,10 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "found": found,
         "page": page,
         "has_next": page * PAGE_SIZE < found.count,
+        # Whether a person who asks again was forgotten already (only their address's hash is kept).
+        "erased": erasure_for_email(query) if "@" in query and not found.count else None,
+        # Customers who asked, from their data page, to be forgotten: the Admin's to-do list.
+        "erasure_requests": erasure_requests_open() if can(request.user, ERASE) else [],
     }
     # Figures per buyer, with revenue and a download of every email, are a report: the box
     # office, who may look customers up, does not get them.
@@ -57,7 +62,13 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     except NotFound:
         raise Http404("No such customer.") from None
     top = profile.favourite_genres[0].count if profile.favourite_genres else 0
-    return render(request, "backoffice/customer.html", {"profile": profile, "c": profile.customer, "top": top})
+    context = {
+        "profile": profile,
+        "c": profile.customer,
+        "top": top,
+        "erasure_request": erasure_request_for(customer_id=profile.customer.pk),
+    }
+    return render(request, "backoffice/customer.html", context)
 
 
 @staff_page(CUSTOMERS)

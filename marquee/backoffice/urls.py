@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from marquee.backoffice import bookings, campaigns, customers, dashboard, halls, reports, schedule, tariffs
+from marquee.backoffice import bookings, campaigns, customers, dashboard, erasure, halls, reports, schedule, tariffs
 from marquee.backoffice import checkin as checkin_page
 from marquee.backoffice import mail as mail_log
 from marquee.backoffice import payments as money_pages
@@ -36,6 +36,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/customers.csv", reports.customers_csv, name="customers_csv"),
     path("customers/", customers.customer_list, name="customers"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
+    path("customers/<int:customer_id>/erase/", erasure.customer_erase_view, name="customer_erase"),
     path("movies/<int:movie_id>/audience/", customers.movie_audience, name="movie_audience"),
     path("campaign/", campaigns.campaign, name="campaign"),
     path("campaign/send/", campaigns.campaign_send, name="campaign_send"),

@@ -20,6 +20,9 @@ class Customer(TimeStampedModel):
     marketing_consent = models.BooleanField(_("agreed to marketing email"), default=False)
     marketing_consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     marketing_withdrawn_at = models.DateTimeField(_("consent withdrawn at"), null=True, blank=True)
+    # Set when staff erase the person (marquee.privacy): the row stays, for the bookings'
+    # accounting, with its name, email and phone replaced; reports and campaigns skip it.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]

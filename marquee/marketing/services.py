@@ -33,7 +33,9 @@ def _send_batch(
         lock_named("marketing.recommendations")
         # Locked so that a withdrawal in flight either lands first (and is seen) or waits.
         customers = list(
-            Customer.objects.select_for_update().filter(pk__in=customer_ids, marketing_consent=True).order_by("pk")
+            Customer.objects.select_for_update()
+            .filter(pk__in=customer_ids, marketing_consent=True, erased_at__isnull=True)
+            .order_by("pk")
         )
         picked = recommendations_for_customers(
             customer_ids=[c.pk for c in customers], limit=limit, at=at, candidates=candidates
@@ -83,7 +85,7 @@ def campaign_send_recommendations(
     last_id = 0
     while candidates:
         ids = list(
-            Customer.objects.filter(marketing_consent=True, pk__gt=last_id)
+            Customer.objects.filter(marketing_consent=True, erased_at__isnull=True, pk__gt=last_id)
             .order_by("pk")
             .values_list("pk", flat=True)[:batch_size]
         )

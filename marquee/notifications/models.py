@@ -8,6 +8,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from marquee.core.models import TimeStampedModel
@@ -56,12 +57,18 @@ class OutgoingMail(TimeStampedModel):
     claim_token = models.CharField(max_length=32, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # As it went out (recorded when sent): a customer's data export lists what they were sent.
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("outgoing email")
         verbose_name_plural = _("outgoing email")
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx"),
+            # A customer's export and erasure find every message sent to their address.
+            models.Index(Lower("to_email"), name="mail_to_email_ci_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=MailStatus.values), name="mail_status_valid"),
             models.CheckConstraint(condition=Q(kind__in=MailKind.values), name="mail_kind_valid"),

@@ -30,9 +30,14 @@ def mail_queue(
 ) -> OutgoingMail:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("mail_queue() must run inside the transaction of the change that causes the mail")
+    # An erased customer's address is in the reserved .invalid domain: the message is logged
+    # (a showtime cancelled after the erasure, say) but never sent.
+    undeliverable = to_email.rstrip().lower().endswith(".invalid")
     return OutgoingMail.objects.create(
         kind=kind,
         to_email=to_email,
+        status=MailStatus.FAILED if undeliverable else MailStatus.QUEUED,
+        last_error="not sent: the address was erased" if undeliverable else "",
         booking_id=booking_id,
         customer_id=customer_id,
         context=context or {},

@@ -154,7 +154,7 @@ def _mine(mail: OutgoingMail, token: str) -> QuerySet[OutgoingMail]:
     return OutgoingMail.objects.filter(pk=mail.pk, claim_token=token, status=MailStatus.SENDING)
 
 
-def _record_sent(mail: OutgoingMail, token: str) -> bool:
+def _record_sent(mail: OutgoingMail, token: str, *, subject: str = "") -> bool:
     """Record the server's acceptance, retrying until the database answers (RECORD_RETRY_FOR).
 
     The message is out: a row left `sending` would be sent again once the lease lapses. So a
@@ -169,7 +169,12 @@ def _record_sent(mail: OutgoingMail, token: str) -> bool:
         at = clock_now()
         try:
             done = _mine(mail, token).update(
-                status=MailStatus.SENT, sent_at=at, locked_until=None, last_error="", updated_at=at
+                status=MailStatus.SENT,
+                sent_at=at,
+                locked_until=None,
+                last_error="",
+                subject=subject[:300],
+                updated_at=at,
             )
             break
         except (OperationalError, InterfaceError) as exc:
@@ -282,7 +287,7 @@ def _send(token: str, mails: list[OutgoingMail], keeper: LeaseKeeper, should_sto
                         handled += 1
                     break
                 continue
-            if _record_sent(mail, token):
+            if _record_sent(mail, token, subject=str(message.subject)):
                 _close(mailer)  # the session may have timed out while the database was away
             handled += 1
     finally:

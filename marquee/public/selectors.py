@@ -223,21 +223,24 @@ def booking_for_customer(*, reference: str, customer_id: int) -> Booking | None:
     """The booking if it belongs to the signed-in customer (my-bookings access)."""
     return (
         Booking.objects.select_related("customer", "showtime__movie", "showtime__hall")
-        .filter(reference=normalise_reference(reference), customer_id=customer_id)
+        .filter(reference=normalise_reference(reference), customer_id=customer_id, customer__erased_at__isnull=True)
         .first()
     )
 
 
+# An erased customer cannot sign in (a session signed in before the erasure ends with it).
 def customer_by_email(email: str) -> Customer | None:
-    return Customer.objects.filter(email__iexact=email.strip()).first()
+    return Customer.objects.filter(email__iexact=email.strip(), erased_at__isnull=True).first()
 
 
 def customer_by_id(customer_id: object) -> Customer | None:
-    return Customer.objects.filter(pk=customer_id).first() if isinstance(customer_id, int) else None
+    if not isinstance(customer_id, int):
+        return None
+    return Customer.objects.filter(pk=customer_id, erased_at__isnull=True).first()
 
 
 def customer_bookings(customer_id: int) -> tuple[Customer | None, list[Booking]]:
-    customer = Customer.objects.filter(pk=customer_id).first()
+    customer = Customer.objects.filter(pk=customer_id, erased_at__isnull=True).first()
     if customer is None:
         return None, []
     bookings = list(

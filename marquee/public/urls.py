@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from marquee.public import views
+from marquee.public import my_data, views
 
 app_name = "public"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -20,4 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("my-bookings/", views.my_bookings, name="my_bookings"),
     path("my-bookings/sign-in/<str:token>/", views.my_bookings_sign_in, name="my_bookings_sign_in"),
     path("my-bookings/sign-out/", views.sign_out, name="sign_out"),
+    path("my-bookings/my-data/", my_data.my_data, name="my_data"),
+    path("my-bookings/my-data.json", my_data.my_data_json, name="my_data_json"),
+    path("my-bookings/my-data/withdraw-consent/", my_data.my_data_withdraw_consent, name="my_data_withdraw_consent"),
+    path("my-bookings/my-data/forget/", my_data.my_data_forget, name="my_data_forget"),
 ]

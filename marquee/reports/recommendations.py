@@ -201,6 +201,7 @@ def recommendable_count(*, at: dt.datetime | None = None, top_genres: int = TOP_
             status=BookingStatus.PAID,
             showtime__starts_at__lte=at,
             customer__marketing_consent=True,
+            customer__erased_at__isnull=True,
             showtime__movie__genres__isnull=False,
         )
         .order_by()

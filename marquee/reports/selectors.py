@@ -503,8 +503,9 @@ def _sales_order(group_by: str, item: tuple[tuple[Any, Any], list[Any]]) -> tupl
 
 
 def customer_search(*, query: str = "", limit: int = 50, offset: int = 0) -> Page[Customer]:
-    """Customers whose name, email or phone contain every word of `query`. Two queries."""
-    qs = Customer.objects.all()
+    """Customers whose name, email or phone contain every word of `query`. Two queries.
+    Erased customers are left out: nothing of them is left to find."""
+    qs = Customer.objects.filter(erased_at__isnull=True)
     for word in query.split()[:8]:
         qs = qs.filter(
             Q(first_name__icontains=word)
@@ -677,7 +678,9 @@ def customers_report(
     # seats where grouping hashes them.
     figures = (
         Customer.objects.filter(
-            bookings__seats__status=BookingStatus.PAID, **{f"bookings__seats__{k}": v for k, v in showtimes.items()}
+            bookings__seats__status=BookingStatus.PAID,
+            erased_at__isnull=True,
+            **{f"bookings__seats__{k}": v for k, v in showtimes.items()},
         )
         .values("pk", "first_name", "last_name", "email", "marketing_consent")
         .annotate(
@@ -693,7 +696,8 @@ def customers_report(
     if rows:
         count = rows[0]["customers"]
     elif offset:  # a page past the last one has no row to carry the count
-        count = seats.values("booking__customer_id").distinct().count()
+        counted = seats.filter(booking__customer__erased_at__isnull=True)
+        count = counted.values("booking__customer_id").distinct().count()
     else:
         count = 0
     # A page asks about its own customers only; the whole report (a CSV) about everyone
@@ -763,7 +767,7 @@ def movie_audience(
         bookings__showtime__movie_id=movie_id,
         bookings__showtime__starts_at__lte=at,
     )
-    qs = Customer.objects.filter(watched).order_by()
+    qs = Customer.objects.filter(watched, erased_at__isnull=True).order_by()
     count = qs.values("pk").distinct().count()
     rows = (
         qs.values("pk", "first_name", "last_name", "email")

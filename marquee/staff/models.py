@@ -48,6 +48,7 @@ class StaffCapability(models.Model):
             ("read_reports", "Can read occupancy, sales and customer reports"),
             ("send_campaigns", "Can send recommendation campaigns"),
             ("check_in", "Can check in tickets at the door"),
+            ("erase_customers", "Can erase a customer's personal data"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ Capability = Literal[
     "read_reports",
     "read_customers",
     "send_campaigns",
+    "erase_customers",
 ]
 
 PERMISSION_FOR: dict[str, str] = {
@@ -30,6 +31,7 @@ PERMISSION_FOR: dict[str, str] = {
     "read_reports": "staff.read_reports",
     "read_customers": "booking.view_customer",
     "send_campaigns": "staff.send_campaigns",
+    "erase_customers": "staff.erase_customers",
 }
 CAPABILITIES: tuple[str, ...] = tuple(PERMISSION_FOR)
 

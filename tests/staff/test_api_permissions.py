@@ -94,6 +94,8 @@ MATRIX = [
     Call("GET", "/customers", BOX_OFFICE_TOO, 200),
     Call("GET", "/customers/{customer}", BOX_OFFICE_TOO, 200),
     Call("GET", "/movies/{movie}/audience", BOX_OFFICE_TOO, 200),
+    # Forgetting a customer who asked: Admin only.
+    Call("POST", "/customers/{customer}/erase", ADMIN_ONLY, 200, {"reason": "Asked by email"}),
     # Reports and campaigns: Admin only.
     Call("GET", "/reports/occupancy", ADMIN_ONLY, 200),
     Call("GET", "/reports/sales", ADMIN_ONLY, 200),
