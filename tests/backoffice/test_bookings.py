@@ -44,7 +44,7 @@ def test_mark_paid_at_the_box_office(box_client, pending):
     response = box_client.post(reverse("backoffice:booking_pay", args=[pending.reference]), follow=True)
     pending.refresh_from_db()
     assert pending.status == BookingStatus.PAID
-    assert pending.payment_method == "box_office"
+    assert pending.payment_method == "cash"
     assert "is paid" in response.content.decode()
     assert OutgoingMail.objects.filter(booking=pending, kind=MailKind.TICKETS).exists()
 

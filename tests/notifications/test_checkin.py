@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 
 from marquee.booking.checkin import ticket_code
 from marquee.booking.models import BookingSeat
-from marquee.booking.services import booking_cancel
+from marquee.payments.services import booking_cancel
 from marquee.staff.services import api_key_create
 
 pytestmark = pytest.mark.django_db

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import formats, translation
 
-from marquee.booking.services import booking_cancel, booking_resend, showtime_cancel
+from marquee.booking.services import booking_resend
 from marquee.core.clock import local
 from marquee.core.money import format_money
 from marquee.notifications.models import MailKind, MailStatus, OutgoingMail
 from marquee.notifications.services import mail_queue
 from marquee.notifications.worker import mail_deliver_due
+from marquee.payments.services import booking_cancel, showtime_cancel
 from tests import factories as f
 from tests.notifications.helpers import attachment, html_body, inline_images, parts, text_body
 
@@ -108,7 +109,7 @@ def test_a_cancelled_booking_that_is_no_gift_sends_one_message(smtp_server, paid
 
 
 def test_cinema_cancelling_a_showtime_apologises_to_buyer_and_gift_recipient(smtp_server):
-    from marquee.booking.services import booking_pay
+    from marquee.payments.services import booking_pay
 
     show = f.showtime()
     held = f.hold(show, recipient_name="Taras", recipient_email="taras@example.com", gift_message="Enjoy")
