@@ -1,0 +1,34 @@
+import datetime as dt
+
+import pytest
+import time_machine
+
+from tests import factories as f
+from tests.payments import fakes
+
+NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def show():
+    return f.showtime(hall_obj=f.hall(rows=2, seats=5), starts_at=f.local_dt(dt.date(2026, 12, 20), 19, 30))
+
+
+@pytest.fixture
+def seats(show) -> list[int]:
+    return list(show.hall.seats.order_by("pk").values_list("pk", flat=True))
+
+
+@pytest.fixture
+def bank(monkeypatch):
+    """The fake card provider ("card"), enabled, with a fresh bank."""
+    fresh = fakes.Bank()
+    monkeypatch.setattr(fakes, "BANK", fresh)
+    fakes.use_provider(monkeypatch, "card", fakes.CardProvider)
+    return fresh
