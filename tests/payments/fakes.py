@@ -148,7 +148,9 @@ class DecliningDemo:
     customer_facing = True
 
     def start(self, request: PaymentRequest) -> Started:
-        return Started(provider_id=f"demo-declined-{request.payment_id}", status=PaymentState.FAILED, next=NextStep("none"))
+        return Started(
+            provider_id=f"demo-declined-{request.payment_id}", status=PaymentState.FAILED, next=NextStep("none")
+        )
 
     def fetch(self, *, provider_id: str) -> ProviderPayment:
         return ProviderPayment(

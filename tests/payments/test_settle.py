@@ -42,7 +42,11 @@ def _note(event: str, word: ProviderPayment) -> Notification:
 
 def test_start_records_a_pending_payment_and_starting_again_answers_it(clock, show, seats, bank):
     booking, payment = _start(show, seats)
-    assert (payment.status, payment.amount, payment.provider_id) == ("pending", booking.total_price, payment.provider_id)
+    assert (payment.status, payment.amount, payment.provider_id) == (
+        "pending",
+        booking.total_price,
+        payment.provider_id,
+    )
     again = payment_start(reference=booking.reference, provider="card")
     assert again.payment.pk == payment.pk and not again.created
     assert again.next.type == "card_form"
