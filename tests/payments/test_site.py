@@ -174,9 +174,14 @@ def test_notification_endpoint_verifies_and_acts_once(client, show, seats, bank,
     assert OutgoingMail.objects.filter(kind=MailKind.TICKETS).count() == 1
 
 
-def test_liqpay_callback_is_csrf_exempt_and_refuses_a_bad_signature(client):
-    # The demo of a provider without notifications: LiqPay's own module arrives from paystaff.
-    assert reverse("payments:liqpay_callback") == "/payments/liqpay/callback"
+def test_liqpay_callback_is_csrf_exempt_and_refuses_a_bad_signature(monkeypatch, bank):
+    from django.test import Client
+
+    fakes.use_provider(monkeypatch, "liqpay", SignedProvider)
+    strict = Client(enforce_csrf_checks=True)
+    answer = strict.post("/payments/liqpay/callback", {"data": "x", "signature": "forged"})
+    assert answer.status_code == 400  # refused for its signature, not for CSRF (403)
+    assert not ProviderNotification.objects.exists()
 
 
 def test_start_up_check_warns_about_demo_with_debug_off(settings):
