@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -388,7 +388,7 @@ def notification_handle(*, provider: str, notification: Notification) -> str:
 
 
 def payment_record_box_office(
-    *, reference: str, method: str = "cash", staff_user: AbstractBaseUser | None = None
+    *, reference: str, method: str = "cash", staff_user: User | None = None
 ) -> Booking:
     """Staff took the booking's total in cash or on the card terminal: a ledger entry that
     succeeded at once, and the booking paid. Paying a paid booking answers it unchanged."""
@@ -449,7 +449,7 @@ def _refund_create_locked(
     amount: Decimal,
     reason: str,
     requested_by: RequestedBy,
-    staff_user: AbstractBaseUser | None,
+    staff_user: User | None,
     at: dt.datetime,
 ) -> Refund:
     """Inside the caller's transaction: reserve the amount on the payment and record the
@@ -517,7 +517,7 @@ def _money_back(
     choice: str | Decimal,
     reason: str,
     requested_by: RequestedBy,
-    staff_user: AbstractBaseUser | None,
+    staff_user: User | None,
     created: list[int],
 ) -> booking_services.MoneyBack:
     def give(booking: Booking) -> dict[str, Any]:
@@ -549,7 +549,7 @@ def booking_cancel(
     token: str | None = None,
     refund: str | Decimal | None = "full",
     reason: str = "",
-    staff_user: AbstractBaseUser | None = None,
+    staff_user: User | None = None,
 ) -> Booking:
     """Cancel a booking and give its money back in the same transaction: a customer's
     cancel (before the cut-off) refunds the whole amount; staff choose `refund` ("full",
@@ -606,7 +606,7 @@ def showtime_delete(*, showtime_id: int) -> bool:
 
 
 def refund_create(
-    *, reference: str, amount: Decimal | str, reason: str, staff_user: AbstractBaseUser | None = None
+    *, reference: str, amount: Decimal | str, reason: str, staff_user: User | None = None
 ) -> Refund:
     """Staff give back part or all of a paid booking without cancelling it (a reason is
     required). More than is left to refund: ValidationFailed. The customer is told."""

@@ -71,7 +71,7 @@ def test_two_refunds_racing_on_two_connections_cannot_both_pass(show, seats):
             outcome = "refunded"
         except ValidationFailed:
             outcome = "refused"
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             outcome = f"error {error!r}"
         finally:
             connections.close_all()
