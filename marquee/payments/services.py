@@ -760,9 +760,12 @@ def payments_reconcile(*, limit: int = 100) -> int:
     at = clock_now()
     stale = at - dt.timedelta(minutes=settings.PAYMENT_RECONCILE_MINUTES)
     # A payment whose provider never answered its start (the process died) cannot be asked about.
-    Payment.objects.filter(status=PaymentStatus.CREATED, provider_id="", created_at__lte=stale).update(
-        status=PaymentStatus.FAILED, failed_at=at, message="Never started at the provider.", updated_at=at
-    )
+    # Read first: an idle worker takes no write lock (on SQLite, the whole database's).
+    never_started = Payment.objects.filter(status=PaymentStatus.CREATED, provider_id="", created_at__lte=stale)
+    if never_started.exists():
+        never_started.update(
+            status=PaymentStatus.FAILED, failed_at=at, message="Never started at the provider.", updated_at=at
+        )
     due = list(
         Payment.objects.filter(status=PaymentStatus.PENDING, created_at__lte=stale)
         .exclude(provider_id="")
