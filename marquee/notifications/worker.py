@@ -32,7 +32,8 @@ from marquee.core.clock import now as clock_now
 from marquee.notifications.delivery import RETRY_FOR, Failure, classify, next_attempt
 from marquee.notifications.models import MailStatus, OutgoingMail
 from marquee.notifications.rendering.email import NotSendable, render_mail
-from marquee.payments.services import payments_reconcile, refunds_retry_due
+from marquee.payments.refunds import refunds_retry_due
+from marquee.payments.services import payments_reconcile
 from marquee.reports.services import showtimes_tally
 
 log = logging.getLogger("marquee.worker")

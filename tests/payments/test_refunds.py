@@ -12,15 +12,14 @@ from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.notifications.rendering.email import render_mail
 from marquee.notifications.worker import WorkerLoop
 from marquee.payments.models import Payment, Refund, RefundStatus, RequestedBy
+from marquee.payments.refunds import REFUND_MAX_ATTEMPTS, refunds_retry_due
 from marquee.payments.services import (
-    REFUND_MAX_ATTEMPTS,
     booking_cancel,
     booking_pay,
     payment_record_box_office,
     payment_settle,
     payment_start,
     refund_create,
-    refunds_retry_due,
     showtime_cancel,
 )
 from tests import factories as f
