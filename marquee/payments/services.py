@@ -135,9 +135,11 @@ def payment_start(*, reference: str, provider: str, token: str | None = None, la
         raise
     at = clock_now()
     with transaction.atomic():
-        Payment.objects.filter(pk=payment.pk, status__in=OPEN_STATUSES).update(
-            status=PaymentStatus.PENDING, provider_id=started.provider_id, updated_at=at
-        )
+        still_open = Payment.objects.filter(pk=payment.pk, status__in=OPEN_STATUSES)
+        still_open.update(status=PaymentStatus.PENDING, updated_at=at)
+        # The first id the provider gave stays: its notifications name that one (a provider
+        # answers the same id for the same idempotency key anyway).
+        still_open.filter(provider_id="").update(provider_id=started.provider_id)
     if started.status != PaymentState.PENDING:
         payment_settle(
             provider=provider,

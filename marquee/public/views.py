@@ -414,7 +414,8 @@ def booking_pay(request: HttpRequest, reference: str) -> HttpResponse:
                     "next": started.next,
                     "provider_label": getattr(get_provider(method), "label", method),
                     "confirm_url": reverse("public:booking_pay_confirm", args=[found.reference]),
-                    "return_url": reverse("payments:return", args=[found.reference]),
+                    # Absolute: a provider's page sends the customer's browser back to it.
+                    "return_url": settings.SITE_URL + reverse("payments:return", args=[found.reference]),
                 },
             )
         else:

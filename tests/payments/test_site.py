@@ -4,6 +4,7 @@ start-up check."""
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -210,3 +211,43 @@ def test_every_paid_demo_booking_has_its_payment(settings):
     # Cancelled after paying: refunded in full, so the ledger adds up.
     refunded = Payment.objects.filter(booking__status=BookingStatus.CANCELLED)
     assert all(p.amount_refunded == p.amount for p in refunded)
+
+
+def test_the_migration_gives_paid_bookings_of_before_the_ledger_their_payment(show, seats):
+    """As the data migration does (the same function): box office money is cash, a booking
+    cancelled after paying is refunded in the ledger too."""
+    from django.db import transaction
+
+    from marquee.booking.models import Booking
+    from marquee.booking.services import booking_cancel, booking_lock, booking_settle_paid
+    from marquee.core.clock import now
+    from marquee.payments.backfill import backfill_ledger
+    from marquee.payments.models import Refund
+
+    def paid_the_old_way(seat_ids, method):
+        held = f.hold(show, seat_ids)
+        with transaction.atomic():
+            booking = booking_lock(reference=held.booking.reference)
+            booking_settle_paid(booking=booking, method=method, payment_reference="", at=now())
+        return held.booking
+
+    box = paid_the_old_way(seats[:1], "box_office")
+    demo = paid_the_old_way(seats[1:2], "demo")
+    gone = paid_the_old_way(seats[2:3], "demo")
+    booking_cancel(reference=gone.reference, money_back=lambda b: {})
+    f.hold(show, seats[3:4])  # a hold: no payment
+    made = backfill_ledger(booking_model=Booking, payment_model=Payment, refund_model=Refund, currency="UAH")
+    assert made == 3
+    assert Payment.objects.get(booking=box).provider == "cash"
+    assert Payment.objects.get(booking=demo).provider == "demo"
+    refunded = Payment.objects.get(booking=gone)
+    assert refunded.amount_refunded == refunded.amount and Refund.objects.get().payment == refunded
+    assert backfill_ledger(booking_model=Booking, payment_model=Payment, refund_model=Refund, currency="UAH") == 0
+
+
+def test_booking_never_imports_payments():
+    """payments stands above booking (issue 11's layering)."""
+    root = Path(__file__).resolve().parents[2] / "marquee" / "booking"
+    importing = re.compile(r"^\s*(from|import)\s+marquee\.payments", re.MULTILINE)
+    offenders = [p.name for p in root.rglob("*.py") if importing.search(p.read_text())]
+    assert offenders == []
