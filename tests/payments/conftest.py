@@ -28,7 +28,9 @@ def seats(show) -> list[int]:
 @pytest.fixture
 def bank(monkeypatch):
     """The fake card provider ("card"), enabled, with a fresh bank."""
-    fresh = fakes.Bank()
+    from django.db import connection
+
+    fresh = fakes.Bank(atomic_depth=len(connection.atomic_blocks))
     monkeypatch.setattr(fakes, "BANK", fresh)
     fakes.use_provider(monkeypatch, "card", fakes.CardProvider)
     return fresh

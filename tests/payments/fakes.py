@@ -35,6 +35,9 @@ class Bank:
     payments: dict[str, ProviderPayment] = field(default_factory=dict)
     refunds: dict[str, ProviderRefund] = field(default_factory=dict)
     refund_keys: dict[str, str] = field(default_factory=dict)  # idempotency key -> refund id
+    # How deep in transactions the test itself runs (a TestCase wraps each test in some): a
+    # provider call made deeper ran inside one of ours, which the ledger never does.
+    atomic_depth: int = 0
     down: bool = False
     refunds_down: bool = False
     calls: list[str] = field(default_factory=list)
@@ -69,6 +72,13 @@ class Bank:
 BANK = Bank()
 
 
+def _outside_transactions(call: str) -> None:
+    from django.db import connection
+
+    depth = len(connection.atomic_blocks)
+    assert depth == BANK.atomic_depth, f"provider.{call} called inside a database transaction"
+
+
 class CardProvider:
     """Like Stripe: a card form, pending until the bank says otherwise."""
 
@@ -77,6 +87,7 @@ class CardProvider:
     label = "Test card"
 
     def _check(self, call: str) -> None:
+        _outside_transactions(call)
         BANK.calls.append(call)
         if BANK.down:
             raise ProviderUnavailable("The test provider is down.")
@@ -119,6 +130,7 @@ class CardProvider:
     def refund(
         self, *, provider_id: str, amount: Decimal, currency: str, idempotency_key: str, refund_id: int
     ) -> ProviderRefund:
+        _outside_transactions("refund")
         BANK.calls.append("refund")
         if BANK.refunds_down:
             raise ProviderUnavailable("Refunds are down.")
