@@ -110,6 +110,13 @@ def test_return_page_waits_then_shows_the_paid_booking(client, show, seats, bank
     assert OutgoingMail.objects.filter(kind=MailKind.TICKETS).count() == 1
 
 
+def test_the_booking_page_says_a_started_payment_waits_for_the_bank(client, show, seats, bank):
+    booking = _open(client, show, seats)
+    client.post(reverse("public:booking_pay", args=[booking.reference]), {"method": "card"})
+    html = client.get(reverse("public:booking", args=[booking.reference])).content.decode().replace("\xa0", " ")
+    assert f"Payment of {booking.total_price} UAH: waiting for your bank." in html
+
+
 def test_return_page_after_a_decline_offers_to_try_again(client, show, seats, bank):
     booking = _open(client, show, seats)
     client.post(reverse("public:booking_pay", args=[booking.reference]), {"method": "card"})
