@@ -85,8 +85,9 @@ def build(*, halls: int, seats: int | list[int], days: int, first_hall_number: i
 def book_some(cinema: Cinema, *, showtime_ids: list[int], holds: int, paid_share: float = 0.6) -> int:
     """Book `holds` random small groups through the real services (some paid, some held),
     so that seat maps and free-seat counts have something to count."""
-    from marquee.booking.services import CustomerDetails, booking_hold, booking_pay
+    from marquee.booking.services import CustomerDetails, booking_hold
     from marquee.core.errors import DomainError
+    from marquee.payments.services import booking_pay
 
     rng = random.Random(7)
     made = 0

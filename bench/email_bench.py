@@ -59,9 +59,10 @@ def make_bookings(n: int, rng: random.Random) -> tuple[int, int]:
     """N paid bookings of 1-4 seats; (bookings, admissions)."""
     from decimal import Decimal
 
-    from marquee.booking.services import CustomerDetails, booking_hold, booking_pay
+    from marquee.booking.services import CustomerDetails, booking_hold
     from marquee.catalog.services import genre_create, movie_create
     from marquee.core.clock import now
+    from marquee.payments.services import booking_pay
     from marquee.scheduling.services import showtime_schedule
     from marquee.venues.services import RowSpec, hall_create
 

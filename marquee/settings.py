@@ -177,6 +177,10 @@ CLEANING_MINUTES = env_int("CLEANING_MINUTES", 15)
 # Payment providers customers may use. `demo` approves at once: on in make run
 # and tests, off in production unless named here.
 PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", ["demo"] if DEBUG else [])
+
+# Payments: the ledger (paycore).
+# The worker asks a provider about a payment still pending after this many minutes.
+PAYMENT_RECONCILE_MINUTES = env_int("PAYMENT_RECONCILE_MINUTES", 15, minimum=1)
 # Seat holds per client address and minute through the API (0 turns the limit off; off by
 # default with DEBUG, where a developer's scripts and test suites hold from one address).
 # The count lives in the cache: set CACHE_URL to Redis so that every process shares it.

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/", include("marquee.backoffice.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("unsubscribe/", include("marquee.marketing.urls")),
+    path("payments/", include("marquee.payments.urls")),
     path("", include("marquee.public.urls")),
 ]
 if settings.DEBUG:

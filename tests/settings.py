@@ -23,3 +23,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # The local-memory cache outlives a test; tests that want the programme cache turn it on.
 PUBLIC_CACHE_SECONDS = 0
 SEAT_MAP_CACHE_SECONDS = 0  # tests/api/test_read_caches.py turns it on
+# The tests pay with demo on purpose, with DEBUG off as in production: its start-up warning
+# (tests/payments/test_site.py calls the check itself) would only be noise here.
+SILENCED_SYSTEM_CHECKS = ["marquee.W001"]

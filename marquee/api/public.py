@@ -24,7 +24,6 @@ from marquee.api.schemas import (
     MAX_ID,
     BookingCreatedOut,
     BookingIn,
-    BookingOut,
     ErrorOut,
     GenreOut,
     Id,
@@ -38,11 +37,14 @@ from marquee.api.schemas import (
     genre_out,
     hall_brief,
     local_moment,
+    money,
     movie_out,
     seat_map_out,
     showtime_detail_out,
     showtime_out,
 )
+from marquee.api.schemas_payments import PaymentBookingOut, PaymentStartedOut, PaymentStartIn, money_out
+from marquee.booking.models import Booking
 from marquee.booking.seat_map_cache import seat_map_body
 from marquee.booking.selectors import (
     booking_detail,
@@ -54,18 +56,14 @@ from marquee.booking.selectors import (
     showtime_seat_map,
     showtimes_upcoming,
 )
-from marquee.booking.services import (
-    CustomerDetails,
-    booking_cancel,
-    booking_for_customer,
-    booking_hold,
-    booking_pay,
-)
+from marquee.booking.services import CustomerDetails, booking_for_customer, booking_hold
 from marquee.catalog.models import Genre
 from marquee.core.client import client_address
 from marquee.core.clock import MAX_YEAR, MIN_YEAR
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import NotFound
+from marquee.payments.selectors import booking_money
+from marquee.payments.services import booking_cancel, booking_pay, payment_start
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 router = Router(tags=["public"])
@@ -270,28 +268,64 @@ def booking_create(request: HttpRequest, payload: BookingIn) -> Status[dict[str,
     return Status(201, booking_out(result.booking, token=result.token, seats=result.seats))
 
 
-@router.get("/bookings/{reference}", response={200: BookingOut, 404: ErrorOut}, summary="One booking")
+def _with_money(booking: Booking) -> dict[str, Any]:
+    return {**booking_out(booking), **money_out(booking_money(booking.pk))}
+
+
+@router.get("/bookings/{reference}", response={200: PaymentBookingOut, 404: ErrorOut}, summary="One booking")
 def booking(request: HttpRequest, reference: str, authorization: str | None = TOKEN_HEADER) -> dict[str, Any]:
-    """The booking, for the holder of its token; any other caller gets 404."""
-    return booking_out(booking_for_customer(reference=reference, token=_bearer(authorization)))
+    """The booking with its payments and refunds, for the holder of its token; any other
+    caller gets 404."""
+    return _with_money(booking_for_customer(reference=reference, token=_bearer(authorization)))
 
 
-@router.post("/bookings/{reference}/pay", response={200: BookingOut, **BOOKING_ERRORS}, summary="Pay")
+@router.post(
+    "/bookings/{reference}/payments",
+    response={200: PaymentStartedOut, 201: PaymentStartedOut, **BOOKING_ERRORS, 503: ErrorOut},
+    summary="Start a payment",
+)
+def booking_payment_start(
+    request: HttpRequest, reference: str, payload: PaymentStartIn, authorization: str | None = TOKEN_HEADER
+) -> Status[dict[str, Any]]:
+    """Start paying a held booking through `provider`; `next` says what the customer's
+    browser does (a card form, a form to post to the provider, or nothing: paid already).
+    Starting again for the same provider answers the same pending payment (200)."""
+    started = payment_start(
+        reference=reference,
+        provider=payload.provider,
+        token=_bearer(authorization),
+        language=get_language_from_request(request),
+    )
+    payment = started.payment
+    body = {
+        "id": payment.pk,
+        "provider": payment.provider,
+        "status": payment.status,
+        "amount": money(payment.amount),
+        "currency": payment.currency,
+        "next": started.next.as_api() if payment.status != "succeeded" else {"type": "none"},
+    }
+    return Status(201 if started.created else 200, body)
+
+
+@router.post("/bookings/{reference}/pay", response={200: PaymentBookingOut, **BOOKING_ERRORS}, summary="Pay")
 def booking_pay_view(
     request: HttpRequest,
     reference: str,
     payload: PayIn,
     authorization: str | None = TOKEN_HEADER,
 ) -> dict[str, Any]:
-    """Pay a held booking; paying a paid booking answers it unchanged (no second email)."""
+    """Pay a held booking at once through a provider that needs no browser (`demo`);
+    paying a paid booking answers it unchanged (no second email)."""
     paid = booking_pay(reference=reference, method=payload.method, token=_bearer(authorization))
-    return booking_out(booking_detail(paid.pk))
+    return _with_money(booking_detail(paid.pk))
 
 
-@router.post("/bookings/{reference}/cancel", response={200: BookingOut, **BOOKING_ERRORS}, summary="Cancel")
+@router.post("/bookings/{reference}/cancel", response={200: PaymentBookingOut, **BOOKING_ERRORS}, summary="Cancel")
 def booking_cancel_view(
     request: HttpRequest, reference: str, authorization: str | None = TOKEN_HEADER
 ) -> dict[str, Any]:
-    """Cancel: a hold any time, a paid booking until CANCEL_CUTOFF_MINUTES before the show."""
+    """Cancel: a hold any time, a paid booking until CANCEL_CUTOFF_MINUTES before the show,
+    with a refund of the whole amount (in `refunds`, pending or succeeded)."""
     cancelled = booking_cancel(reference=reference, token=_bearer(authorization))
-    return booking_out(booking_detail(cancelled.pk))
+    return _with_money(booking_detail(cancelled.pk))

@@ -14,6 +14,13 @@ from ninja.responses import NinjaJSONEncoder
 
 from marquee.api.auth import StaffAuth
 from marquee.api.schemas import ErrorOut
+from marquee.api.schemas_payments import (
+    PaymentCancelIn,
+    PaymentMarkPaidIn,
+    PaymentStaffBookingOut,
+    RefundIn,
+    money_out,
+)
 from marquee.api.schemas_staff import (
     AudiencePage,
     BookingFilters,
@@ -71,10 +78,14 @@ from marquee.api.schemas_staff import (
     tariff_out,
 )
 from marquee.booking import services as booking_services
+from marquee.booking.models import Booking
 from marquee.catalog import services as catalog_services
 from marquee.core.clock import local_today
 from marquee.core.errors import NotFound
 from marquee.marketing.services import campaign_start
+from marquee.payments import services as payments
+from marquee.payments.selectors import booking_money
+from marquee.payments.services import payment_record_box_office
 from marquee.pricing import services as pricing_services
 from marquee.privacy.services import customer_erase
 from marquee.reports import selectors as reports
@@ -258,7 +269,7 @@ def showtimes_update(request: HttpRequest, showtime_id: Id, payload: ShowtimePat
 def showtimes_delete(request: HttpRequest, showtime_id: Id) -> Any:
     """204 when it had no bookings and is gone; otherwise it is cancelled with its bookings
     (their buyers are emailed) and the answer is the cancelled showtime."""
-    if booking_services.showtime_delete(showtime_id=showtime_id):
+    if payments.showtime_delete(showtime_id=showtime_id):
         return _no_content()
     return Status(200, showtime_out(selectors.showtime_get(showtime_id=showtime_id)))
 
@@ -318,21 +329,65 @@ def _reference(raw: str) -> str:
     return reference
 
 
-@router.get("/bookings/{reference}", response={200: StaffBookingOut, **_errors(404)}, auth=BOX_OFFICE)
+def _actor(request: HttpRequest) -> Any:
+    """The staff member StaffAuth let in."""
+    return getattr(request, "auth", None)
+
+
+def _with_money(booking: Booking) -> dict[str, Any]:
+    return {**booking_out(booking), **money_out(booking_money(booking.pk))}
+
+
+@router.get("/bookings/{reference}", response={200: PaymentStaffBookingOut, **_errors(404)}, auth=BOX_OFFICE)
 def bookings_get(request: HttpRequest, reference: str) -> Any:
-    return booking_out(selectors.booking_get(reference=_reference(reference)))
+    return _with_money(selectors.booking_get(reference=_reference(reference)))
 
 
-@router.post("/bookings/{reference}/mark-paid", response={200: StaffBookingOut, **_errors(404, 409)}, auth=BOX_OFFICE)
-def bookings_mark_paid(request: HttpRequest, reference: str) -> Any:
-    booking = booking_services.booking_mark_paid(reference=_reference(reference))
-    return booking_out(selectors.booking_get(reference=booking.reference))
+@router.post(
+    "/bookings/{reference}/mark-paid", response={200: PaymentStaffBookingOut, **_errors(404, 409)}, auth=BOX_OFFICE
+)
+def bookings_mark_paid(
+    request: HttpRequest,
+    reference: str,
+    payload: PaymentMarkPaidIn | None = Body(None),  # noqa: B008
+) -> Any:
+    """Staff took the money at the box office: `cash` (the default) or `card_terminal`."""
+    booking = payment_record_box_office(
+        reference=_reference(reference),
+        method=payload.method if payload else "cash",
+        staff_user=_actor(request),
+    )
+    return _with_money(selectors.booking_get(reference=booking.reference))
 
 
-@router.post("/bookings/{reference}/cancel", response={200: StaffBookingOut, **_errors(404, 409)}, auth=BOX_OFFICE)
-def bookings_cancel(request: HttpRequest, reference: str) -> Any:
-    booking = booking_services.booking_cancel(reference=_reference(reference), by_staff=True)
-    return booking_out(selectors.booking_get(reference=booking.reference))
+@router.post(
+    "/bookings/{reference}/cancel", response={200: PaymentStaffBookingOut, **_errors(404, 409)}, auth=BOX_OFFICE
+)
+def bookings_cancel(
+    request: HttpRequest,
+    reference: str,
+    payload: PaymentCancelIn | None = Body(None),  # noqa: B008
+) -> Any:
+    """Cancel, with a refund of `full` (the default), `none` or an amount, and a reason."""
+    booking = payments.booking_cancel(
+        reference=_reference(reference),
+        by_staff=True,
+        refund=payload.refund if payload else "full",
+        reason=payload.reason if payload else "",
+        staff_user=_actor(request),
+    )
+    return _with_money(selectors.booking_get(reference=booking.reference))
+
+
+@router.post(
+    "/bookings/{reference}/refund", response={200: PaymentStaffBookingOut, **_errors(404, 409)}, auth=BOX_OFFICE
+)
+def bookings_refund(request: HttpRequest, reference: str, payload: RefundIn) -> Any:
+    """Refund part or all of a paid booking without cancelling it (a reason is required)."""
+    payments.refund_create(
+        reference=_reference(reference), amount=payload.amount, reason=payload.reason, staff_user=_actor(request)
+    )
+    return _with_money(selectors.booking_get(reference=_reference(reference)))
 
 
 @router.post("/bookings/{reference}/resend", response={200: StaffBookingOut, **_errors(404, 409, 429)}, auth=BOX_OFFICE)

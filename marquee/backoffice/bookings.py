@@ -10,10 +10,11 @@ from marquee.backoffice.access import BOOKINGS, staff_page
 from marquee.backoffice.feedback import say_error
 from marquee.backoffice.forms import BookingSearchForm
 from marquee.booking.models import Booking, BookingSeat
-from marquee.booking.services import booking_cancel, booking_mark_paid, booking_resend
+from marquee.booking.services import booking_resend
 from marquee.booking.tokens import normalise_reference
 from marquee.core.errors import DomainError
 from marquee.notifications.models import OutgoingMail
+from marquee.payments.services import booking_cancel, payment_record_box_office, refund_create
 from marquee.scheduling.models import Showtime
 
 RESULTS_LIMIT = 100
@@ -68,13 +69,30 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    user = request.user
     try:
         if action == "pay":
-            booking_mark_paid(reference=reference)
+            method = request.POST.get("method", "cash")
+            payment_record_box_office(reference=reference, method=method, staff_user=user)  # type: ignore[arg-type]
             messages.success(request, f"{reference} is paid; the tickets are on their way by email.")
         elif action == "cancel":
-            booking_cancel(reference=reference, by_staff=True)
+            booking_cancel(
+                reference=reference,
+                by_staff=True,
+                # An amount typed in wins over the radio buttons.
+                refund=request.POST.get("refund_amount", "").strip() or request.POST.get("refund", "full"),
+                reason=request.POST.get("reason", ""),
+                staff_user=user,  # type: ignore[arg-type]
+            )
             messages.success(request, f"{reference} is cancelled and its seats are free again.")
+        elif action == "refund":
+            refund = refund_create(
+                reference=reference,
+                amount=request.POST.get("amount", ""),
+                reason=request.POST.get("reason", ""),
+                staff_user=user,  # type: ignore[arg-type]
+            )
+            messages.success(request, f"Refund of {refund.amount} for {reference}: {refund.get_status_display()}.")
         else:
             booking_resend(reference=reference)
             messages.success(request, f"The tickets of {reference} will be emailed again.")
@@ -93,6 +111,12 @@ def booking_pay(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(request, reference, "cancel")
+
+
+@staff_page(BOOKINGS)
+@require_POST
+def booking_refund_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "refund")
 
 
 @staff_page(BOOKINGS)

@@ -16,9 +16,9 @@ from marquee.backoffice.planner import monday_of, week_grid, week_showtimes
 from marquee.backoffice.query import int_or_none
 from marquee.booking.models import ACTIVE_STATUSES, Booking
 from marquee.booking.selectors import showtime_seat_map
-from marquee.booking.services import showtime_cancel
 from marquee.core.clock import local, local_today
 from marquee.core.errors import DomainError, HallBusy
+from marquee.payments.services import showtime_cancel
 from marquee.scheduling.models import Showtime
 from marquee.scheduling.overlap import showtime_end
 from marquee.scheduling.services import (

@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bookings/<str:reference>/", bookings.booking_detail, name="booking"),
     path("bookings/<str:reference>/pay/", bookings.booking_pay, name="booking_pay"),
     path("bookings/<str:reference>/cancel/", bookings.booking_cancel_view, name="booking_cancel"),
+    path("bookings/<str:reference>/refund/", bookings.booking_refund_view, name="booking_refund"),
     path("bookings/<str:reference>/resend/", bookings.booking_resend_view, name="booking_resend"),
     path("reports/occupancy/", reports.occupancy, name="occupancy"),
     path("reports/occupancy.csv", reports.occupancy_csv, name="occupancy_csv"),

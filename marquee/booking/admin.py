@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from marquee.booking.models import Booking, BookingSeat, Customer
-from marquee.booking.services import booking_cancel, booking_mark_paid, booking_resend, customer_withdraw_consent
+from marquee.booking.services import booking_resend, customer_withdraw_consent
 from marquee.core.admin import ReadOnlyInline
 from marquee.core.errors import DomainError
 
@@ -80,7 +80,8 @@ class BookingAdmin(ReadOnlyAdmin):
     exclude = ("token_hash",)
     readonly_fields = ("gift",)
     inlines = (BookingSeatInline,)
-    actions = ("mark_paid", "cancel_by_staff", "resend_tickets")
+    # Paying and cancelling move money: marquee/payments/admin.py adds those actions.
+    actions: tuple[str, ...] = ("resend_tickets",)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [name for name in super().get_readonly_fields(request, obj) if name != "token_hash"]
@@ -100,14 +101,6 @@ class BookingAdmin(ReadOnlyAdmin):
                 self.message_user(request, f"{reference}: {error.detail}", messages.ERROR)
             else:
                 self.message_user(request, f"{reference}: {done}", messages.SUCCESS)
-
-    @admin.action(description=_("Mark paid (box office)"), permissions=["change"])
-    def mark_paid(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
-        self._each(request, queryset, lambda ref: booking_mark_paid(reference=ref), str(_("paid at the box office.")))
-
-    @admin.action(description=_("Cancel (staff)"), permissions=["change"])
-    def cancel_by_staff(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
-        self._each(request, queryset, lambda ref: booking_cancel(reference=ref, by_staff=True), str(_("cancelled.")))
 
     @admin.action(description=_("Resend tickets"), permissions=["change"])
     def resend_tickets(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:

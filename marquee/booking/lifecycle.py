@@ -11,6 +11,9 @@ TRANSITIONS: dict[tuple[BookingStatus, BookingStatus], frozenset[CancelReason | 
     (BookingStatus.PENDING, BookingStatus.CANCELLED): frozenset(
         {CancelReason.CUSTOMER, CancelReason.STAFF, CancelReason.EXPIRED, CancelReason.SHOWTIME_CANCELLED}
     ),
+    # A hold that lapsed while its payment was under way, paid once the money arrives, if
+    # every seat is still free (booking_settle_paid). The reason is the one it was cancelled for.
+    (BookingStatus.CANCELLED, BookingStatus.PAID): frozenset({CancelReason.EXPIRED}),
     (BookingStatus.PAID, BookingStatus.CANCELLED): frozenset(
         {CancelReason.CUSTOMER, CancelReason.STAFF, CancelReason.SHOWTIME_CANCELLED}
     ),

@@ -13,6 +13,8 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,7 +26,6 @@ from django.utils.translation import gettext as _
 
 from marquee.booking.lifecycle import sources_for
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus, CancelReason, Customer
-from marquee.booking.payments import BOX_OFFICE, get_provider
 from marquee.booking.seat_map_cache import seat_maps_changed
 from marquee.booking.selectors import booking_detail
 from marquee.booking.tokens import (
@@ -594,6 +595,10 @@ def _expire_one_if_lapsed(reference: str, token: str | None = None) -> bool:
 
 
 # --- paying ----------------------------------------------------------------------------
+#
+# Money is taken by marquee.payments, which stands above this app: it calls a provider
+# outside any transaction, then, in a short one of its own, asks booking_settle_paid to
+# mark the booking paid. Booking never calls a provider and never imports payments.
 
 
 def _queue_ticket_mail(booking: Booking) -> None:
@@ -603,35 +608,95 @@ def _queue_ticket_mail(booking: Booking) -> None:
         mail_queue(kind=MailKind.RECEIPT, to_email=booking.customer.email, booking_id=booking.pk, language=language)
 
 
-def _mark_paid(reference: str, *, method: str, charge: bool, token: str | None) -> Booking:
-    """One transaction: a lapsed hold is recorded as expired (and then refused), a pending one
-    paid, a paid one answered as it is."""
-    with transaction.atomic():
-        booking = _lock_booking(reference, token)
-        if booking.status == BookingStatus.PAID:
-            return booking  # paying twice is harmless: same answer, no second email
-        at = clock_now()
-        lapsed = booking.status == BookingStatus.PENDING and booking.expires_at <= at
-        if lapsed:
-            _expire([booking.pk], at)  # kept: the refusal below is raised once this commits
-        elif booking.status != BookingStatus.PENDING:
-            raise InvalidState(f"A {booking.status} booking cannot be paid.")
-        else:
-            return _pay_locked(booking, method=method, charge=charge, at=at)
-    raise InvalidState("The hold has expired; choose the seats again.")
+class Settled(StrEnum):
+    """What booking_settle_paid did with a payment that succeeded."""
+
+    PAID = "paid"  # the hold was live: the booking is paid now, its tickets queued
+    ALREADY_PAID = "already_paid"  # nothing changed (no second email)
+    RETAKEN = "retaken"  # the hold had lapsed, every seat was still free: taken again and paid
+    SEATS_GONE = "seats_gone"  # the hold had lapsed and some seat is gone (or the show is off)
+    CANCELLED = "cancelled"  # cancelled by the customer, staff or the cinema: not paid
 
 
-def _pay_locked(booking: Booking, *, method: str, charge: bool, at: dt.datetime) -> Booking:
-    """Charge (unless staff took the money) and mark the locked, pending, unexpired booking
-    paid, its seats sold and its tickets queued."""
-    payment_reference = ""
-    if charge:
-        result = get_provider(method).charge(
-            booking_reference=booking.reference, amount=booking.total_price, currency=settings.CURRENCY
-        )
-        if not result.approved:
-            raise InvalidState(result.message or "The payment was declined.")
-        payment_reference = result.reference
+def booking_lock(*, reference: str, token: str | None = None) -> Booking:
+    """The booking row-locked, inside the caller's transaction (with `token`: checked
+    against it, NotFound otherwise)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("booking_lock() must run inside transaction.atomic()")
+    return _lock_booking(reference, token)
+
+
+def booking_expire_if_lapsed(*, reference: str, token: str | None = None) -> bool:
+    """Record a lapsed hold as expired, in a transaction of its own; True if it had lapsed."""
+    return _expire_one_if_lapsed(reference, token)
+
+
+def booking_settle_paid(*, booking: Booking, method: str, payment_reference: str, at: dt.datetime) -> Settled:
+    """A payment of this booking's total succeeded: mark the booking paid, inside the
+    caller's transaction, the booking locked by booking_lock().
+
+    A live hold is paid at once. A hold that lapsed (before the money arrived) is taken
+    again when every one of its seats is still free, and paid; otherwise nothing changes
+    and the caller gives the money back. The tickets email is queued only when the
+    booking becomes paid here, so however many times a payment is reported, it goes once.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("booking_settle_paid() must run inside transaction.atomic()")
+    if booking.status == BookingStatus.PAID:
+        return Settled.ALREADY_PAID
+    if booking.status == BookingStatus.PENDING and booking.expires_at > at:
+        _pay_locked(booking, method=method, payment_reference=payment_reference, at=at)
+        return Settled.PAID
+    if booking.status == BookingStatus.PENDING:
+        _expire([booking.pk], at)
+        booking.refresh_from_db()
+    if booking.cancel_reason != CancelReason.EXPIRED:
+        return Settled.CANCELLED
+    return _retake_seats(booking, method=method, payment_reference=payment_reference, at=at)
+
+
+def _retake_seats(booking: Booking, *, method: str, payment_reference: str, at: dt.datetime) -> Settled:
+    """A lapsed hold whose money arrived late: its seats again, if all are still free."""
+    showtime = booking.showtime
+    if showtime.status == ShowtimeStatus.CANCELLED or showtime.starts_at <= at:
+        return Settled.SEATS_GONE
+    seat_ids = sorted(BookingSeat.objects.filter(booking=booking).values_list("seat_id", flat=True))
+    _lock_showtime_sales(showtime.pk, exclusive=False)
+    # The seats' locks, in id order as a hold takes them: a hold reaching for them now waits
+    # and then sees them sold.
+    list(Seat.objects.select_for_update(no_key=True).filter(pk__in=seat_ids).order_by("pk").values_list("pk"))
+    if _taken_seat_ids(showtime.pk, seat_ids, at):
+        return Settled.SEATS_GONE
+    try:
+        # The conditional unique constraint decides, whatever a concurrent hold did.
+        with transaction.atomic():
+            BookingSeat.objects.filter(booking=booking).update(status=BookingStatus.PAID, updated_at=at)
+    except IntegrityError:
+        return Settled.SEATS_GONE
+    paid = {
+        "status": BookingStatus.PAID,
+        "paid_at": at,
+        "cancelled_at": None,
+        "cancel_reason": "",
+        "payment_method": method,
+        "payment_reference": payment_reference,
+        "updated_at": at,
+    }
+    retake = sources_for(BookingStatus.PAID, CancelReason.EXPIRED)
+    updated = Booking.objects.filter(pk=booking.pk, status__in=retake, cancel_reason=CancelReason.EXPIRED).update(
+        **paid
+    )
+    if updated != 1:
+        raise InvalidState("The booking changed while it was being paid.")
+    seat_maps_changed([showtime.pk])
+    for field, value in paid.items():
+        setattr(booking, field, value)
+    _queue_ticket_mail(booking)
+    return Settled.RETAKEN
+
+
+def _pay_locked(booking: Booking, *, method: str, payment_reference: str, at: dt.datetime) -> Booking:
+    """Mark the locked, pending, unexpired booking paid, its seats sold and its tickets queued."""
     paid = {
         "status": BookingStatus.PAID,
         "paid_at": at,
@@ -654,22 +719,15 @@ def _pay_locked(booking: Booking, *, method: str, charge: bool, at: dt.datetime)
     return booking
 
 
-def booking_pay(*, reference: str, method: str, token: str | None = None) -> Booking:
-    """A customer pays through a provider. Paying a paid booking answers it unchanged and
-    sends nothing. With `token`, a wrong token answers NotFound (the public API)."""
-    get_provider(method)  # an unknown method is a validation error before anything else
-    return _mark_paid(reference, method=method, charge=True, token=token)
-
-
-def booking_mark_paid(*, reference: str) -> Booking:
-    """Staff took the money at the box office."""
-    return _mark_paid(reference, method=BOX_OFFICE, charge=False, token=None)
-
-
 # --- cancelling ------------------------------------------------------------------------
 
+# Called for each paid booking being cancelled, inside the cancel's transaction (so a refund
+# is recorded with the cancellation, or neither is); answers what the cancellation email
+# says about the money (marquee.payments gives refunds; see notifications' templates).
+MoneyBack = Callable[[Booking], dict[str, Any]]
 
-def _cancel_locked(booking: Booking, *, reason: CancelReason, at: dt.datetime) -> Booking:
+
+def _cancel_locked(booking: Booking, *, reason: CancelReason, at: dt.datetime, money_back: MoneyBack) -> Booking:
     was_paid = booking.status == BookingStatus.PAID
     updated = Booking.objects.filter(pk=booking.pk, status__in=sources_for(BookingStatus.CANCELLED, reason)).update(
         status=BookingStatus.CANCELLED, cancelled_at=at, cancel_reason=reason, updated_at=at
@@ -680,9 +738,10 @@ def _cancel_locked(booking: Booking, *, reason: CancelReason, at: dt.datetime) -
     seat_maps_changed([booking.showtime_id])
     booking.refresh_from_db()
     if was_paid:
+        money = money_back(booking)
         kind = MailKind.SHOWTIME_CANCELLED if reason == CancelReason.SHOWTIME_CANCELLED else MailKind.CANCELLATION
         language = booking.language
-        mail_queue(kind=kind, to_email=booking.customer.email, booking_id=booking.pk, language=language)
+        mail_queue(kind=kind, to_email=booking.customer.email, booking_id=booking.pk, language=language, context=money)
         # The recipient holds the QR codes that are now void, whoever cancelled: they are told
         # too (the renderer writes their copy without prices or refunds).
         if booking.is_gift:
@@ -690,11 +749,14 @@ def _cancel_locked(booking: Booking, *, reason: CancelReason, at: dt.datetime) -
     return booking
 
 
-def booking_cancel(*, reference: str, by_staff: bool = False, token: str | None = None) -> Booking:
+def booking_cancel(
+    *, reference: str, money_back: MoneyBack, by_staff: bool = False, token: str | None = None
+) -> Booking:
     """Cancel and free the seats at once. Customers: a hold any time it lasts, a paid
     booking until CANCEL_CUTOFF_MINUTES before the show; staff: until it starts. The
     booking and its seats stay for the records. With `token`, a wrong token answers
-    NotFound (the public API)."""
+    NotFound (the public API). `money_back` runs for a paid booking in the same
+    transaction: call marquee.payments.services.booking_cancel, which gives the refunds."""
     if _expire_one_if_lapsed(reference, token):
         raise InvalidState("The hold had already expired.")
     with transaction.atomic():
@@ -713,7 +775,7 @@ def booking_cancel(*, reference: str, by_staff: bool = False, token: str | None 
                     f"Paid bookings can be cancelled until {settings.CANCEL_CUTOFF_MINUTES} minutes before the show."
                 )
         reason = CancelReason.STAFF if by_staff else CancelReason.CUSTOMER
-        return _cancel_locked(booking, reason=reason, at=at)
+        return _cancel_locked(booking, reason=reason, at=at, money_back=money_back)
 
 
 def bookings_expire(*, batch_size: int = 500) -> int:
@@ -735,8 +797,9 @@ def bookings_expire(*, batch_size: int = 500) -> int:
             total += _expire(ids, at)
 
 
-def showtime_cancel(*, showtime_id: int) -> Showtime:
-    """The cinema cancels a showtime: every active booking is cancelled and its buyer told."""
+def showtime_cancel(*, showtime_id: int, money_back: MoneyBack) -> Showtime:
+    """The cinema cancels a showtime: every active booking is cancelled and its buyer told;
+    `money_back` refunds each paid one in the same transaction (marquee.payments)."""
     with transaction.atomic():
         _lock_showtime_sales(showtime_id, exclusive=True)
         try:
@@ -754,12 +817,12 @@ def showtime_cancel(*, showtime_id: int) -> Showtime:
             .order_by("pk")
         )
         for booking in active:
-            _cancel_locked(booking, reason=CancelReason.SHOWTIME_CANCELLED, at=at)
+            _cancel_locked(booking, reason=CancelReason.SHOWTIME_CANCELLED, at=at, money_back=money_back)
         showtime.refresh_from_db()
         return showtime
 
 
-def showtime_delete(*, showtime_id: int) -> bool:
+def showtime_delete(*, showtime_id: int, money_back: MoneyBack) -> bool:
     """Delete a showtime with no bookings; one with bookings is cancelled instead (kept for
     the records). Returns True if it was deleted."""
     with transaction.atomic():
@@ -771,7 +834,7 @@ def showtime_delete(*, showtime_id: int) -> bool:
         if not Booking.objects.filter(showtime=showtime).exists():
             showtime.delete()
             return True
-    showtime_cancel(showtime_id=showtime_id)
+    showtime_cancel(showtime_id=showtime_id, money_back=money_back)
     return False
 
 

@@ -32,13 +32,14 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from marquee.booking.models import Booking, BookingSeat, BookingStatus, CancelReason, Customer
-from marquee.booking.payments import BOX_OFFICE
 from marquee.booking.tokens import REFERENCE_ALPHABET, REFERENCE_LENGTH, hash_token
 from marquee.catalog.models import Genre, Movie
 from marquee.catalog.services import genre_create, movie_create
 from marquee.core.clock import cinema_tz, day_bounds, local, local_today
 from marquee.core.clock import now as clock_now
 from marquee.demo import data
+from marquee.payments.backfill import backfill_ledger
+from marquee.payments.models import Payment, Refund
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
 from marquee.pricing.services import tariff_create
@@ -54,6 +55,7 @@ FIRST_START = dt.time(10, 0)
 LAST_START = dt.time(23, 30)
 # Days of history before today, whatever --days asks for: reports and watch history need them.
 PAST_DAYS = 7
+BOX_OFFICE = "cash"  # the box office's payments are cash in the ledger
 MIN_HALL_SEATS, MAX_HALL_SEATS = 40, 300
 # Rows of Booking/BookingSeat held in memory before they are written.
 FLUSH_EVERY = 20_000
@@ -585,7 +587,7 @@ class _Bookings:
             booking["cancel_reason"] = CancelReason.EXPIRED
             booking["cancelled_at"] = booking["expires_at"]
             return
-        method = BOX_OFFICE if rng.random() < 0.2 else "demo"
+        method = BOX_OFFICE if rng.random() < 0.2 else "demo"  # marquee/payments/backfill.py: their payments
         booking["paid_at"] = paid_at
         booking["payment_method"] = method
         booking["payment_reference"] = "" if method == BOX_OFFICE else f"demo-{rng.randrange(16**12):012x}"
@@ -666,6 +668,8 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
             if done % step == 0 or done == len(showtimes):
                 progress("bookings", done, len(showtimes))
         writer.flush()
+        # Every paid booking has its payments (and a booking cancelled after paying, its refund).
+        backfill_ledger(booking_model=Booking, payment_model=Payment, refund_model=Refund, currency=settings.CURRENCY)
 
     summary.genres = len(genres)
     summary.movies = len(movies)

@@ -22,6 +22,7 @@ class MailKind(models.TextChoices):
     SHOWTIME_CANCELLED = "showtime_cancelled", _("Showtime cancelled")
     SIGN_IN = "sign_in", _("Sign-in link")
     RECOMMENDATION = "recommendation", _("Recommendation")
+    REFUND = "refund", _("Refund")
 
 
 class MailStatus(models.TextChoices):

@@ -38,6 +38,8 @@ from marquee.core.clock import now as clock_now
 from marquee.notifications.delivery import RETRY_FOR, Failure, classify, next_attempt
 from marquee.notifications.models import MailStatus, OutgoingMail
 from marquee.notifications.rendering.email import NotSendable, render_mail
+from marquee.payments.refunds import refunds_retry_due
+from marquee.payments.services import payments_reconcile
 from marquee.reports.services import showtimes_tally
 
 log = logging.getLogger("marquee.worker")
@@ -51,6 +53,7 @@ RECORD_RETRY_MAX_PAUSE = 5.0
 MAX_ABANDONED_ATTEMPTS = 5
 SWEEP_EVERY = 30.0  # seconds between hold-expiry sweeps
 TALLY_EVERY = 15 * 60.0  # seconds between report tallies of showtimes that have begun
+MONEY_EVERY = 60.0  # seconds between asking providers about stale payments and retrying refunds
 TASKS_PER_STEP = 20
 
 
@@ -349,9 +352,11 @@ class WorkerLoop:
     idle_sleep: float = 1.0
     sweep_every: float = SWEEP_EVERY
     tally_every: float = TALLY_EVERY
+    money_every: float = MONEY_EVERY
     stopping: threading.Event = field(default_factory=threading.Event)
     _last_sweep: float = field(default=float("-inf"))
     _last_tally: float = field(default=float("-inf"))
+    _last_money: float = field(default=float("-inf"))
 
     def stop(self) -> None:
         self.stopping.set()
@@ -376,10 +381,23 @@ class WorkerLoop:
             log.info("tallied %s showtimes for the reports", tallied)
         return 0  # background upkeep, not work that keeps the worker from idling
 
+    def money_if_due(self) -> int:
+        """Ask providers about payments left pending past PAYMENT_RECONCILE_MINUTES and try
+        again the refunds that are due. Provider calls happen outside any transaction."""
+        if time.monotonic() - self._last_money < self.money_every:
+            return 0
+        self._last_money = time.monotonic()
+        asked = payments_reconcile()
+        retried = refunds_retry_due()
+        if asked or retried:
+            log.info("asked about %s stale payments, retried %s refunds", asked, retried)
+        return 0  # background upkeep, like the tally
+
     def step(self) -> int:
         """One pass over everything due; returns how much work it found (0: idle)."""
         self.sweep_if_due()
         self.tally_if_due()
+        self.money_if_due()
         work = mail_deliver_due(should_stop=self.stopping.is_set)
         if not self.stopping.is_set():
             work += tasks_run_due(worker_id=self.worker_id)

@@ -45,17 +45,11 @@ class PaymentPage:
 class BookingMoney:
     payments: list[Payment]  # newest first, with who took each at the box office
     refunds: list[Refund]  # newest first, with their payment and who asked
-
-    @property
-    def amount_paid(self) -> Decimal:
-        return sum((p.amount for p in self.payments if p.status == PaymentStatus.SUCCEEDED), Decimal("0.00"))
-
-    @property
-    def amount_refunded(self) -> Decimal:
-        return sum((r.amount for r in self.refunds if r.status == RefundStatus.SUCCEEDED), Decimal("0.00"))
+    amount_paid: Decimal  # what succeeded payments took
+    amount_refunded: Decimal  # refunds under way or done (a pending refund reserves its amount)
 
 
-def booking_money(*, booking_id: int) -> BookingMoney:
+def booking_money(booking_id: int) -> BookingMoney:
     """A booking's payments and refunds. Two queries."""
     payments = list(
         Payment.objects.filter(booking_id=booking_id).select_related("taken_by").order_by("-created_at", "-pk")
@@ -65,7 +59,13 @@ def booking_money(*, booking_id: int) -> BookingMoney:
         .select_related("payment", "staff_user")
         .order_by("-created_at", "-pk")
     )
-    return BookingMoney(payments=payments, refunds=refunds)
+    succeeded = [p for p in payments if p.status == PaymentStatus.SUCCEEDED]
+    return BookingMoney(
+        payments=payments,
+        refunds=refunds,
+        amount_paid=sum((p.amount for p in succeeded), Decimal("0.00")),
+        amount_refunded=sum((p.amount_refunded for p in payments), Decimal("0.00")),
+    )
 
 
 def _payments(*, start: dt.date | None, end: dt.date | None, provider: str = "", status: str = "") -> QuerySet[Payment]:

@@ -21,11 +21,11 @@ from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 
 from marquee.booking.models import Booking, BookingStatus, Customer, SignInLink
-from marquee.booking.services import booking_cancel
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import DomainError, InvalidState, NotFound, ValidationFailed
 from marquee.marketing.models import Recommendation
 from marquee.notifications.models import MailStatus, OutgoingMail
+from marquee.payments.services import booking_cancel
 from marquee.privacy.models import CustomerErasure, ErasureRequest
 
 _HMAC_SALT = "marquee.privacy.erased-email"

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("showtimes/<int:showtime_id>/checkout/", views.checkout, name="checkout"),
     path("bookings/<str:reference>/", views.booking, name="booking"),
     path("bookings/<str:reference>/pay/", views.booking_pay, name="booking_pay"),
+    path("bookings/<str:reference>/pay/confirm/", views.booking_pay_confirm, name="booking_pay_confirm"),
     path("bookings/<str:reference>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("bookings/<str:reference>/resend/", views.booking_resend, name="booking_resend"),
     path("my-bookings/", views.my_bookings, name="my_bookings"),

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -43,10 +43,16 @@ from marquee.core.errors import (
     SeatsUnavailable,
     ValidationFailed,
 )
+from marquee.payments import services as payments
+from marquee.payments.models import PaymentStatus
+from marquee.payments.providers.base import ProviderUnavailable
+from marquee.payments.providers.registry import enabled_names, get_provider
+from marquee.payments.selectors import booking_money
 from marquee.public import selectors
 from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
 from marquee.public.posters import poster_etag, poster_svg
 from marquee.public.seatmap import legend, seat_map_version, seat_rows
+from marquee.public.templatetags.marquee_public import money as money_filter
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 SESSION_TOKENS = "public.booking_tokens"
@@ -359,6 +365,16 @@ def _seats_gone(request: HttpRequest, showtime_id: int, seat_ids: list[int], tak
 # --- a booking -------------------------------------------------------------------------
 
 
+def _pay_label(provider: str, booking: Booking) -> str:
+    total = money_filter(booking.total_price)
+    labels = {
+        "demo": _("Pay %(total)s (demo)"),
+        "stripe": _("Pay %(total)s by card"),
+        "liqpay": _("Pay %(total)s with LiqPay (card, Apple Pay, Google Pay, Privat24)"),
+    }
+    return labels.get(provider, _("Pay %(total)s")) % {"total": total}
+
+
 @require_safe
 def booking(request: HttpRequest, reference: str) -> HttpResponse:
     found = _booking_or_404(request, reference)
@@ -377,7 +393,8 @@ def booking(request: HttpRequest, reference: str) -> HttpResponse:
             "now": now,
             "cancel_deadline": deadline,
             "can_cancel": can_cancel and found.showtime.starts_at > now,
-            "payment_methods": [m for m in settings.PAYMENT_PROVIDERS if m == "demo"],
+            "payment_methods": [(name, _pay_label(name, found)) for name in enabled_names()],
+            "money": booking_money(found.pk),
             "expired": found.status == BookingStatus.PENDING and found.expires_at <= now,
         },
     )
@@ -385,24 +402,97 @@ def booking(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 def booking_pay(request: HttpRequest, reference: str) -> HttpResponse:
+    """Start paying through the chosen provider: paid at once (demo), or the provider's
+    next step: its card form on our page, or a form that takes the customer to its page."""
     found = _booking_or_404(request, reference)
     method = request.POST.get("method", "demo")
     try:
-        services.booking_pay(reference=found.reference, method=method)
+        started = payments.payment_start(reference=found.reference, provider=method, language=request.LANGUAGE_CODE)
+    except payments.AlreadyPaid:
+        return redirect("public:booking", reference=found.reference)
+    except ProviderUnavailable:
+        messages.error(
+            request,
+            _("The payment service is not answering. Your seats stay held: please try again in a moment."),
+        )
     except InvalidState:
         messages.error(request, _("The hold has expired or the booking changed; please choose your seats again."))
     except ValidationFailed:
         messages.error(request, _("That payment method is not available."))
     else:
-        messages.success(request, _("Payment received. Your tickets are on their way."))
+        if started.payment.status == PaymentStatus.SUCCEEDED:
+            messages.success(request, _("Payment received. Your tickets are on their way."))
+        elif started.next.type in ("card_form", "redirect_form"):
+            return render(
+                request,
+                "public/booking_pay.html",
+                {
+                    "booking": found,
+                    "payment": started.payment,
+                    "next": started.next,
+                    "provider_label": getattr(get_provider(method), "label", method),
+                    "confirm_url": reverse("public:booking_pay_confirm", args=[found.reference]),
+                    # Absolute: a provider's page sends the customer's browser back to it.
+                    "return_url": settings.SITE_URL + reverse("payments:return", args=[found.reference]),
+                },
+            )
+        else:
+            messages.error(request, started.payment.message or _("The payment did not go through; please try again."))
     return redirect("public:booking", reference=found.reference)
+
+
+@require_POST
+def booking_pay_confirm(request: HttpRequest, reference: str) -> HttpResponse:
+    """The card form's answer (Stripe's "finalize on the server"): JSON for
+    payments/static/payments/stripe-card.js."""
+    found = _booking_or_404(request, reference)
+    booking_url = reverse("public:booking", args=[found.reference])
+    try:
+        confirmed = payments.payment_confirm(
+            booking_id=found.pk, data={"payment_method": request.POST.get("payment_method", "")[:255]}
+        )
+    except ProviderUnavailable:
+        return JsonResponse(
+            {"status": "failed", "message": _("The payment service is not answering; please try again.")}, status=503
+        )
+    except DomainError as error:
+        return JsonResponse({"status": "failed", "message": error.detail, "redirect": booking_url}, status=409)
+    payment = confirmed.payment
+    if confirmed.next.type == "action":
+        return JsonResponse({"status": "action", "next": confirmed.next.as_api()})
+    if payment.status == PaymentStatus.SUCCEEDED:
+        messages.success(request, _("Payment received. Your tickets are on their way."))
+        return JsonResponse({"status": "succeeded", "redirect": booking_url})
+    if payment.status == PaymentStatus.FAILED:
+        message = payment.message or _("The card was declined. Please try another card.")
+        return JsonResponse({"status": "failed", "message": message})
+    return JsonResponse({"status": "pending", "redirect": reverse("payments:return", args=[found.reference])})
+
+
+@require_safe
+def payment_return(request: HttpRequest, reference: str) -> HttpResponse:
+    """Where the customer's browser comes back from a provider's page: the provider is
+    asked if the payment is still pending; then the booking (paid), a page that waits for
+    the bank and refreshes itself, or the failure with a way to try again."""
+    found = _booking_or_404(request, reference)
+    payment = payments.payment_check(booking_id=found.pk)
+    found.refresh_from_db()
+    if found.status == BookingStatus.PAID:
+        return redirect("public:booking", reference=found.reference)
+    waiting = payment is not None and payment.status in (PaymentStatus.CREATED, PaymentStatus.PENDING)
+    return render(
+        request,
+        "public/payment_return.html",
+        {"booking": found, "payment": payment, "waiting": waiting},
+        status=200,
+    )
 
 
 @require_POST
 def booking_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     found = _booking_or_404(request, reference)
     try:
-        services.booking_cancel(reference=found.reference)
+        payments.booking_cancel(reference=found.reference)
     except CancelWindowClosed:
         messages.error(request, _("It is too late to cancel this booking online; please ask the box office."))
     except InvalidState:

@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marquee.booking.services import showtime_cancel, showtime_delete
 from marquee.core.admin import ServiceAdmin
 from marquee.core.errors import DomainError, HallBusy
+from marquee.payments.services import showtime_cancel, showtime_delete
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.scheduling.services import showtime_schedule, showtime_update
 

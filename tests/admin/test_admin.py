@@ -284,7 +284,7 @@ def test_mark_paid_at_the_box_office_queues_the_tickets(staff):
     response = act(staff, "mark_paid", booking)
     assert any(booking.reference in m and "paid" in m for m in messages_of(response))
     booking.refresh_from_db()
-    assert (booking.status, booking.payment_method) == ("paid", "box_office")
+    assert (booking.status, booking.payment_method) == ("paid", "cash")
     assert OutgoingMail.objects.filter(booking=booking, kind=MailKind.TICKETS).exists()
 
 

@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from marquee.api.urls import api
-from marquee.booking.services import booking_mark_paid
 from marquee.core.clock import local_today
+from marquee.payments.services import payment_record_box_office
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +125,7 @@ def small_cinema():
     morning = f.showtime(movie_obj=film, hall_obj=f.hall(rows=2, seats=3), starts_at=f.local_dt(tomorrow, 10))
     seats = list(hall.seats.order_by("pk").values_list("pk", flat=True))
     paid = f.hold(evening, seats[:2])
-    booking_mark_paid(reference=paid.booking.reference)
+    payment_record_box_office(reference=paid.booking.reference)
     pending = f.hold(evening, seats[2:4], email="taras@example.com")
     return {
         "film": film,

@@ -8,7 +8,8 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from marquee.booking.services import booking_cancel, booking_pay, bookings_expire
+from marquee.booking.services import bookings_expire
+from marquee.payments.services import booking_cancel, booking_pay
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

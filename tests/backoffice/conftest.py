@@ -5,7 +5,7 @@ import time_machine
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from marquee.booking.services import booking_mark_paid
+from marquee.payments.services import payment_record_box_office
 from marquee.staff.roles import ADMIN, BOX_OFFICE
 from tests import factories as f
 
@@ -42,7 +42,7 @@ def show(db):
     showtime = f.showtime(hall_obj=f.hall(rows=3, seats=5))
     seats = list(showtime.hall.seats.order_by("pk").values_list("pk", flat=True))
     paid = f.hold(showtime, seats[:2], email="paid@example.com").booking
-    booking_mark_paid(reference=paid.reference)
+    payment_record_box_office(reference=paid.reference)
     f.hold(showtime, seats[2:3], email="pending@example.com")
     return showtime
 
@@ -54,5 +54,5 @@ def past_paid_booking(*, movie=None, hall=None, days_ago: int = 2, seats: int = 
         showtime = f.showtime(movie_obj=movie, hall_obj=hall or f.hall())
         seat_ids = list(showtime.hall.seats.order_by("pk").values_list("pk", flat=True)[:seats])
         booking = f.hold(showtime, seat_ids, email=email).booking
-        booking_mark_paid(reference=booking.reference)
+        payment_record_box_office(reference=booking.reference)
     return booking

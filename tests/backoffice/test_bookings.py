@@ -44,7 +44,7 @@ def test_mark_paid_at_the_box_office(box_client, pending):
     response = box_client.post(reverse("backoffice:booking_pay", args=[pending.reference]), follow=True)
     pending.refresh_from_db()
     assert pending.status == BookingStatus.PAID
-    assert pending.payment_method == "box_office"
+    assert pending.payment_method == "cash"
     assert "is paid" in response.content.decode()
     assert OutgoingMail.objects.filter(booking=pending, kind=MailKind.TICKETS).exists()
 
@@ -70,3 +70,41 @@ def test_a_refused_action_becomes_a_message(box_client, pending):
 
 def test_actions_need_post(box_client, paid):
     assert box_client.get(reverse("backoffice:booking_cancel", args=[paid.reference])).status_code == 405
+
+
+def test_mark_paid_on_the_card_terminal_is_a_ledger_entry_by_that_staff_member(box_client, pending):
+    from marquee.payments.models import Payment
+
+    box_client.post(reverse("backoffice:booking_pay", args=[pending.reference]), {"method": "card_terminal"})
+    payment = Payment.objects.get(booking=pending)
+    assert (payment.provider, payment.status, payment.amount) == ("card_terminal", "succeeded", pending.total_price)
+    assert payment.taken_by.username == "box"
+
+
+def test_cancel_with_part_refund_needs_a_reason_then_refunds_that_much(box_client, paid):
+    from decimal import Decimal
+
+    from marquee.payments.models import Refund
+
+    url = reverse("backoffice:booking_cancel", args=[paid.reference])
+    refused = box_client.post(url, {"refund": "full", "refund_amount": "10.00"}, follow=True)
+    assert "Give a reason" in refused.content.decode()
+    assert Booking.objects.get(pk=paid.pk).status == BookingStatus.PAID
+    box_client.post(url, {"refund": "full", "refund_amount": "10.00", "reason": "Late arrival"})
+    refund = Refund.objects.get(payment__booking=paid)
+    assert (refund.amount, refund.reason, refund.staff_user.username) == (Decimal("10.00"), "Late arrival", "box")
+    assert Booking.objects.get(pk=paid.pk).status == BookingStatus.CANCELLED
+
+
+def test_refund_part_keeps_the_booking(box_client, paid):
+    from marquee.payments.models import Refund
+
+    page = box_client.get(reverse("backoffice:booking", args=[paid.reference])).content.decode()
+    assert "Refund part, keep the booking" in page
+    url = reverse("backoffice:booking_refund", args=[paid.reference])
+    done = box_client.post(url, {"amount": "5.00", "reason": "Broken seat"}, follow=True)
+    assert "Refund of 5.00" in done.content.decode()
+    too_much = box_client.post(url, {"amount": "99999.00", "reason": "x"}, follow=True)
+    assert "More than is left to refund" in too_much.content.decode()
+    assert Refund.objects.filter(payment__booking=paid).count() == 1
+    assert Booking.objects.get(pk=paid.pk).status == BookingStatus.PAID

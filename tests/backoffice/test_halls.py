@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from marquee.booking.services import booking_mark_paid
+from marquee.payments.services import payment_record_box_office
 from marquee.venues.models import Hall, Seat, SeatType
 from tests import factories as f
 
@@ -80,7 +80,7 @@ def test_seats_with_future_sales_cannot_be_removed(admin_client):
     show = f.showtime(hall_obj=hall)
     last_seat = Seat.objects.get(hall=hall, row_number=2, seat_number=3)
     booking = f.hold(show, [last_seat.pk]).booking
-    booking_mark_paid(reference=booking.reference)
+    payment_record_box_office(reference=booking.reference)
 
     response = admin_client.post(
         reverse("backoffice:hall", args=[hall.pk]), _rows((1, 3, "standard", "100.00"), (2, 2, "standard", "100.00"))

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from marquee.booking.services import booking_mark_paid
 from marquee.core.clock import local_today
+from marquee.payments.services import payment_record_box_office
 from tests import factories as f
 from tests.backoffice.conftest import past_paid_booking
 
@@ -28,7 +28,7 @@ def _more_showtimes(hall, n: int = 6) -> None:
         show = f.showtime(hall_obj=halls[i % 2], starts_at=f.local_dt(day, 10 + 3 * (i // 5 + i % 2)))
         seats = list(show.hall.seats.order_by("pk").values_list("pk", flat=True))
         booking = f.hold(show, seats[:2], email=f"buyer{i}@example.com").booking
-        booking_mark_paid(reference=booking.reference)
+        payment_record_box_office(reference=booking.reference)
         f.hold(show, seats[2:3], email=f"holder{i}@example.com")
 
 
@@ -96,6 +96,6 @@ def test_showtime_and_bookings_pages_take_constant_queries(admin_client, show, n
     seats = list(show.hall.seats.order_by("pk").values_list("pk", flat=True))
     for i, seat in enumerate(seats[3:9]):
         booking = f.hold(show, [seat], email=f"more{i}@example.com").booking
-        booking_mark_paid(reference=booking.reference)
+        payment_record_box_office(reference=booking.reference)
     with django_assert_max_num_queries(few):
         admin_client.get(url, params)

@@ -21,9 +21,10 @@ from django.db import connection, connections
 from django.test import Client
 
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus
-from marquee.booking.services import CustomerDetails, booking_hold, booking_pay, showtime_cancel
+from marquee.booking.services import CustomerDetails, booking_hold
 from marquee.core.errors import RateLimited, SalesClosed, SeatsUnavailable
 from marquee.notifications.models import MailKind, OutgoingMail
+from marquee.payments.services import booking_pay, showtime_cancel
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -17,9 +17,10 @@ from django.db import connection, connections
 from django.test import Client
 
 from marquee.booking.models import Booking, BookingSeat, BookingStatus
-from marquee.booking.services import booking_hold, booking_pay
+from marquee.booking.services import booking_hold
 from marquee.core.clock import now
 from marquee.core.errors import RateLimited, SeatsUnavailable
+from marquee.payments.services import booking_pay
 from tests import factories as f
 
 ATTACKER = "203.0.113.66"

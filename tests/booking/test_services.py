@@ -10,16 +10,11 @@ from marquee.booking import services
 from marquee.booking.models import Booking, BookingSeat, BookingStatus, CancelReason, Customer
 from marquee.booking.services import (
     CustomerDetails,
-    booking_cancel,
     booking_for_token,
     booking_hold,
-    booking_mark_paid,
-    booking_pay,
     booking_resend,
     customer_upsert,
     customer_withdraw_consent,
-    showtime_cancel,
-    showtime_delete,
 )
 from marquee.booking.tokens import REFERENCE_ALPHABET, hash_token
 from marquee.core.errors import (
@@ -31,6 +26,13 @@ from marquee.core.errors import (
     ValidationFailed,
 )
 from marquee.notifications.models import MailKind, OutgoingMail
+from marquee.payments.services import (
+    booking_cancel,
+    booking_pay,
+    payment_record_box_office,
+    showtime_cancel,
+    showtime_delete,
+)
 from marquee.pricing.services import tariff_update
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from tests import factories as f
@@ -184,22 +186,16 @@ def test_releasing_lapsed_holds_never_touches_a_paid_booking(show, seats):
 
 def test_box_office_payment_needs_no_provider_and_is_idempotent(show, seats):
     held = f.hold(show, seats[:1])
-    paid = booking_mark_paid(reference=held.booking.reference)
-    again = booking_mark_paid(reference=held.booking.reference)
-    assert paid.status == again.status == BookingStatus.PAID and paid.payment_method == "box_office"
+    paid = payment_record_box_office(reference=held.booking.reference)
+    again = payment_record_box_office(reference=held.booking.reference)
+    assert paid.status == again.status == BookingStatus.PAID and paid.payment_method == "cash"
     assert OutgoingMail.objects.filter(kind=MailKind.TICKETS).count() == 1
 
 
 def test_a_declined_payment_leaves_the_hold_pending(show, seats, monkeypatch):
-    from marquee.booking.payments import PROVIDERS, PaymentResult
+    from tests.payments.fakes import DecliningDemo, use_provider
 
-    class Declines:
-        name = "demo"
-
-        def charge(self, **kw):
-            return PaymentResult(approved=False, message="Card declined.")
-
-    monkeypatch.setitem(PROVIDERS, "demo", Declines())
+    use_provider(monkeypatch, "demo", DecliningDemo)
     held = f.hold(show, seats[:1])
     with pytest.raises(InvalidState, match="declined"):
         booking_pay(reference=held.booking.reference, method="demo")

@@ -29,15 +29,9 @@ from hypothesis.stateful import (
 
 from marquee.booking.lifecycle import can_transition
 from marquee.booking.models import Booking, BookingSeat, BookingStatus
-from marquee.booking.services import (
-    CustomerDetails,
-    booking_cancel,
-    booking_hold,
-    booking_mark_paid,
-    booking_pay,
-    bookings_expire,
-)
+from marquee.booking.services import CustomerDetails, booking_hold, bookings_expire
 from marquee.core.errors import CancelWindowClosed, InvalidState, SalesClosed, SeatsUnavailable
+from marquee.payments.services import booking_cancel, booking_pay, payment_record_box_office
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +146,7 @@ class BookingMachine(RuleBasedStateMachine):
         self.lapse(k)
         try:
             if at_box_office:
-                booking = booking_mark_paid(reference=k.reference)
+                booking = payment_record_box_office(reference=k.reference)
             else:
                 booking = booking_pay(reference=k.reference, method="demo", token=k.token)
         except InvalidState:

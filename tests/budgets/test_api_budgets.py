@@ -42,7 +42,8 @@ def _with_token(action: str, make: str) -> Callable[[Client, World], Callable]:
         headers = {"Authorization": f"Bearer {booked.token}"}
         if action == "":
             return lambda: client.get(url, headers=headers)
-        body = json.dumps({"method": "demo"}) if action == "/pay" else ""
+        bodies = {"/pay": {"method": "demo"}, "/payments": {"provider": "demo"}}
+        body = json.dumps(bodies[action]) if action in bodies else ""
         return lambda: client.post(url, body, content_type="application/json", headers=headers)
 
     return prepare
@@ -64,6 +65,8 @@ ENDPOINTS: dict[str, Callable[[Client, World], Callable]] = {
     "GET /bookings/{reference}": _with_token("", make="paid"),
     "POST /bookings/{reference}/pay": _with_token("/pay", make="hold"),
     "POST /bookings/{reference}/cancel": _with_token("/cancel", make="hold"),
+    "POST /bookings/{reference}/payments": _with_token("/payments", make="hold"),
+    "POST /bookings/{reference}/cancel (paid: refunded)": _with_token("/cancel", make="paid"),
 }
 
 

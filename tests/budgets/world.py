@@ -12,9 +12,9 @@ import itertools
 from dataclasses import dataclass, field
 
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat
-from marquee.booking.services import booking_cancel, booking_pay
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import local_today
+from marquee.payments.services import booking_cancel, booking_pay
 from marquee.scheduling.models import Showtime
 from marquee.venues.models import Hall
 from tests import factories as f

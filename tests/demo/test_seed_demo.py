@@ -41,7 +41,9 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 
 def wipe() -> None:
-    for model in (BookingSeat, Booking, Customer, Showtime, Seat, Hall, Movie, Genre, Tariff):
+    from marquee.payments.models import Payment, Refund
+
+    for model in (Refund, Payment, BookingSeat, Booking, Customer, Showtime, Seat, Hall, Movie, Genre, Tariff):
         model.objects.all().delete()
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from marquee.booking.services import showtime_cancel
 from marquee.core.errors import HallBusy, InvalidState
+from marquee.payments.services import showtime_cancel
 from marquee.scheduling.models import Showtime
 from marquee.scheduling.services import showtime_schedule, showtime_schedule_many, showtime_update
 from tests import factories as f

@@ -96,7 +96,7 @@ def smtp_server(settings):
 @pytest.fixture
 def paid_booking():
     """Pay a two-seat booking; returns the booking (its tickets mail is queued)."""
-    from marquee.booking.services import booking_pay
+    from marquee.payments.services import booking_pay
 
     def make(**kw):
         show = kw.pop("show", None) or f.showtime(

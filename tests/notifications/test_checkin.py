@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from marquee.booking.checkin import ticket_code
 from marquee.booking.checkin import ticket_id_from_code as ticket_id
 from marquee.booking.models import BookingSeat
-from marquee.booking.services import booking_cancel
+from marquee.payments.services import booking_cancel
 from marquee.staff.services import api_key_create
 from tests import factories as f
 

@@ -146,7 +146,7 @@ def test_a_claim_whose_worker_died_is_taken_over_after_the_lease(smtp_server, pa
 
 @pytest.mark.django_db
 def test_tickets_of_a_booking_cancelled_before_sending_are_not_sent(smtp_server, paid_booking):
-    from marquee.booking.services import booking_cancel
+    from marquee.payments.services import booking_cancel
 
     booking = paid_booking()
     booking_cancel(reference=booking.reference, by_staff=True)

@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import formats, translation
 
 from marquee.booking.models import Booking
-from marquee.booking.services import booking_cancel, booking_pay, booking_resend, showtime_cancel
+from marquee.booking.services import booking_resend
 from marquee.core.clock import local
 from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.notifications.rendering.email import message_bytes, render_mail
 from marquee.notifications.services import mail_requeue
 from marquee.notifications.worker import mail_deliver_due
+from marquee.payments.services import booking_cancel, booking_pay, showtime_cancel
 from tests import factories as f
 from tests.notifications.helpers import attachment, html_body, pdf_pages_text, text_body
 

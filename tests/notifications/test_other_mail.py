@@ -6,12 +6,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import formats, translation
 
-from marquee.booking.services import booking_cancel, booking_resend, showtime_cancel
+from marquee.booking.services import booking_resend
 from marquee.core.clock import local
 from marquee.core.money import format_money
 from marquee.notifications.models import MailKind, MailStatus, OutgoingMail
 from marquee.notifications.services import mail_queue
 from marquee.notifications.worker import mail_deliver_due
+from marquee.payments.services import booking_cancel, showtime_cancel
 from tests import factories as f
 from tests.notifications.helpers import attachment, html_body, inline_images, parts, text_body
 
@@ -70,7 +71,8 @@ def test_cancelling_a_paid_gift_tells_the_recipient_too_without_prices(smtp_serv
     assert buyer["Subject"].startswith("Booking cancelled: The Night Projectionist")
     for body in (text_body(buyer), html_body(buyer)):
         assert "Hello Olena," in body and booking.reference in body
-        assert f"the refund of {total} {settings.CURRENCY} goes back the way you paid" in body
+        # Queued with the cancellation, before the provider answered: under way, no more.
+        assert f"refund of {total} {settings.CURRENCY} to the card or account you paid with is under way" in body
         assert seat_price in body
 
     # The recipient's: their name, who gave the tickets, what for, and that the codes are void.
@@ -108,7 +110,7 @@ def test_a_cancelled_booking_that_is_no_gift_sends_one_message(smtp_server, paid
 
 
 def test_cinema_cancelling_a_showtime_apologises_to_buyer_and_gift_recipient(smtp_server):
-    from marquee.booking.services import booking_pay
+    from marquee.payments.services import booking_pay
 
     show = f.showtime()
     held = f.hold(show, recipient_name="Taras", recipient_email="taras@example.com", gift_message="Enjoy")
@@ -123,7 +125,8 @@ def test_cinema_cancelling_a_showtime_apologises_to_buyer_and_gift_recipient(smt
     for message in by_to.values():
         assert "sorry" in message["Subject"].lower()
         assert "apologise" in text_body(message) and "apologise" in html_body(message)
-    assert "refunded" in text_body(by_to["olena@example.com"])
+    assert "A refund of" in text_body(by_to["olena@example.com"])
+    assert "refund" not in text_body(by_to["taras@example.com"]).lower()  # the giver's money, not theirs
 
 
 def test_resend_is_the_tickets_again(smtp_server, paid_booking):

@@ -4,11 +4,11 @@ never a stale sign-in link."""
 import pytest
 from django.db import transaction
 
-from marquee.booking.services import booking_cancel
 from marquee.core.errors import InvalidState
 from marquee.notifications.models import MailKind, MailStatus, OutgoingMail
 from marquee.notifications.services import mail_queue, mail_requeue
 from marquee.notifications.worker import mail_claim, mail_deliver_due
+from marquee.payments.services import booking_cancel
 from tests.notifications.helpers import inline_images
 
 pytestmark = pytest.mark.django_db

@@ -131,7 +131,7 @@ def test_qr_codes_decode_to_codes_that_check_in_admits_once(smtp_server, paid_bo
 
 
 def test_qr_code_of_a_cancelled_booking_is_invalid(smtp_server, paid_booking, evening_show):
-    from marquee.booking.services import booking_cancel
+    from marquee.payments.services import booking_cancel
 
     booking = paid_booking(show=evening_show)
     mail_deliver_due()
@@ -155,7 +155,7 @@ def test_calendar_file_is_in_the_cinema_time_zone_and_lasts_the_film(smtp_server
 
 
 def test_a_gift_goes_to_the_recipient_and_the_buyer_gets_a_receipt(smtp_server, evening_show):
-    from marquee.booking.services import booking_pay
+    from marquee.payments.services import booking_pay
 
     held = f.hold(
         evening_show,

@@ -15,10 +15,10 @@ from django.test import Client
 from django.urls import reverse
 
 from marquee.booking.models import Booking, BookingStatus, CancelReason
-from marquee.booking.services import booking_cancel, booking_mark_paid
 from marquee.core.clock import local_today, now
 from marquee.payments import selectors
 from marquee.payments.models import Payment, PaymentStatus, Refund, RefundStatus, RequestedBy
+from marquee.payments.services import booking_cancel, payment_record_box_office
 from marquee.staff.roles import ADMIN, BOX_OFFICE
 from marquee.staff.services import api_key_create
 from tests import factories as f
@@ -93,7 +93,7 @@ def seats(show, n: int, start: int = 0) -> list[int]:
 
 def paid_booking(show, n: int = 2, start: int = 0, email: str = "olena@example.com") -> Booking:
     booking = f.hold(show, seats(show, n, start), email=email).booking
-    return booking_mark_paid(reference=booking.reference)
+    return payment_record_box_office(reference=booking.reference)
 
 
 @pytest.fixture

@@ -12,10 +12,11 @@ from django.test import Client
 
 from marquee.booking.checkin import ticket_check_in, ticket_code
 from marquee.booking.models import Booking, Customer
-from marquee.booking.services import CustomerDetails, booking_hold, booking_pay
+from marquee.booking.services import CustomerDetails, booking_hold
 from marquee.core.clock import local_today
 from marquee.marketing.services import campaign_send_recommendations
 from marquee.notifications.worker import mail_deliver_due
+from marquee.payments.services import booking_pay
 from marquee.public.views import SESSION_CUSTOMER
 from marquee.staff.roles import ADMIN, BOX_OFFICE
 from tests import factories as f

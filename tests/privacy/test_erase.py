@@ -17,12 +17,13 @@ from django.db import connection, models
 from django.urls import reverse
 
 from marquee.booking.models import Booking, BookingSeat, BookingStatus, CancelReason, Customer
-from marquee.booking.services import booking_hold, booking_pay, booking_resend, showtime_cancel
+from marquee.booking.services import booking_hold, booking_resend
 from marquee.core.clock import local_today
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.marketing.models import Recommendation
 from marquee.marketing.services import campaign_audience_size, campaign_send_recommendations
 from marquee.notifications.models import MailKind, MailStatus, OutgoingMail
+from marquee.payments.services import booking_pay, showtime_cancel
 from marquee.privacy.models import CustomerErasure
 from marquee.privacy.selectors import erasure_for_email
 from marquee.privacy.services import customer_erase, email_hmac

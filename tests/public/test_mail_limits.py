@@ -14,9 +14,9 @@ from django.test import Client
 from django.urls import reverse
 
 from marquee.booking.models import Customer
-from marquee.booking.services import booking_pay
 from marquee.core.clock import now
 from marquee.notifications.models import MailKind, OutgoingMail
+from marquee.payments.services import booking_pay
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.conf import settings as django_settings
 from django.urls import URLPattern, reverse
 
 from marquee.backoffice import urls as backoffice_urls
-from marquee.booking.services import booking_mark_paid
 from marquee.core.clock import local_today
 from marquee.core.csp import content_security_policy
+from marquee.payments.services import payment_record_box_office
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def cinema():
         movie_obj=film, hall_obj=hall, starts_at=factories.local_dt(local_today() + dt.timedelta(days=1), 19)
     )
     held = factories.hold(show)
-    booking_mark_paid(reference=held.booking.reference)
+    payment_record_box_office(reference=held.booking.reference)
     return {"film": film, "hall": hall, "show": show, "booking": held.booking}
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from marquee.booking.services import booking_cancel, booking_pay
 from marquee.catalog.models import Movie
 from marquee.core.clock import local_today
+from marquee.payments.services import booking_cancel, booking_pay
 from marquee.scheduling.models import Showtime
 from marquee.venues.models import Hall, Seat
 from marquee.venues.services import RowSpec, hall_create

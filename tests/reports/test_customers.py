@@ -5,8 +5,8 @@ import pytest
 import time_machine
 
 from marquee.booking.models import Customer
-from marquee.booking.services import booking_pay
 from marquee.core.errors import NotFound, ValidationFailed
+from marquee.payments.services import booking_pay
 from marquee.reports import selectors as r
 from tests import factories as f
 

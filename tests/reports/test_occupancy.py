@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from marquee.booking.services import showtime_cancel
 from marquee.core.errors import ValidationFailed
+from marquee.payments.services import showtime_cancel
 from marquee.reports import selectors as r
 from tests import factories as f
 

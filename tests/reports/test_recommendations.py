@@ -5,12 +5,13 @@ import time_machine
 from django.conf import settings
 
 from marquee.booking.models import Customer
-from marquee.booking.services import booking_pay, customer_withdraw_consent
+from marquee.booking.services import customer_withdraw_consent
 from marquee.catalog.services import movie_update
 from marquee.marketing.links import customer_id_from_token
 from marquee.marketing.models import Campaign, Recommendation
 from marquee.marketing.services import campaign_audience_size, campaign_send_recommendations
 from marquee.notifications.models import MailKind, OutgoingMail
+from marquee.payments.services import booking_pay
 from marquee.reports.recommendations import Candidate, pick_movies, recommendations_for
 from tests import factories as f
 

@@ -69,7 +69,7 @@ def test_sales_take_three_queries_however_many_seats(cinema, group_by, django_as
     # tallied showtimes, the others' seats, and the seats of refunded bookings
     with django_assert_num_queries(3):
         before = r.sales(start=cinema.day, end=cinema.day, group_by=group_by)
-    from marquee.booking.services import booking_pay
+    from marquee.payments.services import booking_pay
 
     for hour in (9, 11):
         show = f.showtime(hall_obj=cinema.hall_b, starts_at=f.local_dt(cinema.day, hour))

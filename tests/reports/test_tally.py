@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from marquee.booking.services import showtime_cancel
+from marquee.payments.services import showtime_cancel
 from marquee.reports import selectors as r
 from marquee.reports.models import ShowtimeTally, ShowtimeTallyCell
 from marquee.reports.services import showtimes_tally

@@ -3,8 +3,9 @@
 import pytest
 import time_machine
 
-from marquee.booking.services import booking_hold, booking_pay
+from marquee.booking.services import booking_hold
 from marquee.notifications.models import MailKind, OutgoingMail
+from marquee.payments.services import booking_pay
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_mark_paid_cancel_resend(box_office_api, bookings):
     _show, pending, paid = bookings
     response = box_office_api.post(f"/bookings/{pending.reference.lower()}/mark-paid")
     assert response.status_code == 200
-    assert (response.json()["status"], response.json()["payment_method"]) == ("paid", "box_office")
+    assert (response.json()["status"], response.json()["payment_method"]) == ("paid", "cash")
     assert OutgoingMail.objects.filter(booking=pending, kind=MailKind.TICKETS).count() == 1
     response = box_office_api.post(f"/bookings/{paid.reference}/resend")
     assert response.status_code == 200

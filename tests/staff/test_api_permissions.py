@@ -19,8 +19,8 @@ from django.contrib.auth.models import User
 
 from marquee.booking.checkin import ticket_code
 from marquee.booking.models import BookingSeat
-from marquee.booking.services import booking_pay
 from marquee.core.clock import local_today
+from marquee.payments.services import booking_pay
 from marquee.staff.roles import ADMIN, BOX_OFFICE
 from marquee.staff.services import api_key_create
 from tests import factories as f
@@ -86,6 +86,7 @@ MATRIX = [
     Call("GET", "/bookings", BOX_OFFICE_TOO, 200),
     Call("GET", "/bookings/{paid}", BOX_OFFICE_TOO, 200),
     Call("POST", "/bookings/{pending}/mark-paid", BOX_OFFICE_TOO, 200),
+    Call("POST", "/bookings/{paid}/refund", BOX_OFFICE_TOO, 200, lambda w: {"amount": "1.00", "reason": "Goodwill"}),
     Call("POST", "/bookings/{paid}/cancel", BOX_OFFICE_TOO, 200),
     Call("POST", "/bookings/{paid}/resend", BOX_OFFICE_TOO, 200),
     # The world's show is tomorrow: its door is not open, so the door admits it "anyway".

@@ -92,7 +92,7 @@ def test_unknown_movie_or_hall_is_not_found(admin_api, day):
 
 def test_delete_with_bookings_cancels_the_showtime_and_its_bookings(admin_api, django_capture_on_commit_callbacks):
     show = f.showtime()
-    from marquee.booking.services import booking_pay
+    from marquee.payments.services import booking_pay
 
     paid = f.hold(show, email="paid@example.com")
     booking_pay(reference=paid.booking.reference, method="demo")

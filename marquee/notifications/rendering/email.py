@@ -9,6 +9,7 @@ import email.message
 import email.policy
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -228,8 +229,22 @@ def _render_booking_kind(mail: OutgoingMail) -> Rendered:
         return _render_tickets(mail, booking)
     # The recipient of a gift sees no prices (nor refunds) in anything about it.
     ctx = _booking_context(booking, mail, show_prices=not _is_gift_copy(booking, mail))
+    # What the booking's payments service said about money going back, when the mail was
+    # queued (amounts, how, and whether it is done): worded here, in the customer's language.
+    ctx["refunds"] = [
+        {**r, "amount": f"{format_money(Decimal(r['amount']))} {r.get('currency') or settings.CURRENCY}"}
+        for r in mail.context.get("refunds", [])
+    ]
+    ctx["refunds_told"] = "refunds" in mail.context
+    ctx["late"] = bool(mail.context.get("late"))
     if mail.kind == MailKind.RECEIPT:
         return Rendered(subject=_("Your receipt: %(movie)s, %(date)s") % names, context=ctx)
+    if mail.kind == MailKind.REFUND:
+        if ctx["late"]:
+            subject = _("Your payment came too late: refunded in full (%(movie)s, %(date)s)") % names
+        else:
+            subject = _("A refund for your booking: %(movie)s, %(date)s") % names
+        return Rendered(subject=subject, context=ctx)
     if mail.kind == MailKind.CANCELLATION:
         ctx["manage_url"] = ""
         if ctx["is_gift_copy"]:

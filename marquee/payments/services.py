@@ -1,0 +1,613 @@
+"""The ledger's services: the only code that writes payments and refunds.
+
+The rule that shapes every function here: no call to a provider is made inside a database
+transaction (on SQLite a transaction holds the write lock for everyone; on PostgreSQL it
+holds the booking's row). A service records what it is about to do and commits, calls the
+provider, then records the answer in a short transaction of its own. Whatever a provider
+says, and in whatever order and how many times it says it, reaches the ledger through one
+function: `payment_settle` (payments) or `_refund_record` (refunds).
+"""
+
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from marquee.booking import services as booking_services
+from marquee.booking.models import Booking, BookingStatus
+from marquee.booking.services import Settled
+from marquee.core.clock import now as clock_now
+from marquee.core.errors import InvalidState, NotFound, ValidationFailed
+from marquee.notifications.models import MailKind
+from marquee.notifications.services import mail_queue
+from marquee.payments.models import Payment, PaymentStatus, ProviderNotification, Refund, RefundStatus, RequestedBy
+from marquee.payments.providers.base import (
+    NextStep,
+    Notification,
+    PaymentRequest,
+    PaymentState,
+    ProviderPayment,
+    ProviderUnavailable,
+)
+from marquee.payments.providers.registry import BOX_OFFICE_PROVIDERS, get_provider, provider_for_ledger
+from marquee.payments.refunds import (
+    refund_create_locked,
+    refund_execute,
+    refund_mail_context,
+    refund_settle,
+)
+
+log = logging.getLogger("marquee.payments")
+
+# Where each provider's server sends its notifications (marquee/payments/urls.py).
+NOTIFY_URL_NAMES = {"stripe": "payments:stripe_webhook", "liqpay": "payments:liqpay_callback"}
+OPEN_STATUSES = (PaymentStatus.CREATED, PaymentStatus.PENDING)
+
+
+class AlreadyPaid(InvalidState):
+    """The booking is paid already: nothing to start."""
+
+
+def _new_key(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(16)}"
+
+
+# --- starting a payment --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentStarted:
+    payment: Payment
+    next: NextStep
+    created: bool  # False: the same pending payment, answered again
+
+
+def _payment_request(payment: Payment, booking: Booking, language: str) -> PaymentRequest:
+    site = settings.SITE_URL
+    notify = NOTIFY_URL_NAMES.get(payment.provider)
+    return PaymentRequest(
+        payment_id=payment.pk,
+        booking_reference=booking.reference,
+        amount=payment.amount,
+        currency=payment.currency,
+        description=f"{settings.CINEMA_NAME}, booking {booking.reference}",
+        idempotency_key=payment.idempotency_key,
+        return_url=site + reverse("payments:return", args=[booking.reference]),
+        notify_url=site + reverse(notify) if notify else "",
+        language=language or booking.language,
+    )
+
+
+def payment_start(*, reference: str, provider: str, token: str | None = None, language: str = "") -> PaymentStarted:
+    """Start taking a held booking's total through a customer-facing provider.
+
+    The Payment row is created (`created`) and committed first; the provider is asked
+    outside any transaction; its answer is recorded in a short one (`pending`, or settled
+    at once for demo). Starting again for the same booking and provider answers the same
+    open payment (the provider is asked again with the same idempotency key, which gives
+    the same next step). ProviderUnavailable: the payment is marked failed with the reason,
+    the hold stays, the customer may try again.
+    """
+    chosen = get_provider(provider)
+    if not chosen.customer_facing:
+        raise ValidationFailed(
+            f"Payment provider {provider!r} is for the box office.", fields={"provider": ["Not for customers."]}
+        )
+    if booking_services.booking_expire_if_lapsed(reference=reference, token=token):
+        raise InvalidState("The hold has expired; choose the seats again.")
+    with transaction.atomic():
+        booking = booking_services.booking_lock(reference=reference, token=token)
+        if booking.status == BookingStatus.PAID:
+            raise AlreadyPaid("The booking is already paid.")
+        if booking.status != BookingStatus.PENDING:
+            raise InvalidState(f"A {booking.status} booking cannot be paid.")
+        if booking.total_price <= 0:
+            raise InvalidState("This booking costs nothing: there is nothing to pay.")
+        payment = (
+            Payment.objects.filter(booking=booking, provider=provider, status__in=OPEN_STATUSES).order_by("-pk").first()
+        )
+        created = payment is None
+        if payment is None:
+            payment = Payment.objects.create(
+                booking=booking,
+                provider=provider,
+                amount=booking.total_price,
+                currency=settings.CURRENCY,
+                status=PaymentStatus.CREATED,
+                idempotency_key=_new_key("pay"),
+            )
+    try:
+        started = chosen.start(_payment_request(payment, booking, language))
+    except ProviderUnavailable as error:
+        at = clock_now()
+        Payment.objects.filter(pk=payment.pk, status__in=OPEN_STATUSES).update(
+            status=PaymentStatus.FAILED, failed_at=at, message=error.detail[:255], updated_at=at
+        )
+        log.warning("payment %s: %s could not start it: %s", payment.pk, provider, error.detail)
+        raise
+    at = clock_now()
+    with transaction.atomic():
+        still_open = Payment.objects.filter(pk=payment.pk, status__in=OPEN_STATUSES)
+        still_open.update(status=PaymentStatus.PENDING, updated_at=at)
+        # The first id the provider gave stays: its notifications name that one (a provider
+        # answers the same id for the same idempotency key anyway).
+        still_open.filter(provider_id="").update(provider_id=started.provider_id)
+    if started.status != PaymentState.PENDING:
+        payment_settle(
+            provider=provider,
+            word=ProviderPayment(
+                provider_id=started.provider_id,
+                status=started.status,
+                amount=payment.amount,
+                currency=payment.currency,
+                payment_id=payment.pk,
+                message="" if started.status == PaymentState.SUCCEEDED else "The payment was declined.",
+            ),
+        )
+    payment.refresh_from_db()
+    return PaymentStarted(payment=payment, next=started.next, created=created)
+
+
+def booking_pay(*, reference: str, method: str, token: str | None = None) -> Booking:
+    """Pay at once through a provider that needs no customer's browser (demo): the API's
+    `POST …/pay`. Paying a paid booking answers it unchanged and sends nothing."""
+    # An unknown method is a validation error before anything else.
+    if not get_provider(method, field="method").customer_facing:
+        raise ValidationFailed(f"Payment method {method!r} is for the box office.", fields={"method": ["Not online."]})
+    try:
+        started = payment_start(reference=reference, provider=method, token=token)
+    except AlreadyPaid:
+        return booking_services.booking_for_token(reference=reference, token=token) if token else _booking(reference)
+    if started.payment.status != PaymentStatus.SUCCEEDED:
+        raise InvalidState(
+            started.payment.message or "This provider needs the customer's browser: start a payment instead."
+        )
+    return Booking.objects.get(pk=started.payment.booking_id)
+
+
+def _booking(reference: str) -> Booking:
+    found = Booking.objects.filter(reference=reference.strip().upper()).first()
+    if found is None:
+        raise NotFound("No such booking.")
+    return found
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    payment: Payment
+    next: NextStep  # `action`: the customer's browser must finish a step (3-D Secure)
+
+
+def payment_confirm(*, booking_id: int, data: Mapping[str, str], payment_id: int | None = None) -> Confirmed:
+    """Finish a payment the customer's browser prepared (Stripe's "finalize on the
+    server", with the payment method the browser made): the provider is asked outside any
+    transaction, then its word is settled. A declined card leaves the payment failed, and
+    the customer may confirm it again with another card."""
+    payments = Payment.objects.filter(booking_id=booking_id).exclude(provider_id="")
+    if payment_id is not None:
+        payments = payments.filter(pk=payment_id)
+    payment = payments.filter(status__in=[*OPEN_STATUSES, PaymentStatus.FAILED, PaymentStatus.SUCCEEDED]).first()
+    if payment is None:
+        raise NotFound("No payment to confirm; start again.")
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return Confirmed(payment=payment, next=NextStep("none"))
+    if payment.problem:
+        raise InvalidState("This payment cannot be confirmed; start again.")
+    confirmation = provider_for_ledger(payment.provider).confirm(provider_id=payment.provider_id, data=data)
+    settled = payment_settle(provider=payment.provider, word=confirmation.payment) or payment
+    return Confirmed(payment=settled, next=confirmation.next)
+
+
+def payment_check(*, booking_id: int) -> Payment | None:
+    """The booking's latest payment, its provider asked first when it is still pending
+    (the customer's browser came back before the notification, or instead of it)."""
+    payment = Payment.objects.filter(booking_id=booking_id).order_by("-created_at", "-pk").first()
+    if payment is None or payment.status != PaymentStatus.PENDING or not payment.provider_id:
+        return payment
+    try:
+        word = provider_for_ledger(payment.provider).fetch(provider_id=payment.provider_id)
+    except ProviderUnavailable as error:
+        log.warning("payment %s: could not ask %s: %s", payment.pk, payment.provider, error.detail)
+        return payment
+    return payment_settle(provider=payment.provider, word=replace(word, payment_id=payment.pk)) or payment
+
+
+# --- the provider's word -------------------------------------------------------------------
+
+
+def _find_payment(provider: str, word: ProviderPayment) -> Payment | None:
+    payments = Payment.objects.select_related("booking")
+    found = None
+    if word.provider_id:
+        found = payments.filter(provider=provider, provider_id=word.provider_id).first()
+    if found is None and word.payment_id is not None:
+        found = payments.filter(pk=word.payment_id, provider=provider).first()
+        if found is not None and found.provider_id and word.provider_id and found.provider_id != word.provider_id:
+            return None  # the provider echoes our id for another of its payments: not ours
+    return found
+
+
+def _mismatch(payment: Payment, word: ProviderPayment) -> str:
+    if word.amount is not None and word.amount != payment.amount:
+        return f"The provider took {word.amount} {word.currency or payment.currency}, not {payment.amount}."
+    if word.currency and word.currency.upper() != payment.currency.upper():
+        return f"The provider took {word.currency.upper()}, not {payment.currency}."
+    return ""
+
+
+def payment_settle(*, provider: str, word: ProviderPayment) -> Payment | None:
+    """THE one place a provider's word changes the ledger. Idempotent and order-tolerant:
+
+    - `pending`: nothing changes but when we last asked;
+    - `failed`/`cancelled`: an open payment fails; a succeeded one stays succeeded;
+    - `succeeded` (also after `failed`): the booking is paid, once (one tickets email);
+      a hold that lapsed meanwhile is taken again when its seats are free; otherwise, or
+      for a booking cancelled meanwhile, the whole amount is refunded at once, the
+      customer told, and `problem` set for staff;
+    - an amount or currency other than the payment's: not paid, `problem` set.
+
+    Returns the payment, or None for a payment the ledger does not know (logged).
+    """
+    payment = _find_payment(provider, word)
+    if payment is None:
+        log.warning(
+            "%s reported payment %s (ledger id %s): not in the ledger", provider, word.provider_id, word.payment_id
+        )
+        return None
+    at = clock_now()
+    same = Payment.objects.filter(pk=payment.pk)
+    provider_id = payment.provider_id or word.provider_id
+    if word.status == PaymentState.PENDING:
+        same.filter(status=PaymentStatus.CREATED).update(status=PaymentStatus.PENDING, updated_at=at)
+        same.update(last_checked_at=at, provider_id=provider_id)
+    elif word.status in (PaymentState.FAILED, PaymentState.CANCELLED):
+        same.filter(status__in=OPEN_STATUSES).update(
+            status=PaymentStatus(word.status.value),
+            failed_at=at,
+            message=word.message[:255],
+            provider_id=provider_id,
+            last_checked_at=at,
+            updated_at=at,
+        )
+    elif payment.status != PaymentStatus.SUCCEEDED:
+        problem = _mismatch(payment, word)
+        if problem:
+            log.error("payment %s not settled: %s", payment.pk, problem)
+            same.exclude(status=PaymentStatus.SUCCEEDED).update(
+                status=PaymentStatus.FAILED,
+                problem=problem[:255],
+                failed_at=at,
+                provider_id=provider_id,
+                last_checked_at=at,
+                updated_at=at,
+            )
+        else:
+            refund_id = _settle_succeeded(payment, provider_id=provider_id, at=at)
+            if refund_id is not None:
+                refund_execute(refund_id=refund_id)
+    payment.refresh_from_db()
+    return payment
+
+
+LATE_SEATS_GONE = "Paid after the hold lapsed, and its seats had been taken: refunded in full."
+LATE_CANCELLED = "Paid after the booking was cancelled: refunded in full."
+PAID_TWICE = "The booking was already paid by another payment: give this one back."
+
+
+def _settle_succeeded(payment: Payment, *, provider_id: str, at: dt.datetime) -> int | None:
+    """Record a success in one short transaction; the id of a refund to execute, if any."""
+    with transaction.atomic():
+        booking = booking_services.booking_lock(reference=payment.booking.reference)
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status == PaymentStatus.SUCCEEDED:
+            return None  # settled a moment ago by the browser's return or a notification
+        same = Payment.objects.filter(pk=payment.pk)
+        if Payment.objects.filter(booking=booking, status=PaymentStatus.SUCCEEDED).exists():
+            # One succeeded payment per booking (the database says so too): this one is money
+            # taken twice, which staff give back from the booking page.
+            log.error("payment %s succeeded for booking %s, already paid", payment.pk, booking.reference)
+            same.update(status=PaymentStatus.FAILED, problem=PAID_TWICE, failed_at=at, provider_id=provider_id)
+            return None
+        outcome = booking_services.booking_settle_paid(
+            booking=booking, method=payment.provider, payment_reference=provider_id, at=at
+        )
+        late = outcome in (Settled.SEATS_GONE, Settled.CANCELLED)
+        same.update(
+            status=PaymentStatus.SUCCEEDED,
+            succeeded_at=at,
+            provider_id=provider_id,
+            last_checked_at=at,
+            problem=(LATE_SEATS_GONE if outcome == Settled.SEATS_GONE else LATE_CANCELLED) if late else "",
+            updated_at=at,
+        )
+        if not late:
+            return None
+        payment.refresh_from_db()
+        log.warning(
+            "payment %s for booking %s came too late (%s): refunding it", payment.pk, booking.reference, outcome
+        )
+        refund = refund_create_locked(
+            payment,
+            amount=payment.amount,
+            reason=str(payment.problem),
+            requested_by=RequestedBy.SYSTEM,
+            staff_user=None,
+            at=at,
+        )
+        mail_queue(
+            kind=MailKind.REFUND,
+            to_email=booking.customer.email,
+            booking_id=booking.pk,
+            language=booking.language,
+            context=refund_mail_context([refund], late=True),
+        )
+        return refund.pk
+
+
+def notification_handle(*, provider: str, notification: Notification) -> str:
+    """Act once on a verified notification: its event id is recorded first (unique per
+    provider), so a second copy is acknowledged and not acted on. Answers what was done.
+    If acting fails, the record is removed, so that the provider's retry acts."""
+    at = clock_now()
+    try:
+        with transaction.atomic():
+            record = ProviderNotification.objects.create(
+                provider=provider, event_id=notification.event_id[:255], type=notification.type[:100], received_at=at
+            )
+    except IntegrityError:
+        log.info("%s notification %s seen before: acknowledged", provider, notification.event_id)
+        return "duplicate"
+    payment: Payment | None = None
+    try:
+        if notification.payment is not None:
+            payment = payment_settle(provider=provider, word=notification.payment)
+            outcome = f"payment {payment.status}" if payment is not None else "unknown payment"
+        elif notification.refund is not None:
+            refund = refund_settle(provider=provider, word=notification.refund)
+            payment = refund.payment if refund is not None else None
+            outcome = f"refund {refund.status}" if refund is not None else "unknown refund"
+        else:
+            outcome = "ignored"
+    except Exception:
+        ProviderNotification.objects.filter(pk=record.pk).delete()
+        raise
+    ProviderNotification.objects.filter(pk=record.pk).update(payment=payment, outcome=outcome)
+    if outcome.startswith("unknown"):
+        log.warning("%s notification %s (%s): %s", provider, notification.event_id, notification.type, outcome)
+    return outcome
+
+
+# --- the box office ------------------------------------------------------------------------
+
+
+def payment_record_box_office(*, reference: str, method: str = "cash", staff_user: User | None = None) -> Booking:
+    """Staff took the booking's total in cash or on the card terminal: a ledger entry that
+    succeeded at once, and the booking paid. Paying a paid booking answers it unchanged."""
+    if method not in BOX_OFFICE_PROVIDERS:
+        raise ValidationFailed(
+            f"Unknown box-office method {method!r}.", fields={"method": ["Choose cash or card_terminal."]}
+        )
+    if booking_services.booking_expire_if_lapsed(reference=reference):
+        raise InvalidState("The hold has expired; choose the seats again.")
+    with transaction.atomic():
+        booking = booking_services.booking_lock(reference=reference)
+        if booking.status == BookingStatus.PAID:
+            return booking
+        if booking.status != BookingStatus.PENDING:
+            raise InvalidState(f"A {booking.status} booking cannot be paid.")
+        at = clock_now()
+        provider_id = f"{method}-{secrets.token_hex(8)}"
+        if booking.total_price > 0:
+            Payment.objects.create(
+                booking=booking,
+                provider=method,
+                provider_id=provider_id,
+                amount=booking.total_price,
+                currency=settings.CURRENCY,
+                status=PaymentStatus.SUCCEEDED,
+                succeeded_at=at,
+                taken_by=staff_user if staff_user is not None and staff_user.pk else None,
+                idempotency_key=_new_key("pay"),
+            )
+        booking_services.booking_settle_paid(booking=booking, method=method, payment_reference=provider_id, at=at)
+        return booking
+
+
+# --- cancelling and refunding -------------------------------------------------------------------------------
+
+
+def parse_refund_choice(raw: str | Decimal | None) -> str | Decimal:
+    """ "full", "none" or an amount (the API's and the back office's `refund`)."""
+    if raw is None or (isinstance(raw, str) and raw.strip().lower() in ("", "full")):
+        return "full"
+    if isinstance(raw, str) and raw.strip().lower() == "none":
+        return "none"
+    try:
+        amount = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise ValidationFailed(
+            "Refund is full, none or an amount.", fields={"refund": ["Give full, none or an amount such as 100.00."]}
+        ) from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationFailed(
+            "A refund amount is above zero, in whole cents.", fields={"refund": ["Give an amount such as 100.00."]}
+        )
+    return amount
+
+
+def _succeeded_payment(booking: Booking) -> Payment | None:
+    return Payment.objects.select_for_update().filter(booking=booking, status=PaymentStatus.SUCCEEDED).first()
+
+
+def _money_back(
+    *,
+    choice: str | Decimal,
+    reason: str,
+    requested_by: RequestedBy,
+    staff_user: User | None,
+    created: list[int],
+) -> booking_services.MoneyBack:
+    def give(booking: Booking) -> dict[str, Any]:
+        payment = _succeeded_payment(booking)
+        refunds: list[Refund] = []
+        if payment is not None and choice != "none":
+            amount = payment.refundable if choice == "full" else Decimal(choice)
+            if amount > 0:
+                refunds.append(
+                    refund_create_locked(
+                        payment,
+                        amount=amount,
+                        reason=reason,
+                        requested_by=requested_by,
+                        staff_user=staff_user,
+                        at=clock_now(),
+                    )
+                )
+        created.extend(r.pk for r in refunds if r.status == RefundStatus.PENDING)
+        return refund_mail_context(refunds)
+
+    return give
+
+
+def booking_cancel(
+    *,
+    reference: str,
+    by_staff: bool = False,
+    token: str | None = None,
+    refund: str | Decimal | None = "full",
+    reason: str = "",
+    staff_user: User | None = None,
+) -> Booking:
+    """Cancel a booking and give its money back in the same transaction: a customer's
+    cancel (before the cut-off) refunds the whole amount; staff choose `refund` ("full",
+    "none" or an amount) and give a reason. The refund is then executed at the provider,
+    outside the transaction; if that fails, the worker tries again."""
+    choice = parse_refund_choice(refund) if by_staff else "full"
+    if by_staff and choice != "full" and not reason.strip():
+        raise ValidationFailed("Give a reason for a partial or no refund.", fields={"reason": ["Give a reason."]})
+    default = "Cancelled by staff" if by_staff else "Cancelled by the customer"
+    created: list[int] = []
+    booking = booking_services.booking_cancel(
+        reference=reference,
+        by_staff=by_staff,
+        token=token,
+        money_back=_money_back(
+            choice=choice,
+            reason=reason.strip() or default,
+            requested_by=RequestedBy.STAFF if by_staff else RequestedBy.CUSTOMER,
+            staff_user=staff_user,
+            created=created,
+        ),
+    )
+    for refund_id in created:
+        refund_execute(refund_id=refund_id)
+    return booking
+
+
+def _showtime_money_back(created: list[int]) -> booking_services.MoneyBack:
+    return _money_back(
+        choice="full",
+        reason="Showtime cancelled",
+        requested_by=RequestedBy.SYSTEM,
+        staff_user=None,
+        created=created,
+    )
+
+
+def showtime_cancel(*, showtime_id: int) -> Any:
+    """The cinema cancels a showtime: every booking cancelled, every paid one refunded in full."""
+    created: list[int] = []
+    showtime = booking_services.showtime_cancel(showtime_id=showtime_id, money_back=_showtime_money_back(created))
+    for refund_id in created:
+        refund_execute(refund_id=refund_id)
+    return showtime
+
+
+def showtime_delete(*, showtime_id: int) -> bool:
+    """Delete a showtime with no bookings, or cancel it (and refund) when it has some."""
+    created: list[int] = []
+    deleted = booking_services.showtime_delete(showtime_id=showtime_id, money_back=_showtime_money_back(created))
+    for refund_id in created:
+        refund_execute(refund_id=refund_id)
+    return deleted
+
+
+def refund_create(*, reference: str, amount: Decimal | str, reason: str, staff_user: User | None = None) -> Refund:
+    """Staff give back part or all of a paid booking without cancelling it (a reason is
+    required). More than is left to refund: ValidationFailed. The customer is told."""
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = ["Give a reason."]
+    try:
+        value = Decimal(str(amount).strip())
+        if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")):
+            raise InvalidOperation
+    except InvalidOperation:
+        errors["amount"] = ["Give an amount above zero, such as 100.00."]
+    if errors:
+        raise ValidationFailed("Some fields are not valid.", fields=errors)
+    with transaction.atomic():
+        booking = booking_services.booking_lock(reference=reference)
+        payment = _succeeded_payment(booking)
+        if payment is None:
+            raise InvalidState("This booking has no payment to refund.")
+        refund = refund_create_locked(
+            payment, amount=value, reason=reason, requested_by=RequestedBy.STAFF, staff_user=staff_user, at=clock_now()
+        )
+        mail_queue(
+            kind=MailKind.REFUND,
+            to_email=booking.customer.email,
+            booking_id=booking.pk,
+            language=booking.language,
+            context=refund_mail_context([refund]),
+        )
+    if refund.status == RefundStatus.PENDING:
+        refund_execute(refund_id=refund.pk)
+        refund.refresh_from_db()
+    return refund
+
+
+# --- the worker's periodic jobs --------------------------------------------------------------
+
+
+def payments_reconcile(*, limit: int = 100) -> int:
+    """Ask the provider about payments left pending longer than PAYMENT_RECONCILE_MINUTES
+    (the notification never came, the customer never came back) and settle what it says.
+    Returns how many were asked about."""
+    at = clock_now()
+    stale = at - dt.timedelta(minutes=settings.PAYMENT_RECONCILE_MINUTES)
+    # A payment whose provider never answered its start (the process died) cannot be asked about.
+    # Read first: an idle worker takes no write lock (on SQLite, the whole database's).
+    never_started = Payment.objects.filter(status=PaymentStatus.CREATED, provider_id="", created_at__lte=stale)
+    if never_started.exists():
+        never_started.update(
+            status=PaymentStatus.FAILED, failed_at=at, message="Never started at the provider.", updated_at=at
+        )
+    due = list(
+        Payment.objects.filter(status=PaymentStatus.PENDING, created_at__lte=stale)
+        .exclude(provider_id="")
+        .exclude(last_checked_at__gt=stale)
+        .order_by("created_at", "pk")[:limit]
+    )
+    for payment in due:
+        try:
+            word = provider_for_ledger(payment.provider).fetch(provider_id=payment.provider_id)
+        except Exception as error:
+            log.warning("payment %s: could not ask %s: %s", payment.pk, payment.provider, error)
+            Payment.objects.filter(pk=payment.pk).update(last_checked_at=clock_now())
+            continue
+        word = replace(word, provider_id=word.provider_id or payment.provider_id, payment_id=payment.pk)
+        payment_settle(provider=payment.provider, word=word)
+        Payment.objects.filter(pk=payment.pk).update(last_checked_at=clock_now())
+    if due:
+        log.info("asked providers about %s pending payments", len(due))
+    return len(due)
