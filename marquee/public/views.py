@@ -324,6 +324,12 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
 
 
 def _seats_gone(request: HttpRequest, showtime_id: int, seat_ids: list[int], taken: list[int]) -> HttpResponse:
+    # The browser's Back button (or a re-sent form) after paying brings the visitor here with
+    # the seats they have just bought: those are theirs, so show their booking, not a conflict.
+    own = selectors.visitor_booking_of_seats(list(request.session.get(SESSION_TOKENS, {})), showtime_id, taken)
+    if own is not None:
+        messages.info(request, _("These seats are already yours: here is your booking."))
+        return redirect("public:booking", reference=own)
     messages.error(
         request,
         ngettext(

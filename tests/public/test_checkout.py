@@ -289,3 +289,35 @@ def test_emailed_manage_link_opens_the_booking(client, cinema):
     assert client.get(url).status_code == 200
     cancel = client.post(reverse("public:booking_cancel", args=[held.booking.reference]), follow=True)
     assert "The booking is cancelled" in cancel.content.decode()
+
+
+def test_back_after_paying_shows_the_booking_not_a_conflict(client, cinema):
+    """The browser's Back button (or a re-sent form) after paying: the seats are the visitor's own."""
+    show = cinema["shows"][0]
+    seat_ids = _seats(show)
+    details_url = reverse("public:checkout", args=[show.pk])
+    client.post(details_url, _details(seat_ids))
+    booking = Booking.objects.get()
+    client.post(reverse("public:booking_pay", args=[booking.reference]), {"method": "demo"})
+
+    for response in (
+        client.post(details_url, _details(seat_ids), follow=True),  # the form sent again
+        client.get(details_url, {"seat": seat_ids}, follow=True),  # back to the details step
+    ):
+        html = response.content.decode()
+        assert response.redirect_chain[-1][0] == reverse("public:booking", args=[booking.reference])
+        assert "just taken" not in html
+        assert "These seats are already yours" in html
+        assert "Your tickets" in html
+    assert Booking.objects.count() == 1
+
+
+def test_seats_bought_by_someone_else_are_still_a_conflict(client, cinema):
+    show = cinema["shows"][0]
+    seat_ids = _seats(show)
+    client.post(reverse("public:checkout", args=[show.pk]), _details(seat_ids))
+    booking = Booking.objects.get()
+    client.post(reverse("public:booking_pay", args=[booking.reference]), {"method": "demo"})
+    stranger = client.__class__()
+    response = stranger.get(reverse("public:checkout", args=[show.pk]), {"seat": seat_ids}, follow=True)
+    assert "these seats were just taken" in response.content.decode()
