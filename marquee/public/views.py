@@ -25,6 +25,7 @@ from marquee.booking import selectors as booking_selectors
 from marquee.booking import services
 from marquee.booking.links import booking_for_manage_token
 from marquee.booking.models import Booking, BookingStatus
+from marquee.booking.payments import BOX_OFFICE
 from marquee.booking.tokens import normalise_reference
 from marquee.core.clock import MAX_YEAR, MIN_YEAR, local_today
 from marquee.core.clock import now as clock_now
@@ -43,6 +44,7 @@ from marquee.public import selectors
 from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
 from marquee.public.posters import poster_etag, poster_svg
 from marquee.public.seatmap import legend, seat_map_version, seat_rows
+from marquee.public.templatetags.marquee_public import money
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 SESSION_TOKENS = "public.booking_tokens"
@@ -347,6 +349,22 @@ def _seats_gone(request: HttpRequest, showtime_id: int, seat_ids: list[int], tak
 # --- a booking -------------------------------------------------------------------------
 
 
+def _can_cancel(found: Booking, now: dt.datetime) -> bool:
+    deadline = selectors.customer_cancel_deadline(found)
+    if found.showtime.starts_at <= now:
+        return False
+    if found.status == BookingStatus.PENDING:
+        return found.expires_at > now
+    return found.status == BookingStatus.PAID and now < deadline
+
+
+def _refund(found: Booking) -> str:
+    """What happens to the customer's money when they cancel, in their words."""
+    if found.status != BookingStatus.PAID:
+        return "none"
+    return "box_office" if found.payment_method == BOX_OFFICE else "online"
+
+
 @require_GET
 def booking(request: HttpRequest, reference: str) -> HttpResponse:
     found = _booking_or_404(request, reference)
@@ -354,8 +372,6 @@ def booking(request: HttpRequest, reference: str) -> HttpResponse:
         # The secret is in the session now; drop it from the address bar (and from Referer).
         return redirect("public:booking", reference=found.reference)
     now = clock_now()
-    deadline = selectors.customer_cancel_deadline(found)
-    can_cancel = found.status == BookingStatus.PENDING or (found.status == BookingStatus.PAID and now < deadline)
     return render(
         request,
         "public/booking.html",
@@ -363,8 +379,8 @@ def booking(request: HttpRequest, reference: str) -> HttpResponse:
             "booking": found,
             "seats": selectors.booking_seats(found),
             "now": now,
-            "cancel_deadline": deadline,
-            "can_cancel": can_cancel and found.showtime.starts_at > now,
+            "cancel_deadline": selectors.customer_cancel_deadline(found),
+            "can_cancel": _can_cancel(found, now),
             "payment_methods": [m for m in settings.PAYMENT_PROVIDERS if m == "demo"],
             "expired": found.status == BookingStatus.PENDING and found.expires_at <= now,
         },
@@ -386,9 +402,20 @@ def booking_pay(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("public:booking", reference=found.reference)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def booking_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    """Two steps, so that one stray tap never cancels: GET (or a POST without `confirm`) asks
+    and says what happens to the money; a POST with `confirm` cancels."""
     found = _booking_or_404(request, reference)
+    refund = _refund(found)
+    if request.method == "GET" or not request.POST.get("confirm"):
+        if not _can_cancel(found, clock_now()):
+            if found.status == BookingStatus.PAID:
+                messages.error(request, _("It is too late to cancel this booking online; please ask the box office."))
+            else:
+                messages.error(request, _("This booking can no longer be cancelled."))
+            return redirect("public:booking", reference=found.reference)
+        return render(request, "public/booking_cancel.html", {"booking": found, "refund": refund})
     try:
         services.booking_cancel(reference=found.reference)
     except CancelWindowClosed:
@@ -397,6 +424,19 @@ def booking_cancel(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, _("This booking can no longer be cancelled."))
     else:
         messages.success(request, _("The booking is cancelled and its seats are free again."))
+        if refund == "online":
+            messages.info(
+                request,
+                _(
+                    "The full amount, %(amount)s, goes back to the card or account you paid with; "
+                    "banks usually take 3–10 working days."
+                )
+                % {"amount": money(found.total_price)},
+            )
+        elif refund == "box_office":
+            messages.info(
+                request, _("Collect your refund of %(amount)s at the box office.") % {"amount": money(found.total_price)}
+            )
     return redirect("public:booking", reference=found.reference)
 
 
