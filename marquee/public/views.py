@@ -38,13 +38,13 @@ from marquee.core.errors import (
     SeatsUnavailable,
     ValidationFailed,
 )
+from marquee.core.money import money_text
 from marquee.notifications.models import MailKind
 from marquee.notifications.services import mail_queue
 from marquee.public import selectors
 from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
 from marquee.public.posters import poster_etag, poster_svg
 from marquee.public.seatmap import legend, seat_map_version, seat_rows
-from marquee.public.templatetags.marquee_public import money
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 SESSION_TOKENS = "public.booking_tokens"
@@ -431,12 +431,11 @@ def booking_cancel(request: HttpRequest, reference: str) -> HttpResponse:
                     "The full amount, %(amount)s, goes back to the card or account you paid with; "
                     "banks usually take 3–10 working days."
                 )
-                % {"amount": money(found.total_price)},
+                % {"amount": money_text(found.total_price)},
             )
         elif refund == "box_office":
-            messages.info(
-                request, _("Collect your refund of %(amount)s at the box office.") % {"amount": money(found.total_price)}
-            )
+            amount = money_text(found.total_price)
+            messages.info(request, _("Collect your refund of %(amount)s at the box office.") % {"amount": amount})
     return redirect("public:booking", reference=found.reference)
 
 

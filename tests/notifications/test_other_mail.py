@@ -70,7 +70,7 @@ def test_cancelling_a_paid_gift_tells_the_recipient_too_without_prices(smtp_serv
     assert buyer["Subject"].startswith("Booking cancelled: The Night Projectionist")
     for body in (text_body(buyer), html_body(buyer)):
         assert "Hello Olena," in body and booking.reference in body
-        assert f"the refund of {total} {settings.CURRENCY} goes back the way you paid" in body
+        assert f"the refund of {settings.CURRENCY}\xa0{total} goes back the way you paid" in body
         assert seat_price in body
 
     # The recipient's: their name, who gave the tickets, what for, and that the codes are void.

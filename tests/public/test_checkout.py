@@ -38,7 +38,7 @@ def test_gift_checkout_end_to_end(client, cinema):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Row 4, seat 1" in html and "Row 4, seat 2" in html
-    assert "300.00 UAH" in html  # 2 VIP seats at 150.00
+    assert "UAH\xa0300.00" in html  # 2 VIP seats at 150.00
     assert 'name="marketing_consent"' in html and "checked" not in re.search(
         r'<input[^>]*name="marketing_consent"[^>]*>', html
     ).group(0)
@@ -61,7 +61,7 @@ def test_gift_checkout_end_to_end(client, cinema):
 
     pay_page = client.get(response["Location"]).content.decode()
     assert "data-expires=" in pay_page  # the hold's countdown
-    assert "Pay 300.00 UAH (demo)" in pay_page
+    assert "Pay UAH\xa0300.00 (demo)" in pay_page
 
     paid = client.post(reverse("public:booking_pay", args=[booking.reference]), {"method": "demo"}, follow=True)
     html = paid.content.decode()
@@ -73,7 +73,7 @@ def test_gift_checkout_end_to_end(client, cinema):
     assert "VIP" in html
     assert booking.reference in html
     assert "taras@example.com" in html  # who the tickets were sent to
-    assert "300.00 UAH" in html
+    assert "UAH\xa0300.00" in html
     assert "Happy birthday!" in html
 
     customer = Customer.objects.get()
@@ -338,7 +338,7 @@ def test_cancelling_a_paid_booking_asks_first_and_says_where_the_money_goes(clie
     assert f'href="{cancel_url}"' in page  # a link to the question, not a one-tap form
     asked = client.get(cancel_url).content.decode()
     assert "Cancel this booking?" in asked
-    assert "the full amount, 300.00 UAH, goes back to the card or account you paid with" in asked
+    assert "the full amount, UAH\xa0300.00, goes back to the card or account you paid with" in asked
     assert "3–10 working days" in asked
     assert 'name="confirm"' in asked and "No, keep it" in asked
     # A POST without the confirmation (an old page, a stray tap) only asks again.
@@ -350,7 +350,7 @@ def test_cancelling_a_paid_booking_asks_first_and_says_where_the_money_goes(clie
     done = client.post(cancel_url, {"confirm": "yes"}, follow=True).content.decode()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
-    assert "The full amount, 300.00 UAH, goes back to the card or account you paid with" in done
+    assert "The full amount, UAH\xa0300.00, goes back to the card or account you paid with" in done
 
 
 def test_cancel_question_for_a_box_office_payment_and_for_a_hold(client, cinema):
@@ -364,10 +364,10 @@ def test_cancel_question_for_a_box_office_payment_and_for_a_hold(client, cinema)
 
     booking_mark_paid(reference=held.reference)
     asked = client.get(reverse("public:booking_cancel", args=[held.reference])).content.decode()
-    assert "collect your refund of 300.00 UAH there" in asked
+    assert "collect your refund of UAH\xa0300.00 there" in asked
     assert "card or account" not in asked
     done = client.post(reverse("public:booking_cancel", args=[held.reference]), {"confirm": "yes"}, follow=True)
-    assert "Collect your refund of 300.00 UAH at the box office." in done.content.decode()
+    assert "Collect your refund of UAH\xa0300.00 at the box office." in done.content.decode()
 
 
 def test_cancel_question_after_the_cutoff_sends_back_to_the_booking(client, cinema):

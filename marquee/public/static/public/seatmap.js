@@ -5,7 +5,10 @@
   var form = document.getElementById("seat-form");
   if (!form) return;
   var max = parseInt(form.dataset.max, 10) || 10;
-  var currency = form.dataset.currency || "";
+  // The server says how this language writes money ("UAH {amount}", "{amount} грн"); the
+  // number itself is written by the browser in the page's language.
+  var moneyPattern = form.dataset.money || "{amount}";
+  var numbers = new Intl.NumberFormat(document.documentElement.lang || "en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   var summary = document.getElementById("seat-summary");
   var notice = document.getElementById("seat-notice");
   var plurals = new Intl.PluralRules(document.documentElement.lang || "en");
@@ -20,9 +23,7 @@
   }
 
   function format(total) {
-    var whole = Math.floor(total / 100);
-    var rest = String(total % 100).padStart(2, "0");
-    return whole + "." + rest + " " + currency;
+    return moneyPattern.replace("{amount}", numbers.format(total / 100));
   }
 
   function update() {
