@@ -113,3 +113,19 @@ def test_ukrainian_translations_use_the_typographic_apostrophe():
     texts = [t for m in catalog for t in (m.string if isinstance(m.string, tuple) else (m.string,)) if t]
     assert [t for t in texts if re.search(r"\w'\w", t)] == []  # "ім'я" → "ім’я"
     assert any("ім’я" in t.lower() for t in texts)
+
+
+def test_the_cancel_question_in_ukrainian(client, cinema):
+    from marquee.booking.models import Booking
+
+    _uk(client)
+    show = cinema["shows"][0]
+    seat_ids = list(show.hall.seats.filter(row_number=4).values_list("pk", flat=True)[:2])
+    details = {"seat": seat_ids, "first_name": "Олена", "last_name": "Коваль", "email": "olena@example.com"}
+    client.post(reverse("public:checkout", args=[show.pk]), details)
+    booking = Booking.objects.get()
+    client.post(reverse("public:booking_pay", args=[booking.reference]), {"method": "demo"})
+    html = client.get(reverse("public:booking_cancel", args=[booking.reference])).content.decode()
+    assert "Скасувати це бронювання?" in html
+    assert "уся сума, 300,00\xa0грн, повернеться на картку чи рахунок" in html
+    assert "2 місця." in html  # the "few" plural
