@@ -176,6 +176,9 @@ def column_chart(
     )
 
 
+INK_TURNS_WHITE = 0.55
+
+
 def heat_colour(share: float | None) -> str:
     """A background for a heat-map cell: pale for empty halls, deep for full ones.
 
@@ -184,9 +187,11 @@ def heat_colour(share: float | None) -> str:
     if share is None:
         return "transparent"
     share = min(max(share, 0.0), 1.0)
-    lightness = 96 - share * 62
+    # Two ramps with a step where the ink turns white: no red of middle lightness, on which
+    # neither dark nor white text reaches a 4.5:1 contrast (pale 96→62%, deep 38→27%).
+    lightness = 96 - share * 62 if share < INK_TURNS_WHITE else 38 - (share - INK_TURNS_WHITE) * 24
     return f"hsl(8 70% {lightness:.0f}%)"
 
 
 def heat_ink(share: float | None) -> str:
-    return "#fff" if share is not None and share >= 0.55 else "#1b1f27"
+    return "#fff" if share is not None and share >= INK_TURNS_WHITE else "#1b1f27"
