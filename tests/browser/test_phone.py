@@ -105,7 +105,8 @@ def test_focus_moves_to_the_error_summary_after_a_form_error(live_server, site_s
         page.locator("form#login-form [type=submit]").click()
         page.wait_for_url(re.compile(r"/staff/halls/$"))
         # A hall whose number is taken: the server refuses it (the browser's own checks pass).
-        for field, value in (("number", hall.number), ("name", "Again"), ("rows", 2), ("seats", 2), ("base_price", 100)):
+        taken = {"number": hall.number, "name": "Again", "rows": 2, "seats": 2, "base_price": 100}
+        for field, value in taken.items():
             page.fill(f"#id_{field}", str(value))
         page.locator("form:has(#id_number) [type=submit]").click()
         summary = page.locator("[data-error-summary]")
