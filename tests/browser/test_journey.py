@@ -166,3 +166,37 @@ def test_seats_by_keyboard_up_to_the_maximum(live_server, site_settings, browser
         expect(page.locator("#seat-summary")).to_contain_text("UAH\xa0100.00")
     finally:
         context.close()
+
+
+def test_back_after_paying_shows_the_booking(live_server, site_settings, browser):
+    """The browser's Back button after paying, then the details form sent again: the
+    customer sees their own booking, not "these seats were just taken"."""
+    from playwright.sync_api import expect
+
+    hall = factories.hall(rows=3, seats=6, price="100.00")
+    show = factories.showtime(hall_obj=hall)
+    seats = list(hall.seats.filter(row_number=2).order_by("seat_number").values_list("pk", flat=True)[:2])
+    context = browser.new_context(viewport={"width": 1024, "height": 800}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(live_server.url + f"/showtimes/{show.pk}/checkout/?seat={seats[0]}&seat={seats[1]}")
+        page.get_by_label("First name").fill("Olena")
+        page.get_by_label("Last name").fill("Koval")
+        page.get_by_label("Email", exact=True).fill("olena@example.com")
+        page.get_by_role("button", name="Hold my seats and continue to payment").click()
+        page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+        expect(page.get_by_role("heading", name="Your tickets")).to_be_visible()
+
+        page.go_back()  # the booking page as it was before paying
+        page.go_back()  # the details step, whose seats are now this customer's own
+        # The server answers with the booking; were the old form shown instead, sending it
+        # again must lead there too.
+        form_button = page.get_by_role("button", name="Hold my seats and continue to payment")
+        if form_button.count():
+            form_button.click()
+        expect(page.get_by_role("heading", name="Your tickets")).to_be_visible()
+        expect(page.locator(".messages")).to_contain_text("These seats are already yours")
+        expect(page.locator("body")).not_to_contain_text("just taken")
+    finally:
+        context.close()
