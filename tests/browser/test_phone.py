@@ -9,6 +9,7 @@ import pytest
 from marquee.public.posters import poster_svg
 from tests import factories
 from tests.browser.conftest import STAFF_PASSWORD
+from tests.browser.test_every_page import check
 from tests.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,6 +99,8 @@ def test_focus_moves_to_the_error_summary_after_a_form_error(live_server, site_s
         page.goto(live_server.url + f"/showtimes/{show.pk}/checkout/?seat={seat.pk}")
         page.get_by_role("button", name="Hold my seats and continue to payment").click()
         expect(page.locator("#error-summary")).to_be_focused()
+        problems: list[str] = []
+        check(page, "checkout-errors", phone=False, problems=problems)
 
         page.goto(live_server.url + "/admin/login/?next=/staff/halls/")
         page.fill("#id_username", "admin")
@@ -112,5 +115,7 @@ def test_focus_moves_to_the_error_summary_after_a_form_error(live_server, site_s
         summary = page.locator("[data-error-summary]")
         expect(summary).to_be_focused()
         expect(summary).to_contain_text("Please correct")
+        check(page, "staff-hall-errors", phone=False, problems=problems)
+        assert not problems, "\n".join(problems)
     finally:
         context.close()
