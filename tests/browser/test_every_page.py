@@ -115,6 +115,13 @@ def public_pages(c: dict) -> list[tuple[str, str]]:
     ]
 
 
+def sign_in_path(customer_id: int, email: str) -> str:
+    from marquee.public.views import _email_digest, _sign_in_signer
+
+    token = _sign_in_signer().sign_object({"c": customer_id, "e": _email_digest(email)})
+    return f"/my-bookings/sign-in/{token}/"
+
+
 def staff_pages(c: dict) -> list[tuple[str, str]]:
     show = c["show"]
     return [
@@ -162,18 +169,33 @@ def test_every_page_passes_axe_and_fits_the_screen(live_server, site_settings, b
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     try:
-        for name, path in [*public_pages(c), ("staff-login", "/admin/login/?next=/staff/")]:
-            page.goto(live_server.url + path)
+
+        def visit(name: str, path: str = "") -> None:
+            if path:
+                page.goto(live_server.url + path)
             check(page, name, phone=phone, problems=problems)
             page.screenshot(path=str(SHOTS / f"{device}-{language}-{name}.png"), full_page=True)
+
+        for name, path in public_pages(c):
+            visit(name, path)
+        # Pages reached by a form: the sign-in link sent, the list it opens, unsubscribed.
+        page.goto(live_server.url + "/my-bookings/")
+        page.fill("#id_email", "olena@example.com")
+        page.locator("main form [type=submit]").click()
+        page.wait_for_load_state()
+        visit("my-bookings-link-sent")
+        visit("my-bookings-list", sign_in_path(c["customer_id"], "olena@example.com"))
+        page.goto(live_server.url + f"/unsubscribe/{unsubscribe_token(c['customer_id'])}/")
+        page.locator("main form [type=submit]").click()
+        page.wait_for_load_state()
+        visit("unsubscribed")
+        visit("staff-login", "/admin/login/?next=/staff/")
         page.fill("#id_username", "admin")
         page.fill("#id_password", STAFF_PASSWORD)
         page.locator("form#login-form [type=submit]").click()
         page.wait_for_url(re.compile(r"/staff/$"))
         for name, path in staff_pages(c):
-            page.goto(live_server.url + path)
-            check(page, name, phone=phone, problems=problems)
-            page.screenshot(path=str(SHOTS / f"{device}-{language}-{name}.png"), full_page=True)
+            visit(name, path)
     finally:
         context.close()
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
