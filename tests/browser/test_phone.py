@@ -48,6 +48,18 @@ def test_the_whole_300_seat_hall_fits_a_phone_and_the_limit_shows(live_server, s
     assert "user-scalable=no" not in found["viewport"] and "maximum-scale" not in found["viewport"]  # pinch-zoom
     page.screenshot(path=str(ARTIFACTS / "phone-300-seats.png"))
 
+    # Seats that small get a "Larger seats" switch: finger-sized seats, the hall scrolls in its box.
+    zoom = page.get_by_role("button", name="Larger seats")
+    zoom.click()
+    expect(zoom).to_have_attribute("aria-pressed", "true")
+    seat = page.locator("#seat-grid .seat").first.bounding_box()
+    assert seat is not None and seat["width"] >= 24
+    larger = page.evaluate(SEAT_MAP)
+    assert larger["labelsOnSeats"] == 0 and larger["scrollWidth"] <= 390, larger
+    page.screenshot(path=str(ARTIFACTS / "phone-300-seats-larger.png"))
+    zoom.click()
+    expect(zoom).to_have_attribute("aria-pressed", "false")
+
     for n in (1, 2, 3):  # a third seat is one over the limit of two
         page.get_by_label(re.compile(rf"^Row 8, seat {n}, ")).dispatch_event("click")
     notice = page.locator("#seat-notice")

@@ -69,8 +69,26 @@
 
   // A hall wider than the phone scrolls sideways: start in the middle, facing the screen.
   var scroller = form.querySelector(".seat-map-scroll");
-  if (scroller && scroller.scrollWidth > scroller.clientWidth) {
-    scroller.scrollLeft = (scroller.scrollWidth - scroller.clientWidth) / 2;
+  function centre() {
+    if (scroller && scroller.scrollWidth > scroller.clientWidth) {
+      scroller.scrollLeft = (scroller.scrollWidth - scroller.clientWidth) / 2;
+    }
+  }
+  centre();
+
+  // The whole hall fits the screen; where that makes seats small for a finger, offer larger
+  // ones (the hall then scrolls sideways). Pinch-zoom works either way.
+  var zoom = form.querySelector(".seat-zoom");
+  var map = form.querySelector(".seat-map");
+  var firstSeat = form.querySelector("#seat-grid .seat");
+  if (zoom && map && firstSeat && firstSeat.getBoundingClientRect().width < 24) {
+    zoom.hidden = false;
+    zoom.addEventListener("click", function () {
+      var on = !map.classList.contains("is-zoomed");
+      map.classList.toggle("is-zoomed", on);
+      zoom.setAttribute("aria-pressed", on ? "true" : "false");
+      centre();
+    });
   }
 
   document.body.addEventListener("htmx:afterSwap", update);
