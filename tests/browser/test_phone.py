@@ -131,3 +131,17 @@ def test_focus_moves_to_the_error_summary_after_a_form_error(live_server, site_s
         assert not problems, "\n".join(problems)
     finally:
         context.close()
+
+
+def test_no_larger_seats_switch_where_seats_are_large_enough(live_server, site_settings, browser):
+    from playwright.sync_api import expect
+
+    show = factories.showtime(hall_obj=factories.hall(rows=15, seats=20))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + f"/showtimes/{show.pk}/")
+        expect(page.locator("#seat-grid .seat").first).to_be_visible()
+        expect(page.get_by_role("button", name="Larger seats")).to_be_hidden()
+    finally:
+        context.close()

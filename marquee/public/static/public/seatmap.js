@@ -80,15 +80,23 @@
   // ones (the hall then scrolls sideways). Pinch-zoom works either way.
   var zoom = form.querySelector(".seat-zoom");
   var map = form.querySelector(".seat-map");
-  var firstSeat = form.querySelector("#seat-grid .seat");
-  if (zoom && map && firstSeat && firstSeat.getBoundingClientRect().width < 24) {
-    zoom.hidden = false;
+  function offer() {
+    var seat = form.querySelector("#seat-grid .seat");
+    if (!zoom || !map || !seat) return;
+    var zoomed = map.classList.contains("is-zoomed");
+    zoom.hidden = !zoomed && seat.getBoundingClientRect().width >= 24;
+  }
+  if (zoom && map) {
     zoom.addEventListener("click", function () {
       var on = !map.classList.contains("is-zoomed");
       map.classList.toggle("is-zoomed", on);
       zoom.setAttribute("aria-pressed", on ? "true" : "false");
       centre();
     });
+    // Measured again once everything has loaded and whenever the window changes size.
+    offer();
+    window.addEventListener("load", offer);
+    window.addEventListener("resize", offer);
   }
 
   document.body.addEventListener("htmx:afterSwap", update);
