@@ -121,7 +121,7 @@ def pdf_ms_per_admission(rounds: int) -> dict[str, float]:
         row=5,
         seat=7,
         seat_type="Standard",
-        price="150.00 UAH",
+        price="UAH\xa0150.00",
         tariff="Evening",
         reference=booking.reference,
         holder="Olena Koval",

@@ -28,6 +28,9 @@ def _scale_max(values: Sequence[Number]) -> float:
     return top if top > 0 else 1.0
 
 
+LABEL_CHAR_PX = 8.2  # the widest average advance of 13px sans serif text we draw with
+
+
 def bar_chart(
     rows: Sequence[tuple[str, Number]],
     *,
@@ -42,11 +45,14 @@ def bar_chart(
     height = max(len(rows), 1) * (bar_h + gap) + gap
     top = maximum or _scale_max([v for _, v in rows])
     span = width - label_width - value_w
+    # As many characters as the label column holds at 13px in a wide sans serif (the full
+    # label is in the bar's <title>): a longer one ran off the chart's left edge.
+    fits = max(4, int((label_width - 8) / LABEL_CHAR_PX))
     bars = []
     for i, (label, value) in enumerate(rows):
         y = gap + i * (bar_h + gap)
         w = max(float(value) / top * span, 1.0 if float(value) > 0 else 0.0)
-        short = label if len(label) <= 24 else label[:23] + "…"
+        short = label if len(label) <= fits else label[: fits - 1].rstrip() + "…"
         bars.append(
             format_html(
                 '<g><title>{}: {}</title><text x="{}" y="{}" class="c-label" text-anchor="end">{}</text>'
@@ -170,6 +176,9 @@ def column_chart(
     )
 
 
+INK_TURNS_WHITE = 0.55
+
+
 def heat_colour(share: float | None) -> str:
     """A background for a heat-map cell: pale for empty halls, deep for full ones.
 
@@ -178,9 +187,11 @@ def heat_colour(share: float | None) -> str:
     if share is None:
         return "transparent"
     share = min(max(share, 0.0), 1.0)
-    lightness = 96 - share * 62
+    # Two ramps with a step where the ink turns white: no red of middle lightness, on which
+    # neither dark nor white text reaches a 4.5:1 contrast (pale 96→62%, deep 38→27%).
+    lightness = 96 - share * 62 if share < INK_TURNS_WHITE else 38 - (share - INK_TURNS_WHITE) * 24
     return f"hsl(8 70% {lightness:.0f}%)"
 
 
 def heat_ink(share: float | None) -> str:
-    return "#fff" if share is not None and share >= 0.55 else "#1b1f27"
+    return "#fff" if share is not None and share >= INK_TURNS_WHITE else "#1b1f27"

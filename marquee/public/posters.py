@@ -27,16 +27,33 @@ def _hex(hue: float, lightness: float, saturation: float) -> str:
     return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
-def _title_lines(title: str) -> list[str]:
-    for width in (10, 13, 16, 20):
-        lines = textwrap.wrap(title, width=width, break_long_words=True) or [""]
-        if len(lines) <= 4:
-            return lines
-    return [*lines[:3], lines[3][: width - 1] + "…"]
+# The title's box: the poster's width less its margins, and the lower part of its height.
+TEXT_WIDTH, TEXT_HEIGHT = WIDTH - 2 * 28, 320
+# A bold sans serif's average advance, in em, measured wide: the named display fonts are
+# narrow, but a machine without them draws DejaVu Sans Bold, and a title must never be cut.
+CHAR_EM = 0.68
+
+
+def _title_layout(title: str) -> tuple[list[str], int]:
+    """The title's lines and the largest font size at which every line fits the poster."""
+    best: tuple[list[str], int] = ([title[:1] or ""], 0)
+    for width in (8, 10, 13, 16, 20, 26):
+        # Words are never broken: a long word makes the letters smaller instead.
+        lines = textwrap.wrap(title, width=width, break_long_words=False) or [""]
+        if len(lines) > 5:
+            continue
+        longest = max(len(line) for line in lines)
+        size = min(64.0, TEXT_WIDTH / (longest * CHAR_EM), TEXT_HEIGHT / (len(lines) * 1.08))
+        if int(size) > best[1]:
+            best = (lines, int(size))
+    if best[1] == 0:  # a title too long for five lines of any width: the first lines, shortened
+        lines = textwrap.wrap(title, width=26, break_long_words=True)
+        best = ([*lines[:4], lines[4][:25] + "…"], int(TEXT_WIDTH / (26 * CHAR_EM)))
+    return best
 
 
 def poster_etag(title: str, year: int | None = None) -> str:
-    return hashlib.sha256(f"v1|{title}|{year}".encode()).hexdigest()[:20]
+    return hashlib.sha256(f"v2|{title}|{year}".encode()).hexdigest()[:20]
 
 
 def poster_svg(title: str, year: int | None = None) -> str:
@@ -68,8 +85,7 @@ def poster_svg(title: str, year: int | None = None) -> str:
                 f'<path d="M{x:.0f} {y:.0f} l{size:.0f} {size / 2:.0f} l{-size / 1.5:.0f} {size / 1.2:.0f}z" '
                 f'fill="{colour}" opacity="{opacity:.2f}"/>'
             )
-    lines = _title_lines(title)
-    font_size = 64 if max(len(line) for line in lines) <= 10 else (50 if max(len(line) for line in lines) <= 13 else 40)
+    lines, font_size = _title_layout(title)
     line_height = font_size * 1.08
     top = HEIGHT - 70 - line_height * (len(lines) - 1)
     text = "".join(

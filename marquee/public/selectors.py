@@ -215,6 +215,25 @@ def visitor_holds(references: list[str], showtime_id: int, at: dt.datetime | Non
     )
 
 
+def visitor_booking_of_seats(references: list[str], showtime_id: int, seat_ids: list[int]) -> str | None:
+    """The reference of the visitor's own live booking (pending or paid) on this showtime that
+    holds any of these seats: coming back to the checkout after paying finds their own seats
+    taken, by them."""
+    if not references or not seat_ids:
+        return None
+    return (
+        BookingSeat.objects.filter(
+            booking__reference__in=references,
+            showtime_id=showtime_id,
+            seat_id__in=seat_ids,
+            status__in=(BookingStatus.PENDING, BookingStatus.PAID),
+        )
+        .order_by("-booking__booked_at")
+        .values_list("booking__reference", flat=True)
+        .first()
+    )
+
+
 def booking_seats(booking: Booking) -> list[BookingSeat]:
     return list(booking.seats.select_related("seat").order_by("seat__row_number", "seat__seat_number"))
 

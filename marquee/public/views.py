@@ -43,10 +43,11 @@ from marquee.core.errors import (
     SeatsUnavailable,
     ValidationFailed,
 )
+from marquee.core.money import money_text
 from marquee.payments import services as payments
 from marquee.payments.models import PaymentStatus
 from marquee.payments.providers.base import ProviderUnavailable
-from marquee.payments.providers.registry import enabled_names, get_provider
+from marquee.payments.providers.registry import BOX_OFFICE_PROVIDERS, enabled_names, get_provider
 from marquee.payments.selectors import booking_money
 from marquee.public import selectors
 from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
@@ -348,6 +349,12 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
 
 
 def _seats_gone(request: HttpRequest, showtime_id: int, seat_ids: list[int], taken: list[int]) -> HttpResponse:
+    # The browser's Back button (or a re-sent form) after paying brings the visitor here with
+    # the seats they have just bought: those are theirs, so show their booking, not a conflict.
+    own = selectors.visitor_booking_of_seats(list(request.session.get(SESSION_TOKENS, {})), showtime_id, taken)
+    if own is not None:
+        messages.info(request, _("These seats are already yours: here is your booking."))
+        return redirect("public:booking", reference=own)
     messages.error(
         request,
         ngettext(
@@ -375,6 +382,22 @@ def _pay_label(provider: str, booking: Booking) -> str:
     return labels.get(provider, _("Pay %(total)s")) % {"total": total}
 
 
+def _can_cancel(found: Booking, now: dt.datetime) -> bool:
+    deadline = selectors.customer_cancel_deadline(found)
+    if found.showtime.starts_at <= now:
+        return False
+    if found.status == BookingStatus.PENDING:
+        return found.expires_at > now
+    return found.status == BookingStatus.PAID and now < deadline
+
+
+def _refund(found: Booking) -> str:
+    """What happens to the customer's money when they cancel, in their words."""
+    if found.status != BookingStatus.PAID:
+        return "none"
+    return "box_office" if found.payment_method in BOX_OFFICE_PROVIDERS else "online"
+
+
 @require_safe
 def booking(request: HttpRequest, reference: str) -> HttpResponse:
     found = _booking_or_404(request, reference)
@@ -382,8 +405,6 @@ def booking(request: HttpRequest, reference: str) -> HttpResponse:
         # The secret is in the session now; drop it from the address bar (and from Referer).
         return redirect("public:booking", reference=found.reference)
     now = clock_now()
-    deadline = selectors.customer_cancel_deadline(found)
-    can_cancel = found.status == BookingStatus.PENDING or (found.status == BookingStatus.PAID and now < deadline)
     return render(
         request,
         "public/booking.html",
@@ -391,8 +412,8 @@ def booking(request: HttpRequest, reference: str) -> HttpResponse:
             "booking": found,
             "seats": selectors.booking_seats(found),
             "now": now,
-            "cancel_deadline": deadline,
-            "can_cancel": can_cancel and found.showtime.starts_at > now,
+            "cancel_deadline": selectors.customer_cancel_deadline(found),
+            "can_cancel": _can_cancel(found, now),
             "payment_methods": [(name, _pay_label(name, found)) for name in enabled_names()],
             "money": booking_money(found.pk),
             "expired": found.status == BookingStatus.PENDING and found.expires_at <= now,
@@ -488,9 +509,20 @@ def payment_return(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def booking_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    """Two steps, so that one stray tap never cancels: GET (or a POST without `confirm`) asks
+    and says what happens to the money; a POST with `confirm` cancels."""
     found = _booking_or_404(request, reference)
+    refund = _refund(found)
+    if request.method == "GET" or not request.POST.get("confirm"):
+        if not _can_cancel(found, clock_now()):
+            if found.status == BookingStatus.PAID:
+                messages.error(request, _("It is too late to cancel this booking online; please ask the box office."))
+            else:
+                messages.error(request, _("This booking can no longer be cancelled."))
+            return redirect("public:booking", reference=found.reference)
+        return render(request, "public/booking_cancel.html", {"booking": found, "refund": refund})
     try:
         payments.booking_cancel(reference=found.reference)
     except CancelWindowClosed:
@@ -499,6 +531,18 @@ def booking_cancel(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, _("This booking can no longer be cancelled."))
     else:
         messages.success(request, _("The booking is cancelled and its seats are free again."))
+        if refund == "online":
+            messages.info(
+                request,
+                _(
+                    "The full amount, %(amount)s, goes back to the card or account you paid with; "
+                    "banks usually take 3–10 working days."
+                )
+                % {"amount": money_text(found.total_price)},
+            )
+        elif refund == "box_office":
+            amount = money_text(found.total_price)
+            messages.info(request, _("Collect your refund of %(amount)s at the box office.") % {"amount": amount})
     return redirect("public:booking", reference=found.reference)
 
 

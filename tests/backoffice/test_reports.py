@@ -77,7 +77,7 @@ def test_sales_page_totals_and_charts(admin_client, show, period):
     assert page.context["by_day"].revenue == Decimal("200.00")
     html = page.content.decode()
     assert html.count('<svg class="chart"') == 5  # by day, movie, hall, seat type, tariff
-    assert "200.00 UAH" in html
+    assert "UAH\xa0200.00" in html
 
 
 @pytest.mark.parametrize("group_by", ["day", "movie", "hall", "seat_type", "tariff"])

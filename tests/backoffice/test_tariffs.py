@@ -53,7 +53,7 @@ def test_an_overlap_is_refused_with_a_clear_message(admin_client):
     assert response.status_code == 422
     html = response.content.decode()
     assert "The tariff overlaps Evening 18:00–23:00 ×1.250." in html
-    assert 'class="notice notice-bad" role="alert"' in html
+    assert 'class="notice notice-bad error-summary" role="alert"' in html
     assert Tariff.objects.count() == 1
 
 

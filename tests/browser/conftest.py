@@ -19,3 +19,21 @@ def phone(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+STAFF_PASSWORD = "a-long-staff-password"
+
+
+@pytest.fixture
+def staff_admin(db):
+    """An Admin to log in as. The roles are made again: a transactional test before this
+    one may have flushed the groups the migrations made."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group, User
+
+    from marquee.staff.roles import ADMIN, sync_roles
+
+    sync_roles(apps)
+    user = User.objects.create_user(username="admin", password=STAFF_PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=ADMIN))
+    return user

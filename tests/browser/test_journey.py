@@ -47,10 +47,10 @@ def test_gift_journey_on_a_phone(live_server, site_settings, phone, shoot):
     expect(page.get_by_text("Screen", exact=True)).to_be_visible()
     shoot(page, "03-showtime")
 
-    page.get_by_label(re.compile(r"^Row 7, seat 5, VIP, 150\.00 UAH, free$")).check()
-    page.get_by_label(re.compile(r"^Row 7, seat 6, VIP, 150\.00 UAH, free$")).check()
+    page.get_by_label(re.compile(r"^Row 7, seat 5, VIP, UAH\s150\.00, free$")).check()
+    page.get_by_label(re.compile(r"^Row 7, seat 6, VIP, UAH\s150\.00, free$")).check()
     expect(page.locator("#seat-summary")).to_contain_text("2 seats")
-    expect(page.locator("#seat-summary")).to_contain_text("300.00 UAH")
+    expect(page.locator("#seat-summary")).to_contain_text("UAH\xa0300.00")
     expect(page.get_by_label(re.compile(r"^Row 5, seat 5, .*held by another customer$"))).to_be_disabled()
     shoot(page, "04-two-seats")
 
@@ -73,7 +73,7 @@ def test_gift_journey_on_a_phone(live_server, site_settings, phone, shoot):
     expect(page.locator(".countdown")).to_contain_text(re.compile(r"\(\d+:\d\d\)"))
     shoot(page, "06-pay")
 
-    page.get_by_role("button", name=re.compile(r"Pay 300\.00 UAH")).click()
+    page.get_by_role("button", name=re.compile(r"Pay UAH\s300\.00")).click()
     expect(page.get_by_role("heading", name="Your tickets")).to_be_visible()
     tickets = page.locator(".ticket-list")
     expect(tickets).to_contain_text(hall.name)
@@ -119,7 +119,7 @@ def test_desktop_listing_schedule_and_live_seat_map(live_server, site_settings, 
         shoot(page, "11-desktop-schedule")
 
         page.goto(live_server.url + f"/showtimes/{show.pk}/")
-        mine = page.get_by_label(re.compile(r"^Row 3, seat 6, Standard, 140\.00 UAH, free$"))
+        mine = page.get_by_label(re.compile(r"^Row 3, seat 6, Standard, UAH\s140\.00, free$"))
         mine.check()
         seats = list(show.hall.seats.filter(row_number=3, seat_number__in=[7, 8]).values_list("pk", flat=True))
         factories.hold(show, seat_ids=seats, email="rival@example.com")  # someone else, elsewhere
@@ -127,7 +127,7 @@ def test_desktop_listing_schedule_and_live_seat_map(live_server, site_settings, 
             timeout=15_000
         )
         expect(page.get_by_label(re.compile(r"^Row 3, seat 6, .*free$"))).to_be_checked()
-        expect(page.locator("#seat-summary")).to_contain_text("140.00 UAH")
+        expect(page.locator("#seat-summary")).to_contain_text("UAH\xa0140.00")
         shoot(page, "12-desktop-seat-map-refreshed")
 
         page.get_by_role("button", name=re.compile("^UK")).click()
@@ -159,10 +159,44 @@ def test_seats_by_keyboard_up_to_the_maximum(live_server, site_settings, browser
         page.keyboard.press("Space")  # a third seat: over the maximum of two
         expect(page.get_by_label(re.compile(r"^Row 1, seat 3, "))).not_to_be_checked()
         expect(page.locator("#seat-notice")).to_contain_text("at most 2 seats")
-        expect(page.locator("#seat-summary")).to_contain_text("200.00 UAH")
+        expect(page.locator("#seat-summary")).to_contain_text("UAH\xa0200.00")
         page.keyboard.press("Shift+Tab")
         page.keyboard.press("Space")  # unticking works as usual
         expect(page.get_by_label(re.compile(r"^Row 1, seat 2, "))).not_to_be_checked()
-        expect(page.locator("#seat-summary")).to_contain_text("100.00 UAH")
+        expect(page.locator("#seat-summary")).to_contain_text("UAH\xa0100.00")
+    finally:
+        context.close()
+
+
+def test_back_after_paying_shows_the_booking(live_server, site_settings, browser):
+    """The browser's Back button after paying, then the details form sent again: the
+    customer sees their own booking, not "these seats were just taken"."""
+    from playwright.sync_api import expect
+
+    hall = factories.hall(rows=3, seats=6, price="100.00")
+    show = factories.showtime(hall_obj=hall)
+    seats = list(hall.seats.filter(row_number=2).order_by("seat_number").values_list("pk", flat=True)[:2])
+    context = browser.new_context(viewport={"width": 1024, "height": 800}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(live_server.url + f"/showtimes/{show.pk}/checkout/?seat={seats[0]}&seat={seats[1]}")
+        page.get_by_label("First name").fill("Olena")
+        page.get_by_label("Last name").fill("Koval")
+        page.get_by_label("Email", exact=True).fill("olena@example.com")
+        page.get_by_role("button", name="Hold my seats and continue to payment").click()
+        page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+        expect(page.get_by_role("heading", name="Your tickets")).to_be_visible()
+
+        page.go_back()  # the booking page as it was before paying
+        page.go_back()  # the details step, whose seats are now this customer's own
+        # The server answers with the booking; were the old form shown instead, sending it
+        # again must lead there too.
+        form_button = page.get_by_role("button", name="Hold my seats and continue to payment")
+        if form_button.count():
+            form_button.click()
+        expect(page.get_by_role("heading", name="Your tickets")).to_be_visible()
+        expect(page.locator(".messages")).to_contain_text("These seats are already yours")
+        expect(page.locator("body")).not_to_contain_text("just taken")
     finally:
         context.close()

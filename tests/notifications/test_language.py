@@ -210,3 +210,18 @@ def test_sign_in_link_in_the_language_of_the_page(client, show):
 def test_unknown_language_on_hold_falls_back_to_the_default(show):
     booking = f.hold(show, _seat_ids(show, 1), language="xx").booking
     assert booking.language == ""
+
+
+def test_a_ukrainian_receipt_names_the_recipient_without_declining_the_name_and_prices_in_hryvnias(show):
+    held = f.hold(
+        show, _seat_ids(show), language="uk", recipient_name="Оксана Шевчук", recipient_email="oksana@example.com"
+    )
+    booking = booking_pay(reference=held.booking.reference, method="demo")
+    message = _rendered(_mail(booking, MailKind.RECEIPT))
+    text, html = text_body(message), html_body(message)
+    assert "Отримувач: Оксана Шевчук (oksana@example.com)" in text
+    assert "Отримувач: <strong>Оксана Шевчук</strong>" in html
+    assert "отримувачу Оксана" not in text + html
+    with translation.override("uk"):
+        total = formats.number_format(booking.total_price, 2)
+    assert f"{total}\xa0грн" in text and "UAH" not in text

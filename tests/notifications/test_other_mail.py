@@ -72,7 +72,7 @@ def test_cancelling_a_paid_gift_tells_the_recipient_too_without_prices(smtp_serv
     for body in (text_body(buyer), html_body(buyer)):
         assert "Hello Olena," in body and booking.reference in body
         # Queued with the cancellation, before the provider answered: under way, no more.
-        assert f"refund of {total} {settings.CURRENCY} to the card or account you paid with is under way" in body
+        assert f"refund of {settings.CURRENCY}\xa0{total} to the card or account you paid with is under way" in body
         assert seat_price in body
 
     # The recipient's: their name, who gave the tickets, what for, and that the codes are void.

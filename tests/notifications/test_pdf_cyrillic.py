@@ -17,7 +17,7 @@ def test_cyrillic_survives_into_the_pdf_with_the_bundled_font():
         row=5,
         seat=7,
         seat_type="VIP",
-        price="300.00 UAH",
+        price="UAH\xa0300.00",
         tariff="Вечірній",
         reference="K7M2Q9XD",
         holder="Олена Коваль",

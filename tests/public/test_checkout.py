@@ -38,7 +38,7 @@ def test_gift_checkout_end_to_end(client, cinema):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Row 4, seat 1" in html and "Row 4, seat 2" in html
-    assert "300.00 UAH" in html  # 2 VIP seats at 150.00
+    assert "UAH\xa0300.00" in html  # 2 VIP seats at 150.00
     assert 'name="marketing_consent"' in html and "checked" not in re.search(
         r'<input[^>]*name="marketing_consent"[^>]*>', html
     ).group(0)
@@ -61,7 +61,7 @@ def test_gift_checkout_end_to_end(client, cinema):
 
     pay_page = client.get(response["Location"]).content.decode()
     assert "data-expires=" in pay_page  # the hold's countdown
-    assert "Pay 300.00 UAH (demo)" in pay_page
+    assert "Pay UAH\xa0300.00 (demo)" in pay_page
 
     paid = client.post(reverse("public:booking_pay", args=[booking.reference]), {"method": "demo"}, follow=True)
     html = paid.content.decode()
@@ -73,7 +73,7 @@ def test_gift_checkout_end_to_end(client, cinema):
     assert "VIP" in html
     assert booking.reference in html
     assert "taras@example.com" in html  # who the tickets were sent to
-    assert "300.00 UAH" in html
+    assert "UAH\xa0300.00" in html
     assert "Happy birthday!" in html
 
     customer = Customer.objects.get()
@@ -211,7 +211,7 @@ def test_cancel_and_resend(client, cinema):
     resend = client.post(reverse("public:booking_resend", args=[booking.reference]), follow=True)
     assert "We are sending the tickets again to olena@example.com." in resend.content.decode()
     assert OutgoingMail.objects.filter(kind=MailKind.RESEND).count() == 1
-    cancel = client.post(reverse("public:booking_cancel", args=[booking.reference]), follow=True)
+    cancel = client.post(reverse("public:booking_cancel", args=[booking.reference]), {"confirm": "yes"}, follow=True)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
     assert "The booking is cancelled" in cancel.content.decode()
@@ -229,7 +229,9 @@ def test_cancel_after_cutoff_is_refused_nicely(client, cinema):
     with time_machine.travel(show.starts_at - dt.timedelta(minutes=30)):
         page = client.get(reverse("public:booking", args=[booking.reference])).content.decode()
         assert "too late to cancel online" in page
-        response = client.post(reverse("public:booking_cancel", args=[booking.reference]), follow=True)
+        response = client.post(
+            reverse("public:booking_cancel", args=[booking.reference]), {"confirm": "yes"}, follow=True
+        )
         assert "too late to cancel" in response.content.decode()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.PAID
@@ -287,5 +289,97 @@ def test_emailed_manage_link_opens_the_booking(client, cinema):
     response = client.get(url, {"key": manage_link_token(held.booking)})
     assert response.status_code == 302 and response["Location"] == url
     assert client.get(url).status_code == 200
-    cancel = client.post(reverse("public:booking_cancel", args=[held.booking.reference]), follow=True)
+    cancel = client.post(
+        reverse("public:booking_cancel", args=[held.booking.reference]), {"confirm": "yes"}, follow=True
+    )
     assert "The booking is cancelled" in cancel.content.decode()
+
+
+def test_back_after_paying_shows_the_booking_not_a_conflict(client, cinema):
+    """The browser's Back button (or a re-sent form) after paying: the seats are the visitor's own."""
+    show = cinema["shows"][0]
+    seat_ids = _seats(show)
+    details_url = reverse("public:checkout", args=[show.pk])
+    client.post(details_url, _details(seat_ids))
+    booking = Booking.objects.get()
+    client.post(reverse("public:booking_pay", args=[booking.reference]), {"method": "demo"})
+
+    for response in (
+        client.post(details_url, _details(seat_ids), follow=True),  # the form sent again
+        client.get(details_url, {"seat": seat_ids}, follow=True),  # back to the details step
+    ):
+        html = response.content.decode()
+        assert response.redirect_chain[-1][0] == reverse("public:booking", args=[booking.reference])
+        assert "just taken" not in html
+        assert "These seats are already yours" in html
+        assert "Your tickets" in html
+    assert Booking.objects.count() == 1
+
+
+def test_seats_bought_by_someone_else_are_still_a_conflict(client, cinema):
+    show = cinema["shows"][0]
+    seat_ids = _seats(show)
+    client.post(reverse("public:checkout", args=[show.pk]), _details(seat_ids))
+    booking = Booking.objects.get()
+    client.post(reverse("public:booking_pay", args=[booking.reference]), {"method": "demo"})
+    stranger = client.__class__()
+    response = stranger.get(reverse("public:checkout", args=[show.pk]), {"seat": seat_ids}, follow=True)
+    assert "these seats were just taken" in response.content.decode()
+
+
+def test_cancelling_a_paid_booking_asks_first_and_says_where_the_money_goes(client, cinema):
+    show = cinema["shows"][0]
+    client.post(reverse("public:checkout", args=[show.pk]), _details(_seats(show)))
+    booking = Booking.objects.get()
+    client.post(reverse("public:booking_pay", args=[booking.reference]), {"method": "demo"})
+    cancel_url = reverse("public:booking_cancel", args=[booking.reference])
+
+    page = client.get(reverse("public:booking", args=[booking.reference])).content.decode()
+    assert f'href="{cancel_url}"' in page  # a link to the question, not a one-tap form
+    asked = client.get(cancel_url).content.decode()
+    assert "Cancel this booking?" in asked
+    assert "the full amount, UAH\xa0300.00, goes back to the card or account you paid with" in asked
+    assert "3–10 working days" in asked
+    assert 'name="confirm"' in asked and "No, keep it" in asked
+    # A POST without the confirmation (an old page, a stray tap) only asks again.
+    again = client.post(cancel_url)
+    assert again.status_code == 200 and "Cancel this booking?" in again.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.PAID
+
+    done = client.post(cancel_url, {"confirm": "yes"}, follow=True).content.decode()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert "The full amount, UAH\xa0300.00, goes back to the card or account you paid with" in done
+
+
+def test_cancel_question_for_a_box_office_payment_and_for_a_hold(client, cinema):
+    from marquee.booking.services import booking_mark_paid
+
+    show = cinema["shows"][0]
+    client.post(reverse("public:checkout", args=[show.pk]), _details(_seats(show)))
+    held = Booking.objects.get()
+    asked = client.get(reverse("public:booking_cancel", args=[held.reference])).content.decode()
+    assert "Release these seats?" in asked and "nothing was charged" in asked
+
+    booking_mark_paid(reference=held.reference)
+    asked = client.get(reverse("public:booking_cancel", args=[held.reference])).content.decode()
+    assert "collect your refund of UAH\xa0300.00 there" in asked
+    assert "card or account" not in asked
+    done = client.post(reverse("public:booking_cancel", args=[held.reference]), {"confirm": "yes"}, follow=True)
+    assert "Collect your refund of UAH\xa0300.00 at the box office." in done.content.decode()
+
+
+def test_cancel_question_after_the_cutoff_sends_back_to_the_booking(client, cinema):
+    import datetime as dt
+
+    import time_machine
+
+    show = cinema["shows"][0]
+    client.post(reverse("public:checkout", args=[show.pk]), _details(_seats(show)))
+    booking = Booking.objects.get()
+    client.post(reverse("public:booking_pay", args=[booking.reference]), {"method": "demo"})
+    with time_machine.travel(show.starts_at - dt.timedelta(minutes=30)):
+        response = client.get(reverse("public:booking_cancel", args=[booking.reference]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("public:booking", args=[booking.reference])
+    assert "too late to cancel" in response.content.decode()

@@ -101,8 +101,8 @@ def test_seat_map_announces_each_seat(client, cinema):
     held = factories.hold(show)
     html = client.get(reverse("public:showtime", args=[show.pk])).content.decode()
     assert html.count('type="checkbox" name="seat"') == 24
-    assert 'aria-label="Row 4, seat 1, VIP, 150.00 UAH, free"' in html
-    assert "Row 1, seat 1, Standard, 150.00 UAH, held by another customer" in html
+    assert 'aria-label="Row 4, seat 1, VIP, UAH\xa0150.00, free"' in html
+    assert "Row 1, seat 1, Standard, UAH\xa0150.00, held by another customer" in html
     seat_ids = [bs.seat_id for bs in held.booking.seats.all()]
     for pk in seat_ids:
         assert f'id="seat-{pk}"' in html

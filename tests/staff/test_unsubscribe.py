@@ -63,3 +63,15 @@ def test_headers_for_the_mail(customer):
         "List-Unsubscribe": f"<{url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
+
+
+def test_both_pages_are_the_site_s_own_styled_pages_in_the_visitor_s_language(customer, settings):
+    settings.LANGUAGE_CODE = "en"
+    url = f"/unsubscribe/{unsubscribe_token(customer.pk)}/"
+    for response in (Client().get(url), Client().post(url, {"List-Unsubscribe": "One-Click"})):
+        html = response.content.decode()
+        assert "/static/public/site.css" in html  # the site's stylesheet, header and footer
+        assert '<main id="main"' in html and "<h1" in html
+        assert 'name="robots" content="noindex"' in html
+    uk = Client(headers={"accept-language": "uk"}).get(url).content.decode()
+    assert '<html lang="uk">' in uk and "Мої бронювання" in uk

@@ -4,13 +4,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from marquee.backoffice import access
 from marquee.backoffice.charts import heat_colour, heat_ink
+from marquee.core.money import money_text
 
 register = template.Library()
 
@@ -59,7 +59,7 @@ def percent(value: float | Decimal | None) -> str:
 def money(value: Decimal | None) -> str:
     if value is None:
         return "–"
-    return f"{value:,.2f} {settings.CURRENCY}"
+    return money_text(value)
 
 
 @register.filter

@@ -24,7 +24,7 @@ from marquee.booking.links import manage_link_url
 from marquee.booking.models import Booking, BookingSeat, BookingStatus, Customer
 from marquee.catalog.models import Movie
 from marquee.core.clock import local
-from marquee.core.money import format_money
+from marquee.core.money import money_text
 from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.notifications.rendering.ics import showtime_ics
 from marquee.notifications.rendering.pdf import TicketPage, tickets_pdf
@@ -110,7 +110,7 @@ def _admissions(booking: Booking, *, show_prices: bool) -> list[Admission]:
             row=t.seat.row_number,
             seat=t.seat.seat_number,
             seat_type=str(t.seat.get_seat_type_display()),
-            price=f"{format_money(t.final_price)} {settings.CURRENCY}" if show_prices else "",
+            price=money_text(t.final_price) if show_prices else "",
             tariff=t.tariff_name,
         )
         for t in tickets
@@ -149,7 +149,7 @@ def _booking_context(booking: Booking, mail: OutgoingMail, *, show_prices: bool)
         "when": when,
         "admissions": admissions,
         "seats_line": _seats_line(admissions),
-        "total": f"{format_money(booking.total_price)} {settings.CURRENCY}" if show_prices else "",
+        "total": money_text(booking.total_price) if show_prices else "",
         "currency": settings.CURRENCY,
         # A gift recipient gets the tickets, not the power to cancel the giver's purchase.
         "manage_url": "" if is_gift_copy else manage_link_url(booking),
@@ -232,7 +232,7 @@ def _render_booking_kind(mail: OutgoingMail) -> Rendered:
     # What the booking's payments service said about money going back, when the mail was
     # queued (amounts, how, and whether it is done): worded here, in the customer's language.
     ctx["refunds"] = [
-        {**r, "amount": f"{format_money(Decimal(r['amount']))} {r.get('currency') or settings.CURRENCY}"}
+        {**r, "amount": money_text(Decimal(r["amount"]))}
         for r in mail.context.get("refunds", [])
     ]
     ctx["refunds_told"] = "refunds" in mail.context

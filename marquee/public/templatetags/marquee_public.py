@@ -1,12 +1,14 @@
 """Small presentation helpers for the public templates."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django import template
-from django.conf import settings
+from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from marquee.core.money import format_money
+from marquee.core.money import money_template, money_text
 from marquee.public.posters import poster_url
 
 register = template.Library()
@@ -16,7 +18,7 @@ register = template.Library()
 def money(value: Decimal | None) -> str:
     if value is None:
         return ""
-    return f"{format_money(value)} {settings.CURRENCY}"
+    return money_text(value)
 
 
 @register.filter
@@ -30,3 +32,24 @@ def duration(minutes: int) -> str:
     if not hours:
         return _("%(m)d min") % {"m": rest}
     return _("%(h)d h %(m)02d min") % {"h": hours, "m": rest}
+
+
+@register.simple_tag
+def money_pattern() -> str:
+    """How the active language writes an amount, `{amount}` standing for the number: for the
+    scripts that add prices up on the page."""
+    return money_template()
+
+
+# Languages that write the names of weekdays in lower case inside a sentence (Django's
+# Ukrainian WEEKDAYS are capitalised, as for a heading).
+LOWER_CASE_WEEKDAYS = {"uk"}
+
+
+@register.filter(expects_localtime=True)
+def day_in_text(value: dt.date | dt.datetime) -> str:
+    """A date inside running text: "Sunday, 6 December", "неділя, 6 грудня"."""
+    weekday = formats.date_format(value, "l")
+    if (get_language() or "")[:2] in LOWER_CASE_WEEKDAYS:
+        weekday = weekday.lower()
+    return f"{weekday}, {formats.date_format(value, 'j E')}"

@@ -1,6 +1,10 @@
 /* Checkout: the gift fields follow their checkbox, and the hold counts down. */
 (function () {
   "use strict";
+  // After a form error, start where the problems are listed (keyboard and screen readers).
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+
   var gift = document.getElementById("id_is_gift");
   var fields = document.getElementById("gift-fields");
   if (gift && fields) {

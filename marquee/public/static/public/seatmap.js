@@ -5,7 +5,10 @@
   var form = document.getElementById("seat-form");
   if (!form) return;
   var max = parseInt(form.dataset.max, 10) || 10;
-  var currency = form.dataset.currency || "";
+  // The server says how this language writes money ("UAH {amount}", "{amount} грн"); the
+  // number itself is written by the browser in the page's language.
+  var moneyPattern = form.dataset.money || "{amount}";
+  var numbers = new Intl.NumberFormat(document.documentElement.lang || "en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   var summary = document.getElementById("seat-summary");
   var notice = document.getElementById("seat-notice");
   var plurals = new Intl.PluralRules(document.documentElement.lang || "en");
@@ -20,9 +23,7 @@
   }
 
   function format(total) {
-    var whole = Math.floor(total / 100);
-    var rest = String(total % 100).padStart(2, "0");
-    return whole + "." + rest + " " + currency;
+    return moneyPattern.replace("{amount}", numbers.format(total / 100));
   }
 
   function update() {
@@ -68,8 +69,34 @@
 
   // A hall wider than the phone scrolls sideways: start in the middle, facing the screen.
   var scroller = form.querySelector(".seat-map-scroll");
-  if (scroller && scroller.scrollWidth > scroller.clientWidth) {
-    scroller.scrollLeft = (scroller.scrollWidth - scroller.clientWidth) / 2;
+  function centre() {
+    if (scroller && scroller.scrollWidth > scroller.clientWidth) {
+      scroller.scrollLeft = (scroller.scrollWidth - scroller.clientWidth) / 2;
+    }
+  }
+  centre();
+
+  // The whole hall fits the screen; where that makes seats small for a finger, offer larger
+  // ones (the hall then scrolls sideways). Pinch-zoom works either way.
+  var zoom = form.querySelector(".seat-zoom");
+  var map = form.querySelector(".seat-map");
+  function offer() {
+    var seat = form.querySelector("#seat-grid .seat");
+    if (!zoom || !map || !seat) return;
+    var zoomed = map.classList.contains("is-zoomed");
+    zoom.hidden = !zoomed && seat.getBoundingClientRect().width >= 24;
+  }
+  if (zoom && map) {
+    zoom.addEventListener("click", function () {
+      var on = !map.classList.contains("is-zoomed");
+      map.classList.toggle("is-zoomed", on);
+      zoom.setAttribute("aria-pressed", on ? "true" : "false");
+      centre();
+    });
+    // Measured again once everything has loaded and whenever the window changes size.
+    offer();
+    window.addEventListener("load", offer);
+    window.addEventListener("resize", offer);
   }
 
   document.body.addEventListener("htmx:afterSwap", update);

@@ -1,0 +1,206 @@
+"""Every public and staff page, on a desktop and on a phone, in English and in Ukrainian:
+axe-core finds no accessibility violation, and on a phone no page is wider than the screen.
+Screenshots of each in test-artifacts/browser/pages/.
+
+One browser, one context per viewport and language, each page visited once."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from marquee.booking.links import manage_link_token
+from marquee.booking.services import booking_mark_paid, booking_pay
+from marquee.core.clock import local_today
+from marquee.marketing.links import unsubscribe_token
+from tests import factories
+from tests.browser.conftest import STAFF_PASSWORD
+from tests.conftest import ARTIFACTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ARTIFACTS / "pages"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 1}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+# What axe checks: WCAG 2.1 A and AA and its best practices (landmarks, one h1, headings).
+AXE_RUN = """async () => {
+  const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+  const node = n => n.target.join(" ") + " :: " + n.failureSummary.replace(/\\s+/g, " ").slice(0, 200);
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(node)}));
+}"""
+# A phone's browser widens its layout viewport to fit a page that is too wide (innerWidth
+# grows with it), so the page is measured against the phone's own width.
+OVERFLOW = """(width) => {
+  const wide = [...document.querySelectorAll("body *")].filter(el => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= width + 1) return false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      // scrolled inside a box that itself fits
+      if (s.overflowX !== "visible" && p.getBoundingClientRect().right <= width + 1) return false;
+    }
+    return true;
+  });
+  const named = el => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ").join(".") : "");
+  const scrollWidth = document.scrollingElement.scrollWidth;
+  return {scrollWidth, innerWidth: window.innerWidth, wide: wide.slice(0, 3).map(named)};
+}"""
+
+
+def cinema() -> dict:
+    """Enough of a cinema that every page has something on it, with a 300-seat hall."""
+    drama, comedy = factories.genre("Drama"), factories.genre("Comedy")
+    film = factories.movie(
+        title="The Extraordinarily Long Night of the Lighthouse Keeper",
+        genres=[drama],
+        duration_min=118,
+        age_rating=12,
+        description="A lighthouse keeper and a storm that will not end.",
+    )
+    other = factories.movie(title="Paper Moons", genres=[comedy], duration_min=96)
+    big = factories.hall(rows=15, seats=20, price="150.00", vip_rows=(14, 15), number=1)
+    small = factories.hall(rows=4, seats=8, price="120.00", number=2)
+    factories.tariff("Evening", dt.time(18), dt.time(23, 59), "1.25")
+    tomorrow = local_today() + dt.timedelta(days=1)
+    show = factories.showtime(movie_obj=film, hall_obj=big, starts_at=factories.local_dt(tomorrow, 19, 30))
+    factories.showtime(movie_obj=other, hall_obj=small, starts_at=factories.local_dt(tomorrow, 15))
+    factories.showtime(movie_obj=other, hall_obj=big, starts_at=factories.local_dt(tomorrow, 12))
+
+    seats = list(big.seats.order_by("row_number", "seat_number").values_list("pk", flat=True))
+    paid = factories.hold(show, seats[100:102], email="olena@example.com", marketing_consent=True).booking
+    booking_pay(reference=paid.reference, method="demo")
+    box = factories.hold(show, seats[110:112], email="ivan@example.com").booking
+    booking_mark_paid(reference=box.reference)
+    held = factories.hold(show, seats[120:121], email="petro@example.com").booking
+    # History for the reports, the audience and the campaign.
+    with time_machine.travel(dt.datetime.now(dt.UTC) - dt.timedelta(days=3), tick=False):
+        past = factories.showtime(movie_obj=other, hall_obj=small)
+        small_seats = list(small.seats.order_by("pk").values_list("pk", flat=True))
+        old = factories.hold(past, small_seats[:3], email="olena@example.com")
+        booking_mark_paid(reference=old.booking.reference)
+        # 20 of 32 sold: the heat map's mid-tone, where white text once lacked contrast.
+        for i, chunk in enumerate((small_seats[3:13], small_seats[13:20])):
+            more = factories.hold(past, chunk, email=f"guest{i}@example.com")
+            booking_mark_paid(reference=more.booking.reference)
+
+    return {
+        "film": film,
+        "show": show,
+        "big": big,
+        "paid": paid,
+        "box": box,
+        "held": held,
+        "free": seats[140:142],
+        "customer_id": paid.customer_id,
+        "tariff_id": factories.tariff("Morning", dt.time(8), dt.time(11), "0.8").pk,
+    }
+
+
+def public_pages(c: dict) -> list[tuple[str, str]]:
+    show, film = c["show"], c["film"]
+    seat_query = "&".join(f"seat={pk}" for pk in c["free"])
+    return [
+        ("home", "/"),
+        ("movie", f"/movies/{film.pk}/"),
+        ("schedule", f"/schedule/?date={(local_today() + dt.timedelta(days=1)).isoformat()}"),
+        ("seat-map", f"/showtimes/{show.pk}/"),
+        ("checkout", f"/showtimes/{show.pk}/checkout/?{seat_query}"),
+        ("booking-paid", f"/bookings/{c['paid'].reference}/?key={manage_link_token(c['paid'])}"),
+        ("booking-cancel", f"/bookings/{c['paid'].reference}/cancel/"),
+        ("booking-box-office", f"/bookings/{c['box'].reference}/?key={manage_link_token(c['box'])}"),
+        ("booking-held", f"/bookings/{c['held'].reference}/?key={manage_link_token(c['held'])}"),
+        ("my-bookings", "/my-bookings/"),
+        ("unsubscribe", f"/unsubscribe/{unsubscribe_token(c['customer_id'])}/"),
+        ("not-found", "/movies/999999/"),
+    ]
+
+
+def sign_in_path(customer_id: int, email: str) -> str:
+    from marquee.public.views import _email_digest, _sign_in_signer
+
+    token = _sign_in_signer().sign_object({"c": customer_id, "e": _email_digest(email)})
+    return f"/my-bookings/sign-in/{token}/"
+
+
+def staff_pages(c: dict) -> list[tuple[str, str]]:
+    show = c["show"]
+    return [
+        ("staff-dashboard", "/staff/"),
+        ("staff-planner", "/staff/schedule/"),
+        ("staff-showtime", f"/staff/showtimes/{show.pk}/"),
+        ("staff-showtime-cancel", f"/staff/showtimes/{show.pk}/cancel/"),
+        ("staff-halls", "/staff/halls/"),
+        ("staff-hall", f"/staff/halls/{c['big'].pk}/"),
+        ("staff-tariffs", "/staff/tariffs/"),
+        ("staff-tariff", f"/staff/tariffs/{c['tariff_id']}/"),
+        ("staff-bookings", "/staff/bookings/"),
+        ("staff-booking", f"/staff/bookings/{c['paid'].reference}/"),
+        ("staff-occupancy", "/staff/reports/occupancy/"),
+        ("staff-sales", "/staff/reports/sales/"),
+        ("staff-customers", "/staff/customers/"),
+        ("staff-customer", f"/staff/customers/{c['customer_id']}/"),
+        ("staff-audience", f"/staff/movies/{c['film'].pk}/audience/"),
+        ("staff-campaign", "/staff/campaign/"),
+        ("staff-checkin", "/staff/checkin/"),
+        ("staff-mail", "/staff/mail/"),
+    ]
+
+
+def check(page, name: str, *, phone: bool, problems: list[str]) -> None:
+    page.add_script_tag(path=str(AXE))
+    for v in page.evaluate(AXE_RUN):
+        problems.append(f"{name}: axe {v['id']} ({v['impact']}): {v['help']}\n      " + "\n      ".join(v["nodes"]))
+    if phone:
+        width = PHONE["viewport"]["width"]
+        size = page.evaluate(OVERFLOW, width)
+        if max(size["scrollWidth"], size["innerWidth"]) > width:
+            problems.append(f"{name}: {size['scrollWidth']}px wide on a {width}px phone: {size['wide']}")
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_every_page_passes_axe_and_fits_the_screen(live_server, site_settings, browser, staff_admin, device, language):
+    c = cinema()
+    phone = device == "phone"
+    context = browser.new_context(**(PHONE if phone else DESKTOP), bypass_csp=True)
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    try:
+
+        def visit(name: str, path: str = "") -> None:
+            if path:
+                page.goto(live_server.url + path)
+            check(page, name, phone=phone, problems=problems)
+            page.screenshot(path=str(SHOTS / f"{device}-{language}-{name}.png"), full_page=True)
+
+        for name, path in public_pages(c):
+            visit(name, path)
+        # Pages reached by a form: the sign-in link sent, the list it opens, unsubscribed.
+        page.goto(live_server.url + "/my-bookings/")
+        page.fill("#id_email", "olena@example.com")
+        page.locator("main form [type=submit]").click()
+        page.wait_for_load_state()
+        visit("my-bookings-link-sent")
+        visit("my-bookings-list", sign_in_path(c["customer_id"], "olena@example.com"))
+        page.goto(live_server.url + f"/unsubscribe/{unsubscribe_token(c['customer_id'])}/")
+        page.locator("main form [type=submit]").click()
+        page.wait_for_load_state()
+        visit("unsubscribed")
+        visit("staff-login", "/admin/login/?next=/staff/")
+        page.fill("#id_username", "admin")
+        page.fill("#id_password", STAFF_PASSWORD)
+        page.locator("form#login-form [type=submit]").click()
+        page.wait_for_url(re.compile(r"/staff/$"))
+        for name, path in staff_pages(c):
+            visit(name, path)
+    finally:
+        context.close()
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
