@@ -13,15 +13,14 @@ import time_machine
 
 from marquee.booking.checkin import ticket_code
 from marquee.booking.links import manage_link_token
-from marquee.payments.services import booking_pay, payment_record_box_office
 from marquee.core.clock import local_today
 from marquee.core.clock import now as clock_now
 from marquee.marketing.links import unsubscribe_token
 from marquee.notifications.models import MailKind, OutgoingMail
+from marquee.payments.services import booking_pay, payment_record_box_office
 from tests import factories
 from tests.browser.conftest import STAFF_PASSWORD
 from tests.conftest import ARTIFACTS
-from tests.stripe_server import localstripe, stripe_settings  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
