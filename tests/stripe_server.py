@@ -270,7 +270,18 @@ def stripe_settings(settings, localstripe):
     settings.STRIPE_API_BASE = localstripe.base
     settings.STRIPE_JS_URL = localstripe.js_url
     settings.PAYMENT_PROVIDERS = [*settings.PAYMENT_PROVIDERS, "stripe"]
+    payment_policy(settings)
     return settings
+
+
+def payment_policy(settings) -> None:
+    """SECURE_CSP as settings.py would build it from these payment settings: settings.py reads
+    the environment once, so a test that points a provider elsewhere must rebuild the policy
+    (or the browser refuses Stripe.js from localstripe, and a form posting to a fake LiqPay)."""
+    from marquee.core.csp import PAYMENT_SOURCES, content_security_policy
+
+    names = ["PAYMENT_PROVIDERS", *PAYMENT_SOURCES]
+    settings.SECURE_CSP = content_security_policy({name: getattr(settings, name, None) for name in names})
 
 
 @pytest.fixture(scope="session")

@@ -14,20 +14,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from marquee.backoffice.access import staff_page
+from marquee.backoffice.query import int_or_none
 from marquee.booking.checkin import door_is_open, ticket_check_in
 from marquee.booking.selectors import door_showtime, door_showtimes
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import AlreadyCheckedIn, InvalidTicket, WrongShowtime
 
 CHECK_IN = "check_in"
-_MAX_ID = 2**63 - 1  # a bigger number is no row, and would overflow the database's integer
-
-
-def _id(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    if not raw.isdigit() or len(raw) > 19 or int(raw) > _MAX_ID:
-        return None
-    return int(raw)
 
 
 def _admit(request: HttpRequest, showtime_id: int | None, hall_id: int | None) -> tuple[dict[str, Any], int]:
@@ -53,7 +46,8 @@ def _admit(request: HttpRequest, showtime_id: int | None, hall_id: int | None) -
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkin(request: HttpRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
-    showtime_id, hall_id = _id(params.get("showtime")), _id(params.get("hall"))
+    showtime_id = int_or_none(params.get("showtime", "").strip())
+    hall_id = int_or_none(params.get("hall", "").strip())
     if showtime_id is not None:
         hall_id = None  # one showtime is the narrower choice
     result: dict[str, Any] | None = None

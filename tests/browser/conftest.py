@@ -1,5 +1,8 @@
 import pytest
 
+# Stripe against localstripe, for the payment pages (a session-wide process, started when asked for).
+from tests.stripe_server import localstripe, stripe_settings  # noqa: F401
+
 
 @pytest.fixture
 def site_settings(settings):

@@ -1,14 +1,21 @@
 """The Content-Security-Policy blocks nothing the site needs (issue 10, points 6 and 7):
-the home page, a seat map, the staff pages and the API docs load in Chromium with no
-violation reported, and Swagger UI renders with every request outside the site refused."""
+the home page, a seat map, the booking pages, the staff pages and the API docs load in
+Chromium with no violation reported, and Swagger UI renders with every request outside the
+site refused. The payment providers' pages run under the policy that their settings build:
+Stripe's card form (Stripe.js from localstripe, payments/stripe-card.js) pays, and LiqPay's
+form leaves for a fake LiqPay's checkout and comes back paid."""
 
 import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
 
+from marquee.booking.links import manage_link_token
+from marquee.booking.models import Booking, BookingStatus
 from marquee.core.clock import local_today
+from marquee.core.clock import now as clock_now
 from tests import factories
+from tests.stripe_server import payment_policy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,9 +31,10 @@ def watched(browser, live_server):
         " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
     )
     outside: list[str] = []
+    allowed = [live_server.url]  # a test adds a fake provider's address
 
     def only_local(route):
-        if route.request.url.startswith(live_server.url):
+        if route.request.url.startswith(tuple(allowed)):
             route.continue_()
         else:
             outside.append(route.request.url)
@@ -38,6 +46,7 @@ def watched(browser, live_server):
     console: list[str] = []
     page.on("console", lambda msg: console.append(msg.text) if msg.type == "error" else None)
     page.outside = outside  # type: ignore[attr-defined]
+    page.allowed = allowed  # type: ignore[attr-defined]
     page.console = console  # type: ignore[attr-defined]
     yield page
     context.close()
@@ -61,6 +70,9 @@ def test_pages_run_under_the_policy(live_server, site_settings, watched):
     )
     booking = factories.hold(show).booking
     tariff = factories.tariff()
+    door = factories.showtime(
+        movie_obj=film, hall_obj=hall, starts_at=(clock_now() + dt.timedelta(minutes=40)).replace(microsecond=0)
+    )
     get_user_model().objects.create_superuser("boss", "boss@example.com", "not-a-real-password-42")
     page = watched
     base = live_server.url
@@ -73,6 +85,16 @@ def test_pages_run_under_the_policy(live_server, site_settings, watched):
     page.locator("label.seat.is-free").first.click()  # seatmap.js and htmx at work
     expect(page.locator("#seat-summary")).to_contain_text("1 seat")
     _assert_clean(page, "seat map")
+
+    for path in (
+        f"/bookings/{booking.reference}/?key={manage_link_token(booking)}",
+        f"/bookings/{booking.reference}/cancel/",
+        f"/payments/return/{booking.reference}/",
+        "/my-bookings/",
+    ):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        _assert_clean(page, path)
 
     page.goto(f"{base}/admin/login/?next=/staff/")
     page.get_by_label("Username").fill("boss")
@@ -91,9 +113,14 @@ def test_pages_run_under_the_policy(live_server, site_settings, watched):
         "/staff/reports/occupancy/",
         "/staff/reports/sales/",
         "/staff/customers/",
+        f"/staff/customers/{booking.customer_id}/",
+        f"/staff/customers/{booking.customer_id}/erase/",
         "/staff/campaign/",
         "/staff/checkin/",
+        f"/staff/checkin/?showtime={door.pk}",
         "/staff/mail/",
+        "/staff/payments/",
+        "/staff/reconciliation/",
         "/admin/",
         "/admin/booking/booking/",
     ]
@@ -109,6 +136,68 @@ def test_pages_run_under_the_policy(live_server, site_settings, watched):
     page.get_by_role("button", name="Cancel booking").click()
     assert asked and booking.reference in asked[0]
     _assert_clean(page, "confirm")
+
+    # backoffice/forms.js: a form that comes back with errors has its summary focused.
+    page.goto(f"{base}/staff/tariffs/")
+    tariff_form = page.locator("section[aria-labelledby=tariff-form-title] form")
+    tariff_form.evaluate("f => { f.noValidate = true; f.submit(); }")
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    _assert_clean(page, "form error")
+
+
+def _held_booking(live_server, watched) -> Booking:
+    """A held booking, its page open in the watched browser."""
+    hall = factories.hall(rows=4, seats=6)
+    show = factories.showtime(hall_obj=hall, starts_at=factories.local_dt(local_today() + dt.timedelta(days=1), 19))
+    booking = factories.hold(show).booking
+    watched.goto(f"{live_server.url}/bookings/{booking.reference}/?key={manage_link_token(booking)}")
+    return booking
+
+
+def test_stripes_card_form_pays_under_the_policy(live_server, site_settings, stripe_settings, watched):
+    from playwright.sync_api import expect
+
+    page = watched
+    page.allowed.append(stripe_settings.STRIPE_API_BASE)  # localstripe serves Stripe.js and its API
+    booking = _held_booking(live_server, page)
+    page.locator("main form:has(input[name=method][value=stripe]) [type=submit]").click()
+    card = page.locator("#card-element")
+    expect(card.get_by_placeholder("number")).to_be_visible()  # Stripe.js loaded and mounted
+    _assert_clean(page, "card form")
+    card.get_by_placeholder("number").fill("4242424242424242")
+    card.get_by_placeholder("exp_month").fill("12")
+    card.get_by_placeholder("exp_year").fill("30")
+    card.get_by_placeholder("cvc").fill("123")
+    card.get_by_placeholder("postal_code").fill("01001")
+    page.locator("#stripe-card-form [type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/bookings/{booking.reference}/")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.PAID
+    _assert_clean(page, "paid by card")
+
+
+def test_liqpays_form_leaves_for_its_checkout_under_the_policy(live_server, site_settings, watched):
+    from tests.payments.fake_liqpay import PRIVATE_KEY, PUBLIC_KEY, FakeLiqPay
+
+    settings = site_settings
+    with FakeLiqPay() as liqpay:
+        settings.PAYMENT_PROVIDERS = [*settings.PAYMENT_PROVIDERS, "liqpay"]
+        settings.LIQPAY_PUBLIC_KEY, settings.LIQPAY_PRIVATE_KEY = PUBLIC_KEY, PRIVATE_KEY
+        settings.LIQPAY_API_URL, settings.LIQPAY_CHECKOUT_URL = liqpay.api_url, liqpay.checkout_url
+        settings.SITE_URL = live_server.url  # LiqPay calls back and returns the customer here
+        payment_policy(settings)
+        page = watched
+        page.allowed.append(liqpay.url)
+        booking = _held_booking(live_server, page)
+        page.locator("main form:has(input[name=method][value=liqpay]) [type=submit]").click()
+        page.locator("main form[action^='http'] [type=submit]").wait_for()
+        _assert_clean(page, "payment page")
+        page.locator("main form[action^='http'] [type=submit]").click()  # form-action lets it leave
+        page.get_by_role("button", name="Pay", exact=True).click()  # on LiqPay's page
+        page.wait_for_url(f"{live_server.url}/bookings/{booking.reference}/")
+        booking.refresh_from_db()
+        assert booking.status == BookingStatus.PAID
+        assert page.evaluate("window.__csp") == []
 
 
 def test_swagger_ui_renders_offline(live_server, site_settings, watched, settings):

@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 import time_machine
 
+from marquee.booking.checkin import ticket_code
 from marquee.booking.links import manage_link_token
-from marquee.booking.services import booking_mark_paid, booking_pay
 from marquee.core.clock import local_today
+from marquee.core.clock import now as clock_now
 from marquee.marketing.links import unsubscribe_token
+from marquee.notifications.models import MailKind, OutgoingMail
+from marquee.payments.services import booking_pay, payment_record_box_office
 from tests import factories
 from tests.browser.conftest import STAFF_PASSWORD
 from tests.conftest import ARTIFACTS
@@ -75,18 +78,25 @@ def cinema() -> dict:
     paid = factories.hold(show, seats[100:102], email="olena@example.com", marketing_consent=True).booking
     booking_pay(reference=paid.reference, method="demo")
     box = factories.hold(show, seats[110:112], email="ivan@example.com").booking
-    booking_mark_paid(reference=box.reference)
+    payment_record_box_office(reference=box.reference)
     held = factories.hold(show, seats[120:121], email="petro@example.com").booking
+    to_pay = factories.hold(show, seats[122:123], email="maria@example.com").booking
+    # A showtime whose door is open now, with a paid ticket, for the check-in door's answers.
+    door = factories.showtime(
+        movie_obj=other, hall_obj=small, starts_at=(clock_now() + dt.timedelta(minutes=40)).replace(microsecond=0)
+    )
+    at_door = factories.hold(door, list(small.seats.order_by("pk").values_list("pk", flat=True)[:1]))
+    payment_record_box_office(reference=at_door.booking.reference)
     # History for the reports, the audience and the campaign.
     with time_machine.travel(dt.datetime.now(dt.UTC) - dt.timedelta(days=3), tick=False):
         past = factories.showtime(movie_obj=other, hall_obj=small)
         small_seats = list(small.seats.order_by("pk").values_list("pk", flat=True))
         old = factories.hold(past, small_seats[:3], email="olena@example.com")
-        booking_mark_paid(reference=old.booking.reference)
+        payment_record_box_office(reference=old.booking.reference)
         # 20 of 32 sold: the heat map's mid-tone, where white text once lacked contrast.
         for i, chunk in enumerate((small_seats[3:13], small_seats[13:20])):
             more = factories.hold(past, chunk, email=f"guest{i}@example.com")
-            booking_mark_paid(reference=more.booking.reference)
+            payment_record_box_office(reference=more.booking.reference)
 
     return {
         "film": film,
@@ -95,6 +105,10 @@ def cinema() -> dict:
         "paid": paid,
         "box": box,
         "held": held,
+        "to_pay": to_pay,
+        "door": door,
+        "door_code": ticket_code(at_door.booking.seats.get().pk),
+        "wrong_code": ticket_code(paid.seats.order_by("pk").first().pk),
         "free": seats[140:142],
         "customer_id": paid.customer_id,
         "tariff_id": factories.tariff("Morning", dt.time(8), dt.time(11), "0.8").pk,
@@ -113,18 +127,24 @@ def public_pages(c: dict) -> list[tuple[str, str]]:
         ("booking-paid", f"/bookings/{c['paid'].reference}/?key={manage_link_token(c['paid'])}"),
         ("booking-cancel", f"/bookings/{c['paid'].reference}/cancel/"),
         ("booking-box-office", f"/bookings/{c['box'].reference}/?key={manage_link_token(c['box'])}"),
+        ("booking-cancel-box-office", f"/bookings/{c['box'].reference}/cancel/"),
         ("booking-held", f"/bookings/{c['held'].reference}/?key={manage_link_token(c['held'])}"),
+        ("booking-cancel-held", f"/bookings/{c['held'].reference}/cancel/"),
+        ("booking-to-pay", f"/bookings/{c['to_pay'].reference}/?key={manage_link_token(c['to_pay'])}"),
+        # Back from a provider's page with no payment made: "did not go through".
+        ("payment-return", f"/payments/return/{c['to_pay'].reference}/"),
         ("my-bookings", "/my-bookings/"),
         ("unsubscribe", f"/unsubscribe/{unsubscribe_token(c['customer_id'])}/"),
         ("not-found", "/movies/999999/"),
     ]
 
 
-def sign_in_path(customer_id: int, email: str) -> str:
-    from marquee.public.views import _email_digest, _sign_in_signer
+def sent_sign_in_path(email: str) -> str:
+    """The path of the latest sign-in link emailed to `email` (links are single-use)."""
+    from django.conf import settings
 
-    token = _sign_in_signer().sign_object({"c": customer_id, "e": _email_digest(email)})
-    return f"/my-bookings/sign-in/{token}/"
+    url = OutgoingMail.objects.filter(kind=MailKind.SIGN_IN, to_email=email).latest("pk").context["url"]
+    return url.removeprefix(settings.SITE_URL)
 
 
 def staff_pages(c: dict) -> list[tuple[str, str]]:
@@ -140,13 +160,18 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-tariff", f"/staff/tariffs/{c['tariff_id']}/"),
         ("staff-bookings", "/staff/bookings/"),
         ("staff-booking", f"/staff/bookings/{c['paid'].reference}/"),
+        ("staff-booking-box-office", f"/staff/bookings/{c['box'].reference}/"),
+        ("staff-payments", "/staff/payments/"),
+        ("staff-reconciliation", "/staff/reconciliation/"),
         ("staff-occupancy", "/staff/reports/occupancy/"),
         ("staff-sales", "/staff/reports/sales/"),
         ("staff-customers", "/staff/customers/"),
         ("staff-customer", f"/staff/customers/{c['customer_id']}/"),
+        ("staff-customer-erase", f"/staff/customers/{c['customer_id']}/erase/"),
         ("staff-audience", f"/staff/movies/{c['film'].pk}/audience/"),
         ("staff-campaign", "/staff/campaign/"),
         ("staff-checkin", "/staff/checkin/"),
+        ("staff-checkin-showtime", f"/staff/checkin/?showtime={c['door'].pk}"),
         ("staff-mail", "/staff/mail/"),
     ]
 
@@ -164,7 +189,14 @@ def check(page, name: str, *, phone: bool, problems: list[str]) -> None:
 
 @pytest.mark.parametrize("language", ["en", "uk"])
 @pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_every_page_passes_axe_and_fits_the_screen(live_server, site_settings, browser, staff_admin, device, language):
+def test_every_page_passes_axe_and_fits_the_screen(
+    live_server, site_settings, stripe_settings, browser, staff_admin, device, language
+):
+    # Every kind of payment page: Stripe's card form (against localstripe) and LiqPay's
+    # form that leads to its checkout (nothing is sent to LiqPay).
+    stripe_settings.PAYMENT_PROVIDERS = [*stripe_settings.PAYMENT_PROVIDERS, "liqpay"]
+    stripe_settings.LIQPAY_PUBLIC_KEY = "sandbox_i0000000000"
+    stripe_settings.LIQPAY_PRIVATE_KEY = "sandbox_not-a-real-key"
     c = cinema()
     phone = device == "phone"
     context = browser.new_context(**(PHONE if phone else DESKTOP), bypass_csp=True)
@@ -183,13 +215,34 @@ def test_every_page_passes_axe_and_fits_the_screen(live_server, site_settings, b
 
         for name, path in public_pages(c):
             visit(name, path)
-        # Pages reached by a form: the sign-in link sent, the list it opens, unsubscribed.
+
+        def pay_with(provider: str, booking) -> None:
+            page.goto(live_server.url + f"/bookings/{booking.reference}/")
+            page.locator(f"main form:has(input[name=method][value={provider}]) [type=submit]").click()
+            page.wait_for_load_state()
+
+        # Pages reached by a form: the payment pages, the sign-in link sent, its
+        # confirmation, the list it opens, the customer's data, unsubscribed.
+        pay_with("stripe", c["to_pay"])
+        page.locator("#card-element input").first.wait_for()  # Stripe.js mounted the card form
+        visit("booking-pay-card")
+        assert "· Stripe" in page.inner_text("main")  # the provider's name, not its setting's
+        pay_with("liqpay", c["held"])
+        visit("booking-pay-liqpay")
+        assert "· LiqPay" in page.inner_text("main")
         page.goto(live_server.url + "/my-bookings/")
         page.fill("#id_email", "olena@example.com")
         page.locator("main form [type=submit]").click()
         page.wait_for_load_state()
         visit("my-bookings-link-sent")
-        visit("my-bookings-list", sign_in_path(c["customer_id"], "olena@example.com"))
+        visit("my-bookings-sign-in", sent_sign_in_path("olena@example.com"))
+        page.locator("main form [type=submit]").click()
+        page.wait_for_url(re.compile(r"/my-bookings/$"))
+        visit("my-bookings-list")
+        visit("my-data", "/my-bookings/my-data/")
+        page.locator("main form[action$='/forget/'] [type=submit]").click()
+        page.wait_for_url(re.compile(r"/my-data/$"))
+        visit("my-data-forget-asked")
         page.goto(live_server.url + f"/unsubscribe/{unsubscribe_token(c['customer_id'])}/")
         page.locator("main form [type=submit]").click()
         page.wait_for_load_state()
@@ -201,6 +254,13 @@ def test_every_page_passes_axe_and_fits_the_screen(live_server, site_settings, b
         page.wait_for_url(re.compile(r"/staff/$"))
         for name, path in staff_pages(c):
             visit(name, path)
+        # The door's answers: a ticket for another showtime (red), then one for this one.
+        for name, code in (("staff-checkin-wrong", c["wrong_code"]), ("staff-checkin-admitted", c["door_code"])):
+            page.goto(live_server.url + f"/staff/checkin/?showtime={c['door'].pk}")
+            page.fill("#id_code", code)
+            page.press("#id_code", "Enter")
+            page.locator("[role=alert]").wait_for()
+            visit(name)
     finally:
         context.close()
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)

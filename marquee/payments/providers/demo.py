@@ -4,7 +4,7 @@ On by default with DEBUG (make run) and in the tests; never for real money (a st
 check warns when it is enabled with DEBUG off).
 """
 
-import secrets
+import hashlib
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -28,7 +28,10 @@ class DemoProvider:
     label = "Demo (no real money)"
 
     def start(self, request: PaymentRequest) -> Started:
-        return Started(provider_id=f"demo-{secrets.token_hex(8)}", status=PaymentState.SUCCEEDED, next=NextStep("none"))
+        # One id per idempotency key, as real providers answer: two requests racing to pay
+        # one booking reuse one open payment, and the second's word must name the same one.
+        provider_id = "demo-" + hashlib.sha256(request.idempotency_key.encode()).hexdigest()[:16]
+        return Started(provider_id=provider_id, status=PaymentState.SUCCEEDED, next=NextStep("none"))
 
     def confirm(self, *, provider_id: str, data: Mapping[str, str]) -> Confirmation:
         return Confirmation(payment=self.fetch(provider_id=provider_id), next=NextStep("none"))

@@ -123,6 +123,7 @@ class _NoAnswer(Exception):
 
 class LiqPayProvider:
     name = "liqpay"
+    label = "LiqPay"
     customer_facing = True
 
     # --- settings, read at call time -------------------------------------------------

@@ -177,6 +177,7 @@ def _unavailable(error: stripe.StripeError, doing: str) -> ProviderUnavailable:
 
 class StripeProvider:
     name = "stripe"
+    label = "Stripe"
     customer_facing = True
 
     def _client(self) -> stripe.StripeClient:
