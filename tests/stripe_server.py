@@ -264,12 +264,19 @@ def localstripe(tmp_path_factory):
 @pytest.fixture
 def stripe_settings(settings, localstripe):
     """Django's settings pointed at localstripe, with `stripe` among the customer's providers."""
+    # Imported here: run as a script, this file is localstripe's process, without the project.
+    from marquee.core.csp import PAYMENT_SOURCES, content_security_policy
+
     settings.STRIPE_SECRET_KEY = SECRET_KEY
     settings.STRIPE_PUBLISHABLE_KEY = PUBLISHABLE_KEY
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.STRIPE_API_BASE = localstripe.base
     settings.STRIPE_JS_URL = localstripe.js_url
     settings.PAYMENT_PROVIDERS = [*settings.PAYMENT_PROVIDERS, "stripe"]
+    # settings.py builds the Content-Security-Policy once, from the providers and URLs it
+    # read: build it again from these, or the browser refuses localstripe's Stripe.js.
+    names = ("PAYMENT_PROVIDERS", *PAYMENT_SOURCES)
+    settings.SECURE_CSP = content_security_policy({name: getattr(settings, name) for name in names})
     return settings
 
 
