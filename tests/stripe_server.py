@@ -187,6 +187,15 @@ class LocalStripe:
         with urllib.request.urlopen(request, timeout=5) as answer:
             assert answer.status == 200
 
+    def unregister_webhook(self, name: str) -> None:
+        """localstripe cannot forget a webhook: this one is left listening for no event."""
+        fields = {"url": "http://127.0.0.1:9/", "secret": WEBHOOK_SECRET, "events[]": "marquee.none"}
+        request = urllib.request.Request(
+            f"{self.base}/_config/webhooks/{name}", data=urllib.parse.urlencode(fields).encode(), method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            assert answer.status == 200
+
 
 class WebhookReceiver:
     """An HTTP server on 127.0.0.1 that records every POST (body and headers) and answers 200."""
@@ -264,20 +273,24 @@ def localstripe(tmp_path_factory):
 @pytest.fixture
 def stripe_settings(settings, localstripe):
     """Django's settings pointed at localstripe, with `stripe` among the customer's providers."""
-    # Imported here: run as a script, this file is localstripe's process, without the project.
-    from marquee.core.csp import PAYMENT_SOURCES, content_security_policy
-
     settings.STRIPE_SECRET_KEY = SECRET_KEY
     settings.STRIPE_PUBLISHABLE_KEY = PUBLISHABLE_KEY
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.STRIPE_API_BASE = localstripe.base
     settings.STRIPE_JS_URL = localstripe.js_url
     settings.PAYMENT_PROVIDERS = [*settings.PAYMENT_PROVIDERS, "stripe"]
-    # settings.py builds the Content-Security-Policy once, from the providers and URLs it
-    # read: build it again from these, or the browser refuses localstripe's Stripe.js.
+    rebuild_csp(settings)
+    return settings
+
+
+def rebuild_csp(settings) -> None:
+    """settings.py builds the Content-Security-Policy once, from the providers and URLs it
+    read: build it again after changing them, or the browser refuses localstripe's Stripe.js."""
+    # Imported here: run as a script, this file is localstripe's process, without the project.
+    from marquee.core.csp import PAYMENT_SOURCES, content_security_policy
+
     names = ("PAYMENT_PROVIDERS", *PAYMENT_SOURCES)
     settings.SECURE_CSP = content_security_policy({name: getattr(settings, name) for name in names})
-    return settings
 
 
 @pytest.fixture(scope="session")
