@@ -9,7 +9,6 @@ localstripe (a real process, tests/stripe_server.py), mail delivered to a real S
   acted on, and a forged, tampered or stale signature answers 400 and changes nothing.
 """
 
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -21,12 +20,10 @@ import stripe
 from django.urls import reverse
 
 from marquee.booking.models import Booking, BookingStatus
-from marquee.core.clock import local_today
 from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.notifications.worker import mail_deliver_due
 from marquee.payments.models import Payment, PaymentStatus, ProviderNotification, Refund, RefundStatus
-from marquee.public.views import SESSION_TOKENS
-from tests import factories as f
+from tests.payments.e2e import a_showtime, check_out_in_browser, hold_in_session, plain
 from tests.stripe_server import SECRET_KEY, WEBHOOK_SECRET, post_form, rebuild_csp
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,9 +46,7 @@ def stripe_site(live_server, site_settings, stripe_settings, localstripe):
 
 @pytest.fixture
 def show():
-    film = f.movie(title="The Night Projectionist", duration_min=118)
-    hall = f.hall(rows=4, seats=6, price="150.00")
-    return f.showtime(movie_obj=film, hall_obj=hall, starts_at=f.local_dt(local_today() + dt.timedelta(days=2), 19, 30))
+    return a_showtime()
 
 
 def wait_for_notification(event_type: str, provider_id: str, timeout: float = 10) -> ProviderNotification:
@@ -72,10 +67,6 @@ def localstripe_get(localstripe, path: str) -> dict:
     return client.raw_request("get", path).data
 
 
-def plain(message) -> str:
-    return message.get_body(("plain",)).get_content().replace("\xa0", " ")
-
-
 @pytest.mark.browser
 def test_a_customer_pays_by_card_gets_the_tickets_cancels_and_stripe_shows_the_refund(
     stripe_site, localstripe, show, smtp_server, browser, shoot
@@ -86,15 +77,7 @@ def test_a_customer_pays_by_card_gets_the_tickets_cancels_and_stripe_shows_the_r
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        page.goto(f"{stripe_site.url}/showtimes/{show.pk}/")
-        page.get_by_label(re.compile(r"^Row 2, seat 3, .*free$")).check()
-        page.get_by_label(re.compile(r"^Row 2, seat 4, .*free$")).check()
-        page.get_by_role("button", name="Continue").click()
-        page.get_by_label("First name").fill("Olena")
-        page.get_by_label("Last name").fill("Koval")
-        page.get_by_label("Email", exact=True).fill("olena@example.com")
-        page.get_by_role("button", name="Hold my seats and continue to payment").click()
-
+        check_out_in_browser(page, stripe_site.url, show)
         page.get_by_role("button", name=re.compile(r"^Pay UAH\s300\.00 by card$")).click()
         card = page.locator("#card-element")
         expect(card.get_by_placeholder("number")).to_be_visible()  # localstripe's Stripe.js, allowed by the CSP
@@ -145,13 +128,10 @@ def test_a_customer_pays_by_card_gets_the_tickets_cancels_and_stripe_shows_the_r
 
 def started_at_stripe(client, show) -> Payment:
     """A customer holds two seats and opens the card form: a pending payment at localstripe."""
-    held = f.hold(show, list(show.hall.seats.order_by("pk").values_list("pk", flat=True)[:2]))
-    session = client.session
-    session[SESSION_TOKENS] = {held.booking.reference: held.token}
-    session.save()
-    page = client.post(reverse("public:booking_pay", args=[held.booking.reference]), {"method": "stripe"})
+    booking = hold_in_session(client, show)
+    page = client.post(reverse("public:booking_pay", args=[booking.reference]), {"method": "stripe"})
     assert page.status_code == 200 and b'id="stripe-card-form"' in page.content
-    return Payment.objects.get(booking=held.booking, status=PaymentStatus.PENDING)
+    return Payment.objects.get(booking=booking, status=PaymentStatus.PENDING)
 
 
 def pay_at_stripe(localstripe, payment: Payment) -> None:
