@@ -231,10 +231,7 @@ def _render_booking_kind(mail: OutgoingMail) -> Rendered:
     ctx = _booking_context(booking, mail, show_prices=not _is_gift_copy(booking, mail))
     # What the booking's payments service said about money going back, when the mail was
     # queued (amounts, how, and whether it is done): worded here, in the customer's language.
-    ctx["refunds"] = [
-        {**r, "amount": money_text(Decimal(r["amount"]))}
-        for r in mail.context.get("refunds", [])
-    ]
+    ctx["refunds"] = [{**r, "amount": money_text(Decimal(r["amount"]))} for r in mail.context.get("refunds", [])]
     ctx["refunds_told"] = "refunds" in mail.context
     ctx["late"] = bool(mail.context.get("late"))
     if mail.kind == MailKind.RECEIPT:
