@@ -12,9 +12,9 @@ import pytest
 import time_machine
 
 from marquee.booking.links import manage_link_token
-from marquee.booking.services import booking_mark_paid, booking_pay
 from marquee.core.clock import local_today
 from marquee.marketing.links import unsubscribe_token
+from marquee.payments.services import booking_pay, payment_record_box_office
 from tests import factories
 from tests.browser.conftest import STAFF_PASSWORD
 from tests.conftest import ARTIFACTS
@@ -75,18 +75,18 @@ def cinema() -> dict:
     paid = factories.hold(show, seats[100:102], email="olena@example.com", marketing_consent=True).booking
     booking_pay(reference=paid.reference, method="demo")
     box = factories.hold(show, seats[110:112], email="ivan@example.com").booking
-    booking_mark_paid(reference=box.reference)
+    payment_record_box_office(reference=box.reference)
     held = factories.hold(show, seats[120:121], email="petro@example.com").booking
     # History for the reports, the audience and the campaign.
     with time_machine.travel(dt.datetime.now(dt.UTC) - dt.timedelta(days=3), tick=False):
         past = factories.showtime(movie_obj=other, hall_obj=small)
         small_seats = list(small.seats.order_by("pk").values_list("pk", flat=True))
         old = factories.hold(past, small_seats[:3], email="olena@example.com")
-        booking_mark_paid(reference=old.booking.reference)
+        payment_record_box_office(reference=old.booking.reference)
         # 20 of 32 sold: the heat map's mid-tone, where white text once lacked contrast.
         for i, chunk in enumerate((small_seats[3:13], small_seats[13:20])):
             more = factories.hold(past, chunk, email=f"guest{i}@example.com")
-            booking_mark_paid(reference=more.booking.reference)
+            payment_record_box_office(reference=more.booking.reference)
 
     return {
         "film": film,
