@@ -25,7 +25,8 @@ _MAX_ID = 2**63 - 1  # a bigger number is no row, and would overflow the databas
 
 def _id(raw: str | None) -> int | None:
     raw = (raw or "").strip()
-    if not raw.isdigit() or len(raw) > 19 or int(raw) > _MAX_ID:
+    # isdigit() alone also takes "²", which int() refuses: ASCII digits only.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 19 or int(raw) > _MAX_ID:
         return None
     return int(raw)
 
