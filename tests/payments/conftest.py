@@ -8,6 +8,8 @@ import pytest
 import time_machine
 
 from tests import factories as f
+from tests.browser.conftest import site_settings  # noqa: F401
+from tests.notifications.conftest import smtp_server  # noqa: F401
 from tests.payments import fakes
 from tests.stripe_server import localstripe, stripe_settings, stripe_webhooks  # noqa: F401
 

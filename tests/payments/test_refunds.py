@@ -52,7 +52,7 @@ def test_a_customer_cancel_refunds_the_whole_amount_through_the_provider(clock, 
     assert refund.provider_refund_id.startswith("re_") and bank.calls.count("refund") == 1
     # Queued with the cancellation, before the provider answered: "under way", which it was.
     body = _text(MailKind.CANCELLATION).replace("\xa0", " ")
-    assert f"A refund of {booking.total_price} UAH to the card or account you paid with is under way" in body
+    assert f"A refund of UAH {booking.total_price} to the card or account you paid with is under way" in body
 
 
 def test_the_cancellation_email_says_under_way_while_the_provider_has_not_answered(clock, show, seats, bank):
@@ -136,7 +136,7 @@ def test_staff_refund_part_without_cancelling(clock, show, seats, bank):
     assert refund.status == RefundStatus.SUCCEEDED
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.PAID
     body = _text(MailKind.REFUND).replace("\xa0", " ")
-    assert "10.00 UAH" in body and "Your tickets stay valid." in body
+    assert "UAH 10.00" in body and "Your tickets stay valid." in body
     with pytest.raises(ValidationFailed):
         refund_create(reference=booking.reference, amount=str(booking.total_price), reason="Too much")
 

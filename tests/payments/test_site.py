@@ -114,7 +114,7 @@ def test_the_booking_page_says_a_started_payment_waits_for_the_bank(client, show
     booking = _open(client, show, seats)
     client.post(reverse("public:booking_pay", args=[booking.reference]), {"method": "card"})
     html = client.get(reverse("public:booking", args=[booking.reference])).content.decode().replace("\xa0", " ")
-    assert f"Payment of {booking.total_price} UAH: waiting for your bank." in html
+    assert f"Payment of UAH {booking.total_price}: waiting for your bank." in html
 
 
 def test_return_page_after_a_decline_offers_to_try_again(client, show, seats, bank):
@@ -139,9 +139,9 @@ def test_the_booking_page_tells_the_customer_about_the_refund(client, show, seat
     client.post(reverse("public:booking_pay", args=[booking.reference]), {"method": "card"})
     client.post(reverse("public:booking_pay_confirm", args=[booking.reference]), {"payment_method": "pm_ok"})
     bank.refunds_down = True
-    client.post(reverse("public:booking_cancel", args=[booking.reference]))
+    client.post(reverse("public:booking_cancel", args=[booking.reference]), {"confirm": "yes"})
     html = client.get(reverse("public:booking", args=[booking.reference])).content.decode().replace("\xa0", " ")
-    assert f"Refund of {booking.total_price} UAH to your card: under way." in html
+    assert f"Refund of UAH {booking.total_price} to your card: under way." in html
 
 
 SECRET = b"whsec_test"

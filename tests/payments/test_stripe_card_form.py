@@ -116,7 +116,7 @@ def test_a_customer_pays_by_card_in_chromium(card_page, shoot):
 
     page, intent_id = card_page
     expect(page.get_by_role("group", name="Card details")).to_be_visible()
-    pay = page.get_by_role("button", name="Pay 300.00 UAH by card")
+    pay = page.get_by_role("button", name="Pay UAH\xa0300.00 by card")
     expect(pay).to_be_enabled()
     type_card(page, "4242424242424242")
     shoot(page, "stripe-01-card-form")
@@ -134,7 +134,7 @@ def test_a_3d_secure_card_passes_the_banks_challenge(card_page, shoot):
 
     page, intent_id = card_page
     type_card(page, "4000002760003184")
-    page.get_by_role("button", name="Pay 300.00 UAH by card").click()
+    page.get_by_role("button", name="Pay UAH\xa0300.00 by card").click()
 
     challenge = page.get_by_role("button", name="Complete authentication")  # localstripe's 3-D Secure dialog
     expect(challenge).to_be_visible()
@@ -151,7 +151,7 @@ def test_a_declined_card_is_said_and_the_form_stays(card_page, shoot):
 
     page, intent_id = card_page
     type_card(page, "4000000000000341")
-    pay = page.get_by_role("button", name="Pay 300.00 UAH by card")
+    pay = page.get_by_role("button", name="Pay UAH\xa0300.00 by card")
     pay.click()
 
     expect(page.get_by_role("alert")).to_have_text("Your card was declined.")
@@ -172,7 +172,7 @@ def test_stripe_out_of_reach_at_confirm_is_said_and_the_form_stays(card_page, st
         s.bind(("127.0.0.1", 0))
         closed = s.getsockname()[1]
     stripe_settings.STRIPE_API_BASE = f"http://127.0.0.1:{closed}"  # the site's server loses Stripe
-    pay = page.get_by_role("button", name="Pay 300.00 UAH by card")
+    pay = page.get_by_role("button", name="Pay UAH\xa0300.00 by card")
     pay.click()
 
     expect(page.get_by_role("alert")).to_have_text(re.compile("Card payment is not available right now"))
@@ -205,6 +205,6 @@ def test_a_card_form_whose_stripe_js_does_not_load_says_so(live_server, stripe_s
         page = context.new_page()
         page.goto(f"{live_server.url}/pay/{started.provider_id}/")
         expect(page.get_by_role("alert")).to_have_text(re.compile("The card form could not be loaded"))
-        expect(page.get_by_role("button", name="Pay 300.00 UAH by card")).to_be_disabled()
+        expect(page.get_by_role("button", name="Pay UAH\xa0300.00 by card")).to_be_disabled()
     finally:
         context.close()

@@ -354,7 +354,7 @@ def test_cancelling_a_paid_booking_asks_first_and_says_where_the_money_goes(clie
 
 
 def test_cancel_question_for_a_box_office_payment_and_for_a_hold(client, cinema):
-    from marquee.booking.services import booking_mark_paid
+    from marquee.payments.services import payment_record_box_office
 
     show = cinema["shows"][0]
     client.post(reverse("public:checkout", args=[show.pk]), _details(_seats(show)))
@@ -362,7 +362,7 @@ def test_cancel_question_for_a_box_office_payment_and_for_a_hold(client, cinema)
     asked = client.get(reverse("public:booking_cancel", args=[held.reference])).content.decode()
     assert "Release these seats?" in asked and "nothing was charged" in asked
 
-    booking_mark_paid(reference=held.reference)
+    payment_record_box_office(reference=held.reference)
     asked = client.get(reverse("public:booking_cancel", args=[held.reference])).content.decode()
     assert "collect your refund of UAH\xa0300.00 there" in asked
     assert "card or account" not in asked
