@@ -4,57 +4,10 @@ On by default with DEBUG (make run) and in the tests; never for real money (a st
 check warns when it is enabled with DEBUG off).
 """
 
-import hashlib
-from collections.abc import Mapping
-from decimal import Decimal
-
-from marquee.payments.providers.base import (
-    BadSignature,
-    Confirmation,
-    NextStep,
-    Notification,
-    PaymentRequest,
-    PaymentState,
-    ProviderPayment,
-    ProviderRefund,
-    RefundState,
-    Started,
-)
+from marquee.payments.providers.instant import InstantProvider
 
 
-class DemoProvider:
+class DemoProvider(InstantProvider):
     name = "demo"
     customer_facing = True
     label = "Demo (no real money)"
-
-    def start(self, request: PaymentRequest) -> Started:
-        # One id per idempotency key, as real providers answer: two requests racing to pay
-        # one booking reuse one open payment, and the second's word must name the same one.
-        provider_id = "demo-" + hashlib.sha256(request.idempotency_key.encode()).hexdigest()[:16]
-        return Started(provider_id=provider_id, status=PaymentState.SUCCEEDED, next=NextStep("none"))
-
-    def confirm(self, *, provider_id: str, data: Mapping[str, str]) -> Confirmation:
-        return Confirmation(payment=self.fetch(provider_id=provider_id), next=NextStep("none"))
-
-    def parse_notification(self, *, body: bytes, headers: Mapping[str, str]) -> Notification:
-        raise BadSignature("the demo provider sends no notifications")
-
-    def fetch(self, *, provider_id: str) -> ProviderPayment:
-        # Nothing is stored anywhere: every demo payment is a success for whatever was asked.
-        return ProviderPayment(provider_id=provider_id, status=PaymentState.SUCCEEDED, amount=None, currency="")
-
-    def refund(
-        self, *, provider_id: str, amount: Decimal, currency: str, idempotency_key: str, refund_id: int
-    ) -> ProviderRefund:
-        return ProviderRefund(
-            provider_refund_id=f"demo-re-{idempotency_key[:16]}",
-            status=RefundState.SUCCEEDED,
-            amount=amount,
-            provider_payment_id=provider_id,
-            refund_id=refund_id,
-        )
-
-    def fetch_refund(self, *, provider_refund_id: str, provider_id: str) -> ProviderRefund:
-        return ProviderRefund(
-            provider_refund_id=provider_refund_id, status=RefundState.SUCCEEDED, amount=Decimal("0.00")
-        )
