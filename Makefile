@@ -39,11 +39,14 @@ run: install
 seed: install
 	$(RUN_ENV) $(MANAGE) seed_demo
 
+# The suite runs in as many processes as the machine has cores (pytest-xdist); each has its
+# own test database. PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest -m "not browser" -q
+	$(PY) -m pytest -m "not browser" -q -n $(PYTEST_WORKERS)
 
 test-pg: install
-	bash .ci/with-postgres $(PY) -m pytest -m "not browser" -q
+	bash .ci/with-postgres $(PY) -m pytest -m "not browser" -q -n $(PYTEST_WORKERS)
 
 test-browser: install
 	bash .ci/install-browser
