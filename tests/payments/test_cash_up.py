@@ -213,3 +213,10 @@ def test_anonymous_is_sent_to_the_login(db):
     anonymous = Client().get("/staff/cash-up/")
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("admin:login"))
     assert Client().get("/staff/cash-up.pdf").status_code == 302
+
+
+def test_the_pdf_prints_a_ukrainian_name(seats):
+    olena = _staff("olena", BOX_OFFICE, "Олена")
+    _pay(seats, "cash", "80.00", olena, _at(DAY, 10))
+    response = _client(_staff("boss", ADMIN)).get("/staff/cash-up.pdf", {"day": DAY.isoformat()})
+    assert "Олена" in _pdf_text(response.content)
