@@ -220,3 +220,18 @@ def test_the_pdf_prints_a_ukrainian_name(seats):
     _pay(seats, "cash", "80.00", olena, _at(DAY, 10))
     response = _client(_staff("boss", ADMIN)).get("/staff/cash-up.pdf", {"day": DAY.isoformat()})
     assert "Олена" in _pdf_text(response.content)
+
+
+def test_a_refund_no_staff_member_gave_shows_on_its_own_line_for_admin_only(seats):
+    anna = _staff("anna", BOX_OFFICE, "Anna")
+    payment = _pay(seats, "cash", "100.00", anna, _at(DAY, 10))
+    _refund(payment, "40.00", None, _at(DAY, 11))
+    lines = {line.name: line for line in cash_up(day=DAY).lines}
+    assert lines["Not recorded"].cash_paid_back == Decimal("40.00")
+    assert lines["Anna"].cash_net == Decimal("100.00")
+    assert [line.name for line in cash_up(day=DAY, staff_user_id=anna.pk).lines] == ["Anna"]
+
+
+def test_the_nav_links_the_cash_up_for_box_office(db):
+    html = _client(_staff("anna", BOX_OFFICE)).get("/staff/").content.decode()
+    assert 'href="/staff/cash-up/"' in html
