@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from marquee.backoffice import bookings, campaigns, customers, dashboard, erasure, halls, reports, schedule, tariffs
+from marquee.backoffice import cash_up as cash_up_pages
 from marquee.backoffice import checkin as checkin_page
 from marquee.backoffice import mail as mail_log
 from marquee.backoffice import payments as money_pages
@@ -46,4 +47,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("payments/", money_pages.payment_list, name="payments"),
     path("payments.csv", money_pages.payments_csv, name="payments_csv"),
     path("reconciliation/", money_pages.reconciliation, name="reconciliation"),
+    path("cash-up/", cash_up_pages.cash_up_page, name="cash_up"),
+    path("cash-up.pdf", cash_up_pages.cash_up_pdf, name="cash_up_pdf"),
 ]

@@ -33,6 +33,8 @@ PAGES = [
     ("payments", None, True),
     ("payments_csv", None, True),
     ("reconciliation", None, False),
+    ("cash_up", None, True),
+    ("cash_up_pdf", None, True),
 ]
 
 

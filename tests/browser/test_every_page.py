@@ -163,6 +163,7 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-booking-box-office", f"/staff/bookings/{c['box'].reference}/"),
         ("staff-payments", "/staff/payments/"),
         ("staff-reconciliation", "/staff/reconciliation/"),
+        ("staff-cash-up", "/staff/cash-up/"),
         ("staff-occupancy", "/staff/reports/occupancy/"),
         ("staff-sales", "/staff/reports/sales/"),
         ("staff-customers", "/staff/customers/"),

@@ -24,6 +24,7 @@ NAV = [
     ("Check-in", "backoffice:checkin", "check_in"),
     ("Mail", "backoffice:mail", access.BOOKINGS),
     ("Payments", "backoffice:payments", access.BOOKINGS),
+    ("Cash-up", "backoffice:cash_up", access.BOOKINGS),
     ("Reconciliation", "backoffice:reconciliation", access.REPORTS),
     ("Occupancy", "backoffice:occupancy", access.REPORTS),
     ("Sales", "backoffice:sales", access.REPORTS),
