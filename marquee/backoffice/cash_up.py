@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from marquee.backoffice.access import BOOKINGS, REPORTS, can, staff_page
 from marquee.core.clock import MAX_YEAR, MIN_YEAR, local_today
 from marquee.core.money import money_text
-from marquee.notifications.rendering.pdf import _fonts
+from marquee.notifications.rendering.pdf import pdf_fonts
 from marquee.payments.cash_up import CashUp, CashUpLine, cash_up
 
 SHIFT_NOTE = "A shift is the cinema's day (midnight to midnight) per staff member."
@@ -94,7 +94,7 @@ def _cells(line: CashUpLine) -> list[str]:
 def cash_up_document(figures: CashUp, *, everyone: bool) -> bytes:
     """An A4 page (more when many staff worked) with the page's figures, to sign and keep
     with the till."""
-    regular, bold = _fonts()
+    regular, bold = pdf_fonts()
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4, pageCompression=1)
     title = f"Cash-up {figures.day.isoformat()}"

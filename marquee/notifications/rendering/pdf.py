@@ -54,7 +54,9 @@ class TicketPage:
 
 
 @functools.cache
-def _fonts() -> tuple[str, str]:
+def pdf_fonts() -> tuple[str, str]:
+    """The regular and bold font names every Marquee PDF uses (tickets, the cash-up): a
+    Unicode TrueType font, registered once, so that Ukrainian prints."""
     for regular, bold in _FONT_CANDIDATES:
         if Path(regular).is_file() and Path(bold).is_file():
             pdfmetrics.registerFont(TTFont("TicketSans", regular))
@@ -157,7 +159,7 @@ def _page(canvas: Canvas, page: TicketPage, fonts: tuple[str, str]) -> None:
 
 def tickets_pdf(pages: list[TicketPage], *, title: str) -> bytes:
     """The labels are in the active language: call under translation.override()."""
-    fonts = _fonts()
+    fonts = pdf_fonts()
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A5, pageCompression=1)
     canvas.setTitle(title)
