@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "marquee.core",
+    "marquee.audit",
     "marquee.catalog",
     "marquee.venues",
     "marquee.scheduling",

@@ -1,0 +1,76 @@
+"""The one audited path: every staff change calls `audit_record` inside its own transaction."""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import models
+
+from marquee.audit.models import AuditEntry
+
+Actor = User | AnonymousUser | None
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON can hold it and a person can read it."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields of `obj` as plain values, to compare before and after a change."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """{"field": [before, after]} for every field whose plain value differs."""
+    out: dict[str, list[Any]] = {}
+    for name in dict.fromkeys([*before, *after]):
+        old, new = _plain(before.get(name)), _plain(after.get(name))
+        if old != new:
+            out[name] = [old, new]
+    return out
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    target_type: str,
+    target_id: object = "",
+    target_label: str = "",
+    changes: Mapping[str, Any] | None = None,
+    booking_id: int | None = None,
+    showtime_id: int | None = None,
+    note: str = "",
+) -> AuditEntry:
+    """Record one staff change. Call it inside the transaction that makes the change.
+
+    `changes` is {"field": [before, after]} (see `changes_between`), or any mapping of plain facts
+    for actions that are not edits (a sale's seats, a refund's amount).
+    """
+    user = actor if isinstance(actor, User) else None
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_name=(user.get_username() if user is not None else ""),
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        target_label=target_label[:200],
+        changes={str(k): _plain(v) for k, v in (changes or {}).items()},
+        booking_id=booking_id,
+        showtime_id=showtime_id,
+        note=note,
+    )
