@@ -1,6 +1,7 @@
 """The one audited path: every staff change calls `audit_record` inside its own transaction."""
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -59,18 +60,29 @@ def audit_record(
     """Record one staff change. Call it inside the transaction that makes the change.
 
     `changes` is {"field": [before, after]} (see `changes_between`), or any mapping of plain facts
-    for actions that are not edits (a sale's seats, a refund's amount).
+    for actions that are not edits (a sale's seats, a refund's amount). A fact is one value
+    (write a list of seats as one string): a list of two is read as [before, after].
     """
     user = actor if isinstance(actor, User) else None
+    plain = {str(k): _plain(v) for k, v in (changes or {}).items()}
+    actor_name = user.get_username() if user is not None else ""
     return AuditEntry.objects.create(
         actor=user,
-        actor_name=(user.get_username() if user is not None else ""),
+        actor_name=actor_name,
         action=action,
         target_type=target_type,
         target_id=str(target_id),
         target_label=target_label[:200],
-        changes={str(k): _plain(v) for k, v in (changes or {}).items()},
+        changes=plain,
         booking_id=booking_id,
         showtime_id=showtime_id,
         note=note,
+        search_text=search_text(actor_name, action, target_type, target_id, target_label, plain, note),
     )
+
+
+def search_text(*parts: object) -> str:
+    """What the audit page's free text is matched against: every part, lowercased, with
+    changes written out as JSON that keeps its letters (not \\u escapes)."""
+    words = [json.dumps(p, ensure_ascii=False, sort_keys=True) if isinstance(p, dict) else str(p) for p in parts]
+    return " ".join(w for w in words if w).lower()

@@ -852,7 +852,10 @@ def showtime_cancel(*, showtime_id: int, money_back: MoneyBack, staff_user: Acto
             target_type="showtime",
             target_id=showtime.pk,
             target_label=str(showtime),
-            changes={"status": [ShowtimeStatus.SCHEDULED.value, showtime.status], "bookings_cancelled": cancelled},
+            changes={
+                "status": [ShowtimeStatus.SCHEDULED.value, showtime.status],
+                "bookings_cancelled": ", ".join(cancelled),
+            },
             showtime_id=showtime.pk,
         )
         return showtime

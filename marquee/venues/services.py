@@ -218,7 +218,7 @@ def hall_set_layout(*, hall_id: int, rows: Sequence[RowSpec], staff_user: Actor 
                 "capacity": [before_capacity, hall.capacity],
                 "layout": _layout_text(rows),
                 "seats_added": len(added),
-                "seats_removed": [str(s) for s in to_remove],
+                "seats_removed": "; ".join(str(s) for s in to_remove),
                 "seats_changed": len(changed),
             }
             _audit_hall(hall, "hall.layout", facts, staff_user)
