@@ -19,8 +19,10 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from marquee.audit.models import AuditEntry
+from marquee.booking import services as booking_services
 from marquee.booking.models import Booking
 from marquee.core.clock import now
+from marquee.notifications import services as notifications
 from marquee.notifications.models import OutgoingMail
 from marquee.payments import services as payments
 from marquee.pricing import services as pricing
@@ -248,17 +250,13 @@ AUDITED: list[Audited] = [
     Audited(
         "marquee.booking.services.booking_resend",
         "booking.resend",
-        lambda w: __import__("marquee.booking.services", fromlist=["x"]).booking_resend(
-            reference=w.paid.reference, staff_user=w.user
-        ),
+        lambda w: booking_services.booking_resend(reference=w.paid.reference, staff_user=w.user),
         {"mail": "resend"},
     ),
     Audited(
         "marquee.notifications.services.mail_requeue",
         "mail.resend",
-        lambda w: __import__("marquee.notifications.services", fromlist=["x"]).mail_requeue(
-            mail_id=_sent_tickets(w), staff_user=w.user
-        ),
+        lambda w: notifications.mail_requeue(mail_id=_sent_tickets(w), staff_user=w.user),
         {"kind": "resend"},
     ),
     Audited(
@@ -293,7 +291,7 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.booking.services.booking_lock": "a lock inside the caller's transaction",
     "marquee.booking.services.booking_settle_paid": "inside a payment's settling; the box office's is audited",
     "marquee.booking.services.customer_upsert": "a customer's own details, at their hold",
-    "marquee.booking.services.customer_withdraw_consent": "the customer's choice (their link or page), kept on their row",
+    "marquee.booking.services.customer_withdraw_consent": "the customer's choice (staff pass it on), dated on the row",
     "marquee.booking.services.showtime_sales_lock": "a lock inside the caller's transaction",
     "marquee.payments.services.booking_pay": "a customer paying online",
     "marquee.payments.services.notification_handle": "a provider's word, kept in ProviderNotification",
