@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from marquee.audit import selectors
@@ -60,8 +61,8 @@ class AuditFilterForm(forms.Form):
         max_length=100,
         help_text=_("A booking reference, a showtime number or part of a name."),
     )
-    date_from = forms.DateField(widget=DateInput(), label=_("From"), required=False)
-    date_to = forms.DateField(widget=DateInput(), label=_("To"), required=False)
+    date_from = forms.DateField(widget=DateInput(), label=pgettext_lazy("period start", "From"), required=False)
+    date_to = forms.DateField(widget=DateInput(), label=pgettext_lazy("period end", "To"), required=False)
     q = forms.CharField(label=_("Words"), required=False, max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -235,3 +235,16 @@ def test_a_refused_change_leaves_no_record_and_customers_leave_none(ada, paid):
     hold = f.hold(paid.showtime, [paid.showtime.hall.seats.order_by("pk").last().pk], email="c@example.com")
     booking_cancel(reference=hold.booking.reference, token=hold.token)
     assert AuditEntry.objects.count() == before
+
+
+def test_the_audit_speaks_ukrainian(ada, paid):
+    booking_cancel(reference=paid.reference, by_staff=True, refund="full", reason="Клієнт попросив", staff_user=ada)
+    admin = _client(ada)
+    admin.cookies["django_language"] = "uk"
+    page = admin.get("/staff/audit/").content.decode()
+    assert "Журнал дій" in page
+    assert "Бронювання скасовано працівником" in page
+    assert "статус:</span> paid" in page
+    assert "грн" in page  # the refunded amount, written as Ukrainian readers write money
+    trail = admin.get(f"/staff/bookings/{paid.reference}/").content.decode()
+    assert "Хто що зробив" in trail and "Клієнт попросив" in trail
