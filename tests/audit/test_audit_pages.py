@@ -248,3 +248,32 @@ def test_the_audit_speaks_ukrainian(ada, paid):
     assert "грн" in page  # the refunded amount, written as Ukrainian readers write money
     trail = admin.get(f"/staff/bookings/{paid.reference}/").content.decode()
     assert "Хто що зробив" in trail and "Клієнт попросив" in trail
+
+
+def test_the_page_and_the_trails_read_the_same_number_of_queries_however_many_entries(ada, paid):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = _client(ada)
+    pages = ["/staff/audit/", f"/staff/bookings/{paid.reference}/", f"/staff/showtimes/{paid.showtime_id}/"]
+
+    def counts() -> list[int]:
+        found = []
+        for path in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert admin.get(path).status_code == 200
+            found.append(len(queries))
+        return found
+
+    few = counts()
+    for i in range(30):
+        audit_record(
+            actor=ada,
+            action="booking.refund",
+            target_type="booking",
+            target_id=paid.reference,
+            changes={"amount": "1.00", "refunded": [f"{i}.00", f"{i + 1}.00"]},
+            booking_id=paid.pk,
+            showtime_id=paid.showtime_id,
+        )
+    assert counts() == few
