@@ -11,7 +11,7 @@ from itertools import pairwise
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from marquee.audit.services import Actor, audit_record, changes_between, snapshot
+from marquee.audit.services import Actor, audit_entry, audit_record, audit_record_many, changes_between, snapshot
 from marquee.catalog.models import Movie
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import HallBusy, InvalidState, NotFound, ValidationFailed
@@ -64,18 +64,20 @@ AUDITED_FIELDS = ("movie", "hall", "starts_at", "ends_at")
 
 
 def _audit_scheduled(showtimes: list[Showtime], staff_user: Actor, *, series: int = 1) -> None:
-    """One `showtime.schedule` entry per showtime made, so that each showtime's page shows its own."""
-    for showtime in showtimes:
-        facts = snapshot(showtime, AUDITED_FIELDS) | ({"series": series} if series > 1 else {})
-        audit_record(
+    """One `showtime.schedule` entry per showtime made, so that each showtime's page shows
+    its own; written in one query, as the series is."""
+    audit_record_many(
+        audit_entry(
             actor=staff_user,
             action="showtime.schedule",
             target_type="showtime",
             target_id=showtime.pk,
             target_label=str(showtime),
-            changes=facts,
+            changes=snapshot(showtime, AUDITED_FIELDS) | ({"series": series} if series > 1 else {}),
             showtime_id=showtime.pk,
         )
+        for showtime in showtimes
+    )
 
 
 def showtime_schedule(*, movie_id: int, hall_id: int, starts_at: dt.datetime, staff_user: Actor = None) -> Showtime:
