@@ -385,3 +385,18 @@ def test_the_service_leaves_its_record(case, django_capture_on_commit_callbacks)
         for field, expected in case.changes.items():
             assert field in entry.changes, f"{case.action} does not record {field}: {entry.changes}"
             assert _matches(expected, entry.changes[field]), f"{field}: {entry.changes[field]!r}"
+
+
+def test_every_action_has_a_name_in_english_and_ukrainian():
+    from django.utils import translation
+
+    from marquee.audit.labels import ACTION_LABELS, FIELD_LABELS
+
+    assert {case.action for case in AUDITED} <= set(ACTION_LABELS)
+    with translation.override("uk"):
+        untranslated = [
+            str(label)
+            for label in [*ACTION_LABELS.values(), *FIELD_LABELS.values()]
+            if str(label) != "email" and str(label).isascii()
+        ]
+    assert not untranslated, f"Translate these in marquee/locale/uk/LC_MESSAGES/django.po: {untranslated}"
