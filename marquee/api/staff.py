@@ -200,7 +200,9 @@ def halls_list(request: HttpRequest) -> Any:
 
 @router.post("/halls", response={201: HallOut, **_errors()}, auth=VENUES)
 def halls_create(request: HttpRequest, payload: HallIn) -> Any:
-    hall = venue_services.hall_create(number=payload.number, name=payload.name, rows=_rows(payload.rows))
+    hall = venue_services.hall_create(
+        number=payload.number, name=payload.name, rows=_rows(payload.rows), staff_user=_actor(request)
+    )
     return Status(201, hall_out(selectors.hall_get(hall_id=hall.pk)))
 
 
@@ -213,15 +215,17 @@ def halls_get(request: HttpRequest, hall_id: Id) -> Any:
 def halls_update(request: HttpRequest, hall_id: Id, payload: HallPatch) -> Any:
     """`rows` replaces the layout (seats with future sales cannot go); `number`, `name` rename."""
     if payload.rows is not None:
-        venue_services.hall_set_layout(hall_id=hall_id, rows=_rows(payload.rows))
+        venue_services.hall_set_layout(hall_id=hall_id, rows=_rows(payload.rows), staff_user=_actor(request))
     if payload.number is not None or payload.name is not None:
-        venue_services.hall_update(hall_id=hall_id, number=payload.number, name=payload.name)
+        venue_services.hall_update(
+            hall_id=hall_id, number=payload.number, name=payload.name, staff_user=_actor(request)
+        )
     return hall_out(selectors.hall_get(hall_id=hall_id))
 
 
 @router.delete("/halls/{hall_id}", response={204: None, **_errors(404, 409)}, auth=VENUES)
 def halls_delete(request: HttpRequest, hall_id: Id) -> Any:
-    venue_services.hall_delete(hall_id=hall_id)
+    venue_services.hall_delete(hall_id=hall_id, staff_user=_actor(request))
     return _no_content()
 
 
@@ -247,7 +251,7 @@ def showtimes_list(request: HttpRequest, filters: Query[StaffShowtimeFilters]) -
 @router.post("/showtimes", response={201: StaffShowtimeOut, **_errors(404, 409)}, auth=SCHEDULE)
 def showtimes_create(request: HttpRequest, payload: ShowtimeIn) -> Any:
     showtime = scheduling_services.showtime_schedule(
-        movie_id=payload.movie_id, hall_id=payload.hall_id, starts_at=payload.starts_at
+        movie_id=payload.movie_id, hall_id=payload.hall_id, starts_at=payload.starts_at, staff_user=_actor(request)
     )
     return Status(201, showtime_out(selectors.showtime_get(showtime_id=showtime.pk)))
 
@@ -260,7 +264,11 @@ def showtimes_get(request: HttpRequest, showtime_id: Id) -> Any:
 @router.patch("/showtimes/{showtime_id}", response={200: StaffShowtimeOut, **_errors(404, 409)}, auth=SCHEDULE)
 def showtimes_update(request: HttpRequest, showtime_id: Id, payload: ShowtimePatch) -> Any:
     scheduling_services.showtime_update(
-        showtime_id=showtime_id, movie_id=payload.movie_id, hall_id=payload.hall_id, starts_at=payload.starts_at
+        showtime_id=showtime_id,
+        movie_id=payload.movie_id,
+        hall_id=payload.hall_id,
+        starts_at=payload.starts_at,
+        staff_user=_actor(request),
     )
     return showtime_out(selectors.showtime_get(showtime_id=showtime_id))
 
@@ -269,7 +277,7 @@ def showtimes_update(request: HttpRequest, showtime_id: Id, payload: ShowtimePat
 def showtimes_delete(request: HttpRequest, showtime_id: Id) -> Any:
     """204 when it had no bookings and is gone; otherwise it is cancelled with its bookings
     (their buyers are emailed) and the answer is the cancelled showtime."""
-    if payments.showtime_delete(showtime_id=showtime_id):
+    if payments.showtime_delete(showtime_id=showtime_id, staff_user=_actor(request)):
         return _no_content()
     return Status(200, showtime_out(selectors.showtime_get(showtime_id=showtime_id)))
 
@@ -284,7 +292,7 @@ def tariffs_list(request: HttpRequest) -> Any:
 
 @router.post("/tariffs", response={201: TariffOut, **_errors()}, auth=TARIFFS)
 def tariffs_create(request: HttpRequest, payload: TariffIn) -> Any:
-    return Status(201, tariff_out(pricing_services.tariff_create(**payload.dict())))
+    return Status(201, tariff_out(pricing_services.tariff_create(**payload.dict(), staff_user=_actor(request))))
 
 
 @router.get("/tariffs/{tariff_id}", response={200: TariffOut, **_errors(404)}, auth=TARIFFS_READ)
@@ -295,12 +303,12 @@ def tariffs_get(request: HttpRequest, tariff_id: Id) -> Any:
 @router.patch("/tariffs/{tariff_id}", response={200: TariffOut, **_errors(404)}, auth=TARIFFS)
 def tariffs_update(request: HttpRequest, tariff_id: Id, payload: TariffPatch) -> Any:
     changes = payload.dict(exclude_unset=True, exclude_none=True)
-    return tariff_out(pricing_services.tariff_update(tariff_id=tariff_id, **changes))
+    return tariff_out(pricing_services.tariff_update(tariff_id=tariff_id, **changes, staff_user=_actor(request)))
 
 
 @router.delete("/tariffs/{tariff_id}", response={204: None, **_errors(404)}, auth=TARIFFS)
 def tariffs_delete(request: HttpRequest, tariff_id: Id) -> Any:
-    pricing_services.tariff_delete(tariff_id=tariff_id)
+    pricing_services.tariff_delete(tariff_id=tariff_id, staff_user=_actor(request))
     return _no_content()
 
 
@@ -392,7 +400,7 @@ def bookings_refund(request: HttpRequest, reference: str, payload: RefundIn) -> 
 
 @router.post("/bookings/{reference}/resend", response={200: StaffBookingOut, **_errors(404, 409, 429)}, auth=BOX_OFFICE)
 def bookings_resend(request: HttpRequest, reference: str) -> Any:
-    booking = booking_services.booking_resend(reference=_reference(reference))
+    booking = booking_services.booking_resend(reference=_reference(reference), staff_user=_actor(request))
     return booking_out(selectors.booking_get(reference=booking.reference))
 
 

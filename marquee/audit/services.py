@@ -1,6 +1,7 @@
 """The one audited path: every staff change calls `audit_record` inside its own transaction."""
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -44,6 +45,42 @@ def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict
     return out
 
 
+def audit_entry(
+    *,
+    actor: Actor,
+    action: str,
+    target_type: str,
+    target_id: object = "",
+    target_label: str = "",
+    changes: Mapping[str, Any] | None = None,
+    booking_id: int | None = None,
+    showtime_id: int | None = None,
+    note: str = "",
+) -> AuditEntry:
+    """One staff change's entry, not yet saved (see `audit_record`, `audit_record_many`).
+
+    `changes` is {"field": [before, after]} (see `changes_between`), or any mapping of plain facts
+    for actions that are not edits (a sale's seats, a refund's amount). A fact is one value
+    (write a list of seats as one string): a list of two is read as [before, after].
+    """
+    user = actor if isinstance(actor, User) else None
+    plain = {str(k): _plain(v) for k, v in (changes or {}).items()}
+    actor_name = user.get_username() if user is not None else ""
+    return AuditEntry(
+        actor=user,
+        actor_name=actor_name,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        target_label=target_label[:200],
+        changes=plain,
+        booking_id=booking_id,
+        showtime_id=showtime_id,
+        note=note,
+        search_text=search_text(actor_name, action, target_type, target_id, target_label, plain, note),
+    )
+
+
 def audit_record(
     *,
     actor: Actor,
@@ -56,21 +93,30 @@ def audit_record(
     showtime_id: int | None = None,
     note: str = "",
 ) -> AuditEntry:
-    """Record one staff change. Call it inside the transaction that makes the change.
-
-    `changes` is {"field": [before, after]} (see `changes_between`), or any mapping of plain facts
-    for actions that are not edits (a sale's seats, a refund's amount).
-    """
-    user = actor if isinstance(actor, User) else None
-    return AuditEntry.objects.create(
-        actor=user,
-        actor_name=(user.get_username() if user is not None else ""),
+    """Record one staff change. Call it inside the transaction that makes the change, so
+    that the record and the change land together or not at all. `changes`: see `audit_entry`."""
+    made = audit_entry(
+        actor=actor,
         action=action,
         target_type=target_type,
-        target_id=str(target_id),
-        target_label=target_label[:200],
-        changes={str(k): _plain(v) for k, v in (changes or {}).items()},
+        target_id=target_id,
+        target_label=target_label,
+        changes=changes,
         booking_id=booking_id,
         showtime_id=showtime_id,
         note=note,
     )
+    made.save(force_insert=True)
+    return made
+
+
+def audit_record_many(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """Record many changes in one query (a series of showtimes), inside their transaction."""
+    return AuditEntry.objects.bulk_create(list(entries))
+
+
+def search_text(*parts: object) -> str:
+    """What the audit page's free text is matched against: every part, lowercased, with
+    changes written out as JSON that keeps its letters (not \\u escapes)."""
+    words = [json.dumps(p, ensure_ascii=False, sort_keys=True) if isinstance(p, dict) else str(p) for p in parts]
+    return " ".join(w for w in words if w).lower()

@@ -12,7 +12,8 @@ from typing import Any
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from marquee.staff.permissions import can as role_can
 from marquee.staff.permissions import is_staff_member
@@ -25,6 +26,7 @@ CUSTOMERS = "read_customers"
 REPORTS = "read_reports"
 CAMPAIGNS = "send_campaigns"
 ERASE = "erase_customers"
+AUDIT = "read_audit"
 # Not a capability: any staff member with at least one capability sees the dashboard.
 DASHBOARD = "dashboard"
 
@@ -35,7 +37,7 @@ def can(user: Any, capability: str) -> bool:
     return bool(getattr(user, "is_staff", False)) and role_can(user, capability)
 
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def staff_page(*capabilities: str) -> Callable[[View], View]:
@@ -43,7 +45,7 @@ def staff_page(*capabilities: str) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not any(can(request.user, c) for c in capabilities):
                 raise PermissionDenied("Your role does not include this page.")
             return view(request, *args, **kwargs)

@@ -73,7 +73,7 @@ def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     try:
         if action == "pay":
             method = request.POST.get("method", "cash")
-            payment_record_box_office(reference=reference, method=method, staff_user=user)  # type: ignore[arg-type]
+            payment_record_box_office(reference=reference, method=method, staff_user=user)
             messages.success(request, f"{reference} is paid; the tickets are on their way by email.")
         elif action == "cancel":
             booking_cancel(
@@ -82,7 +82,7 @@ def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
                 # An amount typed in wins over the radio buttons.
                 refund=request.POST.get("refund_amount", "").strip() or request.POST.get("refund", "full"),
                 reason=request.POST.get("reason", ""),
-                staff_user=user,  # type: ignore[arg-type]
+                staff_user=user,
             )
             messages.success(request, f"{reference} is cancelled and its seats are free again.")
         elif action == "refund":
@@ -90,11 +90,11 @@ def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
                 reference=reference,
                 amount=request.POST.get("amount", ""),
                 reason=request.POST.get("reason", ""),
-                staff_user=user,  # type: ignore[arg-type]
+                staff_user=user,
             )
             messages.success(request, f"Refund of {refund.amount} for {reference}: {refund.get_status_display()}.")
         else:
-            booking_resend(reference=reference)
+            booking_resend(reference=reference, staff_user=user)
             messages.success(request, f"The tickets of {reference} will be emailed again.")
     except DomainError as error:
         say_error(request, error)

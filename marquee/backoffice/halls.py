@@ -75,7 +75,10 @@ def hall_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 hall = hall_create(
-                    number=form.cleaned_data["number"], name=form.cleaned_data["name"], rows=form.row_specs()
+                    number=form.cleaned_data["number"],
+                    name=form.cleaned_data["name"],
+                    rows=form.row_specs(),
+                    staff_user=request.user,
                 )
             except DomainError as error:
                 for field, problems in (error.fields or {}).items():
@@ -109,7 +112,7 @@ def hall_layout(request: HttpRequest, hall_id: int) -> HttpResponse:
             return redirect("backoffice:hall", hall_id=hall.pk)
         if formset.is_valid():
             try:
-                hall = hall_set_layout(hall_id=hall.pk, rows=rows_from_formset(formset))
+                hall = hall_set_layout(hall_id=hall.pk, rows=rows_from_formset(formset), staff_user=request.user)
             except DomainError as error:
                 problems = error_lines(error)
                 status = 409 if error.status == 409 else 422
@@ -164,7 +167,7 @@ def hall_seat(request: HttpRequest, hall_id: int) -> HttpResponse:
         messages.error(request, f"{hall.name} has no seat {d['seat']} in row {d['row']}.")
         return redirect("backoffice:hall", hall_id=hall.pk)
     try:
-        seat_update(seat_id=seat.pk, seat_type=d["type"], base_price=d.get("base_price"))
+        seat_update(seat_id=seat.pk, seat_type=d["type"], base_price=d.get("base_price"), staff_user=request.user)
     except DomainError as error:
         say_error(request, error)
     else:

@@ -51,7 +51,7 @@ def _resend(request: HttpRequest) -> HttpResponse:
     try:
         if not mail_id.isdigit():
             raise NotFound("No such message.")
-        copy = mail_requeue(mail_id=int(mail_id))
+        copy = mail_requeue(mail_id=int(mail_id), staff_user=request.user)
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:

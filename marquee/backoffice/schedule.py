@@ -79,9 +79,13 @@ def planner(request: HttpRequest) -> HttpResponse:
             else:
                 try:
                     if len(starts) == 1:
-                        showtime_schedule(movie_id=movie.pk, hall_id=chosen_hall.pk, starts_at=starts[0])
+                        showtime_schedule(
+                            movie_id=movie.pk, hall_id=chosen_hall.pk, starts_at=starts[0], staff_user=request.user
+                        )
                     else:
-                        showtime_schedule_many(movie_id=movie.pk, hall_id=chosen_hall.pk, starts=starts)
+                        showtime_schedule_many(
+                            movie_id=movie.pk, hall_id=chosen_hall.pk, starts=starts, staff_user=request.user
+                        )
                 except HallBusy as error:
                     problems = error_lines(error)
                     conflicts = _clashing(list(error.extra.get("conflicts") or []))
@@ -181,6 +185,7 @@ def showtime_move(request: HttpRequest, showtime_id: int) -> HttpResponse:
             movie_id=form.cleaned_data["movie"].pk,
             hall_id=form.cleaned_data["hall"].pk,
             starts_at=form.starts_at(),
+            staff_user=request.user,
         )
     except DomainError as error:
         clashes = _clashing(list(error.extra.get("conflicts") or [])) if isinstance(error, HallBusy) else []
@@ -199,7 +204,7 @@ def showtime_cancel_view(request: HttpRequest, showtime_id: int) -> HttpResponse
     planner_url = f"{reverse('backoffice:planner')}?hall={showtime.hall_id}&week={week}"
     if request.method == "POST":
         try:
-            showtime_cancel(showtime_id=showtime.pk)
+            showtime_cancel(showtime_id=showtime.pk, staff_user=request.user)
         except DomainError as error:
             for line in error_lines(error):
                 messages.error(request, line)

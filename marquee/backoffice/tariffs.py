@@ -77,7 +77,7 @@ def tariff_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                tariff = tariff_create(**form.service_kwargs())
+                tariff = tariff_create(**form.service_kwargs(), staff_user=request.user)
             except DomainError as error:
                 _apply_error(form, error)
             else:
@@ -95,7 +95,7 @@ def tariff_edit(request: HttpRequest, tariff_id: int) -> HttpResponse:
         form = TariffForm(request.POST)
         if form.is_valid():
             try:
-                tariff = tariff_update(tariff_id=tariff.pk, **form.service_kwargs())
+                tariff = tariff_update(tariff_id=tariff.pk, **form.service_kwargs(), staff_user=request.user)
             except DomainError as error:
                 _apply_error(form, error)
             else:
@@ -109,7 +109,7 @@ def tariff_edit(request: HttpRequest, tariff_id: int) -> HttpResponse:
 @require_POST
 def tariff_remove(request: HttpRequest, tariff_id: int) -> HttpResponse:
     try:
-        tariff_delete(tariff_id=tariff_id)
+        tariff_delete(tariff_id=tariff_id, staff_user=request.user)
     except DomainError as error:
         say_error(request, error)
     else:

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from marquee.backoffice import audit as audit_pages
 from marquee.backoffice import bookings, campaigns, customers, dashboard, erasure, halls, reports, schedule, tariffs
 from marquee.backoffice import cash_up as cash_up_pages
 from marquee.backoffice import checkin as checkin_page
@@ -49,4 +50,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reconciliation/", money_pages.reconciliation, name="reconciliation"),
     path("cash-up/", cash_up_pages.cash_up_page, name="cash_up"),
     path("cash-up.pdf", cash_up_pages.cash_up_pdf, name="cash_up_pdf"),
+    path("audit/", audit_pages.audit_list, name="audit"),
+    path("audit.csv", audit_pages.audit_csv, name="audit_csv"),
 ]

@@ -104,7 +104,12 @@ class BookingAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Resend tickets"), permissions=["change"])
     def resend_tickets(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
-        self._each(request, queryset, lambda ref: booking_resend(reference=ref), str(_("tickets queued.")))
+        self._each(
+            request,
+            queryset,
+            lambda ref: booking_resend(reference=ref, staff_user=request.user),
+            str(_("tickets queued.")),
+        )
 
 
 @admin.register(BookingSeat)

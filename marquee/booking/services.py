@@ -24,6 +24,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from marquee.audit.services import Actor, audit_record
 from marquee.booking.lifecycle import sources_for
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus, CancelReason, Customer
 from marquee.booking.seat_map_cache import seat_maps_changed
@@ -750,13 +751,23 @@ def _cancel_locked(booking: Booking, *, reason: CancelReason, at: dt.datetime, m
 
 
 def booking_cancel(
-    *, reference: str, money_back: MoneyBack, by_staff: bool = False, token: str | None = None
+    *,
+    reference: str,
+    money_back: MoneyBack,
+    by_staff: bool = False,
+    token: str | None = None,
+    staff_user: Actor = None,
+    audit_facts: dict[str, Any] | None = None,
 ) -> Booking:
     """Cancel and free the seats at once. Customers: a hold any time it lasts, a paid
     booking until CANCEL_CUTOFF_MINUTES before the show; staff: until it starts. The
     booking and its seats stay for the records. With `token`, a wrong token answers
     NotFound (the public API). `money_back` runs for a paid booking in the same
-    transaction: call marquee.payments.services.booking_cancel, which gives the refunds."""
+    transaction: call marquee.payments.services.booking_cancel, which gives the refunds.
+
+    A staff cancel is audited (`booking.cancel`) in the same transaction, with
+    `audit_facts` as they stand after `money_back` ran (the caller's refund choice and
+    amount); a customer's own cancel is not a staff change and leaves no audit record."""
     if _expire_one_if_lapsed(reference, token):
         raise InvalidState("The hold had already expired.")
     with transaction.atomic():
@@ -775,7 +786,20 @@ def booking_cancel(
                     f"Paid bookings can be cancelled until {settings.CANCEL_CUTOFF_MINUTES} minutes before the show."
                 )
         reason = CancelReason.STAFF if by_staff else CancelReason.CUSTOMER
-        return _cancel_locked(booking, reason=reason, at=at, money_back=money_back)
+        before = booking.status
+        cancelled = _cancel_locked(booking, reason=reason, at=at, money_back=money_back)
+        if by_staff:
+            audit_record(
+                actor=staff_user,
+                action="booking.cancel",
+                target_type="booking",
+                target_id=cancelled.reference,
+                target_label=cancelled.reference,
+                changes={"status": [before, cancelled.status], **(audit_facts or {})},
+                booking_id=cancelled.pk,
+                showtime_id=cancelled.showtime_id,
+            )
+        return cancelled
 
 
 def bookings_expire(*, batch_size: int = 500) -> int:
@@ -797,9 +821,10 @@ def bookings_expire(*, batch_size: int = 500) -> int:
             total += _expire(ids, at)
 
 
-def showtime_cancel(*, showtime_id: int, money_back: MoneyBack) -> Showtime:
+def showtime_cancel(*, showtime_id: int, money_back: MoneyBack, staff_user: Actor = None) -> Showtime:
     """The cinema cancels a showtime: every active booking is cancelled and its buyer told;
-    `money_back` refunds each paid one in the same transaction (marquee.payments)."""
+    `money_back` refunds each paid one in the same transaction (marquee.payments).
+    Audited once (`showtime.cancel`), naming the bookings it cancelled."""
     with transaction.atomic():
         _lock_showtime_sales(showtime_id, exclusive=True)
         try:
@@ -816,31 +841,60 @@ def showtime_cancel(*, showtime_id: int, money_back: MoneyBack) -> Showtime:
             .filter(showtime=showtime, status__in=ACTIVE_STATUSES)
             .order_by("pk")
         )
-        for booking in active:
-            _cancel_locked(booking, reason=CancelReason.SHOWTIME_CANCELLED, at=at, money_back=money_back)
+        cancelled = [
+            _cancel_locked(booking, reason=CancelReason.SHOWTIME_CANCELLED, at=at, money_back=money_back).reference
+            for booking in active
+        ]
         showtime.refresh_from_db()
+        audit_record(
+            actor=staff_user,
+            action="showtime.cancel",
+            target_type="showtime",
+            target_id=showtime.pk,
+            target_label=str(showtime),
+            changes={
+                "status": [ShowtimeStatus.SCHEDULED.value, showtime.status],
+                "bookings_cancelled": ", ".join(cancelled),
+            },
+            showtime_id=showtime.pk,
+        )
         return showtime
 
 
-def showtime_delete(*, showtime_id: int, money_back: MoneyBack) -> bool:
+def showtime_delete(*, showtime_id: int, money_back: MoneyBack, staff_user: Actor = None) -> bool:
     """Delete a showtime with no bookings; one with bookings is cancelled instead (kept for
-    the records). Returns True if it was deleted."""
+    the records). Returns True if it was deleted. Audited as `showtime.delete` with what
+    the showtime was, or as the cancel."""
     with transaction.atomic():
         _lock_showtime_sales(showtime_id, exclusive=True)
         try:
-            showtime = Showtime.objects.select_for_update().get(pk=showtime_id)
+            showtime = Showtime.objects.select_for_update().select_related("movie", "hall").get(pk=showtime_id)
         except Showtime.DoesNotExist:
             raise NotFound("No such showtime.") from None
         if not Booking.objects.filter(showtime=showtime).exists():
+            audit_record(
+                actor=staff_user,
+                action="showtime.delete",
+                target_type="showtime",
+                target_id=showtime.pk,
+                target_label=str(showtime),
+                changes={
+                    "movie": [str(showtime.movie), None],
+                    "hall": [str(showtime.hall), None],
+                    "starts_at": [showtime.starts_at, None],
+                },
+                showtime_id=showtime.pk,
+            )
             showtime.delete()
             return True
-    showtime_cancel(showtime_id=showtime_id, money_back=money_back)
+    showtime_cancel(showtime_id=showtime_id, money_back=money_back, staff_user=staff_user)
     return False
 
 
-def booking_resend(*, reference: str, token: str | None = None) -> Booking:
+def booking_resend(*, reference: str, token: str | None = None, staff_user: Actor = None) -> Booking:
     """Queue the tickets again (customer from the booking page with its token, or staff);
-    RateLimited past TICKET_RESENDS_PER_HOUR."""
+    RateLimited past TICKET_RESENDS_PER_HOUR. Staff's resend (`staff_user` given) is
+    audited as `booking.resend`; a customer's is not."""
     with transaction.atomic():
         booking = _lock_booking(reference, token)
         if booking.status != BookingStatus.PAID:
@@ -849,4 +903,15 @@ def booking_resend(*, reference: str, token: str | None = None) -> Booking:
         mail_queue(
             kind=MailKind.RESEND, to_email=booking.ticket_email, booking_id=booking.pk, language=booking.language
         )
+        if staff_user is not None:
+            audit_record(
+                actor=staff_user,
+                action="booking.resend",
+                target_type="booking",
+                target_id=booking.reference,
+                target_label=booking.reference,
+                changes={"mail": MailKind.RESEND.value},
+                booking_id=booking.pk,
+                showtime_id=booking.showtime_id,
+            )
         return booking

@@ -31,7 +31,7 @@ class GenreAdmin(ServiceAdmin):
             return genre_create(name=name)
         return genre_update(genre_id=form.instance.pk, name=name)
 
-    def service_delete(self, obj: Genre) -> None:
+    def service_delete(self, obj: Genre, *, staff_user: Any = None) -> None:
         genre_delete(genre_id=obj.pk)
 
 
@@ -73,5 +73,5 @@ class MovieAdmin(ServiceAdmin):
             obj.poster = form.cleaned_data["poster"] or ""
             obj.save(update_fields=["poster", "updated_at"])
 
-    def service_delete(self, obj: Movie) -> None:
+    def service_delete(self, obj: Movie, *, staff_user: Any = None) -> None:
         movie_delete(movie_id=obj.pk)

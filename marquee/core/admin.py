@@ -10,7 +10,9 @@ for saving and one for deleting, and:
 * `save_model` runs the service for real (the admin's request is one transaction, so on
   SQLite nothing can change in between; on PostgreSQL a concurrent writer could, and then
   the service's refusal rolls the request back and comes back as a message);
-* deleting goes through the delete service, and a refusal is a message, not a 500.
+* deleting goes through the delete service, and a refusal is a message, not a 500;
+* the signed-in user reaches the services as `staff_user` (the audit's actor): on a save
+  as `form.staff_user`, on a delete as `service_delete(obj, staff_user=...)`.
 """
 
 from collections.abc import Mapping
@@ -42,6 +44,7 @@ def add_domain_error(form: forms.BaseForm, error: DomainError, field_map: Mappin
 class ServiceModelForm(forms.ModelForm):
     # Set on each form class by ServiceAdmin.get_form.
     service_admin: ClassVar["ServiceAdmin | None"] = None
+    staff_user: ClassVar[Any] = None  # the signed-in user, who the services record as the actor
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
@@ -66,12 +69,13 @@ class ServiceAdmin(admin.ModelAdmin):
     # The service's field names (in DomainError.fields) → the form's.
     service_field_map: ClassVar[dict[str, str]] = {}
 
-    def service_save(self, form: forms.ModelForm) -> models.Model:
-        """Create (form.instance.pk is None) or change the object from form.cleaned_data."""
+    def service_save(self, form: Any) -> models.Model:
+        """Create (form.instance.pk is None) or change the object from form.cleaned_data,
+        passing `staff_user=form.staff_user` to the service."""
         raise NotImplementedError
 
-    def service_delete(self, obj: Any) -> str | None:
-        """Delete through the service; a returned string is shown as a message."""
+    def service_delete(self, obj: Any, *, staff_user: Any = None) -> str | None:
+        """Delete through the service as `staff_user`; a returned string is shown as a message."""
         raise NotImplementedError
 
     def describe_error(self, error: DomainError) -> DomainError:
@@ -82,6 +86,7 @@ class ServiceAdmin(admin.ModelAdmin):
         form_class = super().get_form(request, obj, change, **kwargs)
         if issubclass(form_class, ServiceModelForm):
             form_class.service_admin = self  # a fresh class per call: nothing is shared
+            form_class.staff_user = request.user
         return form_class
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -96,7 +101,7 @@ class ServiceAdmin(admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        note = self.service_delete(obj)
+        note = self.service_delete(obj, staff_user=request.user)
         if note:
             self.message_user(request, note, messages.WARNING)
 

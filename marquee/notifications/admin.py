@@ -56,7 +56,7 @@ class OutgoingMailAdmin(admin.ModelAdmin[OutgoingMail]):
         queued = 0
         for mail_id in ids:
             try:
-                mail_requeue(mail_id=mail_id)
+                mail_requeue(mail_id=mail_id, staff_user=request.user)
             except DomainError as exc:
                 # One row that may not be resent (still waiting, a sign-in link) spoils no other.
                 self.message_user(request, f"Message {mail_id}: {exc.detail}", messages.WARNING)

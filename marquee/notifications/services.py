@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from marquee.audit.services import Actor, audit_record
 from marquee.booking.models import Booking, BookingStatus
 from marquee.core.clock import local, now
 from marquee.core.errors import InvalidState, NotFound, RateLimited
@@ -83,7 +84,7 @@ WAITING = {
 }
 
 
-def mail_requeue(*, mail_id: int) -> OutgoingMail:
+def mail_requeue(*, mail_id: int, staff_user: Actor = None) -> OutgoingMail:
     """Queue a fresh copy of a message (staff's "resend"): a new row with its own Message-ID,
     so the delivery log keeps both attempts and the copy is a message of its own.
 
@@ -125,7 +126,7 @@ def mail_requeue(*, mail_id: int) -> OutgoingMail:
             # booking's pages count one after the other.
             list(Booking.objects.select_for_update(of=("self",)).filter(pk=original.booking_id).values_list("pk"))
             mail_check_resend_allowed(booking_id=original.booking_id)
-        return mail_queue(
+        copy = mail_queue(
             kind=kind,
             to_email=original.to_email,
             booking_id=original.booking_id,
@@ -133,3 +134,15 @@ def mail_requeue(*, mail_id: int) -> OutgoingMail:
             context=original.context,
             language=original.language,
         )
+        # The kind and the message numbers, not the address: an erasure must not leave one here.
+        audit_record(
+            actor=staff_user,
+            action="mail.resend",
+            target_type="mail",
+            target_id=original.pk,
+            target_label=f"{original.kind} #{original.pk}",
+            changes={"kind": kind.value, "copy": copy.pk},
+            booking_id=original.booking_id,
+            showtime_id=booking.showtime_id if booking is not None else None,
+        )
+        return copy

@@ -23,14 +23,14 @@ class BookingMoneyAdmin(BookingAdmin):
     @admin.action(description=_("Mark paid (box office)"), permissions=["change"])
     def mark_paid(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         def pay(ref: str) -> Any:
-            return payment_record_box_office(reference=ref, method="cash", staff_user=request.user)  # type: ignore[arg-type]
+            return payment_record_box_office(reference=ref, method="cash", staff_user=request.user)
 
         self._each(request, queryset, pay, str(_("paid at the box office.")))
 
     @admin.action(description=_("Cancel (staff)"), permissions=["change"])
     def cancel_by_staff(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         def cancel(ref: str) -> Any:
-            return booking_cancel(reference=ref, by_staff=True, staff_user=request.user)  # type: ignore[arg-type]
+            return booking_cancel(reference=ref, by_staff=True, staff_user=request.user)
 
         self._each(request, queryset, cancel, str(_("cancelled.")))
 

@@ -21,6 +21,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from marquee.audit.services import Actor, audit_record
 from marquee.booking import services as booking_services
 from marquee.booking.models import Booking, BookingStatus
 from marquee.booking.services import Settled
@@ -388,9 +389,10 @@ def notification_handle(*, provider: str, notification: Notification) -> str:
 # --- the box office ------------------------------------------------------------------------
 
 
-def payment_record_box_office(*, reference: str, method: str = "cash", staff_user: User | None = None) -> Booking:
+def payment_record_box_office(*, reference: str, method: str = "cash", staff_user: Actor = None) -> Booking:
     """Staff took the booking's total in cash or on the card terminal: a ledger entry that
-    succeeded at once, and the booking paid. Paying a paid booking answers it unchanged."""
+    succeeded at once, and the booking paid (audited: `booking.mark_paid`). Paying a paid
+    booking answers it unchanged and records nothing."""
     if method not in BOX_OFFICE_PROVIDERS:
         raise ValidationFailed(
             f"Unknown box-office method {method!r}.", fields={"method": ["Choose cash or card_terminal."]}
@@ -414,11 +416,30 @@ def payment_record_box_office(*, reference: str, method: str = "cash", staff_use
                 currency=settings.CURRENCY,
                 status=PaymentStatus.SUCCEEDED,
                 succeeded_at=at,
-                taken_by=staff_user if staff_user is not None and staff_user.pk else None,
+                taken_by=_user(staff_user),
                 idempotency_key=_new_key("pay"),
             )
         booking_services.booking_settle_paid(booking=booking, method=method, payment_reference=provider_id, at=at)
+        audit_record(
+            actor=staff_user,
+            action="booking.mark_paid",
+            target_type="booking",
+            target_id=booking.reference,
+            target_label=booking.reference,
+            changes={
+                "status": [BookingStatus.PENDING.value, booking.status],
+                "method": method,
+                "amount": booking.total_price,
+            },
+            booking_id=booking.pk,
+            showtime_id=booking.showtime_id,
+        )
         return booking
+
+
+def _user(actor: Actor) -> User | None:
+    """The staff member as the ledger's columns hold one (an anonymous user is nobody)."""
+    return actor if isinstance(actor, User) and actor.pk else None
 
 
 # --- cancelling and refunding -------------------------------------------------------------------------------
@@ -452,9 +473,12 @@ def _money_back(
     choice: str | Decimal,
     reason: str,
     requested_by: RequestedBy,
-    staff_user: User | None,
+    staff_user: Actor,
     created: list[int],
+    facts: dict[str, Any] | None = None,
 ) -> booking_services.MoneyBack:
+    """`facts`, when given, receives what was refunded, for the cancel's audit record."""
+
     def give(booking: Booking) -> dict[str, Any]:
         payment = _succeeded_payment(booking)
         refunds: list[Refund] = []
@@ -467,10 +491,12 @@ def _money_back(
                         amount=amount,
                         reason=reason,
                         requested_by=requested_by,
-                        staff_user=staff_user,
+                        staff_user=_user(staff_user),
                         at=clock_now(),
                     )
                 )
+        if facts is not None:
+            facts["refunded"] = sum((r.amount for r in refunds), Decimal("0.00"))
         created.extend(r.pk for r in refunds if r.status == RefundStatus.PENDING)
         return refund_mail_context(refunds)
 
@@ -484,7 +510,7 @@ def booking_cancel(
     token: str | None = None,
     refund: str | Decimal | None = "full",
     reason: str = "",
-    staff_user: User | None = None,
+    staff_user: Actor = None,
 ) -> Booking:
     """Cancel a booking and give its money back in the same transaction: a customer's
     cancel (before the cut-off) refunds the whole amount; staff choose `refund` ("full",
@@ -495,6 +521,8 @@ def booking_cancel(
         raise ValidationFailed("Give a reason for a partial or no refund.", fields={"reason": ["Give a reason."]})
     default = "Cancelled by staff" if by_staff else "Cancelled by the customer"
     created: list[int] = []
+    # What the audit record says: the choice and reason now, the amount once money_back ran.
+    facts: dict[str, Any] = {"refund": str(choice), "reason": reason.strip(), "refunded": Decimal("0.00")}
     booking = booking_services.booking_cancel(
         reference=reference,
         by_staff=by_staff,
@@ -505,7 +533,10 @@ def booking_cancel(
             requested_by=RequestedBy.STAFF if by_staff else RequestedBy.CUSTOMER,
             staff_user=staff_user,
             created=created,
+            facts=facts,
         ),
+        staff_user=staff_user,
+        audit_facts=facts,
     )
     for refund_id in created:
         refund_execute(refund_id=refund_id)
@@ -522,25 +553,29 @@ def _showtime_money_back(created: list[int]) -> booking_services.MoneyBack:
     )
 
 
-def showtime_cancel(*, showtime_id: int) -> Any:
+def showtime_cancel(*, showtime_id: int, staff_user: Actor = None) -> Any:
     """The cinema cancels a showtime: every booking cancelled, every paid one refunded in full."""
     created: list[int] = []
-    showtime = booking_services.showtime_cancel(showtime_id=showtime_id, money_back=_showtime_money_back(created))
+    showtime = booking_services.showtime_cancel(
+        showtime_id=showtime_id, money_back=_showtime_money_back(created), staff_user=staff_user
+    )
     for refund_id in created:
         refund_execute(refund_id=refund_id)
     return showtime
 
 
-def showtime_delete(*, showtime_id: int) -> bool:
+def showtime_delete(*, showtime_id: int, staff_user: Actor = None) -> bool:
     """Delete a showtime with no bookings, or cancel it (and refund) when it has some."""
     created: list[int] = []
-    deleted = booking_services.showtime_delete(showtime_id=showtime_id, money_back=_showtime_money_back(created))
+    deleted = booking_services.showtime_delete(
+        showtime_id=showtime_id, money_back=_showtime_money_back(created), staff_user=staff_user
+    )
     for refund_id in created:
         refund_execute(refund_id=refund_id)
     return deleted
 
 
-def refund_create(*, reference: str, amount: Decimal | str, reason: str, staff_user: User | None = None) -> Refund:
+def refund_create(*, reference: str, amount: Decimal | str, reason: str, staff_user: Actor = None) -> Refund:
     """Staff give back part or all of a paid booking without cancelling it (a reason is
     required). More than is left to refund: ValidationFailed. The customer is told."""
     reason = reason.strip()
@@ -561,7 +596,28 @@ def refund_create(*, reference: str, amount: Decimal | str, reason: str, staff_u
         if payment is None:
             raise InvalidState("This booking has no payment to refund.")
         refund = refund_create_locked(
-            payment, amount=value, reason=reason, requested_by=RequestedBy.STAFF, staff_user=staff_user, at=clock_now()
+            payment,
+            amount=value,
+            reason=reason,
+            requested_by=RequestedBy.STAFF,
+            staff_user=_user(staff_user),
+            at=clock_now(),
+        )
+        audit_record(
+            actor=staff_user,
+            action="booking.refund",
+            target_type="booking",
+            target_id=booking.reference,
+            target_label=booking.reference,
+            changes={
+                "amount": value,
+                "reason": reason,
+                "provider": payment.provider,
+                # Read under the payment's lock before the refund raised it.
+                "refunded": [payment.amount_refunded, payment.amount_refunded + value],
+            },
+            booking_id=booking.pk,
+            showtime_id=booking.showtime_id,
         )
         mail_queue(
             kind=MailKind.REFUND,

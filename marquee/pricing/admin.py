@@ -61,8 +61,8 @@ class TariffAdmin(ServiceAdmin):
             "days_mask": days_to_mask(data["days"]),
         }
         if form.instance.pk is None:
-            return tariff_create(**values)
-        return tariff_update(tariff_id=form.instance.pk, **values)
+            return tariff_create(**values, staff_user=form.staff_user)
+        return tariff_update(tariff_id=form.instance.pk, **values, staff_user=form.staff_user)
 
-    def service_delete(self, obj: Tariff) -> None:
-        tariff_delete(tariff_id=obj.pk)
+    def service_delete(self, obj: Tariff, *, staff_user: Any = None) -> None:
+        tariff_delete(tariff_id=obj.pk, staff_user=staff_user)

@@ -1,10 +1,12 @@
 """Writing tariffs: the no-overlap rule lives here, safe against concurrent writers."""
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import transaction
 
+from marquee.audit.services import Actor, audit_record, changes_between, snapshot
 from marquee.core.errors import NotFound, TariffOverlap, ValidationFailed
 from marquee.core.locks import lock_named
 from marquee.pricing.models import ALL_DAYS, Tariff
@@ -33,8 +35,28 @@ def _check_overlap(candidate: Tariff) -> None:
         raise TariffOverlap(f"The tariff overlaps {names}.", conflicts=[t.pk for t in clashing])
 
 
+AUDITED_FIELDS = ("name", "start_time", "end_time", "price_multiplier", "days_mask")
+
+
+def _audit(tariff: Tariff, action: str, changes: Mapping[str, object], staff_user: Actor) -> None:
+    audit_record(
+        actor=staff_user,
+        action=action,
+        target_type="tariff",
+        target_id=tariff.pk,
+        target_label=str(tariff.name),
+        changes=changes,
+    )
+
+
 def tariff_create(
-    *, name: str, start_time: dt.time, end_time: dt.time, price_multiplier: Decimal, days_mask: int = ALL_DAYS
+    *,
+    name: str,
+    start_time: dt.time,
+    end_time: dt.time,
+    price_multiplier: Decimal,
+    days_mask: int = ALL_DAYS,
+    staff_user: Actor = None,
 ) -> Tariff:
     _validate(
         name=name, start_time=start_time, end_time=end_time, price_multiplier=price_multiplier, days_mask=days_mask
@@ -50,6 +72,7 @@ def tariff_create(
         )
         _check_overlap(tariff)
         tariff.save()
+        _audit(tariff, "tariff.create", snapshot(tariff, AUDITED_FIELDS), staff_user)
         return tariff
 
 
@@ -61,6 +84,7 @@ def tariff_update(
     end_time: dt.time | None = None,
     price_multiplier: Decimal | None = None,
     days_mask: int | None = None,
+    staff_user: Actor = None,
 ) -> Tariff:
     """Change a tariff. Bookings keep the tariff and price they were made with."""
     with transaction.atomic():
@@ -69,6 +93,7 @@ def tariff_update(
             tariff = Tariff.objects.get(pk=tariff_id)
         except Tariff.DoesNotExist:
             raise NotFound("No such tariff.") from None
+        before = snapshot(tariff, AUDITED_FIELDS)
         if name is not None:
             tariff.name = name.strip()
         if start_time is not None:
@@ -88,11 +113,18 @@ def tariff_update(
         )
         _check_overlap(tariff)
         tariff.save()
+        changed = changes_between(before, snapshot(tariff, AUDITED_FIELDS))
+        if changed:
+            _audit(tariff, "tariff.update", changed, staff_user)
         return tariff
 
 
-def tariff_delete(*, tariff_id: int) -> None:
+def tariff_delete(*, tariff_id: int, staff_user: Actor = None) -> None:
     """Bookings made under it keep its name and their frozen price."""
-    deleted, _ = Tariff.objects.filter(pk=tariff_id).delete()
-    if not deleted:
-        raise NotFound("No such tariff.")
+    with transaction.atomic():
+        tariff = Tariff.objects.filter(pk=tariff_id).first()
+        if tariff is None:
+            raise NotFound("No such tariff.")
+        gone = {name: [value, None] for name, value in snapshot(tariff, AUDITED_FIELDS).items()}
+        _audit(tariff, "tariff.delete", gone, staff_user)
+        tariff.delete()

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 
+from marquee.audit.services import audit_record
 from marquee.booking.models import Booking, BookingStatus, Customer, SignInLink
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import DomainError, InvalidState, NotFound, ValidationFailed
@@ -61,13 +62,13 @@ def _clean_reason(raw: Any) -> str:
     return reason
 
 
-def _cancel_holds(customer: Customer) -> None:
+def _cancel_holds(customer: Customer, erased_by: Any | None) -> None:
     """Pending holds go: paid after the erasure, their tickets would have no address."""
     pending = Booking.objects.filter(customer=customer, status=BookingStatus.PENDING).order_by("pk")
     for reference in pending.values_list("reference", flat=True):
         # Lapsed or started meanwhile: either way it can no longer be paid.
         with contextlib.suppress(DomainError):
-            booking_cancel(reference=reference, by_staff=True)
+            booking_cancel(reference=reference, by_staff=True, staff_user=erased_by)
 
 
 def _scrub_bookings(customer: Customer, email: str, at: dt.datetime) -> list[int]:
@@ -129,7 +130,7 @@ def customer_erase(*, customer_id: int, reason: str, erased_by: Any | None = Non
         if customer.erased_at is not None:
             raise InvalidState(f"This customer was already erased on {customer.erased_at:%Y-%m-%d}.")
         email = customer.email
-        _cancel_holds(customer)
+        _cancel_holds(customer, erased_by)
         at = clock_now()
         booking_ids = _scrub_bookings(customer, email, at)
         _scrub_mail(customer, email, booking_ids, at)
@@ -151,6 +152,15 @@ def customer_erase(*, customer_id: int, reason: str, erased_by: Any | None = Non
             updated_at=at,
         )
         _scrub_admin_log(customer, email)
+        # Nothing personal in the audit: the customer's number, the reason chosen, a count.
+        audit_record(
+            actor=erased_by,
+            action="customer.erase",
+            target_type="customer",
+            target_id=customer.pk,
+            target_label=f"#{customer.pk}",
+            changes={"reason": clean_reason, "bookings": len(booking_ids)},
+        )
         return CustomerErasure.objects.create(
             customer_id=customer.pk,
             erased_at=at,

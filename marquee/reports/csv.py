@@ -65,6 +65,11 @@ def _safe(value: str) -> str:
     return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
+def safe_cell(value: str) -> str:
+    """`_safe` for the CSVs other pages write (the audit's)."""
+    return _safe(value)
+
+
 def write_occupancy_csv(out: Writable, rows: Iterable[OccupancyRow]) -> None:
     writer = csv.writer(out)
     writer.writerow(OCCUPANCY_HEADER)

@@ -40,12 +40,18 @@ class ShowtimeAdmin(ServiceAdmin):
     def service_save(self, form: Any) -> Showtime:
         data = form.cleaned_data
         if form.instance.pk is None:
-            return showtime_schedule(movie_id=data["movie"].pk, hall_id=data["hall"].pk, starts_at=data["starts_at"])
+            return showtime_schedule(
+                movie_id=data["movie"].pk,
+                hall_id=data["hall"].pk,
+                starts_at=data["starts_at"],
+                staff_user=form.staff_user,
+            )
         return showtime_update(
             showtime_id=form.instance.pk,
             movie_id=data["movie"].pk,
             hall_id=data["hall"].pk,
             starts_at=data["starts_at"],
+            staff_user=form.staff_user,
         )
 
     def describe_error(self, error: DomainError) -> DomainError:
@@ -56,8 +62,8 @@ class ShowtimeAdmin(ServiceAdmin):
         names = "; ".join(_span(s) for s in clashing)
         return HallBusy(f"{error.detail} It overlaps: {names}.", fields=error.fields, conflicts=conflicts)
 
-    def service_delete(self, obj: Showtime) -> str | None:
-        if showtime_delete(showtime_id=obj.pk):
+    def service_delete(self, obj: Showtime, *, staff_user: Any = None) -> str | None:
+        if showtime_delete(showtime_id=obj.pk, staff_user=staff_user):
             return None
         return str(_("“%(show)s” has bookings: it was cancelled instead, with its bookings.") % {"show": obj})
 
@@ -66,7 +72,7 @@ class ShowtimeAdmin(ServiceAdmin):
         done = 0
         for showtime in queryset.filter(status=ShowtimeStatus.SCHEDULED).order_by("pk"):
             try:
-                showtime_cancel(showtime_id=showtime.pk)
+                showtime_cancel(showtime_id=showtime.pk, staff_user=request.user)
             except DomainError as error:
                 self.message_user(request, f"{showtime}: {error.detail}", messages.ERROR)
             else:

@@ -11,6 +11,7 @@ from itertools import pairwise
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from marquee.audit.services import Actor, audit_entry, audit_record, audit_record_many, changes_between, snapshot
 from marquee.catalog.models import Movie
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import HallBusy, InvalidState, NotFound, ValidationFailed
@@ -59,7 +60,27 @@ def _require_future(starts: list[dt.datetime]) -> None:
         raise ValidationFailed(message, fields={"starts_at": [message]})
 
 
-def showtime_schedule(*, movie_id: int, hall_id: int, starts_at: dt.datetime) -> Showtime:
+AUDITED_FIELDS = ("movie", "hall", "starts_at", "ends_at")
+
+
+def _audit_scheduled(showtimes: list[Showtime], staff_user: Actor, *, series: int = 1) -> None:
+    """One `showtime.schedule` entry per showtime made, so that each showtime's page shows
+    its own; written in one query, as the series is."""
+    audit_record_many(
+        audit_entry(
+            actor=staff_user,
+            action="showtime.schedule",
+            target_type="showtime",
+            target_id=showtime.pk,
+            target_label=str(showtime),
+            changes=snapshot(showtime, AUDITED_FIELDS) | ({"series": series} if series > 1 else {}),
+            showtime_id=showtime.pk,
+        )
+        for showtime in showtimes
+    )
+
+
+def showtime_schedule(*, movie_id: int, hall_id: int, starts_at: dt.datetime, staff_user: Actor = None) -> Showtime:
     _require_aware(starts_at)
     _require_future([starts_at])
     movie = _get_movie(movie_id)
@@ -70,7 +91,9 @@ def showtime_schedule(*, movie_id: int, hall_id: int, starts_at: dt.datetime) ->
             conflicts = showtime_conflicts(hall_id=hall.pk, starts_at=starts_at, ends_at=ends_at)
             if conflicts:
                 raise HallBusy(f"{hall.name} is busy at that time.", conflicts=conflicts)
-            return Showtime.objects.create(movie=movie, hall=hall, starts_at=starts_at, ends_at=ends_at)
+            showtime = Showtime.objects.create(movie=movie, hall=hall, starts_at=starts_at, ends_at=ends_at)
+            _audit_scheduled([showtime], staff_user)
+            return showtime
     except IntegrityError:
         # The PostgreSQL exclusion constraint caught a writer that raced past the check.
         conflicts = showtime_conflicts(hall_id=hall_id, starts_at=starts_at, ends_at=ends_at)
@@ -78,7 +101,7 @@ def showtime_schedule(*, movie_id: int, hall_id: int, starts_at: dt.datetime) ->
 
 
 def showtime_schedule_many(
-    *, movie_id: int, hall_id: int, starts: list[dt.datetime], allow_past: bool = False
+    *, movie_id: int, hall_id: int, starts: list[dt.datetime], allow_past: bool = False, staff_user: Actor = None
 ) -> list[Showtime]:
     """Schedule a series in one go: all or nothing, listing every conflict.
 
@@ -121,11 +144,13 @@ def showtime_schedule_many(
             raise HallBusy(f"{hall.name} is busy at some of those times.", conflicts=conflicts)
         try:
             with transaction.atomic():
-                return Showtime.objects.bulk_create(
+                created = Showtime.objects.bulk_create(
                     Showtime(movie=movie, hall=hall, starts_at=s, ends_at=e) for s, e in spans
                 )
         except IntegrityError:
             raise HallBusy("The hall became busy at some of those times; try again.", conflicts=[]) from None
+        _audit_scheduled(created, staff_user, series=len(created))
+        return created
 
 
 def _has_active_sales(showtime: Showtime) -> bool:
@@ -144,8 +169,11 @@ def showtime_update(
     movie_id: int | None = None,
     hall_id: int | None = None,
     starts_at: dt.datetime | None = None,
+    staff_user: Actor = None,
 ) -> Showtime:
-    """Move or change a showtime. One with tickets held or sold cannot move or change movie."""
+    """Move or change a showtime. One with tickets held or sold cannot move or change movie.
+
+    Audited as `showtime.move` when its time or hall changes, `showtime.update` otherwise."""
     if starts_at is not None:
         _require_aware(starts_at)
     with transaction.atomic():
@@ -157,7 +185,8 @@ def showtime_update(
         # Lock in id order so that two moves between the same halls cannot deadlock.
         for hid in sorted({current.hall_id, target_hall_id}):
             _lock_hall(hid)
-        showtime = Showtime.objects.select_related("movie").get(pk=showtime_id)
+        showtime = Showtime.objects.select_related("movie", "hall").get(pk=showtime_id)
+        before = snapshot(showtime, AUDITED_FIELDS)
         if showtime.status == ShowtimeStatus.CANCELLED:
             raise InvalidState("A cancelled showtime cannot be changed.")
         movie = _get_movie(movie_id) if movie_id is not None else showtime.movie
@@ -183,4 +212,16 @@ def showtime_update(
         except IntegrityError:
             # The PostgreSQL exclusion constraint caught a writer that raced past the check.
             raise HallBusy("The hall is busy at that time.", conflicts=[]) from None
+        changed = changes_between(before, snapshot(showtime, AUDITED_FIELDS))
+        if changed:
+            moved = "starts_at" in changed or "hall" in changed
+            audit_record(
+                actor=staff_user,
+                action="showtime.move" if moved else "showtime.update",
+                target_type="showtime",
+                target_id=showtime.pk,
+                target_label=str(showtime),
+                changes=changed,
+                showtime_id=showtime.pk,
+            )
         return showtime

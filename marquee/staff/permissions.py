@@ -19,6 +19,7 @@ Capability = Literal[
     "read_customers",
     "send_campaigns",
     "erase_customers",
+    "read_audit",
 ]
 
 PERMISSION_FOR: dict[str, str] = {
@@ -32,6 +33,7 @@ PERMISSION_FOR: dict[str, str] = {
     "read_customers": "booking.view_customer",
     "send_campaigns": "staff.send_campaigns",
     "erase_customers": "staff.erase_customers",
+    "read_audit": "audit.view_auditentry",
 }
 CAPABILITIES: tuple[str, ...] = tuple(PERMISSION_FOR)
 

@@ -113,16 +113,20 @@ class HallAdmin(ServiceAdmin):
     def service_save(self, form: Any) -> Hall:
         data = form.cleaned_data
         if form.instance.pk is None:
-            return hall_create(number=data["number"], name=data["name"], rows=data["layout"])
-        hall = hall_update(hall_id=form.instance.pk, number=data["number"], name=data["name"])
+            return hall_create(
+                number=data["number"], name=data["name"], rows=data["layout"], staff_user=form.staff_user
+            )
+        hall = hall_update(
+            hall_id=form.instance.pk, number=data["number"], name=data["name"], staff_user=form.staff_user
+        )
         # Compared as rows, not text (browsers send CRLF): an unchanged layout must not
         # flatten a row's accessible or differently priced seats into its most common kind.
         if data["layout"] != parse_layout(layout_of(hall)):
-            hall = hall_set_layout(hall_id=hall.pk, rows=data["layout"])
+            hall = hall_set_layout(hall_id=hall.pk, rows=data["layout"], staff_user=form.staff_user)
         return hall
 
-    def service_delete(self, obj: Hall) -> None:
-        hall_delete(hall_id=obj.pk)
+    def service_delete(self, obj: Hall, *, staff_user: Any = None) -> None:
+        hall_delete(hall_id=obj.pk, staff_user=staff_user)
 
 
 class SeatForm(ServiceModelForm):
@@ -156,8 +160,14 @@ class SeatAdmin(ServiceAdmin):
                 seat_number=data["seat_number"],
                 seat_type=data.get("seat_type") or SeatType.STANDARD,
                 base_price=data["base_price"],
+                staff_user=form.staff_user,
             )
-        return seat_update(seat_id=form.instance.pk, seat_type=data["seat_type"], base_price=data["base_price"])
+        return seat_update(
+            seat_id=form.instance.pk,
+            seat_type=data["seat_type"],
+            base_price=data["base_price"],
+            staff_user=form.staff_user,
+        )
 
-    def service_delete(self, obj: Seat) -> None:
-        seat_remove(seat_id=obj.pk)
+    def service_delete(self, obj: Seat, *, staff_user: Any = None) -> None:
+        seat_remove(seat_id=obj.pk, staff_user=staff_user)

@@ -1,13 +1,14 @@
 """Writing halls and seats. A hall always has a seat, and its capacity is its seat count."""
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 
+from marquee.audit.services import Actor, audit_record, changes_between, snapshot
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.venues.models import Hall, Seat, SeatType
 
@@ -59,7 +60,22 @@ def _lock_hall(hall_id: int) -> Hall:
         raise NotFound("No such hall.") from None
 
 
-def hall_create(*, number: int, name: str, rows: Sequence[RowSpec]) -> Hall:
+def _layout_text(rows: Iterable[RowSpec]) -> str:
+    """A layout as people read it: "1: 10 standard 100.00; 2: 12 vip 150.00"."""
+    return "; ".join(f"{r.row}: {r.seats} {r.type} {r.base_price:.2f}" for r in sorted(rows, key=lambda r: r.row))
+
+
+def _seat_label(seat: Seat, hall: Hall | None = None) -> str:
+    return f"{hall or seat.hall}, {seat}"
+
+
+def _audit_hall(hall: Hall, action: str, changes: Mapping[str, object], staff_user: Actor) -> None:
+    audit_record(
+        actor=staff_user, action=action, target_type="hall", target_id=hall.pk, target_label=str(hall), changes=changes
+    )
+
+
+def hall_create(*, number: int, name: str, rows: Sequence[RowSpec], staff_user: Actor = None) -> Hall:
     if number < 1:
         raise ValidationFailed("The hall number must be positive.", fields={"number": ["Must be 1 or more."]})
     if not name.strip():
@@ -74,6 +90,8 @@ def hall_create(*, number: int, name: str, rows: Sequence[RowSpec]) -> Hall:
                 for n in range(1, r.seats + 1)
             )
             _sync_capacity(hall)
+            facts = {"number": hall.number, "name": hall.name, "capacity": hall.capacity, "layout": _layout_text(rows)}
+            _audit_hall(hall, "hall.create", facts, staff_user)
     except IntegrityError:
         if Hall.objects.filter(number=number).exists():
             raise ValidationFailed(
@@ -83,10 +101,11 @@ def hall_create(*, number: int, name: str, rows: Sequence[RowSpec]) -> Hall:
     return hall
 
 
-def hall_update(*, hall_id: int, number: int | None = None, name: str | None = None) -> Hall:
+def hall_update(*, hall_id: int, number: int | None = None, name: str | None = None, staff_user: Actor = None) -> Hall:
     try:
         with transaction.atomic():
             hall = _lock_hall(hall_id)
+            before = snapshot(hall, ("number", "name"))
             if number is not None:
                 hall.number = number
             if name is not None:
@@ -94,6 +113,9 @@ def hall_update(*, hall_id: int, number: int | None = None, name: str | None = N
                     raise ValidationFailed("The hall needs a name.", fields={"name": ["This field is required."]})
                 hall.name = name.strip()
             hall.save(update_fields=["number", "name", "updated_at"])
+            changed = changes_between(before, snapshot(hall, ("number", "name")))
+            if changed:
+                _audit_hall(hall, "hall.update", changed, staff_user)
             return hall
     except IntegrityError:
         raise ValidationFailed(
@@ -153,7 +175,7 @@ def _apply_row_changes(wanted: dict[tuple[int, int], RowSpec], existing: dict[tu
     return changed
 
 
-def hall_set_layout(*, hall_id: int, rows: Sequence[RowSpec]) -> Hall:
+def hall_set_layout(*, hall_id: int, rows: Sequence[RowSpec], staff_user: Actor = None) -> Hall:
     """Make the hall's seats match `rows`: add, retype, reprice and remove seats.
 
     Seats that differ from their row (see _apply_row_changes) keep their own type and
@@ -168,6 +190,7 @@ def hall_set_layout(*, hall_id: int, rows: Sequence[RowSpec]) -> Hall:
         hall = _lock_hall(hall_id)
         wanted = {(r.row, n): r for r in rows for n in range(1, r.seats + 1)}
         existing = {(s.row_number, s.seat_number): s for s in Seat.objects.filter(hall=hall)}
+        before_capacity = hall.capacity
         to_remove = [s for key, s in existing.items() if key not in wanted]
         blocked = _seats_with_future_sales(hall.pk, (s.pk for s in to_remove))
         if blocked:
@@ -184,21 +207,44 @@ def hall_set_layout(*, hall_id: int, rows: Sequence[RowSpec]) -> Hall:
         Seat.objects.filter(pk__in=[s.pk for s in to_remove]).delete()
         changed = _apply_row_changes(wanted, existing)
         Seat.objects.bulk_update(changed, ["seat_type", "base_price"])
-        Seat.objects.bulk_create(
+        added = Seat.objects.bulk_create(
             Seat(hall=hall, row_number=row, seat_number=n, seat_type=spec.type, base_price=spec.base_price)
             for (row, n), spec in wanted.items()
             if (row, n) not in existing
         )
         _sync_capacity(hall)
+        if to_remove or changed or added:
+            facts: dict[str, object] = {
+                "capacity": [before_capacity, hall.capacity],
+                "layout": _layout_text(rows),
+                "seats_added": len(added),
+                "seats_removed": "; ".join(str(s) for s in to_remove),
+                "seats_changed": len(changed),
+            }
+            _audit_hall(hall, "hall.layout", facts, staff_user)
         return hall
 
 
-def seat_update(*, seat_id: int, seat_type: str | None = None, base_price: Decimal | None = None) -> Seat:
+def _audit_seat(seat: Seat, hall: Hall, action: str, changes: Mapping[str, object], staff_user: Actor) -> None:
+    audit_record(
+        actor=staff_user,
+        action=action,
+        target_type="seat",
+        target_id=seat.pk,
+        target_label=_seat_label(seat, hall),
+        changes=changes,
+    )
+
+
+def seat_update(
+    *, seat_id: int, seat_type: str | None = None, base_price: Decimal | None = None, staff_user: Actor = None
+) -> Seat:
     """Change one seat's type or price (future bookings only; sold seats keep their price)."""
     try:
-        seat = Seat.objects.get(pk=seat_id)
+        seat = Seat.objects.select_related("hall").get(pk=seat_id)
     except Seat.DoesNotExist:
         raise NotFound("No such seat.") from None
+    before = snapshot(seat, ("seat_type", "base_price"))
     if seat_type is not None:
         if seat_type not in SeatType.values:
             raise ValidationFailed(
@@ -209,11 +255,23 @@ def seat_update(*, seat_id: int, seat_type: str | None = None, base_price: Decim
         if base_price < 0:
             raise ValidationFailed("The price cannot be negative.", fields={"base_price": ["Must be 0 or more."]})
         seat.base_price = base_price
-    seat.save(update_fields=["seat_type", "base_price", "updated_at"])
+    with transaction.atomic():
+        seat.save(update_fields=["seat_type", "base_price", "updated_at"])
+        changed = changes_between(before, snapshot(seat, ("seat_type", "base_price")))
+        if changed:
+            _audit_seat(seat, seat.hall, "seat.update", changed, staff_user)
     return seat
 
 
-def seat_add(*, hall_id: int, row_number: int, seat_number: int, seat_type: str, base_price: Decimal) -> Seat:
+def seat_add(
+    *,
+    hall_id: int,
+    row_number: int,
+    seat_number: int,
+    seat_type: str,
+    base_price: Decimal,
+    staff_user: Actor = None,
+) -> Seat:
     try:
         with transaction.atomic():
             hall = _lock_hall(hall_id)
@@ -221,6 +279,8 @@ def seat_add(*, hall_id: int, row_number: int, seat_number: int, seat_type: str,
                 hall=hall, row_number=row_number, seat_number=seat_number, seat_type=seat_type, base_price=base_price
             )
             _sync_capacity(hall)
+            facts = {"seat_type": seat_type, "base_price": base_price, "capacity": hall.capacity}
+            _audit_seat(seat, hall, "seat.add", facts, staff_user)
             return seat
     except IntegrityError:
         raise ValidationFailed(
@@ -228,7 +288,7 @@ def seat_add(*, hall_id: int, row_number: int, seat_number: int, seat_type: str,
         ) from None
 
 
-def seat_remove(*, seat_id: int) -> None:
+def seat_remove(*, seat_id: int, staff_user: Actor = None) -> None:
     with transaction.atomic():
         try:
             seat = Seat.objects.get(pk=seat_id)
@@ -239,15 +299,19 @@ def seat_remove(*, seat_id: int) -> None:
 
         if BookingSeat.objects.filter(seat=seat).exists():
             raise InvalidState("This seat has booking records and cannot be removed.")
+        facts = {"seat_type": [seat.seat_type, None], "base_price": [seat.base_price, None]}
+        _audit_seat(seat, hall, "seat.remove", facts, staff_user)
         seat.delete()
         _sync_capacity(hall)
 
 
-def hall_delete(*, hall_id: int) -> None:
+def hall_delete(*, hall_id: int, staff_user: Actor = None) -> None:
     with transaction.atomic():
         hall = _lock_hall(hall_id)
         if hall.showtimes.exists():
             raise InvalidState("This hall has showtimes; it cannot be deleted.")
+        facts = {"number": [hall.number, None], "name": [hall.name, None], "capacity": [hall.capacity, None]}
+        _audit_hall(hall, "hall.delete", facts, staff_user)
         hall.delete()
 
 

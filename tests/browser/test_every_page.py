@@ -174,6 +174,7 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-checkin", "/staff/checkin/"),
         ("staff-checkin-showtime", f"/staff/checkin/?showtime={c['door'].pk}"),
         ("staff-mail", "/staff/mail/"),
+        ("staff-audit", "/staff/audit/"),
     ]
 
 

@@ -7,6 +7,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from marquee.backoffice import access
 from marquee.backoffice.charts import heat_colour, heat_ink
@@ -30,6 +31,7 @@ NAV = [
     ("Sales", "backoffice:sales", access.REPORTS),
     ("Customers", "backoffice:customers", access.CUSTOMERS),
     ("Campaign", "backoffice:campaign", access.CAMPAIGNS),
+    (_("Audit"), "backoffice:audit", access.AUDIT),
 ]
 
 

@@ -1,0 +1,402 @@
+"""Every staff service leaves its audit record: the staff user, the action, before → after.
+
+Two lists keep this complete. AUDITED names each service with a call that runs it as a
+staff member and what its record must say; NOT_STAFF_CHANGES names every other public
+function of the services' modules with the reason it records nothing. A new public function
+in one of STAFF_SERVICE_MODULES that is in neither list fails `test_every_service_is_listed`.
+Adding a service is one line in AUDITED (a module, one line in STAFF_SERVICE_MODULES).
+"""
+
+import datetime as dt
+import importlib
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from marquee.audit.models import AuditEntry
+from marquee.booking import services as booking_services
+from marquee.booking.models import Booking
+from marquee.core.clock import now
+from marquee.notifications import services as notifications
+from marquee.notifications.models import OutgoingMail
+from marquee.payments import services as payments
+from marquee.pricing import services as pricing
+from marquee.privacy import services as privacy
+from marquee.scheduling import services as scheduling
+from marquee.staff.roles import ADMIN
+from marquee.venues import services as venues
+from marquee.venues.models import Seat
+from marquee.venues.services import RowSpec
+from tests import factories as f
+
+STAFF_SERVICE_MODULES = (
+    "marquee.scheduling.services",
+    "marquee.venues.services",
+    "marquee.pricing.services",
+    "marquee.booking.services",
+    "marquee.payments.services",
+    "marquee.payments.refunds",
+    "marquee.catalog.services",
+    "marquee.notifications.services",
+    "marquee.privacy.services",
+    "marquee.marketing.services",
+    "marquee.staff.services",
+    "marquee.reports.services",
+)
+
+ANY = object()  # the field is recorded, whatever its value
+
+
+@dataclass
+class World:
+    """What the services act on: a hall, a tariff, a showtime tomorrow with a paid and a pending booking."""
+
+    user: User
+    hall: Any
+    tariff: Any
+    showtime: Any
+    paid: Booking
+    pending: Booking
+    empty_showtime: Any
+
+
+def _world() -> World:
+    user = User.objects.create_user(username="auditor", is_staff=True)
+    user.groups.add(Group.objects.get(name=ADMIN))
+    hall = f.hall(rows=2, seats=4)
+    show = f.showtime(hall_obj=hall)
+    seats = list(hall.seats.order_by("pk").values_list("pk", flat=True))
+    paid = f.hold(show, seats[:2], email="paid@example.com").booking
+    payments.payment_record_box_office(reference=paid.reference)
+    pending = f.hold(show, seats[2:3], email="pending@example.com").booking
+    later = show.ends_at + dt.timedelta(hours=2)
+    empty = f.showtime(movie_obj=show.movie, hall_obj=hall, starts_at=later)
+    return World(
+        user=user,
+        hall=hall,
+        tariff=f.tariff(),
+        showtime=show,
+        paid=Booking.objects.get(pk=paid.pk),
+        pending=pending,
+        empty_showtime=empty,
+    )
+
+
+def _free_seat(w: World) -> Seat:
+    return w.hall.seats.order_by("-pk").first()
+
+
+@dataclass(frozen=True)
+class Audited:
+    service: str  # "module.function", as STAFF_SERVICE_MODULES name the module
+    action: str
+    run: Callable[[World], Any]  # runs the service with staff_user=w.user
+    changes: dict[str, Any]  # what the record's changes must hold ({"field": [before, after]} or a fact)
+
+
+def _later(w: World, hours: int) -> dt.datetime:
+    return (w.empty_showtime.ends_at + dt.timedelta(hours=hours)).replace(microsecond=0)
+
+
+AUDITED: list[Audited] = [
+    Audited(
+        "marquee.scheduling.services.showtime_schedule",
+        "showtime.schedule",
+        lambda w: scheduling.showtime_schedule(
+            movie_id=w.showtime.movie_id, hall_id=w.hall.pk, starts_at=_later(w, 3), staff_user=w.user
+        ),
+        {"movie": ANY, "hall": ANY, "starts_at": ANY},
+    ),
+    Audited(
+        "marquee.scheduling.services.showtime_schedule_many",
+        "showtime.schedule",
+        lambda w: scheduling.showtime_schedule_many(
+            movie_id=w.showtime.movie_id,
+            hall_id=w.hall.pk,
+            starts=[_later(w, 3), _later(w, 27)],
+            staff_user=w.user,
+        ),
+        {"series": 2, "starts_at": ANY},
+    ),
+    Audited(
+        "marquee.scheduling.services.showtime_update",
+        "showtime.move",
+        lambda w: scheduling.showtime_update(
+            showtime_id=w.empty_showtime.pk, starts_at=_later(w, 3), staff_user=w.user
+        ),
+        {"starts_at": ANY, "ends_at": ANY},
+    ),
+    Audited(
+        "marquee.payments.services.showtime_cancel",
+        "showtime.cancel",
+        lambda w: payments.showtime_cancel(showtime_id=w.showtime.pk, staff_user=w.user),
+        {"status": ["scheduled", "cancelled"], "bookings_cancelled": ANY},
+    ),
+    Audited(
+        "marquee.payments.services.showtime_delete",
+        "showtime.delete",
+        lambda w: payments.showtime_delete(showtime_id=w.empty_showtime.pk, staff_user=w.user),
+        {"starts_at": ANY, "hall": ANY},
+    ),
+    Audited(
+        "marquee.venues.services.hall_create",
+        "hall.create",
+        lambda w: venues.hall_create(number=77, name="Blue", rows=[RowSpec(row=1, seats=3)], staff_user=w.user),
+        {"number": 77, "name": "Blue", "capacity": 3},
+    ),
+    Audited(
+        "marquee.venues.services.hall_update",
+        "hall.update",
+        lambda w: venues.hall_update(hall_id=w.hall.pk, name="Renamed", staff_user=w.user),
+        {"name": [ANY, "Renamed"]},
+    ),
+    Audited(
+        "marquee.venues.services.hall_set_layout",
+        "hall.layout",
+        lambda w: venues.hall_set_layout(
+            hall_id=w.hall.pk,
+            rows=[RowSpec(row=1, seats=4, base_price=Decimal("100.00")), RowSpec(row=2, seats=6)],
+            staff_user=w.user,
+        ),
+        {"capacity": [8, 10], "seats_added": 2},
+    ),
+    Audited(
+        "marquee.venues.services.seat_update",
+        "seat.update",
+        lambda w: venues.seat_update(seat_id=_free_seat(w).pk, seat_type="vip", staff_user=w.user),
+        {"seat_type": ["standard", "vip"]},
+    ),
+    Audited(
+        "marquee.venues.services.seat_add",
+        "seat.add",
+        lambda w: venues.seat_add(
+            hall_id=w.hall.pk,
+            row_number=3,
+            seat_number=1,
+            seat_type="standard",
+            base_price=Decimal("90.00"),
+            staff_user=w.user,
+        ),
+        {"base_price": "90.00", "capacity": 9},
+    ),
+    Audited(
+        "marquee.venues.services.seat_remove",
+        "seat.remove",
+        lambda w: venues.seat_remove(seat_id=_free_seat(w).pk, staff_user=w.user),
+        {"seat_type": ["standard", None]},
+    ),
+    Audited(
+        "marquee.venues.services.hall_delete",
+        "hall.delete",
+        lambda w: venues.hall_delete(
+            hall_id=venues.hall_create(number=78, name="Spare", rows=[RowSpec(row=1, seats=2)]).pk,
+            staff_user=w.user,
+        ),
+        {"name": ["Spare", None], "capacity": [2, None]},
+    ),
+    Audited(
+        "marquee.pricing.services.tariff_create",
+        "tariff.create",
+        lambda w: pricing.tariff_create(
+            name="Morning",
+            start_time=dt.time(9),
+            end_time=dt.time(12),
+            price_multiplier=Decimal("0.8"),
+            staff_user=w.user,
+        ),
+        {"name": "Morning", "price_multiplier": "0.80"},
+    ),
+    Audited(
+        "marquee.pricing.services.tariff_update",
+        "tariff.update",
+        lambda w: pricing.tariff_update(tariff_id=w.tariff.pk, price_multiplier=Decimal("1.5"), staff_user=w.user),
+        {"price_multiplier": ["1.25", "1.50"]},
+    ),
+    Audited(
+        "marquee.pricing.services.tariff_delete",
+        "tariff.delete",
+        lambda w: pricing.tariff_delete(tariff_id=w.tariff.pk, staff_user=w.user),
+        {"name": ["Evening", None]},
+    ),
+    Audited(
+        "marquee.payments.services.payment_record_box_office",
+        "booking.mark_paid",
+        lambda w: payments.payment_record_box_office(
+            reference=w.pending.reference, method="card_terminal", staff_user=w.user
+        ),
+        {"status": ["pending", "paid"], "method": "card_terminal", "amount": "100.00"},
+    ),
+    Audited(
+        "marquee.payments.services.booking_cancel",
+        "booking.cancel",
+        lambda w: payments.booking_cancel(
+            reference=w.paid.reference, by_staff=True, refund="50.00", reason="Came late", staff_user=w.user
+        ),
+        {"status": ["paid", "cancelled"], "refund": "50.00", "refunded": "50.00", "reason": "Came late"},
+    ),
+    Audited(
+        "marquee.payments.services.refund_create",
+        "booking.refund",
+        lambda w: payments.refund_create(
+            reference=w.paid.reference, amount="30.00", reason="Broken seat", staff_user=w.user
+        ),
+        {"amount": "30.00", "reason": "Broken seat", "refunded": ["0.00", "30.00"], "provider": "cash"},
+    ),
+    Audited(
+        "marquee.booking.services.booking_resend",
+        "booking.resend",
+        lambda w: booking_services.booking_resend(reference=w.paid.reference, staff_user=w.user),
+        {"mail": "resend"},
+    ),
+    Audited(
+        "marquee.notifications.services.mail_requeue",
+        "mail.resend",
+        lambda w: notifications.mail_requeue(mail_id=_sent_tickets(w), staff_user=w.user),
+        {"kind": "resend"},
+    ),
+    Audited(
+        "marquee.privacy.services.customer_erase",
+        "customer.erase",
+        lambda w: privacy.customer_erase(
+            customer_id=w.pending.customer_id, reason="customer_request", erased_by=w.user
+        ),
+        {"reason": ANY, "bookings": 1},
+    ),
+]
+
+
+def _sent_tickets(w: World) -> int:
+    mail = OutgoingMail.objects.filter(booking=w.paid).order_by("pk").first()
+    OutgoingMail.objects.filter(pk=mail.pk).update(status="sent", sent_at=now())
+    return mail.pk
+
+
+PAYMENTS_WRAPS = "called by staff through marquee.payments.services.{0}, whose record AUDITED checks"
+NOT_STAFF_CHANGES: dict[str, str] = {
+    "marquee.scheduling.services.showtime_conflicts": "a read",
+    "marquee.venues.services.halls_with_capacity_mismatch": "a read",
+    "marquee.booking.services.booking_cancel": PAYMENTS_WRAPS.format("booking_cancel"),
+    "marquee.booking.services.showtime_cancel": PAYMENTS_WRAPS.format("showtime_cancel"),
+    "marquee.booking.services.showtime_delete": PAYMENTS_WRAPS.format("showtime_delete"),
+    "marquee.booking.services.booking_expire_if_lapsed": "the clock's doing (a hold lapsed), not a person's",
+    "marquee.booking.services.bookings_expire": "the worker's sweep of lapsed holds: no one decided it",
+    "marquee.booking.services.booking_for_customer": "a read",
+    "marquee.booking.services.booking_for_token": "a read",
+    "marquee.booking.services.booking_hold": "a customer's hold (a counter sale is audited by its own service)",
+    "marquee.booking.services.booking_lock": "a lock inside the caller's transaction",
+    "marquee.booking.services.booking_settle_paid": "inside a payment's settling; the box office's is audited",
+    "marquee.booking.services.customer_upsert": "a customer's own details, at their hold",
+    "marquee.booking.services.customer_withdraw_consent": "the customer's choice (staff pass it on), dated on the row",
+    "marquee.booking.services.showtime_sales_lock": "a lock inside the caller's transaction",
+    "marquee.payments.services.booking_pay": "a customer paying online",
+    "marquee.payments.services.notification_handle": "a provider's word, kept in ProviderNotification",
+    "marquee.payments.services.parse_refund_choice": "parses input",
+    "marquee.payments.services.payment_check": "asks a provider about a customer's payment",
+    "marquee.payments.services.payment_confirm": "a customer's browser finishing a payment",
+    "marquee.payments.services.payment_settle": "a provider's word reaching the ledger",
+    "marquee.payments.services.payment_start": "a customer starting a payment",
+    "marquee.payments.services.payments_reconcile": "the worker asking providers",
+    "marquee.payments.refunds.refund_create_locked": "inside refund_create and booking_cancel, which record it",
+    "marquee.payments.refunds.refund_execute": "carries out a refund already recorded, at the provider",
+    "marquee.payments.refunds.refund_mail_context": "builds an email's context",
+    "marquee.payments.refunds.refund_settle": "a provider's word about a refund",
+    "marquee.payments.refunds.refunds_retry_due": "the worker retrying refunds",
+    "marquee.catalog.services.genre_create": "pending: the content engineer's genre.create (move to AUDITED)",
+    "marquee.catalog.services.genre_update": "pending: the content engineer's genre.update (move to AUDITED)",
+    "marquee.catalog.services.genre_delete": "pending: the content engineer's genre.delete (move to AUDITED)",
+    "marquee.catalog.services.movie_create": "pending: the content engineer's movie.create (move to AUDITED)",
+    "marquee.catalog.services.movie_update": "pending: the content engineer's movie.update (move to AUDITED)",
+    "marquee.catalog.services.movie_delete": "pending: the content engineer's movie.delete (move to AUDITED)",
+    "marquee.notifications.services.mail_check_resend_allowed": "a check",
+    "marquee.notifications.services.mail_queue": "the outbox, written inside the change that causes the mail",
+    "marquee.privacy.services.email_hmac": "a pure function",
+    "marquee.privacy.services.erased_email": "a pure function",
+    "marquee.privacy.services.erasure_request_create": "a customer's own request, kept as an ErasureRequest",
+    "marquee.marketing.services.campaign_audience_size": "a read",
+    "marquee.marketing.services.campaign_send_recommendations": "kept in its own record, Campaign.started_by",
+    "marquee.marketing.services.campaign_start": "kept in its own record, Campaign.started_by",
+    "marquee.staff.services.api_key_authenticate": "a sign-in, recorded as the key's last use",
+    "marquee.staff.services.api_key_create": "an operator's command (manage.py create_api_key), not a staff page",
+    "marquee.staff.services.api_key_revoke": "kept on the key itself (revoked_at), from the admin",
+    "marquee.staff.services.hash_key": "a pure function",
+    "marquee.reports.services.showtimes_tally": "the worker's tally",
+    "marquee.reports.services.tally_cutoff": "a pure function",
+}
+
+
+def _public_functions() -> set[str]:
+    names = set()
+    for module_name in STAFF_SERVICE_MODULES:
+        module = importlib.import_module(module_name)
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module_name and not name.startswith("_"):
+                names.add(f"{module_name}.{name}")
+    return names
+
+
+def _function(path: str) -> Callable[..., Any]:
+    module_name, name = path.rsplit(".", 1)
+    return getattr(importlib.import_module(module_name), name)
+
+
+def test_every_service_is_listed():
+    audited = {case.service for case in AUDITED}
+    public = _public_functions()
+    unlisted = public - audited - set(NOT_STAFF_CHANGES)
+    assert not unlisted, f"Add these to AUDITED (or to NOT_STAFF_CHANGES, with a reason): {sorted(unlisted)}"
+    gone = (audited | set(NOT_STAFF_CHANGES)) - public
+    assert not gone, f"Listed but no longer public functions of STAFF_SERVICE_MODULES: {sorted(gone)}"
+    assert not audited & set(NOT_STAFF_CHANGES), "A service is in both lists"
+    assert all(reason.strip() for reason in NOT_STAFF_CHANGES.values())
+
+
+@pytest.mark.parametrize("case", AUDITED, ids=lambda c: c.service.rsplit(".", 1)[1])
+def test_the_service_takes_the_staff_user(case):
+    params = inspect.signature(_function(case.service)).parameters
+    actor = "erased_by" if case.service.endswith("customer_erase") else "staff_user"
+    assert actor in params and params[actor].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+def _matches(expected: Any, recorded: Any) -> bool:
+    if expected is ANY:
+        return True
+    if isinstance(expected, list):
+        return isinstance(recorded, list) and len(expected) == len(recorded) and all(map(_matches, expected, recorded))
+    return expected == recorded
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", AUDITED, ids=lambda c: c.service.rsplit(".", 1)[1])
+def test_the_service_leaves_its_record(case, django_capture_on_commit_callbacks):
+    w = _world()
+    before = set(AuditEntry.objects.values_list("pk", flat=True))
+    case.run(w)
+    new = list(AuditEntry.objects.exclude(pk__in=before).filter(action=case.action))
+    assert new, f"{case.service} left no {case.action} record"
+    for entry in new:
+        assert entry.actor == w.user
+        assert entry.actor_name == "auditor"
+        assert entry.target_type and entry.target_id
+        for field, expected in case.changes.items():
+            assert field in entry.changes, f"{case.action} does not record {field}: {entry.changes}"
+            assert _matches(expected, entry.changes[field]), f"{field}: {entry.changes[field]!r}"
+
+
+def test_every_action_has_a_name_in_english_and_ukrainian():
+    from django.utils import translation
+
+    from marquee.audit.labels import ACTION_LABELS, FIELD_LABELS
+
+    assert {case.action for case in AUDITED} <= set(ACTION_LABELS)
+    with translation.override("uk"):
+        untranslated = [
+            str(label)
+            for label in [*ACTION_LABELS.values(), *FIELD_LABELS.values()]
+            if str(label) != "email" and str(label).isascii()
+        ]
+    assert not untranslated, f"Translate these in marquee/locale/uk/LC_MESSAGES/django.po: {untranslated}"
