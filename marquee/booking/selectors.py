@@ -140,7 +140,7 @@ def showtime_seat_map(showtime: Showtime, at: dt.datetime | None = None) -> Seat
         .values_list("seat_id", "kind")
         .order_by()
     )
-    taken = dict(booked.union(kept_back, all=True))
+    taken = dict(booked.union(kept_back, all=True).order_by())
     tariff = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
     rows = (
         Seat.objects.filter(hall_id=showtime.hall_id)
@@ -176,7 +176,7 @@ def seat_ids_taken(showtime_id: int, seat_ids: Iterable[int], at: dt.datetime | 
     kept = (
         SeatBlock.objects.filter(showtime_id=showtime_id, seat_id__in=list(seat_ids)).values_list("seat_id").order_by()
     )
-    return sorted(set(booked.union(kept)))
+    return sorted(set(booked.union(kept).order_by()))
 
 
 # --- what the public API lists ------------------------------------------------------------

@@ -272,7 +272,7 @@ def _taken_seat_ids(showtime_id: int, seat_ids: Sequence[int], at: dt.datetime) 
     kept = (
         SeatBlock.objects.filter(showtime_id=showtime_id, seat_id__in=list(seat_ids)).values_list("seat_id").order_by()
     )
-    return sorted(set(booked.union(kept)))
+    return sorted(set(booked.union(kept).order_by()))
 
 
 def _retry_on_deadlock[T](fn: Callable[[], T], attempts: int = 4) -> T:
