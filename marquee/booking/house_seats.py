@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from marquee.audit.services import audit_record
+from marquee.audit.services import Actor, audit_record
 from marquee.booking import services as booking_services
 from marquee.booking.models import BlockReason, SeatBlock
 from marquee.booking.seat_map_cache import seat_maps_changed
@@ -91,7 +91,7 @@ def _label(showtime: Showtime) -> str:
 
 
 def seats_block(
-    *, showtime_id: int, seat_ids: Sequence[int], reason: str, note: str = "", staff_user: User | None
+    *, showtime_id: int, seat_ids: Sequence[int], reason: str, note: str = "", staff_user: Actor
 ) -> list[SeatBlock]:
     """Keep these seats of the showtime back, all or none. A seat held, sold or kept already:
     SeatsUnavailable naming every such seat. A cancelled or ended showtime: InvalidState."""
@@ -109,7 +109,7 @@ def seats_block(
         if taken:
             named = "; ".join(_seat_label(s) for s in seats if s.pk in set(taken))
             raise SeatsUnavailable(_("Held, sold or kept back already: %(seats)s.") % {"seats": named}, seat_ids=taken)
-        user = staff_user if staff_user is not None and staff_user.pk else None
+        user = staff_user if isinstance(staff_user, User) else None
         try:
             with transaction.atomic():
                 blocks = SeatBlock.objects.bulk_create(
@@ -132,7 +132,7 @@ def seats_block(
         return blocks
 
 
-def seats_release(*, showtime_id: int, seat_ids: Sequence[int], note: str = "", staff_user: User | None) -> list[int]:
+def seats_release(*, showtime_id: int, seat_ids: Sequence[int], note: str = "", staff_user: Actor) -> list[int]:
     """Put kept seats back on sale; answers the seat ids released (seats that were not kept
     are left alone). Nothing kept among them: InvalidState."""
     checked = _check_input(seat_ids, None, note, releasing=True)

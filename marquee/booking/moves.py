@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from marquee.audit.services import audit_record
+from marquee.audit.services import Actor, audit_record
 from marquee.booking import services as booking_services
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus
 from marquee.booking.seat_map_cache import seat_maps_changed
@@ -201,7 +200,7 @@ def _queue_moved_mail(booking: Booking, kind: MailKind, context: dict[str, Any])
 # --- moving a showtime in time ----------------------------------------------------------------
 
 
-def showtime_move(*, showtime_id: int, starts_at: dt.datetime, staff_user: User | None) -> Showtime:
+def showtime_move(*, showtime_id: int, starts_at: dt.datetime, staff_user: Actor) -> Showtime:
     """Move a showtime to another start in the same hall (in the future, not overlapping),
     whatever its bookings: each customer with a paid booking or a live hold is emailed
     ("your showtime moved", in their language, with the tickets and the calendar entry),
@@ -247,3 +246,46 @@ def showtime_move(*, showtime_id: int, starts_at: dt.datetime, staff_user: User 
             note=f"{len(bookings)} bookings emailed",
         )
         return showtime
+
+
+# --- what the staff pages show before a move --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoveQuote:
+    old_total: Decimal
+    new_total: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.new_total - self.old_total
+
+
+def move_quote(*, booking: Booking, showtime_id: int, seat_ids: Sequence[int]) -> MoveQuote:
+    """What the booking would cost on these seats (as the move prices them: tickets staying on
+    their seat keep their price, the others at the showtime's price now). Nothing is checked
+    or locked: the move itself decides."""
+    target = Showtime.objects.select_related("hall").filter(pk=showtime_id).first()
+    if target is None:
+        raise NotFound(_("No such showtime."))
+    tickets = list(BookingSeat.objects.filter(booking=booking, status=BookingStatus.PAID))
+    staying = {t.seat_id: t.final_price for t in tickets} if target.pk == booking.showtime_id else {}
+    tariff = tariff_for(Tariff.objects.all(), local(target.starts_at))
+    bases = dict(Seat.objects.filter(pk__in=list(seat_ids), hall_id=target.hall_id).values_list("pk", "base_price"))
+    new_total = sum(
+        (staying[i] if i in staying else seat_price(bases[i], tariff) for i in seat_ids if i in bases or i in staying),
+        Decimal("0.00"),
+    )
+    return MoveQuote(old_total=booking.total_price, new_total=new_total)
+
+
+def move_targets(*, booking: Booking, limit: int = 60) -> list[Showtime]:
+    """Showtimes a booking may move to: today's and upcoming scheduled ones whose sales are
+    open, the same movie's first, then by start."""
+    open_now = (
+        Showtime.objects.filter(status=ShowtimeStatus.SCHEDULED, starts_at__gt=clock_now())
+        .select_related("movie", "hall")
+        .order_by("starts_at", "hall__number")
+    )
+    movie_id = booking.showtime.movie_id
+    return list(open_now.filter(movie_id=movie_id)[:limit]) + list(open_now.exclude(movie_id=movie_id)[:limit])

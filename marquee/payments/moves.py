@@ -20,7 +20,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from marquee.audit.services import audit_record
+from marquee.audit.services import Actor, audit_record
 from marquee.booking.models import Booking
 from marquee.booking.moves import BookingMoved, booking_move_locked
 from marquee.core.clock import now as clock_now
@@ -45,7 +45,7 @@ def booking_move(
     reference: str,
     showtime_id: int,
     seat_ids: Sequence[int],
-    staff_user: User | None,
+    staff_user: Actor,
     reason: str = "",
     method: str | None = None,
 ) -> BookingMoved:
@@ -58,7 +58,7 @@ def booking_move(
     chosen = _check_method(method)
     reason = (reason or "").strip()[:200]
     refund_ids: list[int] = []
-    staff = staff_user if staff_user is not None and staff_user.pk else None
+    staff = staff_user if isinstance(staff_user, User) else None
 
     def settle(booking: Booking, old_total: Decimal, new_total: Decimal) -> dict[str, Any]:
         at = clock_now()
