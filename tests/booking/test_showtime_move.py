@@ -17,7 +17,6 @@ from marquee.notifications.worker import mail_deliver_due
 from marquee.payments.services import payment_record_box_office
 from marquee.scheduling.services import showtime_update
 from tests import factories as f
-from tests.notifications.conftest import smtp_server  # noqa: F401
 from tests.notifications.helpers import attachment, text_body
 from tests.staff.conftest import staff_user
 
