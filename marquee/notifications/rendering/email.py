@@ -257,7 +257,9 @@ def _render_showtime_moved(mail: OutgoingMail, booking: Booking) -> Rendered:
     """A showtime moved in time: a paid booking's tickets again (same codes) with the new
     time; a live hold is told the new time (and its calendar entry)."""
     if booking.status == BookingStatus.PAID:
-        return _render_tickets(mail, booking)
+        rendered = _render_tickets(mail, booking)
+        rendered.template = "tickets"  # with the sentence of its kind
+        return rendered
     if booking.status != BookingStatus.PENDING:
         raise NotSendable(f"not sent: the booking is {booking.status}")
     ctx = _booking_context(booking, mail, show_prices=True)
