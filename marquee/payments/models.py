@@ -121,6 +121,11 @@ class Refund(TimeStampedModel):
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
     reason = models.CharField(_("reason"), max_length=255)
     requested_by = models.CharField(_("requested by"), max_length=16, choices=RequestedBy.choices)
+    # `move`: the difference given back when staff moved the booking to cheaper seats; its
+    # seats' prices already say so, so the sales reports do not take it off again.
+    purpose = models.CharField(
+        _("purpose"), max_length=16, choices=PaymentPurpose.choices, default=PaymentPurpose.BOOKING
+    )
     staff_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

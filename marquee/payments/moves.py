@@ -90,6 +90,7 @@ def booking_move(
                 requested_by=RequestedBy.STAFF,
                 staff_user=staff,
                 at=at,
+                purpose=PaymentPurpose.MOVE,
             )
             refund_ids.extend(r.pk for r in refunds if r.status == RefundStatus.PENDING)
             told = refund_mail_context(refunds)["refunds"]

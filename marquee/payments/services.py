@@ -472,6 +472,7 @@ def refunds_create_locked(
     requested_by: RequestedBy,
     staff_user: User | None,
     at: dt.datetime,
+    purpose: str = PaymentPurpose.BOOKING,
 ) -> list[Refund]:
     """Inside the caller's transaction (the booking locked): give back `amount` (None: all
     that is left) from the booking's succeeded payments, newest first, each through the
@@ -491,7 +492,13 @@ def refunds_create_locked(
             continue
         refunds.append(
             refund_create_locked(
-                payment, amount=share, reason=reason, requested_by=requested_by, staff_user=staff_user, at=at
+                payment,
+                amount=share,
+                reason=reason,
+                requested_by=requested_by,
+                staff_user=staff_user,
+                at=at,
+                purpose=purpose,
             )
         )
         wanted -= share

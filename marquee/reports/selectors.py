@@ -18,7 +18,8 @@ Basis of the figures:
   the shares add up exactly to the refund whatever the grouping (movie, day, hall, seat
   type, tariff). A cancelled booking is out of the figures whole, its refunds with it;
   money kept from one (staff cancelled without a full refund) is on the payments page,
-  not in ticket revenue. Tallies keep the gross figures; refunds, which may come after a
+  not in ticket revenue. A move's difference is in its seats' new prices, so a refund of it
+  (moved to cheaper seats) is not taken off again. Tallies keep the gross figures; refunds, which may come after a
   showtime has begun, are taken off when a report is read;
 - the customers report counts the same seats per buyer (so its revenue adds up to the
   sales total of the period and hall).
@@ -453,7 +454,8 @@ def sales(*, start: dt.date, end: dt.date, group_by: GroupBy | str, hall_id: int
 
 
 def _succeeded_refunds_of_booking(booking: Any) -> QuerySet[Refund]:
-    return Refund.objects.filter(payment__booking_id=booking, status=RefundStatus.SUCCEEDED)
+    # A move's refund is already in its seats' prices (marquee.payments.moves).
+    return Refund.objects.filter(payment__booking_id=booking, status=RefundStatus.SUCCEEDED, purpose="booking")
 
 
 def _refunds_by_group(group_by: str, *, lo: dt.datetime, hi: dt.datetime, hall_id: int | None) -> dict[Any, Decimal]:
@@ -682,6 +684,7 @@ def customers_report(
     refunded = (
         Refund.objects.filter(
             status=RefundStatus.SUCCEEDED,
+            purpose="booking",  # a move's refund is already in its seats' prices
             payment__booking__customer_id=OuterRef("pk"),
             payment__booking__status=BookingStatus.PAID,
             **{f"payment__booking__{k}": v for k, v in showtimes.items()},

@@ -52,9 +52,7 @@ def test_holds_and_blocks_racing_never_share_a_seat(capsys):
 
     race(worker, THREADS)
     assert not errors, errors
-    held = list(
-        BookingSeat.objects.filter(showtime=show, status__in=ACTIVE_STATUSES).values_list("seat_id", flat=True)
-    )
+    held = list(BookingSeat.objects.filter(showtime=show, status__in=ACTIVE_STATUSES).values_list("seat_id", flat=True))
     kept = list(SeatBlock.objects.filter(showtime=show).values_list("seat_id", flat=True))
     assert len(held) == len(set(held)) and len(kept) == len(set(kept))
     assert not set(held) & set(kept), "a seat is both kept back and held"

@@ -221,3 +221,22 @@ def test_the_customer_receives_the_new_tickets_by_email(
     assert all(code in body for code in new_codes) and not any(code in body for code in old_codes)
     assert "100.00" in body and "row 2, seat 1" in body
     assert sorted(decode_qr(png) for png in inline_images(message).values()) == sorted(new_codes)
+
+
+def test_sales_count_the_moved_seats_at_their_new_prices(clock, show, dear_show, seats, bank, cashier):
+    from marquee.reports.selectors import sales
+
+    cheap = _card_paid(dear_show, _dear_seats(dear_show)[:2], bank)  # 300, moved down to 200
+    booking_move(reference=cheap.reference, showtime_id=show.pk, seat_ids=seats[3:5], staff_user=cashier)
+    dear = _card_paid(show, seats[:2], bank, email="ivan@example.com")  # 200, moved up to 300
+    booking_move(
+        reference=dear.reference,
+        showtime_id=dear_show.pk,
+        seat_ids=_dear_seats(dear_show)[5:7],
+        staff_user=cashier,
+        method="cash",
+    )
+    day = show.starts_at.date()
+    report = sales(start=day - dt.timedelta(days=1), end=day + dt.timedelta(days=1), group_by="movie")
+    assert (report.tickets, report.revenue) == (4, Decimal("500.00"))
+    _healthy()
