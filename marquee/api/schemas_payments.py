@@ -2,7 +2,7 @@
 unique across the API's schemas."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -68,6 +68,15 @@ class PaymentMarkPaidIn(Input):
 class PaymentCancelIn(Input):
     refund: str = Field("full", max_length=20, description='"full", "none" or an amount such as "100.00"')
     reason: str = Field("", max_length=255)
+
+
+class BookingMoveIn(Input):
+    showtime_id: int = Field(gt=0, le=2**63 - 1, description="The showtime to move to (the same one for other seats).")
+    seat_ids: list[int] = Field(min_length=1, max_length=100, description="As many seats as the booking has.")
+    method: Literal["cash", "card_terminal"] | None = Field(
+        None, description="How the box office takes the difference when the new seats cost more."
+    )
+    reason: str = Field("", max_length=200)
 
 
 class RefundIn(Input):

@@ -15,6 +15,7 @@ from ninja.responses import NinjaJSONEncoder
 from marquee.api.auth import StaffAuth
 from marquee.api.schemas import ErrorOut
 from marquee.api.schemas_payments import (
+    BookingMoveIn,
     PaymentCancelIn,
     PaymentMarkPaidIn,
     PaymentStaffBookingOut,
@@ -77,12 +78,14 @@ from marquee.api.schemas_staff import (
     showtime_out,
     tariff_out,
 )
+from marquee.booking import moves as booking_moves
 from marquee.booking import services as booking_services
 from marquee.booking.models import Booking
 from marquee.catalog import services as catalog_services
 from marquee.core.clock import local_today
 from marquee.core.errors import NotFound
 from marquee.marketing.services import campaign_start
+from marquee.payments import moves as payments_moves
 from marquee.payments import services as payments
 from marquee.payments.selectors import booking_money
 from marquee.payments.services import payment_record_box_office
@@ -263,13 +266,19 @@ def showtimes_get(request: HttpRequest, showtime_id: Id) -> Any:
 
 @router.patch("/showtimes/{showtime_id}", response={200: StaffShowtimeOut, **_errors(404, 409)}, auth=SCHEDULE)
 def showtimes_update(request: HttpRequest, showtime_id: Id, payload: ShowtimePatch) -> Any:
-    scheduling_services.showtime_update(
-        showtime_id=showtime_id,
-        movie_id=payload.movie_id,
-        hall_id=payload.hall_id,
-        starts_at=payload.starts_at,
-        staff_user=_actor(request),
-    )
+    current = selectors.showtime_get(showtime_id=showtime_id)
+    same_hall = payload.hall_id in (None, current.hall_id) and payload.movie_id in (None, current.movie_id)
+    if payload.starts_at is not None and same_hall:
+        # Only the start moves: allowed with bookings, whose customers are emailed.
+        booking_moves.showtime_move(showtime_id=showtime_id, starts_at=payload.starts_at, staff_user=_actor(request))
+    else:
+        scheduling_services.showtime_update(
+            showtime_id=showtime_id,
+            movie_id=payload.movie_id,
+            hall_id=payload.hall_id,
+            starts_at=payload.starts_at,
+            staff_user=_actor(request),
+        )
     return showtime_out(selectors.showtime_get(showtime_id=showtime_id))
 
 
@@ -396,6 +405,23 @@ def bookings_refund(request: HttpRequest, reference: str, payload: RefundIn) -> 
         reference=_reference(reference), amount=payload.amount, reason=payload.reason, staff_user=_actor(request)
     )
     return _with_money(selectors.booking_get(reference=_reference(reference)))
+
+
+@router.post("/bookings/{reference}/move", response={200: PaymentStaffBookingOut, **_errors(404, 409)}, auth=BOX_OFFICE)
+def bookings_move(request: HttpRequest, reference: str, payload: BookingMoveIn) -> Any:
+    """Move a paid booking to other seats of its showtime or to another showtime (as many
+    seats). Dearer: `method` (cash or card_terminal) takes the difference at the box office;
+    cheaper: the difference is refunded through the provider that took the money. The
+    customer is emailed the new tickets; the old codes stop working at the door."""
+    moved = payments_moves.booking_move(
+        reference=_reference(reference),
+        showtime_id=payload.showtime_id,
+        seat_ids=payload.seat_ids,
+        method=payload.method,
+        reason=payload.reason,
+        staff_user=_actor(request),
+    )
+    return _with_money(selectors.booking_get(reference=moved.booking.reference))
 
 
 @router.post("/bookings/{reference}/resend", response={200: StaffBookingOut, **_errors(404, 409, 429)}, auth=BOX_OFFICE)

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from marquee.backoffice.access import BOOKINGS, SCHEDULE, staff_page
 from marquee.backoffice.feedback import error_lines
 from marquee.backoffice.forms import ShowtimeForm, ShowtimeMoveForm
+from marquee.backoffice.moves import house_seats_context
 from marquee.backoffice.planner import monday_of, week_grid, week_showtimes
 from marquee.backoffice.query import int_or_none
+from marquee.booking import moves as booking_moves
 from marquee.booking.models import ACTIVE_STATUSES, Booking
 from marquee.booking.selectors import showtime_seat_map
 from marquee.core.clock import local, local_today
@@ -159,15 +161,16 @@ def _showtime_page(
 ) -> HttpResponse:
     seat_map = showtime_seat_map(showtime)
     bookings = list(Booking.objects.filter(showtime=showtime).select_related("customer").order_by("-booked_at")[:200])
-    counts = {"free": 0, "held": 0, "sold": 0}
+    counts = {"free": 0, "held": 0, "sold": 0, "kept": 0}
     for state in seat_map.seats:
-        counts[state.status] += 1
+        counts["kept" if state.kept else state.status] += 1
     context = {
         "showtime": showtime,
         "seat_map": seat_map,
         "bookings": bookings,
         "counts": counts,
         "move_form": move_form,
+        **house_seats_context(showtime, seat_map),
     }
     return render(request, "backoffice/showtime.html", context | extra, status=status)
 
@@ -179,14 +182,19 @@ def showtime_move(request: HttpRequest, showtime_id: int) -> HttpResponse:
     form = ShowtimeMoveForm(request.POST)
     if not form.is_valid():
         return _showtime_page(request, showtime, form, status=422)
+    movie_id, hall_id, starts_at = form.cleaned_data["movie"].pk, form.cleaned_data["hall"].pk, form.starts_at()
     try:
-        moved = showtime_update(
-            showtime_id=showtime.pk,
-            movie_id=form.cleaned_data["movie"].pk,
-            hall_id=form.cleaned_data["hall"].pk,
-            starts_at=form.starts_at(),
-            staff_user=request.user,
-        )
+        if (movie_id, hall_id) == (showtime.movie_id, showtime.hall_id) and starts_at != showtime.starts_at:
+            # Only the start moves: allowed with bookings, whose customers are emailed.
+            moved = booking_moves.showtime_move(showtime_id=showtime.pk, starts_at=starts_at, staff_user=request.user)
+        else:
+            moved = showtime_update(
+                showtime_id=showtime.pk,
+                movie_id=movie_id,
+                hall_id=hall_id,
+                starts_at=starts_at,
+                staff_user=request.user,
+            )
     except DomainError as error:
         clashes = _clashing(list(error.extra.get("conflicts") or [])) if isinstance(error, HallBusy) else []
         return _showtime_page(

@@ -3,7 +3,18 @@
 from django.urls import URLPattern, URLResolver, path
 
 from marquee.backoffice import audit as audit_pages
-from marquee.backoffice import bookings, campaigns, customers, dashboard, erasure, halls, reports, schedule, tariffs
+from marquee.backoffice import (
+    bookings,
+    campaigns,
+    customers,
+    dashboard,
+    erasure,
+    halls,
+    moves,
+    reports,
+    schedule,
+    tariffs,
+)
 from marquee.backoffice import cash_up as cash_up_pages
 from marquee.backoffice import checkin as checkin_page
 from marquee.backoffice import mail as mail_log
@@ -17,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("showtimes/<int:showtime_id>/", schedule.showtime_detail, name="showtime"),
     path("showtimes/<int:showtime_id>/cancel/", schedule.showtime_cancel_view, name="showtime_cancel"),
     path("showtimes/<int:showtime_id>/move/", schedule.showtime_move, name="showtime_move"),
+    path("showtimes/<int:showtime_id>/house-seats/", moves.house_seats, name="house_seats"),
     path("halls/", halls.hall_list, name="halls"),
     path("halls/<int:hall_id>/", halls.hall_layout, name="hall"),
     path("halls/<int:hall_id>/preview/", halls.hall_preview, name="hall_preview"),
@@ -30,6 +42,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bookings/<str:reference>/cancel/", bookings.booking_cancel_view, name="booking_cancel"),
     path("bookings/<str:reference>/refund/", bookings.booking_refund_view, name="booking_refund"),
     path("bookings/<str:reference>/resend/", bookings.booking_resend_view, name="booking_resend"),
+    path("bookings/<str:reference>/move/", moves.booking_move_view, name="booking_move"),
     path("reports/occupancy/", reports.occupancy, name="occupancy"),
     path("reports/occupancy.csv", reports.occupancy_csv, name="occupancy_csv"),
     path("reports/occupancy-heat-map.csv", reports.occupancy_heat_csv, name="occupancy_heat_csv"),

@@ -49,19 +49,35 @@ def _b36(number: int) -> str:
             return out
 
 
-def ticket_code(booking_seat_id: int) -> str:
-    return _signer().sign(_b36(booking_seat_id))
+def ticket_code(booking_seat_id: int, version: int = 0) -> str:
+    """The code of a ticket. `version` is the BookingSeat's `code_version`, raised when staff
+    move the ticket (marquee.booking.moves): the code printed before stops working. Version 0
+    signs the id alone, as every code did before tickets could move."""
+    value = _b36(booking_seat_id) if version == 0 else f"{_b36(booking_seat_id)}{_SEP}{_b36(version)}"
+    return _signer().sign(value)
 
 
-def ticket_id_from_code(code: str) -> int:
-    """The BookingSeat id a code was signed for; InvalidTicket if it was not signed here."""
+def ticket_code_of(ticket: BookingSeat) -> str:
+    """The code of this ticket as it is now: use this wherever a code is shown or printed."""
+    return ticket_code(ticket.pk, ticket.code_version)
+
+
+def ticket_from_code(code: str) -> tuple[int, int]:
+    """(BookingSeat id, code version) a code was signed for; InvalidTicket if not signed here."""
     cleaned = (code or "").strip().upper()
     if not cleaned or len(cleaned) > MAX_CODE_LENGTH:
         raise InvalidTicket("This is not a ticket of this cinema.")
     try:
-        return int(_signer().unsign(cleaned), 36)
+        value = _signer().unsign(cleaned)
+        ticket_id, _sep, version = value.partition(_SEP)
+        return int(ticket_id, 36), int(version, 36) if version else 0
     except (signing.BadSignature, ValueError):
         raise InvalidTicket("This is not a ticket of this cinema.") from None
+
+
+def ticket_id_from_code(code: str) -> int:
+    """The BookingSeat id a code was signed for; InvalidTicket if it was not signed here."""
+    return ticket_from_code(code)[0]
 
 
 def _iso_local(moment: dt.datetime) -> str:
@@ -136,11 +152,17 @@ def ticket_check_in(
     showtime, another day or an ended show WrongShowtime naming its showtime. `override`
     admits such a ticket anyway, and the ticket records that, and who (`by`, a user) did it.
     """
-    seat_id = ticket_id_from_code(code)
+    seat_id, version = ticket_from_code(code)
     at = clock_now()
     ticket = _ticket(seat_id)
     if ticket is None:
         raise InvalidTicket("This is not a ticket of this cinema.")
+    if ticket.code_version != version:
+        # Staff moved this ticket to another seat or showtime: the customer has a new code.
+        raise InvalidTicket(
+            "This ticket was moved to another seat or showtime; it was replaced by a new ticket.",
+            reference=ticket.booking.reference,
+        )
     _refuse_spent(ticket)
     refusal = _refusal(ticket, at, showtime_id, hall_id)
     if refusal is not None and not override:
@@ -155,7 +177,11 @@ def ticket_check_in(
     # One conditional statement: two doors scanning the same ticket at the same instant
     # admit it once, whatever the database.
     admitted = BookingSeat.objects.filter(
-        pk=seat_id, status=BookingStatus.PAID, booking__status=BookingStatus.PAID, checked_in_at__isnull=True
+        pk=seat_id,
+        code_version=version,
+        status=BookingStatus.PAID,
+        booking__status=BookingStatus.PAID,
+        checked_in_at__isnull=True,
     ).update(checked_in_at=at, checked_in_by=user, checked_in_override=overridden, updated_at=at)
     if not admitted:
         # Another door admitted it, or it was cancelled, since it was read.

@@ -161,6 +161,9 @@ class BookingSeat(TimeStampedModel):
         verbose_name=_("checked in by"),
     )
     checked_in_override = models.BooleanField(_("admitted for another showtime"), default=False)
+    # Signed into the ticket's code with its id (marquee.booking.checkin): raised when staff
+    # move the ticket to another seat or showtime, so the code printed before stops working.
+    code_version = models.PositiveIntegerField(_("ticket code version"), default=0)
 
     class Meta:
         ordering = ["seat__row_number", "seat__seat_number"]
@@ -204,3 +207,44 @@ class SignInLink(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"sign-in link {self.pk} for customer {self.customer_id}"
+
+
+class BlockReason(models.TextChoices):
+    HOUSE = "house", _("House seats")
+    BROKEN = "broken", _("Broken seat")
+    PRESS = "press", _("Press")
+    OTHER = "other", _("Other")
+
+
+class SeatBlock(TimeStampedModel):
+    """A seat of a showtime that staff keep back (marquee.booking.house_seats): not for sale,
+    shown to customers as taken, and refused by every hold."""
+
+    showtime = models.ForeignKey(
+        Showtime, on_delete=models.CASCADE, related_name="seat_blocks", verbose_name=_("showtime")
+    )
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="+", verbose_name=_("seat"))
+    reason = models.CharField(_("reason"), max_length=16, choices=BlockReason.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kept back by"),
+    )
+
+    class Meta:
+        ordering = ["seat__row_number", "seat__seat_number"]
+        verbose_name = _("kept seat")
+        verbose_name_plural = _("kept seats")
+        constraints = [
+            models.UniqueConstraint(fields=["showtime", "seat"], name="seatblock_once_per_showtime"),
+            models.CheckConstraint(condition=Q(reason__in=BlockReason.values), name="seatblock_reason_valid"),
+            # "Other" says what it is.
+            models.CheckConstraint(condition=~Q(reason="other") | ~Q(note=""), name="seatblock_other_has_note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"showtime {self.showtime_id}: {self.seat} ({self.reason})"

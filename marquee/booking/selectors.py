@@ -5,11 +5,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from marquee.booking.checkin import OPENS_BEFORE, door_is_open
-from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus
+from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus, SeatBlock
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import day_bounds, local
 from marquee.core.clock import now as clock_now
@@ -19,6 +32,7 @@ from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.venues.models import Seat, SeatType
 
 FREE, HELD, SOLD = "free", "held", "sold"
+KEPT = "kept"  # kept back by staff; shown as SOLD (SeatState.kept tells staff)
 
 
 def active_booking_seats(at: dt.datetime) -> Q:
@@ -26,7 +40,7 @@ def active_booking_seats(at: dt.datetime) -> Q:
     return Q(status=BookingStatus.PAID) | Q(status=BookingStatus.PENDING, booking__expires_at__gt=at)
 
 
-def _count_by_showtime(rows: QuerySet[BookingSeat]) -> Coalesce:
+def _count_by_showtime(rows: QuerySet[BookingSeat] | QuerySet[SeatBlock]) -> Coalesce:
     counted = rows.order_by().values("showtime").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
@@ -43,7 +57,9 @@ def with_seats_taken(showtimes: QuerySet[Showtime], at: dt.datetime | None = Non
     seats = BookingSeat.objects.filter(showtime=OuterRef("pk"))
     sold = _count_by_showtime(seats.filter(status=BookingStatus.PAID))
     held = _count_by_showtime(seats.filter(status=BookingStatus.PENDING, booking__expires_at__gt=at))
-    return showtimes.annotate(seats_taken=sold + held)
+    # Seats kept back by staff are not for sale: they count as taken (marquee.booking.house_seats).
+    kept = _count_by_showtime(SeatBlock.objects.filter(showtime=OuterRef("pk")))
+    return showtimes.annotate(seats_taken=sold + held + kept)
 
 
 def seats_free(showtime: Showtime) -> int:
@@ -75,6 +91,9 @@ class SeatState:
     seat: SeatInfo
     price: Decimal
     status: str  # free, held or sold
+    # Kept back by staff (marquee.booking.house_seats): its status says "sold", so that
+    # customers and the API's clients see a seat they cannot have, in the values they know.
+    kept: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,11 +127,20 @@ def showtime_seat_map(showtime: Showtime, at: dt.datetime | None = None) -> Seat
     Three queries: seats, the taken seats, tariffs (small; read whole).
     """
     at = at or clock_now()
-    taken = dict(
+    # One query for both: seats booked, and seats kept back (as "kept").
+    booked = (
         BookingSeat.objects.filter(showtime=showtime, status__in=ACTIVE_STATUSES)
         .filter(active_booking_seats(at))
         .values_list("seat_id", "status")
+        .order_by()
     )
+    kept_back = (
+        SeatBlock.objects.filter(showtime=showtime)
+        .annotate(kind=Value(KEPT, output_field=CharField()))
+        .values_list("seat_id", "kind")
+        .order_by()
+    )
+    taken = dict(booked.union(kept_back, all=True).order_by())
     tariff = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
     rows = (
         Seat.objects.filter(hall_id=showtime.hall_id)
@@ -130,7 +158,8 @@ def showtime_seat_map(showtime: Showtime, at: dt.datetime | None = None) -> Seat
             SeatState(
                 seat=SeatInfo(pk, row_number, seat_number, seat_type, base_price),
                 price=price,
-                status=FREE if status is None else (SOLD if status == BookingStatus.PAID else HELD),
+                status=FREE if status is None else (HELD if status == BookingStatus.PENDING else SOLD),
+                kept=status == KEPT,
             )
         )
     return SeatMap(showtime=showtime, tariff=tariff, seats=states)
@@ -138,11 +167,16 @@ def showtime_seat_map(showtime: Showtime, at: dt.datetime | None = None) -> Seat
 
 def seat_ids_taken(showtime_id: int, seat_ids: Iterable[int], at: dt.datetime | None = None) -> list[int]:
     at = at or clock_now()
-    return sorted(
+    booked = (
         BookingSeat.objects.filter(showtime_id=showtime_id, seat_id__in=list(seat_ids))
         .filter(active_booking_seats(at))
         .values_list("seat_id", flat=True)
+        .order_by()
     )
+    kept = (
+        SeatBlock.objects.filter(showtime_id=showtime_id, seat_id__in=list(seat_ids)).values_list("seat_id").order_by()
+    )
+    return sorted(set(booked.union(kept).order_by()))
 
 
 # --- what the public API lists ------------------------------------------------------------

@@ -26,7 +26,15 @@ from django.utils.translation import gettext as _
 
 from marquee.audit.services import Actor, audit_record
 from marquee.booking.lifecycle import sources_for
-from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus, CancelReason, Customer
+from marquee.booking.models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingSeat,
+    BookingStatus,
+    CancelReason,
+    Customer,
+    SeatBlock,
+)
 from marquee.booking.seat_map_cache import seat_maps_changed
 from marquee.booking.selectors import booking_detail
 from marquee.booking.tokens import (
@@ -255,12 +263,17 @@ def _expire(booking_ids: Sequence[int], at: dt.datetime) -> int:
 
 
 def _taken_seat_ids(showtime_id: int, seat_ids: Sequence[int], at: dt.datetime) -> list[int]:
-    """Seats among `seat_ids` held (unexpired) or sold for the showtime."""
-    return sorted(
+    """Seats among `seat_ids` held (unexpired), sold or kept back by staff for the showtime."""
+    booked = (
         BookingSeat.objects.filter(showtime_id=showtime_id, seat_id__in=list(seat_ids), status__in=ACTIVE_STATUSES)
         .filter(Q(status=BookingStatus.PAID) | Q(booking__expires_at__gt=at))
         .values_list("seat_id", flat=True)
+        .order_by()
     )
+    kept = (
+        SeatBlock.objects.filter(showtime_id=showtime_id, seat_id__in=list(seat_ids)).values_list("seat_id").order_by()
+    )
+    return sorted(set(booked.union(kept).order_by()))
 
 
 def _retry_on_deadlock[T](fn: Callable[[], T], attempts: int = 4) -> T:
@@ -310,6 +323,19 @@ def showtime_sales_lock(*, showtime_id: int) -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("showtime_sales_lock() must run inside transaction.atomic()")
     _lock_showtime_sales(showtime_id, exclusive=True)
+
+
+def showtime_sales_lock_shared(*, showtime_id: int) -> None:
+    """For services that take seats as a hold does (keeping seats back, moving a booking):
+    inside their transaction, the showtime's sales lock shared, as a hold takes it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("showtime_sales_lock_shared() must run inside transaction.atomic()")
+    _lock_showtime_sales(showtime_id, exclusive=False)
+
+
+def seat_ids_taken_locked(*, showtime_id: int, seat_ids: Sequence[int], at: dt.datetime) -> list[int]:
+    """Seats among `seat_ids` held, sold or kept back, for a service that locked them."""
+    return _taken_seat_ids(showtime_id, seat_ids, at)
 
 
 # Advisory lock keys for "holds from client address A": a namespace in the high half, a

@@ -23,6 +23,8 @@ class MailKind(models.TextChoices):
     SIGN_IN = "sign_in", _("Sign-in link")
     RECOMMENDATION = "recommendation", _("Recommendation")
     REFUND = "refund", _("Refund")
+    BOOKING_MOVED = "booking_moved", _("Booking moved (new tickets)")
+    SHOWTIME_MOVED = "showtime_moved", _("Showtime moved")
 
 
 class MailStatus(models.TextChoices):

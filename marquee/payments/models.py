@@ -42,6 +42,11 @@ class RequestedBy(models.TextChoices):
     SYSTEM = "system", _("System")
 
 
+class PaymentPurpose(models.TextChoices):
+    BOOKING = "booking", _("The booking")
+    MOVE = "move", _("Difference for a move")
+
+
 class Payment(TimeStampedModel):
     booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="payments", verbose_name=_("booking"))
     provider = models.CharField(_("provider"), max_length=32)
@@ -50,6 +55,11 @@ class Payment(TimeStampedModel):
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
     status = models.CharField(_("status"), max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.CREATED)
+    # What the money is for: the booking's total, or the difference staff took when they
+    # moved the booking to dearer seats (marquee.payments.moves).
+    purpose = models.CharField(
+        _("purpose"), max_length=16, choices=PaymentPurpose.choices, default=PaymentPurpose.BOOKING
+    )
     # Refunds pending or succeeded; never more than `amount` (a CHECK below).
     amount_refunded = models.DecimalField(_("amount refunded"), max_digits=10, decimal_places=2, default=0)
     idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
@@ -80,11 +90,14 @@ class Payment(TimeStampedModel):
                 condition=Q(amount_refunded__gte=0) & Q(amount_refunded__lte=F("amount")),
                 name="payment_refunds_within_amount",
             ),
+            # One succeeded payment of the booking's total; differences taken for moves are
+            # payments of their own beside it.
             models.UniqueConstraint(
                 fields=["booking"],
-                condition=Q(status="succeeded"),
+                condition=Q(status="succeeded", purpose="booking"),
                 name="payment_one_succeeded_per_booking",
             ),
+            models.CheckConstraint(condition=Q(purpose__in=["booking", "move"]), name="payment_purpose_valid"),
             models.UniqueConstraint(
                 fields=["provider", "provider_id"],
                 condition=~Q(provider_id=""),
@@ -108,6 +121,11 @@ class Refund(TimeStampedModel):
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
     reason = models.CharField(_("reason"), max_length=255)
     requested_by = models.CharField(_("requested by"), max_length=16, choices=RequestedBy.choices)
+    # `move`: the difference given back when staff moved the booking to cheaper seats; its
+    # seats' prices already say so, so the sales reports do not take it off again.
+    purpose = models.CharField(
+        _("purpose"), max_length=16, choices=PaymentPurpose.choices, default=PaymentPurpose.BOOKING
+    )
     staff_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

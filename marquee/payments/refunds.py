@@ -19,7 +19,7 @@ from django.db.models import F
 
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import InvalidState, ValidationFailed
-from marquee.payments.models import Payment, PaymentStatus, Refund, RefundStatus, RequestedBy
+from marquee.payments.models import Payment, PaymentPurpose, PaymentStatus, Refund, RefundStatus, RequestedBy
 from marquee.payments.providers.base import ProviderRefund, ProviderUnavailable, RefundState
 from marquee.payments.providers.registry import BOX_OFFICE_PROVIDERS, provider_for_ledger
 
@@ -61,6 +61,7 @@ def refund_create_locked(
     requested_by: RequestedBy,
     staff_user: User | None,
     at: dt.datetime,
+    purpose: str = PaymentPurpose.BOOKING,
 ) -> Refund:
     """Inside the caller's transaction: reserve the amount on the payment and record the
     refund `pending` (cash and card terminal: `succeeded`, handed back at the counter)."""
@@ -90,6 +91,7 @@ def refund_create_locked(
         amount=amount,
         reason=reason[:255],
         requested_by=requested_by,
+        purpose=purpose,
         staff_user=staff_user if staff_user is not None and staff_user.pk else None,
         status=RefundStatus.SUCCEEDED if at_counter else RefundStatus.PENDING,
         provider_refund_id=f"{payment.provider}-re-{key[7:23]}" if at_counter else "",

@@ -29,7 +29,15 @@ from marquee.core.clock import now as clock_now
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.notifications.models import MailKind
 from marquee.notifications.services import mail_queue
-from marquee.payments.models import Payment, PaymentStatus, ProviderNotification, Refund, RefundStatus, RequestedBy
+from marquee.payments.models import (
+    Payment,
+    PaymentPurpose,
+    PaymentStatus,
+    ProviderNotification,
+    Refund,
+    RefundStatus,
+    RequestedBy,
+)
 from marquee.payments.providers.base import (
     NextStep,
     Notification,
@@ -311,7 +319,10 @@ def _settle_succeeded(payment: Payment, *, provider_id: str, at: dt.datetime) ->
         if payment.status == PaymentStatus.SUCCEEDED:
             return None  # settled a moment ago by the browser's return or a notification
         same = Payment.objects.filter(pk=payment.pk)
-        if Payment.objects.filter(booking=booking, status=PaymentStatus.SUCCEEDED).exists():
+        paid_already = Payment.objects.filter(
+            booking=booking, status=PaymentStatus.SUCCEEDED, purpose=PaymentPurpose.BOOKING
+        ).exists()
+        if paid_already:
             # One succeeded payment per booking (the database says so too): this one is money
             # taken twice, which staff give back from the booking page.
             log.error("payment %s succeeded for booking %s, already paid", payment.pk, booking.reference)
@@ -464,8 +475,55 @@ def parse_refund_choice(raw: str | Decimal | None) -> str | Decimal:
     return amount
 
 
-def _succeeded_payment(booking: Booking) -> Payment | None:
-    return Payment.objects.select_for_update().filter(booking=booking, status=PaymentStatus.SUCCEEDED).first()
+def _succeeded_payments(booking: Booking) -> list[Payment]:
+    """The booking's succeeded payments, locked, newest first: its total's, and the
+    differences taken when staff moved it to dearer seats (marquee.payments.moves)."""
+    return list(
+        Payment.objects.select_for_update()
+        .filter(booking=booking, status=PaymentStatus.SUCCEEDED)
+        .order_by("-succeeded_at", "-pk")
+    )
+
+
+def refunds_create_locked(
+    booking: Booking,
+    *,
+    amount: Decimal | None,
+    reason: str,
+    requested_by: RequestedBy,
+    staff_user: User | None,
+    at: dt.datetime,
+    purpose: str = PaymentPurpose.BOOKING,
+) -> list[Refund]:
+    """Inside the caller's transaction (the booking locked): give back `amount` (None: all
+    that is left) from the booking's succeeded payments, newest first, each through the
+    provider that took it. More than is left: ValidationFailed, and nothing is recorded."""
+    payments = _succeeded_payments(booking)
+    left = sum((p.refundable for p in payments), Decimal("0.00"))
+    wanted = left if amount is None else amount
+    if wanted > left:
+        currency = payments[0].currency if payments else settings.CURRENCY
+        raise ValidationFailed(
+            f"More than is left to refund ({left:.2f} {currency}).", fields={"amount": [f"At most {left:.2f}."]}
+        )
+    refunds: list[Refund] = []
+    for payment in payments:
+        share = min(wanted, payment.refundable)
+        if share <= 0:
+            continue
+        refunds.append(
+            refund_create_locked(
+                payment,
+                amount=share,
+                reason=reason,
+                requested_by=requested_by,
+                staff_user=staff_user,
+                at=at,
+                purpose=purpose,
+            )
+        )
+        wanted -= share
+    return refunds
 
 
 def _money_back(
@@ -480,21 +538,16 @@ def _money_back(
     """`facts`, when given, receives what was refunded, for the cancel's audit record."""
 
     def give(booking: Booking) -> dict[str, Any]:
-        payment = _succeeded_payment(booking)
         refunds: list[Refund] = []
-        if payment is not None and choice != "none":
-            amount = payment.refundable if choice == "full" else Decimal(choice)
-            if amount > 0:
-                refunds.append(
-                    refund_create_locked(
-                        payment,
-                        amount=amount,
-                        reason=reason,
-                        requested_by=requested_by,
-                        staff_user=_user(staff_user),
-                        at=clock_now(),
-                    )
-                )
+        if choice != "none":
+            refunds = refunds_create_locked(
+                booking,
+                amount=None if choice == "full" else Decimal(choice),
+                reason=reason,
+                requested_by=requested_by,
+                staff_user=_user(staff_user),
+                at=clock_now(),
+            )
         if facts is not None:
             facts["refunded"] = sum((r.amount for r in refunds), Decimal("0.00"))
         created.extend(r.pk for r in refunds if r.status == RefundStatus.PENDING)
@@ -592,11 +645,11 @@ def refund_create(*, reference: str, amount: Decimal | str, reason: str, staff_u
         raise ValidationFailed("Some fields are not valid.", fields=errors)
     with transaction.atomic():
         booking = booking_services.booking_lock(reference=reference)
-        payment = _succeeded_payment(booking)
-        if payment is None:
+        if not _succeeded_payments(booking):
             raise InvalidState("This booking has no payment to refund.")
-        refund = refund_create_locked(
-            payment,
+        refunded_before = sum((p.amount_refunded for p in _succeeded_payments(booking)), Decimal("0.00"))
+        refunds = refunds_create_locked(
+            booking,
             amount=value,
             reason=reason,
             requested_by=RequestedBy.STAFF,
@@ -612,9 +665,9 @@ def refund_create(*, reference: str, amount: Decimal | str, reason: str, staff_u
             changes={
                 "amount": value,
                 "reason": reason,
-                "provider": payment.provider,
-                # Read under the payment's lock before the refund raised it.
-                "refunded": [payment.amount_refunded, payment.amount_refunded + value],
+                "provider": ", ".join(sorted({r.payment.provider for r in refunds})),
+                # Read under the payments' locks before the refund raised them.
+                "refunded": [refunded_before, refunded_before + value],
             },
             booking_id=booking.pk,
             showtime_id=booking.showtime_id,
@@ -624,12 +677,15 @@ def refund_create(*, reference: str, amount: Decimal | str, reason: str, staff_u
             to_email=booking.customer.email,
             booking_id=booking.pk,
             language=booking.language,
-            context=refund_mail_context([refund]),
+            context=refund_mail_context(refunds),
         )
-    if refund.status == RefundStatus.PENDING:
-        refund_execute(refund_id=refund.pk)
-        refund.refresh_from_db()
-    return refund
+    for refund in refunds:
+        if refund.status == RefundStatus.PENDING:
+            refund_execute(refund_id=refund.pk)
+            refund.refresh_from_db()
+    # A booking paid once (the usual case) has one refund; after a move to dearer seats the
+    # amount may come from two payments: the first one taken from is answered.
+    return refunds[0]
 
 
 # --- the worker's periodic jobs --------------------------------------------------------------

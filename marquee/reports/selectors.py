@@ -5,6 +5,9 @@ of queries whatever the data's size. Dates are the cinema's local dates and rang
 include both ends. The staff pages, the staff API and the CSV downloads all read these.
 
 Basis of the figures:
+- a showtime's *capacity* is the seats on sale: the hall's seats less those staff kept back
+  (house seats, broken seats, the press: marquee.booking.house_seats), so occupancy is the
+  share of the seats on sale that were sold;
 - a showtime's *sold* seats belong to paid bookings, *held* seats to pending bookings
   whose hold has not lapsed; cancelled showtimes are left out of occupancy;
 - sales count the seats of paid bookings at their frozen price (`final_price`), by the
@@ -15,7 +18,8 @@ Basis of the figures:
   the shares add up exactly to the refund whatever the grouping (movie, day, hall, seat
   type, tariff). A cancelled booking is out of the figures whole, its refunds with it;
   money kept from one (staff cancelled without a full refund) is on the payments page,
-  not in ticket revenue. Tallies keep the gross figures; refunds, which may come after a
+  not in ticket revenue. A move's difference is in its seats' new prices, so a refund of it
+  (moved to cheaper seats) is not taken off again. Tallies keep the gross figures; refunds, which may come after a
   showtime has begun, are taken off when a report is read;
 - the customers report counts the same seats per buyer (so its revenue adds up to the
   sales total of the period and hall).
@@ -49,7 +53,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Rank, TruncDate
 
-from marquee.booking.models import Booking, BookingSeat, BookingStatus, Customer
+from marquee.booking.models import Booking, BookingSeat, BookingStatus, Customer, SeatBlock
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import cinema_tz, day_bounds, local
 from marquee.core.clock import now as clock_now
@@ -148,6 +152,9 @@ def occupancy(
     if hall_id is not None:
         shows = shows.filter(hall_id=hall_id)
         seats = seats.filter(showtime__hall_id=hall_id)
+    # Seats kept back by staff are not for sale: capacity is the hall's seats less those.
+    kept = SeatBlock.objects.filter(showtime=OuterRef("pk")).order_by().values("showtime").annotate(n=Count("pk"))
+    shows = shows.annotate(kept=Coalesce(Subquery(kept.values("n"), output_field=IntegerField()), Value(0)))
     rows = shows.order_by("starts_at", "hall__number", "pk").values_list(
         "pk",
         "starts_at",
@@ -159,6 +166,7 @@ def occupancy(
         "hall__capacity",
         "tally__capacity",
         "tally__sold",
+        "kept",
     )
     sold = _count_by_showtime(seats.filter(status=BookingStatus.PAID, showtime__tally__isnull=True))
     held = _count_by_showtime(
@@ -173,11 +181,23 @@ def occupancy(
             hall_id=hall,
             hall_number=number,
             hall_name=name,
-            capacity=capacity if tallied_capacity is None else tallied_capacity,
+            capacity=max(capacity - kept_back, 0) if tallied_capacity is None else tallied_capacity,
             sold=sold.get(pk, 0) if tallied_sold is None else tallied_sold,
             held=held.get(pk, 0),
         )
-        for pk, starts_at, movie_id, title, hall, number, name, capacity, tallied_capacity, tallied_sold in rows
+        for (
+            pk,
+            starts_at,
+            movie_id,
+            title,
+            hall,
+            number,
+            name,
+            capacity,
+            tallied_capacity,
+            tallied_sold,
+            kept_back,
+        ) in rows
     ]
 
 
@@ -434,7 +454,8 @@ def sales(*, start: dt.date, end: dt.date, group_by: GroupBy | str, hall_id: int
 
 
 def _succeeded_refunds_of_booking(booking: Any) -> QuerySet[Refund]:
-    return Refund.objects.filter(payment__booking_id=booking, status=RefundStatus.SUCCEEDED)
+    # A move's refund is already in its seats' prices (marquee.payments.moves).
+    return Refund.objects.filter(payment__booking_id=booking, status=RefundStatus.SUCCEEDED, purpose="booking")
 
 
 def _refunds_by_group(group_by: str, *, lo: dt.datetime, hi: dt.datetime, hall_id: int | None) -> dict[Any, Decimal]:
@@ -663,6 +684,7 @@ def customers_report(
     refunded = (
         Refund.objects.filter(
             status=RefundStatus.SUCCEEDED,
+            purpose="booking",  # a move's refund is already in its seats' prices
             payment__booking__customer_id=OuterRef("pk"),
             payment__booking__status=BookingStatus.PAID,
             **{f"payment__booking__{k}": v for k, v in showtimes.items()},

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
-from marquee.booking.models import BookingSeat, BookingStatus
+from marquee.booking.models import BookingSeat, BookingStatus, SeatBlock
 from marquee.core.clock import now as clock_now
 from marquee.core.money import to_money
 from marquee.reports.models import ShowtimeTally, ShowtimeTallyCell
@@ -26,14 +27,17 @@ def showtimes_tally(*, at: dt.datetime | None = None, batch_size: int = 500) -> 
     cutoff = tally_cutoff(at or clock_now())
     done = 0
     while True:
+        # Capacity is the seats on sale: the hall's less those staff kept back.
+        kept = SeatBlock.objects.filter(showtime=OuterRef("pk")).order_by().values("showtime").annotate(n=Count("pk"))
         batch = list(
             Showtime.objects.filter(status=ShowtimeStatus.SCHEDULED, starts_at__lt=cutoff, tally__isnull=True)
+            .annotate(kept=Coalesce(Subquery(kept.values("n"), output_field=IntegerField()), Value(0)))
             .order_by("pk")
-            .values_list("pk", "hall__capacity")[:batch_size]
+            .values_list("pk", "hall__capacity", "kept")[:batch_size]
         )
         if not batch:
             return done
-        done += _tally_batch(dict(batch))
+        done += _tally_batch({pk: max(capacity - kept_back, 0) for pk, capacity, kept_back in batch})
 
 
 def _tally_batch(capacities: dict[int, int]) -> int:

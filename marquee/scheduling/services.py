@@ -170,8 +170,11 @@ def showtime_update(
     hall_id: int | None = None,
     starts_at: dt.datetime | None = None,
     staff_user: Actor = None,
+    with_sales: bool = False,
 ) -> Showtime:
-    """Move or change a showtime. One with tickets held or sold cannot move or change movie.
+    """Move or change a showtime. One with tickets held or sold cannot move hall or change
+    movie; its start moves only through marquee.booking.moves.showtime_move (`with_sales`),
+    which tells its customers.
 
     Audited as `showtime.move` when its time or hall changes, `showtime.update` otherwise."""
     if starts_at is not None:
@@ -193,7 +196,9 @@ def showtime_update(
         new_start = starts_at if starts_at is not None else showtime.starts_at
         if new_start != showtime.starts_at:
             _require_future([new_start])
-        changes = movie.pk != showtime.movie_id or target_hall_id != showtime.hall_id or new_start != showtime.starts_at
+        changes = movie.pk != showtime.movie_id or target_hall_id != showtime.hall_id
+        if not with_sales:
+            changes = changes or new_start != showtime.starts_at
         if changes and _has_active_sales(showtime):
             raise InvalidState("This showtime has tickets held or sold; cancel it instead of moving it.")
         new_end = showtime_end(new_start, movie.duration_min, settings.CLEANING_MINUTES)

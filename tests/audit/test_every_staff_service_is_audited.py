@@ -19,11 +19,14 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from marquee.audit.models import AuditEntry
+from marquee.booking import house_seats
+from marquee.booking import moves as booking_moves
 from marquee.booking import services as booking_services
 from marquee.booking.models import Booking
 from marquee.core.clock import now
 from marquee.notifications import services as notifications
 from marquee.notifications.models import OutgoingMail
+from marquee.payments import moves as payment_moves
 from marquee.payments import services as payments
 from marquee.pricing import services as pricing
 from marquee.privacy import services as privacy
@@ -47,6 +50,9 @@ STAFF_SERVICE_MODULES = (
     "marquee.marketing.services",
     "marquee.staff.services",
     "marquee.reports.services",
+    "marquee.booking.house_seats",
+    "marquee.booking.moves",
+    "marquee.payments.moves",
 )
 
 ANY = object()  # the field is recorded, whatever its value
@@ -267,6 +273,45 @@ AUDITED: list[Audited] = [
         ),
         {"reason": ANY, "bookings": 1},
     ),
+    Audited(
+        "marquee.booking.house_seats.seats_block",
+        "showtime.block_seats",
+        lambda w: house_seats.seats_block(
+            showtime_id=w.showtime.pk, seat_ids=[_free_seat(w).pk], reason="broken", staff_user=w.user
+        ),
+        {"seats": ANY, "reason": "broken"},
+    ),
+    Audited(
+        "marquee.booking.house_seats.seats_release",
+        "showtime.release_seats",
+        lambda w: (
+            house_seats.seats_block(
+                showtime_id=w.showtime.pk, seat_ids=[_free_seat(w).pk], reason="press", staff_user=w.user
+            ),
+            house_seats.seats_release(showtime_id=w.showtime.pk, seat_ids=[_free_seat(w).pk], staff_user=w.user),
+        ),
+        {"seats": ANY},
+    ),
+    Audited(
+        "marquee.payments.moves.booking_move",
+        "booking.move",
+        lambda w: payment_moves.booking_move(
+            reference=w.paid.reference,
+            showtime_id=w.empty_showtime.pk,
+            seat_ids=list(w.paid.seats.values_list("seat_id", flat=True)),
+            method="cash",
+            staff_user=w.user,
+        ),
+        {"showtime": [ANY, ANY]},
+    ),
+    Audited(
+        "marquee.booking.moves.showtime_move",
+        "showtime.move",
+        lambda w: booking_moves.showtime_move(
+            showtime_id=w.showtime.pk, starts_at=w.showtime.starts_at + dt.timedelta(minutes=30), staff_user=w.user
+        ),
+        {"starts_at": [ANY, ANY]},
+    ),
 ]
 
 
@@ -326,6 +371,16 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.staff.services.hash_key": "a pure function",
     "marquee.reports.services.showtimes_tally": "the worker's tally",
     "marquee.reports.services.tally_cutoff": "a pure function",
+    "marquee.booking.house_seats.showtime_blocks": "a read",
+    "marquee.booking.moves.booking_move_locked": "inside marquee.payments.moves.booking_move, which records it",
+    "marquee.booking.moves.move_quote": "a read (the price a move would have)",
+    "marquee.booking.moves.move_targets": "a read",
+    "marquee.booking.moves.showtime_label": "formats a label",
+    "marquee.booking.services.seat_ids_taken_locked": "a read inside the caller's transaction",
+    "marquee.booking.services.showtime_sales_lock_shared": "a lock inside the caller's transaction",
+    "marquee.payments.services.refunds_create_locked": (
+        "inside refund_create, booking_cancel and booking_move, which record it"
+    ),
 }
 
 

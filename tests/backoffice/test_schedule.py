@@ -182,10 +182,10 @@ def test_moving_a_showtime_without_tickets(admin_client, hall, film):
     assert (show.hall_id, show.starts_at) == (other_hall.pk, f.local_dt(_day(3), 21, 15))
 
 
-def test_a_showtime_with_tickets_cannot_move(admin_client, show):
+def test_a_showtime_with_tickets_cannot_move_hall(admin_client, show):
     response = admin_client.post(
         reverse("backoffice:showtime_move", args=[show.pk]),
-        {"movie": show.movie_id, "hall": show.hall_id, "date": _day(5).isoformat(), "time": "12:00"},
+        {"movie": show.movie_id, "hall": f.hall().pk, "date": _day(5).isoformat(), "time": "12:00"},
     )
     assert response.status_code == 409
     assert "cancel it instead of moving it" in response.content.decode()
@@ -203,3 +203,15 @@ def test_moving_onto_another_showtime_lists_the_clash(admin_client, hall, film):
     )
     assert response.status_code == 409
     assert reverse("backoffice:showtime", args=[other.pk]) in response.content.decode()
+
+
+def test_a_showtime_with_tickets_moves_in_time_and_its_customers_are_emailed(admin_client, show):
+    response = admin_client.post(
+        reverse("backoffice:showtime_move", args=[show.pk]),
+        {"movie": show.movie_id, "hall": show.hall_id, "date": _day(6).isoformat(), "time": "12:00"},
+    )
+    assert response.status_code == 302
+    show.refresh_from_db()
+    assert show.starts_at == f.local_dt(_day(6), 12)
+    emailed = set(OutgoingMail.objects.filter(kind=MailKind.SHOWTIME_MOVED).values_list("to_email", flat=True))
+    assert "paid@example.com" in emailed

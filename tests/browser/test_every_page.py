@@ -12,6 +12,7 @@ import pytest
 import time_machine
 
 from marquee.booking.checkin import ticket_code
+from marquee.booking.house_seats import seats_block
 from marquee.booking.links import manage_link_token
 from marquee.core.clock import local_today
 from marquee.core.clock import now as clock_now
@@ -80,6 +81,8 @@ def cinema() -> dict:
     box = factories.hold(show, seats[110:112], email="ivan@example.com").booking
     payment_record_box_office(reference=box.reference)
     held = factories.hold(show, seats[120:121], email="petro@example.com").booking
+    # Seats kept back for the press: the seat maps show them taken, the staff picker "kept".
+    seats_block(showtime_id=show.pk, seat_ids=seats[130:132], reason="press", note="Kyiv Post", staff_user=None)
     to_pay = factories.hold(show, seats[122:123], email="maria@example.com").booking
     # A showtime whose door is open now, with a paid ticket, for the check-in door's answers.
     door = factories.showtime(
@@ -161,6 +164,13 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-bookings", "/staff/bookings/"),
         ("staff-booking", f"/staff/bookings/{c['paid'].reference}/"),
         ("staff-booking-box-office", f"/staff/bookings/{c['box'].reference}/"),
+        ("staff-booking-move", f"/staff/bookings/{c['paid'].reference}/move/"),
+        ("staff-booking-move-seats", f"/staff/bookings/{c['paid'].reference}/move/?showtime={show.pk}"),
+        (
+            "staff-booking-move-confirm",
+            f"/staff/bookings/{c['paid'].reference}/move/?showtime={show.pk}&"
+            + "&".join(f"seat={pk}" for pk in c["free"]),
+        ),
         ("staff-payments", "/staff/payments/"),
         ("staff-reconciliation", "/staff/reconciliation/"),
         ("staff-cash-up", "/staff/cash-up/"),

@@ -1,5 +1,6 @@
 """The API's payments (api.md, "Payments"), exactly as written."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,41 @@ def test_staff_cancel_defaults_to_a_full_refund(api, held, staff):
     cancelled = staff.post(f"/bookings/{held['reference']}/cancel").json()
     assert cancelled["amount_refunded"] == cancelled["total_price"]
     assert Payment.objects.get().provider == "cash"
+
+
+def test_staff_move_a_booking(api, held, staff, show, seats):
+    from marquee.booking.house_seats import seats_block
+    from tests import factories as f
+
+    ref = held["reference"]
+    path = f"/bookings/{ref}/move"
+    not_paid = staff.post(path, {"showtime_id": show.pk, "seat_ids": seats[2:4]})
+    assert (not_paid.status_code, not_paid.json()["error"]) == (409, "invalid_state")
+    staff.post(f"/bookings/{ref}/mark-paid", {"method": "cash"})
+    moved = staff.post(path, {"showtime_id": show.pk, "seat_ids": seats[3:5]})
+    assert moved.status_code == 200, moved.content
+    body = moved.json()
+    assert body["reference"] == ref and body["status"] == "paid"
+    assert sorted(s["seat_id"] for s in body["seats"]) == seats[3:5]
+    # Seats held, sold or kept: 409 naming them.
+    seats_block(showtime_id=show.pk, seat_ids=[seats[6]], reason="house", staff_user=None)
+    taken = staff.post(path, {"showtime_id": show.pk, "seat_ids": [seats[3], seats[6]]})
+    assert (taken.status_code, taken.json()["error"]) == (409, "seats_unavailable")
+    assert seats[6] in taken.json()["seat_ids"]
+    # Sales closed at the target.
+    other = f.showtime(movie_obj=show.movie, hall_obj=show.hall, starts_at=show.ends_at + dt.timedelta(hours=2))
+    from marquee.payments.services import showtime_cancel
+
+    showtime_cancel(showtime_id=other.pk)
+    closed = staff.post(path, {"showtime_id": other.pk, "seat_ids": seats[:2]})
+    assert (closed.status_code, closed.json()["error"]) == (409, "sales_closed")
+    # Validation: the count, an unknown method, a missing field.
+    for bad in (
+        {"showtime_id": show.pk, "seat_ids": seats[7:8]},
+        {"showtime_id": show.pk, "seat_ids": seats[7:9], "method": "bitcoin"},
+        {"seat_ids": seats[7:9]},
+        {"showtime_id": show.pk, "seat_ids": []},
+    ):
+        response = staff.post(path, bad)
+        assert (response.status_code, response.json()["error"]) == (422, "validation_error"), bad
+    assert staff.post("/bookings/NOSUCHREF/move", {"showtime_id": show.pk, "seat_ids": seats[:2]}).status_code == 404

@@ -89,6 +89,13 @@ MATRIX = [
     Call("POST", "/bookings/{paid}/refund", BOX_OFFICE_TOO, 200, lambda w: {"amount": "1.00", "reason": "Goodwill"}),
     Call("POST", "/bookings/{paid}/cancel", BOX_OFFICE_TOO, 200),
     Call("POST", "/bookings/{paid}/resend", BOX_OFFICE_TOO, 200),
+    Call(
+        "POST",
+        "/bookings/{paid}/move",
+        BOX_OFFICE_TOO,
+        200,
+        lambda w: {"showtime_id": w.show, "seat_ids": w.free, "method": "cash"},
+    ),
     # The world's show is tomorrow: its door is not open, so the door admits it "anyway".
     Call("POST", "/checkin", BOX_OFFICE_TOO, 200, lambda w: {"code": w.code, "showtime_id": w.show, "override": True}),
     # Reading customers (a movie's audience is a list of customers).
@@ -150,6 +157,7 @@ def world() -> SimpleNamespace:
         paid=paid.reference,
         customer=paid.customer_id,
         code=ticket_code(BookingSeat.objects.filter(booking=paid).order_by("pk").first().pk),
+        free=seats[4:6],
     )
 
 

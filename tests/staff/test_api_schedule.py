@@ -109,10 +109,14 @@ def test_delete_with_bookings_cancels_the_showtime_and_its_bookings(admin_api, d
     )
 
 
-def test_a_showtime_with_sales_cannot_move(admin_api, day):
+def test_a_showtime_with_sales_moves_in_time_but_not_hall(admin_api, day):
     show = f.showtime()
-    f.hold(show)
-    assert error(admin_api.patch(f"/showtimes/{show.pk}", {"starts_at": at(day, 9)})) == (409, "invalid_state")
+    held = f.hold(show)
+    other_hall = f.hall()
+    assert error(admin_api.patch(f"/showtimes/{show.pk}", {"hall_id": other_hall.pk})) == (409, "invalid_state")
+    moved = admin_api.patch(f"/showtimes/{show.pk}", {"starts_at": at(day, 9)})
+    assert moved.status_code == 200, moved.content
+    assert OutgoingMail.objects.filter(kind=MailKind.SHOWTIME_MOVED, booking=held.booking).count() == 1
 
 
 def ids(response):

@@ -5,6 +5,7 @@ has inline CSS (mail clients drop <style> more often than style="") and a small
 prefers-color-scheme block for clients that honour it.
 """
 
+import datetime as dt
 import email.message
 import email.policy
 import logging
@@ -19,7 +20,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from marquee.booking.checkin import ticket_code
+from marquee.booking.checkin import ticket_code_of
 from marquee.booking.links import manage_link_url
 from marquee.booking.models import Booking, BookingSeat, BookingStatus, Customer
 from marquee.catalog.models import Movie
@@ -32,7 +33,7 @@ from marquee.notifications.rendering.qr import qr_png
 
 log = logging.getLogger(__name__)
 
-TICKET_KINDS = frozenset({MailKind.TICKETS, MailKind.RESEND})
+TICKET_KINDS = frozenset({MailKind.TICKETS, MailKind.RESEND, MailKind.BOOKING_MOVED})
 
 
 class NotSendable(Exception):
@@ -90,6 +91,7 @@ class Rendered:
     inline_images: list[InlineImage] = field(default_factory=list)
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
+    template: str = ""  # the templates' name, when it is not the mail's kind
 
 
 def _load_booking(booking_id: int) -> Booking:
@@ -105,7 +107,7 @@ def _admissions(booking: Booking, *, show_prices: bool) -> list[Admission]:
     return [
         Admission(
             ticket=t,
-            code=ticket_code(t.pk),
+            code=ticket_code_of(t),
             cid=f"qr-{t.pk}@marquee",
             row=t.seat.row_number,
             seat=t.seat.seat_number,
@@ -200,7 +202,9 @@ def _render_tickets(mail: OutgoingMail, booking: Booking) -> Rendered:
     ]
     title = f"{booking.showtime.movie.title} — {ctx['when']}"
     movie, day = booking.showtime.movie.title, _short_date(booking)
-    if ctx["is_gift_copy"]:
+    ctx["moved_note"] = _moved_note(mail)
+    ctx["old_when"] = _old_when(mail)
+    if ctx["is_gift_copy"] and mail.kind in (MailKind.TICKETS, MailKind.RESEND):
         subject = _("%(name)s sent you tickets: %(movie)s, %(date)s") % {
             "name": booking.customer.first_name,
             "movie": movie,
@@ -208,6 +212,10 @@ def _render_tickets(mail: OutgoingMail, booking: Booking) -> Rendered:
         }
     elif mail.kind == MailKind.TICKETS:
         subject = _("Your tickets: %(movie)s, %(date)s") % {"movie": movie, "date": day}
+    elif mail.kind == MailKind.BOOKING_MOVED:
+        subject = _("Your booking was moved: new tickets for %(movie)s, %(date)s") % {"movie": movie, "date": day}
+    elif mail.kind == MailKind.SHOWTIME_MOVED:
+        subject = _("New time: %(movie)s, %(date)s") % {"movie": movie, "date": day}
     else:
         subject = _("Your tickets (sent again): %(movie)s, %(date)s") % {"movie": movie, "date": day}
     return Rendered(
@@ -221,10 +229,56 @@ def _render_tickets(mail: OutgoingMail, booking: Booking) -> Rendered:
     )
 
 
+def _moved_note(mail: OutgoingMail) -> str:
+    """What a "booking moved" email says about the price difference, in the mail's language."""
+    move = mail.context.get("move") or {}
+    amount = money_text(Decimal(move["difference"])) if move.get("difference") else ""
+    if move.get("direction") == "paid":
+        return _("The new seats cost %(amount)s more, which you paid at the box office.") % {"amount": amount}
+    if move.get("direction") == "refunded":
+        if move.get("how") == "cash":
+            return _("The new seats cost %(amount)s less: collect it at the box office.") % {"amount": amount}
+        return _("The new seats cost %(amount)s less: it is refunded to your card.") % {"amount": amount}
+    return ""
+
+
+def _old_when(mail: OutgoingMail) -> str:
+    raw = mail.context.get("old_starts_at")
+    if not raw:
+        return ""
+    try:
+        old = local(dt.datetime.fromisoformat(raw))
+    except ValueError:
+        return ""
+    return f"{formats.date_format(old, 'l, j E Y')}, {formats.time_format(old, 'H:i')}"
+
+
+def _render_showtime_moved(mail: OutgoingMail, booking: Booking) -> Rendered:
+    """A showtime moved in time: a paid booking's tickets again (same codes) with the new
+    time; a live hold is told the new time (and its calendar entry)."""
+    if booking.status == BookingStatus.PAID:
+        rendered = _render_tickets(mail, booking)
+        rendered.template = "tickets"  # with the sentence of its kind
+        return rendered
+    if booking.status != BookingStatus.PENDING:
+        raise NotSendable(f"not sent: the booking is {booking.status}")
+    ctx = _booking_context(booking, mail, show_prices=True)
+    ctx["old_when"] = _old_when(mail)
+    names = {"movie": booking.showtime.movie.title, "date": _short_date(booking)}
+    return Rendered(
+        subject=_("New time: %(movie)s, %(date)s") % names,
+        context=ctx,
+        attachments=[("showtime.ics", showtime_ics(booking, seats_line=ctx["seats_line"]), "text/calendar")],
+        template="showtime_moved",
+    )
+
+
 def _render_booking_kind(mail: OutgoingMail) -> Rendered:
     assert mail.booking_id is not None
     booking = _load_booking(mail.booking_id)
     names = {"movie": booking.showtime.movie.title, "date": _short_date(booking)}
+    if mail.kind == MailKind.SHOWTIME_MOVED:
+        return _render_showtime_moved(mail, booking)
     if mail.kind in TICKET_KINDS:
         return _render_tickets(mail, booking)
     # The recipient of a gift sees no prices (nor refunds) in anything about it.
@@ -332,7 +386,7 @@ def render_mail(mail: OutgoingMail) -> RichEmail:
             "subject": rendered.subject,
             "LANGUAGE_CODE": translation.get_language(),
         }
-        template = "tickets" if mail.kind in TICKET_KINDS else mail.kind
+        template = rendered.template or ("tickets" if mail.kind in TICKET_KINDS else mail.kind)
         text = render_to_string(f"notifications/email/{template}.txt", ctx)
         html = render_to_string(f"notifications/email/{template}.html", ctx)
     message = RichEmail(
