@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 
 from marquee.staff.permissions import can as role_can
 from marquee.staff.permissions import is_staff_member
@@ -45,7 +46,7 @@ def staff_page(*capabilities: str) -> Callable[[View], View]:
         @wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not any(can(request.user, c) for c in capabilities):
-                raise PermissionDenied("Your role does not include this page.")
+                raise PermissionDenied(gettext("Your role does not include this page."))
             return view(request, *args, **kwargs)
 
         wrapped: View = staff_member_required(checked)
