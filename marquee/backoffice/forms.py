@@ -10,6 +10,7 @@ from django.forms import formset_factory
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marquee.backoffice.query import MAX_ID
 from marquee.catalog.models import Movie
@@ -91,7 +92,7 @@ class ShowtimeForm(forms.Form):
                     "None of the chosen weekdays falls between %(first)s and %(last)s; "
                     "tick a day in that range or move the end of the series."
                 )
-                % {"first": date_format(start_day, "D j M"), "last": date_format(until, "D j M")},
+                % {"first": date_format(start_day, str(_("D j M"))), "last": date_format(until, str(_("D j M")))},
             )
         return data
 
@@ -130,7 +131,7 @@ class ShowtimeMoveForm(forms.Form):
 
 class HallCreateForm(forms.Form):
     number = forms.IntegerField(min_value=1, max_value=32767, label=_("Number"))
-    name = forms.CharField(max_length=100, label=_("Name"))
+    name = forms.CharField(max_length=100, label=pgettext_lazy("of a thing", "Name"))
     rows = forms.IntegerField(min_value=1, max_value=MAX_ROWS, initial=8, label=_("Rows"))
     seats = forms.IntegerField(min_value=1, max_value=MAX_SEATS_PER_ROW, initial=12, label=_("Seats per row"))
     base_price = forms.DecimalField(
@@ -186,8 +187,8 @@ class SeatForm(forms.Form):
 
 
 class TariffForm(forms.Form):
-    name = forms.CharField(max_length=60, label=_("Name"))
-    start_time = forms.TimeField(widget=TimeInput(), label=_("From"))
+    name = forms.CharField(max_length=60, label=pgettext_lazy("of a thing", "Name"))
+    start_time = forms.TimeField(widget=TimeInput(), label=pgettext_lazy("start of a period", "From"))
     end_time = forms.TimeField(widget=TimeInput(), label=_("Until"), help_text=_("Exclusive; 23:59 for the day's end."))
     price_multiplier = forms.DecimalField(
         max_digits=6, decimal_places=3, min_value=Decimal("0.001"), label=_("Multiplier"), initial=Decimal("1.000")
@@ -232,7 +233,7 @@ class BookingSearchForm(forms.Form):
 class PeriodForm(forms.Form):
     """A report's filter: a date range (inclusive, cinema days) and an optional hall."""
 
-    date_from = forms.DateField(widget=DateInput(), label=_("From"), required=False)
+    date_from = forms.DateField(widget=DateInput(), label=pgettext_lazy("start of a period", "From"), required=False)
     date_to = forms.DateField(widget=DateInput(), label=_("To"), required=False)
     hall = forms.ModelChoiceField(
         queryset=Hall.objects.order_by("number"), required=False, empty_label=_("All halls"), label=_("Hall")

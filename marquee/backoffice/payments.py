@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -38,7 +38,7 @@ def _provider_choices() -> list[tuple[str, str]]:
 class PaymentFilterForm(forms.Form):
     """Payments started on the cinema's days `date_from` to `date_to` (default: the last week)."""
 
-    date_from = forms.DateField(widget=DateInput(), label=_("From"), required=False)
+    date_from = forms.DateField(widget=DateInput(), label=pgettext_lazy("start of a period", "From"), required=False)
     date_to = forms.DateField(widget=DateInput(), label=_("To"), required=False)
     provider = forms.ChoiceField(label=_("Provider"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *PaymentStatus.choices])

@@ -15,7 +15,7 @@ from babel.numbers import format_decimal, format_percent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language, gettext, to_locale
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -141,8 +141,9 @@ def sales(request: HttpRequest) -> HttpResponse:
     # Every day of the period gets a column, days without sales included, so gaps show.
     revenue_by_day = {r.key: r for r in by_day.rows}
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    day_format = gettext("j M")
     points = [
-        (date_format(d, "j M"), revenue_by_day[d.isoformat()].tickets if d.isoformat() in revenue_by_day else 0)
+        (date_format(d, day_format), revenue_by_day[d.isoformat()].tickets if d.isoformat() in revenue_by_day else 0)
         for d in days
     ]
     line = [revenue_by_day[d.isoformat()].revenue if d.isoformat() in revenue_by_day else Decimal(0) for d in days]

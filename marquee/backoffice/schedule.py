@@ -107,7 +107,7 @@ def planner(request: HttpRequest) -> HttpResponse:
                             "movie": movie.title,
                             "hall": chosen_hall.name,
                             "count": count,
-                            "when": date_format(local(starts[0]), "D j M H:i"),
+                            "when": date_format(local(starts[0]), _("D j M H:i")),
                         },
                     )
                     url = reverse("backoffice:planner")
@@ -206,7 +206,7 @@ def showtime_move(request: HttpRequest, showtime_id: int) -> HttpResponse:
     messages.success(
         request,
         _("Moved to %(when)s in %(hall)s.")
-        % {"when": date_format(local(moved.starts_at), "D j M H:i"), "hall": moved.hall.name},
+        % {"when": date_format(local(moved.starts_at), _("D j M H:i")), "hall": moved.hall.name},
     )
     return redirect("backoffice:showtime", showtime_id=moved.pk)
 
@@ -228,7 +228,7 @@ def showtime_cancel_view(request: HttpRequest, showtime_id: int) -> HttpResponse
         messages.success(
             request,
             _("Cancelled %(movie)s on %(when)s; its customers will be emailed.")
-            % {"movie": showtime.movie.title, "when": date_format(when, "j M H:i")},
+            % {"movie": showtime.movie.title, "when": date_format(when, _("j M H:i"))},
         )
         return redirect(planner_url)
     active = Booking.objects.filter(showtime=showtime, status__in=ACTIVE_STATUSES)

@@ -1,5 +1,6 @@
 """Small template helpers for the staff pages: numbers, colours and the navigation."""
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -7,6 +8,7 @@ from babel.numbers import format_percent
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_lazy, to_locale
@@ -14,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from marquee.backoffice import access
 from marquee.backoffice.charts import heat_colour, heat_ink
+from marquee.core.clock import local_today
 from marquee.core.dates import day_text
 from marquee.core.money import money_text
+from marquee.reports.selectors import NEARLY_FULL
 
 register = template.Library()
 
@@ -65,6 +69,40 @@ def percent(value: float | Decimal | None) -> str:
 def day(value: Any) -> str:
     """A day as people read it in a sentence: "Sunday 6 December", "неділя, 6 грудня"."""
     return day_text(value) if value else "–"
+
+
+@register.filter
+def signal_sentence(signal: Any) -> str:
+    """The expansion signal's sentence about its latest week, in the staff member's language
+    (the selector's own sentence is the staff API's, in English)."""
+    latest = signal.latest
+    if latest is None:
+        return ""
+    today = local_today()
+    this_monday = today - dt.timedelta(days=today.weekday())
+    if latest.monday == this_monday:
+        when = _("This week so far")
+    elif latest.monday == this_monday - dt.timedelta(days=7):
+        when = _("Last week")
+    else:
+        when = _("In the week of %(monday)s") % {"monday": date_format(latest.monday, _("j M Y"))}
+    advice = {
+        "expand": _("demand exceeds capacity; consider adding a screen or more evening showtimes."),
+        "watch": _(
+            "halls are often nearly full at peak times; schedule more showtimes at the busiest hours "
+            "and watch the trend before adding a screen."
+        ),
+        "fine": _("there is spare capacity; no need for another screen."),
+    }[latest.level]
+    return _(
+        "%(when)s %(nearly_full)s of showtimes were at least %(threshold)s full and %(sold_out)s sold out: %(advice)s"
+    ) % {
+        "when": when,
+        "nearly_full": percent(latest.nearly_full_share),
+        "threshold": percent(NEARLY_FULL),
+        "sold_out": percent(latest.sold_out_share),
+        "advice": advice,
+    }
 
 
 @register.filter
