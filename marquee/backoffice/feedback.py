@@ -2,14 +2,10 @@
 
 from django.contrib import messages
 from django.http import HttpRequest
-from django.utils.translation import gettext
 
-from marquee.core.errors import DomainError
+from marquee.core.errors import DomainError, in_language
 
-
-def in_language(text: str) -> str:
-    """A service's English sentence in the active language, when the catalogue has it."""
-    return gettext(text) if text else text
+__all__ = ["error_lines", "in_language", "say_error"]
 
 
 def error_lines(error: DomainError) -> list[str]:

@@ -105,7 +105,11 @@ def occupancy(request: HttpRequest) -> HttpResponse:
         "rows_total": len(rows),
         "heat": heat,
         "hour_chart": bar_chart(
-            by_start_hour(begun), title=_("Average share sold by start hour"), fmt=_percent, label_width=70, maximum=1.0
+            by_start_hour(begun),
+            title=gettext("Average share sold by start hour"),
+            fmt=_percent,
+            label_width=70,
+            maximum=1.0,
         ),
         "signal": signal,
         "latest": signal.latest,
@@ -148,7 +152,7 @@ def sales(request: HttpRequest) -> HttpResponse:
     ]
     line = [revenue_by_day[d.isoformat()].revenue if d.isoformat() in revenue_by_day else Decimal(0) for d in days]
     day_chart = column_chart(
-        points, title=_("Tickets (columns) and revenue (line) by day"), fmt=plain, line=line, line_fmt=_money
+        points, title=gettext("Tickets (columns) and revenue (line) by day"), fmt=plain, line=line, line_fmt=_money
     )
     context = {
         "form": form,
