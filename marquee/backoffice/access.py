@@ -14,6 +14,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext
 
 from marquee.staff.permissions import can as role_can
 from marquee.staff.permissions import is_staff_member
@@ -47,7 +48,7 @@ def staff_page(*capabilities: str) -> Callable[[View], View]:
         @wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not any(can(request.user, c) for c in capabilities):
-                raise PermissionDenied("Your role does not include this page.")
+                raise PermissionDenied(gettext("Your role does not include this page."))
             return view(request, *args, **kwargs)
 
         wrapped: View = staff_member_required(checked)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from marquee.backoffice.access import BOOKINGS, staff_page
@@ -13,6 +14,7 @@ from marquee.booking.models import Booking, BookingSeat
 from marquee.booking.services import booking_resend
 from marquee.booking.tokens import normalise_reference
 from marquee.core.errors import DomainError
+from marquee.core.money import money_text
 from marquee.notifications.models import OutgoingMail
 from marquee.payments.services import booking_cancel, payment_record_box_office, refund_create
 from marquee.scheduling.models import Showtime
@@ -74,7 +76,9 @@ def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
         if action == "pay":
             method = request.POST.get("method", "cash")
             payment_record_box_office(reference=reference, method=method, staff_user=user)
-            messages.success(request, f"{reference} is paid; the tickets are on their way by email.")
+            messages.success(
+                request, _("%(reference)s is paid; the tickets are on their way by email.") % {"reference": reference}
+            )
         elif action == "cancel":
             booking_cancel(
                 reference=reference,
@@ -84,7 +88,9 @@ def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
                 staff_user=user,
             )
-            messages.success(request, f"{reference} is cancelled and its seats are free again.")
+            messages.success(
+                request, _("%(reference)s is cancelled and its seats are free again.") % {"reference": reference}
+            )
         elif action == "refund":
             refund = refund_create(
                 reference=reference,
@@ -92,10 +98,16 @@ def _act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
                 staff_user=user,
             )
-            messages.success(request, f"Refund of {refund.amount} for {reference}: {refund.get_status_display()}.")
+            messages.success(
+                request,
+                _("Refund of %(amount)s for %(reference)s: %(status)s.")
+                % {"amount": money_text(refund.amount), "reference": reference, "status": refund.get_status_display()},
+            )
         else:
             booking_resend(reference=reference, staff_user=user)
-            messages.success(request, f"The tickets of {reference} will be emailed again.")
+            messages.success(
+                request, _("The tickets of %(reference)s will be emailed again.") % {"reference": reference}
+            )
     except DomainError as error:
         say_error(request, error)
     return redirect("backoffice:booking", reference=reference)

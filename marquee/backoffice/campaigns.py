@@ -6,9 +6,12 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from marquee.backoffice.access import CAMPAIGNS, staff_page
+from marquee.backoffice.feedback import in_language
 from marquee.backoffice.query import int_or_none
 from marquee.booking.models import Customer
 from marquee.catalog.models import Movie
@@ -72,17 +75,27 @@ def campaign_send(request: HttpRequest) -> HttpResponse:
     try:
         started = campaign_start(started_by=request.user)
     except DomainError as error:
-        messages.error(request, error.detail)
+        messages.error(request, in_language(error.detail))
     else:
         count = started.queued
         if started.deferred:
             messages.success(
                 request,
-                f"The campaign is being queued in the background for about {count} "
-                f"customer{'s' if count != 1 else ''}; it appears under past campaigns when the worker takes it up.",
+                ngettext(
+                    "The campaign is being queued in the background for about %(count)d customer; "
+                    "it appears under past campaigns when the worker takes it up.",
+                    "The campaign is being queued in the background for about %(count)d customers; "
+                    "it appears under past campaigns when the worker takes it up.",
+                    count,
+                )
+                % {"count": count},
             )
         elif count:
-            messages.success(request, f"Queued {count} recommendation email{'s' if count != 1 else ''}.")
+            messages.success(
+                request,
+                ngettext("Queued %(count)d recommendation email.", "Queued %(count)d recommendation emails.", count)
+                % {"count": count},
+            )
         else:
-            messages.warning(request, "No one has anything new to be recommended; no email was queued.")
+            messages.warning(request, _("No one has anything new to be recommended; no email was queued."))
     return redirect("backoffice:campaign")

@@ -7,10 +7,13 @@ office sees only its own line, so that a cashier counts their own till and not a
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -22,8 +25,8 @@ from marquee.core.money import money_text
 from marquee.notifications.rendering.pdf import pdf_fonts
 from marquee.payments.cash_up import CashUp, CashUpLine, cash_up
 
-SHIFT_NOTE = "A shift is the cinema's day (midnight to midnight) per staff member."
-COMPS_NOTE = "Comps: none recorded yet."
+SHIFT_NOTE = _("A shift is the cinema's day (midnight to midnight) per staff member.")
+COMPS_NOTE = _("Comps: none recorded yet.")
 
 
 def chosen_day(request: HttpRequest) -> tuple[dt.date, bool]:
@@ -76,7 +79,15 @@ def cash_up_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
-COLUMNS = ("Staff member", "Payments", "Cash taken", "Cash paid back", "Net cash", "Card taken", "Card paid back")
+COLUMNS = (
+    _("Staff member"),
+    _("Payments"),
+    _("Cash taken"),
+    _("Cash paid back"),
+    _("Net cash"),
+    _("Card taken"),
+    _("Card paid back"),
+)
 
 
 def _cells(line: CashUpLine) -> list[str]:
@@ -91,13 +102,22 @@ def _cells(line: CashUpLine) -> list[str]:
     ]
 
 
+def _fit(label: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """The label on one line, or split at the space that best balances two."""
+    if measure(label) <= width or " " not in label:
+        return [label]
+    cuts = [i for i, c in enumerate(label) if c == " "]
+    cut = min(cuts, key=lambda i: max(measure(label[:i]), measure(label[i + 1 :])))
+    return [label[:cut], label[cut + 1 :]]
+
+
 def cash_up_document(figures: CashUp, *, everyone: bool) -> bytes:
     """An A4 page (more when many staff worked) with the page's figures, to sign and keep
     with the till."""
     regular, bold = pdf_fonts()
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4, pageCompression=1)
-    title = f"Cash-up {figures.day.isoformat()}"
+    title = gettext("Cash-up %(day)s") % {"day": figures.day.isoformat()}
     canvas.setTitle(title)
     _width, height = A4
     left = 15 * mm
@@ -109,13 +129,19 @@ def cash_up_document(figures: CashUp, *, everyone: bool) -> bytes:
         canvas.setFont(bold, 16)
         canvas.drawString(left, height - 20 * mm, title)
         canvas.setFont(regular, 9)
-        canvas.drawString(left, height - 27 * mm, SHIFT_NOTE)
+        canvas.drawString(left, height - 27 * mm, str(SHIFT_NOTE))
         canvas.setFont(bold, 8)
         row_y = height - 38 * mm
-        canvas.drawString(left, row_y, COLUMNS[0])
+        canvas.drawString(left, row_y, str(COLUMNS[0]))
+        wrapped = False
         for i, label in enumerate(COLUMNS[1:], start=1):
-            canvas.drawRightString(rights[i] * mm, row_y, label)
-        return row_y - 7 * mm
+            # A label wider than its column (longer words in some languages) takes two lines.
+            room = (rights[i] - rights[i - 1] - 2) * mm
+            lines = _fit(str(label), room, lambda text: canvas.stringWidth(text, bold, 8))
+            for n, text in enumerate(lines):
+                canvas.drawRightString(rights[i] * mm, row_y - n * 3.5 * mm, text)
+            wrapped = wrapped or len(lines) > 1
+        return row_y - (10.5 if wrapped else 7) * mm
 
     def row(cells: list[str], row_y: float, font: str) -> None:
         canvas.setFont(font, 9)
@@ -132,15 +158,15 @@ def cash_up_document(figures: CashUp, *, everyone: bool) -> bytes:
         y -= 6 * mm
     if not figures.lines:
         canvas.setFont(regular, 9)
-        canvas.drawString(left, y, "No box-office payments or refunds on this day.")
+        canvas.drawString(left, y, gettext("No box-office payments or refunds on this day."))
         y -= 6 * mm
     if everyone:
         canvas.line(left, y + 4 * mm, 195 * mm, y + 4 * mm)
         row(_cells(figures.total), y, bold)
         y -= 8 * mm
     canvas.setFont(regular, 9)
-    canvas.drawString(left, y, COMPS_NOTE)
-    canvas.drawString(left, 25 * mm, "Counted by: ______________________    Signature: ______________________")
+    canvas.drawString(left, y, str(COMPS_NOTE))
+    canvas.drawString(left, 25 * mm, gettext("Counted by: ______________________    Signature: ______________________"))
     canvas.showPage()
     canvas.save()
     return out.getvalue()

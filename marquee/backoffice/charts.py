@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 Number = int | float | Decimal
 Formatter = Callable[[Number], str]
@@ -73,7 +74,7 @@ def bar_chart(
             )
         )
     if not rows:
-        bars.append(format_html('<text x="10" y="20" class="c-label">{}</text>', "No data in this period."))
+        bars.append(format_html('<text x="10" y="20" class="c-label">{}</text>', _("No data in this period.")))
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">'
         "<title>{}</title>{}</svg>",
@@ -164,7 +165,8 @@ def column_chart(
             )
         )
     if not points:
-        parts.append(format_html('<text x="{}" y="{}" class="c-label">{}</text>', left, 40, "No data in this period."))
+        empty = _("No data in this period.")
+        parts.append(format_html('<text x="{}" y="{}" class="c-label">{}</text>', left, 40, empty))
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">'
         "<title>{}</title>{}</svg>",

@@ -4,6 +4,7 @@ Read-only; the figures come from marquee.reports.selectors."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from marquee.backoffice.access import CUSTOMERS, ERASE, REPORTS, can, staff_page
@@ -60,7 +61,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     try:
         profile = selectors.customer_profile(customer_id=customer_id)
     except NotFound:
-        raise Http404("No such customer.") from None
+        raise Http404(_("No such customer.")) from None
     top = profile.favourite_genres[0].count if profile.favourite_genres else 0
     context = {
         "profile": profile,
@@ -77,7 +78,7 @@ def movie_audience(request: HttpRequest, movie_id: int) -> HttpResponse:
     try:
         movie = selectors.movie_for_report(movie_id=movie_id)
     except NotFound:
-        raise Http404("No such movie.") from None
+        raise Http404(_("No such movie.")) from None
     page = page_number(request)
     audience = selectors.movie_audience(movie_id=movie.pk, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(

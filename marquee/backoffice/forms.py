@@ -7,6 +7,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marquee.backoffice.query import MAX_ID
 from marquee.catalog.models import Movie
@@ -15,7 +19,8 @@ from marquee.pricing.models import ALL_DAYS, Tariff
 from marquee.venues.models import Hall, SeatType
 from marquee.venues.services import MAX_ROWS, MAX_SEATS_PER_ROW, RowSpec
 
-WEEKDAYS = [("0", "Mon"), ("1", "Tue"), ("2", "Wed"), ("3", "Thu"), ("4", "Fri"), ("5", "Sat"), ("6", "Sun")]
+# Monday first, as "0" (the weekday numbers of datetime); the short names in the active language.
+WEEKDAYS = [(str(d), WEEKDAYS_ABBR[d]) for d in range(7)]
 # A series longer than this is almost certainly a typo in the end date.
 MAX_SERIES = 400
 
@@ -45,16 +50,18 @@ def mask_to_days(mask: int) -> list[str]:
 class ShowtimeForm(forms.Form):
     """One showtime, or a series of them: daily or on chosen weekdays until a date."""
 
-    REPEAT_CHOICES = [("once", "Once"), ("daily", "Every day"), ("weekdays", "On chosen weekdays")]
+    REPEAT_CHOICES = [("once", _("Once")), ("daily", _("Every day")), ("weekdays", _("On chosen weekdays"))]
 
-    movie = forms.ModelChoiceField(queryset=Movie.objects.order_by("title"), empty_label="Choose a movie…")
-    hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), empty_label=None)
-    date = forms.DateField(widget=DateInput())
-    time = forms.TimeField(widget=TimeInput(), label="Starts at")
-    repeat = forms.ChoiceField(choices=REPEAT_CHOICES, initial="once", widget=forms.RadioSelect)
-    until = forms.DateField(widget=DateInput(), required=False, label="Repeat until", help_text="Inclusive.")
+    movie = forms.ModelChoiceField(
+        queryset=Movie.objects.order_by("title"), empty_label=_("Choose a movie…"), label=_("Movie")
+    )
+    hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), empty_label=None, label=_("Hall"))
+    date = forms.DateField(widget=DateInput(), label=_("Date"))
+    time = forms.TimeField(widget=TimeInput(), label=_("Starts at"))
+    repeat = forms.ChoiceField(choices=REPEAT_CHOICES, initial="once", widget=forms.RadioSelect, label=_("Repeat"))
+    until = forms.DateField(widget=DateInput(), required=False, label=_("Repeat until"), help_text=_("Inclusive."))
     weekdays = forms.MultipleChoiceField(
-        choices=WEEKDAYS, required=False, widget=forms.CheckboxSelectMultiple, label="On"
+        choices=WEEKDAYS, required=False, widget=forms.CheckboxSelectMultiple, label=_("On")
     )
 
     def clean(self) -> dict[str, Any]:
@@ -63,13 +70,13 @@ class ShowtimeForm(forms.Form):
         start_day, until = data.get("date"), data.get("until")
         if repeat in {"daily", "weekdays"}:
             if until is None:
-                self.add_error("until", "Give the last day of the series.")
+                self.add_error("until", _("Give the last day of the series."))
             elif start_day is not None and until < start_day:
-                self.add_error("until", "The series must end on or after its first day.")
+                self.add_error("until", _("The series must end on or after its first day."))
             elif start_day is not None and (until - start_day).days > MAX_SERIES:
-                self.add_error("until", f"A series may span at most {MAX_SERIES} days.")
+                self.add_error("until", _("A series may span at most %(days)d days.") % {"days": MAX_SERIES})
         if repeat == "weekdays" and not data.get("weekdays"):
-            self.add_error("weekdays", "Choose at least one weekday.")
+            self.add_error("weekdays", _("Choose at least one weekday."))
         elif (
             repeat == "weekdays"
             and not self.errors
@@ -81,8 +88,11 @@ class ShowtimeForm(forms.Form):
             # series would save nothing, so it is refused here rather than "scheduled".
             self.add_error(
                 "weekdays",
-                f"None of the chosen weekdays falls between {start_day:%a %d %b} and {until:%a %d %b}; "
-                "tick a day in that range or move the end of the series.",
+                _(
+                    "None of the chosen weekdays falls between %(first)s and %(last)s; "
+                    "tick a day in that range or move the end of the series."
+                )
+                % {"first": date_format(start_day, str(_("D j M"))), "last": date_format(until, str(_("D j M")))},
             )
         return data
 
@@ -110,21 +120,23 @@ def _series_days(first: dt.date, last: dt.date, weekdays: list[str]) -> list[dt.
 class ShowtimeMoveForm(forms.Form):
     """Change a showtime's movie, hall or start (only while no tickets are held or sold)."""
 
-    movie = forms.ModelChoiceField(queryset=Movie.objects.order_by("title"), empty_label=None)
-    hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), empty_label=None)
-    date = forms.DateField(widget=DateInput())
-    time = forms.TimeField(widget=TimeInput(), label="Starts at")
+    movie = forms.ModelChoiceField(queryset=Movie.objects.order_by("title"), empty_label=None, label=_("Movie"))
+    hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), empty_label=None, label=_("Hall"))
+    date = forms.DateField(widget=DateInput(), label=_("Date"))
+    time = forms.TimeField(widget=TimeInput(), label=_("Starts at"))
 
     def starts_at(self) -> dt.datetime:
         return dt.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=cinema_tz())
 
 
 class HallCreateForm(forms.Form):
-    number = forms.IntegerField(min_value=1, max_value=32767)
-    name = forms.CharField(max_length=100)
-    rows = forms.IntegerField(min_value=1, max_value=MAX_ROWS, initial=8)
-    seats = forms.IntegerField(min_value=1, max_value=MAX_SEATS_PER_ROW, initial=12, label="Seats per row")
-    base_price = forms.DecimalField(min_value=Decimal(0), max_digits=8, decimal_places=2, initial=Decimal("150.00"))
+    number = forms.IntegerField(min_value=1, max_value=32767, label=_("Number"))
+    name = forms.CharField(max_length=100, label=pgettext_lazy("of a thing", "Name"))
+    rows = forms.IntegerField(min_value=1, max_value=MAX_ROWS, initial=8, label=_("Rows"))
+    seats = forms.IntegerField(min_value=1, max_value=MAX_SEATS_PER_ROW, initial=12, label=_("Seats per row"))
+    base_price = forms.DecimalField(
+        min_value=Decimal(0), max_digits=8, decimal_places=2, initial=Decimal("150.00"), label=_("Base price")
+    )
 
     def row_specs(self) -> list[RowSpec]:
         d = self.cleaned_data
@@ -132,10 +144,14 @@ class HallCreateForm(forms.Form):
 
 
 class RowForm(forms.Form):
-    row = forms.IntegerField(min_value=1, max_value=MAX_ROWS, required=False)
-    seats = forms.IntegerField(min_value=0, max_value=MAX_SEATS_PER_ROW, required=False, help_text="0 removes the row.")
-    type = forms.ChoiceField(choices=SeatType.choices, initial=SeatType.STANDARD)
-    base_price = forms.DecimalField(min_value=Decimal(0), max_digits=8, decimal_places=2, required=False)
+    row = forms.IntegerField(min_value=1, max_value=MAX_ROWS, required=False, label=_("Row"))
+    seats = forms.IntegerField(
+        min_value=0, max_value=MAX_SEATS_PER_ROW, required=False, help_text=_("0 removes the row."), label=_("Seats")
+    )
+    type = forms.ChoiceField(choices=SeatType.choices, initial=SeatType.STANDARD, label=_("Type"))
+    base_price = forms.DecimalField(
+        min_value=Decimal(0), max_digits=8, decimal_places=2, required=False, label=_("Base price")
+    )
 
 
 RowFormSet = formset_factory(RowForm, extra=2, max_num=MAX_ROWS, absolute_max=MAX_ROWS + 10)
@@ -162,24 +178,26 @@ def rows_from_formset(formset: Any) -> list[RowSpec]:
 class SeatForm(forms.Form):
     """One seat's own type or price, different from its row."""
 
-    row = forms.IntegerField(min_value=1, max_value=MAX_ROWS)
-    seat = forms.IntegerField(min_value=1, max_value=MAX_SEATS_PER_ROW)
-    type = forms.ChoiceField(choices=SeatType.choices)
-    base_price = forms.DecimalField(min_value=Decimal(0), max_digits=8, decimal_places=2, required=False)
+    row = forms.IntegerField(min_value=1, max_value=MAX_ROWS, label=_("Row"))
+    seat = forms.IntegerField(min_value=1, max_value=MAX_SEATS_PER_ROW, label=_("Seat"))
+    type = forms.ChoiceField(choices=SeatType.choices, label=_("Type"))
+    base_price = forms.DecimalField(
+        min_value=Decimal(0), max_digits=8, decimal_places=2, required=False, label=_("Base price")
+    )
 
 
 class TariffForm(forms.Form):
-    name = forms.CharField(max_length=60)
-    start_time = forms.TimeField(widget=TimeInput(), label="From")
-    end_time = forms.TimeField(widget=TimeInput(), label="Until", help_text="Exclusive; 23:59 for the day's end.")
+    name = forms.CharField(max_length=60, label=pgettext_lazy("of a thing", "Name"))
+    start_time = forms.TimeField(widget=TimeInput(), label=pgettext_lazy("start of a period", "From"))
+    end_time = forms.TimeField(widget=TimeInput(), label=_("Until"), help_text=_("Exclusive; 23:59 for the day's end."))
     price_multiplier = forms.DecimalField(
-        max_digits=6, decimal_places=3, min_value=Decimal("0.001"), label="Multiplier", initial=Decimal("1.000")
+        max_digits=6, decimal_places=3, min_value=Decimal("0.001"), label=_("Multiplier"), initial=Decimal("1.000")
     )
     days = forms.MultipleChoiceField(
         choices=WEEKDAYS,
         widget=forms.CheckboxSelectMultiple,
         initial=mask_to_days(ALL_DAYS),
-        label="Days of week",
+        label=_("Days of week"),
     )
 
     @classmethod
@@ -207,17 +225,19 @@ class TariffForm(forms.Form):
 
 class BookingSearchForm(forms.Form):
     q = forms.CharField(
-        required=False, max_length=254, label="Reference or email", widget=forms.TextInput(attrs={"type": "search"})
+        required=False, max_length=254, label=_("Reference or email"), widget=forms.TextInput(attrs={"type": "search"})
     )
-    showtime = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Showtime id")
+    showtime = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=_("Showtime id"))
 
 
 class PeriodForm(forms.Form):
     """A report's filter: a date range (inclusive, cinema days) and an optional hall."""
 
-    date_from = forms.DateField(widget=DateInput(), label="From", required=False)
-    date_to = forms.DateField(widget=DateInput(), label="To", required=False)
-    hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), required=False, empty_label="All halls")
+    date_from = forms.DateField(widget=DateInput(), label=pgettext_lazy("start of a period", "From"), required=False)
+    date_to = forms.DateField(widget=DateInput(), label=_("To"), required=False)
+    hall = forms.ModelChoiceField(
+        queryset=Hall.objects.order_by("number"), required=False, empty_label=_("All halls"), label=_("Hall")
+    )
 
     # The default period: the four weeks up to today (sales and occupancy that happened).
     DEFAULT_BACK_DAYS = 27
@@ -230,9 +250,9 @@ class PeriodForm(forms.Form):
         data["date_from"] = data.get("date_from") or today - dt.timedelta(days=self.DEFAULT_BACK_DAYS)
         data["date_to"] = data.get("date_to") or today + dt.timedelta(days=self.DEFAULT_AHEAD_DAYS)
         if data["date_to"] < data["date_from"]:
-            raise ValidationError("The end of the period comes before its start.")
+            raise ValidationError(_("The end of the period comes before its start."))
         if (data["date_to"] - data["date_from"]).days > self.MAX_DAYS:
-            raise ValidationError("Choose a period of at most two years.")
+            raise ValidationError(_("Choose a period of at most two years."))
         return data
 
     def period(self) -> tuple[dt.date, dt.date, Hall | None]:
@@ -250,5 +270,8 @@ class PeriodForm(forms.Form):
 
 class CustomerSearchForm(forms.Form):
     q = forms.CharField(
-        required=False, max_length=254, label="Name, email or phone", widget=forms.TextInput(attrs={"type": "search"})
+        required=False,
+        max_length=254,
+        label=_("Name, email or phone"),
+        widget=forms.TextInput(attrs={"type": "search"}),
     )

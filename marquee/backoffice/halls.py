@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marquee.backoffice.access import HALLS, staff_page
@@ -86,7 +88,15 @@ def hall_list(request: HttpRequest) -> HttpResponse:
                         form.add_error(field if field in form.fields else None, problem)
                 status = 422
             else:
-                messages.success(request, f"Created {hall.name} with {hall.capacity} seats. Adjust its rows below.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "Created %(hall)s with %(count)d seat. Adjust its rows below.",
+                        "Created %(hall)s with %(count)d seats. Adjust its rows below.",
+                        hall.capacity,
+                    )
+                    % {"hall": hall.name, "count": hall.capacity},
+                )
                 return redirect("backoffice:hall", hall_id=hall.pk)
         else:
             status = 422
@@ -108,7 +118,7 @@ def hall_layout(request: HttpRequest, hall_id: int) -> HttpResponse:
         formset = RowFormSet(request.POST, prefix="rows")
         if formset.is_valid() and rows_from_formset(formset) == _as_specs(initial):
             # Saving an untouched layout would only reset seats that differ from their row.
-            messages.info(request, "Nothing changed in the rows; the layout is as it was.")
+            messages.info(request, _("Nothing changed in the rows; the layout is as it was."))
             return redirect("backoffice:hall", hall_id=hall.pk)
         if formset.is_valid():
             try:
@@ -117,7 +127,15 @@ def hall_layout(request: HttpRequest, hall_id: int) -> HttpResponse:
                 problems = error_lines(error)
                 status = 409 if error.status == 409 else 422
             else:
-                messages.success(request, f"Saved the layout of {hall.name}: {hall.capacity} seats.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "Saved the layout of %(hall)s: %(count)d seat.",
+                        "Saved the layout of %(hall)s: %(count)d seats.",
+                        hall.capacity,
+                    )
+                    % {"hall": hall.name, "count": hall.capacity},
+                )
                 return redirect("backoffice:hall", hall_id=hall.pk)
         else:
             status = 422
@@ -159,17 +177,25 @@ def hall_seat(request: HttpRequest, hall_id: int) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
-                messages.error(request, f"{field}: {error}")
+                messages.error(request, f"{form.fields[field].label}: {error}")
         return redirect("backoffice:hall", hall_id=hall.pk)
     d = form.cleaned_data
     seat = Seat.objects.filter(hall=hall, row_number=d["row"], seat_number=d["seat"]).first()
     if seat is None:
-        messages.error(request, f"{hall.name} has no seat {d['seat']} in row {d['row']}.")
+        messages.error(
+            request,
+            _("%(hall)s has no seat %(seat)s in row %(row)s.")
+            % {"hall": hall.name, "seat": d["seat"], "row": d["row"]},
+        )
         return redirect("backoffice:hall", hall_id=hall.pk)
     try:
         seat_update(seat_id=seat.pk, seat_type=d["type"], base_price=d.get("base_price"), staff_user=request.user)
     except DomainError as error:
         say_error(request, error)
     else:
-        messages.success(request, f"Row {d['row']}, seat {d['seat']} is now {SeatType(d['type']).label}.")
+        messages.success(
+            request,
+            _("Row %(row)s, seat %(seat)s is now %(type)s.")
+            % {"row": d["row"], "seat": d["seat"], "type": SeatType(d["type"]).label},
+        )
     return redirect("backoffice:hall", hall_id=hall.pk)

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from marquee.backoffice.access import BOOKINGS, staff_page
@@ -17,9 +19,9 @@ LIMIT = 100
 
 
 class MailFilterForm(forms.Form):
-    q = forms.CharField(label="Email or reference", required=False, max_length=254)
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *MailStatus.choices])
-    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any"), *MailKind.choices])
+    q = forms.CharField(label=_("Email or reference"), required=False, max_length=254)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *MailStatus.choices])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any")), *MailKind.choices])
 
 
 @staff_page(BOOKINGS)
@@ -50,12 +52,14 @@ def _resend(request: HttpRequest) -> HttpResponse:
     mail_id = request.POST.get("mail_id", "")
     try:
         if not mail_id.isdigit():
-            raise NotFound("No such message.")
+            raise NotFound(gettext("No such message."))
         copy = mail_requeue(mail_id=int(mail_id), staff_user=request.user)
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, f"A new copy to {copy.to_email} is queued; it appears at the top.")
+        messages.success(
+            request, gettext("A new copy to %(email)s is queued; it appears at the top.") % {"email": copy.to_email}
+        )
     # Back to the same filters; re-encoded, so nothing but a query string reaches the header.
     query = QueryDict(request.POST.get("query", "")).urlencode()
     return redirect(reverse("backoffice:mail") + (f"?{query}" if query else ""))

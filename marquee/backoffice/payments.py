@@ -14,6 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from marquee.backoffice.access import BOOKINGS, REPORTS, staff_page
@@ -30,16 +32,16 @@ KNOWN_PROVIDERS = ("cash", "card_terminal", "demo", "stripe", "liqpay")
 
 def _provider_choices() -> list[tuple[str, str]]:
     names = sorted(set(KNOWN_PROVIDERS) | set(selectors.payment_providers_seen()))
-    return [("", "Any"), *((n, n) for n in names)]
+    return [("", gettext("Any")), *((n, n) for n in names)]
 
 
 class PaymentFilterForm(forms.Form):
     """Payments started on the cinema's days `date_from` to `date_to` (default: the last week)."""
 
-    date_from = forms.DateField(widget=DateInput(), label="From", required=False)
-    date_to = forms.DateField(widget=DateInput(), label="To", required=False)
-    provider = forms.ChoiceField(label="Provider", required=False)
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *PaymentStatus.choices])
+    date_from = forms.DateField(widget=DateInput(), label=pgettext_lazy("start of a period", "From"), required=False)
+    date_to = forms.DateField(widget=DateInput(), label=_("To"), required=False)
+    provider = forms.ChoiceField(label=_("Provider"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *PaymentStatus.choices])
 
     DEFAULT_BACK_DAYS = 6
     MAX_DAYS = 366 * 2
@@ -54,9 +56,9 @@ class PaymentFilterForm(forms.Form):
         data["date_from"] = data.get("date_from") or today - dt.timedelta(days=self.DEFAULT_BACK_DAYS)
         data["date_to"] = data.get("date_to") or today
         if data["date_to"] < data["date_from"]:
-            raise ValidationError("The end of the period comes before its start.")
+            raise ValidationError(_("The end of the period comes before its start."))
         if (data["date_to"] - data["date_from"]).days > self.MAX_DAYS:
-            raise ValidationError("Choose a period of at most two years.")
+            raise ValidationError(_("Choose a period of at most two years."))
         return data
 
     def chosen(self) -> dict[str, Any]:

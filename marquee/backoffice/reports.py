@@ -11,8 +11,12 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.numbers import format_decimal, format_percent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext, to_locale
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from marquee.backoffice.access import REPORTS, staff_page
@@ -32,11 +36,12 @@ from marquee.venues.models import Hall, SeatType
 
 # A page shows this many showtimes; the CSV has them all.
 OCCUPANCY_ROWS_SHOWN = 400
+# Key; the section's heading; its table's first column; its CSV button; its chart's title.
 SALES_GROUPS = [
-    ("movie", "By movie"),
-    ("hall", "By hall"),
-    ("seat_type", "By seat type"),
-    ("tariff", "By tariff"),
+    ("movie", _("By movie"), _("Movie"), _("movie"), _("Revenue by movie")),
+    ("hall", _("By hall"), _("Hall"), _("hall"), _("Revenue by hall")),
+    ("seat_type", _("By seat type"), _("Seat type"), _("seat type"), _("Revenue by seat type")),
+    ("tariff", _("By tariff"), _("Tariff"), _("tariff"), _("Revenue by tariff")),
 ]
 
 
@@ -61,7 +66,7 @@ def _label(group_by: str, key: str) -> str:
 
 
 def _money(value: Any) -> str:
-    return f"{Decimal(value):,.0f}"
+    return format_decimal(round(Decimal(value)), locale=to_locale(get_language() or "en"))
 
 
 def by_start_hour(rows: list[selectors.OccupancyRow]) -> list[tuple[str, float]]:
@@ -74,7 +79,7 @@ def by_start_hour(rows: list[selectors.OccupancyRow]) -> list[tuple[str, float]]
 
 
 def _percent(value: Any) -> str:
-    return f"{float(value) * 100:.0f}%"
+    return format_percent(float(value), locale=to_locale(get_language() or "en"))
 
 
 @staff_page(REPORTS)
@@ -100,7 +105,11 @@ def occupancy(request: HttpRequest) -> HttpResponse:
         "rows_total": len(rows),
         "heat": heat,
         "hour_chart": bar_chart(
-            by_start_hour(begun), title="Average share sold by start hour", fmt=_percent, label_width=70, maximum=1.0
+            by_start_hour(begun),
+            title=gettext("Average share sold by start hour"),
+            fmt=_percent,
+            label_width=70,
+            maximum=1.0,
         ),
         "signal": signal,
         "latest": signal.latest,
@@ -125,24 +134,25 @@ def sales(request: HttpRequest) -> HttpResponse:
     hall_id = hall.pk if hall else None
     by_day = selectors.sales(start=start, end=end, group_by="day", hall_id=hall_id)
     groups = []
-    for key, label in SALES_GROUPS:
+    for key, label, column, short, title in SALES_GROUPS:
         report = selectors.sales(start=start, end=end, group_by=key, hall_id=hall_id)
         chart = bar_chart(
             [(_label(key, r.key), r.revenue) for r in report.rows[:15]],
-            title=f"Revenue {label.lower()}",
+            title=str(title),
             fmt=_money,
         )
-        groups.append({"key": key, "label": label, "report": report, "chart": chart})
+        groups.append({"key": key, "label": label, "column": column, "short": short, "report": report, "chart": chart})
     # Every day of the period gets a column, days without sales included, so gaps show.
     revenue_by_day = {r.key: r for r in by_day.rows}
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    day_format = gettext("j M")
     points = [
-        (d.strftime("%d %b"), revenue_by_day[d.isoformat()].tickets if d.isoformat() in revenue_by_day else 0)
+        (date_format(d, day_format), revenue_by_day[d.isoformat()].tickets if d.isoformat() in revenue_by_day else 0)
         for d in days
     ]
     line = [revenue_by_day[d.isoformat()].revenue if d.isoformat() in revenue_by_day else Decimal(0) for d in days]
     day_chart = column_chart(
-        points, title="Tickets (columns) and revenue (line) by day", fmt=plain, line=line, line_fmt=_money
+        points, title=gettext("Tickets (columns) and revenue (line) by day"), fmt=plain, line=line, line_fmt=_money
     )
     context = {
         "form": form,

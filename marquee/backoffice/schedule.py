@@ -7,6 +7,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from marquee.backoffice.access import BOOKINGS, SCHEDULE, staff_page
@@ -77,7 +80,7 @@ def planner(request: HttpRequest) -> HttpResponse:
             if not starts:
                 # The form refuses an empty series; should one slip past it, say so
                 # instead of failing on the series' first start.
-                problems = ["No showtime falls in the chosen days; nothing was scheduled."]
+                problems = [_("No showtime falls in the chosen days; nothing was scheduled.")]
             else:
                 try:
                     if len(starts) == 1:
@@ -97,8 +100,21 @@ def planner(request: HttpRequest) -> HttpResponse:
                     count = len(starts)
                     messages.success(
                         request,
-                        f"Scheduled {movie.title} in {chosen_hall.name}: "
-                        + (f"{count} showtimes." if count > 1 else f"{starts[0]:%a %d %b %H:%M}."),
+                        (
+                            ngettext(
+                                "Scheduled %(movie)s in %(hall)s: %(count)d showtime.",
+                                "Scheduled %(movie)s in %(hall)s: %(count)d showtimes.",
+                                count,
+                            )
+                            if count > 1
+                            else _("Scheduled %(movie)s in %(hall)s: %(when)s.")
+                        )
+                        % {
+                            "movie": movie.title,
+                            "hall": chosen_hall.name,
+                            "count": count,
+                            "when": date_format(local(starts[0]), _("D j M H:i")),
+                        },
                     )
                     url = reverse("backoffice:planner")
                     return redirect(f"{url}?hall={chosen_hall.pk}&week={monday_of(starts[0].date()).isoformat()}")
@@ -136,7 +152,7 @@ def conflicts_check(request: HttpRequest) -> HttpResponse:
             "ends": showtime_end(starts[0], movie.duration_min, settings.CLEANING_MINUTES),
         }
     elif form.is_bound and not form.errors:
-        context["errors"] = ["No showtime falls in the chosen days."]
+        context["errors"] = [_("No showtime falls in the chosen days.")]
     else:
         context["errors"] = [e for errors in form.errors.values() for e in errors] if form.is_bound else []
     return render(request, "backoffice/_conflicts.html", context)
@@ -200,7 +216,11 @@ def showtime_move(request: HttpRequest, showtime_id: int) -> HttpResponse:
         return _showtime_page(
             request, showtime, form, status=error.status, move_problems=error_lines(error), move_clashes=clashes
         )
-    messages.success(request, f"Moved to {local(moved.starts_at):%a %d %b %H:%M} in {moved.hall.name}.")
+    messages.success(
+        request,
+        _("Moved to %(when)s in %(hall)s.")
+        % {"when": date_format(local(moved.starts_at), _("D j M H:i")), "hall": moved.hall.name},
+    )
     return redirect("backoffice:showtime", showtime_id=moved.pk)
 
 
@@ -219,7 +239,9 @@ def showtime_cancel_view(request: HttpRequest, showtime_id: int) -> HttpResponse
             return redirect("backoffice:showtime", showtime_id=showtime.pk)
         when = local(showtime.starts_at)
         messages.success(
-            request, f"Cancelled {showtime.movie.title} on {when:%d %b %H:%M}; its customers will be emailed."
+            request,
+            _("Cancelled %(movie)s on %(when)s; its customers will be emailed.")
+            % {"movie": showtime.movie.title, "when": date_format(when, _("j M H:i"))},
         )
         return redirect(planner_url)
     active = Booking.objects.filter(showtime=showtime, status__in=ACTIVE_STATUSES)

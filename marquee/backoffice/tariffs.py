@@ -7,10 +7,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marquee.backoffice.access import TARIFFS, staff_page
-from marquee.backoffice.feedback import say_error
+from marquee.backoffice.feedback import in_language, say_error
 from marquee.backoffice.forms import WEEKDAYS, TariffForm
 from marquee.core.errors import DomainError, TariffOverlap
 from marquee.pricing.models import Tariff
@@ -51,11 +52,11 @@ def day_segments(tariffs: list[Tariff]) -> list[tuple[str, list[Segment]]]:
 def _apply_error(form: TariffForm, error: DomainError) -> None:
     """Put a service error on the form: field messages by field, the rest on top."""
     if isinstance(error, TariffOverlap) or not error.fields:
-        form.add_error(None, error.detail)
+        form.add_error(None, in_language(error.detail))
     for field, problems in (error.fields or {}).items():
         target = {"days_mask": "days"}.get(field, field)
         for problem in problems:
-            form.add_error(target if target in form.fields else None, problem)
+            form.add_error(target if target in form.fields else None, in_language(problem))
 
 
 def _list_context(form: TariffForm, editing: Tariff | None = None) -> dict[str, Any]:
@@ -81,7 +82,7 @@ def tariff_list(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 _apply_error(form, error)
             else:
-                messages.success(request, f"Added the tariff {tariff.name}.")
+                messages.success(request, _("Added the tariff %(name)s.") % {"name": tariff.name})
                 return redirect("backoffice:tariffs")
         return render(request, "backoffice/tariffs.html", _list_context(form), status=422)
     return render(request, "backoffice/tariffs.html", _list_context(form))
@@ -99,7 +100,10 @@ def tariff_edit(request: HttpRequest, tariff_id: int) -> HttpResponse:
             except DomainError as error:
                 _apply_error(form, error)
             else:
-                messages.success(request, f"Saved the tariff {tariff.name}. Bookings already made keep their prices.")
+                messages.success(
+                    request,
+                    _("Saved the tariff %(name)s. Bookings already made keep their prices.") % {"name": tariff.name},
+                )
                 return redirect("backoffice:tariffs")
         return render(request, "backoffice/tariffs.html", _list_context(form, tariff), status=422)
     return render(request, "backoffice/tariffs.html", _list_context(TariffForm.for_tariff(tariff), tariff))
@@ -113,5 +117,5 @@ def tariff_remove(request: HttpRequest, tariff_id: int) -> HttpResponse:
     except DomainError as error:
         say_error(request, error)
     else:
-        messages.success(request, "Deleted the tariff. Bookings made under it keep its name and prices.")
+        messages.success(request, _("Deleted the tariff. Bookings made under it keep its name and prices."))
     return redirect("backoffice:tariffs")

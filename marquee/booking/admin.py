@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from marquee.booking.models import Booking, BookingSeat, Customer
 from marquee.booking.services import booking_resend, customer_withdraw_consent
 from marquee.core.admin import ReadOnlyInline
-from marquee.core.errors import DomainError
+from marquee.core.errors import DomainError, in_language
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -98,7 +98,7 @@ class BookingAdmin(ReadOnlyAdmin):
             try:
                 act(reference)
             except DomainError as error:
-                self.message_user(request, f"{reference}: {error.detail}", messages.ERROR)
+                self.message_user(request, f"{reference}: {in_language(error.detail)}", messages.ERROR)
             else:
                 self.message_user(request, f"{reference}: {done}", messages.SUCCESS)
 

@@ -141,15 +141,19 @@ class Booking(TimeStampedModel):
 
 class BookingSeat(TimeStampedModel):
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="seats", verbose_name=_("booking"))
-    showtime = models.ForeignKey(Showtime, on_delete=models.PROTECT, related_name="booking_seats")
+    showtime = models.ForeignKey(
+        Showtime, on_delete=models.PROTECT, related_name="booking_seats", verbose_name=_("showtime")
+    )
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="booking_seats", verbose_name=_("seat"))
-    tariff = models.ForeignKey(Tariff, on_delete=models.SET_NULL, null=True, blank=True, related_name="booking_seats")
+    tariff = models.ForeignKey(
+        Tariff, on_delete=models.SET_NULL, null=True, blank=True, related_name="booking_seats", verbose_name=_("tariff")
+    )
     # Frozen at booking time; later price or tariff changes never touch it.
     final_price = models.DecimalField(_("price"), max_digits=8, decimal_places=2)
     tariff_name = models.CharField(_("tariff"), max_length=60, blank=True)
     # A copy of the booking's status: a unique constraint's condition cannot reach
     # across a join, and "one active sale per seat" is the rule that matters most.
-    status = models.CharField(max_length=16, choices=BookingStatus.choices, default=BookingStatus.PENDING)
+    status = models.CharField(_("status"), max_length=16, choices=BookingStatus.choices, default=BookingStatus.PENDING)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     # Who let the ticket in, and whether they admitted it although it was for another showtime.
     checked_in_by = models.ForeignKey(
@@ -193,9 +197,11 @@ class SignInLink(TimeStampedModel):
     """One "My bookings" sign-in link sent by email: counted against the hourly limits
     (per customer and per client address) and used at most once."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="sign_in_links")
-    client_ip = models.GenericIPAddressField(null=True, blank=True)
-    used_at = models.DateTimeField(null=True, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="sign_in_links", verbose_name=_("customer")
+    )
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("sign-in link")

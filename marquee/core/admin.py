@@ -23,7 +23,7 @@ from django.contrib import admin, messages
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from marquee.core.errors import DomainError
+from marquee.core.errors import DomainError, in_language
 
 
 class _DryRun(Exception):
@@ -37,8 +37,8 @@ def add_domain_error(form: forms.BaseForm, error: DomainError, field_map: Mappin
         target = name if name in form.fields else None
         for message in field_messages:
             if message != error.detail:
-                form.add_error(target, message)
-    form.add_error(None, error.detail)
+                form.add_error(target, in_language(message))
+    form.add_error(None, in_language(error.detail))
 
 
 class ServiceModelForm(forms.ModelForm):
@@ -111,7 +111,7 @@ class ServiceAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
     def _refused(self, request: HttpRequest, error: DomainError, url: str) -> HttpResponse:
-        self.message_user(request, error.detail, messages.ERROR)
+        self.message_user(request, in_language(error.detail), messages.ERROR)
         return HttpResponseRedirect(url)
 
     def changeform_view(

@@ -6,6 +6,14 @@ admin: a message). The codes are part of the public API contract.
 
 from typing import Any
 
+from django.utils.translation import gettext
+
+
+def in_language(text: str) -> str:
+    """A service's sentence (English: the API's words) in the active language, where the
+    catalogue has it; pages and the admin show errors through this."""
+    return gettext(text) if text else text
+
 
 class DomainError(Exception):
     code = "invalid"

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MarketingConfig(AppConfig):
     name = "marquee.marketing"
     label = "marketing"
-    verbose_name = "Marketing"
+    verbose_name = _("Marketing")

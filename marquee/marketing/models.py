@@ -13,7 +13,12 @@ class Campaign(TimeStampedModel):
     """One sending of recommendation email."""
 
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
     )
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -30,10 +35,17 @@ class Campaign(TimeStampedModel):
 
 
 class Recommendation(TimeStampedModel):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="recommendations")
-    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="recommendations")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("customer")
+    )
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("movie"))
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="recommendations"
+        Campaign,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("campaign"),
     )
     sent_at = models.DateTimeField(_("sent at"))
 

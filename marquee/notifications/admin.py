@@ -3,8 +3,10 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from marquee.core.errors import DomainError
+from marquee.core.errors import DomainError, in_language
 from marquee.notifications.models import OutgoingMail
 from marquee.notifications.services import mail_requeue
 
@@ -36,7 +38,7 @@ class OutgoingMailAdmin(admin.ModelAdmin[OutgoingMail]):
     ]
     fields = tuple(readonly_fields)
 
-    @admin.display(description="last error")
+    @admin.display(description=_("last error"))
     def short_error(self, mail: OutgoingMail) -> str:
         return mail.last_error[:80] + ("…" if len(mail.last_error) > 80 else "")
 
@@ -50,7 +52,7 @@ class OutgoingMailAdmin(admin.ModelAdmin[OutgoingMail]):
     def has_delete_permission(self, request: HttpRequest, obj: OutgoingMail | None = None) -> bool:
         return False
 
-    @admin.action(description="Resend (queue a new copy)", permissions=["view"])
+    @admin.action(description=_("Resend (queue a new copy)"), permissions=["view"])
     def resend(self, request: HttpRequest, queryset: QuerySet[OutgoingMail]) -> None:
         ids = list(queryset.order_by("pk").values_list("pk", flat=True))
         queued = 0
@@ -59,8 +61,16 @@ class OutgoingMailAdmin(admin.ModelAdmin[OutgoingMail]):
                 mail_requeue(mail_id=mail_id, staff_user=request.user)
             except DomainError as exc:
                 # One row that may not be resent (still waiting, a sign-in link) spoils no other.
-                self.message_user(request, f"Message {mail_id}: {exc.detail}", messages.WARNING)
+                self.message_user(
+                    request,
+                    gettext("Message %(id)s: %(problem)s") % {"id": mail_id, "problem": in_language(exc.detail)},
+                    messages.WARNING,
+                )
             else:
                 queued += 1
         if queued:
-            self.message_user(request, f"Queued {queued} new cop{'y' if queued == 1 else 'ies'}.", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("Queued %(count)d new copy.", "Queued %(count)d new copies.", queued) % {"count": queued},
+                messages.SUCCESS,
+            )

@@ -40,21 +40,31 @@ class OutgoingMail(TimeStampedModel):
     to_email = models.EmailField(_("recipient"))
     status = models.CharField(_("status"), max_length=16, choices=MailStatus.choices, default=MailStatus.QUEUED)
     # Stable across retries, so that a resend after a crash is recognisably the same message.
-    message_id = models.CharField(max_length=200, unique=True, editable=False)
+    message_id = models.CharField(_("message id"), max_length=200, unique=True, editable=False)
     booking = models.ForeignKey(
-        "booking.Booking", on_delete=models.PROTECT, null=True, blank=True, related_name="mails"
+        "booking.Booking",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("booking"),
     )
     customer = models.ForeignKey(
-        "booking.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="mails"
+        "booking.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("customer"),
     )
     # What the renderer needs beyond the booking (a sign-in link, a campaign's movies, …).
-    context = models.JSONField(default=dict, blank=True)
+    context = models.JSONField(_("context"), default=dict, blank=True)
     # The language the message is written in ("" is settings.LANGUAGE_CODE).
     language = models.CharField(_("language"), max_length=8, blank=True, default="")
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"))
     # A claim by a worker lasts until then; a crashed worker's claim lapses.
-    locked_until = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
     # Which claim holds the row: a worker records an outcome only for its own claim, so a
     # worker that outlived its lease cannot overwrite the result of the one that took over.
     claim_token = models.CharField(max_length=32, blank=True, editable=False)

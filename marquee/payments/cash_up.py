@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
+from django.utils.translation import gettext
 
 from marquee.core.clock import day_bounds
 from marquee.payments.models import Payment, PaymentStatus, Refund, RefundStatus
@@ -55,7 +56,7 @@ class CashUp:
 
     @property
     def total(self) -> CashUpLine:
-        t = CashUpLine(staff_user_id=None, name="Total")
+        t = CashUpLine(staff_user_id=None, name=gettext("Total"))
         for line in self.lines:
             t.cash_taken += line.cash_taken
             t.cash_paid_back += line.cash_paid_back
@@ -108,5 +109,5 @@ def cash_up(*, day: dt.date, staff_user_id: int | None = None) -> CashUp:
     }
     for key, found in lines.items():
         # A refund the system gave on its own (no staff member) still left a till.
-        found.name = names.get(key, "") if key is not None else "Not recorded"
+        found.name = names.get(key, "") if key is not None else gettext("Not recorded")
     return CashUp(day=day, lines=sorted(lines.values(), key=lambda x: (x.staff_user_id is None, x.name.lower())))

@@ -62,7 +62,7 @@ class Payment(TimeStampedModel):
     )
     # Refunds pending or succeeded; never more than `amount` (a CHECK below).
     amount_refunded = models.DecimalField(_("amount refunded"), max_digits=10, decimal_places=2, default=0)
-    idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True, editable=False)
     # What the provider said when it differed from what we asked (amount, currency), or a
     # late payment whose seats were gone: staff see it on the reconciliation page.
     problem = models.CharField(_("problem"), max_length=255, blank=True)
@@ -136,10 +136,10 @@ class Refund(TimeStampedModel):
     )
     status = models.CharField(_("status"), max_length=16, choices=RefundStatus.choices, default=RefundStatus.PENDING)
     provider_refund_id = models.CharField(_("provider's id"), max_length=255, blank=True)
-    idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=255, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True, editable=False)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=255, blank=True)
     succeeded_at = models.DateTimeField(_("succeeded at"), null=True, blank=True)
 
     class Meta:
@@ -161,15 +161,19 @@ class ProviderNotification(models.Model):
     """A provider's server call, recorded the first time it arrives: a second copy of the same
     event finds its row and is acknowledged without being acted on again."""
 
-    provider = models.CharField(max_length=32)
-    event_id = models.CharField(max_length=255)
-    type = models.CharField(max_length=100)
-    received_at = models.DateTimeField()
-    payment = models.ForeignKey(Payment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    outcome = models.CharField(max_length=255, blank=True)  # what the ledger did with it
+    provider = models.CharField(_("provider"), max_length=32)
+    event_id = models.CharField(_("event id"), max_length=255)
+    type = models.CharField(_("type"), max_length=100)
+    received_at = models.DateTimeField(_("received at"))
+    payment = models.ForeignKey(
+        Payment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("payment")
+    )
+    outcome = models.CharField(_("outcome"), max_length=255, blank=True)  # what the ledger did with it
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        verbose_name = _("provider notification")
+        verbose_name_plural = _("provider notifications")
         constraints = [
             models.UniqueConstraint(fields=["provider", "event_id"], name="notification_once_per_provider"),
         ]

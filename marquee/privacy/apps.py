@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyConfig(AppConfig):
     name = "marquee.privacy"
     label = "privacy"
-    verbose_name = "Privacy"
+    verbose_name = _("Privacy")

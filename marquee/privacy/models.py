@@ -16,7 +16,12 @@ class CustomerErasure(TimeStampedModel):
     )
     erased_at = models.DateTimeField(_("erased at"))
     erased_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erased by"),
     )
     reason = models.TextField(_("reason"), max_length=500)
     # HMAC-SHA256 of the lower-cased address, keyed by SECRET_KEY: staff can tell that an

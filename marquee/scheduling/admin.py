@@ -10,10 +10,11 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marquee.core.admin import ServiceAdmin
-from marquee.core.errors import DomainError, HallBusy
+from marquee.core.errors import DomainError, HallBusy, in_language
 from marquee.payments.services import showtime_cancel, showtime_delete
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.scheduling.services import showtime_schedule, showtime_update
@@ -60,7 +61,11 @@ class ShowtimeAdmin(ServiceAdmin):
             return error
         clashing = Showtime.objects.filter(pk__in=conflicts).select_related("movie").order_by("starts_at")
         names = "; ".join(_span(s) for s in clashing)
-        return HallBusy(f"{error.detail} It overlaps: {names}.", fields=error.fields, conflicts=conflicts)
+        detail = gettext("%(problem)s It overlaps: %(showtimes)s.") % {
+            "problem": in_language(error.detail),
+            "showtimes": names,
+        }
+        return HallBusy(detail, fields=error.fields, conflicts=conflicts)
 
     def service_delete(self, obj: Showtime, *, staff_user: Any = None) -> str | None:
         if showtime_delete(showtime_id=obj.pk, staff_user=staff_user):
@@ -74,7 +79,7 @@ class ShowtimeAdmin(ServiceAdmin):
             try:
                 showtime_cancel(showtime_id=showtime.pk, staff_user=request.user)
             except DomainError as error:
-                self.message_user(request, f"{showtime}: {error.detail}", messages.ERROR)
+                self.message_user(request, f"{showtime}: {in_language(error.detail)}", messages.ERROR)
             else:
                 done += 1
         self.message_user(request, _("%(count)d showtime(s) cancelled.") % {"count": done}, messages.SUCCESS)

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class StaffConfig(AppConfig):
     name = "marquee.staff"
     label = "staff"
-    verbose_name = "Staff"
+    verbose_name = _("Staff")
 
     def ready(self) -> None:
         from marquee.staff.roles import sync_roles_after_migrate

@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marquee.core.admin import ReadOnlyInline, ServiceAdmin, ServiceModelForm
@@ -44,13 +45,13 @@ def parse_layout(text: str) -> list[RowSpec]:
             continue
         match = LAYOUT_LINE.match(line.lower())
         if match is None:
-            errors.append(f"Line {number}: write “row: seats type price”.")
+            errors.append(gettext("Line %(number)d: write “row: seats type price”.") % {"number": number})
             continue
         row, seats, seat_type, price = match.groups()
         try:
             base_price = Decimal(price)
         except InvalidOperation:
-            errors.append(f"Line {number}: {price} is not a price.")
+            errors.append(gettext("Line %(number)d: %(price)s is not a price.") % {"number": number, "price": price})
             continue
         rows.append(RowSpec(row=int(row), seats=int(seats), type=seat_type, base_price=base_price))
     if errors:

@@ -10,7 +10,6 @@ from marquee.audit.models import AuditEntry
 from marquee.booking.checkin import ticket_check_in, ticket_code_of
 from marquee.booking.models import BookingSeat
 from marquee.booking.moves import showtime_move
-from marquee.core.clock import local
 from marquee.core.errors import HallBusy, InvalidState, ValidationFailed
 from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.notifications.worker import mail_deliver_due

@@ -1,37 +1,45 @@
 """Small template helpers for the staff pages: numbers, colours and the navigation."""
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_percent
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy, to_locale
+from django.utils.translation import gettext as _
 
 from marquee.backoffice import access
 from marquee.backoffice.charts import heat_colour, heat_ink
+from marquee.core.clock import local_today
+from marquee.core.dates import day_text
 from marquee.core.money import money_text
+from marquee.reports.selectors import NEARLY_FULL
 
 register = template.Library()
 
 # Label, URL name, the action the page needs.
 NAV = [
-    ("Dashboard", "backoffice:dashboard", access.DASHBOARD),
-    ("Schedule", "backoffice:planner", access.SCHEDULE),
-    ("Halls", "backoffice:halls", access.HALLS),
-    ("Tariffs", "backoffice:tariffs", access.TARIFFS),
-    ("Bookings", "backoffice:bookings", access.BOOKINGS),
-    ("Check-in", "backoffice:checkin", "check_in"),
-    ("Mail", "backoffice:mail", access.BOOKINGS),
-    ("Payments", "backoffice:payments", access.BOOKINGS),
-    ("Cash-up", "backoffice:cash_up", access.BOOKINGS),
-    ("Reconciliation", "backoffice:reconciliation", access.REPORTS),
-    ("Occupancy", "backoffice:occupancy", access.REPORTS),
-    ("Sales", "backoffice:sales", access.REPORTS),
-    ("Customers", "backoffice:customers", access.CUSTOMERS),
-    ("Campaign", "backoffice:campaign", access.CAMPAIGNS),
-    (_("Audit"), "backoffice:audit", access.AUDIT),
+    (gettext_lazy("Dashboard"), "backoffice:dashboard", access.DASHBOARD),
+    (gettext_lazy("Schedule"), "backoffice:planner", access.SCHEDULE),
+    (gettext_lazy("Halls"), "backoffice:halls", access.HALLS),
+    (gettext_lazy("Tariffs"), "backoffice:tariffs", access.TARIFFS),
+    (gettext_lazy("Bookings"), "backoffice:bookings", access.BOOKINGS),
+    (gettext_lazy("Check-in"), "backoffice:checkin", "check_in"),
+    (gettext_lazy("Mail"), "backoffice:mail", access.BOOKINGS),
+    (gettext_lazy("Payments"), "backoffice:payments", access.BOOKINGS),
+    (gettext_lazy("Cash-up"), "backoffice:cash_up", access.BOOKINGS),
+    (gettext_lazy("Reconciliation"), "backoffice:reconciliation", access.REPORTS),
+    (gettext_lazy("Occupancy"), "backoffice:occupancy", access.REPORTS),
+    (gettext_lazy("Sales"), "backoffice:sales", access.REPORTS),
+    (gettext_lazy("Customers"), "backoffice:customers", access.CUSTOMERS),
+    (gettext_lazy("Campaign"), "backoffice:campaign", access.CAMPAIGNS),
+    (gettext_lazy("Audit"), "backoffice:audit", access.AUDIT),
 ]
 
 
@@ -55,7 +63,47 @@ def bo_nav(context: dict[str, Any]) -> dict[str, Any]:
 def percent(value: float | Decimal | None) -> str:
     if value is None:
         return "–"
-    return f"{float(value) * 100:.0f}%"
+    return format_percent(float(value), locale=to_locale(get_language() or "en"))
+
+
+@register.filter
+def day(value: Any) -> str:
+    """A day as people read it in a sentence: "Sunday 6 December", "неділя, 6 грудня"."""
+    return day_text(value) if value else "–"
+
+
+@register.filter
+def signal_sentence(signal: Any) -> str:
+    """The expansion signal's sentence about its latest week, in the staff member's language
+    (the selector's own sentence is the staff API's, in English)."""
+    latest = signal.latest
+    if latest is None:
+        return ""
+    today = local_today()
+    this_monday = today - dt.timedelta(days=today.weekday())
+    if latest.monday == this_monday:
+        when = _("This week so far")
+    elif latest.monday == this_monday - dt.timedelta(days=7):
+        when = _("Last week")
+    else:
+        when = _("In the week of %(monday)s") % {"monday": date_format(latest.monday, _("j M Y"))}
+    advice = {
+        "expand": _("demand exceeds capacity; consider adding a screen or more evening showtimes."),
+        "watch": _(
+            "halls are often nearly full at peak times; schedule more showtimes at the busiest hours "
+            "and watch the trend before adding a screen."
+        ),
+        "fine": _("there is spare capacity; no need for another screen."),
+    }[latest.level]
+    return _(
+        "%(when)s %(nearly_full)s of showtimes were at least %(threshold)s full and %(sold_out)s sold out: %(advice)s"
+    ) % {
+        "when": when,
+        "nearly_full": percent(latest.nearly_full_share),
+        "threshold": percent(NEARLY_FULL),
+        "sold_out": percent(latest.sold_out_share),
+        "advice": advice,
+    }
 
 
 @register.filter
@@ -93,10 +141,10 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 @register.filter
 def days_label(mask: int) -> str:
     """A weekday bit mask in words: "every day", "Mon–Fri", "Sat, Sun"."""
-    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    names = [str(WEEKDAYS_ABBR[d]) for d in range(7)]
     days = [d for d in range(7) if mask & (1 << d)]
     if len(days) == 7:
-        return "every day"
+        return _("every day")
     if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
         return f"{names[days[0]]}–{names[days[-1]]}"
     return ", ".join(names[d] for d in days)
