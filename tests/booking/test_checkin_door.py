@@ -95,7 +95,7 @@ def test_override_on_a_ticket_that_needs_none_is_a_plain_admission_without_a_rec
 
 
 def test_no_override_admits_a_forged_code_or_a_cancelled_booking(evening, door_person):
-    tonight, later, _, other = evening
+    tonight, _, _, other = evening
     code = ticket_code(other[0].pk)
     forged = code[:-2] + ("XY" if not code.endswith("XY") else "ZZ")
     with pytest.raises(InvalidTicket):
