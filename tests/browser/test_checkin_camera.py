@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from PIL import Image
+from playwright.sync_api import expect
 
 from marquee.booking.checkin import ticket_code
 from marquee.booking.models import BookingSeat
@@ -33,6 +34,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTH, HEIGHT = 640, 480
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+TABLET = {"viewport": {"width": 820, "height": 1180}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
 def y4m_of(png: bytes, path: Path, *, frames: int = 10) -> Path:
@@ -84,7 +86,7 @@ def camera_door(live_server, settings, browser, tmp_path):
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     opened = []
 
-    def open_door(showtime, png: bytes):
+    def open_door(showtime, png: bytes, device: dict = PHONE):
         video = y4m_of(png, tmp_path / "ticket.y4m")
         # A browser of its own: the fake camera is chosen when Chromium starts.
         chromium = browser.browser_type.launch(
@@ -98,7 +100,7 @@ def camera_door(live_server, settings, browser, tmp_path):
                 "--autoplay-policy=no-user-gesture-required",
             ],
         )
-        context = chromium.new_context(**PHONE)
+        context = chromium.new_context(**device)
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
         page = context.new_page()
         page.set_default_timeout(20_000)
@@ -119,13 +121,15 @@ def camera_door(live_server, settings, browser, tmp_path):
         chromium.close()
 
 
-def test_the_camera_reads_a_real_tickets_qr_code_and_admits_it(camera_door, tonight, shoot):
+@pytest.mark.parametrize("device", ["phone", "tablet"])
+def test_the_camera_reads_a_real_tickets_qr_code_and_admits_it(camera_door, tonight, shoot, device):
     door, open_door = camera_door
     first = BookingSeat.objects.filter(booking=tonight).select_related("seat").order_by("pk").first()
     png = tickets_email_qr_codes(tonight)[0]
     assert decode_qr(png) == ticket_code(first.pk)  # the email's first ticket is this seat's
 
-    page, scans, errors = open_door(tonight.showtime, png)
+    screen_size = PHONE if device == "phone" else TABLET
+    page, scans, errors = open_door(tonight.showtime, png, screen_size)
     assert page.locator("#door-count").inner_text() == "0 / 2 admitted"
     page.get_by_role("button", name="Scan with camera").tap()
 
@@ -135,15 +139,15 @@ def test_the_camera_reads_a_real_tickets_qr_code_and_admits_it(camera_door, toni
     text = screen.inner_text()
     assert "Admitted" in text and f"Row {first.seat.row_number}, seat {first.seat.seat_number}" in text
     assert page.locator("[data-door]").get_attribute("data-sound") == "high"
-    shoot(page, "checkin-camera-admitted")
-    # The green screen fills the phone's screen.
-    box = screen.bounding_box()
-    assert box["width"] >= 389 and box["height"] >= 843
+    shoot(page, f"checkin-camera-admitted-{device}")
+    # The green screen fills the screen.
+    box, size = screen.bounding_box(), screen_size["viewport"]
+    assert box["width"] >= size["width"] - 1 and box["height"] >= size["height"] - 1
 
     first.refresh_from_db()
     assert first.checked_in_at is not None and first.checked_in_by == door and not first.checked_in_override
     assert BookingSeat.objects.filter(booking=tonight, checked_in_at__isnull=False).count() == 1
-    page.wait_for_function("document.querySelector('#door-count').innerText.trim() === '1 / 2 admitted'")
+    expect(page.locator("#door-count")).to_have_text("1 / 2 admitted")
 
     # The screen goes after a few seconds; the camera still sees the same code all along, and
     # posts it no more: one scan, no "already admitted".
@@ -152,6 +156,10 @@ def test_the_camera_reads_a_real_tickets_qr_code_and_admits_it(camera_door, toni
     assert page.locator("[data-door-screen]").count() == 0
     assert len(scans) == 1, scans
     assert page.locator("[data-door]").get_attribute("data-camera") == "on"
+    assert page.locator("#door-camera-view video").is_visible()
+    assert page.get_by_role("button", name="Stop the camera").is_visible()
+    assert not page.get_by_role("button", name="Scan with camera").is_visible()
+    shoot(page, f"checkin-camera-scanning-{device}")
     assert not errors, errors
 
 

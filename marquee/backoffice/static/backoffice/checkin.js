@@ -182,6 +182,7 @@
       .then(() => {
         stopButton.hidden = false;
         door.dataset.camera = "on";
+        camera.scrollIntoView({ block: "start", behavior: "smooth" });
       })
       .catch(cameraFailed);
   }
