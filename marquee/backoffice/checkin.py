@@ -51,8 +51,9 @@ def _admit(request: HttpRequest, door: Showtime) -> tuple[dict[str, Any], int]:
         )
     except WrongShowtime:
         found = door_ticket(code)
-        assert found is not None  # a WrongShowtime is a valid ticket
-        return {"outcome": "wrong", "ticket": found, "code": code, "reason": _wrong_reason(found, door)}, 409
+        if found is not None:  # it was a valid ticket a moment ago
+            return {"outcome": "wrong", "ticket": found, "code": code, "reason": _wrong_reason(found, door)}, 409
+        return {"outcome": "invalid", "ticket": None}, 422
     except AlreadyCheckedIn:
         return {"outcome": "already", "ticket": door_ticket(code)}, 409
     except InvalidTicket:

@@ -27,7 +27,7 @@ from marquee.notifications.rendering.email import message_bytes, render_mail
 from marquee.notifications.rendering.qr import qr_png
 from marquee.payments.services import booking_pay
 from tests import factories as f
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.notifications.helpers import decode_qr, inline_images
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,6 +51,25 @@ def y4m_of(png: bytes, path: Path, *, frames: int = 10) -> Path:
         for _ in range(frames):
             out.write(b"FRAME\n" + luma + chroma + chroma)
     return path
+
+
+def screen_of(page, scans: list[str], errors: list[str]):
+    """The result screen once it shows, or a failure that says how far the camera got."""
+    screen = page.locator("[data-door-screen]")
+    try:
+        screen.wait_for(state="visible")
+    except Exception as exc:
+        door = page.locator("[data-door]")
+        state = {
+            "camera": door.get_attribute("data-camera"),
+            "camera error": page.locator("[data-camera-error]").inner_text(),
+            "video": page.locator("#door-camera-view video").count(),
+            "scans": scans,
+            "errors": errors,
+        }
+        page.screenshot(path=str(ARTIFACTS / "checkin-camera-no-screen.png"))
+        raise AssertionError(f"no result screen: {state}") from exc
+    return screen
 
 
 def tickets_email_qr_codes(booking) -> list[bytes]:
@@ -133,8 +152,7 @@ def test_the_camera_reads_a_real_tickets_qr_code_and_admits_it(camera_door, toni
     assert page.locator("#door-count").inner_text() == "0 / 2 admitted"
     page.get_by_role("button", name="Scan with camera").tap()
 
-    screen = page.locator("[data-door-screen]")
-    screen.wait_for(state="visible")
+    screen = screen_of(page, scans, errors)
     assert screen.get_attribute("data-outcome") == "admitted", screen.inner_text()
     text = screen.inner_text()
     assert "Admitted" in text and f"Row {first.seat.row_number}, seat {first.seat.seat_number}" in text
@@ -170,8 +188,7 @@ def test_the_camera_refuses_a_forged_code_in_red(camera_door, tonight, shoot):
     page, scans, errors = open_door(tonight.showtime, qr_png(forged))
     page.get_by_role("button", name="Scan with camera").tap()
 
-    screen = page.locator("[data-door-screen]")
-    screen.wait_for(state="visible")
+    screen = screen_of(page, scans, errors)
     assert screen.get_attribute("data-outcome") == "invalid"
     assert "Not valid" in screen.inner_text() and "not a ticket of this cinema" in screen.inner_text()
     assert page.locator("[data-door]").get_attribute("data-sound") == "low"

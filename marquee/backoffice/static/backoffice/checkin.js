@@ -66,6 +66,9 @@
   function dismiss() {
     window.clearTimeout(timer);
     timer = null;
+    // The ticket just answered may still be in front of the camera: it is ignored for a while
+    // from now, even if the camera has not read it lately.
+    if (lastCode) lastSeen = Date.now();
     resultBox.replaceChildren();
     if (!scanner) field.focus();
   }
@@ -89,12 +92,23 @@
       .catch(() => {});
   }
 
+  // Codes are posted one at a time, in the order read: a handheld scanner may type the next
+  // ticket before the last one's answer is back.
+  const queue = [];
+
   function post(code, override) {
-    if (busy || !code) return;
+    if (!code) return;
+    queue.push({ code: code, override: override });
+    if (!busy) next();
+  }
+
+  function next() {
+    const item = queue.shift();
+    if (!item) return;
     busy = true;
     const body = new FormData();
-    body.append("code", code);
-    if (override) body.append("override", "1");
+    body.append("code", item.code);
+    if (item.override) body.append("override", "1");
     fetch(door.dataset.scanUrl, {
       method: "POST",
       body: body,
@@ -111,6 +125,7 @@
       .finally(() => {
         busy = false;
         refreshCount();
+        next();
       });
   }
 
@@ -148,10 +163,14 @@
   function onCode(text) {
     const code = String(text || "").trim();
     const now = Date.now();
-    const same = code === lastCode && now - lastSeen < SAME_CODE_MS;
-    lastSeen = now;
+    if (code === lastCode && now - lastSeen < SAME_CODE_MS) {
+      lastSeen = now; // still in view: still the same ticket
+      return;
+    }
+    // While an answer is awaited or shown, a new code is left for a later frame to read.
+    if (!code || busy || showing()) return;
     lastCode = code;
-    if (same || busy || showing()) return;
+    lastSeen = now;
     post(code, false);
   }
 
@@ -173,6 +192,8 @@
     startButton.hidden = true;
     const reader = new library.Html5Qrcode(view.id, {
       formatsToSupport: [library.Html5QrcodeSupportedFormats.QR_CODE],
+      // The browser's own reader where it has one (Chrome on Android, Safari), else zxing-js.
+      experimentalFeatures: { useBarCodeDetectorIfSupported: true },
       verbose: false,
     });
     scanner = reader;
