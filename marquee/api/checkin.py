@@ -104,6 +104,9 @@ def check_in_out(ticket: BookingSeat) -> dict[str, Any]:
 )
 def checkin(request: HttpRequest, payload: CheckInIn) -> dict[str, Any]:
     ticket = ticket_check_in(
-        code=payload.code, showtime_id=payload.showtime_id, override=payload.override, by=getattr(request, "auth", None)
+        code=payload.code,
+        showtime_id=payload.showtime_id,
+        override=payload.override,
+        staff_user=getattr(request, "auth", None),
     )
     return check_in_out(ticket)

@@ -12,8 +12,10 @@ import datetime as dt
 from typing import Any
 
 from django.core import signing
+from django.db import transaction
 from django.utils.crypto import salted_hmac
 
+from marquee.audit.services import audit_record
 from marquee.booking.models import BookingSeat, BookingStatus
 from marquee.core.clock import local
 from marquee.core.clock import now as clock_now
@@ -142,7 +144,7 @@ def ticket_check_in(
     showtime_id: int | None = None,
     hall_id: int | None = None,
     override: bool = False,
-    by: Any = None,
+    staff_user: Any = None,
 ) -> BookingSeat:
     """Admit the ticket once, at a door that admits to `showtime_id` (or to the showtimes of
     `hall_id`, or to any showtime) while that showtime's door is open (door_is_open).
@@ -150,7 +152,11 @@ def ticket_check_in(
     A forged code, or a ticket of a booking that is not paid (cancelled), raises
     InvalidTicket; a second scan AlreadyCheckedIn (with when); a ticket for another
     showtime, another day or an ended show WrongShowtime naming its showtime. `override`
-    admits such a ticket anyway, and the ticket records that, and who (`by`, a user) did it.
+    admits such a ticket anyway: the ticket records that and who (`staff_user`) did it, and
+    so does the audit trail (`booking.checkin_override`), in the same transaction.
+
+    A plain admission leaves no audit record: the ticket itself records when and by whom
+    (`checked_in_at`, `checked_in_by`), and a door scans hundreds a night.
     """
     seat_id, version = ticket_from_code(code)
     at = clock_now()
@@ -173,16 +179,19 @@ def ticket_check_in(
             showtime=showtime_named(show),
         )
     overridden = refusal is not None
-    user = by if getattr(by, "pk", None) is not None else None  # an API key's user or a staff login
-    # One conditional statement: two doors scanning the same ticket at the same instant
-    # admit it once, whatever the database.
-    admitted = BookingSeat.objects.filter(
-        pk=seat_id,
-        code_version=version,
-        status=BookingStatus.PAID,
-        booking__status=BookingStatus.PAID,
-        checked_in_at__isnull=True,
-    ).update(checked_in_at=at, checked_in_by=user, checked_in_override=overridden, updated_at=at)
+    user = staff_user if getattr(staff_user, "pk", None) is not None else None  # an API key's user or a login
+    with transaction.atomic():
+        # One conditional statement: two doors scanning the same ticket at the same instant
+        # admit it once, whatever the database.
+        admitted = BookingSeat.objects.filter(
+            pk=seat_id,
+            code_version=version,
+            status=BookingStatus.PAID,
+            booking__status=BookingStatus.PAID,
+            checked_in_at__isnull=True,
+        ).update(checked_in_at=at, checked_in_by=user, checked_in_override=overridden, updated_at=at)
+        if admitted and overridden:
+            _audit_override(ticket, user=user, door_showtime_id=showtime_id, hall_id=hall_id, refusal=refusal or "")
     if not admitted:
         # Another door admitted it, or it was cancelled, since it was read.
         ticket = _ticket(seat_id)
@@ -193,3 +202,29 @@ def ticket_check_in(
     ticket.checked_in_by = user
     ticket.checked_in_override = overridden
     return ticket
+
+
+def _audit_override(
+    ticket: BookingSeat, *, user: Any, door_showtime_id: int | None, hall_id: int | None, refusal: str
+) -> None:
+    seat = ticket.seat
+    show = ticket.showtime
+    # Where it was admitted: the door's showtime (or hall), when the door named one.
+    door = {"door_showtime_id": door_showtime_id, "door_hall_id": hall_id}
+    audit_record(
+        actor=user,
+        action="booking.checkin_override",
+        target_type="booking",
+        target_id=ticket.booking.reference,
+        target_label=f"{ticket.booking.reference} · row {seat.row_number}, seat {seat.seat_number}",
+        changes={
+            "checked_in_override": [False, True],
+            "ticket_id": ticket.pk,
+            "seat": f"row {seat.row_number}, seat {seat.seat_number}",
+            "ticket_showtime_id": show.pk,
+            **{k: v for k, v in door.items() if v is not None},
+        },
+        booking_id=ticket.booking_id,
+        showtime_id=show.pk,
+        note=f"Admitted anyway: the ticket is for {refusal}.",
+    )

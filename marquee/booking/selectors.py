@@ -21,11 +21,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from marquee.booking.checkin import OPENS_BEFORE, door_is_open
+from marquee.booking.checkin import OPENS_BEFORE, door_is_open, ticket_from_code
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus, SeatBlock
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import day_bounds, local
 from marquee.core.clock import now as clock_now
+from marquee.core.errors import InvalidTicket
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
 from marquee.scheduling.models import Showtime, ShowtimeStatus
@@ -276,7 +277,8 @@ def _with_door_counts(showtimes: QuerySet[Showtime]) -> QuerySet[Showtime]:
 
 def door_showtimes(at: dt.datetime | None = None) -> list[Showtime]:
     """The showtimes a door may admit to today: today's (in the cinema's time zone) and any
-    still running from last night, those whose door is open now first, then by start."""
+    still running from last night. Those whose door is open now come first, then those still
+    to start, soonest first, then those that have ended."""
     at = at or clock_now()
     start, end = day_bounds(local(at).date())
     rows = list(
@@ -287,9 +289,24 @@ def door_showtimes(at: dt.datetime | None = None) -> list[Showtime]:
             .order_by("starts_at", "hall__number")
         )
     )
-    return sorted(rows, key=lambda s: (not door_is_open(s, at), s.starts_at, s.hall.number))
+    return sorted(rows, key=lambda s: (not door_is_open(s, at), s.ends_at < at, s.starts_at, s.hall.number))
 
 
 def door_showtime(showtime_id: int) -> Showtime | None:
     """One showtime with its door counts (any day: the door person chose it)."""
     return _with_door_counts(Showtime.objects.filter(pk=showtime_id).select_related("movie", "hall")).first()
+
+
+def door_ticket(code: str) -> BookingSeat | None:
+    """The ticket a code was signed for, with what the door's screens say about it (its seat,
+    showtime, booking and who admitted it); None for a code not signed here, or one that a move
+    replaced: one query."""
+    try:
+        seat_id, version = ticket_from_code(code)
+    except InvalidTicket:
+        return None
+    return (
+        BookingSeat.objects.select_related("booking", "seat", "showtime__movie", "showtime__hall", "checked_in_by")
+        .filter(pk=seat_id, code_version=version)
+        .first()
+    )

@@ -19,7 +19,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from marquee.audit.models import AuditEntry
-from marquee.booking import house_seats
+from marquee.booking import checkin, house_seats
 from marquee.booking import moves as booking_moves
 from marquee.booking import services as booking_services
 from marquee.booking.models import Booking
@@ -53,6 +53,7 @@ STAFF_SERVICE_MODULES = (
     "marquee.booking.house_seats",
     "marquee.booking.moves",
     "marquee.payments.moves",
+    "marquee.booking.checkin",
 )
 
 ANY = object()  # the field is recorded, whatever its value
@@ -312,6 +313,17 @@ AUDITED: list[Audited] = [
         ),
         {"starts_at": [ANY, ANY]},
     ),
+    Audited(
+        "marquee.booking.checkin.ticket_check_in",
+        "booking.checkin_override",
+        lambda w: checkin.ticket_check_in(
+            code=checkin.ticket_code_of(w.paid.seats.first()),
+            showtime_id=w.empty_showtime.pk,
+            override=True,
+            staff_user=w.user,
+        ),
+        {},
+    ),
 ]
 
 
@@ -372,6 +384,12 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.reports.services.showtimes_tally": "the worker's tally",
     "marquee.reports.services.tally_cutoff": "a pure function",
     "marquee.booking.house_seats.showtime_blocks": "a read",
+    "marquee.booking.checkin.door_is_open": "a pure function",
+    "marquee.booking.checkin.showtime_named": "formats a showtime",
+    "marquee.booking.checkin.ticket_code": "a pure function (signs a code)",
+    "marquee.booking.checkin.ticket_code_of": "a pure function (signs a code)",
+    "marquee.booking.checkin.ticket_from_code": "a pure function (reads a code)",
+    "marquee.booking.checkin.ticket_id_from_code": "a pure function (reads a code)",
     "marquee.booking.moves.booking_move_locked": "inside marquee.payments.moves.booking_move, which records it",
     "marquee.booking.moves.move_quote": "a read (the price a move would have)",
     "marquee.booking.moves.move_targets": "a read",

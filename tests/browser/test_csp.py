@@ -117,7 +117,7 @@ def test_pages_run_under_the_policy(live_server, site_settings, watched):
         f"/staff/customers/{booking.customer_id}/erase/",
         "/staff/campaign/",
         "/staff/checkin/",
-        f"/staff/checkin/?showtime={door.pk}",
+        f"/staff/checkin/{door.pk}/",
         "/staff/mail/",
         "/staff/payments/",
         "/staff/reconciliation/",

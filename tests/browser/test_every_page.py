@@ -182,7 +182,8 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-audience", f"/staff/movies/{c['film'].pk}/audience/"),
         ("staff-campaign", "/staff/campaign/"),
         ("staff-checkin", "/staff/checkin/"),
-        ("staff-checkin-showtime", f"/staff/checkin/?showtime={c['door'].pk}"),
+        ("staff-checkin-door", f"/staff/checkin/{c['door'].pk}/"),
+        ("staff-checkin-door-closed", f"/staff/checkin/{show.pk}/"),
         ("staff-mail", "/staff/mail/"),
         ("staff-audit", "/staff/audit/"),
     ]
@@ -266,12 +267,21 @@ def test_every_page_passes_axe_and_fits_the_screen(
         page.wait_for_url(re.compile(r"/staff/$"))
         for name, path in staff_pages(c):
             visit(name, path)
-        # The door's answers: a ticket for another showtime (red), then one for this one.
-        for name, code in (("staff-checkin-wrong", c["wrong_code"]), ("staff-checkin-admitted", c["door_code"])):
-            page.goto(live_server.url + f"/staff/checkin/?showtime={c['door'].pk}")
+        # The door's full-screen answers: a ticket for another showtime (red), one for this
+        # showtime (green), the same again (red: already admitted), a forged code (red). The
+        # page's clock stands still, so that no screen goes before it is checked.
+        page.clock.install()
+        answers = [
+            ("staff-checkin-wrong", c["wrong_code"]),
+            ("staff-checkin-admitted", c["door_code"]),
+            ("staff-checkin-already", c["door_code"]),
+            ("staff-checkin-invalid", "NOT-A-TICKET"),
+        ]
+        for name, code in answers:
+            page.goto(live_server.url + f"/staff/checkin/{c['door'].pk}/")
             page.fill("#id_code", code)
             page.press("#id_code", "Enter")
-            page.locator("[role=alert]").wait_for()
+            page.locator("[role=alert][data-door-screen]").wait_for()
             visit(name)
     finally:
         context.close()
