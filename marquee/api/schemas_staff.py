@@ -410,9 +410,11 @@ class StaffBookingOut(Schema):
     seats: list[StaffBookingSeatOut]
     total_price: str
     currency: str
-    customer: CustomerRef
+    customer: CustomerRef | None = Field(description="null for a walk-in sale at the box office without an email")
     recipient: RecipientOut | None
     gift_message: str
+    channel: str = Field(description="online or box_office")
+    comp_reason: str = Field(description="why a comp (payment_method comp) was given; empty otherwise")
 
 
 class BookingPage(Schema):
@@ -470,11 +472,13 @@ def booking_out(booking: Booking) -> dict[str, Any]:
         ],
         "total_price": money(booking.total_price),
         "currency": settings.CURRENCY,
-        "customer": customer_ref(booking.customer),
+        "customer": customer_ref(booking.customer) if booking.customer is not None else None,
         "recipient": {"name": booking.recipient_name, "email": booking.recipient_email}
         if booking.recipient_email
         else None,
         "gift_message": booking.gift_message,
+        "channel": booking.channel,
+        "comp_reason": booking.comp_reason,
     }
 
 

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from marquee.booking import services as booking_services
-from marquee.booking.models import Booking, BookingStatus
+from marquee.booking.models import Booking, BookingStatus, Channel
 from marquee.booking.services import Settled
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
@@ -344,7 +344,7 @@ def _settle_succeeded(payment: Payment, *, provider_id: str, at: dt.datetime) ->
         )
         mail_queue(
             kind=MailKind.REFUND,
-            to_email=booking.customer.email,
+            to_email=booking.buyer_email,
             booking_id=booking.pk,
             language=booking.language,
             context=refund_mail_context([refund], late=True),
@@ -417,7 +417,9 @@ def payment_record_box_office(*, reference: str, method: str = "cash", staff_use
                 taken_by=staff_user if staff_user is not None and staff_user.pk else None,
                 idempotency_key=_new_key("pay"),
             )
-        booking_services.booking_settle_paid(booking=booking, method=method, payment_reference=provider_id, at=at)
+        booking_services.booking_settle_paid(
+            booking=booking, method=method, payment_reference=provider_id, at=at, channel=Channel.BOX_OFFICE
+        )
         return booking
 
 
@@ -563,13 +565,14 @@ def refund_create(*, reference: str, amount: Decimal | str, reason: str, staff_u
         refund = refund_create_locked(
             payment, amount=value, reason=reason, requested_by=RequestedBy.STAFF, staff_user=staff_user, at=clock_now()
         )
-        mail_queue(
-            kind=MailKind.REFUND,
-            to_email=booking.customer.email,
-            booking_id=booking.pk,
-            language=booking.language,
-            context=refund_mail_context([refund]),
-        )
+        if booking.buyer_email:  # a walk-in sale without an email has nobody to tell
+            mail_queue(
+                kind=MailKind.REFUND,
+                to_email=booking.buyer_email,
+                booking_id=booking.pk,
+                language=booking.language,
+                context=refund_mail_context([refund]),
+            )
     if refund.status == RefundStatus.PENDING:
         refund_execute(refund_id=refund.pk)
         refund.refresh_from_db()

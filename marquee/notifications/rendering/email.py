@@ -154,8 +154,8 @@ def _booking_context(booking: Booking, mail: OutgoingMail, *, show_prices: bool)
         # A gift recipient gets the tickets, not the power to cancel the giver's purchase.
         "manage_url": "" if is_gift_copy else manage_link_url(booking),
         "is_gift_copy": is_gift_copy,
-        "giver_name": booking.customer.full_name,
-        "giver_first_name": booking.customer.first_name,
+        "giver_name": booking.customer.full_name if booking.customer else "",
+        "giver_first_name": booking.customer.first_name if booking.customer else "",
         "gift_message": booking.gift_message if is_gift_copy else "",
         "recipient_name": booking.ticket_name,
         "recipient_email": booking.ticket_email,
@@ -202,7 +202,7 @@ def _render_tickets(mail: OutgoingMail, booking: Booking) -> Rendered:
     movie, day = booking.showtime.movie.title, _short_date(booking)
     if ctx["is_gift_copy"]:
         subject = _("%(name)s sent you tickets: %(movie)s, %(date)s") % {
-            "name": booking.customer.first_name,
+            "name": booking.customer.first_name if booking.customer else "",
             "movie": movie,
             "date": day,
         }
