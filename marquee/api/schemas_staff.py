@@ -624,7 +624,8 @@ class StaffMovieFilters(Input):
 
 
 class SalesFilters(ReportFilters):
-    group_by: Literal["movie", "day", "hall", "seat_type", "tariff"] = "movie"
+    group_by: Literal["movie", "day", "hall", "seat_type", "tariff", "channel"] = "movie"
+    channel: Literal["online", "box_office"] | None = None
 
 
 class MovieTitle(Schema):
@@ -661,11 +662,13 @@ class SalesRowOut(Schema):
     tickets: int
     revenue: str
     id: int | None = None
+    comps: int = Field(0, description="tickets given free at the box office (not among `tickets`)")
 
 
 class SalesTotals(Schema):
     tickets: int
     revenue: str
+    comps: int = 0
 
 
 class SalesOut(Schema):
@@ -682,8 +685,11 @@ def sales_out(report: SalesReport) -> dict[str, Any]:
         "group_by": report.group_by,
         "from": report.start,
         "to": report.end,
-        "results": [{"key": r.key, "tickets": r.tickets, "revenue": money(r.revenue), "id": r.id} for r in report.rows],
-        "totals": {"tickets": report.tickets, "revenue": money(report.revenue)},
+        "results": [
+            {"key": r.key, "tickets": r.tickets, "revenue": money(r.revenue), "id": r.id, "comps": r.comps}
+            for r in report.rows
+        ],
+        "totals": {"tickets": report.tickets, "revenue": money(report.revenue), "comps": report.comps},
         "currency": report.currency,
     }
 
