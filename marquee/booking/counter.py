@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from marquee.booking.models import COMP, Booking, BookingSeat, BookingStatus, Channel, Customer
 from marquee.booking.seat_map_cache import seat_maps_changed
+from marquee.booking.selectors import with_seats_taken
 from marquee.booking.services import (
     MAX_ID,
     CustomerDetails,
@@ -45,7 +46,7 @@ from marquee.booking.services import (
     customer_upsert,
 )
 from marquee.booking.tokens import hash_token, new_reference, new_token
-from marquee.core.clock import local
+from marquee.core.clock import day_bounds, local
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import NotFound, SalesClosed, SeatsUnavailable, ValidationFailed
 from marquee.pricing.models import Tariff
@@ -247,3 +248,37 @@ def booking_sell(
     if booking.ticket_email:
         _queue_ticket_mail(booking)
     return Sold(booking=booking, seats=sorted(sold, key=lambda bs: (bs.seat.row_number, bs.seat.seat_number)))
+
+
+# --- what the counter shows ---------------------------------------------------------------
+
+COUNTER_DAYS = 7  # today and the next six days
+
+
+@dataclass(frozen=True)
+class CounterDay:
+    day: dt.date
+    showtimes: list[Showtime]  # by start, each with `seats_taken` (see seats_free)
+
+
+def counter_showtimes(*, at: dt.datetime | None = None, days: int = COUNTER_DAYS) -> list[CounterDay]:
+    """The showtimes the box office can sell now, today's first (late-comers' included), then
+    the next days', by day. One query."""
+    at = at or clock_now()
+    today = local(at).date()
+    earliest = at - dt.timedelta(minutes=settings.BOX_OFFICE_SALES_MINUTES_AFTER_START)
+    shows = with_seats_taken(
+        Showtime.objects.filter(
+            status=ShowtimeStatus.SCHEDULED,
+            starts_at__gt=earliest,
+            starts_at__lt=day_bounds(today + dt.timedelta(days=days - 1))[1],
+        )
+        .select_related("movie", "hall")
+        .order_by("starts_at", "hall__number"),
+        at,
+    )
+    by_day: dict[dt.date, list[Showtime]] = {}
+    for show in shows:
+        if counter_sales_open(show, at):
+            by_day.setdefault(local(show.starts_at).date(), []).append(show)
+    return [CounterDay(day=day, showtimes=found) for day, found in by_day.items()]
