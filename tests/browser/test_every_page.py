@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 
 from marquee.booking.checkin import ticket_code
 from marquee.booking.links import manage_link_token
@@ -17,6 +18,7 @@ from marquee.core.clock import local_today
 from marquee.core.clock import now as clock_now
 from marquee.marketing.links import unsubscribe_token
 from marquee.notifications.models import MailKind, OutgoingMail
+from marquee.payments.counter import counter_sell
 from marquee.payments.services import booking_pay, payment_record_box_office
 from tests import factories
 from tests.browser.conftest import STAFF_PASSWORD
@@ -80,6 +82,10 @@ def cinema() -> dict:
     box = factories.hold(show, seats[110:112], email="ivan@example.com").booking
     payment_record_box_office(reference=box.reference)
     held = factories.hold(show, seats[120:121], email="petro@example.com").booking
+    # A walk-in sale at the counter (no email), by the Admin the test logs in as.
+    counter = counter_sell(
+        showtime_id=show.pk, seat_ids=seats[130:132], method="cash", staff_user=User.objects.get(username="admin")
+    )
     to_pay = factories.hold(show, seats[122:123], email="maria@example.com").booking
     # A showtime whose door is open now, with a paid ticket, for the check-in door's answers.
     door = factories.showtime(
@@ -105,6 +111,7 @@ def cinema() -> dict:
         "paid": paid,
         "box": box,
         "held": held,
+        "counter": counter,
         "to_pay": to_pay,
         "door": door,
         "door_code": ticket_code(at_door.booking.seats.get().pk),
@@ -174,6 +181,10 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-checkin", "/staff/checkin/"),
         ("staff-checkin-showtime", f"/staff/checkin/?showtime={c['door'].pk}"),
         ("staff-mail", "/staff/mail/"),
+        ("staff-sell", "/staff/sell/"),
+        ("staff-sell-showtime", f"/staff/sell/{show.pk}/"),
+        ("staff-sell-done", f"/staff/sell/sold/{c['counter'].reference}/"),
+        ("staff-booking-walk-in", f"/staff/bookings/{c['counter'].reference}/"),
     ]
 
 
