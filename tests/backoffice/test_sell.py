@@ -233,3 +233,14 @@ def test_the_booking_page_of_a_walk_in_sale(till, show, seats):
     assert "Box office" in html
     listing = till.get("/staff/bookings/")
     assert listing.status_code == 200 and booking.reference in listing.content.decode()
+
+
+def test_the_sale_speaks_ukrainian(till, show, seats):
+    till.cookies["django_language"] = "uk"
+    html = till.get(f"/staff/sell/{show.pk}/").content.decode()
+    assert "Готівка" in html and "Картковий термінал" in html and "Видати як запрошення" in html
+    booking = _sell_two(till, show, seats)
+    done = till.get(f"/staff/sell/sold/{booking.reference}/").content.decode()
+    assert "Надрукувати квитки (80 мм)" in done and "Надрукувати чек" in done
+    text = _pdf(till.get(f"/staff/sell/sold/{booking.reference}/receipt.pdf")).pages[0].extract_text()
+    assert "Оплата: Готівка" in text and "Квитанція" in text and "200,00 грн" in text
