@@ -20,7 +20,8 @@ Basis of the figures:
   not in ticket revenue. Tallies keep the gross figures; refunds, which may come after a
   showtime has begun, are taken off when a report is read;
 - the customers report counts the same seats per buyer (so its revenue adds up to the
-  sales total of the period and hall).
+  sales total of the period and hall, less walk-in sales at the box office without an
+  email, which have no buyer).
 """
 
 import datetime as dt
@@ -733,7 +734,7 @@ def customers_report(
     if rows:
         count = rows[0]["customers"]
     elif offset:  # a page past the last one has no row to carry the count
-        counted = seats.filter(booking__customer__erased_at__isnull=True)
+        counted = seats.filter(booking__customer__isnull=False, booking__customer__erased_at__isnull=True)
         count = counted.values("booking__customer_id").distinct().count()
     else:
         count = 0

@@ -201,3 +201,38 @@ def test_marking_a_held_booking_paid_at_the_counter_makes_it_a_box_office_sale(c
     money.payment_record_box_office(reference=held.reference, method="cash", staff_user=cashier)
     held.refresh_from_db()
     assert held.channel == Channel.BOX_OFFICE
+
+
+def test_walk_in_bookings_leave_reports_the_api_and_privacy_working(clock, show, seats, cashier, client):
+    from marquee.privacy.selectors import customer_data, export_document
+    from marquee.privacy.services import customer_erase
+    from marquee.reports import selectors as reports
+
+    walk_in = _sell(show, seats[:2], cashier)
+    online = f.hold(show, seats[2:3], email="olena@example.com").booking
+    money.booking_pay(reference=online.reference, method="demo")
+    with_email = _sell(show, seats[3:4], cashier, email="ivan@example.com", name="Ivan Franko")
+    day = show.starts_at.date()
+    people = reports.customers_report(start=day, end=day)
+    assert sorted(row.email for row in people.results) == ["ivan@example.com", "olena@example.com"]
+    assert people.count == 2
+    assert reports.customers_report(start=day, end=day, limit=10, offset=10).count == 2
+    later = show.starts_at + dt.timedelta(hours=1)
+    audience = reports.movie_audience(movie_id=show.movie_id, at=later)
+    assert sorted(row.email for row in audience.results) == ["ivan@example.com", "olena@example.com"]
+    assert reports.sales(start=day, end=day, group_by="channel").tickets == 4
+    assert reconciliation().healthy
+
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    listed = client.get("/api/v1/admin/bookings", {"showtime": show.pk})
+    assert listed.status_code == 200
+    by_reference = {b["reference"]: b for b in listed.json()["results"]}
+    assert by_reference[walk_in.reference]["customer"] is None
+    assert by_reference[walk_in.reference]["channel"] == "box_office"
+    assert by_reference[online.reference]["channel"] == "online"
+    assert client.get("/staff/bookings/", {"showtime": show.pk}).status_code == 200
+
+    document = export_document(customer_data(customer_id=with_email.customer_id))
+    assert [b["reference"] for b in document["bookings"]] == [with_email.reference]
+    customer_erase(customer_id=with_email.customer_id, reason="asked at the box office")
+    assert AuditEntry.objects.filter(booking_id=with_email.pk).exclude(changes__icontains="ivan").count() == 1
