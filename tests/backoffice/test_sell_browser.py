@@ -18,7 +18,7 @@ from marquee.core.clock import local_today
 from marquee.payments.models import Payment
 from marquee.staff.roles import BOX_OFFICE, sync_roles
 from tests import factories as f
-from tests.browser.conftest import site_settings  # noqa: F401, F811
+from tests.browser.conftest import site_settings  # noqa: F401
 from tests.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,8 +29,9 @@ TABLETS = {
 }
 
 
+@pytest.mark.usefixtures("site_settings")
 @pytest.mark.parametrize("held", list(TABLETS))
-def test_two_seats_for_cash_on_a_tablet_then_the_80mm_tickets(live_server, site_settings, browser, held):
+def test_two_seats_for_cash_on_a_tablet_then_the_80mm_tickets(live_server, browser, held):
     sync_roles(apps)  # a transactional test flushes the groups the migration made
     cashier = User.objects.create_user(username="anna", password="till-pass-123", is_staff=True, first_name="Anna")
     cashier.groups.add(Group.objects.get(name=BOX_OFFICE))
