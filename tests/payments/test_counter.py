@@ -236,3 +236,21 @@ def test_walk_in_bookings_leave_reports_the_api_and_privacy_working(clock, show,
     assert [b["reference"] for b in document["bookings"]] == [with_email.reference]
     customer_erase(customer_id=with_email.customer_id, reason="asked at the box office")
     assert AuditEntry.objects.filter(booking_id=with_email.pk).exclude(changes__icontains="ivan").count() == 1
+
+
+def test_the_migration_counts_bookings_paid_at_the_box_office_as_box_office_sales(clock, show, seats, cashier):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("marquee.booking.migrations.0006_channel_walk_in_and_comps")
+    online = f.hold(show, seats[:1]).booking
+    money.booking_pay(reference=online.reference, method="demo")
+    at_counter = f.hold(show, seats[1:2], email="ivan@example.com").booking
+    money.payment_record_box_office(reference=at_counter.reference, method="card_terminal", staff_user=cashier)
+    Booking.objects.update(channel=Channel.ONLINE)  # as every booking was before the field
+    migration.box_office_channel(apps, None)
+    assert dict(Booking.objects.values_list("reference", "channel")) == {
+        online.reference: Channel.ONLINE,
+        at_counter.reference: Channel.BOX_OFFICE,
+    }
