@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -23,7 +24,7 @@ from marquee.notifications.rendering.pdf import pdf_fonts
 from marquee.payments.cash_up import CashUp, CashUpLine, cash_up
 
 SHIFT_NOTE = "A shift is the cinema's day (midnight to midnight) per staff member."
-COMPS_NOTE = "Comps are free tickets given at the counter: counted as tickets, no money."
+COMPS_NOTE = gettext_lazy("Comps are free tickets given at the counter: counted as tickets, no money.")
 
 
 def chosen_day(request: HttpRequest) -> tuple[dt.date, bool]:
@@ -84,7 +85,7 @@ COLUMNS = (
     "Net cash",
     "Card taken",
     "Card paid back",
-    "Comps",
+    gettext_lazy("Comps"),
 )
 
 
@@ -124,7 +125,7 @@ def cash_up_document(figures: CashUp, *, everyone: bool) -> bytes:
         row_y = height - 38 * mm
         canvas.drawString(left, row_y, COLUMNS[0])
         for i, label in enumerate(COLUMNS[1:], start=1):
-            canvas.drawRightString(rights[i] * mm, row_y, label)
+            canvas.drawRightString(rights[i] * mm, row_y, str(label))
         return row_y - 7 * mm
 
     def row(cells: list[str], row_y: float, font: str) -> None:
@@ -149,7 +150,7 @@ def cash_up_document(figures: CashUp, *, everyone: bool) -> bytes:
         row(_cells(figures.total), y, bold)
         y -= 8 * mm
     canvas.setFont(regular, 9)
-    canvas.drawString(left, y, COMPS_NOTE)
+    canvas.drawString(left, y, str(COMPS_NOTE))
     canvas.drawString(left, 25 * mm, "Counted by: ______________________    Signature: ______________________")
     canvas.showPage()
     canvas.save()
