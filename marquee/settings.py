@@ -174,6 +174,9 @@ CURRENCY = env_str("CURRENCY", "UAH")
 HOLD_MINUTES = env_int("HOLD_MINUTES", 10, minimum=1)
 MAX_SEATS_PER_BOOKING = env_int("MAX_SEATS_PER_BOOKING", 10, minimum=1)
 CANCEL_CUTOFF_MINUTES = env_int("CANCEL_CUTOFF_MINUTES", 60)
+# The box office sells to late-comers until this many minutes after the start (online sales
+# close at the start; marquee.payments.counter).
+BOX_OFFICE_SALES_MINUTES_AFTER_START = env_int("BOX_OFFICE_SALES_MINUTES_AFTER_START", 30)
 CLEANING_MINUTES = env_int("CLEANING_MINUTES", 15)
 # Payment providers customers may use. `demo` approves at once: on in make run
 # and tests, off in production unless named here.

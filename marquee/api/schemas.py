@@ -349,11 +349,13 @@ def booking_out(
         ],
         "total_price": money(booking.total_price),
         "currency": settings.CURRENCY,
+        # A walk-in sale without an email has no customer; the public API never reaches one
+        # (its token is never shown), but the answer keeps its shape.
         "customer": {
-            "first_name": customer.first_name,
-            "last_name": customer.last_name,
-            "email": customer.email,
-            "phone": customer.phone,
+            "first_name": customer.first_name if customer else "",
+            "last_name": customer.last_name if customer else "",
+            "email": customer.email if customer else "",
+            "phone": customer.phone if customer else "",
         },
         "recipient": {"name": booking.recipient_name, "email": booking.recipient_email}
         if booking.recipient_email

@@ -410,9 +410,11 @@ class StaffBookingOut(Schema):
     seats: list[StaffBookingSeatOut]
     total_price: str
     currency: str
-    customer: CustomerRef
+    customer: CustomerRef | None = Field(description="null for a walk-in sale at the box office without an email")
     recipient: RecipientOut | None
     gift_message: str
+    channel: str = Field(description="online or box_office")
+    comp_reason: str = Field(description="why a comp (payment_method comp) was given; empty otherwise")
 
 
 class BookingPage(Schema):
@@ -470,11 +472,13 @@ def booking_out(booking: Booking) -> dict[str, Any]:
         ],
         "total_price": money(booking.total_price),
         "currency": settings.CURRENCY,
-        "customer": customer_ref(booking.customer),
+        "customer": customer_ref(booking.customer) if booking.customer is not None else None,
         "recipient": {"name": booking.recipient_name, "email": booking.recipient_email}
         if booking.recipient_email
         else None,
         "gift_message": booking.gift_message,
+        "channel": booking.channel,
+        "comp_reason": booking.comp_reason,
     }
 
 
@@ -620,7 +624,8 @@ class StaffMovieFilters(Input):
 
 
 class SalesFilters(ReportFilters):
-    group_by: Literal["movie", "day", "hall", "seat_type", "tariff"] = "movie"
+    group_by: Literal["movie", "day", "hall", "seat_type", "tariff", "channel"] = "movie"
+    channel: Literal["online", "box_office"] | None = None
 
 
 class MovieTitle(Schema):
@@ -657,11 +662,13 @@ class SalesRowOut(Schema):
     tickets: int
     revenue: str
     id: int | None = None
+    comps: int = Field(0, description="tickets given free at the box office (not among `tickets`)")
 
 
 class SalesTotals(Schema):
     tickets: int
     revenue: str
+    comps: int = 0
 
 
 class SalesOut(Schema):
@@ -678,8 +685,11 @@ def sales_out(report: SalesReport) -> dict[str, Any]:
         "group_by": report.group_by,
         "from": report.start,
         "to": report.end,
-        "results": [{"key": r.key, "tickets": r.tickets, "revenue": money(r.revenue), "id": r.id} for r in report.rows],
-        "totals": {"tickets": report.tickets, "revenue": money(report.revenue)},
+        "results": [
+            {"key": r.key, "tickets": r.tickets, "revenue": money(r.revenue), "id": r.id, "comps": r.comps}
+            for r in report.rows
+        ],
+        "totals": {"tickets": report.tickets, "revenue": money(report.revenue), "comps": report.comps},
         "currency": report.currency,
     }
 

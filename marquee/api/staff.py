@@ -478,7 +478,11 @@ def reports_occupancy(request: HttpRequest, filters: Query[ReportFilters]) -> An
 @router.get("/reports/sales", response={200: SalesOut, **_errors()}, auth=REPORTS, by_alias=True)
 def reports_sales(request: HttpRequest, filters: Query[SalesFilters]) -> Any:
     start, end = _period(filters)
-    return sales_out(reports.sales(start=start, end=end, group_by=filters.group_by, hall_id=filters.hall))
+    return sales_out(
+        reports.sales(
+            start=start, end=end, group_by=filters.group_by, hall_id=filters.hall, channel=filters.channel or ""
+        )
+    )
 
 
 @router.get("/reports/heat-map", response={200: HeatMapOut, **_errors()}, auth=REPORTS)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from reportlab.lib.pagesizes import A4
@@ -26,7 +26,7 @@ from marquee.notifications.rendering.pdf import pdf_fonts
 from marquee.payments.cash_up import CashUp, CashUpLine, cash_up
 
 SHIFT_NOTE = _("A shift is the cinema's day (midnight to midnight) per staff member.")
-COMPS_NOTE = _("Comps: none recorded yet.")
+COMPS_NOTE = gettext_lazy("Comps are free tickets given at the counter: counted as tickets, no money.")
 
 
 def chosen_day(request: HttpRequest) -> tuple[dt.date, bool]:
@@ -87,6 +87,7 @@ COLUMNS = (
     _("Net cash"),
     _("Card taken"),
     _("Card paid back"),
+    _("Comps"),
 )
 
 
@@ -99,6 +100,7 @@ def _cells(line: CashUpLine) -> list[str]:
         money_text(line.cash_net),
         money_text(line.card_taken),
         money_text(line.card_paid_back),
+        str(line.comps),
     ]
 
 
@@ -122,7 +124,7 @@ def cash_up_document(figures: CashUp, *, everyone: bool) -> bytes:
     _width, height = A4
     left = 15 * mm
     # Column right edges (the name column is left-aligned at `left`).
-    rights = [0, 85, 110, 135, 155, 175, 195]
+    rights = [0, 62, 85, 108, 128, 150, 177, 195]
     y = height - 20 * mm
 
     def header() -> float:
@@ -145,7 +147,7 @@ def cash_up_document(figures: CashUp, *, everyone: bool) -> bytes:
 
     def row(cells: list[str], row_y: float, font: str) -> None:
         canvas.setFont(font, 9)
-        canvas.drawString(left, row_y, cells[0][:40])
+        canvas.drawString(left, row_y, cells[0][:28])
         for i, cell in enumerate(cells[1:], start=1):
             canvas.drawRightString(rights[i] * mm, row_y, cell)
 

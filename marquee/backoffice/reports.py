@@ -161,6 +161,7 @@ def sales(request: HttpRequest) -> HttpResponse:
         "hall": hall,
         "csv_query": query,
         "by_day": by_day,
+        "by_channel": selectors.sales(start=start, end=end, group_by="channel", hall_id=hall_id),
         "day_chart": day_chart,
         "groups": groups,
         "average_price": (by_day.revenue / by_day.tickets) if by_day.tickets else None,
@@ -190,9 +191,14 @@ def sales_csv(request: HttpRequest) -> HttpResponse:
     group_by = request.GET.get("group_by", "day")
     if group_by not in selectors.GROUP_BYS:
         group_by = "day"
-    response = _csv_response(f"sales-by-{group_by}-{start}-{end}.csv")
+    channel = request.GET.get("channel", "")
+    if channel not in selectors.CHANNELS:
+        channel = ""
+    name = f"sales-by-{group_by}{f'-{channel}' if channel else ''}-{start}-{end}.csv"
+    response = _csv_response(name)
     write_sales_csv(
-        response, selectors.sales(start=start, end=end, group_by=group_by, hall_id=hall.pk if hall else None)
+        response,
+        selectors.sales(start=start, end=end, group_by=group_by, hall_id=hall.pk if hall else None, channel=channel),
     )
     return response
 

@@ -19,6 +19,7 @@ from marquee.backoffice import cash_up as cash_up_pages
 from marquee.backoffice import checkin as checkin_page
 from marquee.backoffice import mail as mail_log
 from marquee.backoffice import payments as money_pages
+from marquee.backoffice import sell as counter
 
 app_name = "backoffice"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -68,4 +69,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cash-up.pdf", cash_up_pages.cash_up_pdf, name="cash_up_pdf"),
     path("audit/", audit_pages.audit_list, name="audit"),
     path("audit.csv", audit_pages.audit_csv, name="audit_csv"),
+    path("sell/", counter.sell_list, name="sell"),
+    path("sell/<int:showtime_id>/", counter.sell_showtime, name="sell_showtime"),
+    path("sell/<int:showtime_id>/seats/", counter.sell_seats, name="sell_seats"),
+    path("sell/sold/<str:reference>/", counter.sell_done, name="sell_done"),
+    path("sell/sold/<str:reference>/tickets-80mm.pdf", counter.sell_tickets_80mm, name="sell_tickets_80mm"),
+    path("sell/sold/<str:reference>/tickets-a4.pdf", counter.sell_tickets_a4, name="sell_tickets_a4"),
+    path("sell/sold/<str:reference>/receipt.pdf", counter.sell_receipt, name="sell_receipt"),
 ]

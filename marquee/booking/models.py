@@ -62,13 +62,31 @@ class CancelReason(models.TextChoices):
     SHOWTIME_CANCELLED = "showtime_cancelled", _("Showtime cancelled")
 
 
+class Channel(models.TextChoices):
+    """Where a booking was sold: on the site or the API, or at the box office's counter."""
+
+    ONLINE = "online", _("Online")
+    BOX_OFFICE = "box_office", _("Box office")
+
+
+# The payment method of a complimentary booking (a comp): every seat at price 0, no payment.
+COMP = "comp"
+
+
 class Booking(TimeStampedModel):
     # Public handle: short, random, no look-alike characters; never sequential.
     reference = models.CharField(_("reference"), max_length=12, unique=True)
     # SHA-256 of the secret access token; the token itself is shown once.
     token_hash = models.CharField(max_length=64, editable=False)
+    # The buyer. Null for a walk-in sale at the box office without an email address: nobody
+    # is told anything about such a booking, and it counts in no customer's history.
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("customer")
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("customer"),
     )
     showtime = models.ForeignKey(
         Showtime, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("showtime")
@@ -91,6 +109,18 @@ class Booking(TimeStampedModel):
     # The address the hold came from (marquee.core.client), counted against
     # MAX_PENDING_SEATS_PER_CLIENT; empty for bookings made without a request.
     client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.ONLINE)
+    # The staff member who sold it at the counter (a sale or a comp), or null.
+    sold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sold by"),
+    )
+    # Why a comp (payment_method "comp") was given: press, staff, a guest…
+    comp_reason = models.CharField(_("comp reason"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-booked_at"]
@@ -121,22 +151,37 @@ class Booking(TimeStampedModel):
                 | Q(status=BookingStatus.CANCELLED, cancelled_at__isnull=False) & ~Q(cancel_reason=""),
                 name="booking_timestamps_match_status",
             ),
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="booking_channel_valid"),
+            # A comp has its reason and costs nothing.
+            models.CheckConstraint(
+                condition=~Q(payment_method=COMP) | (~Q(comp_reason="") & Q(total_price=0)),
+                name="booking_comp_has_reason_and_no_price",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.reference
 
     @property
+    def buyer_email(self) -> str:
+        """The buyer's address, or "" for a walk-in sale without one (no mail goes out)."""
+        return self.customer.email if self.customer is not None else ""
+
+    @property
     def is_gift(self) -> bool:
-        return bool(self.recipient_email) and self.recipient_email.lower() != self.customer.email.lower()
+        return bool(self.recipient_email) and self.recipient_email.lower() != self.buyer_email.lower()
+
+    @property
+    def is_comp(self) -> bool:
+        return self.payment_method == COMP
 
     @property
     def ticket_email(self) -> str:
-        return self.recipient_email or self.customer.email
+        return self.recipient_email or self.buyer_email
 
     @property
     def ticket_name(self) -> str:
-        return self.recipient_name or self.customer.full_name
+        return self.recipient_name or (self.customer.full_name if self.customer is not None else "")
 
 
 class BookingSeat(TimeStampedModel):

@@ -184,13 +184,15 @@ def booking_move_locked(*, reference: str, showtime_id: int, seat_ids: Sequence[
 
 
 def _queue_moved_mail(booking: Booking, kind: MailKind, context: dict[str, Any]) -> None:
+    if not booking.ticket_email:  # a walk-in sale without an email: the counter prints new tickets
+        return
     mail_queue(
         kind=kind, to_email=booking.ticket_email, booking_id=booking.pk, language=booking.language, context=context
     )
-    if booking.ticket_email.lower() != booking.customer.email.lower():
+    if booking.buyer_email and booking.ticket_email.lower() != booking.buyer_email.lower():
         mail_queue(
             kind=kind,
-            to_email=booking.customer.email,
+            to_email=booking.buyer_email,
             booking_id=booking.pk,
             language=booking.language,
             context=context,

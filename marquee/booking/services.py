@@ -630,9 +630,11 @@ def _expire_one_if_lapsed(reference: str, token: str | None = None) -> bool:
 
 def _queue_ticket_mail(booking: Booking) -> None:
     language = booking.language
+    if not booking.ticket_email:
+        return  # a walk-in sale at the box office without an email: the tickets are printed
     mail_queue(kind=MailKind.TICKETS, to_email=booking.ticket_email, booking_id=booking.pk, language=language)
-    if booking.ticket_email.lower() != booking.customer.email.lower():
-        mail_queue(kind=MailKind.RECEIPT, to_email=booking.customer.email, booking_id=booking.pk, language=language)
+    if booking.buyer_email and booking.ticket_email.lower() != booking.buyer_email.lower():
+        mail_queue(kind=MailKind.RECEIPT, to_email=booking.buyer_email, booking_id=booking.pk, language=language)
 
 
 class Settled(StrEnum):
@@ -658,7 +660,9 @@ def booking_expire_if_lapsed(*, reference: str, token: str | None = None) -> boo
     return _expire_one_if_lapsed(reference, token)
 
 
-def booking_settle_paid(*, booking: Booking, method: str, payment_reference: str, at: dt.datetime) -> Settled:
+def booking_settle_paid(
+    *, booking: Booking, method: str, payment_reference: str, at: dt.datetime, channel: str = ""
+) -> Settled:
     """A payment of this booking's total succeeded: mark the booking paid, inside the
     caller's transaction, the booking locked by booking_lock().
 
@@ -673,6 +677,10 @@ def booking_settle_paid(*, booking: Booking, method: str, payment_reference: str
         return Settled.ALREADY_PAID
     if booking.status == BookingStatus.PENDING and booking.expires_at > at:
         _pay_locked(booking, method=method, payment_reference=payment_reference, at=at)
+        if channel and channel != booking.channel:
+            # Held online, paid at the counter: a box-office sale (as the channel's backfill counts it).
+            Booking.objects.filter(pk=booking.pk).update(channel=channel)
+            booking.channel = channel
         return Settled.PAID
     if booking.status == BookingStatus.PENDING:
         _expire([booking.pk], at)
@@ -768,7 +776,8 @@ def _cancel_locked(booking: Booking, *, reason: CancelReason, at: dt.datetime, m
         money = money_back(booking)
         kind = MailKind.SHOWTIME_CANCELLED if reason == CancelReason.SHOWTIME_CANCELLED else MailKind.CANCELLATION
         language = booking.language
-        mail_queue(kind=kind, to_email=booking.customer.email, booking_id=booking.pk, language=language, context=money)
+        if booking.buyer_email:  # a walk-in sale without an email has nobody to tell
+            mail_queue(kind=kind, to_email=booking.buyer_email, booking_id=booking.pk, language=language, context=money)
         # The recipient holds the QR codes that are now void, whoever cancelled: they are told
         # too (the renderer writes their copy without prices or refunds).
         if booking.is_gift:

@@ -8,9 +8,12 @@ Counted: succeeded cash and card-terminal payments by the staff member who took 
 the day they succeeded; succeeded refunds of those payments by the staff member who gave
 them, on the day they succeeded (a refund may be given by another member, or on another
 day, than the payment). Online payments (demo, Stripe, LiqPay) never pass through a till.
-Comps are not recorded yet: the page shows a marked place for them.
+Comps (free tickets given at the counter, marquee.payments.counter) take no money: they are
+counted as tickets, by the staff member who gave them, on the day they were given, unless
+cancelled since.
 
-Three queries whatever the number of payments: payments grouped, refunds grouped, names.
+Four queries whatever the number of payments: payments grouped, refunds grouped, comps
+grouped, names.
 """
 
 import datetime as dt
@@ -21,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
 from django.utils.translation import gettext
 
+from marquee.booking.models import COMP, BookingSeat, BookingStatus
 from marquee.core.clock import day_bounds
 from marquee.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 
@@ -39,6 +43,7 @@ class CashUpLine:
     card_taken: Decimal = ZERO
     card_paid_back: Decimal = ZERO
     payments: int = 0
+    comps: int = 0  # tickets given free
 
     @property
     def cash_net(self) -> Decimal:
@@ -63,6 +68,7 @@ class CashUp:
             t.card_taken += line.card_taken
             t.card_paid_back += line.card_paid_back
             t.payments += line.payments
+            t.comps += line.comps
         return t
 
 
@@ -81,9 +87,16 @@ def cash_up(*, day: dt.date, staff_user_id: int | None = None) -> CashUp:
         succeeded_at__gte=start,
         succeeded_at__lt=end,
     )
+    comps = BookingSeat.objects.filter(
+        status=BookingStatus.PAID,
+        booking__payment_method=COMP,
+        booking__paid_at__gte=start,
+        booking__paid_at__lt=end,
+    )
     if staff_user_id is not None:
         payments = payments.filter(taken_by_id=staff_user_id)
         refunds = refunds.filter(staff_user_id=staff_user_id)
+        comps = comps.filter(booking__sold_by_id=staff_user_id)
     lines: dict[int | None, CashUpLine] = {}
 
     def line(user_id: int | None) -> CashUpLine:
@@ -102,6 +115,8 @@ def cash_up(*, day: dt.date, staff_user_id: int | None = None) -> CashUp:
             found.cash_paid_back += back["total"]
         else:
             found.card_paid_back += back["total"]
+    for given in comps.values("booking__sold_by_id").annotate(n=Count("id")).order_by():
+        line(given["booking__sold_by_id"]).comps += given["n"]
     user_model = get_user_model()
     names = {
         u.pk: (u.get_full_name() or u.get_username())

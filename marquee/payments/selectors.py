@@ -4,7 +4,8 @@ Each function runs a fixed number of queries whatever the data's size.
 
 What the reconciliation counts as a mismatch (empty lists on a healthy cinema):
 - `paid_without_payment`: a paid booking without a succeeded payment (every paid booking,
-  online or at the box office, has its payment in the ledger);
+  online or at the box office, has its payment in the ledger; a comp, given free at the
+  counter with a reason, has none and is not listed);
 - `payments_without_paid_booking`: a succeeded payment whose booking is not paid and whose
   money was not all given back (refunds pending or succeeded count as given back: pending
   ones are listed below until they settle). A booking staff cancelled is left out: staff
@@ -24,7 +25,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from marquee.booking.models import Booking, BookingStatus, CancelReason
+from marquee.booking.models import COMP, Booking, BookingStatus, CancelReason
 from marquee.core.clock import day_bounds
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import ValidationFailed
@@ -156,6 +157,7 @@ def reconciliation(*, at: dt.datetime | None = None, limit: int = RECONCILE_LIMI
     succeeded = Payment.objects.filter(booking_id=OuterRef("pk"), status=PaymentStatus.SUCCEEDED)
     paid_without_payment = (
         Booking.objects.filter(status=BookingStatus.PAID)
+        .exclude(payment_method=COMP)  # a comp is paid with nothing: it has no payment by design
         .filter(~Exists(succeeded))
         .select_related("customer", "showtime__movie")
         .order_by("paid_at", "pk")

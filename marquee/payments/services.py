@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from marquee.audit.services import Actor, audit_record
 from marquee.booking import services as booking_services
-from marquee.booking.models import Booking, BookingStatus
+from marquee.booking.models import Booking, BookingStatus, Channel
 from marquee.booking.services import Settled
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
@@ -356,7 +356,7 @@ def _settle_succeeded(payment: Payment, *, provider_id: str, at: dt.datetime) ->
         )
         mail_queue(
             kind=MailKind.REFUND,
-            to_email=booking.customer.email,
+            to_email=booking.buyer_email,
             booking_id=booking.pk,
             language=booking.language,
             context=refund_mail_context([refund], late=True),
@@ -430,7 +430,9 @@ def payment_record_box_office(*, reference: str, method: str = "cash", staff_use
                 taken_by=_user(staff_user),
                 idempotency_key=_new_key("pay"),
             )
-        booking_services.booking_settle_paid(booking=booking, method=method, payment_reference=provider_id, at=at)
+        booking_services.booking_settle_paid(
+            booking=booking, method=method, payment_reference=provider_id, at=at, channel=Channel.BOX_OFFICE
+        )
         audit_record(
             actor=staff_user,
             action="booking.mark_paid",
@@ -672,13 +674,14 @@ def refund_create(*, reference: str, amount: Decimal | str, reason: str, staff_u
             booking_id=booking.pk,
             showtime_id=booking.showtime_id,
         )
-        mail_queue(
-            kind=MailKind.REFUND,
-            to_email=booking.customer.email,
-            booking_id=booking.pk,
-            language=booking.language,
-            context=refund_mail_context(refunds),
-        )
+        if booking.buyer_email:  # a walk-in sale without an email has nobody to tell
+            mail_queue(
+                kind=MailKind.REFUND,
+                to_email=booking.buyer_email,
+                booking_id=booking.pk,
+                language=booking.language,
+                context=refund_mail_context(refunds),
+            )
     for refund in refunds:
         if refund.status == RefundStatus.PENDING:
             refund_execute(refund_id=refund.pk)

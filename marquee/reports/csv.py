@@ -27,7 +27,7 @@ OCCUPANCY_HEADER = [
     "held",
     "occupancy",
 ]
-SALES_HEADER = ["key", "tickets", "revenue", "currency"]
+SALES_HEADER = ["key", "tickets", "revenue", "currency", "comps"]
 CUSTOMERS_HEADER = [
     "customer_id",
     "first_name",
@@ -96,8 +96,8 @@ def write_sales_csv(out: Writable, report: SalesReport) -> None:
     writer = csv.writer(out)
     writer.writerow([report.group_by, *SALES_HEADER[1:]])
     for r in report.rows:
-        writer.writerow([_safe(r.key), r.tickets, format_money(r.revenue), report.currency])
-    writer.writerow(["TOTAL", report.tickets, format_money(report.revenue), report.currency])
+        writer.writerow([_safe(r.key), r.tickets, format_money(r.revenue), report.currency, r.comps])
+    writer.writerow(["TOTAL", report.tickets, format_money(report.revenue), report.currency, report.comps])
 
 
 def write_customers_csv(out: Writable, rows: Iterable[CustomerReportRow]) -> None:

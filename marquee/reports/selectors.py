@@ -11,7 +11,9 @@ Basis of the figures:
 - a showtime's *sold* seats belong to paid bookings, *held* seats to pending bookings
   whose hold has not lapsed; cancelled showtimes are left out of occupancy;
 - sales count the seats of paid bookings at their frozen price (`final_price`), by the
-  local date of the showtime (the day the seat is used), in the period asked;
+  local date of the showtime (the day the seat is used), in the period asked; comps (seats
+  given free at the counter, payment method "comp") are counted apart, not as tickets sold;
+  each booking's channel (online, box office) can group or filter them;
 - revenue is net of refunds: the succeeded refunds of a paid booking (staff gave part of it
   back without cancelling) are taken off its seats pro rata by seat price, each share
   rounded to the cent and the remainder on the booking's last seat (highest id), so that
@@ -22,7 +24,8 @@ Basis of the figures:
   (moved to cheaper seats) is not taken off again. Tallies keep the gross figures; refunds, which may come after a
   showtime has begun, are taken off when a report is read;
 - the customers report counts the same seats per buyer (so its revenue adds up to the
-  sales total of the period and hall).
+  sales total of the period and hall, less walk-in sales at the box office without an
+  email, which have no buyer).
 """
 
 import datetime as dt
@@ -53,7 +56,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Rank, TruncDate
 
-from marquee.booking.models import Booking, BookingSeat, BookingStatus, Customer, SeatBlock
+from marquee.booking.models import COMP, Booking, BookingSeat, BookingStatus, Channel, Customer, SeatBlock
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import cinema_tz, day_bounds, local
 from marquee.core.clock import now as clock_now
@@ -352,8 +355,12 @@ def expansion_signal(
 
 # --- sales -----------------------------------------------------------------------------
 
-GroupBy = Literal["movie", "day", "hall", "seat_type", "tariff"]
-GROUP_BYS: tuple[str, ...] = ("movie", "day", "hall", "seat_type", "tariff")
+GroupBy = Literal["movie", "day", "hall", "seat_type", "tariff", "channel"]
+GROUP_BYS: tuple[str, ...] = ("movie", "day", "hall", "seat_type", "tariff", "channel")
+CHANNELS: tuple[str, ...] = tuple(Channel.values)
+_CHANNEL_ORDER = {v: i for i, v in enumerate(Channel.values)}
+# A seat of a comp (free at the counter, with a reason): counted apart from sold tickets.
+_COMP_SEAT = Q(booking__payment_method=COMP)
 NO_TARIFF = "No tariff"
 _SEAT_TYPE_ORDER = {v: i for i, v in enumerate(SeatType.values)}
 
@@ -361,9 +368,10 @@ _SEAT_TYPE_ORDER = {v: i for i, v in enumerate(SeatType.values)}
 @dataclass(frozen=True)
 class SalesRow:
     key: str
-    tickets: int
+    tickets: int  # sold: comps are not among them
     revenue: Decimal
     id: int | None = None  # the movie's or hall's id, where the key is one
+    comps: int = 0  # tickets given free at the counter
 
 
 @dataclass(frozen=True)
@@ -375,6 +383,8 @@ class SalesReport:
     currency: str
     tickets: int = 0
     revenue: Decimal = field(default_factory=lambda: Decimal("0.00"))
+    comps: int = 0
+    channel: str = ""  # the channel asked for, or "" for both
 
 
 def _grouping(group_by: str, *, tallied: bool) -> dict[str, Any]:
@@ -386,7 +396,11 @@ def _grouping(group_by: str, *, tallied: bool) -> dict[str, Any]:
     if group_by == "day":
         day = TruncDate("showtime__starts_at", tzinfo=cinema_tz())
         return {"key": day, "kid": Value(None, output_field=IntegerField()), "sort": Value(0)}
-    field_name = {"seat_type": "seat_type" if tallied else "seat__seat_type", "tariff": "tariff_name"}[group_by]
+    field_name = {
+        "seat_type": "seat_type" if tallied else "seat__seat_type",
+        "tariff": "tariff_name",
+        "channel": "channel" if tallied else "booking__channel",
+    }[group_by]
     return {"key": F(field_name), "kid": Value(None, output_field=IntegerField()), "sort": Value(0)}
 
 
@@ -398,14 +412,20 @@ def _sales_key(group_by: str, value: Any) -> str:
     return str(value)
 
 
-def sales(*, start: dt.date, end: dt.date, group_by: GroupBy | str, hall_id: int | None = None) -> SalesReport:
-    """Tickets and revenue of paid seats for showtimes in the period, grouped.
+def sales(
+    *, start: dt.date, end: dt.date, group_by: GroupBy | str, hall_id: int | None = None, channel: str = ""
+) -> SalesReport:
+    """Tickets and revenue of paid seats for showtimes in the period, grouped; comps (free
+    tickets given at the counter) counted apart. `channel` ("online", "box_office") keeps
+    one channel's sales; "" both.
 
     Three queries: tallied showtimes from their tally cells, the others from their seats,
     and the refunds of paid bookings (taken off the revenue).
     """
     if group_by not in GROUP_BYS:
         raise ValidationFailed("Unknown grouping.", fields={"group_by": [f"One of {', '.join(GROUP_BYS)}."]})
+    if channel and channel not in CHANNELS:
+        raise ValidationFailed("Unknown channel.", fields={"channel": [f"One of {', '.join(CHANNELS)}."]})
     lo, hi = _period(start, end)
     cells = ShowtimeTallyCell.objects.filter(
         showtime__starts_at__gte=lo, showtime__starts_at__lt=hi, showtime__status=ShowtimeStatus.SCHEDULED
@@ -419,28 +439,38 @@ def sales(*, start: dt.date, end: dt.date, group_by: GroupBy | str, hall_id: int
     if hall_id is not None:
         cells = cells.filter(showtime__hall_id=hall_id)
         seats = seats.filter(showtime__hall_id=hall_id)
+    if channel:
+        cells = cells.filter(channel=channel)
+        seats = seats.filter(booking__channel=channel)
     tallied: Any = (
         cells.order_by()
         .values(**_grouping(group_by, tallied=True))
-        .annotate(tickets=Sum("tickets"), revenue=Sum("revenue"))
+        .annotate(
+            sold=Sum("tickets", filter=Q(comp=False)),
+            comps=Sum("tickets", filter=Q(comp=True)),
+            revenue=Sum("revenue"),
+        )
     )
     live: Any = (
         seats.order_by()
         .values(**_grouping(group_by, tallied=False))
-        .annotate(tickets=Count("pk"), revenue=Sum("final_price"))
+        .annotate(
+            sold=Count("pk", filter=~_COMP_SEAT), comps=Count("pk", filter=_COMP_SEAT), revenue=Sum("final_price")
+        )
     )
     found: list[dict[str, Any]] = [*tallied, *live]
     merged: dict[tuple[Any, Any], list[Any]] = {}
     for r in found:
-        entry = merged.setdefault((r["key"], r["kid"]), [0, Decimal("0.00"), r["sort"]])
-        entry[0] += r["tickets"] or 0
+        entry = merged.setdefault((r["key"], r["kid"]), [0, Decimal("0.00"), r["sort"], 0])
+        entry[0] += r["sold"] or 0
         entry[1] += r["revenue"] or Decimal("0.00")
-    for group, refunded in _refunds_by_group(group_by, lo=lo, hi=hi, hall_id=hall_id).items():
+        entry[3] += r["comps"] or 0
+    for group, refunded in _refunds_by_group(group_by, lo=lo, hi=hi, hall_id=hall_id, channel=channel).items():
         if group in merged:
             merged[group][1] -= refunded
     rows = [
-        SalesRow(key=_sales_key(group_by, key), tickets=int(t), revenue=to_money(rev), id=kid)
-        for (key, kid), (t, rev, _sort) in sorted(merged.items(), key=lambda kv: _sales_order(group_by, kv))
+        SalesRow(key=_sales_key(group_by, key), tickets=int(t), revenue=to_money(rev), id=kid, comps=int(comps))
+        for (key, kid), (t, rev, _sort, comps) in sorted(merged.items(), key=lambda kv: _sales_order(group_by, kv))
     ]
     return SalesReport(
         group_by=group_by,
@@ -450,6 +480,8 @@ def sales(*, start: dt.date, end: dt.date, group_by: GroupBy | str, hall_id: int
         currency=settings.CURRENCY,
         tickets=sum(r.tickets for r in rows),
         revenue=to_money(sum((r.revenue for r in rows), Decimal("0.00"))),
+        comps=sum(r.comps for r in rows),
+        channel=channel,
     )
 
 
@@ -458,7 +490,9 @@ def _succeeded_refunds_of_booking(booking: Any) -> QuerySet[Refund]:
     return Refund.objects.filter(payment__booking_id=booking, status=RefundStatus.SUCCEEDED, purpose="booking")
 
 
-def _refunds_by_group(group_by: str, *, lo: dt.datetime, hi: dt.datetime, hall_id: int | None) -> dict[Any, Decimal]:
+def _refunds_by_group(
+    group_by: str, *, lo: dt.datetime, hi: dt.datetime, hall_id: int | None, channel: str = ""
+) -> dict[Any, Decimal]:
     """The succeeded refunds of paid bookings for showtimes in the period, spread over each
     booking's seats pro rata by seat price (the remainder of the cents on its last seat)
     and summed per group. One query: the seats of refunded paid bookings, each with its
@@ -478,6 +512,8 @@ def _refunds_by_group(group_by: str, *, lo: dt.datetime, hi: dt.datetime, hall_i
     )
     if hall_id is not None:
         seats = seats.filter(showtime__hall_id=hall_id)
+    if channel:
+        seats = seats.filter(booking__channel=channel)
     rows: Any = (
         seats.annotate(refunded=Subquery(refunded, output_field=DecimalField(max_digits=12, decimal_places=2)))
         .order_by("booking_id", "pk")
@@ -510,11 +546,13 @@ def refund_shares(refunded: Decimal, prices: Sequence[Decimal]) -> list[Decimal]
 
 def _sales_order(group_by: str, item: tuple[tuple[Any, Any], list[Any]]) -> tuple[Any, ...]:
     """Days and halls in order, seat types as listed, movies and tariffs by revenue."""
-    (key, _kid), (_tickets, revenue, sort) = item
+    (key, _kid), (_tickets, revenue, sort, _comps) = item
     if group_by in ("movie", "tariff"):
         return (-revenue, str(key))
     if group_by == "seat_type":
         return (_SEAT_TYPE_ORDER.get(key, 99), str(key))
+    if group_by == "channel":
+        return (_CHANNEL_ORDER.get(key, 99), str(key))
     if group_by == "hall":
         return (sort, str(key))
     return (key,)
@@ -718,7 +756,7 @@ def customers_report(
     if rows:
         count = rows[0]["customers"]
     elif offset:  # a page past the last one has no row to carry the count
-        counted = seats.filter(booking__customer__erased_at__isnull=True)
+        counted = seats.filter(booking__customer__isnull=False, booking__customer__erased_at__isnull=True)
         count = counted.values("booking__customer_id").distinct().count()
     else:
         count = 0

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from marquee.booking.models import BookingSeat, BookingStatus, SeatBlock
+from marquee.booking.models import COMP, BookingSeat, BookingStatus, SeatBlock
 from marquee.core.clock import now as clock_now
 from marquee.core.money import to_money
 from marquee.reports.models import ShowtimeTally, ShowtimeTallyCell
@@ -16,8 +16,10 @@ from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 
 def tally_cutoff(at: dt.datetime) -> dt.datetime:
-    """Showtimes that began before this are final: a margin beyond the longest hold."""
-    return at - dt.timedelta(minutes=settings.HOLD_MINUTES + 30)
+    """Showtimes that began before this are final: a margin beyond the longest hold and the
+    box office's sales to late-comers (marquee.booking.counter)."""
+    latest = max(settings.HOLD_MINUTES, settings.BOX_OFFICE_SALES_MINUTES_AFTER_START)
+    return at - dt.timedelta(minutes=latest + 30)
 
 
 def showtimes_tally(*, at: dt.datetime | None = None, batch_size: int = 500) -> int:
@@ -44,7 +46,8 @@ def _tally_batch(capacities: dict[int, int]) -> int:
     cells = (
         BookingSeat.objects.filter(showtime_id__in=list(capacities), status=BookingStatus.PAID)
         .order_by()
-        .values("showtime_id", "seat__seat_type", "tariff_name")
+        .annotate(comp=Case(When(booking__payment_method=COMP, then=Value(True)), default=Value(False)))
+        .values("showtime_id", "seat__seat_type", "tariff_name", "booking__channel", "comp")
         .annotate(tickets=Count("pk"), revenue=Sum("final_price"))
     )
     by_showtime: dict[int, list[ShowtimeTallyCell]] = {pk: [] for pk in capacities}
@@ -54,6 +57,8 @@ def _tally_batch(capacities: dict[int, int]) -> int:
                 showtime_id=c["showtime_id"],
                 seat_type=c["seat__seat_type"],
                 tariff_name=c["tariff_name"],
+                channel=c["booking__channel"],
+                comp=c["comp"],
                 tickets=c["tickets"],
                 revenue=to_money(c["revenue"]),
             )

@@ -26,6 +26,7 @@ from marquee.booking.models import Booking
 from marquee.core.clock import now
 from marquee.notifications import services as notifications
 from marquee.notifications.models import OutgoingMail
+from marquee.payments import counter
 from marquee.payments import moves as payment_moves
 from marquee.payments import services as payments
 from marquee.pricing import services as pricing
@@ -54,6 +55,8 @@ STAFF_SERVICE_MODULES = (
     "marquee.booking.moves",
     "marquee.payments.moves",
     "marquee.booking.checkin",
+    "marquee.booking.counter",
+    "marquee.payments.counter",
 )
 
 ANY = object()  # the field is recorded, whatever its value
@@ -324,6 +327,14 @@ AUDITED: list[Audited] = [
         ),
         {},
     ),
+    Audited(
+        "marquee.payments.counter.counter_sell",
+        "booking.sell",
+        lambda w: counter.counter_sell(
+            showtime_id=w.showtime.pk, seat_ids=[_free_seat(w).pk], method="cash", staff_user=w.user
+        ),
+        {"payment_method": "cash", "channel": "box_office", "total_price": ANY, "seats": ANY},
+    ),
 ]
 
 
@@ -385,6 +396,10 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.reports.services.tally_cutoff": "a pure function",
     "marquee.booking.house_seats.showtime_blocks": "a read",
     "marquee.booking.checkin.door_is_open": "a pure function",
+    "marquee.booking.counter.booking_sell": "inside marquee.payments.counter.counter_sell, which records it",
+    "marquee.booking.counter.counter_sales_close_at": "a pure function",
+    "marquee.booking.counter.counter_sales_open": "a pure function",
+    "marquee.booking.counter.counter_showtimes": "a read",
     "marquee.booking.checkin.showtime_named": "formats a showtime",
     "marquee.booking.checkin.ticket_code": "a pure function (signs a code)",
     "marquee.booking.checkin.ticket_code_of": "a pure function (signs a code)",

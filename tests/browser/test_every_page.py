@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 
 from marquee.booking.checkin import ticket_code
 from marquee.booking.house_seats import seats_block
@@ -18,6 +19,7 @@ from marquee.core.clock import local_today
 from marquee.core.clock import now as clock_now
 from marquee.marketing.links import unsubscribe_token
 from marquee.notifications.models import MailKind, OutgoingMail
+from marquee.payments.counter import counter_sell
 from marquee.payments.services import booking_pay, payment_record_box_office
 from tests import factories
 from tests.browser.conftest import STAFF_PASSWORD
@@ -83,6 +85,9 @@ def cinema() -> dict:
     held = factories.hold(show, seats[120:121], email="petro@example.com").booking
     # Seats kept back for the press: the seat maps show them taken, the staff picker "kept".
     seats_block(showtime_id=show.pk, seat_ids=seats[130:132], reason="press", note="Kyiv Post", staff_user=None)
+    # A walk-in sale at the counter (no email), by a box-office cashier.
+    cashier, _ = User.objects.get_or_create(username="cashier", defaults={"is_staff": True})
+    counter = counter_sell(showtime_id=show.pk, seat_ids=seats[132:134], method="cash", staff_user=cashier)
     to_pay = factories.hold(show, seats[122:123], email="maria@example.com").booking
     # A showtime whose door is open now, with a paid ticket, for the check-in door's answers.
     door = factories.showtime(
@@ -108,6 +113,7 @@ def cinema() -> dict:
         "paid": paid,
         "box": box,
         "held": held,
+        "counter": counter,
         "to_pay": to_pay,
         "door": door,
         "door_code": ticket_code(at_door.booking.seats.get().pk),
@@ -186,6 +192,10 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-checkin-door-closed", f"/staff/checkin/{show.pk}/"),
         ("staff-mail", "/staff/mail/"),
         ("staff-audit", "/staff/audit/"),
+        ("staff-sell", "/staff/sell/"),
+        ("staff-sell-showtime", f"/staff/sell/{show.pk}/"),
+        ("staff-sell-done", f"/staff/sell/sold/{c['counter'].reference}/"),
+        ("staff-booking-walk-in", f"/staff/bookings/{c['counter'].reference}/"),
     ]
 
 

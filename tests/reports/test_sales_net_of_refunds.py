@@ -94,7 +94,7 @@ def test_the_day_total_and_csv_are_net(cinema):
     out = io.StringIO()
     write_sales_csv(out, r.sales(start=cinema.day, end=cinema.day, group_by="day"))
 
-    assert out.getvalue().splitlines()[-1] == "TOTAL,9,999.99,UAH"
+    assert out.getvalue().splitlines()[-1] == "TOTAL,9,999.99,UAH,0"
 
 
 def test_only_succeeded_refunds_of_paid_bookings_count(cinema):
@@ -140,5 +140,5 @@ def test_the_sales_page_and_api_show_net_revenue(cinema, client):
     csv = client.get(reverse("backoffice:sales_csv"), {**period, "group_by": "movie"}).content.decode()
     api = client.get("/api/v1/admin/reports/sales", {"from": cinema.day.isoformat(), "to": cinema.day.isoformat()})
 
-    assert "M2,3,399.99,UAH" in csv.splitlines()
+    assert "M2,3,399.99,UAH,0" in csv.splitlines()
     assert api.json()["totals"]["revenue"] == "999.99"

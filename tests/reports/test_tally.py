@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def everything(c):
     occupancy = [(x.showtime_id, x.capacity, x.sold, x.held) for x in r.occupancy(start=c.day, end=c.day)]
-    sales = {g: [(x.key, x.tickets, x.revenue, x.id) for x in r.sales(start=c.day, end=c.day, group_by=g).rows]
+    sales = {g: [(x.key, x.tickets, x.revenue, x.id, x.comps) for x in r.sales(start=c.day, end=c.day, group_by=g).rows]
              for g in r.GROUP_BYS}  # fmt: skip
     return occupancy, sales
 
@@ -37,6 +37,9 @@ def test_only_showtimes_begun_well_before_are_tallied_and_only_once(cinema):
     with time_machine.travel(f.local_dt(cinema.day, 14, 10), tick=False):
         assert showtimes_tally() == 0  # S1 began 10 minutes ago: not final yet
     with time_machine.travel(f.local_dt(cinema.day, 15), tick=False):
+        # The box office sells until 30 minutes after the start: S1 is final half an hour later.
+        assert showtimes_tally() == 0
+    with time_machine.travel(f.local_dt(cinema.day, 15, 1), tick=False):
         assert showtimes_tally() == 1
         assert showtimes_tally() == 0
         occupancy = {x.showtime_id: x.sold for x in r.occupancy(start=cinema.day, end=cinema.day)}

@@ -156,8 +156,8 @@ def _booking_context(booking: Booking, mail: OutgoingMail, *, show_prices: bool)
         # A gift recipient gets the tickets, not the power to cancel the giver's purchase.
         "manage_url": "" if is_gift_copy else manage_link_url(booking),
         "is_gift_copy": is_gift_copy,
-        "giver_name": booking.customer.full_name,
-        "giver_first_name": booking.customer.first_name,
+        "giver_name": booking.customer.full_name if booking.customer else "",
+        "giver_first_name": booking.customer.first_name if booking.customer else "",
         "gift_message": booking.gift_message if is_gift_copy else "",
         "recipient_name": booking.ticket_name,
         "recipient_email": booking.ticket_email,
@@ -206,7 +206,7 @@ def _render_tickets(mail: OutgoingMail, booking: Booking) -> Rendered:
     ctx["old_when"] = _old_when(mail)
     if ctx["is_gift_copy"] and mail.kind in (MailKind.TICKETS, MailKind.RESEND):
         subject = _("%(name)s sent you tickets: %(movie)s, %(date)s") % {
-            "name": booking.customer.first_name,
+            "name": booking.customer.first_name if booking.customer else "",
             "movie": movie,
             "date": day,
         }

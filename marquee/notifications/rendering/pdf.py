@@ -96,6 +96,10 @@ def _draw_qr(canvas: Canvas, data: str, *, x: float, y: float, size: float) -> N
     canvas.restoreState()
 
 
+# For other printouts (the box office's tickets): the same crisp, vector QR code.
+draw_qr = _draw_qr
+
+
 def _label_value(
     canvas: Canvas, fonts: tuple[str, str], *, x: float, y: float, label: str, value: str, size: float = 13
 ) -> None:

@@ -1,0 +1,196 @@
+"""The counter sale at /staff/sell/: the showtimes on sale (today's first), a showtime's seat
+map with the sale form, and the sale's page with its printouts (tickets on 80 mm thermal paper
+or A4, and a receipt).
+
+Two seats are sold in three actions after choosing the showtime: tick a seat, tick a seat,
+press "Cash" (or "Card terminal"). The seat map is the public site's (markup, seat states and
+script: marquee.public.seatmap, public/_seat_grid.html, public/seatmap.js), so it works with
+a mouse, a finger and the keyboard alike. The sale itself is one service call
+(marquee.payments.counter.counter_sell).
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from marquee.backoffice.access import BOOKINGS, staff_page
+from marquee.backoffice.sell_pdf import receipt_pdf, tickets_80mm_pdf, tickets_a4_pdf
+from marquee.booking.counter import counter_sales_close_at, counter_sales_open, counter_showtimes
+from marquee.booking.models import Booking, BookingStatus, Channel
+from marquee.booking.selectors import FREE, seats_free, showtime_seat_map
+from marquee.booking.tokens import normalise_reference
+from marquee.core.clock import local_today
+from marquee.core.clock import now as clock_now
+from marquee.core.errors import DomainError, SeatsUnavailable
+from marquee.payments.counter import counter_sell
+from marquee.public.seatmap import legend, seat_map_version, seat_rows
+from marquee.scheduling.models import Showtime
+
+
+@staff_page(BOOKINGS)
+@require_safe
+def sell_list(request: HttpRequest) -> HttpResponse:
+    days = counter_showtimes()
+    for day in days:
+        for show in day.showtimes:
+            show.free = seats_free(show)  # type: ignore[attr-defined]
+    context = {"days": days, "today": local_today(), "late_minutes": settings.BOX_OFFICE_SALES_MINUTES_AFTER_START}
+    return render(request, "backoffice/sell_list.html", context)
+
+
+def _showtime(showtime_id: int) -> Showtime:
+    found = Showtime.objects.select_related("movie", "hall").filter(pk=showtime_id).first()
+    if found is None:
+        raise Http404("No such showtime.")
+    return found
+
+
+def _selected(values: list[str]) -> set[int]:
+    return {int(v) for v in values if v.isdigit() and len(v) < 19}
+
+
+def _map_context(showtime: Showtime, selected: set[int]) -> dict[str, Any]:
+    seat_map = showtime_seat_map(showtime)
+    on_sale = counter_sales_open(showtime, clock_now())
+    free = {state.seat.pk for state in seat_map.seats if state.status == FREE}
+    return {
+        "showtime": showtime,
+        "seat_map": seat_map,
+        "on_sale": on_sale,
+        "closes_at": counter_sales_close_at(showtime),
+        "rows": seat_rows(seat_map, selected=selected & free, on_sale=on_sale),
+        "version": seat_map_version(seat_map, on_sale=on_sale),
+        "lost": [state for state in seat_map.seats if state.seat.pk in selected - free],
+        "legend": legend(seat_map),
+        "max_seats": settings.MAX_SEATS_PER_BOOKING,
+    }
+
+
+def _seat_names(showtime: Showtime, seat_ids: list[int]) -> str:
+    seats = showtime.hall.seats.filter(pk__in=seat_ids).order_by("row_number", "seat_number")
+    return "; ".join(_("row %(row)s, seat %(n)s") % {"row": s.row_number, "n": s.seat_number} for s in seats)
+
+
+@staff_page(BOOKINGS)
+@require_http_methods(["GET", "HEAD", "POST"])
+def sell_showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
+    showtime = _showtime(showtime_id)
+    errors: dict[str, list[str]] = {}
+    problem = ""
+    selected = _selected(request.POST.getlist("seat")) if request.method == "POST" else set()
+    if request.method == "POST":
+        try:
+            booking = counter_sell(
+                showtime_id=showtime.pk,
+                seat_ids=sorted(selected),
+                method=request.POST.get("method", ""),
+                staff_user=request.user,  # type: ignore[arg-type]
+                email=request.POST.get("email", ""),
+                name=request.POST.get("name", ""),
+                comp_reason=request.POST.get("comp_reason", ""),
+                language=get_language() or "",
+            )
+        except SeatsUnavailable as error:
+            taken = list(error.extra.get("seat_ids", []))
+            problem = _("Just taken by someone else: %(seats)s. Choose other seats.") % {
+                "seats": _seat_names(showtime, taken)
+            }
+            selected -= set(taken)
+        except DomainError as error:
+            problem = error.detail
+            errors = error.fields or {}
+        else:
+            return redirect("backoffice:sell_done", reference=booking.reference)
+    context = _map_context(showtime, selected)
+    context.update(
+        {
+            "problem": problem,
+            "errors": errors,
+            "email": request.POST.get("email", "").strip()[:254],
+            "name": request.POST.get("name", "").strip()[:200],
+            "comp_reason": request.POST.get("comp_reason", "").strip()[:200],
+        }
+    )
+    status = 422 if problem else 200
+    return render(request, "backoffice/sell.html", context, status=status)
+
+
+@staff_page(BOOKINGS)
+@require_safe
+def sell_seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
+    """The seat grid alone, for htmx polling: fresh states, the ticked seats kept."""
+    context = _map_context(_showtime(showtime_id), _selected(request.GET.getlist("seat")))
+    if request.GET.get("v") == context["version"]:
+        response = HttpResponse(status=204)
+    else:
+        context["oob"] = True
+        response = render(request, "public/_seat_grid.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _sold(reference: str) -> Booking:
+    booking = (
+        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall", "sold_by")
+        .prefetch_related("seats__seat")
+        .filter(reference=normalise_reference(reference))
+        .first()
+    )
+    if booking is None:
+        raise Http404("No such booking.")
+    return booking
+
+
+@staff_page(BOOKINGS)
+@require_safe
+def sell_done(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _sold(reference)
+    if booking.status != BookingStatus.PAID:
+        messages.error(request, _("This booking is not paid: it has no tickets to print."))
+        return redirect("backoffice:booking", reference=booking.reference)
+    return render(
+        request,
+        "backoffice/sell_done.html",
+        {"booking": booking, "seats": list(booking.seats.all()), "box_office": booking.channel == Channel.BOX_OFFICE},
+    )
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _printable(reference: str) -> Booking:
+    booking = _sold(reference)
+    if booking.status != BookingStatus.PAID:
+        raise Http404("Only a paid booking has tickets.")
+    return booking
+
+
+@staff_page(BOOKINGS)
+@require_safe
+def sell_tickets_80mm(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _printable(reference)
+    return _pdf(tickets_80mm_pdf(booking), f"tickets-{booking.reference}-80mm.pdf")
+
+
+@staff_page(BOOKINGS)
+@require_safe
+def sell_tickets_a4(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _printable(reference)
+    return _pdf(tickets_a4_pdf(booking), f"tickets-{booking.reference}-a4.pdf")
+
+
+@staff_page(BOOKINGS)
+@require_safe
+def sell_receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _printable(reference)
+    return _pdf(receipt_pdf(booking), f"receipt-{booking.reference}.pdf")

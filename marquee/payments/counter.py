@@ -1,0 +1,111 @@
+"""The box office's counter sale: seats sold and paid (cash or card terminal) or given as a comp,
+in one transaction with the ledger entry and the audit record.
+
+A sale takes the money at the counter, so no provider is called: the payment is recorded as
+succeeded at once, with the staff member who took it (as `payment_record_box_office` does).
+A comp has no payment at all (a payment is always above zero): the booking is paid with
+method "comp", every seat at price 0, and the reason is kept on the booking and in the audit
+record (`booking.comp`). The rules of the sale itself are in marquee.booking.counter.
+"""
+
+import secrets
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from marquee.audit.services import audit_record
+from marquee.booking.counter import SeatChoice, booking_sell
+from marquee.booking.models import COMP, Booking
+from marquee.core.clock import now as clock_now
+from marquee.core.errors import ValidationFailed
+from marquee.payments.models import Payment, PaymentStatus
+from marquee.payments.providers.registry import BOX_OFFICE_PROVIDERS
+
+COUNTER_METHODS = (*BOX_OFFICE_PROVIDERS, COMP)
+
+
+def _seat_choices(seat_ids: Sequence[int], ticket_types: Sequence[str] | None) -> list[SeatChoice]:
+    types = list(ticket_types or [])
+    if types and len(types) != len(seat_ids):
+        raise ValidationFailed(
+            _("Some fields are not valid."), fields={"ticket_types": [_("Give one ticket type per seat.")]}
+        )
+    return [SeatChoice(seat_id=pk, ticket_type=types[i] if types else "") for i, pk in enumerate(seat_ids)]
+
+
+def counter_sell(
+    *,
+    showtime_id: int,
+    seat_ids: Sequence[int],
+    method: str,
+    staff_user: User,
+    email: str | None = None,
+    name: str = "",
+    comp_reason: str = "",
+    ticket_types: Sequence[str] | None = None,
+    language: str = "",
+) -> Booking:
+    """Sell `seat_ids` of the showtime at the counter: `method` is "cash", "card_terminal" or
+    "comp" (with `comp_reason`). The booking is paid, its seats sold, the payment recorded as
+    taken by `staff_user` and an audit record written, all in one transaction; with `email`,
+    the tickets are emailed as for an online booking. `ticket_types` (one per seat) is the
+    seam for ticket types, which do not exist yet: leave it out.
+
+    Raises ValidationFailed, NotFound, SalesClosed or SeatsUnavailable, and then nothing is
+    recorded."""
+    if method not in COUNTER_METHODS:
+        raise ValidationFailed(
+            _("Choose cash, card terminal or comp."), fields={"method": [_("Choose cash, card terminal or comp.")]}
+        )
+    choices = _seat_choices(seat_ids, ticket_types)
+    comp = method == COMP
+    provider_id = "" if comp else f"{method}-{secrets.token_hex(8)}"
+    with transaction.atomic(durable=True):
+        sold = booking_sell(
+            showtime_id=showtime_id,
+            seats=choices,
+            method=method,
+            payment_reference=provider_id,
+            staff_user=staff_user,
+            email=email or "",
+            name=name,
+            comp_reason=comp_reason,
+            language=language,
+        )
+        booking = sold.booking
+        if not comp and booking.total_price > 0:
+            Payment.objects.create(
+                booking=booking,
+                provider=method,
+                provider_id=provider_id,
+                amount=booking.total_price,
+                currency=settings.CURRENCY,
+                status=PaymentStatus.SUCCEEDED,
+                succeeded_at=booking.paid_at or clock_now(),
+                taken_by=staff_user if staff_user.pk else None,
+                idempotency_key=f"pay-{secrets.token_hex(16)}",
+            )
+        showtime = booking.showtime
+        audit_record(
+            actor=staff_user,
+            action="booking.comp" if comp else "booking.sell",
+            target_type="booking",
+            target_id=booking.pk,
+            target_label=booking.reference,
+            # Facts of the sale; never the customer's address, which an erasure must be able to remove.
+            changes={
+                "seats": [f"{bs.seat.row_number}-{bs.seat.seat_number}" for bs in sold.seats],
+                "total_price": booking.total_price,
+                "payment_method": method,
+                "channel": booking.channel,
+                "customer_id": booking.customer_id,
+                "showtime": f"{showtime.movie.title}, {showtime.starts_at.isoformat()}",
+            },
+            booking_id=booking.pk,
+            showtime_id=showtime.pk,
+            note=booking.comp_reason,
+        )
+    return booking
