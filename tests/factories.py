@@ -20,8 +20,8 @@ from marquee.venues.services import RowSpec, hall_create
 _numbers = itertools.count(1)
 
 
-def genre(name: str | None = None) -> Genre:
-    return genre_create(name=name or f"Genre {next(_numbers)}")
+def genre(name: str | None = None, name_uk: str | None = None) -> Genre:
+    return genre_create(name=name or f"Genre {next(_numbers)}", name_uk=name_uk)
 
 
 def movie(*, title: str | None = None, duration_min: int = 100, genres: list[Genre] | None = None, **kw) -> Movie:

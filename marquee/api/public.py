@@ -62,6 +62,7 @@ from marquee.core.client import client_address
 from marquee.core.clock import MAX_YEAR, MIN_YEAR
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import NotFound
+from marquee.core.languages import localized_expression
 from marquee.payments.selectors import booking_money
 from marquee.payments.services import booking_cancel, booking_pay, payment_start
 from marquee.scheduling.models import Showtime, ShowtimeStatus
@@ -158,7 +159,7 @@ def _showtime(showtime_id: int, *, with_counts: bool = True) -> Showtime:
 
 @router.get("/genres", response=list[GenreOut], summary="Genres")
 def genres(request: HttpRequest) -> list[dict[str, Any]]:
-    return [genre_out(g) for g in Genre.objects.order_by("name")]
+    return [genre_out(g) for g in Genre.objects.order_by(localized_expression("name"))]
 
 
 @router.get("/movies", response={200: list[MovieOut], 422: ErrorOut}, summary="Movies now showing")

@@ -47,7 +47,9 @@ class ShowtimeForm(forms.Form):
 
     REPEAT_CHOICES = [("once", "Once"), ("daily", "Every day"), ("weekdays", "On chosen weekdays")]
 
-    movie = forms.ModelChoiceField(queryset=Movie.objects.order_by("title"), empty_label="Choose a movie…")
+    movie = forms.ModelChoiceField(
+        queryset=Movie.objects.order_by("title_en", "title_uk"), empty_label="Choose a movie…"
+    )
     hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), empty_label=None)
     date = forms.DateField(widget=DateInput())
     time = forms.TimeField(widget=TimeInput(), label="Starts at")
@@ -110,7 +112,7 @@ def _series_days(first: dt.date, last: dt.date, weekdays: list[str]) -> list[dt.
 class ShowtimeMoveForm(forms.Form):
     """Change a showtime's movie, hall or start (only while no tickets are held or sold)."""
 
-    movie = forms.ModelChoiceField(queryset=Movie.objects.order_by("title"), empty_label=None)
+    movie = forms.ModelChoiceField(queryset=Movie.objects.order_by("title_en", "title_uk"), empty_label=None)
     hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), empty_label=None)
     date = forms.DateField(widget=DateInput())
     time = forms.TimeField(widget=TimeInput(), label="Starts at")

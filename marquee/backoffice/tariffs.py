@@ -59,7 +59,7 @@ def _apply_error(form: TariffForm, error: DomainError) -> None:
 
 
 def _list_context(form: TariffForm, editing: Tariff | None = None) -> dict[str, Any]:
-    tariffs = list(Tariff.objects.order_by("start_time", "name"))
+    tariffs = list(Tariff.objects.order_by("start_time", "name_en"))
     return {
         "tariffs": tariffs,
         "days": day_segments(tariffs),

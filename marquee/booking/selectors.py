@@ -13,6 +13,7 @@ from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, Bookin
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import day_bounds, local
 from marquee.core.clock import now as clock_now
+from marquee.core.languages import localized_expression
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
 from marquee.scheduling.models import Showtime, ShowtimeStatus
@@ -179,14 +180,16 @@ def movies_showing(
     movies = Movie.objects.filter(is_listed=True).filter(Exists(upcoming))
     if genre_id is not None:
         movies = movies.filter(Exists(Movie.genres.through.objects.filter(movie=OuterRef("pk"), genre_id=genre_id)))
-    return movies.prefetch_related(Prefetch("genres", Genre.objects.order_by("name"))).order_by("title", "pk")
+    return movies.prefetch_related(Prefetch("genres", Genre.objects.order_by(localized_expression("name")))).order_by(
+        localized_expression("title"), "pk"
+    )
 
 
 def movie_listed(movie_id: int) -> Movie | None:
     """One listed movie with its genres (two queries), or None."""
     return (
         Movie.objects.filter(pk=movie_id, is_listed=True)
-        .prefetch_related(Prefetch("genres", Genre.objects.order_by("name")))
+        .prefetch_related(Prefetch("genres", Genre.objects.order_by(localized_expression("name"))))
         .first()
     )
 

@@ -14,6 +14,7 @@ from marquee.booking.tokens import normalise_reference
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import day_bounds, local, local_today
 from marquee.core.clock import now as clock_now
+from marquee.core.languages import localized_expression
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.venues.models import Hall, Seat
 
@@ -31,7 +32,7 @@ def upcoming_showtimes(at: dt.datetime | None = None) -> QuerySet[Showtime]:
 
 
 def genres() -> list[Genre]:
-    return list(Genre.objects.order_by("name"))
+    return list(Genre.objects.order_by(localized_expression("name")))
 
 
 def day_strip(days: int = STRIP_DAYS) -> list[dt.date]:
@@ -69,8 +70,8 @@ def listing(*, genre_id: int | None = None, at: dt.datetime | None = None) -> Li
             has_shown=Exists(Showtime.objects.filter(movie=OuterRef("pk"), starts_at__lte=at)),
         )
         .filter(next_start__isnull=False)
-        .prefetch_related(Prefetch("genres", queryset=Genre.objects.order_by("name")))
-        .order_by("next_start", "title")
+        .prefetch_related(Prefetch("genres", queryset=Genre.objects.order_by(localized_expression("name"))))
+        .order_by("next_start", localized_expression("title"))
     )
     if genre_id is not None:
         movies = movies.filter(genres__id=genre_id).distinct()
@@ -113,7 +114,7 @@ def movie_detail(movie_id: int, at: dt.datetime | None = None) -> tuple[Movie, l
     at = at or clock_now()
     movie = (
         Movie.objects.filter(pk=movie_id, is_listed=True)
-        .prefetch_related(Prefetch("genres", queryset=Genre.objects.order_by("name")))
+        .prefetch_related(Prefetch("genres", queryset=Genre.objects.order_by(localized_expression("name"))))
         .first()
     )
     if movie is None:
@@ -283,6 +284,7 @@ def seats_by_id(seat_ids: list[int]) -> list[Seat]:
 
 
 def movie_title(movie_id: int) -> tuple[str, int] | None:
-    """Title and year, for the generated poster: of listed movies only, as the movie page
-    and the API show them (an unlisted movie's title is not public yet)."""
-    return Movie.objects.filter(pk=movie_id, is_listed=True).values_list("title", "release_year").first()
+    """Title (in the active language) and year, for the generated poster: of listed movies
+    only, as the movie page and the API show them (an unlisted movie's title is not public yet)."""
+    movie = Movie.objects.filter(pk=movie_id, is_listed=True).only("title_en", "title_uk", "release_year").first()
+    return None if movie is None else (movie.title, movie.release_year)

@@ -9,6 +9,7 @@ from marquee.booking.selectors import with_seats_taken
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import day_bounds
 from marquee.core.errors import NotFound, ValidationFailed
+from marquee.core.languages import localized_expression
 from marquee.pricing.models import Tariff
 from marquee.reports.selectors import Page
 from marquee.scheduling.models import Showtime
@@ -16,7 +17,7 @@ from marquee.venues.models import Hall, Seat
 
 
 def genres_all() -> list[Genre]:
-    return list(Genre.objects.order_by("name"))
+    return list(Genre.objects.order_by(localized_expression("name")))
 
 
 def genre_get(*, genre_id: int) -> Genre:
@@ -27,16 +28,16 @@ def genre_get(*, genre_id: int) -> Genre:
 
 
 def _movies() -> QuerySet[Movie]:
-    return Movie.objects.prefetch_related(Prefetch("genres", Genre.objects.order_by("name")))
+    return Movie.objects.prefetch_related(Prefetch("genres", Genre.objects.order_by(localized_expression("name"))))
 
 
 def movies_all(*, listed: bool | None = None, search: str = "") -> list[Movie]:
     """Every movie, listed or not (two queries)."""
-    qs = _movies().order_by("title", "pk")
+    qs = _movies().order_by(localized_expression("title"), "pk")
     if listed is not None:
         qs = qs.filter(is_listed=listed)
     if search.strip():
-        qs = qs.filter(title__icontains=search.strip())
+        qs = qs.filter(Q(title_en__icontains=search.strip()) | Q(title_uk__icontains=search.strip()))
     return list(qs)
 
 
