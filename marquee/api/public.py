@@ -12,13 +12,14 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language
 from ninja import Header, Query, Router, Schema
 from ninja.renderers import JSONRenderer
 from ninja.responses import Status
 from ninja.throttling import BaseThrottle
 from pydantic import Field, TypeAdapter, field_validator
 
+from marquee.api.middleware import api_language
 from marquee.api.schemas import (
     ERRORS_READ,
     MAX_ID,
@@ -166,8 +167,8 @@ def genres(request: HttpRequest) -> list[dict[str, Any]]:
 def movies(request: HttpRequest, filters: Query[MovieFilters]) -> HttpResponse:
     """Listed movies with at least one upcoming showtime (on `date`; in genre `genre`).
 
-    The same for every visitor: reused for PUBLIC_CACHE_SECONDS, like the listing page."""
-    key = f"marquee:api-movies:{filters.date}:{filters.genre}"
+    The same for every visitor in one language: reused for PUBLIC_CACHE_SECONDS, like the listing page."""
+    key = f"marquee:api-movies:{get_language()}:{filters.date}:{filters.genre}"
     body = cache.get(key) if settings.PUBLIC_CACHE_SECONDS > 0 else None
     if not isinstance(body, bytes):
         listing = [movie_out(m) for m in movies_showing(day=filters.date, genre_id=filters.genre)]
@@ -261,8 +262,8 @@ def booking_create(request: HttpRequest, payload: BookingIn) -> Status[dict[str,
         recipient_email=payload.recipient.email if payload.recipient else "",
         gift_message=payload.gift_message or "",
         marketing_consent=payload.marketing_consent,
-        # The emails follow the client's Accept-Language, when it is one of ours.
-        language=get_language_from_request(request),
+        # The emails follow the client's ?lang or Accept-Language, when it is one of ours.
+        language=api_language(request),
         client_ip=client_address(request),
     )
     # Built from what the hold has in memory: re-reading the booking cost a hold 3 queries.
@@ -295,7 +296,7 @@ def booking_payment_start(
         reference=reference,
         provider=payload.provider,
         token=_bearer(authorization),
-        language=get_language_from_request(request),
+        language=api_language(request),
     )
     payment = started.payment
     body = {

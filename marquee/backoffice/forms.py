@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
 
 from marquee.backoffice.query import MAX_ID
 from marquee.catalog.models import Movie
@@ -171,7 +172,9 @@ class SeatForm(forms.Form):
 
 
 class TariffForm(forms.Form):
-    name = forms.CharField(max_length=60)
+    # One name per site language; one of them is enough (the other shows it in its place).
+    name_en = forms.CharField(max_length=60, required=False, label=_("Name in English"))
+    name_uk = forms.CharField(max_length=60, required=False, label=_("Name in Ukrainian"))
     start_time = forms.TimeField(widget=TimeInput(), label="From")
     end_time = forms.TimeField(widget=TimeInput(), label="Until", help_text="Exclusive; 23:59 for the day's end.")
     price_multiplier = forms.DecimalField(
@@ -188,7 +191,8 @@ class TariffForm(forms.Form):
     def for_tariff(cls, tariff: Tariff) -> "TariffForm":
         return cls(
             initial={
-                "name": tariff.name,
+                "name_en": tariff.name_en,
+                "name_uk": tariff.name_uk,
                 "start_time": tariff.start_time,
                 "end_time": tariff.end_time,
                 "price_multiplier": tariff.price_multiplier,
@@ -199,7 +203,8 @@ class TariffForm(forms.Form):
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
-            "name": d["name"],
+            "name_en": d["name_en"],
+            "name_uk": d["name_uk"],
             "start_time": d["start_time"],
             "end_time": d["end_time"],
             "price_multiplier": d["price_multiplier"],

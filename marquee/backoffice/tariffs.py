@@ -53,7 +53,7 @@ def _apply_error(form: TariffForm, error: DomainError) -> None:
     if isinstance(error, TariffOverlap) or not error.fields:
         form.add_error(None, error.detail)
     for field, problems in (error.fields or {}).items():
-        target = {"days_mask": "days"}.get(field, field)
+        target = {"days_mask": "days", "name": "name_en"}.get(field, field)
         for problem in problems:
             form.add_error(target if target in form.fields else None, problem)
 

@@ -6,6 +6,7 @@ from marquee.backoffice import bookings, campaigns, customers, dashboard, erasur
 from marquee.backoffice import cash_up as cash_up_pages
 from marquee.backoffice import checkin as checkin_page
 from marquee.backoffice import mail as mail_log
+from marquee.backoffice import movies as catalog_pages
 from marquee.backoffice import payments as money_pages
 
 app_name = "backoffice"
@@ -49,4 +50,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reconciliation/", money_pages.reconciliation, name="reconciliation"),
     path("cash-up/", cash_up_pages.cash_up_page, name="cash_up"),
     path("cash-up.pdf", cash_up_pages.cash_up_pdf, name="cash_up_pdf"),
+    path("movies/", catalog_pages.movie_list, name="movies"),
+    path("movies/new/", catalog_pages.movie_new, name="movie_new"),
+    path("movies/<int:movie_id>/", catalog_pages.movie_edit, name="movie"),
+    path("movies/<int:movie_id>/delete/", catalog_pages.movie_remove, name="movie_delete"),
+    path("genres/", catalog_pages.genre_list, name="genres"),
+    path("genres/<int:genre_id>/", catalog_pages.genre_edit, name="genre"),
+    path("genres/<int:genre_id>/delete/", catalog_pages.genre_remove, name="genre_delete"),
 ]

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from marquee.booking.models import Booking, BookingSeat
 from marquee.booking.selectors import with_seats_taken
@@ -39,6 +39,23 @@ def movies_all(*, listed: bool | None = None, search: str = "") -> list[Movie]:
     if search.strip():
         qs = qs.filter(Q(title_en__icontains=search.strip()) | Q(title_uk__icontains=search.strip()))
     return list(qs)
+
+
+def movies_page(*, listed: bool | None = None, search: str = "", limit: int, offset: int) -> Page[Movie]:
+    """A page of movies by title in the active language, in either language's title: three queries."""
+    qs = _movies()
+    if listed is not None:
+        qs = qs.filter(is_listed=listed)
+    words = search.strip()
+    if words:
+        qs = qs.filter(Q(title_en__icontains=words) | Q(title_uk__icontains=words))
+    count = qs.count()
+    return Page(count=count, results=list(qs.order_by(localized_expression("title"), "pk")[offset : offset + limit]))
+
+
+def genres_with_counts() -> list[Genre]:
+    """Every genre with `movie_count`, by name in the active language: one query."""
+    return list(Genre.objects.annotate(movie_count=Count("movies")).order_by(localized_expression("name"), "pk"))
 
 
 def movie_get(*, movie_id: int) -> Movie:

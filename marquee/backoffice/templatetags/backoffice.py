@@ -20,6 +20,7 @@ NAV = [
     ("Schedule", "backoffice:planner", access.SCHEDULE),
     ("Halls", "backoffice:halls", access.HALLS),
     ("Tariffs", "backoffice:tariffs", access.TARIFFS),
+    ("Movies", "backoffice:movies", access.CATALOG),
     ("Bookings", "backoffice:bookings", access.BOOKINGS),
     ("Check-in", "backoffice:checkin", "check_in"),
     ("Mail", "backoffice:mail", access.BOOKINGS),
