@@ -98,7 +98,9 @@ def movie_remove(request: HttpRequest, movie_id: int) -> HttpResponse:
     return redirect("backoffice:movies")
 
 
-def _genre_page(request: HttpRequest, form: GenreForm, *, editing: int | None = None, status: int = 200) -> HttpResponse:
+def _genre_page(
+    request: HttpRequest, form: GenreForm, *, editing: int | None = None, status: int = 200
+) -> HttpResponse:
     genres = selectors.genres_with_counts()
     rows = [(g, form if g.pk == editing else GenreForm(prefix=f"g{g.pk}", initial=_names(g))) for g in genres]
     new_form = GenreForm(prefix="new") if editing is not None else form

@@ -162,6 +162,11 @@ class BookingSeat(TimeStampedModel):
     )
     checked_in_override = models.BooleanField(_("admitted for another showtime"), default=False)
 
+    @property
+    def tariff_label(self) -> str:
+        """The tariff's name in the active language (load `tariff` with the seat), or the kept one."""
+        return self.tariff.booked_name(self.tariff_name) if self.tariff is not None else self.tariff_name
+
     class Meta:
         ordering = ["seat__row_number", "seat__seat_number"]
         verbose_name = _("booked seat")

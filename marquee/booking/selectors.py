@@ -224,7 +224,7 @@ def showtime_prices(showtime: Showtime) -> ShowtimePrices:
 
 def booking_detail(booking_id: int) -> Booking:
     """A booking with everything its page or API answer shows: two queries."""
-    seats = BookingSeat.objects.select_related("seat").order_by("seat__row_number", "seat__seat_number")
+    seats = BookingSeat.objects.select_related("seat", "tariff").order_by("seat__row_number", "seat__seat_number")
     return (
         Booking.objects.select_related("customer", "showtime__movie", "showtime__hall")
         .prefetch_related(Prefetch("seats", seats))

@@ -42,5 +42,11 @@ class Tariff(TimeStampedModel):
         """What a booked seat keeps (`BookingSeat.tariff_name`): one language, so reports group by it."""
         return localized(self, "name", default_language())
 
+    def booked_name(self, kept: str) -> str:
+        """The name a seat booked under this tariff shows: this tariff's in the active language
+        while it still has the name the seat kept (`kept`, the default language's), else `kept`
+        (the tariff was renamed since, and the ticket says what was sold)."""
+        return self.name if kept == self.name_in_default_language else kept
+
     def __str__(self) -> str:
         return f"{self.name} {self.start_time:%H:%M}–{self.end_time:%H:%M} ×{self.price_multiplier}"

@@ -211,7 +211,7 @@ def visitor_holds(references: list[str], showtime_id: int, at: dt.datetime | Non
         Booking.objects.filter(
             reference__in=references, showtime_id=showtime_id, status=BookingStatus.PENDING, expires_at__gt=at
         )
-        .prefetch_related(Prefetch("seats", queryset=BookingSeat.objects.select_related("seat")))
+        .prefetch_related(Prefetch("seats", queryset=BookingSeat.objects.select_related("seat", "tariff")))
         .order_by("booked_at")
     )
 
@@ -236,7 +236,7 @@ def visitor_booking_of_seats(references: list[str], showtime_id: int, seat_ids: 
 
 
 def booking_seats(booking: Booking) -> list[BookingSeat]:
-    return list(booking.seats.select_related("seat").order_by("seat__row_number", "seat__seat_number"))
+    return list(booking.seats.select_related("seat", "tariff").order_by("seat__row_number", "seat__seat_number"))
 
 
 def booking_for_customer(*, reference: str, customer_id: int) -> Booking | None:
