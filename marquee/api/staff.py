@@ -129,7 +129,7 @@ def genres_list(request: HttpRequest) -> Any:
 
 @router.post("/genres", response={201: StaffGenreOut, **_errors()}, auth=CATALOG)
 def genres_create(request: HttpRequest, payload: GenreIn) -> Any:
-    return Status(201, genre_out(catalog_services.genre_create(**payload.dict(), staff_user=request.auth)))
+    return Status(201, genre_out(catalog_services.genre_create(**payload.dict(), staff_user=_actor(request))))
 
 
 @router.get("/genres/{genre_id}", response={200: StaffGenreOut, **_errors(404)}, auth=CATALOG_READ)
@@ -139,12 +139,12 @@ def genres_get(request: HttpRequest, genre_id: Id) -> Any:
 
 @router.patch("/genres/{genre_id}", response={200: StaffGenreOut, **_errors(404)}, auth=CATALOG)
 def genres_update(request: HttpRequest, genre_id: Id, payload: GenreIn) -> Any:
-    return genre_out(catalog_services.genre_update(genre_id=genre_id, **payload.dict(), staff_user=request.auth))
+    return genre_out(catalog_services.genre_update(genre_id=genre_id, **payload.dict(), staff_user=_actor(request)))
 
 
 @router.delete("/genres/{genre_id}", response={204: None, **_errors(404, 409)}, auth=CATALOG)
 def genres_delete(request: HttpRequest, genre_id: Id) -> Any:
-    catalog_services.genre_delete(genre_id=genre_id, staff_user=request.auth)
+    catalog_services.genre_delete(genre_id=genre_id, staff_user=_actor(request))
     return _no_content()
 
 
@@ -158,7 +158,7 @@ def movies_list(request: HttpRequest, filters: Query[StaffMovieFilters]) -> Any:
 
 @router.post("/movies", response={201: StaffMovieOut, **_errors(404)}, auth=CATALOG)
 def movies_create(request: HttpRequest, payload: MovieIn) -> Any:
-    movie = catalog_services.movie_create(**payload.dict(), staff_user=request.auth)
+    movie = catalog_services.movie_create(**payload.dict(), staff_user=_actor(request))
     return Status(201, movie_out(selectors.movie_get(movie_id=movie.pk)))
 
 
@@ -170,14 +170,14 @@ def movies_get(request: HttpRequest, movie_id: Id) -> Any:
 @router.patch("/movies/{movie_id}", response={200: StaffMovieOut, **_errors(404)}, auth=CATALOG)
 def movies_update(request: HttpRequest, movie_id: Id, payload: MoviePatch) -> Any:
     catalog_services.movie_update(
-        movie_id=movie_id, **payload.dict(exclude_unset=True, exclude_none=True), staff_user=request.auth
+        movie_id=movie_id, **payload.dict(exclude_unset=True, exclude_none=True), staff_user=_actor(request)
     )
     return movie_out(selectors.movie_get(movie_id=movie_id))
 
 
 @router.delete("/movies/{movie_id}", response={204: None, **_errors(404, 409)}, auth=CATALOG)
 def movies_delete(request: HttpRequest, movie_id: Id) -> Any:
-    catalog_services.movie_delete(movie_id=movie_id, staff_user=request.auth)
+    catalog_services.movie_delete(movie_id=movie_id, staff_user=_actor(request))
     return _no_content()
 
 

@@ -1,6 +1,8 @@
 """The public API answers titles, descriptions and names in the visitor's language:
 `?lang=` first, then Accept-Language, then the default; a blank one falls back to the other."""
 
+import json
+
 import pytest
 
 from marquee.catalog.services import movie_update
@@ -73,9 +75,12 @@ def test_a_blank_language_falls_back_to_the_other(api, show):
 def test_the_api_booking_follows_lang_for_its_emails(api, show, seat_ids):
     response = api.client.post(
         "/api/v1/bookings?lang=uk",
-        data=(
-            '{"showtime_id": %d, "seat_ids": [%d], "customer": {"first_name": "Olena", "last_name": "Koval",'
-            ' "email": "olena@example.com"}}' % (show.pk, seat_ids[0])
+        data=json.dumps(
+            {
+                "showtime_id": show.pk,
+                "seat_ids": [seat_ids[0]],
+                "customer": {"first_name": "Olena", "last_name": "Koval", "email": "olena@example.com"},
+            }
         ),
         content_type="application/json",
         headers={"Accept-Language": "en"},

@@ -57,9 +57,10 @@ OVERFLOW = """(width) => {
 
 def cinema() -> dict:
     """Enough of a cinema that every page has something on it, with a 300-seat hall."""
-    drama, comedy = factories.genre("Drama"), factories.genre("Comedy")
+    drama, comedy = factories.genre("Drama", name_uk="Драма"), factories.genre("Comedy")
     film = factories.movie(
         title="The Extraordinarily Long Night of the Lighthouse Keeper",
+        title_uk="Надзвичайно довга ніч доглядача маяка",
         genres=[drama],
         duration_min=118,
         age_rating=12,
@@ -174,6 +175,10 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-checkin", "/staff/checkin/"),
         ("staff-checkin-showtime", f"/staff/checkin/?showtime={c['door'].pk}"),
         ("staff-mail", "/staff/mail/"),
+        ("staff-movies", "/staff/movies/"),
+        ("staff-movie-new", "/staff/movies/new/"),
+        ("staff-movie", f"/staff/movies/{c['film'].pk}/"),
+        ("staff-genres", "/staff/genres/"),
     ]
 
 
