@@ -4,6 +4,7 @@
 import json
 
 import pytest
+from django.core.cache import cache
 
 from marquee.catalog.services import movie_update
 from tests import factories as f
@@ -30,8 +31,16 @@ def titles(response) -> list[str]:
     return [m["title"] for m in response.json()]
 
 
-def test_accept_language_chooses_and_lang_wins(api, bilingual, settings):
-    settings.PUBLIC_CACHE_SECONDS = 60  # the listing is cached: per language
+@pytest.fixture
+def cached(settings):
+    """The movie listing kept for a minute (per language); forgotten after the test."""
+    settings.PUBLIC_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_accept_language_chooses_and_lang_wins(api, bilingual, cached):
     assert titles(api.get("/movies")) == ["The Last Tram to Podil"]
     uk = api.client.get("/api/v1/movies", headers={"Accept-Language": "uk,en;q=0.5"})
     assert titles(uk) == ["Останній трамвай на Поділ"]

@@ -4,6 +4,7 @@ Ukrainian one is blank), and the English site in English; the cached listing kee
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from marquee.catalog.services import genre_update, movie_update
@@ -14,6 +15,15 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 UK = {"accept-language": "uk"}
+
+
+@pytest.fixture
+def cached(settings):
+    """The listing and the schedule kept for a minute (per language); forgotten after the test."""
+    settings.PUBLIC_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -34,8 +44,7 @@ def page(client, name, *args, headers=None, **params) -> str:
     return response.content.decode()
 
 
-def test_the_listing_movie_page_and_schedule_in_ukrainian(client, bilingual, settings):
-    settings.PUBLIC_CACHE_SECONDS = 60  # the listing and the schedule are cached: per language
+def test_the_listing_movie_page_and_schedule_in_ukrainian(client, bilingual, cached):
     film = bilingual["film"]
     tomorrow = local(bilingual["shows"][0].starts_at).date().isoformat()
     for name, args in (("public:home", ()), ("public:movie", (film.pk,)), ("public:schedule", ())):
