@@ -20,14 +20,14 @@ from marquee.venues.services import RowSpec, hall_create
 _numbers = itertools.count(1)
 
 
-def genre(name: str | None = None) -> Genre:
-    return genre_create(name=name or f"Genre {next(_numbers)}")
+def genre(name: str | None = None, name_uk: str | None = None) -> Genre:
+    return genre_create(name=name or f"Genre {next(_numbers)}", name_uk=name_uk)
 
 
 def movie(*, title: str | None = None, duration_min: int = 100, genres: list[Genre] | None = None, **kw) -> Movie:
     genres = genres or [genre()]
     return movie_create(
-        title=title or f"Movie {next(_numbers)}",
+        title=f"Movie {next(_numbers)}" if title is None else title,
         duration_min=duration_min,
         release_year=kw.pop("release_year", 2024),
         genre_ids=[g.pk for g in genres],

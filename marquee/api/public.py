@@ -12,13 +12,14 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language
 from ninja import Header, Query, Router, Schema
 from ninja.renderers import JSONRenderer
 from ninja.responses import Status
 from ninja.throttling import BaseThrottle
 from pydantic import Field, TypeAdapter, field_validator
 
+from marquee.api.middleware import api_language
 from marquee.api.schemas import (
     ERRORS_READ,
     MAX_ID,
@@ -62,6 +63,7 @@ from marquee.core.client import client_address
 from marquee.core.clock import MAX_YEAR, MIN_YEAR
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import NotFound
+from marquee.core.languages import localized_expression
 from marquee.payments.selectors import booking_money
 from marquee.payments.services import booking_cancel, booking_pay, payment_start
 from marquee.scheduling.models import Showtime, ShowtimeStatus
@@ -158,15 +160,15 @@ def _showtime(showtime_id: int, *, with_counts: bool = True) -> Showtime:
 
 @router.get("/genres", response=list[GenreOut], summary="Genres")
 def genres(request: HttpRequest) -> list[dict[str, Any]]:
-    return [genre_out(g) for g in Genre.objects.order_by("name")]
+    return [genre_out(g) for g in Genre.objects.order_by(localized_expression("name"))]
 
 
 @router.get("/movies", response={200: list[MovieOut], 422: ErrorOut}, summary="Movies now showing")
 def movies(request: HttpRequest, filters: Query[MovieFilters]) -> HttpResponse:
     """Listed movies with at least one upcoming showtime (on `date`; in genre `genre`).
 
-    The same for every visitor: reused for PUBLIC_CACHE_SECONDS, like the listing page."""
-    key = f"marquee:api-movies:{filters.date}:{filters.genre}"
+    The same for every visitor in one language: reused for PUBLIC_CACHE_SECONDS, like the listing page."""
+    key = f"marquee:api-movies:{get_language()}:{filters.date}:{filters.genre}"
     body = cache.get(key) if settings.PUBLIC_CACHE_SECONDS > 0 else None
     if not isinstance(body, bytes):
         listing = [movie_out(m) for m in movies_showing(day=filters.date, genre_id=filters.genre)]
@@ -260,8 +262,8 @@ def booking_create(request: HttpRequest, payload: BookingIn) -> Status[dict[str,
         recipient_email=payload.recipient.email if payload.recipient else "",
         gift_message=payload.gift_message or "",
         marketing_consent=payload.marketing_consent,
-        # The emails follow the client's Accept-Language, when it is one of ours.
-        language=get_language_from_request(request),
+        # The emails follow the client's ?lang or Accept-Language, when it is one of ours.
+        language=api_language(request),
         client_ip=client_address(request),
     )
     # Built from what the hold has in memory: re-reading the booking cost a hold 3 queries.
@@ -294,7 +296,7 @@ def booking_payment_start(
         reference=reference,
         provider=payload.provider,
         token=_bearer(authorization),
-        language=get_language_from_request(request),
+        language=api_language(request),
     )
     payment = started.payment
     body = {

@@ -342,7 +342,7 @@ def booking_out(
                 "row": bs.seat.row_number,
                 "number": bs.seat.seat_number,
                 "type": bs.seat.seat_type,
-                "tariff": bs.tariff_name or None,
+                "tariff": bs.tariff_label or None,
                 "price": money(bs.final_price),
             }
             for bs in (booking.seats.all() if seats is None else seats)

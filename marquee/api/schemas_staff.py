@@ -140,19 +140,38 @@ def money(value: Decimal) -> str:
 
 
 class GenreIn(Input):
-    name: str = Field(max_length=60)
+    """`name` is the default language's name; `name_en` and `name_uk` each language's (either
+    language may be left out, but not both: the other is shown in its place)."""
+
+    name: str | None = Field(None, max_length=60)
+    name_en: str | None = Field(None, max_length=60)
+    name_uk: str | None = Field(None, max_length=60)
+
+
+class StaffGenreOut(GenreOut):
+    """`name` in the request's language (falling back to the other), and each language's."""
+
+    name_en: str
+    name_uk: str
 
 
 def genre_out(genre: Genre) -> dict[str, Any]:
-    return {"id": genre.pk, "name": genre.name}
+    return {"id": genre.pk, "name": genre.name, "name_en": genre.name_en, "name_uk": genre.name_uk}
 
 
 # --- movies ----------------------------------------------------------------------------
 
 
 class MovieIn(Input):
-    title: str = Field(max_length=200)
-    description: str = Field("", max_length=10000)
+    """`title` and `description` are the default language's; `title_en`, `title_uk`,
+    `description_en` and `description_uk` each language's. A title in one language is enough."""
+
+    title: str | None = Field(None, max_length=200)
+    title_en: str | None = Field(None, max_length=200)
+    title_uk: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=10000)
+    description_en: str | None = Field(None, max_length=10000)
+    description_uk: str | None = Field(None, max_length=10000)
     duration_min: SmallInt
     age_rating: SmallInt = 0
     release_year: SmallInt
@@ -162,7 +181,11 @@ class MovieIn(Input):
 
 class MoviePatch(Input):
     title: str | None = Field(None, max_length=200)
+    title_en: str | None = Field(None, max_length=200)
+    title_uk: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=10000)
+    description_en: str | None = Field(None, max_length=10000)
+    description_uk: str | None = Field(None, max_length=10000)
     duration_min: SmallInt | None = None
     age_rating: SmallInt | None = None
     release_year: SmallInt | None = None
@@ -173,7 +196,11 @@ class MoviePatch(Input):
 class StaffMovieOut(Schema):
     id: int
     title: str
+    title_en: str
+    title_uk: str
     description: str
+    description_en: str
+    description_uk: str
     duration_min: int
     age_rating: int
     release_year: int
@@ -188,11 +215,15 @@ def movie_out(movie: Movie) -> dict[str, Any]:
     return {
         "id": movie.pk,
         "title": movie.title,
+        "title_en": movie.title_en,
+        "title_uk": movie.title_uk,
         "description": movie.description,
+        "description_en": movie.description_en,
+        "description_uk": movie.description_uk,
         "duration_min": movie.duration_min,
         "age_rating": movie.age_rating,
         "release_year": movie.release_year,
-        "genres": [genre_out(g) for g in genres],
+        "genres": [{"id": g.pk, "name": g.name} for g in genres],
         "genre_ids": [g.pk for g in genres],
         "poster_url": movie.poster.url if movie.poster else None,
         "is_listed": movie.is_listed,
@@ -323,7 +354,11 @@ class ShowtimePage(Schema):
 
 
 class TariffIn(Input):
-    name: str = Field(max_length=60)
+    """`name` is the default language's name; `name_en` and `name_uk` each language's."""
+
+    name: str | None = Field(None, max_length=60)
+    name_en: str | None = Field(None, max_length=60)
+    name_uk: str | None = Field(None, max_length=60)
     start_time: dt.time
     end_time: dt.time
     price_multiplier: Multiplier
@@ -334,6 +369,8 @@ class TariffIn(Input):
 
 class TariffPatch(Input):
     name: str | None = Field(None, max_length=60)
+    name_en: str | None = Field(None, max_length=60)
+    name_uk: str | None = Field(None, max_length=60)
     start_time: dt.time | None = None
     end_time: dt.time | None = None
     price_multiplier: Multiplier | None = None
@@ -345,6 +382,8 @@ class TariffPatch(Input):
 class TariffOut(Schema):
     id: int
     name: str
+    name_en: str
+    name_uk: str
     start_time: str
     end_time: str
     price_multiplier: str
@@ -362,6 +401,8 @@ def tariff_out(tariff: Tariff) -> dict[str, Any]:
     return {
         "id": tariff.pk,
         "name": tariff.name,
+        "name_en": tariff.name_en,
+        "name_uk": tariff.name_uk,
         "start_time": tariff.start_time.strftime("%H:%M"),
         "end_time": tariff.end_time.strftime("%H:%M"),
         "price_multiplier": multiplier_text(tariff.price_multiplier),

@@ -35,7 +35,6 @@ from marquee.api.schemas_staff import (
     CustomerPage,
     ExpansionOut,
     GenreIn,
-    GenreOut,
     HallIn,
     HallOut,
     HallPatch,
@@ -54,6 +53,7 @@ from marquee.api.schemas_staff import (
     ShowtimePage,
     ShowtimePatch,
     StaffBookingOut,
+    StaffGenreOut,
     StaffMovieFilters,
     StaffMovieOut,
     StaffShowtimeFilters,
@@ -125,29 +125,29 @@ def _no_content() -> HttpResponse:
 # --- genres ----------------------------------------------------------------------------
 
 
-@router.get("/genres", response={200: list[GenreOut], **_errors()}, auth=CATALOG_READ)
+@router.get("/genres", response={200: list[StaffGenreOut], **_errors()}, auth=CATALOG_READ)
 def genres_list(request: HttpRequest) -> Any:
     return [genre_out(g) for g in selectors.genres_all()]
 
 
-@router.post("/genres", response={201: GenreOut, **_errors()}, auth=CATALOG)
+@router.post("/genres", response={201: StaffGenreOut, **_errors()}, auth=CATALOG)
 def genres_create(request: HttpRequest, payload: GenreIn) -> Any:
-    return Status(201, genre_out(catalog_services.genre_create(name=payload.name)))
+    return Status(201, genre_out(catalog_services.genre_create(**payload.dict(), staff_user=_actor(request))))
 
 
-@router.get("/genres/{genre_id}", response={200: GenreOut, **_errors(404)}, auth=CATALOG_READ)
+@router.get("/genres/{genre_id}", response={200: StaffGenreOut, **_errors(404)}, auth=CATALOG_READ)
 def genres_get(request: HttpRequest, genre_id: Id) -> Any:
     return genre_out(selectors.genre_get(genre_id=genre_id))
 
 
-@router.patch("/genres/{genre_id}", response={200: GenreOut, **_errors(404)}, auth=CATALOG)
+@router.patch("/genres/{genre_id}", response={200: StaffGenreOut, **_errors(404)}, auth=CATALOG)
 def genres_update(request: HttpRequest, genre_id: Id, payload: GenreIn) -> Any:
-    return genre_out(catalog_services.genre_update(genre_id=genre_id, name=payload.name))
+    return genre_out(catalog_services.genre_update(genre_id=genre_id, **payload.dict(), staff_user=_actor(request)))
 
 
 @router.delete("/genres/{genre_id}", response={204: None, **_errors(404, 409)}, auth=CATALOG)
 def genres_delete(request: HttpRequest, genre_id: Id) -> Any:
-    catalog_services.genre_delete(genre_id=genre_id)
+    catalog_services.genre_delete(genre_id=genre_id, staff_user=_actor(request))
     return _no_content()
 
 
@@ -161,7 +161,7 @@ def movies_list(request: HttpRequest, filters: Query[StaffMovieFilters]) -> Any:
 
 @router.post("/movies", response={201: StaffMovieOut, **_errors(404)}, auth=CATALOG)
 def movies_create(request: HttpRequest, payload: MovieIn) -> Any:
-    movie = catalog_services.movie_create(**payload.dict())
+    movie = catalog_services.movie_create(**payload.dict(), staff_user=_actor(request))
     return Status(201, movie_out(selectors.movie_get(movie_id=movie.pk)))
 
 
@@ -172,13 +172,15 @@ def movies_get(request: HttpRequest, movie_id: Id) -> Any:
 
 @router.patch("/movies/{movie_id}", response={200: StaffMovieOut, **_errors(404)}, auth=CATALOG)
 def movies_update(request: HttpRequest, movie_id: Id, payload: MoviePatch) -> Any:
-    catalog_services.movie_update(movie_id=movie_id, **payload.dict(exclude_unset=True, exclude_none=True))
+    catalog_services.movie_update(
+        movie_id=movie_id, **payload.dict(exclude_unset=True, exclude_none=True), staff_user=_actor(request)
+    )
     return movie_out(selectors.movie_get(movie_id=movie_id))
 
 
 @router.delete("/movies/{movie_id}", response={204: None, **_errors(404, 409)}, auth=CATALOG)
 def movies_delete(request: HttpRequest, movie_id: Id) -> Any:
-    catalog_services.movie_delete(movie_id=movie_id)
+    catalog_services.movie_delete(movie_id=movie_id, staff_user=_actor(request))
     return _no_content()
 
 

@@ -22,6 +22,7 @@ from marquee.staff.permissions import is_staff_member
 SCHEDULE = "manage_schedule"
 HALLS = "manage_venues"
 TARIFFS = "manage_tariffs"
+CATALOG = "manage_catalog"
 BOOKINGS = "box_office"
 CUSTOMERS = "read_customers"
 REPORTS = "read_reports"

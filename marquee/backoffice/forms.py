@@ -53,7 +53,7 @@ class ShowtimeForm(forms.Form):
     REPEAT_CHOICES = [("once", _("Once")), ("daily", _("Every day")), ("weekdays", _("On chosen weekdays"))]
 
     movie = forms.ModelChoiceField(
-        queryset=Movie.objects.order_by("title"), empty_label=_("Choose a movie…"), label=_("Movie")
+        queryset=Movie.objects.order_by("title_en", "title_uk"), empty_label=_("Choose a movie…"), label=_("Movie")
     )
     hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), empty_label=None, label=_("Hall"))
     date = forms.DateField(widget=DateInput(), label=_("Date"))
@@ -120,7 +120,9 @@ def _series_days(first: dt.date, last: dt.date, weekdays: list[str]) -> list[dt.
 class ShowtimeMoveForm(forms.Form):
     """Change a showtime's movie, hall or start (only while no tickets are held or sold)."""
 
-    movie = forms.ModelChoiceField(queryset=Movie.objects.order_by("title"), empty_label=None, label=_("Movie"))
+    movie = forms.ModelChoiceField(
+        queryset=Movie.objects.order_by("title_en", "title_uk"), empty_label=None, label=_("Movie")
+    )
     hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), empty_label=None, label=_("Hall"))
     date = forms.DateField(widget=DateInput(), label=_("Date"))
     time = forms.TimeField(widget=TimeInput(), label=_("Starts at"))
@@ -187,7 +189,9 @@ class SeatForm(forms.Form):
 
 
 class TariffForm(forms.Form):
-    name = forms.CharField(max_length=60, label=pgettext_lazy("of a thing", "Name"))
+    # One name per site language; one of them is enough (the other shows it in its place).
+    name_en = forms.CharField(max_length=60, required=False, label=_("Name in English"))
+    name_uk = forms.CharField(max_length=60, required=False, label=_("Name in Ukrainian"))
     start_time = forms.TimeField(widget=TimeInput(), label=pgettext_lazy("start of a period", "From"))
     end_time = forms.TimeField(widget=TimeInput(), label=_("Until"), help_text=_("Exclusive; 23:59 for the day's end."))
     price_multiplier = forms.DecimalField(
@@ -204,7 +208,8 @@ class TariffForm(forms.Form):
     def for_tariff(cls, tariff: Tariff) -> "TariffForm":
         return cls(
             initial={
-                "name": tariff.name,
+                "name_en": tariff.name_en,
+                "name_uk": tariff.name_uk,
                 "start_time": tariff.start_time,
                 "end_time": tariff.end_time,
                 "price_multiplier": tariff.price_multiplier,
@@ -215,7 +220,8 @@ class TariffForm(forms.Form):
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
-            "name": d["name"],
+            "name_en": d["name_en"],
+            "name_uk": d["name_uk"],
             "start_time": d["start_time"],
             "end_time": d["end_time"],
             "price_multiplier": d["price_multiplier"],

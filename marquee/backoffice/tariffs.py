@@ -54,13 +54,13 @@ def _apply_error(form: TariffForm, error: DomainError) -> None:
     if isinstance(error, TariffOverlap) or not error.fields:
         form.add_error(None, in_language(error.detail))
     for field, problems in (error.fields or {}).items():
-        target = {"days_mask": "days"}.get(field, field)
+        target = {"days_mask": "days", "name": "name_en"}.get(field, field)
         for problem in problems:
             form.add_error(target if target in form.fields else None, in_language(problem))
 
 
 def _list_context(form: TariffForm, editing: Tariff | None = None) -> dict[str, Any]:
-    tariffs = list(Tariff.objects.order_by("start_time", "name"))
+    tariffs = list(Tariff.objects.order_by("start_time", "name_en"))
     return {
         "tariffs": tariffs,
         "days": day_segments(tariffs),

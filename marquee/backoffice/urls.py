@@ -18,6 +18,7 @@ from marquee.backoffice import (
 from marquee.backoffice import cash_up as cash_up_pages
 from marquee.backoffice import checkin as checkin_page
 from marquee.backoffice import mail as mail_log
+from marquee.backoffice import movies as catalog_pages
 from marquee.backoffice import payments as money_pages
 from marquee.backoffice import sell as counter
 
@@ -76,4 +77,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sell/sold/<str:reference>/tickets-80mm.pdf", counter.sell_tickets_80mm, name="sell_tickets_80mm"),
     path("sell/sold/<str:reference>/tickets-a4.pdf", counter.sell_tickets_a4, name="sell_tickets_a4"),
     path("sell/sold/<str:reference>/receipt.pdf", counter.sell_receipt, name="sell_receipt"),
+    path("movies/", catalog_pages.movie_list, name="movies"),
+    path("movies/new/", catalog_pages.movie_new, name="movie_new"),
+    path("movies/<int:movie_id>/", catalog_pages.movie_edit, name="movie"),
+    path("movies/<int:movie_id>/delete/", catalog_pages.movie_remove, name="movie_delete"),
+    path("genres/", catalog_pages.genre_list, name="genres"),
+    path("genres/<int:genre_id>/", catalog_pages.genre_edit, name="genre"),
+    path("genres/<int:genre_id>/delete/", catalog_pages.genre_remove, name="genre_delete"),
 ]

@@ -214,6 +214,11 @@ class BookingSeat(TimeStampedModel):
     # move the ticket to another seat or showtime, so the code printed before stops working.
     code_version = models.PositiveIntegerField(_("ticket code version"), default=0)
 
+    @property
+    def tariff_label(self) -> str:
+        """The tariff's name in the active language (load `tariff` with the seat), or the kept one."""
+        return self.tariff.booked_name(self.tariff_name) if self.tariff is not None else self.tariff_name
+
     class Meta:
         ordering = ["seat__row_number", "seat__seat_number"]
         verbose_name = _("booked seat")

@@ -27,6 +27,7 @@ from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import day_bounds, local
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import InvalidTicket
+from marquee.core.languages import localized_expression
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
 from marquee.scheduling.models import Showtime, ShowtimeStatus
@@ -214,14 +215,16 @@ def movies_showing(
     movies = Movie.objects.filter(is_listed=True).filter(Exists(upcoming))
     if genre_id is not None:
         movies = movies.filter(Exists(Movie.genres.through.objects.filter(movie=OuterRef("pk"), genre_id=genre_id)))
-    return movies.prefetch_related(Prefetch("genres", Genre.objects.order_by("name"))).order_by("title", "pk")
+    return movies.prefetch_related(Prefetch("genres", Genre.objects.order_by(localized_expression("name")))).order_by(
+        localized_expression("title"), "pk"
+    )
 
 
 def movie_listed(movie_id: int) -> Movie | None:
     """One listed movie with its genres (two queries), or None."""
     return (
         Movie.objects.filter(pk=movie_id, is_listed=True)
-        .prefetch_related(Prefetch("genres", Genre.objects.order_by("name")))
+        .prefetch_related(Prefetch("genres", Genre.objects.order_by(localized_expression("name"))))
         .first()
     )
 
@@ -256,7 +259,7 @@ def showtime_prices(showtime: Showtime) -> ShowtimePrices:
 
 def booking_detail(booking_id: int) -> Booking:
     """A booking with everything its page or API answer shows: two queries."""
-    seats = BookingSeat.objects.select_related("seat").order_by("seat__row_number", "seat__seat_number")
+    seats = BookingSeat.objects.select_related("seat", "tariff").order_by("seat__row_number", "seat__seat_number")
     return (
         Booking.objects.select_related("customer", "showtime__movie", "showtime__hall")
         .prefetch_related(Prefetch("seats", seats))

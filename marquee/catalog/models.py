@@ -2,18 +2,32 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from marquee.core.languages import localized
 from marquee.core.models import TimeStampedModel
 
 
 class Genre(TimeStampedModel):
-    name = models.CharField(_("name"), max_length=60, unique=True)
+    # One name per site language; `name` is the visitor's, falling back to the other.
+    name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
+    name_uk = models.CharField(_("name (Ukrainian)"), max_length=60, blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_en", "name_uk"]
         verbose_name = _("genre")
         verbose_name_plural = _("genres")
+        constraints = [
+            # Unique in each language, whatever the case (the services say so first, politely).
+            models.UniqueConstraint(Lower("name_en"), name="genre_name_en_unique", condition=~Q(name_en="")),
+            models.UniqueConstraint(Lower("name_uk"), name="genre_name_uk_unique", condition=~Q(name_uk="")),
+            models.CheckConstraint(condition=~Q(name_en="") | ~Q(name_uk=""), name="genre_has_a_name"),
+        ]
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
 
     def __str__(self) -> str:
         return self.name
@@ -28,8 +42,12 @@ class AgeRating(models.IntegerChoices):
 
 
 class Movie(TimeStampedModel):
-    title = models.CharField(_("title"), max_length=200, db_index=True)
-    description = models.TextField(_("description"), blank=True)
+    # One title and description per site language; `title` and `description` are the
+    # visitor's, falling back to the other language's.
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True, db_index=True)
+    title_uk = models.CharField(_("title (Ukrainian)"), max_length=200, blank=True, db_index=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_uk = models.TextField(_("description (Ukrainian)"), blank=True)
     duration_min = models.PositiveSmallIntegerField(_("duration (minutes)"))
     age_rating = models.PositiveSmallIntegerField(_("age rating"), choices=AgeRating.choices, default=AgeRating.ALL)
     release_year = models.PositiveSmallIntegerField(_("release year"))
@@ -38,7 +56,7 @@ class Movie(TimeStampedModel):
     is_listed = models.BooleanField(_("listed"), default=True, help_text=_("Shown to customers."))
 
     class Meta:
-        ordering = ["title"]
+        ordering = ["title_en", "title_uk"]
         verbose_name = _("movie")
         verbose_name_plural = _("movies")
         constraints = [
@@ -47,7 +65,16 @@ class Movie(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(release_year__gte=1888) & Q(release_year__lte=2200), name="movie_release_year_sane"
             ),
+            models.CheckConstraint(condition=~Q(title_en="") | ~Q(title_uk=""), name="movie_has_a_title"),
         ]
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
 
     def __str__(self) -> str:
         return f"{self.title} ({self.release_year})"

@@ -4,52 +4,144 @@ That rule spans rows, so it holds against concurrent writers by locks taken in o
 genres by id, then movies by id. A writer that gives a movie genres locks them FOR SHARE
 and checks they exist under that lock; genre_delete locks the genre FOR UPDATE, then the
 movies that have it, and only then looks for movies it would leave without a genre.
+
+Titles, descriptions and genre names are kept in each site language (`title_en`, `title_uk`;
+marquee.core.languages). A service takes each language's value, or the plain one (`title`,
+`name`), which is the default language's: what an API client that knows nothing of languages
+sends. A movie or genre needs a title or name in at least one language; a genre's name is
+unique in each language, whatever its case. Every change is audited with the `staff_user`.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
+from marquee.audit.services import Actor, audit_record, changes_between, snapshot
 from marquee.catalog.models import AgeRating, Genre, Movie
+from marquee.catalog.posters import poster_check
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
+from marquee.core.languages import CONTENT_LANGUAGES, default_language
+
+GENRE_FIELDS = ("name_en", "name_uk")
+MOVIE_FIELDS = (
+    "title_en",
+    "title_uk",
+    "description_en",
+    "description_uk",
+    "duration_min",
+    "age_rating",
+    "release_year",
+    "is_listed",
+    "poster",
+)
 
 
-def genre_create(*, name: str) -> Genre:
-    name = name.strip()
-    if not name:
-        raise ValidationFailed("A genre needs a name.", fields={"name": ["This field is required."]})
-    if Genre.objects.annotate(n=Lower("name")).filter(n=name.lower()).exists():
-        raise ValidationFailed("That genre exists.", fields={"name": ["A genre with this name exists."]})
+def _per_language(field: str, plain: str | None, given: Mapping[str, str | None]) -> dict[str, str | None]:
+    """{"title_en": …, "title_uk": …} from each language's value, the plain one filling the
+    default language's where that was not given. None: not given (left as it is)."""
+    values = {f"{field}_{code}": given.get(f"{field}_{code}") for code in CONTENT_LANGUAGES}
+    default = f"{field}_{default_language()}"
+    if values[default] is None and plain is not None:
+        values[default] = plain
+    return values
+
+
+def _genre_audit(genre: Genre) -> dict[str, Any]:
+    return snapshot(genre, GENRE_FIELDS)
+
+
+def _movie_audit(movie: Movie) -> dict[str, Any]:
+    return {**snapshot(movie, MOVIE_FIELDS), "genres": sorted(g.name_en or g.name_uk for g in movie.genres.all())}
+
+
+def _validate_genre(names: Mapping[str, str], *, exclude_pk: int | None, plain: bool) -> None:
+    """Refuse a genre with no name, or a name another genre has in the same language."""
+    if not any(names.values()):
+        message = _("A genre needs a name.")
+        raise ValidationFailed(message, fields={"name": [message]})
+    errors: dict[str, list[str]] = {}
+    for field, value in names.items():
+        if not value:
+            continue
+        # Compared in Python: SQLite's LOWER() folds ASCII only, and genres are few.
+        others = Genre.objects.exclude(pk=exclude_pk) if exclude_pk is not None else Genre.objects.all()
+        if any(other.casefold() == value.casefold() for other in others.values_list(field, flat=True)):
+            key = "name" if plain and field == f"name_{default_language()}" else field
+            errors[key] = [_("A genre with this name exists.")]
+    if errors:
+        raise ValidationFailed(_("That genre exists."), fields=errors)
+
+
+def _genre_exists() -> ValidationFailed:
+    return ValidationFailed(_("That genre exists."), fields={"name": [_("A genre with this name exists.")]})
+
+
+def genre_create(
+    *, name: str | None = None, name_en: str | None = None, name_uk: str | None = None, staff_user: Actor = None
+) -> Genre:
+    given = _per_language("name", name, {"name_en": name_en, "name_uk": name_uk})
+    names = {field: (value or "").strip() for field, value in given.items()}
+    _validate_genre(names, exclude_pk=None, plain=name is not None)
     try:
         with transaction.atomic():
-            return Genre.objects.create(name=name)
+            genre = Genre.objects.create(**names)
+            audit_record(
+                actor=staff_user,
+                action="genre.create",
+                target_type="genre",
+                target_id=genre.pk,
+                target_label=genre.name_en or genre.name_uk,
+                changes={field: [None, value] for field, value in _genre_audit(genre).items() if value},
+            )
+            return genre
     except IntegrityError:
-        raise ValidationFailed("That genre exists.", fields={"name": ["A genre with this name exists."]}) from None
+        raise _genre_exists() from None
 
 
-def genre_update(*, genre_id: int, name: str) -> Genre:
-    name = name.strip()
-    if not name:
-        raise ValidationFailed("A genre needs a name.", fields={"name": ["This field is required."]})
+def genre_update(
+    *,
+    genre_id: int,
+    name: str | None = None,
+    name_en: str | None = None,
+    name_uk: str | None = None,
+    staff_user: Actor = None,
+) -> Genre:
+    given = _per_language("name", name, {"name_en": name_en, "name_uk": name_uk})
     try:
         with transaction.atomic():
             genre = Genre.objects.select_for_update().get(pk=genre_id)
-            genre.name = name
-            genre.save(update_fields=["name", "updated_at"])
+            before = _genre_audit(genre)
+            for field, value in given.items():
+                if value is not None:
+                    setattr(genre, field, value.strip())
+            _validate_genre({f: getattr(genre, f) for f in GENRE_FIELDS}, exclude_pk=genre.pk, plain=name is not None)
+            genre.save(update_fields=[*GENRE_FIELDS, "updated_at"])
+            changes = changes_between(before, _genre_audit(genre))
+            if changes:
+                audit_record(
+                    actor=staff_user,
+                    action="genre.update",
+                    target_type="genre",
+                    target_id=genre.pk,
+                    target_label=genre.name_en or genre.name_uk,
+                    changes=changes,
+                )
             return genre
     except Genre.DoesNotExist:
-        raise NotFound("No such genre.") from None
+        raise NotFound(_("No such genre.")) from None
     except IntegrityError:
-        raise ValidationFailed("That genre exists.", fields={"name": ["A genre with this name exists."]}) from None
+        raise _genre_exists() from None
 
 
-def genre_delete(*, genre_id: int) -> None:
+def genre_delete(*, genre_id: int, staff_user: Actor = None) -> None:
     with transaction.atomic():
         try:
             genre = Genre.objects.select_for_update().get(pk=genre_id)
         except Genre.DoesNotExist:
-            raise NotFound("No such genre.") from None
+            raise NotFound(_("No such genre.")) from None
         # With the genre locked, no writer can give a movie this genre (they lock it FOR SHARE
         # first), but one may be taking another genre away from a movie that has this one:
         # lock those movies too (genres before movies, movies by id, as every service does),
@@ -59,8 +151,16 @@ def genre_delete(*, genre_id: int) -> None:
         # A movie must keep at least one genre.
         orphaned = Movie.objects.filter(genres=genre).exclude(genres__in=Genre.objects.exclude(pk=genre.pk))
         if orphaned.exists():
-            titles = ", ".join(orphaned.values_list("title", flat=True)[:5])
-            raise InvalidState(f"These movies have no other genre: {titles}.")
+            titles = ", ".join(m.title for m in orphaned[:5])
+            raise InvalidState(_("These movies have no other genre: %(titles)s.") % {"titles": titles})
+        audit_record(
+            actor=staff_user,
+            action="genre.delete",
+            target_type="genre",
+            target_id=genre.pk,
+            target_label=genre.name_en or genre.name_uk,
+            changes={field: [value, None] for field, value in _genre_audit(genre).items() if value},
+        )
         genre.delete()
 
 
@@ -85,7 +185,7 @@ def _lock_genres(genre_ids: Iterable[int]) -> list[Genre]:
 
 def _validate_movie(
     *,
-    title: str,
+    titles: Mapping[str, str],
     duration_min: int,
     age_rating: int,
     release_year: int,
@@ -95,40 +195,61 @@ def _validate_movie(
     """Refuse an invalid movie with every field's error. `genres` are those of `genre_ids`
     that exist (locked by the caller); None for `genre_ids` leaves the genres as they are."""
     errors: dict[str, list[str]] = {}
-    if not title.strip():
-        errors["title"] = ["This field is required."]
+    if not any(t.strip() for t in titles.values()):
+        errors["title"] = [_("This field is required.")]
     if duration_min <= 0:
-        errors["duration_min"] = ["The duration must be more than zero minutes."]
+        errors["duration_min"] = [_("The duration must be more than zero minutes.")]
     if age_rating not in AgeRating.values:
-        errors["age_rating"] = [f"One of {', '.join(str(v) for v in AgeRating.values)}."]
+        errors["age_rating"] = [_("One of %(values)s.") % {"values": ", ".join(str(v) for v in AgeRating.values)}]
     if not 1888 <= release_year <= 2200:
-        errors["release_year"] = ["Not a believable year."]
+        errors["release_year"] = [_("Not a believable year.")]
     if genre_ids is not None and not genre_ids:
-        errors["genre_ids"] = ["A movie needs at least one genre."]
+        errors["genre_ids"] = [_("A movie needs at least one genre.")]
     elif genre_ids is not None and len(genres) != len(set(genre_ids)):
         # Unknown, or deleted by a writer that committed while we waited for its lock.
         missing = sorted(set(genre_ids) - {g.pk for g in genres})
-        errors["genre_ids"] = [f"No such genre: {', '.join(map(str, missing))}."]
+        errors["genre_ids"] = [_("No such genre: %(ids)s.") % {"ids": ", ".join(map(str, missing))}]
     if errors:
-        raise ValidationFailed("The movie is not valid.", fields=errors)
+        raise ValidationFailed(_("The movie is not valid."), fields=errors)
+
+
+def _label(movie: Movie) -> str:
+    return f"{movie.title_en or movie.title_uk} ({movie.release_year})"
 
 
 def movie_create(
     *,
-    title: str,
     duration_min: int,
     release_year: int,
     genre_ids: Sequence[int],
+    title: str | None = None,
+    title_en: str | None = None,
+    title_uk: str | None = None,
+    description: str | None = None,
+    description_en: str | None = None,
+    description_uk: str | None = None,
     age_rating: int = 0,
-    description: str = "",
     is_listed: bool = True,
+    poster: UploadedFile | None = None,
+    staff_user: Actor = None,
 ) -> Movie:
+    titles = {
+        f: (v or "").strip()
+        for f, v in _per_language("title", title, {"title_en": title_en, "title_uk": title_uk}).items()
+    }
+    descriptions = {
+        f: v or ""
+        for f, v in _per_language(
+            "description", description, {"description_en": description_en, "description_uk": description_uk}
+        ).items()
+    }
+    extension = poster_check(poster) if poster is not None else ""
     with transaction.atomic():
         # The genres are checked under their lock, so none can vanish before the commit
         # (checked outside, a concurrent delete ended in a foreign-key error).
         genres = _lock_genres(genre_ids)
         _validate_movie(
-            title=title,
+            titles=titles,
             duration_min=duration_min,
             age_rating=age_rating,
             release_year=release_year,
@@ -136,14 +257,24 @@ def movie_create(
             genres=genres,
         )
         movie = Movie.objects.create(
-            title=title.strip(),
-            description=description,
+            **titles,
+            **descriptions,
             duration_min=duration_min,
             age_rating=age_rating,
             release_year=release_year,
             is_listed=is_listed,
         )
         movie.genres.set(genres)
+        if poster is not None:
+            movie.poster.save(f"movie-{movie.pk}.{extension}", poster, save=True)
+        audit_record(
+            actor=staff_user,
+            action="movie.create",
+            target_type="movie",
+            target_id=movie.pk,
+            target_label=_label(movie),
+            changes={field: [None, value] for field, value in _movie_audit(movie).items() if value not in ("", None)},
+        )
         return movie
 
 
@@ -151,14 +282,29 @@ def movie_update(
     *,
     movie_id: int,
     title: str | None = None,
+    title_en: str | None = None,
+    title_uk: str | None = None,
     description: str | None = None,
+    description_en: str | None = None,
+    description_uk: str | None = None,
     duration_min: int | None = None,
     age_rating: int | None = None,
     release_year: int | None = None,
     genre_ids: Sequence[int] | None = None,
     is_listed: bool | None = None,
+    poster: UploadedFile | None = None,
+    remove_poster: bool = False,
+    staff_user: Actor = None,
 ) -> Movie:
-    """Change a movie. A new duration applies to showtimes scheduled after the change."""
+    """Change a movie. A new duration applies to showtimes scheduled after the change.
+    None leaves a field as it is; a new `poster` replaces the old, `remove_poster` drops it."""
+    text = {
+        **_per_language("title", title, {"title_en": title_en, "title_uk": title_uk}),
+        **_per_language(
+            "description", description, {"description_en": description_en, "description_uk": description_uk}
+        ),
+    }
+    extension = poster_check(poster) if poster is not None else ""
     with transaction.atomic():
         # The new genres first, then the movie: genre_delete takes them in that order too.
         # Genres the movie loses need no lock: a delete of one of them locks this movie.
@@ -166,19 +312,19 @@ def movie_update(
         try:
             movie = Movie.objects.select_for_update().get(pk=movie_id)
         except Movie.DoesNotExist:
-            raise NotFound("No such movie.") from None
+            raise NotFound(_("No such movie.")) from None
+        before = _movie_audit(movie)
+        for field, value in text.items():
+            if value is not None:
+                setattr(movie, field, value.strip() if field.startswith("title") else value)
         _validate_movie(
-            title=title if title is not None else movie.title,
+            titles={"title_en": movie.title_en, "title_uk": movie.title_uk},
             duration_min=duration_min if duration_min is not None else movie.duration_min,
             age_rating=age_rating if age_rating is not None else movie.age_rating,
             release_year=release_year if release_year is not None else movie.release_year,
             genre_ids=genre_ids,
             genres=genres,
         )
-        if title is not None:
-            movie.title = title.strip()
-        if description is not None:
-            movie.description = description
         if duration_min is not None:
             movie.duration_min = duration_min
         if age_rating is not None:
@@ -187,19 +333,41 @@ def movie_update(
             movie.release_year = release_year
         if is_listed is not None:
             movie.is_listed = is_listed
+        if poster is not None:
+            movie.poster.save(f"movie-{movie.pk}.{extension}", poster, save=False)
+        elif remove_poster:
+            movie.poster = ""
         movie.save()
         if genre_ids is not None:
             movie.genres.set(genres)
+        changes = changes_between(before, _movie_audit(movie))
+        if changes:
+            audit_record(
+                actor=staff_user,
+                action="movie.update",
+                target_type="movie",
+                target_id=movie.pk,
+                target_label=_label(movie),
+                changes=changes,
+            )
         return movie
 
 
-def movie_delete(*, movie_id: int) -> None:
+def movie_delete(*, movie_id: int, staff_user: Actor = None) -> None:
     """A movie with showtimes is unlisted instead: its history stays in the reports."""
     with transaction.atomic():
         try:
             movie = Movie.objects.select_for_update().get(pk=movie_id)
         except Movie.DoesNotExist:
-            raise NotFound("No such movie.") from None
+            raise NotFound(_("No such movie.")) from None
         if movie.showtimes.exists():
-            raise InvalidState("This movie has showtimes; unlist it instead of deleting it.")
+            raise InvalidState(_("This movie has showtimes; unlist it instead of deleting it."))
+        audit_record(
+            actor=staff_user,
+            action="movie.delete",
+            target_type="movie",
+            target_id=movie.pk,
+            target_label=_label(movie),
+            changes={field: [value, None] for field, value in _movie_audit(movie).items() if value not in ("", None)},
+        )
         movie.delete()

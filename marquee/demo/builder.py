@@ -137,17 +137,22 @@ def _minutes(value: float) -> dt.timedelta:
 
 
 def _genres() -> dict[str, Genre]:
-    existing = {g.name: g for g in Genre.objects.filter(name__in=data.GENRES)}
-    return {name: existing.get(name) or genre_create(name=name) for name in data.GENRES}
+    existing = {g.name_en: g for g in Genre.objects.filter(name_en__in=data.GENRES)}
+    return {
+        name: existing.get(name) or genre_create(name_en=name, name_uk=data.GENRES_UK[name]) for name in data.GENRES
+    }
 
 
 def _movies(rng: random.Random, genres: dict[str, Genre]) -> list[tuple[Movie, float]]:
     """Every demo movie with its popularity (how readily people buy tickets for it)."""
     movies = []
     for spec in data.MOVIES:
+        title_uk, description_uk = data.MOVIES_UK[spec.title]
         movie = movie_create(
-            title=spec.title,
-            description=spec.description,
+            title_en=spec.title,
+            title_uk=title_uk,
+            description_en=spec.description,
+            description_uk=description_uk,
             duration_min=spec.duration_min,
             age_rating=spec.age_rating,
             release_year=spec.release_year,
@@ -219,7 +224,9 @@ def _tariffs() -> list[Tariff]:
     if Tariff.objects.exists():  # keep the cinema's own tariffs: ours would overlap them
         return list(Tariff.objects.all())
     return [
-        tariff_create(name=name, start_time=start, end_time=end, price_multiplier=mult)
+        tariff_create(
+            name_en=name, name_uk=data.TARIFFS_UK[name], start_time=start, end_time=end, price_multiplier=mult
+        )
         for name, start, end, mult in TARIFFS
     ]
 
@@ -557,7 +564,7 @@ class _Bookings:
             booking["gift_message"] = rng.choice(data.GIFT_MESSAGES)
         self.settle(booking, show, outcome)
         tariff_id = plan.tariff.pk if plan.tariff else None
-        tariff_name = plan.tariff.name if plan.tariff else ""
+        tariff_name = plan.tariff.name_in_default_language if plan.tariff else ""
         rows: list[Row] = [
             {
                 "showtime_id": show.pk,
@@ -696,19 +703,19 @@ def iter_fingerprint() -> Iterator[str]:
         "hall__number", "row_number", "seat_number", "seat_type", "base_price"
     ):
         yield "seat {} {}/{} {} {}".format(*seat)
-    for movie in Movie.objects.order_by("title", "release_year").prefetch_related("genres"):
-        genres = ",".join(sorted(g.name for g in movie.genres.all()))
+    for movie in Movie.objects.order_by("title_en", "release_year").prefetch_related("genres"):
+        genres = ",".join(sorted(f"{g.name_en}/{g.name_uk}" for g in movie.genres.all()))
         yield (
-            f"movie {movie.title} {movie.release_year} {movie.duration_min}min {movie.age_rating}+"
-            f" listed={movie.is_listed} [{genres}] {movie.description}"
+            f"movie {movie.title_en} / {movie.title_uk} {movie.release_year} {movie.duration_min}min"
+            f" {movie.age_rating}+ listed={movie.is_listed} [{genres}] {movie.description_en} / {movie.description_uk}"
         )
     for tariff in Tariff.objects.order_by("start_time").values_list(
-        "name", "start_time", "end_time", "price_multiplier", "days_mask"
+        "name_en", "name_uk", "start_time", "end_time", "price_multiplier", "days_mask"
     ):
-        yield "tariff {} {}-{} x{} days={}".format(*tariff)
+        yield "tariff {} / {} {}-{} x{} days={}".format(*tariff)
     for number, title, starts, ends, status, cancelled in Showtime.objects.order_by(
         "starts_at", "hall__number"
-    ).values_list("hall__number", "movie__title", "starts_at", "ends_at", "status", "cancelled_at"):
+    ).values_list("hall__number", "movie__title_en", "starts_at", "ends_at", "status", "cancelled_at"):
         yield f"show {number} {_stamp(starts)}-{_stamp(ends)} {title} {status} {_stamp(cancelled)}"
     for person in Customer.objects.order_by("email").values_list(
         "first_name", "last_name", "email", "phone", "marketing_consent", "marketing_consent_at"

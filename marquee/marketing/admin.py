@@ -17,7 +17,7 @@ class CampaignAdmin(admin.ModelAdmin[Campaign]):
 class RecommendationAdmin(admin.ModelAdmin[Recommendation]):
     list_display = ["customer", "movie", "sent_at", "campaign"]
     list_select_related = ["customer", "movie"]
-    search_fields = ["customer__email", "movie__title"]
+    search_fields = ["customer__email", "movie__title_en", "movie__title_uk"]
     readonly_fields = ["customer", "movie", "sent_at", "campaign"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

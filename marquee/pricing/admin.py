@@ -30,7 +30,7 @@ class TariffForm(ServiceModelForm):
 
     class Meta:
         model = Tariff
-        fields = ("name", "start_time", "end_time", "price_multiplier")
+        fields = ("name_en", "name_uk", "start_time", "end_time", "price_multiplier")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,10 +40,10 @@ class TariffForm(ServiceModelForm):
 @admin.register(Tariff)
 class TariffAdmin(ServiceAdmin):
     form = TariffForm
-    list_display = ("name", "start_time", "end_time", "price_multiplier", "weekdays")
-    search_fields = ("name",)
-    fields = ("name", "start_time", "end_time", "price_multiplier", "days")
-    service_field_map = {"days_mask": "days"}
+    list_display = ("name_en", "name_uk", "start_time", "end_time", "price_multiplier", "weekdays")
+    search_fields = ("name_en", "name_uk")
+    fields = ("name_en", "name_uk", "start_time", "end_time", "price_multiplier", "days")
+    service_field_map = {"days_mask": "days", "name": "name_en"}
 
     @admin.display(description=_("days of week"))
     def weekdays(self, tariff: Tariff) -> str:
@@ -54,7 +54,8 @@ class TariffAdmin(ServiceAdmin):
     def service_save(self, form: Any) -> Tariff:
         data = form.cleaned_data
         values = {
-            "name": data["name"],
+            "name_en": data["name_en"],
+            "name_uk": data["name_uk"],
             "start_time": data["start_time"],
             "end_time": data["end_time"],
             "price_multiplier": data["price_multiplier"],

@@ -8,14 +8,17 @@ from django.db import transaction
 
 from marquee.audit.services import Actor, audit_record, changes_between, snapshot
 from marquee.core.errors import NotFound, TariffOverlap, ValidationFailed
+from marquee.core.languages import default_language
 from marquee.core.locks import lock_named
 from marquee.pricing.models import ALL_DAYS, Tariff
 from marquee.pricing.prices import ranges_overlap
 
 
-def _validate(*, name: str, start_time: dt.time, end_time: dt.time, price_multiplier: Decimal, days_mask: int) -> None:
+def _validate(
+    *, names: tuple[str, str], start_time: dt.time, end_time: dt.time, price_multiplier: Decimal, days_mask: int
+) -> None:
     errors: dict[str, list[str]] = {}
-    if not name.strip():
+    if not any(n.strip() for n in names):
         errors["name"] = ["A tariff needs a name."]
     if start_time >= end_time:
         errors["end_time"] = ["The end must be later than the start (ranges do not cross midnight)."]
@@ -27,6 +30,15 @@ def _validate(*, name: str, start_time: dt.time, end_time: dt.time, price_multip
         raise ValidationFailed("The tariff is not valid.", fields=errors)
 
 
+def _names(name: str | None, name_en: str | None, name_uk: str | None) -> tuple[str | None, str | None]:
+    """(name_en, name_uk), the plain `name` standing for the default language's if that was not given."""
+    given = {"en": name_en, "uk": name_uk}
+    default = default_language()
+    if given[default] is None and name is not None:
+        given[default] = name
+    return given["en"], given["uk"]
+
+
 def _check_overlap(candidate: Tariff) -> None:
     others = Tariff.objects.exclude(pk=candidate.pk) if candidate.pk else Tariff.objects.all()
     clashing = [t for t in others if ranges_overlap(candidate, t)]
@@ -35,7 +47,7 @@ def _check_overlap(candidate: Tariff) -> None:
         raise TariffOverlap(f"The tariff overlaps {names}.", conflicts=[t.pk for t in clashing])
 
 
-AUDITED_FIELDS = ("name", "start_time", "end_time", "price_multiplier", "days_mask")
+AUDITED_FIELDS = ("name_en", "name_uk", "start_time", "end_time", "price_multiplier", "days_mask")
 
 
 def _audit(tariff: Tariff, action: str, changes: Mapping[str, object], staff_user: Actor) -> None:
@@ -51,20 +63,29 @@ def _audit(tariff: Tariff, action: str, changes: Mapping[str, object], staff_use
 
 def tariff_create(
     *,
-    name: str,
     start_time: dt.time,
     end_time: dt.time,
     price_multiplier: Decimal,
     days_mask: int = ALL_DAYS,
+    name: str | None = None,
+    name_en: str | None = None,
+    name_uk: str | None = None,
     staff_user: Actor = None,
 ) -> Tariff:
+    """`name` is the default language's name (marquee.catalog.services says why), or give each language's."""
+    name_en, name_uk = _names(name, name_en, name_uk)
     _validate(
-        name=name, start_time=start_time, end_time=end_time, price_multiplier=price_multiplier, days_mask=days_mask
+        names=(name_en or "", name_uk or ""),
+        start_time=start_time,
+        end_time=end_time,
+        price_multiplier=price_multiplier,
+        days_mask=days_mask,
     )
     with transaction.atomic():
         lock_named("tariffs")
         tariff = Tariff(
-            name=name.strip(),
+            name_en=(name_en or "").strip(),
+            name_uk=(name_uk or "").strip(),
             start_time=start_time,
             end_time=end_time,
             price_multiplier=price_multiplier,
@@ -80,6 +101,8 @@ def tariff_update(
     *,
     tariff_id: int,
     name: str | None = None,
+    name_en: str | None = None,
+    name_uk: str | None = None,
     start_time: dt.time | None = None,
     end_time: dt.time | None = None,
     price_multiplier: Decimal | None = None,
@@ -94,8 +117,11 @@ def tariff_update(
         except Tariff.DoesNotExist:
             raise NotFound("No such tariff.") from None
         before = snapshot(tariff, AUDITED_FIELDS)
-        if name is not None:
-            tariff.name = name.strip()
+        name_en, name_uk = _names(name, name_en, name_uk)
+        if name_en is not None:
+            tariff.name_en = name_en.strip()
+        if name_uk is not None:
+            tariff.name_uk = name_uk.strip()
         if start_time is not None:
             tariff.start_time = start_time
         if end_time is not None:
@@ -105,7 +131,7 @@ def tariff_update(
         if days_mask is not None:
             tariff.days_mask = days_mask
         _validate(
-            name=tariff.name,
+            names=(tariff.name_en, tariff.name_uk),
             start_time=tariff.start_time,
             end_time=tariff.end_time,
             price_multiplier=tariff.price_multiplier,

@@ -14,6 +14,7 @@ from marquee.booking.tokens import normalise_reference
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import day_bounds, local, local_today
 from marquee.core.clock import now as clock_now
+from marquee.core.languages import localized_expression
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.venues.models import Hall, Seat
 
@@ -31,7 +32,7 @@ def upcoming_showtimes(at: dt.datetime | None = None) -> QuerySet[Showtime]:
 
 
 def genres() -> list[Genre]:
-    return list(Genre.objects.order_by("name"))
+    return list(Genre.objects.order_by(localized_expression("name")))
 
 
 def day_strip(days: int = STRIP_DAYS) -> list[dt.date]:
@@ -69,8 +70,8 @@ def listing(*, genre_id: int | None = None, at: dt.datetime | None = None) -> Li
             has_shown=Exists(Showtime.objects.filter(movie=OuterRef("pk"), starts_at__lte=at)),
         )
         .filter(next_start__isnull=False)
-        .prefetch_related(Prefetch("genres", queryset=Genre.objects.order_by("name")))
-        .order_by("next_start", "title")
+        .prefetch_related(Prefetch("genres", queryset=Genre.objects.order_by(localized_expression("name"))))
+        .order_by("next_start", localized_expression("title"))
     )
     if genre_id is not None:
         movies = movies.filter(genres__id=genre_id).distinct()
@@ -113,7 +114,7 @@ def movie_detail(movie_id: int, at: dt.datetime | None = None) -> tuple[Movie, l
     at = at or clock_now()
     movie = (
         Movie.objects.filter(pk=movie_id, is_listed=True)
-        .prefetch_related(Prefetch("genres", queryset=Genre.objects.order_by("name")))
+        .prefetch_related(Prefetch("genres", queryset=Genre.objects.order_by(localized_expression("name"))))
         .first()
     )
     if movie is None:
@@ -210,7 +211,7 @@ def visitor_holds(references: list[str], showtime_id: int, at: dt.datetime | Non
         Booking.objects.filter(
             reference__in=references, showtime_id=showtime_id, status=BookingStatus.PENDING, expires_at__gt=at
         )
-        .prefetch_related(Prefetch("seats", queryset=BookingSeat.objects.select_related("seat")))
+        .prefetch_related(Prefetch("seats", queryset=BookingSeat.objects.select_related("seat", "tariff")))
         .order_by("booked_at")
     )
 
@@ -235,7 +236,7 @@ def visitor_booking_of_seats(references: list[str], showtime_id: int, seat_ids: 
 
 
 def booking_seats(booking: Booking) -> list[BookingSeat]:
-    return list(booking.seats.select_related("seat").order_by("seat__row_number", "seat__seat_number"))
+    return list(booking.seats.select_related("seat", "tariff").order_by("seat__row_number", "seat__seat_number"))
 
 
 def booking_for_customer(*, reference: str, customer_id: int) -> Booking | None:
@@ -283,6 +284,7 @@ def seats_by_id(seat_ids: list[int]) -> list[Seat]:
 
 
 def movie_title(movie_id: int) -> tuple[str, int] | None:
-    """Title and year, for the generated poster: of listed movies only, as the movie page
-    and the API show them (an unlisted movie's title is not public yet)."""
-    return Movie.objects.filter(pk=movie_id, is_listed=True).values_list("title", "release_year").first()
+    """Title (in the active language) and year, for the generated poster: of listed movies
+    only, as the movie page and the API show them (an unlisted movie's title is not public yet)."""
+    movie = Movie.objects.filter(pk=movie_id, is_listed=True).only("title_en", "title_uk", "release_year").first()
+    return None if movie is None else (movie.title, movie.release_year)

@@ -25,6 +25,7 @@ from django.db.models.functions import Rank
 from marquee.booking.models import Booking, BookingStatus
 from marquee.catalog.models import Movie
 from marquee.core.clock import now as clock_now
+from marquee.core.languages import localized_expression
 from marquee.scheduling.models import ShowtimeStatus
 
 TOP_GENRES = 3
@@ -68,7 +69,7 @@ def upcoming_candidates(*, at: dt.datetime | None = None) -> list[Candidate]:
     at = at or clock_now()
     movies = list(
         Movie.objects.filter(is_listed=True, showtimes__status=ShowtimeStatus.SCHEDULED, showtimes__starts_at__gt=at)
-        .values("pk", "title")
+        .values("pk", localized_title=localized_expression("title"))
         .annotate(next_showtime=Min("showtimes__starts_at"))
         .order_by("next_showtime", "pk")
     )
@@ -80,7 +81,10 @@ def upcoming_candidates(*, at: dt.datetime | None = None) -> list[Candidate]:
         links[movie_id].add(genre_id)
     return [
         Candidate(
-            movie_id=m["pk"], title=m["title"], genre_ids=frozenset(links[m["pk"]]), next_showtime=m["next_showtime"]
+            movie_id=m["pk"],
+            title=m["localized_title"],
+            genre_ids=frozenset(links[m["pk"]]),
+            next_showtime=m["next_showtime"],
         )
         for m in movies
     ]

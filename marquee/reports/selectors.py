@@ -61,6 +61,7 @@ from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import cinema_tz, day_bounds, local
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import NotFound, ValidationFailed
+from marquee.core.languages import localized_expression
 from marquee.core.money import to_money
 from marquee.payments.models import Refund, RefundStatus
 from marquee.reports.models import ShowtimeTallyCell
@@ -162,7 +163,7 @@ def occupancy(
         "pk",
         "starts_at",
         "movie_id",
-        "movie__title",
+        localized_expression("movie__title"),
         "hall_id",
         "hall__number",
         "hall__name",
@@ -390,7 +391,7 @@ class SalesReport:
 def _grouping(group_by: str, *, tallied: bool) -> dict[str, Any]:
     """The key, id and sort expressions of a grouping, for tally cells or booked seats."""
     if group_by == "movie":
-        return {"key": F("showtime__movie__title"), "kid": F("showtime__movie_id"), "sort": Value(0)}
+        return {"key": localized_expression("showtime__movie__title"), "kid": F("showtime__movie_id"), "sort": Value(0)}
     if group_by == "hall":
         return {"key": F("showtime__hall__name"), "kid": F("showtime__hall_id"), "sort": F("showtime__hall__number")}
     if group_by == "day":
@@ -626,10 +627,10 @@ def customer_watch_history(*, customer_id: int, at: dt.datetime | None = None) -
             "showtime_id",
             "showtime__starts_at",
             "showtime__movie_id",
-            "showtime__movie__title",
             "showtime__movie__duration_min",
             "showtime__movie__age_rating",
             "showtime__hall__name",
+            movie_title=localized_expression("showtime__movie__title"),
         )
         .distinct()
     )
@@ -638,7 +639,7 @@ def customer_watch_history(*, customer_id: int, at: dt.datetime | None = None) -
             showtime_id=r["showtime_id"],
             starts_at=r["showtime__starts_at"],
             movie_id=r["showtime__movie_id"],
-            movie_title=r["showtime__movie__title"],
+            movie_title=r["movie_title"],
             movie_duration_min=r["showtime__movie__duration_min"],
             movie_age_rating=r["showtime__movie__age_rating"],
             hall_name=r["showtime__hall__name"],
@@ -657,10 +658,10 @@ def customer_favourite_genres(*, customer_id: int, at: dt.datetime | None = None
             movies__showtimes__starts_at__lte=at,
         )
         .annotate(watches=Count("movies__showtimes", distinct=True))
-        .order_by("-watches", "name")
-        .values("pk", "name", "watches")
+        .order_by("-watches", localized_expression("name"))
+        .values("pk", "watches", localized_name=localized_expression("name"))
     )
-    return [GenreCount(id=g["pk"], name=g["name"], count=g["watches"]) for g in genres]
+    return [GenreCount(id=g["pk"], name=g["localized_name"], count=g["watches"]) for g in genres]
 
 
 def customer_profile(*, customer_id: int, at: dt.datetime | None = None, bookings_limit: int = 200) -> CustomerProfile:
@@ -794,7 +795,7 @@ def _favourite_genres(bookings: QuerySet[Booking]) -> dict[int, list[str]]:
     bookings, not their seats: the same showtimes, a third of the rows to count.)"""
     ranked = (
         bookings.filter(showtime__movie__genres__isnull=False)
-        .values("customer_id", genre=F("showtime__movie__genres__name"))
+        .values("customer_id", genre=localized_expression("showtime__movie__genres__name"))
         .annotate(n=Count("showtime_id", distinct=True))
         .annotate(rank=Window(Rank(), partition_by=F("customer_id"), order_by=F("n").desc()))
         .filter(rank=1)

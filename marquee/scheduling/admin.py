@@ -29,7 +29,7 @@ def _span(showtime: Showtime) -> str:
 class ShowtimeAdmin(ServiceAdmin):
     list_display = ("starts_at", "ends_at", "movie", "hall", "status")
     list_filter = ("status", "hall", "movie__is_listed")
-    search_fields = ("movie__title", "hall__name")
+    search_fields = ("movie__title_en", "movie__title_uk", "hall__name")
     date_hierarchy = "starts_at"
     list_select_related = ("movie", "hall")
     fields = ("movie", "hall", "starts_at", "ends_at", "status", "cancelled_at")

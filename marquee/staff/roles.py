@@ -10,6 +10,7 @@ from typing import Any
 
 ADMIN = "Admin"
 BOX_OFFICE = "Box office"
+CONTENT = "Content"
 
 # (app_label, codename) pairs for the box office.
 BOX_OFFICE_PERMISSIONS: tuple[tuple[str, str], ...] = (
@@ -25,6 +26,12 @@ BOX_OFFICE_PERMISSIONS: tuple[tuple[str, str], ...] = (
     ("venues", "view_hall"),
     ("venues", "view_seat"),
     ("pricing", "view_tariff"),
+)
+
+
+# Whoever keeps the listing: movies and genres, in both languages, and nothing else.
+CONTENT_PERMISSIONS: tuple[tuple[str, str], ...] = tuple(
+    ("catalog", f"{verb}_{model}") for model in ("movie", "genre") for verb in ("view", "add", "change", "delete")
 )
 
 
@@ -60,6 +67,8 @@ def sync_roles(apps: Any, using: str = "default") -> None:
     )
     box_office, _ = group_model.objects.using(using).get_or_create(name=BOX_OFFICE)
     box_office.permissions.add(*_permissions(permission_model, using, BOX_OFFICE_PERMISSIONS))
+    content, _ = group_model.objects.using(using).get_or_create(name=CONTENT)
+    content.permissions.add(*_permissions(permission_model, using, CONTENT_PERMISSIONS))
 
 
 def create_all_permissions(apps: Any, using: str = "default") -> None:

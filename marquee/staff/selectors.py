@@ -2,13 +2,14 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from marquee.booking.models import Booking, BookingSeat
 from marquee.booking.selectors import with_seats_taken
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import day_bounds
 from marquee.core.errors import NotFound, ValidationFailed
+from marquee.core.languages import localized_expression
 from marquee.pricing.models import Tariff
 from marquee.reports.selectors import Page
 from marquee.scheduling.models import Showtime
@@ -16,7 +17,7 @@ from marquee.venues.models import Hall, Seat
 
 
 def genres_all() -> list[Genre]:
-    return list(Genre.objects.order_by("name"))
+    return list(Genre.objects.order_by(localized_expression("name")))
 
 
 def genre_get(*, genre_id: int) -> Genre:
@@ -27,17 +28,34 @@ def genre_get(*, genre_id: int) -> Genre:
 
 
 def _movies() -> QuerySet[Movie]:
-    return Movie.objects.prefetch_related(Prefetch("genres", Genre.objects.order_by("name")))
+    return Movie.objects.prefetch_related(Prefetch("genres", Genre.objects.order_by(localized_expression("name"))))
 
 
 def movies_all(*, listed: bool | None = None, search: str = "") -> list[Movie]:
     """Every movie, listed or not (two queries)."""
-    qs = _movies().order_by("title", "pk")
+    qs = _movies().order_by(localized_expression("title"), "pk")
     if listed is not None:
         qs = qs.filter(is_listed=listed)
     if search.strip():
-        qs = qs.filter(title__icontains=search.strip())
+        qs = qs.filter(Q(title_en__icontains=search.strip()) | Q(title_uk__icontains=search.strip()))
     return list(qs)
+
+
+def movies_page(*, listed: bool | None = None, search: str = "", limit: int, offset: int) -> Page[Movie]:
+    """A page of movies by title in the active language, in either language's title: three queries."""
+    qs = _movies()
+    if listed is not None:
+        qs = qs.filter(is_listed=listed)
+    words = search.strip()
+    if words:
+        qs = qs.filter(Q(title_en__icontains=words) | Q(title_uk__icontains=words))
+    count = qs.count()
+    return Page(count=count, results=list(qs.order_by(localized_expression("title"), "pk")[offset : offset + limit]))
+
+
+def genres_with_counts() -> list[Genre]:
+    """Every genre with `movie_count`, by name in the active language: one query."""
+    return list(Genre.objects.annotate(movie_count=Count("movies")).order_by(localized_expression("name"), "pk"))
 
 
 def movie_get(*, movie_id: int) -> Movie:

@@ -143,7 +143,7 @@ def test_cancelling_showtimes_from_the_list_cancels_their_bookings(staff):
 
 
 def test_a_movie_without_a_genre_is_refused(staff):
-    data = {"title": "Nothing", "duration_min": "90", "age_rating": "0", "release_year": "2025", "is_listed": "on"}
+    data = {"title_en": "Nothing", "duration_min": "90", "age_rating": "0", "release_year": "2025", "is_listed": "on"}
     response = staff.post(url(Movie, "add"), data)
     assert response.status_code == 200
     assert not Movie.objects.exists()
@@ -152,7 +152,7 @@ def test_a_movie_without_a_genre_is_refused(staff):
 def test_a_movie_saved_in_the_admin_has_its_genres(staff):
     drama = f.genre("Drama")
     data = {
-        "title": "Salt and Static",
+        "title_en": "Salt and Static",
         "duration_min": "112",
         "age_rating": "12",
         "release_year": "2025",
@@ -186,7 +186,7 @@ def test_bulk_delete_of_genres_is_all_or_nothing(staff):
 def test_an_overlapping_tariff_is_refused(staff):
     f.tariff(name="Evening", start=dt.time(18), end=dt.time(22))
     data = {
-        "name": "Late",
+        "name_en": "Late",
         "start_time": "21:00",
         "end_time": "23:00",
         "price_multiplier": "1.1",
@@ -199,7 +199,7 @@ def test_an_overlapping_tariff_is_refused(staff):
 
 
 def test_a_tariff_with_no_days_is_refused_on_the_days_field(staff):
-    data = {"name": "Never", "start_time": "09:00", "end_time": "10:00", "price_multiplier": "1"}
+    data = {"name_en": "Never", "start_time": "09:00", "end_time": "10:00", "price_multiplier": "1"}
     response = staff.post(url(Tariff, "add"), data)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["days"]

@@ -14,7 +14,7 @@ from django.urls import URLPattern, reverse
 
 from marquee.backoffice import urls as backoffice_urls
 from marquee.booking.models import Booking, Customer
-from marquee.catalog.models import Movie
+from marquee.catalog.models import Genre, Movie
 from marquee.pricing.models import Tariff
 from marquee.scheduling.models import Showtime
 from marquee.venues.models import Hall
@@ -23,7 +23,20 @@ pytestmark = pytest.mark.django_db
 
 HUGE = "99999999999999999999"
 HOSTILE = [HUGE, "99999999999", "9999", "-1", "\x00", "abc", "²", "9" * 5000]
-STAFF_PARAMS = ["page", "q", "hall", "week", "customer", "from", "to", "group_by", "showtime", "status", "date"]
+STAFF_PARAMS = [
+    "page",
+    "q",
+    "hall",
+    "week",
+    "customer",
+    "from",
+    "to",
+    "group_by",
+    "showtime",
+    "status",
+    "date",
+    "listed",
+]
 
 
 @pytest.fixture
@@ -45,6 +58,7 @@ def _staff_list_urls() -> list[str]:
         "tariff_id": Tariff.objects.values_list("pk", flat=True).first(),
         "customer_id": Customer.objects.values_list("pk", flat=True).first(),
         "movie_id": Movie.objects.values_list("pk", flat=True).first(),
+        "genre_id": Genre.objects.values_list("pk", flat=True).first(),
         "reference": Booking.objects.values_list("reference", flat=True).first(),
     }
     urls = []

@@ -196,7 +196,7 @@ def test_the_admin_records_its_changes_and_shows_the_audit_read_only(paid):
     answer = admin.post(
         f"/admin/pricing/tariff/{tariff.pk}/change/",
         {
-            "name": "Evening",
+            "name_en": "Evening",
             "start_time": "18:00",
             "end_time": "23:00",
             "price_multiplier": "1.30",

@@ -23,6 +23,7 @@ from marquee.booking import checkin, house_seats
 from marquee.booking import moves as booking_moves
 from marquee.booking import services as booking_services
 from marquee.booking.models import Booking
+from marquee.catalog import services as catalog
 from marquee.core.clock import now
 from marquee.notifications import services as notifications
 from marquee.notifications.models import OutgoingMail
@@ -219,7 +220,7 @@ AUDITED: list[Audited] = [
             price_multiplier=Decimal("0.8"),
             staff_user=w.user,
         ),
-        {"name": "Morning", "price_multiplier": "0.80"},
+        {"name_en": "Morning", "price_multiplier": "0.80"},
     ),
     Audited(
         "marquee.pricing.services.tariff_update",
@@ -231,7 +232,7 @@ AUDITED: list[Audited] = [
         "marquee.pricing.services.tariff_delete",
         "tariff.delete",
         lambda w: pricing.tariff_delete(tariff_id=w.tariff.pk, staff_user=w.user),
-        {"name": ["Evening", None]},
+        {"name_en": ["Evening", None]},
     ),
     Audited(
         "marquee.payments.services.payment_record_box_office",
@@ -335,6 +336,53 @@ AUDITED: list[Audited] = [
         ),
         {"payment_method": "cash", "channel": "box_office", "total_price": ANY, "seats": ANY},
     ),
+    Audited(
+        "marquee.catalog.services.genre_create",
+        "genre.create",
+        lambda w: catalog.genre_create(name_en="Western", name_uk="Вестерн", staff_user=w.user),
+        {"name_en": [None, "Western"], "name_uk": [None, "Вестерн"]},
+    ),
+    Audited(
+        "marquee.catalog.services.genre_update",
+        "genre.update",
+        lambda w: catalog.genre_update(genre_id=w.showtime.movie.genres.first().pk, name_uk="Драма", staff_user=w.user),
+        {"name_uk": [ANY, "Драма"]},
+    ),
+    Audited(
+        "marquee.catalog.services.genre_delete",
+        "genre.delete",
+        lambda w: catalog.genre_delete(genre_id=catalog.genre_create(name_en="Spare").pk, staff_user=w.user),
+        {"name_en": ["Spare", None]},
+    ),
+    Audited(
+        "marquee.catalog.services.movie_create",
+        "movie.create",
+        lambda w: catalog.movie_create(
+            title_en="Dovzhenko",
+            duration_min=90,
+            release_year=2024,
+            genre_ids=[w.showtime.movie.genres.first().pk],
+            staff_user=w.user,
+        ),
+        {"title_en": [None, "Dovzhenko"]},
+    ),
+    Audited(
+        "marquee.catalog.services.movie_update",
+        "movie.update",
+        lambda w: catalog.movie_update(movie_id=w.showtime.movie_id, title_uk="Довженко", staff_user=w.user),
+        {"title_uk": [ANY, "Довженко"]},
+    ),
+    Audited(
+        "marquee.catalog.services.movie_delete",
+        "movie.delete",
+        lambda w: catalog.movie_delete(
+            movie_id=catalog.movie_create(
+                title_en="Spare", duration_min=90, release_year=2024, genre_ids=[w.showtime.movie.genres.first().pk]
+            ).pk,
+            staff_user=w.user,
+        ),
+        {"title_en": ["Spare", None]},
+    ),
 ]
 
 
@@ -374,12 +422,6 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.payments.refunds.refund_mail_context": "builds an email's context",
     "marquee.payments.refunds.refund_settle": "a provider's word about a refund",
     "marquee.payments.refunds.refunds_retry_due": "the worker retrying refunds",
-    "marquee.catalog.services.genre_create": "pending: the content engineer's genre.create (move to AUDITED)",
-    "marquee.catalog.services.genre_update": "pending: the content engineer's genre.update (move to AUDITED)",
-    "marquee.catalog.services.genre_delete": "pending: the content engineer's genre.delete (move to AUDITED)",
-    "marquee.catalog.services.movie_create": "pending: the content engineer's movie.create (move to AUDITED)",
-    "marquee.catalog.services.movie_update": "pending: the content engineer's movie.update (move to AUDITED)",
-    "marquee.catalog.services.movie_delete": "pending: the content engineer's movie.delete (move to AUDITED)",
     "marquee.notifications.services.mail_check_resend_allowed": "a check",
     "marquee.notifications.services.mail_queue": "the outbox, written inside the change that causes the mail",
     "marquee.privacy.services.email_hmac": "a pure function",

@@ -75,10 +75,15 @@ class VisibleText(HTMLParser):
 def data_words() -> set[str]:
     """The cinema's own words, in whatever language they were typed: not the page's."""
     texts = [settings.CINEMA_NAME, settings.CURRENCY]
-    texts += Movie.objects.values_list("title", flat=True)
-    texts += Genre.objects.values_list("name", flat=True)
+    texts += Movie.objects.values_list("title_en", flat=True)
+    texts += Movie.objects.values_list("title_uk", flat=True)
+    texts += Movie.objects.values_list("description_en", flat=True)
+    texts += Movie.objects.values_list("description_uk", flat=True)
+    texts += Genre.objects.values_list("name_en", flat=True)
+    texts += Genre.objects.values_list("name_uk", flat=True)
     texts += Hall.objects.values_list("name", flat=True)
-    texts += Tariff.objects.values_list("name", flat=True)
+    texts += Tariff.objects.values_list("name_en", flat=True)
+    texts += Tariff.objects.values_list("name_uk", flat=True)
     for first, last, email in Customer.objects.values_list("first_name", "last_name", "email"):
         texts += [first, last, email]
     texts += Booking.objects.values_list("recipient_name", flat=True)

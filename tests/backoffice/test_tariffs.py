@@ -12,7 +12,7 @@ ALL_DAYS = ["0", "1", "2", "3", "4", "5", "6"]
 
 
 def _form(name="Matinee", start="10:00", end="13:00", multiplier="0.8", days=ALL_DAYS):
-    return {"name": name, "start_time": start, "end_time": end, "price_multiplier": multiplier, "days": days}
+    return {"name_en": name, "start_time": start, "end_time": end, "price_multiplier": multiplier, "days": days}
 
 
 def test_the_bar_places_each_tariff_on_its_hours(admin_client):
@@ -66,7 +66,7 @@ def test_an_end_before_the_start_is_shown_on_its_field(admin_client):
 def test_edit_and_delete(admin_client):
     tariff = f.tariff(name="Evening", start=dt.time(18), end=dt.time(23), multiplier="1.25")
     page = admin_client.get(reverse("backoffice:tariff", args=[tariff.pk]))
-    assert page.context["form"].initial["name"] == "Evening"
+    assert page.context["form"].initial["name_en"] == "Evening"
     response = admin_client.post(
         reverse("backoffice:tariff", args=[tariff.pk]),
         _form(name="Prime", start="19:00", end="23:00", multiplier="1.5"),
@@ -78,3 +78,21 @@ def test_edit_and_delete(admin_client):
     response = admin_client.post(reverse("backoffice:tariff_delete", args=[tariff.pk]), follow=True)
     assert "Deleted the tariff" in response.content.decode()
     assert not Tariff.objects.exists()
+
+
+def test_a_tariff_has_a_name_in_each_language(admin_client):
+    response = admin_client.post(reverse("backoffice:tariffs"), {**_form(name="Matinee"), "name_uk": "Ранковий"})
+    assert response.status_code == 302
+    tariff = Tariff.objects.get()
+    assert (tariff.name_en, tariff.name_uk) == ("Matinee", "Ранковий")
+    page = admin_client.get(reverse("backoffice:tariff", args=[tariff.pk]))
+    assert page.context["form"].initial["name_uk"] == "Ранковий"
+
+
+def test_a_tariff_needs_a_name_in_one_language(admin_client):
+    response = admin_client.post(reverse("backoffice:tariffs"), {**_form(name=""), "name_uk": ""})
+    assert response.status_code == 422
+    assert response.context["form"].errors["name_en"] == ["A tariff needs a name."]
+    response = admin_client.post(reverse("backoffice:tariffs"), {**_form(name=""), "name_uk": "Ранковий"})
+    assert response.status_code == 302
+    assert Tariff.objects.get().name_en == ""

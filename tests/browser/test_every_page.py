@@ -60,9 +60,10 @@ OVERFLOW = """(width) => {
 
 def cinema() -> dict:
     """Enough of a cinema that every page has something on it, with a 300-seat hall."""
-    drama, comedy = factories.genre("Drama"), factories.genre("Comedy")
+    drama, comedy = factories.genre("Drama", name_uk="Драма"), factories.genre("Comedy")
     film = factories.movie(
         title="The Extraordinarily Long Night of the Lighthouse Keeper",
+        title_uk="Надзвичайно довга ніч доглядача маяка",
         genres=[drama],
         duration_min=118,
         age_rating=12,
@@ -196,6 +197,10 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-sell-showtime", f"/staff/sell/{show.pk}/"),
         ("staff-sell-done", f"/staff/sell/sold/{c['counter'].reference}/"),
         ("staff-booking-walk-in", f"/staff/bookings/{c['counter'].reference}/"),
+        ("staff-movies", "/staff/movies/"),
+        ("staff-movie-new", "/staff/movies/new/"),
+        ("staff-movie", f"/staff/movies/{c['film'].pk}/"),
+        ("staff-genres", "/staff/genres/"),
     ]
 
 

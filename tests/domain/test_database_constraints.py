@@ -44,9 +44,22 @@ def test_seat_type_must_be_known():
     refused(lambda: Seat.objects.create(hall=hall, row_number=2, seat_number=1, seat_type="sofa"))
 
 
-def test_genre_name_is_unique():
-    Genre.objects.create(name="Drama")
-    refused(lambda: Genre.objects.create(name="Drama"))
+def test_genre_name_is_unique_in_each_language_whatever_its_case():
+    Genre.objects.create(name_en="Drama", name_uk="Драма")
+    refused(lambda: Genre.objects.create(name_en="drama"))
+    refused(lambda: Genre.objects.create(name_uk="Драма"))
+    if connection.vendor == "postgresql":  # SQLite's LOWER() folds ASCII only; the service folds the rest
+        refused(lambda: Genre.objects.create(name_uk="ДРАМА"))
+    # Blank is "not written yet", not a name: many genres may lack one language.
+    Genre.objects.create(name_en="Comedy")
+    Genre.objects.create(name_en="Horror")
+    Genre.objects.create(name_uk="Вестерн")
+
+
+def test_genre_movie_and_tariff_need_a_name_in_some_language():
+    refused(lambda: Genre.objects.create())
+    refused(lambda: Movie.objects.create(duration_min=90, release_year=2020))
+    refused(lambda: Tariff.objects.create(start_time=dt.time(9), end_time=dt.time(12), price_multiplier=1))
 
 
 def test_customer_email_is_unique_whatever_its_case():
@@ -55,19 +68,19 @@ def test_customer_email_is_unique_whatever_its_case():
 
 
 def test_movie_duration_must_be_positive():
-    refused(lambda: Movie.objects.create(title="X", duration_min=0, release_year=2020))
+    refused(lambda: Movie.objects.create(title_en="X", duration_min=0, release_year=2020))
 
 
 def test_movie_age_rating_must_be_known():
-    refused(lambda: Movie.objects.create(title="X", duration_min=90, release_year=2020, age_rating=7))
+    refused(lambda: Movie.objects.create(title_en="X", duration_min=90, release_year=2020, age_rating=7))
 
 
 def test_tariff_start_before_end():
-    refused(lambda: Tariff.objects.create(name="T", start_time=dt.time(18), end_time=dt.time(9), price_multiplier=1))
+    refused(lambda: Tariff.objects.create(name_en="T", start_time=dt.time(18), end_time=dt.time(9), price_multiplier=1))
 
 
 def test_tariff_multiplier_positive():
-    refused(lambda: Tariff.objects.create(name="T", start_time=dt.time(9), end_time=dt.time(12), price_multiplier=0))
+    refused(lambda: Tariff.objects.create(name_en="T", start_time=dt.time(9), end_time=dt.time(12), price_multiplier=0))
 
 
 def test_booking_status_must_be_known():

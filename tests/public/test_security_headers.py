@@ -76,6 +76,7 @@ def _staff_urls(cinema) -> list[str]:
         "tariff_id": factories.tariff().pk,
         "customer_id": cinema["booking"].customer_id,
         "movie_id": cinema["film"].pk,
+        "genre_id": cinema["film"].genres.first().pk,
         "reference": cinema["booking"].reference,
     }
     urls = []

@@ -15,7 +15,7 @@ def test_genres_crud(admin_api):
     created = admin_api.post("/genres", {"name": "Drama"})
     assert created.status_code == 201
     genre_id = created.json()["id"]
-    assert admin_api.get("/genres").json() == [{"id": genre_id, "name": "Drama"}]
+    assert admin_api.get("/genres").json() == [{"id": genre_id, "name": "Drama", "name_en": "Drama", "name_uk": ""}]
     assert admin_api.get(f"/genres/{genre_id}").json()["name"] == "Drama"
     assert admin_api.patch(f"/genres/{genre_id}", {"name": "Drama!"}).json()["name"] == "Drama!"
     assert admin_api.delete(f"/genres/{genre_id}").status_code == 204
@@ -154,7 +154,7 @@ def test_tariffs_crud(admin_api):
     created = admin_api.post("/tariffs", body)
     assert created.status_code == 201
     tariff = created.json()
-    assert tariff == {**body, "id": tariff["id"], "days_mask": 127}
+    assert tariff == {**body, "id": tariff["id"], "days_mask": 127, "name_en": body["name"], "name_uk": ""}
     assert admin_api.get("/tariffs").json() == [tariff]
     changed = admin_api.patch(f"/tariffs/{tariff['id']}", {"price_multiplier": "1.125"}).json()
     assert changed["price_multiplier"] == "1.125"
@@ -186,3 +186,57 @@ def test_tariff_overlap_and_validation(admin_api):
         "/tariffs", {"name": "Morning", "start_time": "09:00", "end_time": "12:00", "price_multiplier": "0.8"}
     ).json()
     assert error(admin_api.patch(f"/tariffs/{morning['id']}", {"end_time": "19:00"})) == (422, "tariff_overlap")
+
+
+def test_genres_and_movies_in_each_language_and_the_plain_field_is_the_default_languages(admin_api):
+    from marquee.audit.models import AuditEntry
+
+    genre = admin_api.post("/genres", {"name_en": "Drama", "name_uk": "Драма"}).json()
+    assert (genre["name"], genre["name_en"], genre["name_uk"]) == ("Drama", "Drama", "Драма")
+    assert admin_api.get(f"/genres/{genre['id']}?lang=uk").json()["name"] == "Драма"
+    assert admin_api.post("/genres", {"name_uk": "драма"}).json()["fields"] == {
+        "name_uk": ["A genre with this name exists."]
+    }
+    body = {
+        "title": "Dune",
+        "title_uk": "Дюна",
+        "description_uk": "Пісок.",
+        "duration_min": 155,
+        "release_year": 2021,
+        "genre_ids": [genre["id"]],
+    }
+    movie = admin_api.post("/movies", body).json()
+    assert (movie["title"], movie["title_en"], movie["title_uk"]) == ("Dune", "Dune", "Дюна")
+    assert (movie["description"], movie["description_en"], movie["description_uk"]) == ("Пісок.", "", "Пісок.")
+    changed = admin_api.patch(f"/movies/{movie['id']}?lang=uk", {"title": "Dune: Part One"}).json()
+    assert (changed["title"], changed["title_en"], changed["genres"][0]["name"]) == ("Дюна", "Dune: Part One", "Драма")
+    only_uk = admin_api.post("/movies", {**body, "title": None, "title_uk": "Тіні"}).json()
+    assert (only_uk["title"], only_uk["title_en"]) == ("Тіні", "")
+    entries = AuditEntry.objects.filter(target_type="movie").order_by("pk")
+    assert [(e.action, e.actor.username) for e in entries] == [
+        ("movie.create", "ada"),
+        ("movie.update", "ada"),
+        ("movie.create", "ada"),
+    ]
+    assert entries[1].changes == {"title_en": ["Dune", "Dune: Part One"]}
+    admin_api.delete(f"/movies/{only_uk['id']}")
+    assert AuditEntry.objects.filter(action="movie.delete", actor__username="ada").count() == 1
+
+
+def test_tariffs_in_each_language(admin_api):
+    body = {
+        "name": "Morning",
+        "name_uk": "Ранковий",
+        "start_time": "09:00",
+        "end_time": "12:00",
+        "price_multiplier": "0.8",
+    }
+    tariff = admin_api.post("/tariffs", body).json()
+    assert (tariff["name"], tariff["name_en"], tariff["name_uk"]) == ("Morning", "Morning", "Ранковий")
+    assert admin_api.get(f"/tariffs/{tariff['id']}?lang=uk").json()["name"] == "Ранковий"
+    changed = admin_api.patch(f"/tariffs/{tariff['id']}", {"name_uk": "Ранок"}).json()
+    assert (changed["name_en"], changed["name_uk"]) == ("Morning", "Ранок")
+    nameless = admin_api.post(
+        "/tariffs", {**body, "name": None, "name_uk": None, "start_time": "13:00", "end_time": "14:00"}
+    )
+    assert error(nameless) == (422, "validation_error")

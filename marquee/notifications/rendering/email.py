@@ -101,7 +101,7 @@ def _load_booking(booking_id: int) -> Booking:
 def _admissions(booking: Booking, *, show_prices: bool) -> list[Admission]:
     tickets = list(
         BookingSeat.objects.filter(booking=booking)
-        .select_related("seat")
+        .select_related("seat", "tariff")
         .order_by("seat__row_number", "seat__seat_number")
     )
     return [
@@ -113,7 +113,7 @@ def _admissions(booking: Booking, *, show_prices: bool) -> list[Admission]:
             seat=t.seat.seat_number,
             seat_type=str(t.seat.get_seat_type_display()),
             price=money_text(t.final_price) if show_prices else "",
-            tariff=t.tariff_name,
+            tariff=t.tariff_label,
         )
         for t in tickets
     ]
