@@ -3,12 +3,22 @@
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marquee.catalog.models import AgeRating, Genre, Movie
 from marquee.catalog.posters import POSTER_FORMATS, POSTER_MAX_BYTES
 from marquee.core.errors import DomainError
 from marquee.core.languages import localized_expression
+
+
+def _poster_help_text() -> str:
+    return gettext("JPEG, PNG or WebP, at most %(mb)d MB.") % {"mb": POSTER_MAX_BYTES // (1024 * 1024)}
+
+
+# Filled in when shown, in the reader's language (a lazy string's % would fix it at import).
+_poster_help = lazy(_poster_help_text, str)
 
 LISTED_CHOICES = [("", _("All")), ("yes", _("Listed")), ("no", _("Not listed"))]
 # What the catalog services call a field → the form's.
@@ -65,7 +75,7 @@ class MovieForm(forms.Form):
     poster = forms.FileField(
         required=False,
         label=_("Poster"),
-        help_text=_("JPEG, PNG or WebP, at most %(mb)d MB.") % {"mb": POSTER_MAX_BYTES // (1024 * 1024)},
+        help_text=_poster_help(),
         widget=forms.FileInput(attrs={"accept": ",".join(f"image/{k.lower()}" for k in POSTER_FORMATS)}),
     )
     remove_poster = forms.BooleanField(required=False, label=_("Remove the poster"))
