@@ -375,7 +375,7 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.booking.moves.booking_move_locked": "inside marquee.payments.moves.booking_move, which records it",
     "marquee.booking.moves.move_quote": "a read (the price a move would have)",
     "marquee.booking.moves.move_targets": "a read",
-    "marquee.booking.moves.showtime_label": "formats a label",
+    "marquee.booking.moves.showtime_fact": "a showtime as the audit records it",
     "marquee.booking.services.seat_ids_taken_locked": "a read inside the caller's transaction",
     "marquee.booking.services.showtime_sales_lock_shared": "a lock inside the caller's transaction",
     "marquee.payments.services.refunds_create_locked": (
