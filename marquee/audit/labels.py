@@ -147,6 +147,8 @@ def target_kind_label(kind: str) -> str:
 OLD_SEAT = re.compile(r"^[Rr]ow (\d+), seat (\d+)$")
 OLD_SEAT_TARGET = re.compile(r"^(?P<hall>.+), Row (?P<row>\d+), seat (?P<seat>\d+)$")
 OLD_SHOWTIME = re.compile(r"^(?P<movie>.+), (?P<at>\d{4}-\d\d-\d\d \d\d:\d\d)(?P<utc> UTC)?, hall (?P<hall>\d+)$")
+# A showtime's label (`str(showtime)`): its start in the cinema's time zone.
+SHOWTIME_LABEL = re.compile(r"^(?P<movie>.+) · (?P<hall>.+) · (?P<at>\d{4}-\d\d-\d\d \d\d:\d\d)$")
 OLD_LAYOUT_ROW = re.compile(r"^(\d+): (\d+) (\w+) (\d+(?:\.\d+)?)$")
 
 
@@ -223,10 +225,14 @@ def _in_a_line(name: str) -> str:
 
 
 def target_text(label: str) -> str:
-    """An entry's stored label, its showtime (an older record's "…, 2026-12-07 17:30 UTC,
-    hall 1") in the reader's language; any other label as it is."""
+    """An entry's stored label with its showtime's start ("Film · Hall 1 · 2026-12-07 19:30",
+    or an older record's "Film, 2026-12-07 17:30 UTC, hall 1") or its seat in the reader's
+    language; any other label as it is."""
     if m := OLD_SHOWTIME.match(label):
         return _old_showtime_text(m)
+    if m := SHOWTIME_LABEL.match(label):
+        starts = dt.datetime.fromisoformat(m["at"]).replace(tzinfo=cinema_tz())
+        return f"{m['movie']} · {m['hall']} · {_moment_text(starts)}"
     if m := OLD_SEAT_TARGET.match(label):
         return f"{m['hall']}, {seat_text(int(m['row']), int(m['seat']))}"
     return label
