@@ -72,6 +72,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "refund": _("refund"),
     "refunded": _("refunded"),
     "reason": _("reason"),
+    "reasons": _("reasons"),
     "provider": _("provider"),
     "movie": _("movie"),
     "hall": _("hall"),
@@ -99,6 +100,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "seats": _("seats"),
     "showtime": _("showtime"),
     "total": _("total"),
+    "difference": _("difference"),
 }
 
 # The kinds of thing an entry is about (the first part of an action code).
@@ -172,9 +174,20 @@ def _is_layout(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(r, dict) and "seats" in r for r in value)
 
 
-def _is_change(value: Any) -> bool:
-    """A list of two is [before, after], unless it is one fact: two seats, a two-row layout."""
-    return isinstance(value, list) and len(value) == 2 and not _is_seat_list(value) and not _is_layout(value)
+# Fields whose value is a list of facts, never a before and after.
+LIST_FIELDS = frozenset({"reasons"})
+
+
+def _is_change(field: str, value: Any) -> bool:
+    """A list of two is [before, after], unless it is one fact: two seats, a two-row layout,
+    two reasons."""
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and field not in LIST_FIELDS
+        and not _is_seat_list(value)
+        and not _is_layout(value)
+    )
 
 
 def seat_text(row: int, seat: int) -> str:
@@ -301,7 +314,7 @@ def change_lines(changes: dict[str, Any]) -> list[ChangeLine]:
     lines = []
     for field, value in changes.items():
         label = field_label(field)
-        if _is_change(value):
+        if _is_change(field, value):
             lines.append(ChangeLine(label, value_text(field, value[0]), value_text(field, value[1]), True))
         else:
             lines.append(ChangeLine(label, "", value_text(field, value), False))

@@ -64,6 +64,8 @@ def test_two_seats_are_one_fact_not_a_before_and_after_and_old_records_read_the_
     for record in (new, old):
         assert _lines(record, "en") == ["seats: row 7, seat 11; row 7, seat 12"]
         assert _lines(record, "uk") == ["місця: ряд 7, місце 11; ряд 7, місце 12"]
+    # Seats released from two blocks: their reasons are one fact too.
+    assert _lines({"reasons": ["house", "press"]}, "uk") == ["причини: місця кінотеатру, преса"]
     # A move's seats are a before and after: two lists of seats.
     moved = {"seats": [[{"row": 1, "seat": 1}], [{"row": 2, "seat": 3}]]}
     assert _lines(moved, "uk") == ["місця: ряд 1, місце 1 → ряд 2, місце 3"]
