@@ -4,18 +4,29 @@ change as "field: before → after" with dates and money written as the staff's 
 Adding an action: its label here (one line) and its service in
 tests/audit/test_every_staff_service_is_audited.py. An action without a label still shows,
 by its code.
+
+Records keep codes and plain facts, never translated words: a status is "paid", a seat
+{"row": 7, "seat": 11}, a showtime {"movie": …, "hall": 1, "starts_at": "…+00:00"}, a layout row
+{"row": 1, "seats": 8, "type": "vip", "price": "150.00"}. They are put in the reader's language
+here. The codes' names come from the domain apps' choices, which register them
+(`register_values`, in each app's `ready`), as the audit stands below those apps. Records
+written before seats and showtimes were facts ("row 7, seat 11", "…, 2026-12-07 17:30 UTC,
+hall 1", "1: 8 standard 120.00") are read back into facts, so old entries read the same.
 """
 
 import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import formats
 from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from marquee.core.clock import local
+from marquee.core.clock import cinema_tz, local
 from marquee.core.money import money_text
 
 ACTION_LABELS: dict[str, Promise] = {
@@ -61,6 +72,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "refund": _("refund"),
     "refunded": _("refunded"),
     "reason": _("reason"),
+    "reasons": _("reasons"),
     "provider": _("provider"),
     "movie": _("movie"),
     "hall": _("hall"),
@@ -88,14 +100,155 @@ FIELD_LABELS: dict[str, Promise] = {
     "seats": _("seats"),
     "showtime": _("showtime"),
     "total": _("total"),
+    "difference": _("difference"),
 }
 
-MONEY_FIELDS = frozenset({"amount", "refunded", "base_price", "total", "price", "difference"})
+# The kinds of thing an entry is about (the first part of an action code).
+TARGET_LABELS: dict[str, Promise] = {
+    "booking": _("booking"),
+    "showtime": _("showtime"),
+    "hall": _("hall"),
+    "seat": _("seat"),
+    "tariff": _("tariff"),
+    "movie": _("movie"),
+    "genre": _("genre"),
+    "mail": _("email"),
+    "customer": _("customer"),
+}
+
+# field → {code: name}, filled by the domain apps (`register_values`); the audit's own here.
+VALUE_LABELS: dict[str, dict[str, Any]] = {
+    # A staff cancel's refund choice (marquee.payments.services.booking_cancel), or an amount.
+    "refund": {"full": pgettext_lazy("refund choice", "full"), "none": pgettext_lazy("refund choice", "none")},
+}
+
+MONEY_FIELDS = frozenset({"amount", "refund", "refunded", "base_price", "total", "price", "difference"})
+
+
+def register_values(fields: Iterable[str], choices: Iterable[tuple[Any, Any]]) -> None:
+    """Name the codes recorded under `fields` (a model's `TextChoices.choices`): the first
+    name registered for a code is kept."""
+    for field in fields:
+        names = VALUE_LABELS.setdefault(field, {})
+        for code, name in choices:
+            names.setdefault(str(code), name)
 
 
 def action_label(action: str) -> str:
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action
+
+
+def target_kind_label(kind: str) -> str:
+    label = TARGET_LABELS.get(kind)
+    return str(label) if label is not None else kind
+
+
+# --- facts recorded as structures, and their older text form ---------------------------------
+
+OLD_SEAT = re.compile(r"^[Rr]ow (\d+), seat (\d+)$")
+OLD_SEAT_TARGET = re.compile(r"^(?P<hall>.+), Row (?P<row>\d+), seat (?P<seat>\d+)$")
+OLD_SHOWTIME = re.compile(r"^(?P<movie>.+), (?P<at>\d{4}-\d\d-\d\d \d\d:\d\d)(?P<utc> UTC)?, hall (?P<hall>\d+)$")
+# A showtime's label (`str(showtime)`): its start in the cinema's time zone.
+SHOWTIME_LABEL = re.compile(r"^(?P<movie>.+) · (?P<hall>.+) · (?P<at>\d{4}-\d\d-\d\d \d\d:\d\d)$")
+OLD_LAYOUT_ROW = re.compile(r"^(\d+): (\d+) (\w+) (\d+(?:\.\d+)?)$")
+
+
+def seat_fact(row: int, seat: int) -> dict[str, int]:
+    return {"row": row, "seat": seat}
+
+
+def _as_seat(value: Any) -> dict[str, int] | None:
+    if isinstance(value, dict) and set(value) == {"row", "seat"}:
+        return value
+    if isinstance(value, str) and (m := OLD_SEAT.match(value)):
+        return seat_fact(int(m[1]), int(m[2]))
+    return None
+
+
+def _is_seat_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(_as_seat(v) is not None for v in value)
+
+
+def _is_layout(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(r, dict) and "seats" in r for r in value)
+
+
+# Fields whose value is a list of facts, never a before and after.
+LIST_FIELDS = frozenset({"reasons"})
+
+
+def _is_change(field: str, value: Any) -> bool:
+    """A list of two is [before, after], unless it is one fact: two seats, a two-row layout,
+    two reasons."""
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and field not in LIST_FIELDS
+        and not _is_seat_list(value)
+        and not _is_layout(value)
+    )
+
+
+def seat_text(row: int, seat: int) -> str:
+    return gettext("row %(row)s, seat %(seat)s") % {"row": row, "seat": seat}
+
+
+def _moment_text(moment: dt.datetime) -> str:
+    return formats.date_format(local(moment), "DATETIME_FORMAT")
+
+
+def _showtime_text(value: Mapping[str, Any]) -> str:
+    at = value.get("starts_at")
+    when = _moment_text(dt.datetime.fromisoformat(at)) if isinstance(at, str) else "—"
+    return gettext("%(movie)s, %(when)s, hall %(hall)s") % {
+        "movie": value.get("movie", ""),
+        "when": when,
+        "hall": value.get("hall", ""),
+    }
+
+
+def _old_showtime_text(m: re.Match[str]) -> str:
+    moment = dt.datetime.fromisoformat(m["at"]).replace(tzinfo=dt.UTC if m["utc"] else cinema_tz())
+    return _showtime_text({"movie": m["movie"], "hall": m["hall"], "starts_at": moment.isoformat()})
+
+
+def _layout_row_text(row: Any, seats: Any, kind: Any, price: Any) -> str:
+    return gettext("row %(row)s: %(seats)s × %(type)s, %(price)s") % {
+        "row": row,
+        "seats": seats,
+        "type": value_text("seat_type", kind),
+        "price": value_text("base_price", price),
+    }
+
+
+def _layout_text(value: Any) -> str | None:
+    if _is_layout(value):
+        return "; ".join(_layout_row_text(r["row"], r.get("seats"), r.get("type"), r.get("price")) for r in value)
+    if isinstance(value, str):
+        rows = [OLD_LAYOUT_ROW.match(part.strip()) for part in value.split(";")]
+        if rows and all(rows):
+            return "; ".join(_layout_row_text(*m.groups()) for m in rows if m)
+    return None
+
+
+def _in_a_line(name: str) -> str:
+    """A choice's name within "field: value": "Paid" as "paid", "VIP" as it is."""
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
+
+
+def target_text(label: str) -> str:
+    """An entry's stored label with its showtime's start ("Film · Hall 1 · 2026-12-07 19:30",
+    or an older record's "Film, 2026-12-07 17:30 UTC, hall 1") or its seat in the reader's
+    language; any other label as it is."""
+    if m := OLD_SHOWTIME.match(label):
+        return _old_showtime_text(m)
+    if m := SHOWTIME_LABEL.match(label):
+        starts = dt.datetime.fromisoformat(m["at"]).replace(tzinfo=cinema_tz())
+        return f"{m['movie']} · {m['hall']} · {_moment_text(starts)}"
+    if m := OLD_SEAT_TARGET.match(label):
+        return f"{m['hall']}, {seat_text(int(m['row']), int(m['seat']))}"
+    return label
 
 
 def field_label(field: str) -> str:
@@ -105,13 +258,29 @@ def field_label(field: str) -> str:
 
 def value_text(field: str, value: Any) -> str:
     """One recorded value as the reader writes it; "—" for nothing."""
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if field == "layout" and (layout := _layout_text(value)) is not None:
+        return layout
+    if (seat := _as_seat(value)) is not None:
+        return seat_text(seat["row"], seat["seat"])
+    if isinstance(value, dict) and "starts_at" in value:
+        return _showtime_text(value)
     if isinstance(value, list):
-        return ", ".join(value_text(field, v) for v in value)
+        return (
+            "; ".join(value_text(field, v) for v in value)
+            if _is_seat_list(value)
+            else ", ".join(value_text(field, v) for v in value)
+        )
     text = str(value)
+    if (name := VALUE_LABELS.get(field, {}).get(text)) is not None:
+        return _in_a_line(str(name))
+    if field == "showtime" and (m := OLD_SHOWTIME.match(text)):
+        return _old_showtime_text(m)
+    if (seats := [OLD_SEAT.match(part) for part in text.split("; ")]) and all(seats):
+        return "; ".join(seat_text(int(m[1]), int(m[2])) for m in seats if m)
     if field in MONEY_FIELDS:
         try:
             return money_text(Decimal(text))
@@ -145,7 +314,7 @@ def change_lines(changes: dict[str, Any]) -> list[ChangeLine]:
     lines = []
     for field, value in changes.items():
         label = field_label(field)
-        if isinstance(value, list) and len(value) == 2:
+        if _is_change(field, value):
             lines.append(ChangeLine(label, value_text(field, value[0]), value_text(field, value[1]), True))
         else:
             lines.append(ChangeLine(label, "", value_text(field, value), False))

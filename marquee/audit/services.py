@@ -24,6 +24,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, models.Model):
         return str(value)
+    if isinstance(value, Mapping):  # a fact with parts: a seat {"row": 7, "seat": 11}
+        return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         items = [_plain(v) for v in value]
         return sorted(items, key=str) if isinstance(value, set | frozenset) else items

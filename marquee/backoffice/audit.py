@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from marquee.audit import selectors
-from marquee.audit.labels import action_label, change_lines
+from marquee.audit.labels import action_label, change_lines, target_kind_label
 from marquee.audit.models import AuditEntry
 from marquee.backoffice.access import AUDIT, staff_page
 from marquee.backoffice.forms import DateInput
@@ -46,8 +46,9 @@ def _action_choices() -> list[tuple[str, str]]:
     kinds = sorted({a.split(".", 1)[0] for a in actions})
     return [
         ("", gettext("Any")),
-        *((f"{k}.", gettext("Anything on a %(kind)s") % {"kind": k}) for k in kinds),
-        *((a, f"{action_label(a)} ({a})") for a in actions),
+        *((f"{k}.", gettext("Anything on a %(kind)s") % {"kind": target_kind_label(k)}) for k in kinds),
+        # An action without a name (none yet) shows by its code.
+        *((a, action_label(a)) for a in actions),
     ]
 
 

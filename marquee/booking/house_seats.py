@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from marquee.audit.labels import seat_fact
 from marquee.audit.services import Actor, audit_record
 from marquee.booking import services as booking_services
 from marquee.booking.models import BlockReason, SeatBlock
@@ -87,7 +88,7 @@ def _lock_seats(showtime: Showtime, seat_ids: list[int]) -> list[Seat]:
 
 
 def _label(showtime: Showtime) -> str:
-    return f"{showtime.movie.title}, {showtime.starts_at:%Y-%m-%d %H:%M} UTC, hall {showtime.hall.number}"
+    return str(showtime)
 
 
 def seats_block(
@@ -125,7 +126,7 @@ def seats_block(
             target_type="showtime",
             target_id=showtime.pk,
             target_label=_label(showtime),
-            changes={"seats": [_seat_label(s) for s in seats], "reason": checked.reason},
+            changes={"seats": [seat_fact(s.row_number, s.seat_number) for s in seats], "reason": checked.reason},
             showtime_id=showtime.pk,
             note=checked.note,
         )
@@ -154,7 +155,10 @@ def seats_release(*, showtime_id: int, seat_ids: Sequence[int], note: str = "", 
             target_type="showtime",
             target_id=showtime.pk,
             target_label=_label(showtime),
-            changes={"seats": [_seat_label(b.seat) for b in blocks], "reasons": sorted({b.reason for b in blocks})},
+            changes={
+                "seats": [seat_fact(b.seat.row_number, b.seat.seat_number) for b in blocks],
+                "reasons": sorted({b.reason for b in blocks}),
+            },
             showtime_id=showtime.pk,
             note=checked.note,
         )

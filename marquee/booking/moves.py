@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from marquee.audit.labels import seat_fact
 from marquee.audit.services import Actor
 from marquee.booking import services as booking_services
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus
@@ -51,18 +52,17 @@ class BookingMoved:
     new_total: Decimal
 
 
-def showtime_label(showtime: Showtime) -> str:
-    return f"{showtime.movie.title}, {local(showtime.starts_at):%Y-%m-%d %H:%M}, hall {showtime.hall.number}"
+def showtime_fact(showtime: Showtime) -> dict[str, Any]:
+    """A showtime as the audit records it: facts, shown in the reader's language."""
+    return {"movie": showtime.movie.title, "hall": showtime.hall.number, "starts_at": showtime.starts_at.isoformat()}
 
 
-def _seats_text(seats: Sequence[Seat]) -> list[str]:
-    return [
-        f"row {s.row_number}, seat {s.seat_number}" for s in sorted(seats, key=lambda s: (s.row_number, s.seat_number))
-    ]
+def _seat_facts(seats: Sequence[Seat]) -> list[dict[str, int]]:
+    return [seat_fact(s.row_number, s.seat_number) for s in sorted(seats, key=lambda s: (s.row_number, s.seat_number))]
 
 
 def _state(showtime: Showtime, seats: Sequence[Seat], total: Decimal) -> dict[str, Any]:
-    return {"showtime": showtime_label(showtime), "seats": _seats_text(seats), "total": f"{total:.2f}"}
+    return {"showtime": showtime_fact(showtime), "seats": _seat_facts(seats), "total": f"{total:.2f}"}
 
 
 def _check_seat_ids(seat_ids: Sequence[int]) -> list[int]:

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from marquee.catalog.models import Movie
+from marquee.core.clock import local
 from marquee.core.models import TimeStampedModel
 from marquee.venues.models import Hall
 
@@ -45,7 +46,8 @@ class Showtime(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.movie.title} · {self.hall.name} · {self.starts_at:%Y-%m-%d %H:%M}"
+        # In the cinema's time zone, however the moment was read (from the database it is UTC).
+        return f"{self.movie.title} · {self.hall.name} · {local(self.starts_at):%Y-%m-%d %H:%M}"
 
     @property
     def is_cancelled(self) -> bool:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 
+from marquee.audit.labels import seat_fact
 from marquee.audit.services import Actor, audit_record, changes_between, snapshot
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.venues.models import Hall, Seat, SeatType
@@ -60,9 +61,12 @@ def _lock_hall(hall_id: int) -> Hall:
         raise NotFound("No such hall.") from None
 
 
-def _layout_text(rows: Iterable[RowSpec]) -> str:
-    """A layout as people read it: "1: 10 standard 100.00; 2: 12 vip 150.00"."""
-    return "; ".join(f"{r.row}: {r.seats} {r.type} {r.base_price:.2f}" for r in sorted(rows, key=lambda r: r.row))
+def _layout_facts(rows: Iterable[RowSpec]) -> list[dict[str, object]]:
+    """A layout as the audit records it, row by row; marquee.audit.labels writes it out."""
+    return [
+        {"row": r.row, "seats": r.seats, "type": str(r.type), "price": f"{r.base_price:.2f}"}
+        for r in sorted(rows, key=lambda r: r.row)
+    ]
 
 
 def _seat_label(seat: Seat, hall: Hall | None = None) -> str:
@@ -90,7 +94,7 @@ def hall_create(*, number: int, name: str, rows: Sequence[RowSpec], staff_user: 
                 for n in range(1, r.seats + 1)
             )
             _sync_capacity(hall)
-            facts = {"number": hall.number, "name": hall.name, "capacity": hall.capacity, "layout": _layout_text(rows)}
+            facts = {"number": hall.number, "name": hall.name, "capacity": hall.capacity, "layout": _layout_facts(rows)}
             _audit_hall(hall, "hall.create", facts, staff_user)
     except IntegrityError:
         if Hall.objects.filter(number=number).exists():
@@ -216,9 +220,9 @@ def hall_set_layout(*, hall_id: int, rows: Sequence[RowSpec], staff_user: Actor 
         if to_remove or changed or added:
             facts: dict[str, object] = {
                 "capacity": [before_capacity, hall.capacity],
-                "layout": _layout_text(rows),
+                "layout": _layout_facts(rows),
                 "seats_added": len(added),
-                "seats_removed": "; ".join(str(s) for s in to_remove),
+                "seats_removed": [seat_fact(s.row_number, s.seat_number) for s in to_remove],
                 "seats_changed": len(changed),
             }
             _audit_hall(hall, "hall.layout", facts, staff_user)

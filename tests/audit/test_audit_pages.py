@@ -244,7 +244,8 @@ def test_the_audit_speaks_ukrainian(ada, paid):
     page = admin.get("/staff/audit/").content.decode()
     assert "Журнал дій" in page
     assert "Бронювання скасовано працівником" in page
-    assert "статус:</span> paid" in page
+    # Codes stored, names shown: the status and the refund choice in the reader's language.
+    assert "статус:</span> оплачено <span" in page and "повернення:</span> повне" in page
     assert "грн" in page  # the refunded amount, written as Ukrainian readers write money
     trail = admin.get(f"/staff/bookings/{paid.reference}/").content.decode()
     assert "Хто що зробив" in trail and "Клієнт попросив" in trail

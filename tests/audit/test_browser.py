@@ -43,7 +43,7 @@ def test_a_refund_shows_on_the_audit_page_with_who_did_it(page):
     refund.locator("input[name=amount]").fill("25.00")
     refund.locator("input[name=reason]").fill("Sound was off")
     refund.locator("[type=submit]").click()
-    page.locator(".messages").get_by_text("Refund of 25").wait_for()
+    page.locator(".messages").get_by_text("Refund of UAH\xa025.00").wait_for()
     trail = page.locator("section[aria-labelledby=audit-trail-title]")
     assert "oksana" in trail.inner_text() and "Sound was off" in trail.inner_text()
 

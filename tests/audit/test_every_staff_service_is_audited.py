@@ -450,7 +450,7 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.booking.moves.booking_move_locked": "inside marquee.payments.moves.booking_move, which records it",
     "marquee.booking.moves.move_quote": "a read (the price a move would have)",
     "marquee.booking.moves.move_targets": "a read",
-    "marquee.booking.moves.showtime_label": "formats a label",
+    "marquee.booking.moves.showtime_fact": "a showtime as the audit records it",
     "marquee.booking.services.seat_ids_taken_locked": "a read inside the caller's transaction",
     "marquee.booking.services.showtime_sales_lock_shared": "a lock inside the caller's transaction",
     "marquee.payments.services.refunds_create_locked": (
@@ -503,6 +503,8 @@ def _matches(expected: Any, recorded: Any) -> bool:
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", AUDITED, ids=lambda c: c.service.rsplit(".", 1)[1])
 def test_the_service_leaves_its_record(case, django_capture_on_commit_callbacks):
+    from marquee.audit.labels import FIELD_LABELS
+
     w = _world()
     before = set(AuditEntry.objects.values_list("pk", flat=True))
     case.run(w)
@@ -512,6 +514,10 @@ def test_the_service_leaves_its_record(case, django_capture_on_commit_callbacks)
         assert entry.actor == w.user
         assert entry.actor_name == "auditor"
         assert entry.target_type and entry.target_id
+        # Every field it records has a name the page shows (in English and Ukrainian, below).
+        assert set(entry.changes) <= set(FIELD_LABELS), (
+            f"name these in audit/labels.py: {set(entry.changes) - set(FIELD_LABELS)}"
+        )
         for field, expected in case.changes.items():
             assert field in entry.changes, f"{case.action} does not record {field}: {entry.changes}"
             assert _matches(expected, entry.changes[field]), f"{field}: {entry.changes[field]!r}"

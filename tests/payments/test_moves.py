@@ -88,7 +88,7 @@ def test_a_cheaper_move_refunds_the_difference_through_the_card_outside_any_tran
     entry = AuditEntry.objects.get(action="booking.move")
     assert entry.actor == cashier and entry.booking_id == booking.pk and entry.showtime_id == show.pk
     assert entry.changes["total"] == ["300.00", "200.00"]
-    assert entry.changes["seats"][1] == ["row 1, seat 4", "row 1, seat 5"]
+    assert entry.changes["seats"][1] == [{"row": 1, "seat": 4}, {"row": 1, "seat": 5}]
     assert entry.changes["showtime"][0] != entry.changes["showtime"][1]
     assert entry.changes["difference"] == "-100.00"
     # New codes for every ticket; the mail with them is queued.

@@ -11,7 +11,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 
 from marquee.audit import selectors
-from marquee.audit.labels import ChangeLine, action_label, change_lines
+from marquee.audit.labels import ChangeLine, action_label, change_lines, target_text
 from marquee.audit.models import AuditEntry
 
 register = template.Library()
@@ -32,6 +32,11 @@ def audit_trail(*, booking: Any = None, showtime: Any = None) -> list[AuditEntry
 @register.filter
 def audit_action(entry: AuditEntry) -> str:
     return action_label(entry.action)
+
+
+@register.filter
+def audit_target(entry: AuditEntry) -> str:
+    return target_text(entry.target_label) if entry.target_label else entry.target_id
 
 
 @register.filter
