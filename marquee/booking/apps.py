@@ -9,8 +9,9 @@ class BookingConfig(AppConfig):
 
     def ready(self) -> None:
         from marquee.audit.labels import register_values
-        from marquee.booking.models import BlockReason, BookingStatus
+        from marquee.booking.models import BlockReason, BookingStatus, Channel
 
         # The audit records these codes; it shows their names in the reader's language.
         register_values(["status"], BookingStatus.choices)
         register_values(["reason", "reasons"], BlockReason.choices)
+        register_values(["channel"], Channel.choices)

@@ -16,9 +16,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from marquee.audit.labels import seat_fact
 from marquee.audit.services import audit_record
 from marquee.booking.counter import SeatChoice, booking_sell
 from marquee.booking.models import COMP, Booking
+from marquee.booking.moves import showtime_fact
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import ValidationFailed
 from marquee.payments.models import Payment, PaymentStatus
@@ -93,16 +95,15 @@ def counter_sell(
             actor=staff_user,
             action="booking.comp" if comp else "booking.sell",
             target_type="booking",
-            target_id=booking.pk,
+            target_id=booking.reference,
             target_label=booking.reference,
             # Facts of the sale; never the customer's address, which an erasure must be able to remove.
             changes={
-                "seats": [f"{bs.seat.row_number}-{bs.seat.seat_number}" for bs in sold.seats],
-                "total_price": booking.total_price,
-                "payment_method": method,
+                "seats": [seat_fact(bs.seat.row_number, bs.seat.seat_number) for bs in sold.seats],
+                "total": booking.total_price,
+                "method": method,
                 "channel": booking.channel,
-                "customer_id": booking.customer_id,
-                "showtime": f"{showtime.movie.title}, {showtime.starts_at.isoformat()}",
+                "showtime": showtime_fact(showtime),
             },
             booking_id=booking.pk,
             showtime_id=showtime.pk,

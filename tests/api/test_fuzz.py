@@ -112,7 +112,8 @@ def test_get_showtimes_with_arbitrary_query_strings(api, show):
     @FUZZ
     @given(params=st.dictionaries(keys, values, max_size=4))
     def check(params):
-        assert_answered(api.get("/showtimes", **params))
+        # Straight to the client: a key such as "self", "path" or "token" is a query key here too.
+        assert_answered(api.client.get("/api/v1/showtimes", params))
         assert_answered(api.get("/movies", **params))
 
     check()

@@ -39,7 +39,21 @@ MO = PO.with_suffix(".mo")
 
 # Words that are written in Latin letters in Ukrainian too, "English" (the language switch
 # names each language in itself) and "Enter" (the key, as its keycap says).
-LATIN_IN_UKRAINIAN = {"CSV", "PDF", "VIP", "QR", "Django", "Email", "email", "id", "Id", "English", "Enter"}
+LATIN_IN_UKRAINIAN = {
+    "CSV",
+    "PDF",
+    "VIP",
+    "QR",
+    "Django",
+    "Email",
+    "email",
+    "id",
+    "Id",
+    "English",
+    "Enter",
+    "PNG",
+    "WebP",
+}
 # Attributes whose words people read (or hear from a screen reader).
 READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "data-confirm"}
 WORD = re.compile(r"[A-Za-z]{2,}")

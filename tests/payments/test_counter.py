@@ -54,9 +54,10 @@ def test_two_seats_for_cash_are_paid_at_once_with_the_payment_and_the_audit_reco
     assert entry.action == "booking.sell"
     assert entry.actor == cashier and entry.actor_name == "anna"
     assert entry.showtime_id == show.pk
-    assert entry.changes["seats"] == ["1-1", "1-2"]
-    assert entry.changes["total_price"] == "200.00"
-    assert entry.changes["payment_method"] == "cash"
+    assert entry.changes["seats"] == [{"row": 1, "seat": 1}, {"row": 1, "seat": 2}]
+    assert entry.changes["total"] == "200.00"
+    assert entry.changes["method"] == "cash" and entry.changes["channel"] == "box_office"
+    assert entry.target_id == booking.reference
     assert not OutgoingMail.objects.exists()
     assert reconciliation().healthy
     till = cash_up(day=dt.date(2026, 12, 1)).lines
