@@ -235,7 +235,7 @@ def booking_sell(
                     showtime=showtime,
                     seat=s,
                     tariff=tariff,
-                    tariff_name=tariff.name if tariff else "",
+                    tariff_name=tariff.name_in_default_language if tariff else "",
                     final_price=prices[s.pk],
                     status=BookingStatus.PAID,
                 )

@@ -160,7 +160,7 @@ def booking_move_locked(*, reference: str, showtime_id: int, seat_ids: Sequence[
                     showtime=target,
                     seat=seat,
                     tariff=tariff,
-                    tariff_name=tariff.name if tariff else "",
+                    tariff_name=tariff.name_in_default_language if tariff else "",
                     final_price=seat_price(seat.base_price, tariff),
                     code_version=F("code_version") + 1,
                     updated_at=at,

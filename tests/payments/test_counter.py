@@ -255,3 +255,27 @@ def test_the_migration_counts_bookings_paid_at_the_box_office_as_box_office_sale
         online.reference: Channel.ONLINE,
         at_counter.reference: Channel.BOX_OFFICE,
     }
+
+
+def test_a_sale_and_a_move_keep_the_tariff_name_reports_group_by_whatever_the_staff_language(
+    clock, show, seats, cashier
+):
+    """A booked seat keeps the tariff's name in the default language (as an online hold does), so
+    a counter sale or a move made by staff reading Ukrainian is not a tariff line of its own."""
+    from django.utils import translation
+
+    from marquee.payments.moves import booking_move
+    from marquee.pricing.services import tariff_create
+
+    tariff_create(
+        name_en="Evening",
+        name_uk="Вечірній",
+        start_time=dt.time(18),
+        end_time=dt.time(23, 59),
+        price_multiplier=Decimal("1.25"),
+    )
+    with translation.override("uk"):
+        booking = _sell(show, seats[:2], cashier)
+        assert set(BookingSeat.objects.filter(booking=booking).values_list("tariff_name", flat=True)) == {"Evening"}
+        booking_move(reference=booking.reference, showtime_id=show.pk, seat_ids=seats[2:4], staff_user=cashier)
+    assert set(BookingSeat.objects.filter(booking=booking).values_list("tariff_name", flat=True)) == {"Evening"}
