@@ -57,13 +57,14 @@ from marquee.booking.selectors import (
     showtime_seat_map,
     showtimes_upcoming,
 )
-from marquee.booking.services import CustomerDetails, booking_for_customer, booking_hold
+from marquee.booking.services import CustomerDetails, booking_for_customer
 from marquee.catalog.models import Genre
 from marquee.core.client import client_address
 from marquee.core.clock import MAX_YEAR, MIN_YEAR
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import NotFound
 from marquee.core.languages import localized_expression
+from marquee.payments.checkout import checkout_hold
 from marquee.payments.selectors import booking_money
 from marquee.payments.services import booking_cancel, booking_pay, payment_start
 from marquee.scheduling.models import Showtime, ShowtimeStatus
@@ -249,7 +250,7 @@ def booking_create(request: HttpRequest, payload: BookingIn) -> Status[dict[str,
     "seats_per_customer"` (the email's unpaid seats for this showtime would pass
     MAX_SEATS_PER_BOOKING) or `"seats_per_client"` (the client address's unpaid seats would pass
     MAX_PENDING_SEATS_PER_CLIENT), with `held` and `maximum`. Seats already held stay held."""
-    result = booking_hold(
+    result = checkout_hold(
         showtime_id=payload.showtime_id,
         seat_ids=payload.seat_ids,
         customer=CustomerDetails(

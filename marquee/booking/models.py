@@ -7,7 +7,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from marquee.core.models import TimeStampedModel
-from marquee.pricing.models import Tariff
+from marquee.pricing.models import Tariff, TicketType
 from marquee.scheduling.models import Showtime
 from marquee.venues.models import Seat
 
@@ -196,6 +196,18 @@ class BookingSeat(TimeStampedModel):
     # Frozen at booking time; later price or tariff changes never touch it.
     final_price = models.DecimalField(_("price"), max_digits=8, decimal_places=2)
     tariff_name = models.CharField(_("tariff"), max_length=60, blank=True)
+    # Who the ticket is for, frozen with the price: the type's code and its name in the default
+    # language, as `tariff_name` keeps the tariff's.
+    ticket_type = models.ForeignKey(
+        TicketType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="booking_seats",
+        verbose_name=_("ticket type"),
+    )
+    ticket_type_code = models.CharField(_("ticket type code"), max_length=32, blank=True)
+    ticket_type_name = models.CharField(_("ticket type"), max_length=60, blank=True)
     # A copy of the booking's status: a unique constraint's condition cannot reach
     # across a join, and "one active sale per seat" is the rule that matters most.
     status = models.CharField(_("status"), max_length=16, choices=BookingStatus.choices, default=BookingStatus.PENDING)

@@ -34,7 +34,21 @@ def tariff_for[T: TariffLike](tariffs: Iterable[T], local_start: dt.datetime) ->
     return None
 
 
-def seat_price(base_price: Decimal, tariff: TariffLike | None) -> Decimal:
+class TicketTypeLike(Protocol):
+    rule: str  # "multiplier" or "amount_off" (marquee.pricing.models.PriceRule)
+    multiplier: Decimal
+    amount_off: Decimal
+    min_price: Decimal
+
+
+def seat_price(
+    base_price: Decimal,
+    tariff: TariffLike | None,
+    ticket_type: TicketTypeLike | None = None,
+    surcharge: Decimal = Decimal(0),
+) -> Decimal:
+    """The price of one seat. TODO(issue 13, ticket types): apply `ticket_type`'s rule
+    (never below its floor) and add the format's `surcharge`, rounding half up once."""
     multiplier = tariff.price_multiplier if tariff is not None else Decimal(1)
     return to_money(base_price * multiplier)
 

