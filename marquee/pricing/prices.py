@@ -2,7 +2,7 @@
 
 final_price = round_half_up(seat.base_price × multiplier, 2), where the multiplier is
 that of the tariff whose [start, end) range holds the showtime's local start time,
-or 1 where none does.
+or 1 where none does; then the ticket type's rule and the format's surcharge (`seat_price`).
 """
 
 import datetime as dt
@@ -47,10 +47,22 @@ def seat_price(
     ticket_type: TicketTypeLike | None = None,
     surcharge: Decimal = Decimal(0),
 ) -> Decimal:
-    """The price of one seat. TODO(issue 13, ticket types): apply `ticket_type`'s rule
-    (never below its floor) and add the format's `surcharge`, rounding half up once."""
-    multiplier = tariff.price_multiplier if tariff is not None else Decimal(1)
-    return to_money(base_price * multiplier)
+    """The price of one seat, rounded half up once, at the end.
+
+    The tariff's price of the seat (base × multiplier), then the ticket type's rule (times its
+    multiplier, or less its amount off), never below the type's floor nor above the tariff's
+    price (a type is a reduction, never a charge), then the format's surcharge, which no type
+    reduces.
+    """
+    full = base_price * (tariff.price_multiplier if tariff is not None else Decimal(1))
+    price = full
+    if ticket_type is not None:
+        if ticket_type.rule == "amount_off":
+            price = full - ticket_type.amount_off
+        else:
+            price = full * ticket_type.multiplier
+        price = min(max(price, ticket_type.min_price), full)
+    return to_money(max(price, Decimal(0)) + surcharge)
 
 
 def ranges_overlap(a: TariffLike, b: TariffLike) -> bool:
