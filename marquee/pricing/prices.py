@@ -57,10 +57,8 @@ def seat_price(
     full = base_price * (tariff.price_multiplier if tariff is not None else Decimal(1))
     price = full
     if ticket_type is not None:
-        if ticket_type.rule == "amount_off":
-            price = full - ticket_type.amount_off
-        else:
-            price = full * ticket_type.multiplier
+        off = ticket_type.rule == "amount_off"
+        price = full - ticket_type.amount_off if off else full * ticket_type.multiplier
         price = min(max(price, ticket_type.min_price), full)
     return to_money(max(price, Decimal(0)) + surcharge)
 
