@@ -33,7 +33,7 @@ def sold():
 
 
 def test_the_csv_has_a_row_per_distributor_and_movie(sold):
-    kino, film = sold
+    _kino, film = sold
     rows = list(csv.reader(io.StringIO(settlement_csv(settlement(day=THURSDAY)))))
     assert rows[0] == CSV_HEADER
     [row] = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
