@@ -146,6 +146,8 @@ TARGET_LABELS: dict[str, Promise] = {
     "mail": _("email"),
     "customer": _("customer"),
     "distributor": _("distributor"),
+    "rentalterm": _("rental terms"),
+    "settlement": _("settlement"),
 }
 
 # field → {code: name}, filled by the domain apps (`register_values`); the audit's own here.

@@ -167,7 +167,9 @@ class TermSpec:
 
 
 def _term_fact(t: TermSpec | RentalTerm) -> str:
-    minimum = f" min {to_money(t.minimum_per_showtime):.2f}" if t.minimum_per_showtime is not None else ""
+    # "2+: 50.00% ≥ 300.00": week 2 on, 50 %, at least 300.00 a showtime (no words: the
+    # audit shows facts as they were recorded, in any language).
+    minimum = f" ≥ {to_money(t.minimum_per_showtime):.2f}" if t.minimum_per_showtime is not None else ""
     return f"{t.from_week}+: {to_money(t.percentage):.2f}%{minimum}"
 
 

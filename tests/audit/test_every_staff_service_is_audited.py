@@ -415,7 +415,7 @@ AUDITED: list[Audited] = [
             terms=[settlement.TermSpec(1, Decimal("55")), settlement.TermSpec(2, Decimal("50"), Decimal("300"))],
             staff_user=w.user,
         ),
-        {"terms": [None, "1+: 55.00%; 2+: 50.00% min 300.00"]},
+        {"terms": [None, "1+: 55.00%; 2+: 50.00% ≥ 300.00"]},
     ),
     Audited(
         "marquee.settlement.services.settlement_email",
