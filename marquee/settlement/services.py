@@ -1,5 +1,8 @@
 """Keeping distributors and rental terms, and sending a distributor its statement.
 
+Messages are English (the API's words), marked for the catalogue (`gettext_noop`): the staff pages show
+them in the staff member's language (marquee.core.errors.in_language).
+
 Every change is a staff change: it takes `staff_user` and leaves its audit record in its own
 transaction (`distributor.*`, `rentalterm.set`, `settlement.emailed`).
 """
@@ -13,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop
 
 from marquee.audit.services import Actor, audit_record, changes_between, snapshot
 from marquee.catalog.models import Movie
@@ -26,6 +30,8 @@ from marquee.settlement.selectors import check_week_day, film_week
 
 DISTRIBUTOR_FIELDS = ("name", "email", "contact", "vat_rate", "language", "is_active")
 MAX_TERMS = 52
+# The field name the staff pages put before a terms error ("Terms: …"), in the catalogue too.
+TERMS_LABEL = gettext_noop("Terms")
 
 
 def _clean(
@@ -34,20 +40,20 @@ def _clean(
     errors: dict[str, list[str]] = {}
     others = Distributor.objects.exclude(pk=exclude_pk) if exclude_pk is not None else Distributor.objects.all()
     if not name.strip():
-        errors["name"] = ["A distributor needs a name."]
+        errors["name"] = [gettext_noop("A distributor needs a name.")]
     elif others.filter(name__iexact=name.strip()).exists():
-        errors["name"] = ["A distributor with this name exists."]
+        errors["name"] = [gettext_noop("A distributor with this name exists.")]
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            errors["email"] = ["Enter a valid email address."]
+            errors["email"] = [gettext_noop("Enter a valid email address.")]
     if len(contact) > 200:
-        errors["contact"] = ["At most 200 characters."]
+        errors["contact"] = [gettext_noop("At most 200 characters.")]
     if not Decimal(0) <= vat_rate <= Decimal(100) or vat_rate != vat_rate.quantize(Decimal("0.01")):
-        errors["vat_rate"] = ["A percentage from 0 to 100, with at most two decimals."]
+        errors["vat_rate"] = [gettext_noop("A percentage from 0 to 100, with at most two decimals.")]
     if language and language not in CONTENT_LANGUAGES:
-        errors["language"] = [f"One of {', '.join(CONTENT_LANGUAGES)}, or empty for the cinema's."]
+        errors["language"] = [gettext_noop("One of en, uk, or empty for the cinema's.")]
     return errors
 
 
@@ -75,7 +81,7 @@ def distributor_create(
     email = email.strip()
     errors = _clean(name=name, email=email, contact=contact, vat_rate=vat_rate, language=language, exclude_pk=None)
     if errors:
-        raise ValidationFailed("The distributor is not valid.", fields=errors)
+        raise ValidationFailed(gettext_noop("The distributor is not valid."), fields=errors)
     try:
         with transaction.atomic():
             distributor = Distributor.objects.create(
@@ -91,7 +97,8 @@ def distributor_create(
             return distributor
     except IntegrityError:
         raise ValidationFailed(
-            "The distributor is not valid.", fields={"name": ["A distributor with this name exists."]}
+            gettext_noop("The distributor is not valid."),
+            fields={"name": [gettext_noop("A distributor with this name exists.")]},
         ) from None
 
 
@@ -111,7 +118,7 @@ def distributor_update(
         with transaction.atomic():
             distributor = Distributor.objects.select_for_update().filter(pk=distributor_id).first()
             if distributor is None:
-                raise NotFound("No such distributor.")
+                raise NotFound(gettext_noop("No such distributor."))
             before = snapshot(distributor, DISTRIBUTOR_FIELDS)
             if name is not None:
                 distributor.name = name.strip()
@@ -134,7 +141,7 @@ def distributor_update(
                 exclude_pk=distributor.pk,
             )
             if errors:
-                raise ValidationFailed("The distributor is not valid.", fields=errors)
+                raise ValidationFailed(gettext_noop("The distributor is not valid."), fields=errors)
             distributor.save()
             changed = changes_between(before, snapshot(distributor, DISTRIBUTOR_FIELDS))
             if changed:
@@ -142,7 +149,8 @@ def distributor_update(
             return distributor
     except IntegrityError:
         raise ValidationFailed(
-            "The distributor is not valid.", fields={"name": ["A distributor with this name exists."]}
+            gettext_noop("The distributor is not valid."),
+            fields={"name": [gettext_noop("A distributor with this name exists.")]},
         ) from None
 
 
@@ -151,9 +159,9 @@ def distributor_delete(*, distributor_id: int, staff_user: Actor = None) -> None
     with transaction.atomic():
         distributor = Distributor.objects.select_for_update().filter(pk=distributor_id).first()
         if distributor is None:
-            raise NotFound("No such distributor.")
+            raise NotFound(gettext_noop("No such distributor."))
         if Movie.objects.filter(distributor_id=distributor_id).exists():
-            raise InvalidState("This distributor has movies; make it inactive instead of deleting it.")
+            raise InvalidState(gettext_noop("This distributor has movies; make it inactive instead of deleting it."))
         gone = {k: [v, None] for k, v in snapshot(distributor, DISTRIBUTOR_FIELDS).items() if v != ""}
         _audit(distributor, "distributor.delete", gone, staff_user)
         distributor.delete()
@@ -177,24 +185,24 @@ def _check_terms(terms: Sequence[TermSpec]) -> None:
     errors: list[str] = []
     weeks = [t.from_week for t in terms]
     if len(terms) > MAX_TERMS:
-        errors.append(f"At most {MAX_TERMS} terms.")
+        errors.append(gettext_noop("At most 52 terms."))
     if len(set(weeks)) != len(weeks):
-        errors.append("Each week of the run at most once.")
+        errors.append(gettext_noop("Each week of the run at most once."))
     if terms and 1 not in weeks:
-        errors.append("The terms start from week 1.")
+        errors.append(gettext_noop("The terms start from week 1."))
     for t in terms:
         if not 1 <= t.from_week <= 520:
-            errors.append("A week of the run is from 1 to 520.")
+            errors.append(gettext_noop("A week of the run is from 1 to 520."))
         if not Decimal(0) <= t.percentage <= Decimal(100) or t.percentage != t.percentage.quantize(Decimal("0.01")):
-            errors.append("A percentage is from 0 to 100, with at most two decimals.")
+            errors.append(gettext_noop("A percentage is from 0 to 100, with at most two decimals."))
         if t.minimum_per_showtime is not None and (
             t.minimum_per_showtime < 0
             or t.minimum_per_showtime != t.minimum_per_showtime.quantize(Decimal("0.01"))
             or t.minimum_per_showtime >= Decimal("100000000")
         ):
-            errors.append("A minimum per showtime is an amount of money, not below zero.")
+            errors.append(gettext_noop("A minimum per showtime is an amount of money, not below zero."))
     if errors:
-        raise ValidationFailed("The rental terms are not valid.", fields={"terms": sorted(set(errors))})
+        raise ValidationFailed(gettext_noop("The rental terms are not valid."), fields={"terms": sorted(set(errors))})
 
 
 def rental_terms_set(*, movie_id: int, terms: Sequence[TermSpec], staff_user: Actor = None) -> list[RentalTerm]:
@@ -205,7 +213,7 @@ def rental_terms_set(*, movie_id: int, terms: Sequence[TermSpec], staff_user: Ac
     with transaction.atomic():
         movie = Movie.objects.select_for_update().filter(pk=movie_id).first()
         if movie is None:
-            raise NotFound("No such movie.")
+            raise NotFound(gettext_noop("No such movie."))
         old = list(RentalTerm.objects.filter(movie_id=movie_id).order_by("from_week"))
         before = "; ".join(_term_fact(t) for t in old)
         RentalTerm.objects.filter(movie_id=movie_id).delete()
@@ -242,9 +250,9 @@ def settlement_email(*, distributor_id: int, day: dt.date, staff_user: Actor = N
     with transaction.atomic():
         distributor = Distributor.objects.select_for_update().filter(pk=distributor_id).first()
         if distributor is None:
-            raise NotFound("No such distributor.")
+            raise NotFound(gettext_noop("No such distributor."))
         if not distributor.email:
-            raise InvalidState("This distributor has no email address; add one first.")
+            raise InvalidState(gettext_noop("This distributor has no email address; add one first."))
         mail = mail_queue(
             kind=MailKind.SETTLEMENT,
             to_email=distributor.email,

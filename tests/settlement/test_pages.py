@@ -134,3 +134,17 @@ def test_every_day_of_the_week_gives_the_same_week(sold, client_in):
     pages = {client.get("/staff/settlement.csv", {"week": (THURSDAY + dt.timedelta(days=d)).isoformat()}).content
              for d in range(7)}  # fmt: skip
     assert len(pages) == 1
+
+
+def test_a_refusal_is_in_ukrainian(client_in):
+    distributor("Bohdan Films")
+    client = client_in("uk")
+    refused = client.post("/staff/distributors/", {"name": "bohdan films", "vat_rate": "20"})
+    assert refused.status_code == 422 and "Дистриб’ютор із такою назвою вже є." in refused.content.decode()
+    movie = f.movie(distributor_id=Distributor.objects.get().pk)
+    page = client.post(
+        f"/staff/distributors/{movie.distributor_id}/movies/{movie.pk}/terms/",
+        {"from_week": ["2"], "percentage": ["50"], "minimum": [""]},
+        follow=True,
+    ).content.decode()
+    assert "Умови: Умови починаються з 1-го тижня прокату." in page
