@@ -21,7 +21,7 @@ not cancelled, and their paid seats only (a hold is not a sale), as the sales re
   any). The movie's VAT, net and due are the sums of its showtimes', so the statement's lines
   add up to its totals to the cent.
 
-Five queries whatever the size of the week: the showtimes, the movies' first showtimes, the
+Six queries whatever the size of the week: the showtimes, the movies, their first showtimes, the
 terms, the seats grouped, the refunds per booking.
 """
 
