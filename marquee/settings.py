@@ -183,6 +183,8 @@ CLEANING_MINUTES = env_int("CLEANING_MINUTES", 15)
 # The first day of the film week, when distributors' settlements start (0 = Monday … 6 =
 # Sunday; Thursday, 3, is the trade's usual: new releases open on Thursdays).
 FILM_WEEK_START = env_int("FILM_WEEK_START", 3)
+if FILM_WEEK_START > 6:
+    raise ImproperlyConfigured(f"FILM_WEEK_START is a weekday, 0 (Monday) to 6 (Sunday), not {FILM_WEEK_START}")
 # Payment providers customers may use. `demo` approves at once: on in make run
 # and tests, off in production unless named here.
 PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", ["demo"] if DEBUG else [])

@@ -58,3 +58,13 @@ def test_wednesday_2359_and_thursday_0000_local_fall_in_their_own_weeks(settings
         assert figures.percentage == Decimal("50.00")  # week 2 of the run
         [before] = settlement(day=WEDNESDAY).distributors[0].movies
         assert (before.showtimes, before.admissions, before.week_of_run) == (1, 1, 1)
+
+
+@pytest.mark.parametrize(("value", "ok"), [("0", True), ("6", True), ("7", False), ("-1", False)])
+def test_the_week_start_setting_is_a_weekday(tmp_path, value, ok):
+    from tests.config.test_settings import load_settings
+
+    result = load_settings(tmp_path, DEBUG="true", FILM_WEEK_START=value)
+    assert (result.returncode == 0) is ok, result.stderr
+    if not ok:
+        assert "FILM_WEEK_START" in result.stderr
