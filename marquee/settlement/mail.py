@@ -9,6 +9,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from marquee.core.errors import DomainError
 from marquee.core.money import money_text
 from marquee.notifications.models import OutgoingMail
 from marquee.notifications.rendering.email import NotSendable, Rendered
@@ -22,9 +23,10 @@ def render_settlement_mail(mail: OutgoingMail) -> Rendered:
         day = dt.date.fromisoformat(str(mail.context["week"]))
     except (KeyError, TypeError, ValueError):
         raise NotSendable("not sent: the message does not name a distributor and a week") from None
-    result = settlement(day=day, distributor_id=distributor_id)
-    if not result.distributors:
-        raise NotSendable("not sent: the distributor is gone")
+    try:
+        result = settlement(day=day, distributor_id=distributor_id)
+    except DomainError:  # deleted since it was queued (one without movies may be), or a week out of range
+        raise NotSendable("not sent: the distributor is gone") from None
     block = result.distributors[0]
     subject = _("Settlement statement, film week %(week)s: %(cinema)s") % {
         "week": week_text(result),

@@ -88,3 +88,17 @@ def test_no_email_address_no_mail(sold, staff):
     with pytest.raises(InvalidState):
         settlement_email(distributor_id=kino.pk, day=THURSDAY, staff_user=staff)
     assert not OutgoingMail.objects.filter(kind=MailKind.SETTLEMENT).exists()
+
+
+def test_a_statement_for_a_distributor_deleted_since_fails_at_once(smtp_server, staff):
+    from marquee.notifications.models import MailStatus
+    from marquee.settlement.services import distributor_delete
+
+    gone = distributor("Gone Films", email="gone@example.com")
+    mail = settlement_email(distributor_id=gone.pk, day=THURSDAY, staff_user=staff)
+    distributor_delete(distributor_id=gone.pk, staff_user=staff)
+    while mail_deliver_due():
+        pass
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.FAILED and "gone" in mail.last_error
+    assert not smtp_server.messages
