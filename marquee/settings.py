@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "marquee.staff",
     "marquee.marketing",
     "marquee.privacy",
+    "marquee.settlement",
     "marquee.public",
     "marquee.backoffice",
     "marquee.api",
@@ -179,6 +180,11 @@ CANCEL_CUTOFF_MINUTES = env_int("CANCEL_CUTOFF_MINUTES", 60)
 # close at the start; marquee.payments.counter).
 BOX_OFFICE_SALES_MINUTES_AFTER_START = env_int("BOX_OFFICE_SALES_MINUTES_AFTER_START", 30)
 CLEANING_MINUTES = env_int("CLEANING_MINUTES", 15)
+# The first day of the film week, when distributors' settlements start (0 = Monday … 6 =
+# Sunday; Thursday, 3, is the trade's usual: new releases open on Thursdays).
+FILM_WEEK_START = env_int("FILM_WEEK_START", 3)
+if FILM_WEEK_START > 6:
+    raise ImproperlyConfigured(f"FILM_WEEK_START is a weekday, 0 (Monday) to 6 (Sunday), not {FILM_WEEK_START}")
 # Payment providers customers may use. `demo` approves at once: on in make run
 # and tests, off in production unless named here.
 PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", ["demo"] if DEBUG else [])

@@ -177,6 +177,7 @@ class MovieIn(Input):
     release_year: SmallInt
     genre_ids: list[Id] = Field(max_length=50)
     is_listed: bool = True
+    distributor_id: Id | None = None
 
 
 class MoviePatch(Input):
@@ -191,6 +192,7 @@ class MoviePatch(Input):
     release_year: SmallInt | None = None
     genre_ids: list[Id] | None = Field(None, max_length=50)
     is_listed: bool | None = None
+    distributor_id: Id | None = Field(None, description="The movie's distributor; null leaves the movie without one.")
 
 
 class StaffMovieOut(Schema):
@@ -208,6 +210,7 @@ class StaffMovieOut(Schema):
     genre_ids: list[int]
     poster_url: str | None
     is_listed: bool
+    distributor_id: int | None
 
 
 def movie_out(movie: Movie) -> dict[str, Any]:
@@ -227,6 +230,7 @@ def movie_out(movie: Movie) -> dict[str, Any]:
         "genre_ids": [g.pk for g in genres],
         "poster_url": movie.poster.url if movie.poster else None,
         "is_listed": movie.is_listed,
+        "distributor_id": movie.distributor_id,
     }
 
 

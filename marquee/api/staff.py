@@ -172,9 +172,11 @@ def movies_get(request: HttpRequest, movie_id: Id) -> Any:
 
 @router.patch("/movies/{movie_id}", response={200: StaffMovieOut, **_errors(404)}, auth=CATALOG)
 def movies_update(request: HttpRequest, movie_id: Id, payload: MoviePatch) -> Any:
-    catalog_services.movie_update(
-        movie_id=movie_id, **payload.dict(exclude_unset=True, exclude_none=True), staff_user=_actor(request)
-    )
+    changes = payload.dict(exclude_unset=True, exclude_none=True)
+    # `"distributor_id": null` is a change (no distributor), not a field left out.
+    if "distributor_id" in payload.model_fields_set and payload.distributor_id is None:
+        changes["remove_distributor"] = True
+    catalog_services.movie_update(movie_id=movie_id, **changes, staff_user=_actor(request))
     return movie_out(selectors.movie_get(movie_id=movie_id))
 
 

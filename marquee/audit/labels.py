@@ -63,6 +63,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "booking.checkin_override": _("Admitted despite a warning"),
     "mail.resend": _("Email resent"),
     "customer.erase": _("Customer erased"),
+    "distributor.create": _("Distributor added"),
+    "distributor.update": _("Distributor changed"),
+    "distributor.delete": _("Distributor deleted"),
+    "rentalterm.set": _("Rental terms set"),
+    "settlement.emailed": _("Settlement emailed to the distributor"),
 }
 
 FIELD_LABELS: dict[str, Promise] = {
@@ -119,6 +124,14 @@ FIELD_LABELS: dict[str, Promise] = {
     "is_listed": _("listed"),
     "poster": _("poster"),
     "genres": _("genres"),
+    "distributor": _("distributor"),
+    "email": _("email address"),
+    "contact": _("contact person"),
+    "vat_rate": _("VAT rate"),
+    "language": _("language"),
+    "is_active": _("active"),
+    "terms": _("rental terms"),
+    "week": _("film week"),
 }
 
 # The kinds of thing an entry is about (the first part of an action code).
@@ -132,6 +145,9 @@ TARGET_LABELS: dict[str, Promise] = {
     "genre": _("genre"),
     "mail": _("email"),
     "customer": _("customer"),
+    "distributor": _("distributor"),
+    "rentalterm": _("rental terms"),
+    "settlement": _("settlement"),
 }
 
 # field → {code: name}, filled by the domain apps (`register_values`); the audit's own here.

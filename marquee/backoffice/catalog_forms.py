@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from marquee.catalog.models import AgeRating, Genre, Movie
 from marquee.catalog.posters import POSTER_FORMATS, POSTER_MAX_BYTES
 from marquee.core.errors import DomainError
 from marquee.core.languages import localized_expression
+from marquee.settlement.models import Distributor
 
 
 def _poster_help_text() -> str:
@@ -56,6 +58,11 @@ class GenreChoices(forms.ModelMultipleChoiceField):
         return str(obj.name)
 
 
+class DistributorChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class MovieForm(forms.Form):
     title_en = forms.CharField(max_length=200, required=False, label=_("Title in English"))
     title_uk = forms.CharField(max_length=200, required=False, label=_("Title in Ukrainian"))
@@ -79,6 +86,15 @@ class MovieForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ",".join(f"image/{k.lower()}" for k in POSTER_FORMATS)}),
     )
     remove_poster = forms.BooleanField(required=False, label=_("Remove the poster"))
+    distributor = DistributorChoice(
+        queryset=Distributor.objects.none(),
+        required=False,
+        label=_("Distributor"),
+        empty_label=_("No distributor"),
+        help_text=_(
+            "Who supplies the film and takes a share of its box office; its terms are on the distributor's page."
+        ),
+    )
 
     def __init__(self, *args: Any, movie: Movie | None = None, **kwargs: Any) -> None:
         if movie is not None and "initial" not in kwargs:
@@ -92,8 +108,15 @@ class MovieForm(forms.Form):
                 "age_rating": movie.age_rating,
                 "release_year": movie.release_year,
                 "is_listed": movie.is_listed,
+                "distributor": movie.distributor_id,
             }
         super().__init__(*args, **kwargs)
+        self.had_distributor = movie is not None and movie.distributor_id is not None
+        distributor = self.fields["distributor"]
+        assert isinstance(distributor, forms.ModelChoiceField)
+        # Active distributors, and the movie's own even if it is no longer active.
+        kept = Q(pk=movie.distributor_id) if movie is not None and movie.distributor_id else Q(pk__in=[])
+        distributor.queryset = Distributor.objects.filter(Q(is_active=True) | kept).order_by("name")
         genres = self.fields["genres"]
         assert isinstance(genres, forms.ModelMultipleChoiceField)
         genres.queryset = Genre.objects.order_by(localized_expression("name"), "pk")
@@ -116,6 +139,10 @@ class MovieForm(forms.Form):
         }
         if d.get("remove_poster"):
             values["remove_poster"] = True
+        if d.get("distributor") is not None:
+            values["distributor_id"] = d["distributor"].pk
+        elif self.had_distributor:
+            values["remove_distributor"] = True
         return values
 
 

@@ -62,6 +62,8 @@ def report_period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date, H
 
 
 def _label(group_by: str, key: str) -> str:
+    if group_by == "tariff" and key == selectors.NO_TARIFF:  # seats sold outside every tariff's hours
+        return gettext("No tariff")
     return str(SeatType(key).label) if group_by == "seat_type" and key in SeatType.values else key
 
 

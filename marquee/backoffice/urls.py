@@ -21,6 +21,7 @@ from marquee.backoffice import mail as mail_log
 from marquee.backoffice import movies as catalog_pages
 from marquee.backoffice import payments as money_pages
 from marquee.backoffice import sell as counter
+from marquee.backoffice import settlement as settlement_pages
 
 app_name = "backoffice"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -84,4 +85,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("genres/", catalog_pages.genre_list, name="genres"),
     path("genres/<int:genre_id>/", catalog_pages.genre_edit, name="genre"),
     path("genres/<int:genre_id>/delete/", catalog_pages.genre_remove, name="genre_delete"),
+    path("settlement/", settlement_pages.settlement_page, name="settlement"),
+    path("settlement.csv", settlement_pages.settlement_csv_download, name="settlement_csv"),
+    path("settlement/<int:distributor_id>.pdf", settlement_pages.settlement_statement, name="settlement_pdf"),
+    path("settlement/<int:distributor_id>/email/", settlement_pages.settlement_email, name="settlement_email"),
+    path("distributors/", settlement_pages.distributor_list, name="distributors"),
+    path("distributors/<int:distributor_id>/", settlement_pages.distributor_edit, name="distributor"),
+    path("distributors/<int:distributor_id>/delete/", settlement_pages.distributor_remove, name="distributor_delete"),
+    path(
+        "distributors/<int:distributor_id>/movies/<int:movie_id>/terms/",
+        settlement_pages.movie_terms,
+        name="movie_terms",
+    ),
 ]

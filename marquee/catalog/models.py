@@ -54,6 +54,15 @@ class Movie(TimeStampedModel):
     genres = models.ManyToManyField(Genre, related_name="movies", verbose_name=_("genres"))
     poster = models.ImageField(_("poster"), upload_to="posters/", blank=True)
     is_listed = models.BooleanField(_("listed"), default=True, help_text=_("Shown to customers."))
+    # Who supplies the film and takes a share of its box office (marquee.settlement).
+    distributor = models.ForeignKey(
+        "settlement.Distributor",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movies",
+        verbose_name=_("distributor"),
+    )
 
     class Meta:
         ordering = ["title_en", "title_uk"]

@@ -24,6 +24,7 @@ from marquee.catalog.models import AgeRating, Genre, Movie
 from marquee.catalog.posters import poster_check
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.core.languages import CONTENT_LANGUAGES, default_language
+from marquee.settlement.models import Distributor
 
 GENRE_FIELDS = ("name_en", "name_uk")
 MOVIE_FIELDS = (
@@ -54,7 +55,19 @@ def _genre_audit(genre: Genre) -> dict[str, Any]:
 
 
 def _movie_audit(movie: Movie) -> dict[str, Any]:
-    return {**snapshot(movie, MOVIE_FIELDS), "genres": sorted(g.name_en or g.name_uk for g in movie.genres.all())}
+    return {
+        **snapshot(movie, MOVIE_FIELDS),
+        "genres": sorted(g.name_en or g.name_uk for g in movie.genres.all()),
+        "distributor": movie.distributor.name if movie.distributor is not None else None,
+    }
+
+
+def _check_distributor(distributor_id: int | None) -> None:
+    """A movie's distributor must exist (marquee.settlement keeps them): locked until the
+    commit, so that distributor_delete (which locks it too) cannot remove it meanwhile."""
+    if distributor_id is not None and not Distributor.objects.select_for_update().filter(pk=distributor_id).exists():
+        message = _("No such distributor.")
+        raise ValidationFailed(_("The movie is not valid."), fields={"distributor_id": [message]})
 
 
 def _validate_genre(names: Mapping[str, str], *, exclude_pk: int | None, plain: bool) -> None:
@@ -231,6 +244,7 @@ def movie_create(
     age_rating: int = 0,
     is_listed: bool = True,
     poster: UploadedFile | None = None,
+    distributor_id: int | None = None,
     staff_user: Actor = None,
 ) -> Movie:
     titles = {
@@ -256,6 +270,7 @@ def movie_create(
             genre_ids=genre_ids,
             genres=genres,
         )
+        _check_distributor(distributor_id)
         movie = Movie.objects.create(
             **titles,
             **descriptions,
@@ -263,6 +278,7 @@ def movie_create(
             age_rating=age_rating,
             release_year=release_year,
             is_listed=is_listed,
+            distributor_id=distributor_id,
         )
         movie.genres.set(genres)
         if poster is not None:
@@ -294,10 +310,13 @@ def movie_update(
     is_listed: bool | None = None,
     poster: UploadedFile | None = None,
     remove_poster: bool = False,
+    distributor_id: int | None = None,
+    remove_distributor: bool = False,
     staff_user: Actor = None,
 ) -> Movie:
     """Change a movie. A new duration applies to showtimes scheduled after the change.
-    None leaves a field as it is; a new `poster` replaces the old, `remove_poster` drops it."""
+    None leaves a field as it is; a new `poster` replaces the old, `remove_poster` drops it;
+    `distributor_id` sets the distributor, `remove_distributor` leaves the movie without one."""
     text = {
         **_per_language("title", title, {"title_en": title_en, "title_uk": title_uk}),
         **_per_language(
@@ -333,6 +352,11 @@ def movie_update(
             movie.release_year = release_year
         if is_listed is not None:
             movie.is_listed = is_listed
+        if distributor_id is not None:
+            _check_distributor(distributor_id)
+            movie.distributor_id = distributor_id
+        elif remove_distributor:
+            movie.distributor_id = None
         if poster is not None:
             movie.poster.save(f"movie-{movie.pk}.{extension}", poster, save=False)
         elif remove_poster:

@@ -38,6 +38,7 @@ from marquee.catalog.services import genre_create, movie_create
 from marquee.core.clock import cinema_tz, day_bounds, local, local_today
 from marquee.core.clock import now as clock_now
 from marquee.demo import data
+from marquee.demo.settlement import seed_distributors, settlement_fingerprint
 from marquee.payments.backfill import backfill_ledger
 from marquee.payments.models import Payment, Refund
 from marquee.pricing.models import Tariff
@@ -677,6 +678,7 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
         writer.flush()
         # Every paid booking has its payments (and a booking cancelled after paying, its refund).
         backfill_ledger(booking_model=Booking, payment_model=Payment, refund_model=Refund, currency=settings.CURRENCY)
+        seed_distributors(random.Random(f"{options.seed}:distributors"), [m for m, _ in movies])  # noqa: S311
 
     summary.genres = len(genres)
     summary.movies = len(movies)
@@ -713,6 +715,7 @@ def iter_fingerprint() -> Iterator[str]:
         "name_en", "name_uk", "start_time", "end_time", "price_multiplier", "days_mask"
     ):
         yield "tariff {} / {} {}-{} x{} days={}".format(*tariff)
+    yield from settlement_fingerprint()
     for number, title, starts, ends, status, cancelled in Showtime.objects.order_by(
         "starts_at", "hall__number"
     ).values_list("hall__number", "movie__title_en", "starts_at", "ends_at", "status", "cancelled_at"):

@@ -25,6 +25,7 @@ class MailKind(models.TextChoices):
     REFUND = "refund", _("Refund")
     BOOKING_MOVED = "booking_moved", _("Booking moved (new tickets)")
     SHOWTIME_MOVED = "showtime_moved", _("Showtime moved")
+    SETTLEMENT = "settlement", _("Settlement statement (to a distributor)")
 
 
 class MailStatus(models.TextChoices):

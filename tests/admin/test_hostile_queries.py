@@ -17,6 +17,7 @@ from marquee.booking.models import Booking, Customer
 from marquee.catalog.models import Genre, Movie
 from marquee.pricing.models import Tariff
 from marquee.scheduling.models import Showtime
+from marquee.settlement.models import Distributor
 from marquee.venues.models import Hall
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,7 @@ def _staff_list_urls() -> list[str]:
         "movie_id": Movie.objects.values_list("pk", flat=True).first(),
         "genre_id": Genre.objects.values_list("pk", flat=True).first(),
         "reference": Booking.objects.values_list("reference", flat=True).first(),
+        "distributor_id": Distributor.objects.values_list("pk", flat=True).first(),
     }
     urls = []
     for pattern in backoffice_urls.urlpatterns:

@@ -33,6 +33,7 @@ from marquee.payments import services as payments
 from marquee.pricing import services as pricing
 from marquee.privacy import services as privacy
 from marquee.scheduling import services as scheduling
+from marquee.settlement import services as settlement
 from marquee.staff.roles import ADMIN
 from marquee.venues import services as venues
 from marquee.venues.models import Seat
@@ -58,6 +59,7 @@ STAFF_SERVICE_MODULES = (
     "marquee.booking.checkin",
     "marquee.booking.counter",
     "marquee.payments.counter",
+    "marquee.settlement.services",
 )
 
 ANY = object()  # the field is recorded, whatever its value
@@ -382,6 +384,48 @@ AUDITED: list[Audited] = [
             staff_user=w.user,
         ),
         {"title_en": ["Spare", None]},
+    ),
+    Audited(
+        "marquee.settlement.services.distributor_create",
+        "distributor.create",
+        lambda w: settlement.distributor_create(name="Bohdan Films", vat_rate=Decimal("20.00"), staff_user=w.user),
+        {"name": [None, "Bohdan Films"], "vat_rate": [None, "20.00"]},
+    ),
+    Audited(
+        "marquee.settlement.services.distributor_update",
+        "distributor.update",
+        lambda w: settlement.distributor_update(
+            distributor_id=settlement.distributor_create(name="Kinomania").pk, vat_rate=Decimal("7"), staff_user=w.user
+        ),
+        {"vat_rate": ["20.00", "7.00"]},
+    ),
+    Audited(
+        "marquee.settlement.services.distributor_delete",
+        "distributor.delete",
+        lambda w: settlement.distributor_delete(
+            distributor_id=settlement.distributor_create(name="Gone Films").pk, staff_user=w.user
+        ),
+        {"name": ["Gone Films", None]},
+    ),
+    Audited(
+        "marquee.settlement.services.rental_terms_set",
+        "rentalterm.set",
+        lambda w: settlement.rental_terms_set(
+            movie_id=w.showtime.movie_id,
+            terms=[settlement.TermSpec(1, Decimal("55")), settlement.TermSpec(2, Decimal("50"), Decimal("300"))],
+            staff_user=w.user,
+        ),
+        {"terms": [None, "1+: 55.00%; 2+: 50.00% ≥ 300.00"]},
+    ),
+    Audited(
+        "marquee.settlement.services.settlement_email",
+        "settlement.emailed",
+        lambda w: settlement.settlement_email(
+            distributor_id=settlement.distributor_create(name="Mail Films", email="films@example.com").pk,
+            day=w.showtime.starts_at.date(),
+            staff_user=w.user,
+        ),
+        {"week": ANY, "mail": ANY},
     ),
 ]
 

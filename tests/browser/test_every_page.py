@@ -122,7 +122,23 @@ def cinema() -> dict:
         "free": seats[140:142],
         "customer_id": paid.customer_id,
         "tariff_id": factories.tariff("Morning", dt.time(8), dt.time(11), "0.8").pk,
+        "distributor_id": _distributor_with_terms(film, other),
     }
+
+
+def _distributor_with_terms(*movies) -> int:
+    """A distributor of the cinema's films with a sliding scale, for the settlement pages."""
+    from decimal import Decimal
+
+    from marquee.catalog.services import movie_update
+    from marquee.settlement.services import TermSpec, distributor_create, rental_terms_set
+
+    kino = distributor_create(name="Kinomania Distribution", email="statements@kinomania.example")
+    for movie in movies:
+        movie_update(movie_id=movie.pk, distributor_id=kino.pk)
+        terms = [TermSpec(1, Decimal("55")), TermSpec(2, Decimal("50"), Decimal("300")), TermSpec(3, Decimal("45"))]
+        rental_terms_set(movie_id=movie.pk, terms=terms)
+    return kino.pk
 
 
 def public_pages(c: dict) -> list[tuple[str, str]]:
@@ -201,6 +217,9 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-movie-new", "/staff/movies/new/"),
         ("staff-movie", f"/staff/movies/{c['film'].pk}/"),
         ("staff-genres", "/staff/genres/"),
+        ("staff-settlement", f"/staff/settlement/?week={(local_today() + dt.timedelta(days=1)).isoformat()}"),
+        ("staff-distributors", "/staff/distributors/"),
+        ("staff-distributor", f"/staff/distributors/{c['distributor_id']}/"),
     ]
 
 

@@ -42,8 +42,10 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 def wipe() -> None:
     from marquee.payments.models import Payment, Refund
+    from marquee.settlement.models import Distributor
 
-    for model in (Refund, Payment, BookingSeat, Booking, Customer, Showtime, Seat, Hall, Movie, Genre, Tariff):
+    for model in (Refund, Payment, BookingSeat, Booking, Customer, Showtime, Seat, Hall, Movie, Distributor, Genre,
+                  Tariff):  # fmt: skip
         model.objects.all().delete()
 
 

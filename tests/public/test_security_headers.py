@@ -13,6 +13,7 @@ from marquee.backoffice import urls as backoffice_urls
 from marquee.core.clock import local_today
 from marquee.core.csp import content_security_policy
 from marquee.payments.services import payment_record_box_office
+from marquee.settlement.services import distributor_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,7 @@ def _staff_urls(cinema) -> list[str]:
         "movie_id": cinema["film"].pk,
         "genre_id": cinema["film"].genres.first().pk,
         "reference": cinema["booking"].reference,
+        "distributor_id": distributor_create(name="Kinomania Distribution").pk,
     }
     urls = []
     for pattern in backoffice_urls.urlpatterns:

@@ -44,6 +44,9 @@ class Api:
     def patch(self, path, body):
         return self._send("patch", path, body)
 
+    def put(self, path, body):
+        return self._send("put", path, body)
+
     def delete(self, path):
         return self.client.delete(f"/api/v1/admin{path}", headers=self._headers())
 

@@ -21,6 +21,7 @@ from marquee.booking.checkin import ticket_code
 from marquee.booking.models import BookingSeat
 from marquee.core.clock import local_today
 from marquee.payments.services import booking_pay
+from marquee.settlement.services import distributor_create
 from marquee.staff.roles import ADMIN, BOX_OFFICE
 from marquee.staff.services import api_key_create
 from tests import factories as f
@@ -113,6 +114,16 @@ MATRIX = [
     # The ledger: the box office reads payments (its till); the reconciliation is a report.
     Call("GET", "/payments", BOX_OFFICE_TOO, 200),
     Call("GET", "/reports/reconciliation", ADMIN_ONLY, 200),
+    # Distributors, rental terms and the settlement: a report and its inputs, Admin only.
+    Call("GET", "/distributors", ADMIN_ONLY, 200),
+    Call("POST", "/distributors", ADMIN_ONLY, 201, {"name": "Bohdan Films"}),
+    Call("GET", "/distributors/{distributor}", ADMIN_ONLY, 200),
+    Call("PATCH", "/distributors/{distributor}", ADMIN_ONLY, 200, {"vat_rate": "7"}),
+    Call("DELETE", "/distributors/{spare_distributor}", ADMIN_ONLY, 204),
+    Call("POST", "/distributors/{distributor}/settlement-email", ADMIN_ONLY, 200),
+    Call("GET", "/movies/{movie}/rental-terms", ADMIN_ONLY, 200),
+    Call("PUT", "/movies/{movie}/rental-terms", ADMIN_ONLY, 200, {"terms": [{"from_week": 1, "percentage": "55"}]}),
+    Call("GET", "/reports/settlement", ADMIN_ONLY, 200),
 ]
 
 NO_GROUP = "staff, no group"
@@ -158,6 +169,8 @@ def world() -> SimpleNamespace:
         customer=paid.customer_id,
         code=ticket_code(BookingSeat.objects.filter(booking=paid).order_by("pk").first().pk),
         free=seats[4:6],
+        distributor=distributor_create(name="Kinomania", email="statements@kinomania.example").pk,
+        spare_distributor=distributor_create(name="Spare Films").pk,
     )
 
 

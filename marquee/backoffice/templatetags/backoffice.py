@@ -39,6 +39,7 @@ NAV = [
     (gettext_lazy("Reconciliation"), "backoffice:reconciliation", access.REPORTS),
     (gettext_lazy("Occupancy"), "backoffice:occupancy", access.REPORTS),
     (gettext_lazy("Sales"), "backoffice:sales", access.REPORTS),
+    (gettext_lazy("Settlement"), "backoffice:settlement", access.REPORTS),
     (gettext_lazy("Customers"), "backoffice:customers", access.CUSTOMERS),
     (gettext_lazy("Campaign"), "backoffice:campaign", access.CAMPAIGNS),
     (gettext_lazy("Audit"), "backoffice:audit", access.AUDIT),

@@ -9,6 +9,7 @@ import datetime as dt
 import email.message
 import email.policy
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -360,7 +361,18 @@ def _render_recommendation(mail: OutgoingMail) -> Rendered:
     return Rendered(subject=subject, context=ctx, headers=headers)
 
 
+# Kinds whose message belongs to an app above this one (a distributor's settlement statement):
+# the app registers its renderer in its AppConfig.ready, so that notifications never imports it.
+RENDERERS: dict[str, Callable[[OutgoingMail], Rendered]] = {}
+
+
+def register_renderer(kind: str, renderer: Callable[[OutgoingMail], Rendered]) -> None:
+    RENDERERS[str(kind)] = renderer
+
+
 def _render(mail: OutgoingMail) -> Rendered:
+    if mail.kind in RENDERERS:
+        return RENDERERS[mail.kind](mail)
     if mail.kind == MailKind.SIGN_IN:
         return Rendered(
             subject=_("Your sign-in link for %(cinema)s") % {"cinema": settings.CINEMA_NAME},
