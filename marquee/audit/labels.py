@@ -63,6 +63,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "booking.checkin_override": _("Admitted despite a warning"),
     "mail.resend": _("Email resent"),
     "customer.erase": _("Customer erased"),
+    "promocode.create": _("Promo code created"),
+    "promocode.update": _("Promo code changed"),
+    "promocode.deactivate": _("Promo code deactivated"),
+    "promobatch.created": _("Promo codes generated"),
 }
 
 FIELD_LABELS: dict[str, Promise] = {
@@ -119,6 +123,19 @@ FIELD_LABELS: dict[str, Promise] = {
     "is_listed": _("listed"),
     "poster": _("poster"),
     "genres": _("genres"),
+    "code": _("code"),
+    "value": _("discount"),
+    "note": _("note"),
+    "valid_from": _("valid from"),
+    "valid_until": _("valid until"),
+    "movie_ids": _("movies"),
+    "format_ids": _("formats"),
+    "showtime_ids": _("showtimes"),
+    "max_uses": _("uses in total"),
+    "max_uses_per_customer": _("uses per customer"),
+    "is_active": _("active"),
+    "prefix": _("prefix"),
+    "quantity": _("number of codes"),
 }
 
 # The kinds of thing an entry is about (the first part of an action code).
@@ -132,6 +149,8 @@ TARGET_LABELS: dict[str, Promise] = {
     "genre": _("genre"),
     "mail": _("email"),
     "customer": _("customer"),
+    "promocode": _("promo code"),
+    "promobatch": _("batch of promo codes"),
 }
 
 # field → {code: name}, filled by the domain apps (`register_values`); the audit's own here.

@@ -161,7 +161,7 @@ def _locked(promo_code_id: int) -> PromoCode:
     return found
 
 
-def terms_of(code: PromoCode) -> CodeTerms:
+def _terms_of(code: PromoCode) -> CodeTerms:
     """A code's terms as they are."""
     values: dict[str, Any] = {f: getattr(code, f) for f in SCALAR_FIELDS}
     for field, (name, _model) in RELATED.items():
@@ -180,7 +180,7 @@ def promo_code_update(
     with transaction.atomic():
         found = _locked(promo_code_id)
         before = _facts(found)
-        current = terms_of(found)
+        current = _terms_of(found)
         terms = CodeTerms(**{**current.__dict__, **changes})
         errors = _check_terms(terms)
         text = found.code if code is None else _clean_code(code)
