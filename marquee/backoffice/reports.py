@@ -63,7 +63,7 @@ def report_period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date, H
 
 def _label(group_by: str, key: str) -> str:
     if group_by == "tariff" and key == selectors.NO_TARIFF:
-        return _("No tariff")  # the report's key is the API's English; the page speaks the reader's language
+        return str(_("No tariff"))  # the report's key is the API's English; the page speaks the reader's language
     return str(SeatType(key).label) if group_by == "seat_type" and key in SeatType.values else key
 
 
