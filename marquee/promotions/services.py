@@ -4,7 +4,7 @@ single-use codes. Each change is audited in its transaction (`promocode.*`, `pro
 import datetime as dt
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -206,19 +206,25 @@ def promo_code_deactivate(*, promo_code_id: int, staff_user: Actor = None) -> Pr
     return promo_code_update(promo_code_id=promo_code_id, changes={"is_active": False}, staff_user=staff_user)
 
 
-def _batch_codes(prefix: str, quantity: int) -> list[str]:
+def _batch_codes(prefix: str, quantity: int, choice: Callable[[str], str]) -> list[str]:
     head = f"{prefix}-" if prefix else ""
     drawn: set[str] = set()
     while len(drawn) < quantity:
-        drawn.add(head + "".join(secrets.choice(CODE_ALPHABET) for _ in range(BATCH_CODE_LENGTH)))
+        drawn.add(head + "".join(choice(CODE_ALPHABET) for _ in range(BATCH_CODE_LENGTH)))
     return sorted(drawn)
 
 
 def promo_batch_create(
-    *, quantity: int, terms: CodeTerms, prefix: str = "", staff_user: Actor = None
+    *,
+    quantity: int,
+    terms: CodeTerms,
+    prefix: str = "",
+    staff_user: Actor = None,
+    choice: Callable[[str], str] = secrets.choice,
 ) -> tuple[PromoBatch, list[PromoCode]]:
     """`quantity` single-use codes (`PREFIX-` and 12 random characters without look-alikes),
-    all with `terms` (their total uses set to 1), made in one transaction."""
+    all with `terms` (their total uses set to 1), made in one transaction. `choice` draws each
+    character: the system's secure random; the demo passes its seeded one, to be reproducible."""
     prefix = rules.normalise_code(prefix)
     errors = _check_terms(terms)
     if isinstance(quantity, bool) or not 1 <= quantity <= MAX_BATCH:
@@ -235,7 +241,7 @@ def promo_batch_create(
                 batch = PromoBatch.objects.create(prefix=prefix, quantity=quantity, note=terms.note, created_by=user)
                 codes = PromoCode.objects.bulk_create(
                     PromoCode(code=text, batch=batch, **{f: getattr(single, f) for f in SCALAR_FIELDS})
-                    for text in _batch_codes(prefix, quantity)
+                    for text in _batch_codes(prefix, quantity, choice)
                 )
                 _set_batch_related(codes, single)
                 audit_record(

@@ -42,8 +42,23 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 def wipe() -> None:
     from marquee.payments.models import Payment, Refund
+    from marquee.promotions.models import PromoBatch, PromoCode
 
-    for model in (Refund, Payment, BookingSeat, Booking, Customer, Showtime, Seat, Hall, Movie, Genre, Tariff):
+    for model in (
+        Refund,
+        Payment,
+        BookingSeat,
+        Booking,
+        PromoCode,
+        PromoBatch,
+        Customer,
+        Showtime,
+        Seat,
+        Hall,
+        Movie,
+        Genre,
+        Tariff,
+    ):
         model.objects.all().delete()
 
 
