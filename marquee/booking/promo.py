@@ -79,7 +79,8 @@ def promo_apply_locked(*, booking: Booking, seats: Sequence[BookingSeat], code: 
             max_uses=found.max_uses,
             uses=counts["uses"],
             max_uses_per_customer=found.max_uses_per_customer,
-            customer_uses=counts["mine"],
+            # A walk-in sale at the counter without an email belongs to nobody: no own count.
+            customer_uses=counts["mine"] if booking.customer_id is not None else 0,
         )
     if reason is not None:
         raise _refuse(reason)

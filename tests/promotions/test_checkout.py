@@ -6,10 +6,13 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 
 from marquee.booking.models import Booking, BookingSeat
 from marquee.booking.promo import promo_code_uses
 from marquee.core.errors import ValidationFailed
+from marquee.payments.counter import counter_sell
+from marquee.payments.models import Payment
 from marquee.payments.services import booking_cancel, booking_pay
 from marquee.promotions import rules
 from marquee.scheduling.models import Format
@@ -124,3 +127,28 @@ def test_once_per_customer(show, seats):
     buy(show, seats[:1], "welcome", email="a@example.com")
     assert _refused(show, seats[1:2], "welcome", email="A@Example.com") == rules.ALREADY_USED
     assert buy(show, seats[1:2], "welcome", email="b@example.com").booking.promo_code_text == "WELCOME"
+
+
+def test_a_counter_sale_takes_a_promo_code_and_its_payment_is_the_discounted_total(show, seats):
+    cashier = User.objects.create_user("cashier", is_staff=True)
+    make_code("DESK", "amount", "30", max_uses=2, max_uses_per_customer=1)
+    walk_in = counter_sell(
+        showtime_id=show.pk, seat_ids=seats[:2], method="cash", staff_user=cashier, promo_code="desk"
+    )
+    assert walk_in.total_price == Decimal("170.00") and walk_in.promo_code_text == "DESK"
+    assert Payment.objects.get(booking=walk_in).amount == Decimal("170.00")
+    # a second walk-in (no email) is nobody's second use; the code's total is counted
+    counter_sell(showtime_id=show.pk, seat_ids=seats[2:3], method="cash", staff_user=cashier, promo_code="desk")
+    with pytest.raises(ValidationFailed) as caught:
+        counter_sell(showtime_id=show.pk, seat_ids=seats[3:4], method="cash", staff_user=cashier, promo_code="desk")
+    assert caught.value.fields == {"promo_code": [rules.USED_UP]}
+    with pytest.raises(ValidationFailed):
+        counter_sell(
+            showtime_id=show.pk,
+            seat_ids=seats[3:4],
+            method="comp",
+            comp_reason="press",
+            staff_user=cashier,
+            promo_code="desk",
+        )
+    assert Booking.objects.count() == 2
