@@ -9,7 +9,9 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from marquee.audit.models import AuditEntry
@@ -18,6 +20,7 @@ from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.notifications.rendering.email import render_mail
 from marquee.payments.services import booking_pay
 from marquee.promotions.models import PromoBatch, PromoCode
+from marquee.promotions.services import CodeTerms, promo_batch_create
 from marquee.staff.roles import ADMIN, BOX_OFFICE
 from tests.backoffice.conftest import _staff
 from tests.promotions.conftest import buy, make_code
@@ -177,3 +180,26 @@ def test_only_admin_opens_the_promotions_pages():
     box = _in("en", _staff("cashier", BOX_OFFICE))
     assert box.get("/staff/promotions/").status_code == 403
     assert Client().get("/staff/promotions/").status_code == 302  # to the login
+
+
+def _queries_of(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_promotions_page_runs_the_same_queries_for_2_codes_or_30(show, seats):
+    admin = _in("en", _staff("admin", ADMIN))
+    for n in range(2):
+        make_code(f"FEW{n}", movie_ids=(show.movie_id,), showtime_ids=(show.pk,))
+    buy(show, seats[:1], "few0")
+    promo_batch_create(quantity=2, terms=CodeTerms(kind="amount", value=Decimal("10")))
+    admin.get("/staff/promotions/")  # warm up the session and caches
+    few = _queries_of(admin, "/staff/promotions/")
+    for n in range(28):
+        make_code(f"MANY{n}", movie_ids=(show.movie_id,), showtime_ids=(show.pk,))
+    for n in range(8):
+        buy(show, seats[1 + n : 2 + n], f"many{n}", email=f"m{n}@example.com")
+    for _n in range(5):
+        promo_batch_create(quantity=2, terms=CodeTerms(kind="amount", value=Decimal("10")))
+    assert _queries_of(admin, "/staff/promotions/") == few
