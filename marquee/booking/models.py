@@ -194,11 +194,6 @@ class Booking(TimeStampedModel):
         return self.recipient_email or self.buyer_email
 
     @property
-    def discount(self) -> Decimal:
-        """What the promo code took off (load the seats with the booking)."""
-        return sum((bs.discount for bs in self.seats.all()), Decimal("0.00"))
-
-    @property
     def ticket_name(self) -> str:
         return self.recipient_name or (self.customer.full_name if self.customer is not None else "")
 
