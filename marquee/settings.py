@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "marquee.venues",
     "marquee.scheduling",
     "marquee.pricing",
+    "marquee.promotions",
     "marquee.booking",
     "marquee.payments",
     "marquee.notifications",

@@ -263,6 +263,7 @@ def booking_create(request: HttpRequest, payload: BookingIn) -> Status[dict[str,
         recipient_email=payload.recipient.email if payload.recipient else "",
         gift_message=payload.gift_message or "",
         marketing_consent=payload.marketing_consent,
+        promo_code=payload.promo_code or "",
         # The emails follow the client's ?lang or Accept-Language, when it is one of ours.
         language=api_language(request),
         client_ip=client_address(request),

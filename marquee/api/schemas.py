@@ -72,6 +72,9 @@ class BookingIn(StrictIn):
     recipient: RecipientIn | None = Field(None, description="Someone else receives the tickets: a gift.")
     gift_message: str | None = Field(None, max_length=10000)
     marketing_consent: bool = False
+    promo_code: str | None = Field(
+        None, max_length=100, description="A promo code: refused with 422 `validation_error` and its reason."
+    )
 
     @field_validator("marketing_consent", mode="before")
     @classmethod
@@ -173,6 +176,7 @@ class BookingSeatOut(Schema):
     type: str
     tariff: str | None
     price: Money
+    discount: Money = Field(description="What the promo code took off this seat: `price` is after it.")
 
 
 class BookingShowtimeOut(Schema):
@@ -210,6 +214,8 @@ class BookingOut(Schema):
     customer: CustomerOut
     recipient: RecipientOut | None
     gift_message: str | None
+    promo_code: str | None = Field(description="The promo code used, or null.")
+    discount: Money = Field(description="What the promo code took off in all: `total_price` is after it.")
 
 
 class BookingCreatedOut(BookingOut):
@@ -321,6 +327,7 @@ def booking_out(
     seats, by row and number) and the showtime's movie and hall already in memory."""
     showtime = booking.showtime
     customer = booking.customer
+    booked = list(booking.seats.all() if seats is None else seats)
     out: dict[str, Any] = {
         "reference": booking.reference,
         "status": booking.status,
@@ -344,10 +351,13 @@ def booking_out(
                 "type": bs.seat.seat_type,
                 "tariff": bs.tariff_label or None,
                 "price": money(bs.final_price),
+                "discount": money(bs.discount),
             }
-            for bs in (booking.seats.all() if seats is None else seats)
+            for bs in booked
         ],
         "total_price": money(booking.total_price),
+        "promo_code": booking.promo_code_text or None,
+        "discount": money(sum((bs.discount for bs in booked), Decimal("0.00"))),
         "currency": settings.CURRENCY,
         # A walk-in sale without an email has no customer; the public API never reaches one
         # (its token is never shown), but the answer keeps its shape.

@@ -68,6 +68,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "distributor.delete": _("Distributor deleted"),
     "rentalterm.set": _("Rental terms set"),
     "settlement.emailed": _("Settlement emailed to the distributor"),
+    "promocode.create": _("Promo code created"),
+    "promocode.update": _("Promo code changed"),
+    "promocode.deactivate": _("Promo code deactivated"),
+    "promobatch.created": _("Promo codes generated"),
 }
 
 FIELD_LABELS: dict[str, Promise] = {
@@ -132,6 +136,18 @@ FIELD_LABELS: dict[str, Promise] = {
     "is_active": _("active"),
     "terms": _("rental terms"),
     "week": _("film week"),
+    "code": _("code"),
+    "value": _("discount"),
+    "note": _("note"),
+    "valid_from": _("valid from"),
+    "valid_until": _("valid until"),
+    "movie_ids": _("movies"),
+    "format_ids": _("formats"),
+    "showtime_ids": _("showtimes"),
+    "max_uses": _("uses in total"),
+    "max_uses_per_customer": _("uses per customer"),
+    "prefix": _("prefix"),
+    "quantity": _("number of codes"),
 }
 
 # The kinds of thing an entry is about (the first part of an action code).
@@ -148,6 +164,8 @@ TARGET_LABELS: dict[str, Promise] = {
     "distributor": _("distributor"),
     "rentalterm": _("rental terms"),
     "settlement": _("settlement"),
+    "promocode": _("promo code"),
+    "promobatch": _("batch of promo codes"),
 }
 
 # field → {code: name}, filled by the domain apps (`register_values`); the audit's own here.

@@ -29,6 +29,7 @@ REPORTS = "read_reports"
 CAMPAIGNS = "send_campaigns"
 ERASE = "erase_customers"
 AUDIT = "read_audit"
+PROMOTIONS = "manage_promotions"
 # Not a capability: any staff member with at least one capability sees the dashboard.
 DASHBOARD = "dashboard"
 

@@ -27,7 +27,7 @@ from marquee.booking.selectors import FREE, seats_free, showtime_seat_map
 from marquee.booking.tokens import normalise_reference
 from marquee.core.clock import local_today
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import DomainError, SeatsUnavailable
+from marquee.core.errors import DomainError, SeatsUnavailable, in_language
 from marquee.payments.counter import counter_sell
 from marquee.public.seatmap import legend, seat_map_version, seat_rows
 from marquee.scheduling.models import Showtime
@@ -95,6 +95,7 @@ def sell_showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
                 name=request.POST.get("name", ""),
                 comp_reason=request.POST.get("comp_reason", ""),
                 language=get_language() or "",
+                promo_code=request.POST.get("promo_code", ""),
             )
         except SeatsUnavailable as error:
             taken = list(error.extra.get("seat_ids", []))
@@ -103,8 +104,8 @@ def sell_showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
             }
             selected -= set(taken)
         except DomainError as error:
-            problem = error.detail
-            errors = error.fields or {}
+            problem = in_language(error.detail)
+            errors = {field: [in_language(p) for p in problems] for field, problems in (error.fields or {}).items()}
         else:
             return redirect("backoffice:sell_done", reference=booking.reference)
     context = _map_context(showtime, selected)
@@ -115,6 +116,7 @@ def sell_showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
             "email": request.POST.get("email", "").strip()[:254],
             "name": request.POST.get("name", "").strip()[:200],
             "comp_reason": request.POST.get("comp_reason", "").strip()[:200],
+            "promo_code": request.POST.get("promo_code", "").strip()[:40],
         }
     )
     status = 422 if problem else 200

@@ -1,5 +1,7 @@
 """Customers, their bookings and the seats each booking holds or has bought."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marquee.core.models import TimeStampedModel
 from marquee.pricing.models import Tariff, TicketType
+from marquee.promotions.models import PromoCode
 from marquee.scheduling.models import Showtime
 from marquee.venues.models import Seat
 
@@ -121,6 +124,17 @@ class Booking(TimeStampedModel):
     )
     # Why a comp (payment_method "comp") was given: press, staff, a guest…
     comp_reason = models.CharField(_("comp reason"), max_length=200, blank=True)
+    # The promo code the customer used (one per booking), and its text as typed into the
+    # booking, kept if staff later change the code. Its seats carry the discount.
+    promo_code = models.ForeignKey(
+        PromoCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("promo code"),
+    )
+    promo_code_text = models.CharField(_("promo code"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["-booked_at"]
@@ -193,8 +207,10 @@ class BookingSeat(TimeStampedModel):
     tariff = models.ForeignKey(
         Tariff, on_delete=models.SET_NULL, null=True, blank=True, related_name="booking_seats", verbose_name=_("tariff")
     )
-    # Frozen at booking time; later price or tariff changes never touch it.
+    # Frozen at booking time; later price or tariff changes never touch it. What is paid for
+    # the seat: `final_price + discount` is its price before the promo code.
     final_price = models.DecimalField(_("price"), max_digits=8, decimal_places=2)
+    discount = models.DecimalField(_("discount"), max_digits=8, decimal_places=2, default=Decimal("0.00"))
     tariff_name = models.CharField(_("tariff"), max_length=60, blank=True)
     # Who the ticket is for, frozen with the price: the type's code and its name in the default
     # language, as `tariff_name` keeps the tariff's.
@@ -227,6 +243,10 @@ class BookingSeat(TimeStampedModel):
     code_version = models.PositiveIntegerField(_("ticket code version"), default=0)
 
     @property
+    def price_before_discount(self) -> Decimal:
+        return self.final_price + self.discount
+
+    @property
     def tariff_label(self) -> str:
         """The tariff's name in the active language (load `tariff` with the seat), or the kept one."""
         return self.tariff.booked_name(self.tariff_name) if self.tariff is not None else self.tariff_name
@@ -244,6 +264,7 @@ class BookingSeat(TimeStampedModel):
             ),
             models.UniqueConstraint(fields=["booking", "seat"], name="bookingseat_seat_once_per_booking"),
             models.CheckConstraint(condition=Q(final_price__gte=0), name="bookingseat_price_not_negative"),
+            models.CheckConstraint(condition=Q(discount__gte=0), name="bookingseat_discount_not_negative"),
             models.CheckConstraint(condition=Q(status__in=BookingStatus.values), name="bookingseat_status_valid"),
             models.CheckConstraint(
                 condition=Q(checked_in_override=False) | Q(checked_in_at__isnull=False),

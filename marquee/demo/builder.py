@@ -38,6 +38,7 @@ from marquee.catalog.services import genre_create, movie_create
 from marquee.core.clock import cinema_tz, day_bounds, local, local_today
 from marquee.core.clock import now as clock_now
 from marquee.demo import data
+from marquee.demo.promotions import promotions_fingerprint, seed_promotions
 from marquee.demo.settlement import seed_distributors, settlement_fingerprint
 from marquee.payments.backfill import backfill_ledger
 from marquee.payments.models import Payment, Refund
@@ -676,6 +677,7 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
             if done % step == 0 or done == len(showtimes):
                 progress("bookings", done, len(showtimes))
         writer.flush()
+        seed_promotions(random.Random(f"{options.seed}:promotions"), today=today)  # noqa: S311
         # Every paid booking has its payments (and a booking cancelled after paying, its refund).
         backfill_ledger(booking_model=Booking, payment_model=Payment, refund_model=Refund, currency=settings.CURRENCY)
         seed_distributors(random.Random(f"{options.seed}:distributors"), [m for m, _ in movies])  # noqa: S311
@@ -764,3 +766,4 @@ def iter_fingerprint() -> Iterator[str]:
         "checked_in_at",
     ):
         yield f"ticket {ref} {row}/{number} {tariff_name or '-'} {price} {status} {_stamp(checked_in)}"
+    yield from promotions_fingerprint()

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from django.db import transaction
 
+from marquee.booking.promo import promo_apply_locked
 from marquee.booking.services import CustomerDetails, HoldResult, booking_hold
 
 
@@ -43,4 +44,6 @@ def checkout_hold(
             client_ip=client_ip,
         )
         # TODO(issue 13): ticket_types -> booking_hold; promo_code, voucher_code applied here.
+        if promo_code.strip():
+            promo_apply_locked(booking=result.booking, seats=result.seats, code=promo_code, at=result.booking.booked_at)
     return result

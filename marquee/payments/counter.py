@@ -21,6 +21,7 @@ from marquee.audit.services import audit_record
 from marquee.booking.counter import SeatChoice, booking_sell
 from marquee.booking.models import COMP, Booking
 from marquee.booking.moves import showtime_fact
+from marquee.booking.promo import promo_apply_locked
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import ValidationFailed
 from marquee.payments.models import Payment, PaymentStatus
@@ -49,12 +50,15 @@ def counter_sell(
     comp_reason: str = "",
     ticket_types: Sequence[str] | None = None,
     language: str = "",
+    promo_code: str = "",
 ) -> Booking:
     """Sell `seat_ids` of the showtime at the counter: `method` is "cash", "card_terminal" or
     "comp" (with `comp_reason`). The booking is paid, its seats sold, the payment recorded as
     taken by `staff_user` and an audit record written, all in one transaction; with `email`,
     the tickets are emailed as for an online booking. `ticket_types` (one per seat) is the
-    seam for ticket types, which do not exist yet: leave it out.
+    seam for ticket types, which do not exist yet: leave it out. `promo_code` takes its
+    discount off the sale as online (its uses counted the same way; a walk-in without an email
+    has no per-customer count); a comp takes none.
 
     Raises ValidationFailed, NotFound, SalesClosed or SeatsUnavailable, and then nothing is
     recorded."""
@@ -64,6 +68,11 @@ def counter_sell(
         )
     choices = _seat_choices(seat_ids, ticket_types)
     comp = method == COMP
+    if comp and promo_code.strip():
+        raise ValidationFailed(
+            _("A comp costs nothing: leave the promo code out."),
+            fields={"promo_code": [_("A comp costs nothing: leave the promo code out.")]},
+        )
     provider_id = "" if comp else f"{method}-{secrets.token_hex(8)}"
     with transaction.atomic(durable=True):
         sold = booking_sell(
@@ -78,6 +87,8 @@ def counter_sell(
             language=language,
         )
         booking = sold.booking
+        if promo_code.strip():
+            promo_apply_locked(booking=booking, seats=sold.seats, code=promo_code, at=booking.paid_at or clock_now())
         if not comp and booking.total_price > 0:
             Payment.objects.create(
                 booking=booking,
@@ -104,6 +115,7 @@ def counter_sell(
                 "method": method,
                 "channel": booking.channel,
                 "showtime": showtime_fact(showtime),
+                **({"promo_code": booking.promo_code_text} if booking.promo_code_text else {}),
             },
             booking_id=booking.pk,
             showtime_id=showtime.pk,

@@ -42,6 +42,7 @@ class CheckoutForm(SeatChoiceForm):
     marketing_consent = forms.BooleanField(
         label=_("Send me news about upcoming movies (you can unsubscribe at any time)"), required=False
     )
+    promo_code = forms.CharField(label=_("Promo code"), max_length=40, required=False)
 
     autocomplete = {
         "first_name": "given-name",
@@ -50,6 +51,7 @@ class CheckoutForm(SeatChoiceForm):
         "phone": "tel",
         "recipient_name": "off",
         "recipient_email": "off",
+        "promo_code": "off",
     }
 
     def __init__(self, *args: object, **kwargs: object) -> None:

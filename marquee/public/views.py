@@ -42,6 +42,7 @@ from marquee.core.errors import (
     SalesClosed,
     SeatsUnavailable,
     ValidationFailed,
+    in_language,
 )
 from marquee.core.money import money_text
 from marquee.payments import services as payments
@@ -262,10 +263,11 @@ def _hold_error_fields(form: CheckoutForm, error: ValidationFailed) -> None:
         "recipient.name": "recipient_name",
         "recipient.email": "recipient_email",
         "gift_message": "gift_message",
+        "promo_code": "promo_code",
     }
     for key, problems in (error.fields or {}).items():
         for problem in problems:
-            form.add_error(names.get(key), problem)
+            form.add_error(names.get(key), in_language(problem))
     if not error.fields:
         form.add_error(None, error.detail)
 
@@ -323,6 +325,7 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
                     recipient_email=form.cleaned_data["recipient_email"] if gift else "",
                     gift_message=form.cleaned_data["gift_message"] if gift else "",
                     marketing_consent=form.cleaned_data["marketing_consent"],
+                    promo_code=form.cleaned_data["promo_code"],
                     language=request.LANGUAGE_CODE,
                     client_ip=client_address(request),
                 )
@@ -406,12 +409,14 @@ def booking(request: HttpRequest, reference: str) -> HttpResponse:
         # The secret is in the session now; drop it from the address bar (and from Referer).
         return redirect("public:booking", reference=found.reference)
     now = clock_now()
+    seats = selectors.booking_seats(found)
     return render(
         request,
         "public/booking.html",
         {
             "booking": found,
-            "seats": selectors.booking_seats(found),
+            "seats": seats,
+            "discount": sum((bs.discount for bs in seats), Decimal("0.00")),
             "now": now,
             "cancel_deadline": selectors.customer_cancel_deadline(found),
             "can_cancel": _can_cancel(found, now),

@@ -20,6 +20,7 @@ Capability = Literal[
     "send_campaigns",
     "erase_customers",
     "read_audit",
+    "manage_promotions",
 ]
 
 PERMISSION_FOR: dict[str, str] = {
@@ -34,6 +35,7 @@ PERMISSION_FOR: dict[str, str] = {
     "send_campaigns": "staff.send_campaigns",
     "erase_customers": "staff.erase_customers",
     "read_audit": "audit.view_auditentry",
+    "manage_promotions": "promotions.change_promocode",
 }
 CAPABILITIES: tuple[str, ...] = tuple(PERMISSION_FOR)
 

@@ -16,6 +16,7 @@ from marquee.backoffice import urls as backoffice_urls
 from marquee.booking.models import Booking, Customer
 from marquee.catalog.models import Genre, Movie
 from marquee.pricing.models import Tariff
+from marquee.promotions.models import PromoBatch, PromoCode
 from marquee.scheduling.models import Showtime
 from marquee.settlement.models import Distributor
 from marquee.venues.models import Hall
@@ -62,6 +63,8 @@ def _staff_list_urls() -> list[str]:
         "genre_id": Genre.objects.values_list("pk", flat=True).first(),
         "reference": Booking.objects.values_list("reference", flat=True).first(),
         "distributor_id": Distributor.objects.values_list("pk", flat=True).first(),
+        "code_id": PromoCode.objects.values_list("pk", flat=True).first(),
+        "batch_id": PromoBatch.objects.values_list("pk", flat=True).first(),
     }
     urls = []
     for pattern in backoffice_urls.urlpatterns:

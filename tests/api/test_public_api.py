@@ -246,10 +246,13 @@ def test_hold_answers_201_with_the_booking_and_its_token(api, show, seat_ids):
     assert body["showtime"]["movie"]["title"] == show.movie.title
     assert body["showtime"]["hall"] == {"id": show.hall.pk, "number": show.hall.number, "name": show.hall.name}
     assert body["seats"] == [
-        {"seat_id": seat_ids[0], "row": 1, "number": 1, "type": "standard", "tariff": "Evening", "price": "125.00"},
-        {"seat_id": seat_ids[1], "row": 1, "number": 2, "type": "standard", "tariff": "Evening", "price": "125.00"},
+        {"seat_id": seat_ids[0], "row": 1, "number": 1, "type": "standard", "tariff": "Evening", "price": "125.00"}
+        | {"discount": "0.00"},
+        {"seat_id": seat_ids[1], "row": 1, "number": 2, "type": "standard", "tariff": "Evening", "price": "125.00"}
+        | {"discount": "0.00"},
     ]
     assert body["total_price"] == "250.00" and body["currency"] == "UAH"
+    assert body["promo_code"] is None and body["discount"] == "0.00"
     assert body["customer"] == {"first_name": "Olena", "last_name": "Koval", "email": "olena@example.com", "phone": ""}
     assert body["recipient"] == {"name": "Taras Koval", "email": "taras@example.com"}
     assert body["gift_message"] == "Happy birthday!"

@@ -32,6 +32,7 @@ from marquee.payments import moves as payment_moves
 from marquee.payments import services as payments
 from marquee.pricing import services as pricing
 from marquee.privacy import services as privacy
+from marquee.promotions import services as promotions
 from marquee.scheduling import services as scheduling
 from marquee.settlement import services as settlement
 from marquee.staff.roles import ADMIN
@@ -60,6 +61,8 @@ STAFF_SERVICE_MODULES = (
     "marquee.booking.counter",
     "marquee.payments.counter",
     "marquee.settlement.services",
+    "marquee.promotions.services",
+    "marquee.booking.promo",
 )
 
 ANY = object()  # the field is recorded, whatever its value
@@ -426,8 +429,40 @@ AUDITED: list[Audited] = [
             staff_user=w.user,
         ),
         {"week": ANY, "mail": ANY},
+        "marquee.promotions.services.promo_code_create",
+        "promocode.create",
+        lambda w: promotions.promo_code_create(
+            code="kino20", terms=promotions.CodeTerms(kind="percent", value=Decimal("20")), staff_user=w.user
+        ),
+        {"code": "KINO20", "kind": "percent", "value": "20.00"},
+    ),
+    Audited(
+        "marquee.promotions.services.promo_code_update",
+        "promocode.update",
+        lambda w: promotions.promo_code_update(
+            promo_code_id=_promo(w).pk, changes={"value": Decimal("25"), "max_uses": 10}, staff_user=w.user
+        ),
+        {"value": ["20.00", "25.00"], "max_uses": [None, 10]},
+    ),
+    Audited(
+        "marquee.promotions.services.promo_code_deactivate",
+        "promocode.deactivate",
+        lambda w: promotions.promo_code_deactivate(promo_code_id=_promo(w).pk, staff_user=w.user),
+        {"is_active": [True, False]},
+    ),
+    Audited(
+        "marquee.promotions.services.promo_batch_create",
+        "promobatch.created",
+        lambda w: promotions.promo_batch_create(
+            quantity=3, prefix="gift", terms=promotions.CodeTerms(kind="amount", value=Decimal("50")), staff_user=w.user
+        ),
+        {"prefix": "GIFT", "quantity": 3, "kind": "amount", "value": "50.00"},
     ),
 ]
+
+
+def _promo(w: World):
+    return promotions.promo_code_create(code="SPARE", terms=promotions.CodeTerms(kind="percent", value=Decimal("20")))
 
 
 def _sent_tickets(w: World) -> int:
@@ -497,6 +532,9 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.booking.moves.showtime_fact": "a showtime as the audit records it",
     "marquee.booking.services.seat_ids_taken_locked": "a read inside the caller's transaction",
     "marquee.booking.services.showtime_sales_lock_shared": "a lock inside the caller's transaction",
+    "marquee.booking.promo.promo_apply_locked": "a customer's promo code, inside their hold",
+    "marquee.booking.promo.promo_code_uses": "a read",
+    "marquee.booking.promo.active_bookings": "a query filter",
     "marquee.payments.services.refunds_create_locked": (
         "inside refund_create, booking_cancel and booking_move, which record it"
     ),

@@ -28,6 +28,7 @@ from marquee.booking.models import Booking, Customer, SeatBlock
 from marquee.catalog.models import Genre, Movie
 from marquee.core.money import money_text
 from marquee.pricing.models import Tariff
+from marquee.promotions.models import PromoCode
 from marquee.settlement.models import Distributor
 from marquee.staff.roles import ADMIN
 from marquee.staff.services import api_key_create
@@ -108,6 +109,7 @@ def data_words() -> set[str]:
     # Distributors' names, contacts and addresses (marquee.settlement).
     for name, contact, email in Distributor.objects.values_list("name", "contact", "email"):
         texts += [name, contact, email]
+    texts += PromoCode.objects.values_list("note", flat=True)
     # Payment providers and their ids are names, as on the provider's own dashboard.
     texts += ["demo", "box_office", "stripe", "liqpay", "cash", "card_terminal"]
     return {w for text in texts for w in WORD.findall(text or "")}

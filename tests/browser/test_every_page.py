@@ -6,6 +6,7 @@ One browser, one context per viewport and language, each page visited once."""
 
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from marquee.marketing.links import unsubscribe_token
 from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.payments.counter import counter_sell
 from marquee.payments.services import booking_pay, payment_record_box_office
+from marquee.promotions.services import CodeTerms, promo_batch_create, promo_code_create
 from tests import factories
 from tests.browser.conftest import STAFF_PASSWORD
 from tests.conftest import ARTIFACTS
@@ -123,6 +125,7 @@ def cinema() -> dict:
         "customer_id": paid.customer_id,
         "tariff_id": factories.tariff("Morning", dt.time(8), dt.time(11), "0.8").pk,
         "distributor_id": _distributor_with_terms(film, other),
+        "promo_id": _promotions(film),
     }
 
 
@@ -139,6 +142,16 @@ def _distributor_with_terms(*movies) -> int:
         terms = [TermSpec(1, Decimal("55")), TermSpec(2, Decimal("50"), Decimal("300")), TermSpec(3, Decimal("45"))]
         rental_terms_set(movie_id=movie.pk, terms=terms)
     return kino.pk
+
+
+def _promotions(film) -> int:
+    """A running promotion for one film, and a batch of single-use codes."""
+    terms = CodeTerms(
+        kind="percent", value=Decimal("20"), note="Знижка буднього дня", days_mask=0b0001111, movie_ids=(film.pk,)
+    )
+    code = promo_code_create(code="KINO20", terms=terms)
+    promo_batch_create(quantity=3, prefix="GIFT", terms=CodeTerms(kind="amount", value=Decimal("100")))
+    return code.pk
 
 
 def public_pages(c: dict) -> list[tuple[str, str]]:
@@ -184,6 +197,8 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-hall", f"/staff/halls/{c['big'].pk}/"),
         ("staff-tariffs", "/staff/tariffs/"),
         ("staff-tariff", f"/staff/tariffs/{c['tariff_id']}/"),
+        ("staff-promotions", "/staff/promotions/"),
+        ("staff-promotion", f"/staff/promotions/{c['promo_id']}/"),
         ("staff-bookings", "/staff/bookings/"),
         ("staff-booking", f"/staff/bookings/{c['paid'].reference}/"),
         ("staff-booking-box-office", f"/staff/bookings/{c['box'].reference}/"),

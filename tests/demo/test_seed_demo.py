@@ -42,10 +42,25 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 def wipe() -> None:
     from marquee.payments.models import Payment, Refund
+    from marquee.promotions.models import PromoBatch, PromoCode
     from marquee.settlement.models import Distributor
 
-    for model in (Refund, Payment, BookingSeat, Booking, Customer, Showtime, Seat, Hall, Movie, Distributor, Genre,
-                  Tariff):  # fmt: skip
+    for model in (
+        Refund,
+        Payment,
+        BookingSeat,
+        Booking,
+        PromoCode,
+        PromoBatch,
+        Customer,
+        Showtime,
+        Seat,
+        Hall,
+        Movie,
+        Distributor,
+        Genre,
+        Tariff,
+    ):
         model.objects.all().delete()
 
 

@@ -4,6 +4,7 @@ preload, and HEAD answered wherever GET is."""
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
@@ -13,6 +14,7 @@ from marquee.backoffice import urls as backoffice_urls
 from marquee.core.clock import local_today
 from marquee.core.csp import content_security_policy
 from marquee.payments.services import payment_record_box_office
+from marquee.promotions.services import CodeTerms, promo_batch_create, promo_code_create
 from marquee.settlement.services import distributor_create
 from tests import factories
 
@@ -80,6 +82,8 @@ def _staff_urls(cinema) -> list[str]:
         "genre_id": cinema["film"].genres.first().pk,
         "reference": cinema["booking"].reference,
         "distributor_id": distributor_create(name="Kinomania Distribution").pk,
+        "code_id": promo_code_create(code="KINO20", terms=CodeTerms(kind="percent", value=Decimal("20"))).pk,
+        "batch_id": promo_batch_create(quantity=2, terms=CodeTerms(kind="amount", value=Decimal("50")))[0].pk,
     }
     urls = []
     for pattern in backoffice_urls.urlpatterns:

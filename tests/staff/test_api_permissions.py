@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -21,6 +22,7 @@ from marquee.booking.checkin import ticket_code
 from marquee.booking.models import BookingSeat
 from marquee.core.clock import local_today
 from marquee.payments.services import booking_pay
+from marquee.promotions.services import CodeTerms, promo_batch_create, promo_code_create
 from marquee.settlement.services import distributor_create
 from marquee.staff.roles import ADMIN, BOX_OFFICE
 from marquee.staff.services import api_key_create
@@ -124,6 +126,14 @@ MATRIX = [
     Call("GET", "/movies/{movie}/rental-terms", ADMIN_ONLY, 200),
     Call("PUT", "/movies/{movie}/rental-terms", ADMIN_ONLY, 200, {"terms": [{"from_week": 1, "percentage": "55"}]}),
     Call("GET", "/reports/settlement", ADMIN_ONLY, 200),
+    # Promo codes: Admin (manage_promotions) only.
+    Call("GET", "/promo-codes", ADMIN_ONLY, 200),
+    Call("POST", "/promo-codes", ADMIN_ONLY, 201, {"code": "SPRING", "kind": "percent", "value": "10"}),
+    Call("GET", "/promo-codes/{promo}", ADMIN_ONLY, 200),
+    Call("PATCH", "/promo-codes/{promo}", ADMIN_ONLY, 200, {"value": "15"}),
+    Call("DELETE", "/promo-codes/{promo}", ADMIN_ONLY, 200),
+    Call("POST", "/promo-batches", ADMIN_ONLY, 201, {"quantity": 3, "kind": "amount", "value": "50"}),
+    Call("GET", "/promo-batches/{promo_batch}/codes.csv", ADMIN_ONLY, 200),
 ]
 
 NO_GROUP = "staff, no group"
@@ -171,6 +181,8 @@ def world() -> SimpleNamespace:
         free=seats[4:6],
         distributor=distributor_create(name="Kinomania", email="statements@kinomania.example").pk,
         spare_distributor=distributor_create(name="Spare Films").pk,
+        promo=promo_code_create(code="WINTER", terms=CodeTerms(kind="percent", value=Decimal("20"))).pk,
+        promo_batch=promo_batch_create(quantity=2, terms=CodeTerms(kind="amount", value=Decimal("30")))[0].pk,
     )
 
 

@@ -138,6 +138,14 @@ def _is_gift_copy(booking: Booking, mail: OutgoingMail) -> bool:
     return booking.is_gift and mail.to_email.lower() == booking.ticket_email.lower()
 
 
+def _promo_line(booking: Booking, admissions: list[Admission]) -> str:
+    """ "Promo code KINO20: −UAH 60.00" for a booking that used one, else ""."""
+    if not booking.promo_code_text:
+        return ""
+    off = sum((a.ticket.discount for a in admissions), Decimal("0.00"))
+    return _("Promo code %(code)s: −%(amount)s") % {"code": booking.promo_code_text, "amount": money_text(off)}
+
+
 def _booking_context(booking: Booking, mail: OutgoingMail, *, show_prices: bool) -> dict[str, Any]:
     admissions = _admissions(booking, show_prices=show_prices)
     day, time, when = _when(booking)
@@ -153,6 +161,7 @@ def _booking_context(booking: Booking, mail: OutgoingMail, *, show_prices: bool)
         "admissions": admissions,
         "seats_line": _seats_line(admissions),
         "total": money_text(booking.total_price) if show_prices else "",
+        "promo_line": _promo_line(booking, admissions) if show_prices else "",
         "currency": settings.CURRENCY,
         # A gift recipient gets the tickets, not the power to cancel the giver's purchase.
         "manage_url": "" if is_gift_copy else manage_link_url(booking),
