@@ -429,6 +429,8 @@ AUDITED: list[Audited] = [
             staff_user=w.user,
         ),
         {"week": ANY, "mail": ANY},
+    ),
+    Audited(
         "marquee.promotions.services.promo_code_create",
         "promocode.create",
         lambda w: promotions.promo_code_create(
