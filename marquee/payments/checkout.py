@@ -35,6 +35,7 @@ def checkout_hold(
             showtime_id=showtime_id,
             seat_ids=seat_ids,
             customer=customer,
+            ticket_types=ticket_types,
             recipient_name=recipient_name,
             recipient_email=recipient_email,
             gift_message=gift_message,
@@ -42,5 +43,5 @@ def checkout_hold(
             language=language,
             client_ip=client_ip,
         )
-        # TODO(issue 13): ticket_types -> booking_hold; promo_code, voucher_code applied here.
+        # TODO(issue 13): promo_code, voucher_code applied here.
     return result
