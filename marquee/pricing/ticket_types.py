@@ -7,10 +7,10 @@ constraint says "at most one"; the services below never leave none), and the def
 """
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -21,6 +21,10 @@ from marquee.catalog.models import AgeRating
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.core.locks import lock_named
 from marquee.pricing.models import PriceRule, TicketType
+from marquee.pricing.prices import TariffLike, seat_price
+
+if TYPE_CHECKING:
+    from marquee.scheduling.models import Showtime
 
 # --- reading ----------------------------------------------------------------------------------
 
@@ -37,6 +41,46 @@ def ticket_types_on_sale(*, age_rating: int | None = None) -> list[TicketType]:
     if age_rating is not None:
         types = types.filter(Q(max_age_rating__isnull=True) | Q(max_age_rating__gte=age_rating))
     return list(types)
+
+
+@dataclass(frozen=True)
+class TicketTypeOffer:
+    """A type on sale for a showtime, with its price per seat type (where those seats all cost the same)."""
+
+    ticket_type: TicketType
+    prices: dict[str, Decimal]
+
+
+def uniform_base_prices(seats: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
+    """Seat type → base price, for the types whose (seat type, base price) pairs all agree."""
+    found: dict[str, set[Decimal]] = {}
+    for seat_type, base in seats:
+        found.setdefault(seat_type, set()).add(base)
+    return {kind: next(iter(bases)) for kind, bases in sorted(found.items()) if len(bases) == 1}
+
+
+def ticket_type_offers(
+    *, types: Iterable[TicketType], bases: Mapping[str, Decimal], tariff: TariffLike | None, surcharge: Decimal
+) -> list[TicketTypeOffer]:
+    """The price of each type for each seat type, by the one rule (no database)."""
+    return [
+        TicketTypeOffer(t, {kind: seat_price(base, tariff, t, surcharge) for kind, base in bases.items()})
+        for t in types
+    ]
+
+
+def showtime_surcharge(showtime: "Showtime") -> Decimal:
+    """The showtime's format surcharge (3D, IMAX…), which no ticket type reduces; 0 without a format."""
+    return showtime.format.surcharge if showtime.format_id is not None and showtime.format else Decimal(0)
+
+
+def ticket_types_for_showtime(
+    showtime: "Showtime", *, tariff: TariffLike | None, bases: Mapping[str, Decimal]
+) -> list[TicketTypeOffer]:
+    """The types sold for the showtime's film, each priced per seat type (`bases`: seat type →
+    base price). One query (two when the showtime's format is not loaded)."""
+    types = ticket_types_on_sale(age_rating=showtime.movie.age_rating)
+    return ticket_type_offers(types=types, bases=bases, tariff=tariff, surcharge=showtime_surcharge(showtime))
 
 
 def ticket_type_refusal(ticket_type: TicketType, age_rating: int) -> str:
