@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -82,6 +83,11 @@ MATRIX = [
     Call("GET", "/tariffs/{tariff}", BOX_OFFICE_TOO, 200),
     Call("PATCH", "/tariffs/{tariff}", ADMIN_ONLY, 200, {"name": "Late"}),
     Call("DELETE", "/tariffs/{tariff}", ADMIN_ONLY, 204),
+    Call("GET", "/ticket-types", BOX_OFFICE_TOO, 200),
+    Call("POST", "/ticket-types", ADMIN_ONLY, 201, {"code": "senior", "name_en": "Senior", "multiplier": "0.7"}),
+    Call("GET", "/ticket-types/{ticket_type}", BOX_OFFICE_TOO, 200),
+    Call("PATCH", "/ticket-types/{ticket_type}", ADMIN_ONLY, 200, {"name_en": "Kid"}),
+    Call("DELETE", "/ticket-types/{ticket_type}", ADMIN_ONLY, 204),
     # The box office's own work.
     Call("GET", "/bookings", BOX_OFFICE_TOO, 200),
     Call("GET", "/bookings/{paid}", BOX_OFFICE_TOO, 200),
@@ -153,6 +159,7 @@ def world() -> SimpleNamespace:
         spare_show=spare_show.pk,
         free_slot=f.local_dt(day, 15).isoformat(),
         tariff=f.tariff().pk,
+        ticket_type=f.ticket_type("child", "Child", multiplier=Decimal("0.6")).pk,
         pending=pending.reference,
         paid=paid.reference,
         customer=paid.customer_id,
