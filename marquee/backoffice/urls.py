@@ -14,6 +14,7 @@ from marquee.backoffice import (
     reports,
     schedule,
     tariffs,
+    ticket_types,
 )
 from marquee.backoffice import cash_up as cash_up_pages
 from marquee.backoffice import checkin as checkin_page
@@ -38,6 +39,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tariffs/", tariffs.tariff_list, name="tariffs"),
     path("tariffs/<int:tariff_id>/", tariffs.tariff_edit, name="tariff"),
     path("tariffs/<int:tariff_id>/delete/", tariffs.tariff_remove, name="tariff_delete"),
+    path("ticket-types/", ticket_types.ticket_type_list, name="ticket_types"),
+    path("ticket-types/<int:ticket_type_id>/", ticket_types.ticket_type_edit, name="ticket_type"),
+    path("ticket-types/<int:ticket_type_id>/delete/", ticket_types.ticket_type_remove, name="ticket_type_delete"),
     path("bookings/", bookings.booking_list, name="bookings"),
     path("bookings/<str:reference>/", bookings.booking_detail, name="booking"),
     path("bookings/<str:reference>/pay/", bookings.booking_pay, name="booking_pay"),
