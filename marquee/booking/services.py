@@ -502,8 +502,8 @@ def booking_hold(
                             tariff=tariff,
                             tariff_name=tariff.name_in_default_language if tariff else "",
                             ticket_type=types[s.pk],
-                            ticket_type_code=types[s.pk].code,
-                            ticket_type_name=types[s.pk].name_in_default_language,
+                            ticket_type_code=getattr(types[s.pk], "code", ""),
+                            ticket_type_name=getattr(types[s.pk], "name_in_default_language", ""),
                             final_price=prices[s.pk],
                             status=BookingStatus.PENDING,
                         )

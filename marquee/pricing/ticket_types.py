@@ -92,8 +92,12 @@ def ticket_type_refusal(ticket_type: TicketType, age_rating: int) -> str:
 
 def ticket_types_for_seats(
     *, seat_ids: Sequence[int], chosen: Mapping[int, str] | None, age_rating: int
-) -> dict[int, TicketType]:
+) -> dict[int, TicketType | None]:
     """The type of each seat: the one `chosen` names (seat id → code), else the default. One query.
+
+    The migration makes the default and the services always keep one; should the row be gone all
+    the same (deleted in the database, or a test database flushed), an unnamed seat is sold
+    untyped at the tariff's price rather than refused.
 
     ValidationFailed with `fields={"ticket_types": [reasons]}` for an unknown or inactive code,
     a seat id not among `seat_ids`, or a type not sold for a film rated `age_rating`."""
@@ -115,8 +119,6 @@ def ticket_types_for_seats(
         {by_code[c].code for c in codes if c in by_code and not ticket_type_allowed(by_code[c], age_rating)}
     )
     problems.extend(ticket_type_refusal(by_code[c], age_rating) for c in refused)
-    if default is None:  # pragma: no cover - the migration makes one, and the services keep one
-        raise InvalidState("No default ticket type: an admin must make one the default.")
     if problems:
         raise ValidationFailed(_("A ticket type cannot be sold."), fields={"ticket_types": problems})
     return {pk: by_code[chosen[pk]] if pk in chosen else default for pk in seat_ids}
