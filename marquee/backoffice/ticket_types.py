@@ -27,7 +27,7 @@ EVERY_FILM = ""
 
 class TicketTypeForm(forms.Form):
     code = forms.SlugField(
-        max_length=32, label=gettext_lazy("Code"), help_text=gettext_lazy("Used by the API, e.g. child.")
+        max_length=32, label=gettext_lazy("Code"), help_text=gettext_lazy("A short code for apps: lower-case letters, digits, - or _.")
     )
     name_en = forms.CharField(max_length=60, required=False, label=gettext_lazy("Name in English"))
     name_uk = forms.CharField(max_length=60, required=False, label=gettext_lazy("Name in Ukrainian"))
@@ -46,7 +46,7 @@ class TicketTypeForm(forms.Form):
         max_value=Decimal(1),
         initial=Decimal(1),
         label=gettext_lazy("Multiplier"),
-        help_text=gettext_lazy("For the multiplier rule: 0.6 is 60% of the price."),
+        help_text=gettext_lazy("For the multiplier rule: 0.6 is 60 percent of the price."),
     )
     amount_off = forms.DecimalField(
         max_digits=8,
