@@ -27,7 +27,9 @@ EVERY_FILM = ""
 
 class TicketTypeForm(forms.Form):
     code = forms.SlugField(
-        max_length=32, label=gettext_lazy("Code"), help_text=gettext_lazy("A short code for apps: lower-case letters, digits, - or _.")
+        max_length=32,
+        label=gettext_lazy("Code"),
+        help_text=gettext_lazy("A short code for apps: lower-case letters, digits, - or _."),
     )
     name_en = forms.CharField(max_length=60, required=False, label=gettext_lazy("Name in English"))
     name_uk = forms.CharField(max_length=60, required=False, label=gettext_lazy("Name in Ukrainian"))

@@ -280,6 +280,8 @@ def _seat_lines(
     """Each chosen seat with the types sold for this film, priced by the one rule; the pick read
     from `data` (`type_<seat id>`), the default where none or a type not offered is named."""
     types = ticket_types_on_sale(age_rating=showtime.movie.age_rating)
+    if not any(t.is_default for t in types):
+        types = []  # no default to start from (its row is gone): every seat as the seat map prices it
     surcharge = showtime_surcharge(showtime)
     lines = []
     for state in chosen:
