@@ -42,6 +42,7 @@ SALES_GROUPS = [
     ("hall", _("By hall"), _("Hall"), _("hall"), _("Revenue by hall")),
     ("seat_type", _("By seat type"), _("Seat type"), _("seat type"), _("Revenue by seat type")),
     ("tariff", _("By tariff"), _("Tariff"), _("tariff"), _("Revenue by tariff")),
+    ("ticket_type", _("By ticket type"), _("Ticket type"), _("ticket type"), _("Revenue by ticket type")),
 ]
 
 
