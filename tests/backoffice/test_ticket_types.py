@@ -91,3 +91,12 @@ def test_a_bad_form_says_why_in_place(admin_client):
 
 def test_the_box_office_cannot_keep_types(box_client):
     assert box_client.get(reverse("backoffice:ticket_types")).status_code == 403
+
+
+def test_the_staff_booking_page_shows_each_seat_s_type(admin_client):
+    f.ticket_type("child", "Child", multiplier=Decimal("0.6"))
+    show = f.showtime()
+    a, b = show.hall.seats.order_by("pk").values_list("pk", flat=True)[:2]
+    booking = f.hold(show, [a, b], ticket_types={b: "child"}).booking
+    page = admin_client.get(reverse("backoffice:booking", args=[booking.reference])).content.decode()
+    assert "<td>Adult</td>" in page and "<td>Child</td>" in page
