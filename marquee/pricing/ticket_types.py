@@ -26,6 +26,10 @@ from marquee.pricing.prices import TariffLike, seat_price
 if TYPE_CHECKING:
     from marquee.scheduling.models import Showtime
 
+# What a type's code may be: the staff services hold new codes to it, and a hold asks the
+# database only for codes that fit it.
+_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}\Z")
+
 # --- reading ----------------------------------------------------------------------------------
 
 
@@ -109,12 +113,16 @@ def ticket_types_for_seats(
             _("Not seats of this booking: %(ids)s.") % {"ids": ", ".join(str(s) for s in strangers)},
         )
     codes = {str(code) for code in chosen.values()}
-    types = TicketType.objects.filter(Q(is_default=True) | Q(code__in=codes, is_active=True))
+    # Only what could be a code reaches the database (PostgreSQL refuses NUL in a string).
+    types = TicketType.objects.filter(
+        Q(is_default=True) | Q(code__in=[c for c in codes if _CODE.match(c)], is_active=True)
+    )
     by_code = {t.code: t for t in types}
     default = next((t for t in by_code.values() if t.is_default), None)
     unknown = sorted(codes - set(by_code))
     if unknown:
-        problems.append(_("No ticket type on sale is called %(codes)s.") % {"codes": ", ".join(unknown)})
+        shown = ", ".join(repr(c)[1:-1][:40] for c in unknown[:5])  # as typed, control characters escaped
+        problems.append(_("No ticket type on sale is called %(codes)s.") % {"codes": shown})
     refused = sorted(
         {by_code[c].code for c in codes if c in by_code and not ticket_type_allowed(by_code[c], age_rating)}
     )
@@ -142,7 +150,6 @@ AUDITED_FIELDS = (
     "position",
 )
 EDITABLE = frozenset(AUDITED_FIELDS)
-_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 _MONEY_LIMIT = Decimal("999999.99")
 
 

@@ -130,3 +130,13 @@ def test_the_hold_reads_the_types_in_one_query(child, student):
         f.hold(show, seats[1:], ticket_types={seats[1]: "child", seats[2]: "student"})
     assert sum('"pricing_tickettype"' in q["sql"] for q in queries.captured_queries) == 1
     assert TicketType.objects.filter(is_default=True).count() == 1
+
+
+@pytest.mark.parametrize("code", ["chi\x00ld", "x" * 5000, "Child", "child\n"])
+def test_a_code_that_cannot_be_one_is_refused_without_asking_the_database_a_bad_question(child, code):
+    show = _show()
+    seat = _seats(show)[0]
+    with pytest.raises(ValidationFailed) as refused:
+        f.hold(show, [seat], ticket_types={seat: code})
+    assert list(refused.value.fields) == ["ticket_types"]
+    assert "\x00" not in refused.value.fields["ticket_types"][0]
