@@ -10,8 +10,9 @@ from marquee.booking.services import CustomerDetails, HoldResult, booking_hold
 from marquee.catalog.models import Genre, Movie
 from marquee.catalog.services import genre_create, movie_create
 from marquee.core.clock import cinema_tz, now
-from marquee.pricing.models import Tariff
+from marquee.pricing.models import Tariff, TicketType
 from marquee.pricing.services import tariff_create
+from marquee.pricing.ticket_types import ticket_type_create
 from marquee.scheduling.models import Showtime
 from marquee.scheduling.services import showtime_schedule
 from marquee.venues.models import Hall
@@ -57,6 +58,16 @@ def showtime(*, movie_obj: Movie | None = None, hall_obj: Hall | None = None, st
 
 def tariff(name="Evening", start=dt.time(18), end=dt.time(23, 59), multiplier="1.25") -> Tariff:
     return tariff_create(name=name, start_time=start, end_time=end, price_multiplier=Decimal(multiplier))
+
+
+def ticket_type(code: str, name: str, **kw) -> TicketType:
+    """A ticket type made through its service (Child: `ticket_type("child", "Child", multiplier=…)`).
+
+    Adult, the default the migration makes, is made again first where a transactional test
+    before this one flushed it."""
+    if not TicketType.objects.filter(is_default=True).exists():
+        ticket_type_create(code="adult", name_en="Adult", name_uk="Дорослий", is_default=True)
+    return ticket_type_create(code=code, name_en=name, name_uk=kw.pop("name_uk", name), **kw)
 
 
 def buyer(email: str = "olena@example.com", **kw) -> CustomerDetails:

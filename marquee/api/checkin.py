@@ -37,6 +37,8 @@ class CheckInSeatOut(Schema):
     type: str
     price: str
     tariff: str
+    ticket_type: str = Field(description='Who the ticket is for ("Student"), in the request\'s language; "" for none.')
+    door_note: str = Field(description='What to check for that type ("Show student ID"); may be empty.')
 
 
 class CheckInShowtimeOut(Schema):
@@ -84,6 +86,8 @@ def check_in_out(ticket: BookingSeat) -> dict[str, Any]:
             "type": ticket.seat.seat_type,
             "price": money(ticket.final_price),
             "tariff": ticket.tariff_name,
+            "ticket_type": ticket.ticket_type_label,
+            "door_note": ticket.door_note,
         },
         "showtime": {
             "id": showtime.pk,

@@ -67,6 +67,7 @@ from marquee.core.languages import localized_expression
 from marquee.payments.checkout import checkout_hold
 from marquee.payments.selectors import booking_money
 from marquee.payments.services import booking_cancel, booking_pay, payment_start
+from marquee.pricing.ticket_types import ticket_types_for_showtime, uniform_base_prices
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 router = Router(tags=["public"])
@@ -214,7 +215,9 @@ def showtime(request: HttpRequest, id: int) -> dict[str, Any]:
     """A showtime with the tariff in force and the price per seat type where it is uniform."""
     found = _showtime(id)
     sales_open = found.status == ShowtimeStatus.SCHEDULED and found.starts_at > clock_now()
-    return showtime_detail_out(found, showtime_prices(found), sales_open=sales_open)
+    prices = showtime_prices(found)
+    offers = ticket_types_for_showtime(found, tariff=prices.tariff, bases=prices.bases)
+    return showtime_detail_out(found, prices, sales_open=sales_open, ticket_types=offers)
 
 
 @router.get("/showtimes/{id}/seats", response={200: SeatMapOut, **ERRORS_READ}, summary="Seat map")
@@ -226,7 +229,10 @@ def seat_map(request: HttpRequest, id: int) -> HttpResponse:
     showtime_id = _id(id, "showtime")
 
     def draw() -> bytes:
-        seat_map = seat_map_out(showtime_seat_map(_showtime(showtime_id, with_counts=False)))
+        drawn = showtime_seat_map(_showtime(showtime_id, with_counts=False))
+        bases = uniform_base_prices((s.seat.seat_type, s.seat.base_price) for s in drawn.seats)
+        offers = ticket_types_for_showtime(drawn.showtime, tariff=drawn.tariff, bases=bases)
+        seat_map = seat_map_out(drawn, offers)
         # seat_map_out builds exactly SeatMapOut's plain fields (tests/api/test_read_caches.py
         # checks): validating 500 seats through ninja's schema cost 40% of drawing the map.
         return JSON_RENDERER.render(request, seat_map, response_status=200).encode()
@@ -264,6 +270,7 @@ def booking_create(request: HttpRequest, payload: BookingIn) -> Status[dict[str,
         gift_message=payload.gift_message or "",
         marketing_consent=payload.marketing_consent,
         promo_code=payload.promo_code or "",
+        ticket_types=payload.ticket_types,
         # The emails follow the client's ?lang or Accept-Language, when it is one of ours.
         language=api_language(request),
         client_ip=client_address(request),

@@ -21,6 +21,7 @@ from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import local
 from marquee.core.money import format_money
 from marquee.pricing.models import Tariff
+from marquee.pricing.ticket_types import TicketTypeOffer
 from marquee.scheduling.models import Showtime
 from marquee.venues.models import Hall
 
@@ -74,6 +75,13 @@ class BookingIn(StrictIn):
     marketing_consent: bool = False
     promo_code: str | None = Field(
         None, max_length=100, description="A promo code: refused with 422 `validation_error` and its reason."
+    )
+    ticket_types: dict[Id, Annotated[str, Field(max_length=100)]] | None = Field(
+        None,
+        max_length=1000,
+        description="Seat id → ticket type code (see the showtime's `ticket_types`); a seat not named is an adult "
+        "(the default type). A code not sold for this film answers 422 validation_error naming `ticket_types`.",
+        examples=[{"301": "child"}],
     )
 
     @field_validator("marketing_consent", mode="before")
@@ -145,11 +153,19 @@ class TariffBrief(Schema):
     price_multiplier: str = Field(examples=["1.25"])
 
 
+class TicketTypeOfferOut(Schema):
+    code: str = Field(examples=["child"])
+    name: str
+    door_note: str = Field(description="What the door checks, e.g. “Show student ID”; may be empty.")
+    prices: dict[str, Money] = Field(description="The price of this type per seat type, as `prices`.")
+
+
 class ShowtimeDetailOut(ShowtimeOut):
     status: str = Field(description="scheduled or cancelled")
     sales_open: bool
     tariff: TariffBrief | None
     prices: dict[str, Money] = Field(description="The price per seat type, for types whose seats all cost the same.")
+    ticket_types: list[TicketTypeOfferOut] = Field(description="The ticket types sold for this film, default first.")
     currency: str
 
 
@@ -166,7 +182,13 @@ class SeatMapOut(Schema):
     showtime_id: int
     hall: HallBrief
     seats: list[SeatOut]
+    ticket_types: list[TicketTypeOfferOut] = Field(description="The ticket types sold for this film, default first.")
     currency: str
+
+
+class TicketTypeBrief(Schema):
+    code: str = Field(examples=["adult"])
+    name: str
 
 
 class BookingSeatOut(Schema):
@@ -175,6 +197,9 @@ class BookingSeatOut(Schema):
     number: int
     type: str
     tariff: str | None
+    ticket_type: TicketTypeBrief | None = Field(
+        description="Who the ticket is for; null only for seats sold before types."
+    )
     price: Money
     discount: Money = Field(description="What the promo code took off this seat: `price` is after it.")
 
@@ -290,18 +315,33 @@ def tariff_brief(tariff: Tariff | None) -> dict[str, Any] | None:
     return {"id": tariff.pk, "name": tariff.name, "price_multiplier": f"{tariff.price_multiplier.normalize():f}"}
 
 
-def showtime_detail_out(showtime: Showtime, prices: ShowtimePrices, *, sales_open: bool) -> dict[str, Any]:
+def ticket_types_out(offers: Iterable[TicketTypeOffer]) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": o.ticket_type.code,
+            "name": o.ticket_type.name,
+            "door_note": o.ticket_type.door_note,
+            "prices": {kind: money(p) for kind, p in o.prices.items()},
+        }
+        for o in offers
+    ]
+
+
+def showtime_detail_out(
+    showtime: Showtime, prices: ShowtimePrices, *, sales_open: bool, ticket_types: Iterable[TicketTypeOffer] = ()
+) -> dict[str, Any]:
     return {
         **showtime_out(showtime),
         "status": showtime.status,
         "sales_open": sales_open,
         "tariff": tariff_brief(prices.tariff),
         "prices": {kind: money(p) for kind, p in prices.uniform.items()},
+        "ticket_types": ticket_types_out(ticket_types),
         "currency": settings.CURRENCY,
     }
 
 
-def seat_map_out(seat_map: SeatMap) -> dict[str, Any]:
+def seat_map_out(seat_map: SeatMap, ticket_types: Iterable[TicketTypeOffer] = ()) -> dict[str, Any]:
     return {
         "showtime_id": seat_map.showtime.pk,
         "hall": hall_brief(seat_map.showtime.hall),
@@ -316,6 +356,7 @@ def seat_map_out(seat_map: SeatMap) -> dict[str, Any]:
             }
             for s in seat_map.seats
         ],
+        "ticket_types": ticket_types_out(ticket_types),
         "currency": settings.CURRENCY,
     }
 
@@ -350,6 +391,9 @@ def booking_out(
                 "number": bs.seat.seat_number,
                 "type": bs.seat.seat_type,
                 "tariff": bs.tariff_label or None,
+                "ticket_type": {"code": bs.ticket_type_code, "name": bs.ticket_type_label}
+                if bs.ticket_type_code
+                else None,
                 "price": money(bs.final_price),
                 "discount": money(bs.discount),
             }

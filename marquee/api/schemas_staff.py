@@ -669,7 +669,7 @@ class StaffMovieFilters(Input):
 
 
 class SalesFilters(ReportFilters):
-    group_by: Literal["movie", "day", "hall", "seat_type", "tariff", "channel"] = "movie"
+    group_by: Literal["movie", "day", "hall", "seat_type", "tariff", "ticket_type", "channel"] = "movie"
     channel: Literal["online", "box_office"] | None = None
 
 

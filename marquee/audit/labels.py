@@ -47,6 +47,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "tariff.create": _("Tariff created"),
     "tariff.update": _("Tariff changed"),
     "tariff.delete": _("Tariff deleted"),
+    "tickettype.create": _("Ticket type created"),
+    "tickettype.update": _("Ticket type changed"),
+    "tickettype.deactivate": _("Ticket type taken off sale"),
+    "tickettype.delete": _("Ticket type deleted"),
     "movie.create": _("Movie added"),
     "movie.update": _("Movie changed"),
     "movie.delete": _("Movie deleted"),
@@ -148,6 +152,15 @@ FIELD_LABELS: dict[str, Promise] = {
     "max_uses_per_customer": _("uses per customer"),
     "prefix": _("prefix"),
     "quantity": _("number of codes"),
+    "door_note_en": _("note for the door in English"),
+    "door_note_uk": _("note for the door in Ukrainian"),
+    "rule": _("price rule"),
+    "multiplier": _("multiplier"),
+    "amount_off": _("amount off"),
+    "min_price": _("lowest price"),
+    "max_age_rating": _("only for films rated at most"),
+    "is_default": _("default"),
+    "position": _("position"),
 }
 
 # The kinds of thing an entry is about (the first part of an action code).
@@ -157,6 +170,7 @@ TARGET_LABELS: dict[str, Promise] = {
     "hall": _("hall"),
     "seat": _("seat"),
     "tariff": _("tariff"),
+    "tickettype": _("ticket type"),
     "movie": _("movie"),
     "genre": _("genre"),
     "mail": _("email"),
@@ -174,7 +188,9 @@ VALUE_LABELS: dict[str, dict[str, Any]] = {
     "refund": {"full": pgettext_lazy("refund choice", "full"), "none": pgettext_lazy("refund choice", "none")},
 }
 
-MONEY_FIELDS = frozenset({"amount", "refund", "refunded", "base_price", "total", "price", "difference"})
+MONEY_FIELDS = frozenset(
+    {"amount", "refund", "refunded", "base_price", "total", "price", "difference", "amount_off", "min_price"}
+)
 
 
 def register_values(fields: Iterable[str], choices: Iterable[tuple[Any, Any]]) -> None:

@@ -42,6 +42,7 @@ SALES_GROUPS = [
     ("hall", _("By hall"), _("Hall"), _("hall"), _("Revenue by hall")),
     ("seat_type", _("By seat type"), _("Seat type"), _("seat type"), _("Revenue by seat type")),
     ("tariff", _("By tariff"), _("Tariff"), _("tariff"), _("Revenue by tariff")),
+    ("ticket_type", _("By ticket type"), _("Ticket type"), _("ticket type"), _("Revenue by ticket type")),
 ]
 
 
@@ -61,10 +62,17 @@ def report_period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date, H
     return form, start, end, hall, query
 
 
+# The report's words for seats sold without a tariff or a ticket type, in the reader's language.
+NO_NAME = {
+    ("tariff", selectors.NO_TARIFF): _("No tariff"),
+    ("ticket_type", selectors.NO_TICKET_TYPE): _("No ticket type"),
+}
+
+
 def _label(group_by: str, key: str) -> str:
-    if group_by == "tariff" and key == selectors.NO_TARIFF:  # seats sold outside every tariff's hours
-        return gettext("No tariff")
-    return str(SeatType(key).label) if group_by == "seat_type" and key in SeatType.values else key
+    if group_by == "seat_type" and key in SeatType.values:
+        return str(SeatType(key).label)
+    return str(NO_NAME.get((group_by, key), key))
 
 
 def _money(value: Any) -> str:
@@ -143,7 +151,18 @@ def sales(request: HttpRequest) -> HttpResponse:
             title=str(title),
             fmt=_money,
         )
-        groups.append({"key": key, "label": label, "column": column, "short": short, "report": report, "chart": chart})
+        labels = {r.key: _label(key, r.key) for r in report.rows}
+        groups.append(
+            {
+                "key": key,
+                "label": label,
+                "column": column,
+                "short": short,
+                "report": report,
+                "chart": chart,
+                "labels": labels,
+            }
+        )
     # Every day of the period gets a column, days without sales included, so gaps show.
     revenue_by_day = {r.key: r for r in by_day.rows}
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -27,8 +27,10 @@ from marquee.booking.selectors import FREE, seats_free, showtime_seat_map
 from marquee.booking.tokens import normalise_reference
 from marquee.core.clock import local_today
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import DomainError, SeatsUnavailable, in_language
+from marquee.core.errors import DomainError, SeatsUnavailable, ValidationFailed, in_language
 from marquee.payments.counter import counter_sell
+from marquee.pricing.models import TicketType
+from marquee.pricing.ticket_types import ticket_types_on_sale
 from marquee.public.seatmap import legend, seat_map_version, seat_rows
 from marquee.scheduling.models import Showtime
 
@@ -72,6 +74,26 @@ def _map_context(showtime: Showtime, selected: set[int]) -> dict[str, Any]:
     }
 
 
+def _types_by_seat(data: QueryDict, offered: list[TicketType], seat_ids: list[int]) -> list[str]:
+    """One type code per seat (in `seat_ids`' order) from the counts the cashier typed ("2 Child,
+    1 Student"): the first seats take the counted types, in the types' order, the rest the default.
+    ValidationFailed when the counts pass the seats or are not whole numbers."""
+    codes: list[str] = []
+    for kind in offered:
+        raw = data.get(f"count_{kind.code}", "").strip() or "0"
+        if not raw.isdigit() or len(raw) > 3:
+            raise ValidationFailed(
+                _("Some fields are not valid."), fields={"ticket_types": [_("Give each count as a whole number.")]}
+            )
+        codes += [kind.code] * int(raw)
+    if len(codes) > len(seat_ids):
+        raise ValidationFailed(
+            _("Some fields are not valid."),
+            fields={"ticket_types": [_("More tickets by type than seats chosen: tick more seats or lower a count.")]},
+        )
+    return codes + [""] * (len(seat_ids) - len(codes))
+
+
 def _seat_names(showtime: Showtime, seat_ids: list[int]) -> str:
     seats = showtime.hall.seats.filter(pk__in=seat_ids).order_by("row_number", "seat_number")
     return "; ".join(_("row %(row)s, seat %(n)s") % {"row": s.row_number, "n": s.seat_number} for s in seats)
@@ -84,11 +106,14 @@ def sell_showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     problem = ""
     selected = _selected(request.POST.getlist("seat")) if request.method == "POST" else set()
+    offered = [t for t in ticket_types_on_sale(age_rating=showtime.movie.age_rating) if not t.is_default]
     if request.method == "POST":
         try:
+            seat_ids = sorted(selected)
             booking = counter_sell(
                 showtime_id=showtime.pk,
-                seat_ids=sorted(selected),
+                seat_ids=seat_ids,
+                ticket_types=_types_by_seat(request.POST, offered, seat_ids),
                 method=request.POST.get("method", ""),
                 staff_user=request.user,  # type: ignore[arg-type]
                 email=request.POST.get("email", ""),
@@ -117,6 +142,7 @@ def sell_showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
             "name": request.POST.get("name", "").strip()[:200],
             "comp_reason": request.POST.get("comp_reason", "").strip()[:200],
             "promo_code": request.POST.get("promo_code", "").strip()[:40],
+            "offered": [(t, request.POST.get(f"count_{t.code}", "")[:3]) for t in offered],
         }
     )
     status = 422 if problem else 200
@@ -140,7 +166,7 @@ def sell_seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
 def _sold(reference: str) -> Booking:
     booking = (
         Booking.objects.select_related("customer", "showtime__movie", "showtime__hall", "sold_by")
-        .prefetch_related("seats__seat")
+        .prefetch_related("seats__seat", "seats__ticket_type")
         .filter(reference=normalise_reference(reference))
         .first()
     )

@@ -76,7 +76,8 @@ def tickets(booking: Booking) -> list[Ticket]:
             hall=_hall(booking),
             row=bs.seat.row_number,
             seat=bs.seat.seat_number,
-            seat_type=str(bs.seat.get_seat_type_display()),
+            # The seat's type and who the ticket is for: "Standard · Student".
+            seat_type=" · ".join(filter(None, [str(bs.seat.get_seat_type_display()), bs.ticket_type_label])),
             price=_price(booking, bs),
             reference=booking.reference,
             code=ticket_code(bs.pk),
@@ -223,7 +224,8 @@ def receipt_pdf(booking: Booking) -> bytes:
     regular, bold = pdf_fonts()
     seats = _seats(booking)
     line_height = 5 * mm
-    height = 95 * mm + line_height * len(seats) + (6 * mm if booking.comp_reason else 0)
+    typed = sum(1 for bs in seats if bs.ticket_type_label)  # a second line each, naming the ticket type
+    height = 95 * mm + line_height * (len(seats) + typed) + (6 * mm if booking.comp_reason else 0)
     out = io.BytesIO()
     canvas = _canvas(out, (THERMAL_WIDTH, height), _("Receipt %(reference)s") % {"reference": booking.reference})
     left, right = THERMAL_MARGIN, THERMAL_WIDTH - THERMAL_MARGIN
@@ -255,6 +257,9 @@ def receipt_pdf(booking: Booking) -> bytes:
         canvas.drawString(left, y, f"{label} · {bs.seat.get_seat_type_display()}")
         canvas.drawRightString(right, y, money_text(bs.final_price))
         y -= line_height
+        if bs.ticket_type_label:
+            canvas.drawString(left + 3 * mm, y, bs.ticket_type_label)
+            y -= line_height
     canvas.line(left, y + 3 * mm, right, y + 3 * mm)
     y -= 1 * mm
     canvas.setFont(bold, 11)

@@ -15,6 +15,7 @@ from marquee.backoffice import (
     reports,
     schedule,
     tariffs,
+    ticket_types,
 )
 from marquee.backoffice import cash_up as cash_up_pages
 from marquee.backoffice import checkin as checkin_page
@@ -45,6 +46,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("promotions/<int:code_id>/deactivate/", promotions.promotion_deactivate, name="promotion_deactivate"),
     path("promotions/batches/", promotions.promotion_batch_create, name="promotion_batches"),
     path("promotions/batches/<int:batch_id>/codes.csv", promotions.promotion_batch_csv, name="promotion_batch_csv"),
+    path("ticket-types/", ticket_types.ticket_type_list, name="ticket_types"),
+    path("ticket-types/<int:ticket_type_id>/", ticket_types.ticket_type_edit, name="ticket_type"),
+    path("ticket-types/<int:ticket_type_id>/delete/", ticket_types.ticket_type_remove, name="ticket_type_delete"),
     path("bookings/", bookings.booking_list, name="bookings"),
     path("bookings/<str:reference>/", bookings.booking_detail, name="booking"),
     path("bookings/<str:reference>/pay/", bookings.booking_pay, name="booking_pay"),

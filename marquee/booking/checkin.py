@@ -121,7 +121,9 @@ def _refusal(ticket: BookingSeat, at: dt.datetime, showtime_id: int | None, hall
 
 def _ticket(seat_id: int) -> BookingSeat | None:
     return (
-        BookingSeat.objects.select_related("booking__customer", "seat", "showtime__movie", "showtime__hall")
+        BookingSeat.objects.select_related(
+            "booking__customer", "seat", "showtime__movie", "showtime__hall", "ticket_type"
+        )
         .filter(pk=seat_id)
         .first()
     )

@@ -51,6 +51,7 @@ from marquee.core.clock import now as clock_now
 from marquee.core.errors import NotFound, SalesClosed, SeatsUnavailable, ValidationFailed
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
+from marquee.pricing.ticket_types import showtime_surcharge, ticket_types_for_seats
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 
@@ -58,9 +59,8 @@ from marquee.scheduling.models import Showtime, ShowtimeStatus
 class SeatChoice:
     """One seat of a counter sale, as staff chose it.
 
-    `ticket_type` is the seam for ticket types (issue 13): the sale takes a choice per seat,
-    but no ticket types exist yet, so it must be empty and every seat is priced by the
-    tariff in force, as online.
+    `ticket_type` is the type's code (issue 13); empty for the default type. The seat is priced
+    by the tariff in force, the type and the format's surcharge, as online.
     """
 
     seat_id: int
@@ -97,8 +97,6 @@ def _validate(*, seats: Sequence[SeatChoice], email: str, name: str, method: str
     errors: dict[str, list[str]] = {}
     seat_ids = [choice.seat_id for choice in seats]
     _check_seat_ids(seat_ids, errors)
-    if "seat_ids" not in errors and any(choice.ticket_type for choice in seats):
-        errors["seat_ids"] = [_("There are no ticket types yet: leave the ticket type empty.")]
     clean_email = _clean_email(email, "email", errors) if email.strip() else ""
     clean_name = _clean_text(name, "name", errors, max_length=200)
     reason = _clean_text(comp_reason, "comp_reason", errors, max_length=200, required=method == COMP)
@@ -196,9 +194,14 @@ def booking_sell(
         raise NotFound(_("No such showtime."))
     # The order every hold locks in: the showtime's sales, the seats by id, lapsed holds, the customer.
     _lock_showtime_sales(showtime_id, exclusive=False)
-    showtime = Showtime.objects.select_related("hall", "movie").filter(pk=showtime_id).first()
+    showtime = Showtime.objects.select_related("hall", "movie", "format").filter(pk=showtime_id).first()
     if showtime is None:
         raise NotFound(_("No such showtime."))
+    types = ticket_types_for_seats(
+        seat_ids=data.seat_ids,
+        chosen={c.seat_id: c.ticket_type for c in seats if c.ticket_type},
+        age_rating=showtime.movie.age_rating,
+    )
     _check_counter_sales_open(showtime, clock_now())
     locked = _lock_seats(showtime, data.seat_ids)
     at = clock_now()
@@ -215,7 +218,10 @@ def booking_sell(
     buyer = _buyer(data.email, data.name, at)
     tariff: Tariff | None = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
     comp = method == COMP
-    prices = {s.pk: Decimal("0.00") if comp else seat_price(s.base_price, tariff) for s in locked}
+    surcharge = showtime_surcharge(showtime)
+    prices = {
+        s.pk: Decimal("0.00") if comp else seat_price(s.base_price, tariff, types[s.pk], surcharge) for s in locked
+    }
     booking = _create_sold_booking(
         buyer=buyer,
         showtime=showtime,
@@ -236,6 +242,9 @@ def booking_sell(
                     seat=s,
                     tariff=tariff,
                     tariff_name=tariff.name_in_default_language if tariff else "",
+                    ticket_type=types[s.pk],
+                    ticket_type_code=getattr(types[s.pk], "code", ""),
+                    ticket_type_name=getattr(types[s.pk], "name_in_default_language", ""),
                     final_price=prices[s.pk],
                     status=BookingStatus.PAID,
                 )

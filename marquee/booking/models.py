@@ -251,6 +251,20 @@ class BookingSeat(TimeStampedModel):
         """The tariff's name in the active language (load `tariff` with the seat), or the kept one."""
         return self.tariff.booked_name(self.tariff_name) if self.tariff is not None else self.tariff_name
 
+    @property
+    def ticket_type_label(self) -> str:
+        """The type's name in the active language (load `ticket_type` with the seat) while it still
+        has the name the seat kept, else the kept one (renamed since: the ticket says what was sold)."""
+        kind = self.ticket_type
+        if kind is not None and kind.name_in_default_language == self.ticket_type_name:
+            return kind.name
+        return self.ticket_type_name
+
+    @property
+    def door_note(self) -> str:
+        """What the door checks for this ticket's type ("show student ID"), in the active language."""
+        return self.ticket_type.door_note if self.ticket_type is not None else ""
+
     class Meta:
         ordering = ["seat__row_number", "seat__seat_number"]
         verbose_name = _("booked seat")

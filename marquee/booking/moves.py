@@ -33,6 +33,7 @@ from marquee.notifications.models import MailKind
 from marquee.notifications.services import mail_queue
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
+from marquee.pricing.ticket_types import showtime_surcharge, ticket_type_allowed, ticket_type_refusal
 from marquee.scheduling import services as scheduling_services
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.venues.models import Seat
@@ -90,6 +91,18 @@ def _lock_with_showtimes(reference: str, showtime_id: int) -> Booking:
     return booking
 
 
+def _check_types_allowed(tickets: Sequence[BookingSeat], target: Showtime) -> None:
+    """A ticket moves with its type: a type the new film is not sold with (a child ticket to an
+    18+ film) refuses the move, with the reason."""
+    refused = {
+        t.ticket_type.pk: ticket_type_refusal(t.ticket_type, target.movie.age_rating)
+        for t in tickets
+        if t.ticket_type is not None and not ticket_type_allowed(t.ticket_type, target.movie.age_rating)
+    }
+    if refused:
+        raise ValidationFailed(_("A ticket type cannot be sold."), fields={"ticket_types": sorted(refused.values())})
+
+
 def booking_move_locked(*, reference: str, showtime_id: int, seat_ids: Sequence[int], money: MoveMoney) -> BookingMoved:
     """Inside the caller's transaction: move the paid booking's tickets to `seat_ids` of
     `showtime_id` (the same showtime or another; as many seats as it has), priced as the new
@@ -109,13 +122,13 @@ def booking_move_locked(*, reference: str, showtime_id: int, seat_ids: Sequence[
     old_showtime = Showtime.objects.select_related("movie", "hall").get(pk=booking.showtime_id)
     if old_showtime.starts_at <= at:
         raise InvalidState(_("The showtime has started; the booking can no longer be moved."))
-    target = Showtime.objects.select_related("movie", "hall").filter(pk=showtime_id).first()
+    target = Showtime.objects.select_related("movie", "hall", "format").filter(pk=showtime_id).first()
     if target is None:
         raise NotFound(_("No such showtime."), fields={"showtime_id": [_("No such showtime.")]})
     booking_services._check_sales_open(target, at)
     tickets = list(
         BookingSeat.objects.select_for_update(of=("self",))
-        .select_related("seat")
+        .select_related("seat", "ticket_type")
         .filter(booking=booking, status=BookingStatus.PAID)
         .order_by("seat__row_number", "seat__seat_number", "pk")
     )
@@ -131,6 +144,7 @@ def booking_move_locked(*, reference: str, showtime_id: int, seat_ids: Sequence[
     if not moving:
         message = _("These are the booking's seats already: choose other seats.")
         raise ValidationFailed(message, fields={"seat_ids": [message]})
+    _check_types_allowed(moving, target)
     seats = list(
         Seat.objects.select_for_update(no_key=True).filter(pk__in=new_ids, hall_id=target.hall_id).order_by("pk")
     )
@@ -149,6 +163,7 @@ def booking_move_locked(*, reference: str, showtime_id: int, seat_ids: Sequence[
     if taken:
         raise SeatsUnavailable(_("%(count)s of these seats are not free.") % {"count": len(taken)}, seat_ids=taken)
     tariff = tariff_for(Tariff.objects.all(), local(target.starts_at))
+    surcharge = showtime_surcharge(target)
     before = _state(old_showtime, [t.seat for t in tickets], booking.total_price)
     old_total = booking.total_price
     by_place = sorted(seats, key=lambda s: (s.row_number, s.seat_number))
@@ -161,7 +176,8 @@ def booking_move_locked(*, reference: str, showtime_id: int, seat_ids: Sequence[
                     seat=seat,
                     tariff=tariff,
                     tariff_name=tariff.name_in_default_language if tariff else "",
-                    final_price=seat_price(seat.base_price, tariff),
+                    # Each ticket keeps its type (a child ticket stays a child ticket), repriced.
+                    final_price=seat_price(seat.base_price, tariff, ticket.ticket_type, surcharge),
                     code_version=F("code_version") + 1,
                     updated_at=at,
                 )
@@ -260,15 +276,27 @@ def move_quote(*, booking: Booking, showtime_id: int, seat_ids: Sequence[int]) -
     """What the booking would cost on these seats (as the move prices them: tickets staying on
     their seat keep their price, the others at the showtime's price now). Nothing is checked
     or locked: the move itself decides."""
-    target = Showtime.objects.select_related("hall").filter(pk=showtime_id).first()
+    target = Showtime.objects.select_related("hall", "format").filter(pk=showtime_id).first()
     if target is None:
         raise NotFound(_("No such showtime."))
-    tickets = list(BookingSeat.objects.filter(booking=booking, status=BookingStatus.PAID))
-    staying = {t.seat_id: t.final_price for t in tickets} if target.pk == booking.showtime_id else {}
+    tickets = list(
+        BookingSeat.objects.filter(booking=booking, status=BookingStatus.PAID)
+        .select_related("seat", "ticket_type")
+        .order_by("seat__row_number", "seat__seat_number", "pk")
+    )
+    same = target.pk == booking.showtime_id
+    staying = {t.seat_id: t.final_price for t in tickets if same and t.seat_id in set(seat_ids)}
     tariff = tariff_for(Tariff.objects.all(), local(target.starts_at))
-    bases = dict(Seat.objects.filter(pk__in=list(seat_ids), hall_id=target.hall_id).values_list("pk", "base_price"))
-    new_total = sum(
-        (staying[i] if i in staying else seat_price(bases[i], tariff) for i in seat_ids if i in bases or i in staying),
+    surcharge = showtime_surcharge(target)
+    new_seats = (
+        Seat.objects.filter(pk__in=[i for i in seat_ids if i not in staying], hall_id=target.hall_id)
+        .order_by("row_number", "seat_number")
+        .values_list("base_price", flat=True)
+    )
+    # Paired as the move pairs them: the moving tickets in seat order onto the new seats in seat order.
+    moving = [t for t in tickets if t.seat_id not in staying]
+    new_total = sum(staying.values(), Decimal("0.00")) + sum(
+        (seat_price(base, tariff, t.ticket_type, surcharge) for t, base in zip(moving, new_seats, strict=False)),
         Decimal("0.00"),
     )
     return MoveQuote(old_total=booking.total_price, new_total=new_total)

@@ -242,6 +242,8 @@ class ShowtimePrices:
     tariff: Tariff | None
     # The price now, per seat type whose seats all cost the same.
     uniform: dict[str, Decimal]
+    # Their base price (before tariff, ticket type and format), for pricing each ticket type.
+    bases: dict[str, Decimal]
 
 
 def showtime_prices(showtime: Showtime) -> ShowtimePrices:
@@ -253,13 +255,16 @@ def showtime_prices(showtime: Showtime) -> ShowtimePrices:
         .values("seat_type")
         .annotate(low=Min("base_price"), high=Max("base_price"))
     )
-    uniform = {row["seat_type"]: seat_price(row["low"], tariff) for row in by_type if row["low"] == row["high"]}
-    return ShowtimePrices(tariff=tariff, uniform=dict(sorted(uniform.items())))
+    bases = {row["seat_type"]: row["low"] for row in by_type if row["low"] == row["high"]}
+    uniform = {kind: seat_price(base, tariff) for kind, base in bases.items()}
+    return ShowtimePrices(tariff=tariff, uniform=dict(sorted(uniform.items())), bases=dict(sorted(bases.items())))
 
 
 def booking_detail(booking_id: int) -> Booking:
     """A booking with everything its page or API answer shows: two queries."""
-    seats = BookingSeat.objects.select_related("seat", "tariff").order_by("seat__row_number", "seat__seat_number")
+    seats = BookingSeat.objects.select_related("seat", "tariff", "ticket_type").order_by(
+        "seat__row_number", "seat__seat_number"
+    )
     return (
         Booking.objects.select_related("customer", "showtime__movie", "showtime__hall")
         .prefetch_related(Prefetch("seats", seats))

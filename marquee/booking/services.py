@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import re
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -61,6 +61,7 @@ from marquee.notifications.models import MailKind
 from marquee.notifications.services import mail_check_resend_allowed, mail_queue
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
+from marquee.pricing.ticket_types import showtime_surcharge, ticket_types_for_seats
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.venues.models import Seat
 
@@ -356,7 +357,7 @@ def _showtime_for_hold(showtime_id: int, client_ip: str) -> Showtime:
     else:
         _lock_showtime_sales(showtime_id, exclusive=False)
     try:
-        return Showtime.objects.select_related("hall", "movie").get(pk=showtime_id)
+        return Showtime.objects.select_related("hall", "movie", "format").get(pk=showtime_id)
     except Showtime.DoesNotExist:
         raise NotFound("No such showtime.") from None
 
@@ -433,11 +434,14 @@ def booking_hold(
     marketing_consent: bool = False,
     language: str = "",
     client_ip: str = "",
+    ticket_types: Mapping[int, str] | None = None,
 ) -> HoldResult:
     """Hold all the seats or none, for HOLD_MINUTES (never past the start), priced by the
-    tariff in force. Raises ValidationFailed, NotFound, SalesClosed, SeatsUnavailable
-    (naming every seat held or sold) or RateLimited (the email's or the client address's
-    pending seats would pass their limit; `client_ip` from marquee.core.client, "" for none)."""
+    tariff in force, each seat's ticket type (`ticket_types`: seat id → type code; a seat not
+    named is the default type's) and the showtime's format surcharge. Raises ValidationFailed,
+    NotFound, SalesClosed, SeatsUnavailable (naming every seat held or sold) or RateLimited
+    (the email's or the client address's pending seats would pass their limit; `client_ip`
+    from marquee.core.client, "" for none)."""
     data = _validate_hold_input(
         seat_ids=seat_ids,
         customer=customer,
@@ -470,8 +474,10 @@ def booking_hold(
 
             buyer = customer_upsert(details=data.customer, marketing_consent=marketing_consent, at=at)
             _check_hold_limits(buyer=buyer, showtime=showtime, client_ip=client_ip, adding=len(wanted), at=at)
+            types = ticket_types_for_seats(seat_ids=wanted, chosen=ticket_types, age_rating=showtime.movie.age_rating)
             tariff = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
-            prices = {s.pk: seat_price(s.base_price, tariff) for s in seats}
+            surcharge = showtime_surcharge(showtime)
+            prices = {s.pk: seat_price(s.base_price, tariff, types[s.pk], surcharge) for s in seats}
             booking = _create_booking(
                 buyer=buyer,
                 showtime=showtime,
@@ -495,6 +501,9 @@ def booking_hold(
                             seat=s,
                             tariff=tariff,
                             tariff_name=tariff.name_in_default_language if tariff else "",
+                            ticket_type=types[s.pk],
+                            ticket_type_code=getattr(types[s.pk], "code", ""),
+                            ticket_type_name=getattr(types[s.pk], "name_in_default_language", ""),
                             final_price=prices[s.pk],
                             status=BookingStatus.PENDING,
                         )

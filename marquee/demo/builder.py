@@ -40,6 +40,7 @@ from marquee.core.clock import now as clock_now
 from marquee.demo import data
 from marquee.demo.promotions import promotions_fingerprint, seed_promotions
 from marquee.demo.settlement import seed_distributors, settlement_fingerprint
+from marquee.demo.ticket_types import SeatTypes, seat_types_for, seed_ticket_types
 from marquee.payments.backfill import backfill_ledger
 from marquee.payments.models import Payment, Refund
 from marquee.pricing.models import Tariff
@@ -125,6 +126,8 @@ class _Plan:
     hall_number: int
     # base price → price under the tariff: a hall has a handful of base prices.
     prices: dict[Decimal, Decimal] = field(default_factory=dict)
+    # Who sits in the seats (marquee.demo.ticket_types): adults, children, students, seniors.
+    types: SeatTypes | None = None
 
 
 def _local(day: dt.date, moment: dt.time) -> dt.datetime:
@@ -521,6 +524,8 @@ class _Bookings:
         # (holds, the states forced below) changes that showtime only, not every one after it.
         moment = show.starts_at.astimezone(dt.UTC).isoformat()
         self.rng = random.Random(f"{self.seed}:{plan.hall_number}:{moment}")  # noqa: S311
+        # Ticket types from a generator of their own: the rest draws as it did before types.
+        self.type_rng = random.Random(f"{self.seed}:types:{plan.hall_number}:{moment}")  # noqa: S311
         free = {row: list(seats) for row, seats in self.layout[show.hall_id].items()}
         capacity = sum(len(s) for s in free.values())
         target = int(capacity * self.demand(plan))
@@ -567,16 +572,22 @@ class _Bookings:
         self.settle(booking, show, outcome)
         tariff_id = plan.tariff.pk if plan.tariff else None
         tariff_name = plan.tariff.name_in_default_language if plan.tariff else ""
+        kinds = plan.types.draw(self.type_rng, len(seats)) if plan.types else [None] * len(seats)
         rows: list[Row] = [
             {
                 "showtime_id": show.pk,
                 "seat_id": seat.pk,
                 "tariff_id": tariff_id,
                 "tariff_name": tariff_name,
-                "final_price": plan.prices[seat.base_price],
+                "ticket_type_id": kind.pk if kind else None,
+                "ticket_type_code": kind.code if kind else "",
+                "ticket_type_name": kind.name_in_default_language if kind else "",
+                "final_price": plan.types.price(kind, seat.base_price)
+                if plan.types and kind
+                else plan.prices[seat.base_price],
                 "status": booking["status"],
             }
-            for seat in seats
+            for seat, kind in zip(seats, kinds, strict=True)
         ]
         if booking["status"] == BookingStatus.PAID and show.starts_at <= self.as_of:
             for row in rows:
@@ -650,12 +661,14 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
         movies = _movies(rng, genres)
         halls = _halls(rng, options.halls)
         tariffs = _tariffs()
+        ticket_types = seed_ticket_types()
         showtimes = _showtimes(rng, halls, movies, days, today, progress)
         # Their own generators, so that neither shifts the draws of the other.
         cancelled = _cancel_some(random.Random(f"{options.seed}:cancel"), showtimes, as_of, today, at)  # noqa: S311
         customers = _customers(random.Random(f"{options.seed}:customers"), options.customers, as_of)  # noqa: S311
 
         popularity = {m.pk: p for m, p in movies}
+        age_ratings = {m.pk: m.age_rating for m, _p in movies}
         writer = _BookingWriter(summary, at)
         hall_numbers = {h.pk: h.number for h in halls}
         layout = _seat_rows(halls)
@@ -672,6 +685,12 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
                 tariff=tariff,
                 hall_number=hall_numbers[show.hall_id],
                 prices=prices,
+                types=seat_types_for(
+                    ticket_types,
+                    age_rating=age_ratings[show.movie_id],
+                    tariff=tariff,
+                    bases=base_prices[show.hall_id],
+                ),
             )
             filler.fill(plan)
             if done % step == 0 or done == len(showtimes):
@@ -756,14 +775,15 @@ def iter_fingerprint() -> Iterator[str]:
             + " ".join(map(str, rest))
         )
     tickets = BookingSeat.objects.order_by("booking__reference", "seat__row_number", "seat__seat_number")
-    for ref, row, number, tariff_name, price, status, checked_in in tickets.values_list(
+    for ref, row, number, tariff_name, kind, price, status, checked_in in tickets.values_list(
         "booking__reference",
         "seat__row_number",
         "seat__seat_number",
         "tariff_name",
+        "ticket_type_code",
         "final_price",
         "status",
         "checked_in_at",
     ):
-        yield f"ticket {ref} {row}/{number} {tariff_name or '-'} {price} {status} {_stamp(checked_in)}"
+        yield f"ticket {ref} {row}/{number} {tariff_name or '-'} {kind or '-'} {price} {status} {_stamp(checked_in)}"
     yield from promotions_fingerprint()

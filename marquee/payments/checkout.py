@@ -36,6 +36,7 @@ def checkout_hold(
             showtime_id=showtime_id,
             seat_ids=seat_ids,
             customer=customer,
+            ticket_types=ticket_types,
             recipient_name=recipient_name,
             recipient_email=recipient_email,
             gift_message=gift_message,
@@ -43,7 +44,7 @@ def checkout_hold(
             language=language,
             client_ip=client_ip,
         )
-        # TODO(issue 13): ticket_types -> booking_hold; promo_code, voucher_code applied here.
         if promo_code.strip():
             promo_apply_locked(booking=result.booking, seats=result.seats, code=promo_code, at=result.booking.booked_at)
+        # TODO(issue 13): voucher_code applied here.
     return result

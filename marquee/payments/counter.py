@@ -55,10 +55,10 @@ def counter_sell(
     """Sell `seat_ids` of the showtime at the counter: `method` is "cash", "card_terminal" or
     "comp" (with `comp_reason`). The booking is paid, its seats sold, the payment recorded as
     taken by `staff_user` and an audit record written, all in one transaction; with `email`,
-    the tickets are emailed as for an online booking. `ticket_types` (one per seat) is the
-    seam for ticket types, which do not exist yet: leave it out. `promo_code` takes its
-    discount off the sale as online (its uses counted the same way; a walk-in without an email
-    has no per-customer count); a comp takes none.
+    the tickets are emailed as for an online booking. `ticket_types` gives one type code per
+    seat, in the order of `seat_ids` ("" for the default type); left out, every seat is the
+    default type. `promo_code` takes its discount off the sale as online (its uses counted the
+    same way; a walk-in without an email has no per-customer count); a comp takes none.
 
     Raises ValidationFailed, NotFound, SalesClosed or SeatsUnavailable, and then nothing is
     recorded."""

@@ -236,7 +236,9 @@ def visitor_booking_of_seats(references: list[str], showtime_id: int, seat_ids: 
 
 
 def booking_seats(booking: Booking) -> list[BookingSeat]:
-    return list(booking.seats.select_related("seat", "tariff").order_by("seat__row_number", "seat__seat_number"))
+    return list(
+        booking.seats.select_related("seat", "tariff", "ticket_type").order_by("seat__row_number", "seat__seat_number")
+    )
 
 
 def booking_for_customer(*, reference: str, customer_id: int) -> Booking | None:

@@ -5,11 +5,12 @@ message. The booking service is the only writer of bookings.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -51,6 +52,9 @@ from marquee.payments.models import PaymentStatus
 from marquee.payments.providers.base import ProviderUnavailable
 from marquee.payments.providers.registry import BOX_OFFICE_PROVIDERS, enabled_names, get_provider
 from marquee.payments.selectors import booking_money
+from marquee.pricing.models import Tariff, TicketType
+from marquee.pricing.prices import seat_price
+from marquee.pricing.ticket_types import showtime_surcharge, ticket_types_on_sale
 from marquee.public import selectors
 from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
 from marquee.public.posters import poster_etag, poster_svg
@@ -254,6 +258,41 @@ def showtime_seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
     return response
 
 
+@dataclass(frozen=True)
+class SeatLine:
+    """A chosen seat at checkout, with the ticket types it may be sold as and each one's price."""
+
+    state: booking_selectors.SeatState
+    offers: list[tuple[TicketType, Decimal]]
+    chosen: str  # the type's code picked (the default unless the buyer picked another)
+
+    @property
+    def field(self) -> str:
+        return f"type_{self.state.seat.pk}"
+
+    @property
+    def price(self) -> Decimal:
+        return next((price for t, price in self.offers if t.code == self.chosen), self.state.price)
+
+
+def _seat_lines(
+    showtime: Showtime, tariff: Tariff | None, chosen: list[booking_selectors.SeatState], data: QueryDict
+) -> list[SeatLine]:
+    """Each chosen seat with the types sold for this film, priced by the one rule; the pick read
+    from `data` (`type_<seat id>`), the default where none or a type not offered is named."""
+    types = ticket_types_on_sale(age_rating=showtime.movie.age_rating)
+    if not any(t.is_default for t in types):
+        types = []  # no default to start from (its row is gone): every seat as the seat map prices it
+    surcharge = showtime_surcharge(showtime)
+    lines = []
+    for state in chosen:
+        offers = [(t, seat_price(state.seat.base_price, tariff, t, surcharge)) for t in types]
+        picked = data.get(f"type_{state.seat.pk}", "")
+        codes = [t.code for t, _price in offers]
+        lines.append(SeatLine(state, offers, picked if picked in codes else next(iter(codes), "")))
+    return lines
+
+
 def _hold_error_fields(form: CheckoutForm, error: ValidationFailed) -> None:
     names = {
         "customer.first_name": "first_name",
@@ -328,6 +367,8 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
                     promo_code=form.cleaned_data["promo_code"],
                     language=request.LANGUAGE_CODE,
                     client_ip=client_address(request),
+                    # What the buyer picked, as sent: the hold refuses a type it cannot sell.
+                    ticket_types={pk: code for pk in seat_ids if (code := request.POST.get(f"type_{pk}", ""))},
                 )
             except SeatsUnavailable as error:
                 return _seats_gone(request, showtime_id, seat_ids, list(error.extra.get("seat_ids", [])))
@@ -345,9 +386,17 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
                 return redirect("public:booking", reference=result.booking.reference)
     else:
         form = CheckoutForm(initial={"seat": seat_ids}, seat_ids=all_ids)
-    total = sum((state.price for state in chosen), Decimal("0.00"))
+    lines = _seat_lines(context["showtime"], seat_map.tariff, chosen, data)  # type: ignore[arg-type, attr-defined]
+    total = sum((line.price for line in lines), Decimal("0.00"))
     context.update(
-        {"form": form, "chosen": chosen, "total": total, "seat_ids": seat_ids, "hold_minutes": settings.HOLD_MINUTES}
+        {
+            "form": form,
+            "chosen": chosen,
+            "lines": lines,
+            "total": total,
+            "seat_ids": seat_ids,
+            "hold_minutes": settings.HOLD_MINUTES,
+        }
     )
     return render(request, "public/checkout.html", context)
 

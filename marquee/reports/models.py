@@ -32,12 +32,14 @@ class ShowtimeTally(TimeStampedModel):
 
 
 class ShowtimeTallyCell(TimeStampedModel):
-    """Tickets and revenue of one tallied showtime for one seat type, tariff, channel and
-    comp-or-not (written with its ShowtimeTally, in the same transaction)."""
+    """Tickets and revenue of one tallied showtime for one seat type, tariff, ticket type,
+    channel and comp-or-not (written with its ShowtimeTally, in the same transaction)."""
 
     showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="tally_cells")
     seat_type = models.CharField(max_length=16)
     tariff_name = models.CharField(max_length=60, blank=True)
+    # The seats' ticket type, as they keep it (BookingSeat.ticket_type_name).
+    ticket_type_name = models.CharField(max_length=60, blank=True)
     channel = models.CharField(max_length=16, default="online")  # the bookings' (online, box_office)
     comp = models.BooleanField(default=False)  # comps: seats given free at the counter
     tickets = models.PositiveIntegerField()
@@ -46,7 +48,8 @@ class ShowtimeTallyCell(TimeStampedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["showtime", "seat_type", "tariff_name", "channel", "comp"], name="tally_cell_unique"
+                fields=["showtime", "seat_type", "tariff_name", "ticket_type_name", "channel", "comp"],
+                name="tally_cell_unique",
             ),
         ]
 

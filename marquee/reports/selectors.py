@@ -356,13 +356,14 @@ def expansion_signal(
 
 # --- sales -----------------------------------------------------------------------------
 
-GroupBy = Literal["movie", "day", "hall", "seat_type", "tariff", "channel"]
-GROUP_BYS: tuple[str, ...] = ("movie", "day", "hall", "seat_type", "tariff", "channel")
+GroupBy = Literal["movie", "day", "hall", "seat_type", "tariff", "ticket_type", "channel"]
+GROUP_BYS: tuple[str, ...] = ("movie", "day", "hall", "seat_type", "tariff", "ticket_type", "channel")
 CHANNELS: tuple[str, ...] = tuple(Channel.values)
 _CHANNEL_ORDER = {v: i for i, v in enumerate(Channel.values)}
 # A seat of a comp (free at the counter, with a reason): counted apart from sold tickets.
 _COMP_SEAT = Q(booking__payment_method=COMP)
 NO_TARIFF = "No tariff"
+NO_TICKET_TYPE = "No ticket type"  # seats sold before ticket types, had any escaped the migration
 _SEAT_TYPE_ORDER = {v: i for i, v in enumerate(SeatType.values)}
 
 
@@ -400,6 +401,7 @@ def _grouping(group_by: str, *, tallied: bool) -> dict[str, Any]:
     field_name = {
         "seat_type": "seat_type" if tallied else "seat__seat_type",
         "tariff": "tariff_name",
+        "ticket_type": "ticket_type_name",
         "channel": "channel" if tallied else "booking__channel",
     }[group_by]
     return {"key": F(field_name), "kid": Value(None, output_field=IntegerField()), "sort": Value(0)}
@@ -410,6 +412,8 @@ def _sales_key(group_by: str, value: Any) -> str:
         return str(value.isoformat())
     if group_by == "tariff":
         return str(value) or NO_TARIFF
+    if group_by == "ticket_type":
+        return str(value) or NO_TICKET_TYPE
     return str(value)
 
 
@@ -546,9 +550,9 @@ def refund_shares(refunded: Decimal, prices: Sequence[Decimal]) -> list[Decimal]
 
 
 def _sales_order(group_by: str, item: tuple[tuple[Any, Any], list[Any]]) -> tuple[Any, ...]:
-    """Days and halls in order, seat types as listed, movies and tariffs by revenue."""
+    """Days and halls in order, seat types as listed, movies, tariffs and ticket types by revenue."""
     (key, _kid), (_tickets, revenue, sort, _comps) = item
-    if group_by in ("movie", "tariff"):
+    if group_by in ("movie", "tariff", "ticket_type"):
         return (-revenue, str(key))
     if group_by == "seat_type":
         return (_SEAT_TYPE_ORDER.get(key, 99), str(key))

@@ -47,7 +47,7 @@ def _tally_batch(capacities: dict[int, int]) -> int:
         BookingSeat.objects.filter(showtime_id__in=list(capacities), status=BookingStatus.PAID)
         .order_by()
         .annotate(comp=Case(When(booking__payment_method=COMP, then=Value(True)), default=Value(False)))
-        .values("showtime_id", "seat__seat_type", "tariff_name", "booking__channel", "comp")
+        .values("showtime_id", "seat__seat_type", "tariff_name", "ticket_type_name", "booking__channel", "comp")
         .annotate(tickets=Count("pk"), revenue=Sum("final_price"))
     )
     by_showtime: dict[int, list[ShowtimeTallyCell]] = {pk: [] for pk in capacities}
@@ -57,6 +57,7 @@ def _tally_batch(capacities: dict[int, int]) -> int:
                 showtime_id=c["showtime_id"],
                 seat_type=c["seat__seat_type"],
                 tariff_name=c["tariff_name"],
+                ticket_type_name=c["ticket_type_name"],
                 channel=c["booking__channel"],
                 comp=c["comp"],
                 tickets=c["tickets"],

@@ -15,7 +15,7 @@ from django.urls import URLPattern, reverse
 from marquee.backoffice import urls as backoffice_urls
 from marquee.booking.models import Booking, Customer
 from marquee.catalog.models import Genre, Movie
-from marquee.pricing.models import Tariff
+from marquee.pricing.models import Tariff, TicketType
 from marquee.promotions.models import PromoBatch, PromoCode
 from marquee.scheduling.models import Showtime
 from marquee.settlement.models import Distributor
@@ -58,6 +58,7 @@ def _staff_list_urls() -> list[str]:
         "showtime_id": Showtime.objects.order_by("pk").values_list("pk", flat=True).first(),
         "hall_id": Hall.objects.values_list("pk", flat=True).first(),
         "tariff_id": Tariff.objects.values_list("pk", flat=True).first(),
+        "ticket_type_id": TicketType.objects.values_list("pk", flat=True).first(),
         "customer_id": Customer.objects.values_list("pk", flat=True).first(),
         "movie_id": Movie.objects.values_list("pk", flat=True).first(),
         "genre_id": Genre.objects.values_list("pk", flat=True).first(),

@@ -31,6 +31,7 @@ from marquee.payments import counter
 from marquee.payments import moves as payment_moves
 from marquee.payments import services as payments
 from marquee.pricing import services as pricing
+from marquee.pricing import ticket_types
 from marquee.privacy import services as privacy
 from marquee.promotions import services as promotions
 from marquee.scheduling import services as scheduling
@@ -63,6 +64,7 @@ STAFF_SERVICE_MODULES = (
     "marquee.settlement.services",
     "marquee.promotions.services",
     "marquee.booking.promo",
+    "marquee.pricing.ticket_types",
 )
 
 ANY = object()  # the field is recorded, whatever its value
@@ -113,6 +115,10 @@ class Audited:
     action: str
     run: Callable[[World], Any]  # runs the service with staff_user=w.user
     changes: dict[str, Any]  # what the record's changes must hold ({"field": [before, after]} or a fact)
+
+
+def _adult(w: World) -> int:
+    return ticket_types.TicketType.objects.get(is_default=True).pk
 
 
 def _later(w: World, hours: int) -> dt.datetime:
@@ -238,6 +244,28 @@ AUDITED: list[Audited] = [
         "tariff.delete",
         lambda w: pricing.tariff_delete(tariff_id=w.tariff.pk, staff_user=w.user),
         {"name_en": ["Evening", None]},
+    ),
+    Audited(
+        "marquee.pricing.ticket_types.ticket_type_create",
+        "tickettype.create",
+        lambda w: ticket_types.ticket_type_create(
+            code="child", name_en="Child", multiplier=Decimal("0.6"), max_age_rating=12, staff_user=w.user
+        ),
+        {"code": "child", "multiplier": "0.60", "max_age_rating": 12},
+    ),
+    Audited(
+        "marquee.pricing.ticket_types.ticket_type_update",
+        "tickettype.update",
+        lambda w: ticket_types.ticket_type_update(ticket_type_id=_adult(w), door_note_en="Over 14", staff_user=w.user),
+        {"door_note_en": ["", "Over 14"]},
+    ),
+    Audited(
+        "marquee.pricing.ticket_types.ticket_type_delete",
+        "tickettype.delete",
+        lambda w: ticket_types.ticket_type_delete(
+            ticket_type_id=ticket_types.ticket_type_create(code="senior", name_en="Senior").pk, staff_user=w.user
+        ),
+        {"code": ["senior", None], "name_en": ["Senior", None]},
     ),
     Audited(
         "marquee.payments.services.payment_record_box_office",
@@ -537,6 +565,14 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.booking.promo.promo_apply_locked": "a customer's promo code, inside their hold",
     "marquee.booking.promo.promo_code_uses": "a read",
     "marquee.booking.promo.active_bookings": "a query filter",
+    "marquee.pricing.ticket_types.ticket_type_allowed": "a pure function",
+    "marquee.pricing.ticket_types.ticket_type_offers": "a pure function (prices)",
+    "marquee.pricing.ticket_types.ticket_type_refusal": "a pure function (a sentence)",
+    "marquee.pricing.ticket_types.ticket_types_for_seats": "a read inside a hold or a sale",
+    "marquee.pricing.ticket_types.ticket_types_for_showtime": "a read",
+    "marquee.pricing.ticket_types.ticket_types_on_sale": "a read",
+    "marquee.pricing.ticket_types.showtime_surcharge": "a read",
+    "marquee.pricing.ticket_types.uniform_base_prices": "a pure function",
     "marquee.payments.services.refunds_create_locked": (
         "inside refund_create, booking_cancel and booking_move, which record it"
     ),

@@ -76,11 +76,11 @@ def test_sales_page_totals_and_charts(admin_client, show, period):
     assert page.context["by_day"].tickets == 2
     assert page.context["by_day"].revenue == Decimal("200.00")
     html = page.content.decode()
-    assert html.count('<svg class="chart"') == 5  # by day, movie, hall, seat type, tariff
+    assert html.count('<svg class="chart"') == 6  # by day, movie, hall, seat type, tariff, ticket type
     assert "UAH\xa0200.00" in html
 
 
-@pytest.mark.parametrize("group_by", ["day", "movie", "hall", "seat_type", "tariff"])
+@pytest.mark.parametrize("group_by", ["day", "movie", "hall", "seat_type", "tariff", "ticket_type"])
 def test_sales_csv(admin_client, show, period, group_by):
     rows = _csv(admin_client.get(reverse("backoffice:sales_csv"), {**period, "group_by": group_by}))
     assert rows[0][:3] == [group_by, "tickets", "revenue"]

@@ -27,7 +27,7 @@ from django.urls import reverse
 from marquee.booking.models import Booking, Customer, SeatBlock
 from marquee.catalog.models import Genre, Movie
 from marquee.core.money import money_text
-from marquee.pricing.models import Tariff
+from marquee.pricing.models import Tariff, TicketType
 from marquee.promotions.models import PromoCode
 from marquee.settlement.models import Distributor
 from marquee.staff.roles import ADMIN
@@ -100,6 +100,8 @@ def data_words() -> set[str]:
     texts += Hall.objects.values_list("name", flat=True)
     texts += Tariff.objects.values_list("name_en", flat=True)
     texts += Tariff.objects.values_list("name_uk", flat=True)
+    for kind in TicketType.objects.values_list("code", "name_en", "name_uk", "door_note_en", "door_note_uk"):
+        texts += kind
     for first, last, email in Customer.objects.values_list("first_name", "last_name", "email"):
         texts += [first, last, email]
     texts += Booking.objects.values_list("recipient_name", flat=True)

@@ -81,7 +81,26 @@ def cinema() -> dict:
     factories.showtime(movie_obj=other, hall_obj=big, starts_at=factories.local_dt(tomorrow, 12))
 
     seats = list(big.seats.order_by("row_number", "seat_number").values_list("pk", flat=True))
-    paid = factories.hold(show, seats[100:102], email="olena@example.com", marketing_consent=True).booking
+    # Ticket types: a child and a student seat on the paid booking, for the pages that show types.
+    child = factories.ticket_type(
+        "child", "Child", name_uk="Дитячий", multiplier=Decimal("0.6"), min_price=Decimal("60.00"), max_age_rating=12
+    )
+    factories.ticket_type(
+        "student",
+        "Student",
+        name_uk="Студентський",
+        rule="amount_off",
+        amount_off=Decimal("30.00"),
+        door_note_en="Show student ID",
+        door_note_uk="Покажіть студентський квиток",
+    )
+    paid = factories.hold(
+        show,
+        seats[100:102],
+        email="olena@example.com",
+        marketing_consent=True,
+        ticket_types={seats[100]: "child", seats[101]: "student"},
+    ).booking
     booking_pay(reference=paid.reference, method="demo")
     box = factories.hold(show, seats[110:112], email="ivan@example.com").booking
     payment_record_box_office(reference=box.reference)
@@ -126,6 +145,7 @@ def cinema() -> dict:
         "tariff_id": factories.tariff("Morning", dt.time(8), dt.time(11), "0.8").pk,
         "distributor_id": _distributor_with_terms(film, other),
         "promo_id": _promotions(film),
+        "ticket_type_id": child.pk,
     }
 
 
@@ -199,6 +219,8 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-tariff", f"/staff/tariffs/{c['tariff_id']}/"),
         ("staff-promotions", "/staff/promotions/"),
         ("staff-promotion", f"/staff/promotions/{c['promo_id']}/"),
+        ("staff-ticket-types", "/staff/ticket-types/"),
+        ("staff-ticket-type", f"/staff/ticket-types/{c['ticket_type_id']}/"),
         ("staff-bookings", "/staff/bookings/"),
         ("staff-booking", f"/staff/bookings/{c['paid'].reference}/"),
         ("staff-booking-box-office", f"/staff/bookings/{c['box'].reference}/"),

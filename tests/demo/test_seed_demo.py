@@ -16,7 +16,7 @@ from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import cinema_tz
 from marquee.demo.builder import iter_fingerprint
 from marquee.notifications.models import OutgoingMail
-from marquee.pricing.models import Tariff
+from marquee.pricing.models import Tariff, TicketType
 from marquee.pricing.prices import seat_price
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.venues.models import Hall, Seat
@@ -160,10 +160,19 @@ def test_totals_are_the_sum_of_the_seats(seeded):
 
 def test_prices_are_base_times_the_tariff(seeded):
     tariffs = {t.pk: t for t in Tariff.objects.all()}
-    for seat in BookingSeat.objects.select_related("seat")[:500]:
+    for seat in BookingSeat.objects.select_related("seat", "ticket_type")[:500]:
         tariff = tariffs.get(seat.tariff_id)
-        assert seat.final_price == seat_price(seat.seat.base_price, tariff)
+        assert seat.final_price == seat_price(seat.seat.base_price, tariff, seat.ticket_type)
         assert seat.tariff_name == (tariff.name if tariff else "")
+
+
+def test_some_seats_are_child_student_and_senior_tickets_each_allowed_for_its_film(seeded):
+    sold = Counter(BookingSeat.objects.values_list("ticket_type_code", flat=True))
+    assert {"adult", "child", "student", "senior"} <= set(sold)
+    assert sold["adult"] > sold["child"] + sold["student"] + sold["senior"]
+    assert not BookingSeat.objects.filter(ticket_type_code="child", showtime__movie__age_rating__gt=12).exists()
+    assert not BookingSeat.objects.filter(ticket_type_code="").exists()
+    assert TicketType.objects.get(code="student").door_note_en == "Show student ID"
 
 
 def test_one_active_sale_per_seat_per_showtime(seeded):

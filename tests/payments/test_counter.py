@@ -173,7 +173,7 @@ def test_a_cancelled_showtime_is_not_sold(clock, show, seats, cashier):
         ({"method": "stripe"}, "method"),
         ({"method": "demo"}, "method"),
         ({"email": "not an address"}, "email"),
-        ({"ticket_types": ["child"]}, "seat_ids"),
+        ({"ticket_types": ["child"]}, "ticket_types"),  # no such type
         ({"ticket_types": ["", ""]}, "ticket_types"),
         ({"method": "comp", "comp_reason": "x" * 201}, "comp_reason"),
     ],

@@ -77,6 +77,7 @@ def _staff_urls(cinema) -> list[str]:
         "showtime_id": cinema["show"].pk,
         "hall_id": cinema["hall"].pk,
         "tariff_id": factories.tariff().pk,
+        "ticket_type_id": factories.ticket_type("child", "Child", multiplier=Decimal("0.6")).pk,
         "customer_id": cinema["booking"].customer_id,
         "movie_id": cinema["film"].pk,
         "genre_id": cinema["film"].genres.first().pk,

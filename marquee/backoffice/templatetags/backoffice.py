@@ -30,6 +30,7 @@ NAV = [
     (gettext_lazy("Halls"), "backoffice:halls", access.HALLS),
     (gettext_lazy("Tariffs"), "backoffice:tariffs", access.TARIFFS),
     (gettext_lazy("Promotions"), "backoffice:promotions", access.PROMOTIONS),
+    (gettext_lazy("Ticket types"), "backoffice:ticket_types", access.TARIFFS),
     (gettext_lazy("Movies"), "backoffice:movies", access.CATALOG),
     (gettext_lazy("Sell"), "backoffice:sell", access.BOOKINGS),
     (gettext_lazy("Bookings"), "backoffice:bookings", access.BOOKINGS),

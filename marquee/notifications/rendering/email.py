@@ -83,6 +83,8 @@ class Admission:
     seat_type: str
     price: str
     tariff: str
+    ticket_type: str = ""  # "Student": who the ticket is for
+    door_note: str = ""  # what the door checks for that type ("Show student ID")
 
 
 @dataclass
@@ -102,7 +104,7 @@ def _load_booking(booking_id: int) -> Booking:
 def _admissions(booking: Booking, *, show_prices: bool) -> list[Admission]:
     tickets = list(
         BookingSeat.objects.filter(booking=booking)
-        .select_related("seat", "tariff")
+        .select_related("seat", "tariff", "ticket_type")
         .order_by("seat__row_number", "seat__seat_number")
     )
     return [
@@ -115,6 +117,8 @@ def _admissions(booking: Booking, *, show_prices: bool) -> list[Admission]:
             seat_type=str(t.seat.get_seat_type_display()),
             price=money_text(t.final_price) if show_prices else "",
             tariff=t.tariff_label,
+            ticket_type=t.ticket_type_label,
+            door_note=t.door_note,
         )
         for t in tickets
     ]
@@ -203,6 +207,8 @@ def _render_tickets(mail: OutgoingMail, booking: Booking) -> Rendered:
             seat_type=a.seat_type,
             price=a.price,
             tariff=a.tariff,
+            ticket_type=a.ticket_type,
+            door_note=a.door_note,
             reference=booking.reference,
             holder=booking.ticket_name,
             code=a.code,

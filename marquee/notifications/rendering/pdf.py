@@ -51,6 +51,8 @@ class TicketPage:
     holder: str
     code: str
     position: str  # "Ticket 2 of 3"
+    ticket_type: str = ""  # "Student"
+    door_note: str = ""  # "Show student ID"
 
 
 @functools.cache
@@ -146,6 +148,11 @@ def _page(canvas: Canvas, page: TicketPage, fonts: tuple[str, str]) -> None:
         _label_value(canvas, fonts, x=margin, y=y, label=_("Price"), value=page.price)
     _label_value(canvas, fonts, x=margin + col, y=y, label=_("Tariff"), value=page.tariff or "—")
     _label_value(canvas, fonts, x=margin + 2 * col, y=y, label=_("Booking"), value=page.reference)
+    if page.ticket_type:
+        # Above the QR code (whose top is at 100 mm) even under a three-line title.
+        y -= 30
+        kind = f"{page.ticket_type} — {page.door_note}" if page.door_note else page.ticket_type
+        _label_value(canvas, fonts, x=margin, y=y, label=_("Ticket type"), value=kind, size=11)
 
     qr_size = 72 * mm
     qr_y = 28 * mm

@@ -22,6 +22,12 @@ def money(value: Decimal | None) -> str:
 
 
 @register.filter
+def cents(value: Decimal) -> int:
+    """An amount in whole cents (kopiykas), for scripts that add prices up without floating point."""
+    return int(value * 100)
+
+
+@register.filter
 def poster(movie: object) -> str:
     return poster_url(movie)
 

@@ -37,6 +37,31 @@
     });
   });
 
+  // A ticket type per seat: the line's price and the total follow the pick. The prices are the
+  // server's (each option carries its own); the hold prices the seats again and is the truth.
+  var lines = document.querySelector("[data-ticket-lines]");
+  var total = document.querySelector("[data-total]");
+  if (lines && total) {
+    var lang = document.documentElement.lang || "en";
+    var numbers = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    var pattern = lines.dataset.money || "{amount}";
+    var retotal = function () {
+      var cents = 0;
+      lines.querySelectorAll(".ticket-line").forEach(function (line) {
+        var select = line.querySelector("[data-ticket-type]");
+        if (!select) {
+          cents += parseInt(line.dataset.cents || "0", 10);
+          return;
+        }
+        var option = select.options[select.selectedIndex];
+        cents += parseInt(option.dataset.cents, 10);
+        line.querySelector("[data-line-price]").textContent = option.dataset.price;
+      });
+      total.textContent = pattern.replace("{amount}", numbers.format(cents / 100));
+    };
+    lines.addEventListener("change", retotal);
+  }
+
   var countdown = document.querySelector(".countdown[data-expires]");
   if (countdown) {
     // Measure against the server's clock, not the visitor's (which may be wrong).
