@@ -47,6 +47,12 @@ ACTION_LABELS: dict[str, Promise] = {
     "tariff.create": _("Tariff created"),
     "tariff.update": _("Tariff changed"),
     "tariff.delete": _("Tariff deleted"),
+    "format.create": _("Format added"),
+    "format.update": _("Format changed"),
+    "format.delete": _("Format deleted"),
+    "languageversion.create": _("Language version added"),
+    "languageversion.update": _("Language version changed"),
+    "languageversion.delete": _("Language version deleted"),
     "movie.create": _("Movie added"),
     "movie.update": _("Movie changed"),
     "movie.delete": _("Movie deleted"),
@@ -119,6 +125,11 @@ FIELD_LABELS: dict[str, Promise] = {
     "is_listed": _("listed"),
     "poster": _("poster"),
     "genres": _("genres"),
+    "code": _("code"),
+    "surcharge": _("surcharge"),
+    "position": _("position"),
+    "format": _("format"),
+    "language_version": _("language version"),
 }
 
 # The kinds of thing an entry is about (the first part of an action code).
@@ -128,6 +139,8 @@ TARGET_LABELS: dict[str, Promise] = {
     "hall": _("hall"),
     "seat": _("seat"),
     "tariff": _("tariff"),
+    "format": _("format"),
+    "languageversion": _("language version"),
     "movie": _("movie"),
     "genre": _("genre"),
     "mail": _("email"),
@@ -140,7 +153,7 @@ VALUE_LABELS: dict[str, dict[str, Any]] = {
     "refund": {"full": pgettext_lazy("refund choice", "full"), "none": pgettext_lazy("refund choice", "none")},
 }
 
-MONEY_FIELDS = frozenset({"amount", "refund", "refunded", "base_price", "total", "price", "difference"})
+MONEY_FIELDS = frozenset({"amount", "refund", "refunded", "base_price", "total", "price", "difference", "surcharge"})
 
 
 def register_values(fields: Iterable[str], choices: Iterable[tuple[Any, Any]]) -> None:

@@ -32,6 +32,7 @@ from marquee.payments import moves as payment_moves
 from marquee.payments import services as payments
 from marquee.pricing import services as pricing
 from marquee.privacy import services as privacy
+from marquee.scheduling import formats
 from marquee.scheduling import services as scheduling
 from marquee.staff.roles import ADMIN
 from marquee.venues import services as venues
@@ -41,6 +42,7 @@ from tests import factories as f
 
 STAFF_SERVICE_MODULES = (
     "marquee.scheduling.services",
+    "marquee.scheduling.formats",
     "marquee.venues.services",
     "marquee.pricing.services",
     "marquee.booking.services",
@@ -141,6 +143,62 @@ AUDITED: list[Audited] = [
             showtime_id=w.empty_showtime.pk, starts_at=_later(w, 3), staff_user=w.user
         ),
         {"starts_at": ANY, "ends_at": ANY},
+    ),
+    Audited(
+        "marquee.scheduling.formats.format_create",
+        "format.create",
+        lambda w: formats.format_create(code="3d", name="3D", surcharge=Decimal("40"), staff_user=w.user),
+        {"code": "3d", "name": "3D", "surcharge": "40.00"},
+    ),
+    Audited(
+        "marquee.scheduling.formats.format_update",
+        "format.update",
+        lambda w: formats.format_update(
+            format_id=formats.format_create(code="3d", name="3D").pk, surcharge=Decimal("45"), staff_user=w.user
+        ),
+        {"surcharge": ["0.00", "45.00"]},
+    ),
+    Audited(
+        "marquee.scheduling.formats.format_delete",
+        "format.delete",
+        lambda w: formats.format_delete(format_id=formats.format_create(code="3d", name="3D").pk, staff_user=w.user),
+        {"code": ["3d", None], "name": ["3D", None]},
+    ),
+    Audited(
+        "marquee.scheduling.formats.language_version_create",
+        "languageversion.create",
+        lambda w: formats.language_version_create(
+            code="ov-uk-subs", name_en="Original, Ukrainian subtitles", name_uk="Мовою оригіналу", staff_user=w.user
+        ),
+        {"code": "ov-uk-subs", "name_en": "Original, Ukrainian subtitles"},
+    ),
+    Audited(
+        "marquee.scheduling.formats.language_version_update",
+        "languageversion.update",
+        lambda w: formats.language_version_update(
+            version_id=formats.language_version_create(code="uk", name_en="Ukrainian").pk,
+            name_uk="Українською",
+            staff_user=w.user,
+        ),
+        {"name_uk": ["", "Українською"]},
+    ),
+    Audited(
+        "marquee.scheduling.formats.language_version_delete",
+        "languageversion.delete",
+        lambda w: formats.language_version_delete(
+            version_id=formats.language_version_create(code="uk", name_en="Ukrainian").pk, staff_user=w.user
+        ),
+        {"code": ["uk", None]},
+    ),
+    Audited(
+        "marquee.scheduling.services.showtime_update",
+        "showtime.update",
+        lambda w: scheduling.showtime_update(
+            showtime_id=w.showtime.pk,
+            format_code=formats.format_create(code="3d", name="3D").code,
+            staff_user=w.user,
+        ),
+        {"format": [None, "3d"]},
     ),
     Audited(
         "marquee.payments.services.showtime_cancel",
@@ -395,6 +453,9 @@ def _sent_tickets(w: World) -> int:
 PAYMENTS_WRAPS = "called by staff through marquee.payments.services.{0}, whose record AUDITED checks"
 NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.scheduling.services.showtime_conflicts": "a read",
+    "marquee.scheduling.formats.format_by_code": "a read",
+    "marquee.scheduling.formats.language_version_by_code": "a read",
+    "marquee.scheduling.formats.showtime_presentation_facts": "a showtime's format and version as the audit records them",
     "marquee.venues.services.halls_with_capacity_mismatch": "a read",
     "marquee.booking.services.booking_cancel": PAYMENTS_WRAPS.format("booking_cancel"),
     "marquee.booking.services.showtime_cancel": PAYMENTS_WRAPS.format("showtime_cancel"),
