@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponseBase
 from ninja import NinjaAPI
 
-from marquee.api import checkin, public, staff, staff_payments
+from marquee.api import checkin, public, staff, staff_formats, staff_payments
 from marquee.api.docs import OfflineSwagger
 from marquee.api.errors import install_error_handlers
 
@@ -25,6 +25,7 @@ api.add_router("/", public.router)
 api.add_router("/admin/", staff.router)
 api.add_router("/admin/", checkin.router)
 api.add_router("/admin/", staff_payments.router)
+api.add_router("/admin/", staff_formats.router)
 
 
 def answer_head_as_get(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
