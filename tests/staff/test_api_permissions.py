@@ -9,6 +9,7 @@ key of a user who has since lost staff status (401, as a session of a non-staff 
 
 import datetime as dt
 import re
+from decimal import Decimal
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -21,6 +22,7 @@ from marquee.booking.checkin import ticket_code
 from marquee.booking.models import BookingSeat
 from marquee.core.clock import local_today
 from marquee.payments.services import booking_pay
+from marquee.scheduling.formats import format_create, language_version_create
 from marquee.staff.roles import ADMIN, BOX_OFFICE
 from marquee.staff.services import api_key_create
 from tests import factories as f
@@ -82,6 +84,17 @@ MATRIX = [
     Call("GET", "/tariffs/{tariff}", BOX_OFFICE_TOO, 200),
     Call("PATCH", "/tariffs/{tariff}", ADMIN_ONLY, 200, {"name": "Late"}),
     Call("DELETE", "/tariffs/{tariff}", ADMIN_ONLY, 204),
+    # Formats and language versions: the box office reads them (to sell), whoever keeps the schedule writes.
+    Call("GET", "/formats", BOX_OFFICE_TOO, 200),
+    Call("POST", "/formats", ADMIN_ONLY, 201, {"code": "imax", "name": "IMAX", "surcharge": "80.00"}),
+    Call("GET", "/formats/{format}", BOX_OFFICE_TOO, 200),
+    Call("PATCH", "/formats/{format}", ADMIN_ONLY, 200, {"surcharge": "45.00"}),
+    Call("DELETE", "/formats/{format}", ADMIN_ONLY, 204),
+    Call("GET", "/language-versions", BOX_OFFICE_TOO, 200),
+    Call("POST", "/language-versions", ADMIN_ONLY, 201, {"code": "en", "name_en": "English"}),
+    Call("GET", "/language-versions/{language_version}", BOX_OFFICE_TOO, 200),
+    Call("PATCH", "/language-versions/{language_version}", ADMIN_ONLY, 200, {"name_uk": "Українською"}),
+    Call("DELETE", "/language-versions/{language_version}", ADMIN_ONLY, 204),
     # The box office's own work.
     Call("GET", "/bookings", BOX_OFFICE_TOO, 200),
     Call("GET", "/bookings/{paid}", BOX_OFFICE_TOO, 200),
@@ -158,6 +171,8 @@ def world() -> SimpleNamespace:
         customer=paid.customer_id,
         code=ticket_code(BookingSeat.objects.filter(booking=paid).order_by("pk").first().pk),
         free=seats[4:6],
+        format=format_create(code="3d", name="3D", surcharge=Decimal("40.00")).pk,
+        language_version=language_version_create(code="uk", name_en="Ukrainian").pk,
     )
 
 
