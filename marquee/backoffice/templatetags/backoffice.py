@@ -29,6 +29,7 @@ NAV = [
     (gettext_lazy("Schedule"), "backoffice:planner", access.SCHEDULE),
     (gettext_lazy("Halls"), "backoffice:halls", access.HALLS),
     (gettext_lazy("Tariffs"), "backoffice:tariffs", access.TARIFFS),
+    (gettext_lazy("Formats"), "backoffice:formats", access.SCHEDULE),
     (gettext_lazy("Movies"), "backoffice:movies", access.CATALOG),
     (gettext_lazy("Sell"), "backoffice:sell", access.BOOKINGS),
     (gettext_lazy("Bookings"), "backoffice:bookings", access.BOOKINGS),
