@@ -27,7 +27,9 @@ CODE_HELP = gettext_lazy("Lowercase latin letters, digits and hyphens; the API a
 class FormatForm(forms.Form):
     code = forms.SlugField(max_length=32, label=gettext_lazy("Code"), help_text=CODE_HELP)
     name = forms.CharField(
-        max_length=40, label=pgettext_lazy("of a thing", "Name"), help_text=gettext_lazy("The same in every language: 3D, IMAX.")
+        max_length=40,
+        label=pgettext_lazy("of a thing", "Name"),
+        help_text=gettext_lazy("The same in every language: 3D, IMAX."),
     )
     surcharge = forms.DecimalField(
         min_value=0,

@@ -156,8 +156,15 @@ def home(request: HttpRequest) -> HttpResponse:
     genre_id = _int_or_none(request.GET.get("genre"))
     all_genres = selectors.genres()
     current = next((g for g in all_genres if g.pk == genre_id), None)
+    shown = selectors.presentation_filter(request.GET.get("format"), request.GET.get("language"))
     # Lazy: when the template reuses a cached programme, the listing is never read.
-    afisha = SimpleLazyObject(lambda: selectors.listing(genre_id=current.pk if current else None))
+    afisha = SimpleLazyObject(
+        lambda: selectors.listing(
+            genre_id=current.pk if current else None,
+            format_code=shown.format_code,
+            language_code=shown.language_code,
+        )
+    )
     return render(
         request,
         "public/home.html",
@@ -165,6 +172,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "listing": afisha,
             "genres": all_genres,
             "genre": current,
+            "shown": shown,
             "days": selectors.day_strip(),
             "today": local_today(),
         },
@@ -197,12 +205,16 @@ def movie(request: HttpRequest, movie_id: int) -> HttpResponse:
 @require_safe
 def schedule(request: HttpRequest) -> HttpResponse:
     day = _date_or_today(request.GET.get("date"))
-    timeline = SimpleLazyObject(lambda: selectors.day_timeline(day))  # unread when the page is cached
+    shown = selectors.presentation_filter(request.GET.get("format"), request.GET.get("language"))
+    timeline = SimpleLazyObject(  # unread when the page is cached
+        lambda: selectors.day_timeline(day, format_code=shown.format_code, language_code=shown.language_code)
+    )
     return render(
         request,
         "public/schedule.html",
         {
             "timeline": timeline,
+            "shown": shown,
             "day": day,
             "days": selectors.day_strip(),
             "previous_day": day - dt.timedelta(days=1),

@@ -13,6 +13,7 @@ from marquee.backoffice import urls as backoffice_urls
 from marquee.core.clock import local_today
 from marquee.core.csp import content_security_policy
 from marquee.payments.services import payment_record_box_office
+from marquee.scheduling.formats import format_create, language_version_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,8 @@ def _staff_urls(cinema) -> list[str]:
         "movie_id": cinema["film"].pk,
         "genre_id": cinema["film"].genres.first().pk,
         "reference": cinema["booking"].reference,
+        "format_id": format_create(code="3d", name="3D").pk,
+        "version_id": language_version_create(code="uk", name_en="Ukrainian").pk,
     }
     urls = []
     for pattern in backoffice_urls.urlpatterns:
