@@ -51,6 +51,7 @@ class TicketPage:
     holder: str
     code: str
     position: str  # "Ticket 2 of 3"
+    presentation: str = ""  # the showtime's format and language: "3D · Original, Ukrainian subtitles"
 
 
 @functools.cache
@@ -134,7 +135,7 @@ def _page(canvas: Canvas, page: TicketPage, fonts: tuple[str, str]) -> None:
     canvas.setFont(regular, 10.5)
     canvas.drawString(margin, y, f"{page.when} · {page.age_rating}")
     y -= 17
-    canvas.drawString(margin, y, page.hall)
+    canvas.drawString(margin, y, f"{page.hall} · {page.presentation}" if page.presentation else page.hall)
 
     y -= 44
     col = (width - 2 * margin) / 3
