@@ -273,7 +273,7 @@ def counter_showtimes(*, at: dt.datetime | None = None, days: int = COUNTER_DAYS
             starts_at__gt=earliest,
             starts_at__lt=day_bounds(today + dt.timedelta(days=days - 1))[1],
         )
-        .select_related("movie", "hall")
+        .select_related("movie", "hall", "format", "language_version")
         .order_by("starts_at", "hall__number"),
         at,
     )

@@ -146,3 +146,15 @@ def test_the_showtime_page_changes_the_format_and_sold_seats_keep_their_prices(a
     page = admin_client.get(reverse("backoffice:showtime", args=[show.pk])).content.decode()
     assert "· 3D" in page
     assert 'value="3d" selected' in page
+
+
+def test_the_counter_and_the_door_list_the_format_and_language(admin_client, three_d, subtitled):
+    from marquee.core.clock import now
+
+    show = f.showtime(starts_at=(now() + dt.timedelta(hours=2)).replace(microsecond=0, second=0))
+    showtime_update(showtime_id=show.pk, format_code="3d", language_code="ov-uk-subs")
+    for page in ("backoffice:sell", "backoffice:checkin"):
+        assert "3D · Original, Ukrainian subtitles" in admin_client.get(reverse(page)).content.decode(), page
+    for page in ("backoffice:sell_showtime", "backoffice:checkin_door"):
+        html = admin_client.get(reverse(page, args=[show.pk])).content.decode()
+        assert "3D · Original, Ukrainian subtitles" in html, page
