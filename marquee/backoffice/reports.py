@@ -62,6 +62,9 @@ def report_period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date, H
 
 
 def _label(group_by: str, key: str) -> str:
+    if group_by == "tariff" and key == selectors.NO_TARIFF:
+        # The selectors' key is English (the CSV's and the API's); the page reads it in the staff's language.
+        return gettext("No tariff")
     return str(SeatType(key).label) if group_by == "seat_type" and key in SeatType.values else key
 
 

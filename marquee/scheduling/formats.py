@@ -150,26 +150,31 @@ def format_update(
     return fmt
 
 
-def _in_use(count: int, what: str) -> InvalidState:
-    return InvalidState(
-        ngettext(
-            "%(count)d showtime is %(what)s; change it first.",
-            "%(count)d showtimes are %(what)s; change them first.",
+def _in_use(obj: Format | LanguageVersion, count: int) -> InvalidState:
+    """The refusal to delete what `count` showtimes use, saying how many."""
+    if isinstance(obj, Format):
+        message = ngettext(
+            "%(count)d showtime is in %(name)s; change it first.",
+            "%(count)d showtimes are in %(name)s; change them first.",
             count,
         )
-        % {"count": count, "what": what},
-        showtimes=count,
-    )
+    else:
+        message = ngettext(
+            "%(count)d showtime is shown in %(name)s; change it first.",
+            "%(count)d showtimes are shown in %(name)s; change them first.",
+            count,
+        )
+    return InvalidState(message % {"count": count, "name": obj.name}, showtimes=count)
 
 
-def _delete(obj: Format | LanguageVersion, what: str) -> None:
+def _delete(obj: Format | LanguageVersion) -> None:
     """The row gone; a showtime given it after the count (the foreign key protects it) is
     refused the same way."""
     try:
         with transaction.atomic():
             obj.delete()
     except ProtectedError as error:
-        raise _in_use(len(error.protected_objects), what) from None
+        raise _in_use(obj, len(error.protected_objects)) from None
 
 
 def format_delete(*, format_id: int, staff_user: Actor = None) -> None:
@@ -178,10 +183,10 @@ def format_delete(*, format_id: int, staff_user: Actor = None) -> None:
         fmt = _locked_format(format_id)
         used = Showtime.objects.filter(format=fmt).count()
         if used:
-            raise _in_use(used, _("in %(name)s") % {"name": fmt.name})
+            raise _in_use(fmt, used)
         gone = {field: [value, None] for field, value in snapshot(fmt, FORMAT_FIELDS).items()}
         _audit_format(fmt, "format.delete", gone, staff_user)
-        _delete(fmt, _("in %(name)s") % {"name": fmt.name})
+        _delete(fmt)
 
 
 # --- language versions -----------------------------------------------------------------------
@@ -291,10 +296,10 @@ def language_version_delete(*, version_id: int, staff_user: Actor = None) -> Non
         version = _locked_version(version_id)
         used = Showtime.objects.filter(language_version=version).count()
         if used:
-            raise _in_use(used, _("in %(name)s") % {"name": version.name})
+            raise _in_use(version, used)
         gone = {field: [value, None] for field, value in snapshot(version, VERSION_FIELDS).items()}
         _audit_version(version, "languageversion.delete", gone, staff_user)
-        _delete(version, _("in %(name)s") % {"name": version.name})
+        _delete(version)
 
 
 # --- a showtime's format and version, by code --------------------------------------------------

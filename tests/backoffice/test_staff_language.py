@@ -28,6 +28,7 @@ from marquee.booking.models import Booking, Customer, SeatBlock
 from marquee.catalog.models import Genre, Movie
 from marquee.core.money import money_text
 from marquee.pricing.models import Tariff
+from marquee.scheduling.models import Format, LanguageVersion
 from marquee.staff.roles import ADMIN
 from marquee.staff.services import api_key_create
 from marquee.venues.models import Hall
@@ -53,6 +54,7 @@ LATIN_IN_UKRAINIAN = {
     "Enter",
     "PNG",
     "WebP",
+    "API",
 }
 # Attributes whose words people read (or hear from a screen reader).
 READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "data-confirm"}
@@ -98,6 +100,11 @@ def data_words() -> set[str]:
     texts += Hall.objects.values_list("name", flat=True)
     texts += Tariff.objects.values_list("name_en", flat=True)
     texts += Tariff.objects.values_list("name_uk", flat=True)
+    # Formats are named alike in every language (3D, IMAX); a language version has a name in each.
+    texts += Format.objects.values_list("name", flat=True)
+    texts += Format.objects.values_list("code", flat=True)
+    texts += LanguageVersion.objects.values_list("name_en", flat=True)
+    texts += LanguageVersion.objects.values_list("code", flat=True)
     for first, last, email in Customer.objects.values_list("first_name", "last_name", "email"):
         texts += [first, last, email]
     texts += Booking.objects.values_list("recipient_name", flat=True)

@@ -6,6 +6,7 @@ One browser, one context per viewport and language, each page visited once."""
 
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from marquee.marketing.links import unsubscribe_token
 from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.payments.counter import counter_sell
 from marquee.payments.services import booking_pay, payment_record_box_office
+from marquee.scheduling.formats import format_create, language_version_create
+from marquee.scheduling.services import showtime_update
 from tests import factories
 from tests.browser.conftest import STAFF_PASSWORD
 from tests.conftest import ARTIFACTS
@@ -107,9 +110,17 @@ def cinema() -> dict:
             more = factories.hold(past, chunk, email=f"guest{i}@example.com")
             payment_record_box_office(reference=more.booking.reference)
 
+    # The big hall's evening show in 3D with subtitles: every page that shows it says so.
+    three_d = format_create(code="3d", name="3D", surcharge=Decimal("40.00"))
+    subtitled = language_version_create(
+        code="ov-uk-subs", name_en="Original, Ukrainian subtitles", name_uk="Мовою оригіналу з українськими субтитрами"
+    )
+    showtime_update(showtime_id=show.pk, format_code="3d", language_code="ov-uk-subs")
     return {
         "film": film,
         "show": show,
+        "format_id": three_d.pk,
+        "language_version_id": subtitled.pk,
         "big": big,
         "paid": paid,
         "box": box,
@@ -201,6 +212,9 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-movie-new", "/staff/movies/new/"),
         ("staff-movie", f"/staff/movies/{c['film'].pk}/"),
         ("staff-genres", "/staff/genres/"),
+        ("staff-formats", "/staff/formats/"),
+        ("staff-format", f"/staff/formats/{c['format_id']}/"),
+        ("staff-language-version", f"/staff/formats/languages/{c['language_version_id']}/"),
     ]
 
 

@@ -9,9 +9,9 @@ key of a user who has since lost staff status (401, as a session of a non-staff 
 
 import datetime as dt
 import re
-from decimal import Decimal
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
