@@ -196,7 +196,7 @@ def booking_sell(
         raise NotFound(_("No such showtime."))
     # The order every hold locks in: the showtime's sales, the seats by id, lapsed holds, the customer.
     _lock_showtime_sales(showtime_id, exclusive=False)
-    showtime = Showtime.objects.select_related("hall", "movie").filter(pk=showtime_id).first()
+    showtime = Showtime.objects.select_related("hall", "movie", "format").filter(pk=showtime_id).first()
     if showtime is None:
         raise NotFound(_("No such showtime."))
     _check_counter_sales_open(showtime, clock_now())
@@ -215,7 +215,8 @@ def booking_sell(
     buyer = _buyer(data.email, data.name, at)
     tariff: Tariff | None = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
     comp = method == COMP
-    prices = {s.pk: Decimal("0.00") if comp else seat_price(s.base_price, tariff) for s in locked}
+    surcharge = showtime.surcharge  # the format's, as the seat map shows it
+    prices = {s.pk: Decimal("0.00") if comp else seat_price(s.base_price, tariff, surcharge=surcharge) for s in locked}
     booking = _create_sold_booking(
         buyer=buyer,
         showtime=showtime,

@@ -109,7 +109,7 @@ def booking_move_locked(*, reference: str, showtime_id: int, seat_ids: Sequence[
     old_showtime = Showtime.objects.select_related("movie", "hall").get(pk=booking.showtime_id)
     if old_showtime.starts_at <= at:
         raise InvalidState(_("The showtime has started; the booking can no longer be moved."))
-    target = Showtime.objects.select_related("movie", "hall").filter(pk=showtime_id).first()
+    target = Showtime.objects.select_related("movie", "hall", "format").filter(pk=showtime_id).first()
     if target is None:
         raise NotFound(_("No such showtime."), fields={"showtime_id": [_("No such showtime.")]})
     booking_services._check_sales_open(target, at)
@@ -161,7 +161,7 @@ def booking_move_locked(*, reference: str, showtime_id: int, seat_ids: Sequence[
                     seat=seat,
                     tariff=tariff,
                     tariff_name=tariff.name_in_default_language if tariff else "",
-                    final_price=seat_price(seat.base_price, tariff),
+                    final_price=seat_price(seat.base_price, tariff, surcharge=target.surcharge),
                     code_version=F("code_version") + 1,
                     updated_at=at,
                 )
@@ -260,7 +260,7 @@ def move_quote(*, booking: Booking, showtime_id: int, seat_ids: Sequence[int]) -
     """What the booking would cost on these seats (as the move prices them: tickets staying on
     their seat keep their price, the others at the showtime's price now). Nothing is checked
     or locked: the move itself decides."""
-    target = Showtime.objects.select_related("hall").filter(pk=showtime_id).first()
+    target = Showtime.objects.select_related("hall", "format").filter(pk=showtime_id).first()
     if target is None:
         raise NotFound(_("No such showtime."))
     tickets = list(BookingSeat.objects.filter(booking=booking, status=BookingStatus.PAID))
@@ -268,7 +268,11 @@ def move_quote(*, booking: Booking, showtime_id: int, seat_ids: Sequence[int]) -
     tariff = tariff_for(Tariff.objects.all(), local(target.starts_at))
     bases = dict(Seat.objects.filter(pk__in=list(seat_ids), hall_id=target.hall_id).values_list("pk", "base_price"))
     new_total = sum(
-        (staying[i] if i in staying else seat_price(bases[i], tariff) for i in seat_ids if i in bases or i in staying),
+        (
+            staying[i] if i in staying else seat_price(bases[i], tariff, surcharge=target.surcharge)
+            for i in seat_ids
+            if i in bases or i in staying
+        ),
         Decimal("0.00"),
     )
     return MoveQuote(old_total=booking.total_price, new_total=new_total)

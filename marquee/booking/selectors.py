@@ -125,7 +125,7 @@ class SeatMap:
 
 def format_surcharge(showtime: Showtime) -> Decimal:
     """What the showtime's format adds to each seat (read with the showtime when it was joined)."""
-    return showtime.format.surcharge if showtime.format_id and showtime.format else Decimal(0)
+    return showtime.surcharge
 
 
 def showtime_seat_map(showtime: Showtime, at: dt.datetime | None = None) -> SeatMap:

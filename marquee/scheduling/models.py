@@ -124,3 +124,9 @@ class Showtime(TimeStampedModel):
             self.language_version.name if self.language_version_id and self.language_version else "",
         ]
         return " · ".join(part for part in parts if part)
+
+    @property
+    def surcharge(self) -> Decimal:
+        """What its format adds to each seat's price (`marquee.pricing.prices.seat_price`);
+        nothing when no format is said. Join the format where many are priced."""
+        return self.format.surcharge if self.format_id and self.format else Decimal(0)

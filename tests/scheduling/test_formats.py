@@ -196,3 +196,33 @@ def test_a_hold_pays_the_surcharge_the_seat_map_shows(three_d):
     booking = f.hold(show, list(shown)).booking
     held = dict(BookingSeat.objects.filter(booking=booking).values_list("seat_id", "final_price"))
     assert held == shown == dict.fromkeys(shown, Decimal("140.00"))
+
+
+def test_the_counter_sells_a_3d_showtime_with_its_surcharge_and_comps_stay_free(three_d, admin):
+    from marquee.payments.counter import counter_sell
+
+    show = f.showtime(hall_obj=f.hall(rows=1, seats=4, price="100.00"))
+    showtime_update(showtime_id=show.pk, format_code="3d")
+    seats = list(show.hall.seats.order_by("pk").values_list("pk", flat=True))
+    sold = counter_sell(showtime_id=show.pk, seat_ids=seats[:2], method="cash", staff_user=admin)
+    assert sold.total_price == Decimal("280.00")
+    comp = counter_sell(showtime_id=show.pk, seat_ids=seats[2:3], method="comp", comp_reason="Press", staff_user=admin)
+    assert comp.total_price == Decimal("0.00")
+
+
+def test_a_move_into_a_3d_showtime_is_priced_with_its_surcharge(three_d, admin):
+    from marquee.booking.moves import move_quote
+    from marquee.payments.moves import booking_move
+
+    hall = f.hall(rows=1, seats=4, price="100.00")
+    show = f.showtime(hall_obj=hall)
+    later = f.showtime(movie_obj=show.movie, hall_obj=hall, starts_at=show.ends_at + dt.timedelta(hours=1))
+    showtime_update(showtime_id=later.pk, format_code="3d")
+    seats = list(hall.seats.order_by("pk").values_list("pk", flat=True))
+    booking = f.hold(show, seats[:1]).booking
+    payment_record_box_office(reference=booking.reference)
+    booking.refresh_from_db()
+    quote = move_quote(booking=booking, showtime_id=later.pk, seat_ids=seats[:1])
+    assert (quote.old_total, quote.new_total) == (Decimal("100.00"), Decimal("140.00"))
+    booking_move(reference=booking.reference, showtime_id=later.pk, seat_ids=seats[:1], method="cash", staff_user=admin)
+    assert BookingSeat.objects.get(booking=booking).final_price == Decimal("140.00")
