@@ -16,7 +16,7 @@ from marquee.backoffice import urls as backoffice_urls
 from marquee.booking.models import Booking, Customer
 from marquee.catalog.models import Genre, Movie
 from marquee.pricing.models import Tariff
-from marquee.scheduling.models import Showtime
+from marquee.scheduling.models import Format, LanguageVersion, Showtime
 from marquee.venues.models import Hall
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +60,8 @@ def _staff_list_urls() -> list[str]:
         "movie_id": Movie.objects.values_list("pk", flat=True).first(),
         "genre_id": Genre.objects.values_list("pk", flat=True).first(),
         "reference": Booking.objects.values_list("reference", flat=True).first(),
+        "format_id": Format.objects.values_list("pk", flat=True).first(),
+        "version_id": LanguageVersion.objects.values_list("pk", flat=True).first(),
     }
     urls = []
     for pattern in backoffice_urls.urlpatterns:
