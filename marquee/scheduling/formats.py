@@ -328,6 +328,19 @@ def language_version_by_code(code: str | None) -> LanguageVersion | None:
     return found
 
 
+def presentation_lock(fmt: Format | None, version: LanguageVersion | None) -> None:
+    """Lock the format and version a showtime is about to be given, inside the caller's
+    transaction (as format_delete locks them): a delete in flight finishes first and the
+    showtime is refused its code, instead of failing on the foreign key at commit."""
+    if fmt is not None and not Format.objects.select_for_update().filter(pk=fmt.pk).exists():
+        raise ValidationFailed(
+            _("No such format."), fields={"format": [_("No format has the code %(code)s.") % {"code": fmt.code}]}
+        )
+    if version is not None and not LanguageVersion.objects.select_for_update().filter(pk=version.pk).exists():
+        message = _("No language version has the code %(code)s.") % {"code": version.code}
+        raise ValidationFailed(_("No such language version."), fields={"language_version": [message]})
+
+
 def showtime_presentation_facts(showtime: Showtime) -> dict[str, str | None]:
     """The showtime's format and version as the audit records them: codes, in no language."""
     fmt = showtime.format if showtime.format_id else None

@@ -20,6 +20,7 @@ from marquee.scheduling.formats import (
     Keep,
     format_by_code,
     language_version_by_code,
+    presentation_lock,
     showtime_presentation_facts,
 )
 from marquee.scheduling.models import Format, LanguageVersion, Showtime, ShowtimeStatus
@@ -119,6 +120,7 @@ def showtime_schedule(
             conflicts = showtime_conflicts(hall_id=hall.pk, starts_at=starts_at, ends_at=ends_at)
             if conflicts:
                 raise HallBusy(f"{hall.name} is busy at that time.", conflicts=conflicts)
+            presentation_lock(fmt, version)
             showtime = Showtime.objects.create(
                 movie=movie, hall=hall, starts_at=starts_at, ends_at=ends_at, format=fmt, language_version=version
             )
@@ -180,6 +182,7 @@ def showtime_schedule_many(
         )
         if conflicts:
             raise HallBusy(f"{hall.name} is busy at some of those times.", conflicts=conflicts)
+        presentation_lock(fmt, version)
         try:
             with transaction.atomic():
                 created = Showtime.objects.bulk_create(
@@ -257,6 +260,7 @@ def showtime_update(
         showtime.hall_id = target_hall_id
         showtime.starts_at = new_start
         showtime.ends_at = new_end
+        presentation_lock(None if isinstance(fmt, Keep) else fmt, None if isinstance(version, Keep) else version)
         if not isinstance(fmt, Keep):
             showtime.format = fmt
         if not isinstance(version, Keep):

@@ -455,6 +455,7 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.scheduling.services.showtime_conflicts": "a read",
     "marquee.scheduling.formats.format_by_code": "a read",
     "marquee.scheduling.formats.language_version_by_code": "a read",
+    "marquee.scheduling.formats.presentation_lock": "a lock inside the caller's transaction",
     "marquee.scheduling.formats.showtime_presentation_facts": "formats a showtime's format and version",
     "marquee.venues.services.halls_with_capacity_mismatch": "a read",
     "marquee.booking.services.booking_cancel": PAYMENTS_WRAPS.format("booking_cancel"),
