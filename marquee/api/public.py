@@ -40,6 +40,7 @@ from marquee.api.schemas import (
     local_moment,
     money,
     movie_out,
+    presentation_out,
     seat_map_out,
     showtime_detail_out,
     showtime_out,
@@ -103,15 +104,26 @@ class _Filters(Schema):
         return value
 
 
+# A code no format or version has finds nothing, as a genre id no genre has: an empty list.
+FORMAT_FILTER = Field(None, max_length=200, description='A format\'s code ("3d"): only showtimes in it.')
+LANGUAGE_FILTER = Field(
+    None, max_length=200, description='A language version\'s code ("ov-uk-subs"): only showtimes in it.'
+)
+
+
 class MovieFilters(_Filters):
     date: dt.date | None = Field(None, description="YYYY-MM-DD in the cinema's time zone.")
     genre: Id | None = Field(None, description="A genre id.")
+    format: str | None = FORMAT_FILTER
+    language: str | None = LANGUAGE_FILTER
 
 
 class ShowtimeFilters(_Filters):
     date: dt.date | None = Field(None, description="YYYY-MM-DD in the cinema's time zone.")
     movie: Id | None = Field(None, description="A movie id.")
     hall: Id | None = Field(None, description="A hall id.")
+    format: str | None = FORMAT_FILTER
+    language: str | None = LANGUAGE_FILTER
 
 
 class HoldRate(BaseThrottle):
@@ -170,10 +182,13 @@ def movies(request: HttpRequest, filters: Query[MovieFilters]) -> HttpResponse:
     """Listed movies with at least one upcoming showtime (on `date`; in genre `genre`).
 
     The same for every visitor in one language: reused for PUBLIC_CACHE_SECONDS, like the listing page."""
-    key = f"marquee:api-movies:{get_language()}:{filters.date}:{filters.genre}"
+    key = f"marquee:api-movies:{get_language()}:{filters.date}:{filters.genre}:{filters.format}:{filters.language}"
     body = cache.get(key) if settings.PUBLIC_CACHE_SECONDS > 0 else None
     if not isinstance(body, bytes):
-        listing = [movie_out(m) for m in movies_showing(day=filters.date, genre_id=filters.genre)]
+        shown = movies_showing(
+            day=filters.date, genre_id=filters.genre, format_code=filters.format, language_code=filters.language
+        )
+        listing = [movie_out(m) for m in shown]
         body = _render(request, MOVIE_LIST, listing)
         # Only answers worth keeping: an empty one for any genre id or far date a client
         # makes up would fill the cache with nothing.
@@ -197,6 +212,7 @@ def movie(request: HttpRequest, id: int) -> dict[str, Any]:
                 "starts_at": local_moment(s.starts_at),
                 "hall": hall_brief(s.hall),
                 "seats_free": seats_free(s),
+                **presentation_out(s),
             }
             for s in shows
         ],
@@ -206,7 +222,13 @@ def movie(request: HttpRequest, id: int) -> dict[str, Any]:
 @router.get("/showtimes", response={200: list[ShowtimeOut], 422: ErrorOut}, summary="Upcoming showtimes")
 def showtimes(request: HttpRequest, filters: Query[ShowtimeFilters]) -> list[dict[str, Any]]:
     """Upcoming showtimes of listed movies, soonest first."""
-    shows = showtimes_upcoming(day=filters.date, movie_id=filters.movie, hall_id=filters.hall)
+    shows = showtimes_upcoming(
+        day=filters.date,
+        movie_id=filters.movie,
+        hall_id=filters.hall,
+        format_code=filters.format,
+        language_code=filters.language,
+    )
     return [showtime_out(s) for s in shows]
 
 
@@ -237,7 +259,8 @@ def seat_map(request: HttpRequest, id: int) -> HttpResponse:
         # checks): validating 500 seats through ninja's schema cost 40% of drawing the map.
         return JSON_RENDERER.render(request, seat_map, response_status=200).encode()
 
-    return HttpResponse(seat_map_body(showtime_id, draw), content_type=JSON_CONTENT_TYPE)
+    # Kept per language: the language version's name is in the client's.
+    return HttpResponse(seat_map_body(showtime_id, draw, variant=get_language()), content_type=JSON_CONTENT_TYPE)
 
 
 # --- bookings ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from marquee.core.clock import local
 from marquee.core.money import format_money
 from marquee.pricing.models import Tariff
 from marquee.pricing.ticket_types import TicketTypeOffer
-from marquee.scheduling.models import Showtime
+from marquee.scheduling.models import Format, LanguageVersion, Showtime
 from marquee.venues.models import Hall
 
 # A database id: a positive 64-bit integer.
@@ -126,11 +126,28 @@ class MovieOut(Schema):
     poster_url: str
 
 
+class ShowtimeFormatOut(Schema):
+    code: str = Field(examples=["3d"])
+    name: str = Field(examples=["3D"])
+    surcharge: Money = Field(description="Added to every seat's price.")
+
+
+class ShowtimeLanguageOut(Schema):
+    code: str = Field(examples=["ov-uk-subs"])
+    name: str = Field(description="In the client's language.", examples=["Original, Ukrainian subtitles"])
+
+
+FORMAT_FIELD = Field(None, description="How it is projected (2D, 3D, IMAX…), or null when not said.")
+LANGUAGE_FIELD = Field(None, description="What the audience hears and reads, or null when not said.")
+
+
 class MovieShowtimeOut(Schema):
     id: int
     starts_at: dt.datetime
     hall: HallBrief
     seats_free: int
+    format: ShowtimeFormatOut | None = FORMAT_FIELD
+    language: ShowtimeLanguageOut | None = LANGUAGE_FIELD
 
 
 class MovieDetailOut(MovieOut):
@@ -145,6 +162,8 @@ class ShowtimeOut(Schema):
     ends_at: dt.datetime
     seats_total: int
     seats_free: int
+    format: ShowtimeFormatOut | None = FORMAT_FIELD
+    language: ShowtimeLanguageOut | None = LANGUAGE_FIELD
 
 
 class TariffBrief(Schema):
@@ -184,6 +203,10 @@ class SeatMapOut(Schema):
     seats: list[SeatOut]
     ticket_types: list[TicketTypeOfferOut] = Field(description="The ticket types sold for this film, default first.")
     currency: str
+    format: ShowtimeFormatOut | None = Field(
+        None, description="The showtime's format; its surcharge is in every seat's price."
+    )
+    language: ShowtimeLanguageOut | None = LANGUAGE_FIELD
 
 
 class TicketTypeBrief(Schema):
@@ -210,6 +233,8 @@ class BookingShowtimeOut(Schema):
     ends_at: dt.datetime
     movie: MovieBrief
     hall: HallBrief
+    format: ShowtimeFormatOut | None = FORMAT_FIELD
+    language: ShowtimeLanguageOut | None = LANGUAGE_FIELD
 
 
 class CustomerOut(Schema):
@@ -296,8 +321,26 @@ def movie_out(movie: Movie) -> dict[str, Any]:
     }
 
 
+def format_brief(fmt: Format | None) -> dict[str, Any] | None:
+    return None if fmt is None else {"code": fmt.code, "name": fmt.name, "surcharge": money(fmt.surcharge)}
+
+
+def language_brief(version: LanguageVersion | None) -> dict[str, Any] | None:
+    return None if version is None else {"code": version.code, "name": version.name}
+
+
+def presentation_out(showtime: Showtime) -> dict[str, Any]:
+    """The showtime's format and language; needs them joined (the selectors join them), else
+    reads each named one."""
+    return {
+        "format": format_brief(showtime.format if showtime.format_id else None),
+        "language": language_brief(showtime.language_version if showtime.language_version_id else None),
+    }
+
+
 def showtime_out(showtime: Showtime) -> dict[str, Any]:
-    """Needs movie and hall joined and `seats_taken` annotated (selectors.with_seats_taken)."""
+    """Needs movie, hall, format and language version joined and `seats_taken` annotated
+    (selectors.showtimes_upcoming)."""
     return {
         "id": showtime.pk,
         "movie": movie_brief(showtime.movie),
@@ -306,6 +349,7 @@ def showtime_out(showtime: Showtime) -> dict[str, Any]:
         "ends_at": local_moment(showtime.ends_at),
         "seats_total": showtime.hall.capacity,
         "seats_free": seats_free(showtime),
+        **presentation_out(showtime),
     }
 
 
@@ -358,6 +402,7 @@ def seat_map_out(seat_map: SeatMap, ticket_types: Iterable[TicketTypeOffer] = ()
         ],
         "ticket_types": ticket_types_out(ticket_types),
         "currency": settings.CURRENCY,
+        **presentation_out(seat_map.showtime),
     }
 
 
@@ -383,6 +428,7 @@ def booking_out(
             "ends_at": local_moment(showtime.ends_at),
             "movie": movie_brief(showtime.movie),
             "hall": hall_brief(showtime.hall),
+            **presentation_out(showtime),
         },
         "seats": [
             {

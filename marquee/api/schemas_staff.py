@@ -299,18 +299,30 @@ def hall_out(hall: Hall) -> dict[str, Any]:
 # --- showtimes -------------------------------------------------------------------------
 
 
+# A format's or language version's code (marquee.scheduling.formats checks that it exists).
+PresentationCode = Annotated[str, Field(max_length=32, examples=["3d"])]
+
+
 class ShowtimeIn(Input):
     movie_id: Id
     hall_id: Id
     starts_at: dt.datetime
+    format: PresentationCode | None = Field(None, description="A format's code (GET /admin/formats), or null.")
+    language_version: PresentationCode | None = Field(
+        None, description="A language version's code (GET /admin/language-versions), or null."
+    )
 
     _moment = field_validator("starts_at")(_sane_moment)
 
 
 class ShowtimePatch(Input):
+    """`format` and `language_version` absent: unchanged; null: none."""
+
     movie_id: Id | None = None
     hall_id: Id | None = None
     starts_at: dt.datetime | None = None
+    format: PresentationCode | None = None
+    language_version: PresentationCode | None = None
 
     _moment = field_validator("starts_at")(_sane_moment)
 
@@ -327,6 +339,8 @@ class StaffShowtimeOut(Schema):
     cancelled_at: dt.datetime | None
     seats_total: int
     seats_free: int
+    format: str | None = Field(description="The format's code, or null.")
+    language_version: str | None = Field(description="The language version's code, or null.")
 
 
 def _local(moment: dt.datetime | None) -> dt.datetime | None:
@@ -346,6 +360,11 @@ def showtime_out(showtime: Showtime) -> dict[str, Any]:
         "cancelled_at": _local(showtime.cancelled_at),
         "seats_total": showtime.hall.capacity,
         "seats_free": seats_free(showtime),
+        # Codes, read without a query when the showtime was loaded with them (staff selectors).
+        "format": showtime.format.code if showtime.format_id and showtime.format else None,
+        "language_version": showtime.language_version.code
+        if showtime.language_version_id and showtime.language_version
+        else None,
     }
 
 

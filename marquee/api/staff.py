@@ -8,6 +8,7 @@ Check-in (POST /admin/checkin) lives in marquee.api.checkin.
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Body, Query, Router, Status
 from ninja.responses import NinjaJSONEncoder
@@ -258,7 +259,12 @@ def showtimes_list(request: HttpRequest, filters: Query[StaffShowtimeFilters]) -
 @router.post("/showtimes", response={201: StaffShowtimeOut, **_errors(404, 409)}, auth=SCHEDULE)
 def showtimes_create(request: HttpRequest, payload: ShowtimeIn) -> Any:
     showtime = scheduling_services.showtime_schedule(
-        movie_id=payload.movie_id, hall_id=payload.hall_id, starts_at=payload.starts_at, staff_user=_actor(request)
+        movie_id=payload.movie_id,
+        hall_id=payload.hall_id,
+        starts_at=payload.starts_at,
+        format_code=payload.format,
+        language_code=payload.language_version,
+        staff_user=_actor(request),
     )
     return Status(201, showtime_out(selectors.showtime_get(showtime_id=showtime.pk)))
 
@@ -272,15 +278,29 @@ def showtimes_get(request: HttpRequest, showtime_id: Id) -> Any:
 def showtimes_update(request: HttpRequest, showtime_id: Id, payload: ShowtimePatch) -> Any:
     current = selectors.showtime_get(showtime_id=showtime_id)
     same_hall = payload.hall_id in (None, current.hall_id) and payload.movie_id in (None, current.movie_id)
+    # Absent: unchanged; null: none (so the plain None of the schema cannot tell them apart).
+    given = payload.model_fields_set
+    presentation: dict[str, Any] = {
+        name: getattr(payload, field)
+        for field, name in (("format", "format_code"), ("language_version", "language_code"))
+        if field in given
+    }
     if payload.starts_at is not None and same_hall:
-        # Only the start moves: allowed with bookings, whose customers are emailed.
-        booking_moves.showtime_move(showtime_id=showtime_id, starts_at=payload.starts_at, staff_user=_actor(request))
+        # Only the start moves: allowed with bookings, whose customers are emailed. With a new
+        # format or version, both or neither (a start refused keeps the old format too).
+        with transaction.atomic():
+            if presentation:
+                scheduling_services.showtime_update(showtime_id=showtime_id, **presentation, staff_user=_actor(request))
+            booking_moves.showtime_move(
+                showtime_id=showtime_id, starts_at=payload.starts_at, staff_user=_actor(request)
+            )
     else:
         scheduling_services.showtime_update(
             showtime_id=showtime_id,
             movie_id=payload.movie_id,
             hall_id=payload.hall_id,
             starts_at=payload.starts_at,
+            **presentation,
             staff_user=_actor(request),
         )
     return showtime_out(selectors.showtime_get(showtime_id=showtime_id))

@@ -7,7 +7,16 @@ from typing import Any
 from django.http import HttpRequest, HttpResponseBase
 from ninja import NinjaAPI
 
-from marquee.api import checkin, public, staff, staff_payments, staff_promotions, staff_settlement, staff_ticket_types
+from marquee.api import (
+    checkin,
+    public,
+    staff,
+    staff_formats,
+    staff_payments,
+    staff_promotions,
+    staff_settlement,
+    staff_ticket_types,
+)
 from marquee.api.docs import OfflineSwagger
 from marquee.api.errors import install_error_handlers
 
@@ -28,6 +37,7 @@ api.add_router("/admin/", staff_payments.router)
 api.add_router("/admin/", staff_settlement.router)
 api.add_router("/admin/", staff_promotions.router)
 api.add_router("/admin/", staff_ticket_types.router)
+api.add_router("/admin/", staff_formats.router)
 
 
 def answer_head_as_get(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

@@ -51,6 +51,12 @@ ACTION_LABELS: dict[str, Promise] = {
     "tickettype.update": _("Ticket type changed"),
     "tickettype.deactivate": _("Ticket type taken off sale"),
     "tickettype.delete": _("Ticket type deleted"),
+    "format.create": _("Format added"),
+    "format.update": _("Format changed"),
+    "format.delete": _("Format deleted"),
+    "languageversion.create": _("Language version added"),
+    "languageversion.update": _("Language version changed"),
+    "languageversion.delete": _("Language version deleted"),
     "movie.create": _("Movie added"),
     "movie.update": _("Movie changed"),
     "movie.delete": _("Movie deleted"),
@@ -161,6 +167,9 @@ FIELD_LABELS: dict[str, Promise] = {
     "max_age_rating": _("only for films rated at most"),
     "is_default": _("default"),
     "position": _("position"),
+    "surcharge": _("surcharge"),
+    "format": _("format"),
+    "language_version": _("language version"),
 }
 
 # The kinds of thing an entry is about (the first part of an action code).
@@ -171,6 +180,8 @@ TARGET_LABELS: dict[str, Promise] = {
     "seat": _("seat"),
     "tariff": _("tariff"),
     "tickettype": _("ticket type"),
+    "format": _("format"),
+    "languageversion": _("language version"),
     "movie": _("movie"),
     "genre": _("genre"),
     "mail": _("email"),
@@ -191,6 +202,7 @@ VALUE_LABELS: dict[str, dict[str, Any]] = {
 MONEY_FIELDS = frozenset(
     {"amount", "refund", "refunded", "base_price", "total", "price", "difference", "amount_off", "min_price"}
 )
+MONEY_FIELDS = frozenset({"amount", "refund", "refunded", "base_price", "total", "price", "difference", "surcharge"})
 
 
 def register_values(fields: Iterable[str], choices: Iterable[tuple[Any, Any]]) -> None:

@@ -15,9 +15,56 @@ from django.utils.translation import pgettext_lazy
 from marquee.backoffice.query import MAX_ID
 from marquee.catalog.models import Movie
 from marquee.core.clock import cinema_tz, local_today
+from marquee.core.money import money_text
 from marquee.pricing.models import ALL_DAYS, Tariff
+from marquee.scheduling.models import Format, LanguageVersion
 from marquee.venues.models import Hall, SeatType
 from marquee.venues.services import MAX_ROWS, MAX_SEATS_PER_ROW, RowSpec
+
+
+class FormatChoice(forms.ModelChoiceField):
+    """A format as staff choose it: its name, and what it adds to each seat."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        if not obj.surcharge:
+            return str(obj.name)
+        return f"{obj.name} (+{money_text(obj.surcharge)})"
+
+
+class LanguageVersionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)  # in the reader's language
+
+
+def format_field() -> FormatChoice:
+    return FormatChoice(
+        queryset=Format.objects.order_by("position", "name"),
+        required=False,
+        empty_label=_("Not said"),
+        label=_("Format"),
+        to_field_name="code",
+    )
+
+
+def language_version_field() -> LanguageVersionChoice:
+    return LanguageVersionChoice(
+        queryset=LanguageVersion.objects.order_by("position", "code"),
+        required=False,
+        empty_label=_("Not said"),
+        label=_("Language"),
+        to_field_name="code",
+    )
+
+
+class PresentationFields:
+    """What a showtime form says of its format and version, as the scheduling services take it."""
+
+    cleaned_data: dict[str, Any]
+
+    def presentation_codes(self) -> dict[str, str | None]:
+        fmt, version = self.cleaned_data.get("format"), self.cleaned_data.get("language_version")
+        return {"format_code": fmt.code if fmt else None, "language_code": version.code if version else None}
+
 
 # Monday first, as "0" (the weekday numbers of datetime); the short names in the active language.
 WEEKDAYS = [(str(d), WEEKDAYS_ABBR[d]) for d in range(7)]
@@ -47,7 +94,7 @@ def mask_to_days(mask: int) -> list[str]:
     return [str(d) for d in range(7) if mask & (1 << d)]
 
 
-class ShowtimeForm(forms.Form):
+class ShowtimeForm(PresentationFields, forms.Form):
     """One showtime, or a series of them: daily or on chosen weekdays until a date."""
 
     REPEAT_CHOICES = [("once", _("Once")), ("daily", _("Every day")), ("weekdays", _("On chosen weekdays"))]
@@ -58,6 +105,8 @@ class ShowtimeForm(forms.Form):
     hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), empty_label=None, label=_("Hall"))
     date = forms.DateField(widget=DateInput(), label=_("Date"))
     time = forms.TimeField(widget=TimeInput(), label=_("Starts at"))
+    format = format_field()
+    language_version = language_version_field()
     repeat = forms.ChoiceField(choices=REPEAT_CHOICES, initial="once", widget=forms.RadioSelect, label=_("Repeat"))
     until = forms.DateField(widget=DateInput(), required=False, label=_("Repeat until"), help_text=_("Inclusive."))
     weekdays = forms.MultipleChoiceField(
@@ -117,8 +166,9 @@ def _series_days(first: dt.date, last: dt.date, weekdays: list[str]) -> list[dt.
     return [day for day in days if day.weekday() in chosen]
 
 
-class ShowtimeMoveForm(forms.Form):
-    """Change a showtime's movie, hall or start (only while no tickets are held or sold)."""
+class ShowtimeMoveForm(PresentationFields, forms.Form):
+    """Change a showtime's movie, hall or start (only while no tickets are held or sold), and
+    its format and language version (whatever is sold: sold seats keep their prices)."""
 
     movie = forms.ModelChoiceField(
         queryset=Movie.objects.order_by("title_en", "title_uk"), empty_label=None, label=_("Movie")
@@ -126,6 +176,8 @@ class ShowtimeMoveForm(forms.Form):
     hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), empty_label=None, label=_("Hall"))
     date = forms.DateField(widget=DateInput(), label=_("Date"))
     time = forms.TimeField(widget=TimeInput(), label=_("Starts at"))
+    format = format_field()
+    language_version = language_version_field()
 
     def starts_at(self) -> dt.datetime:
         return dt.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=cinema_tz())

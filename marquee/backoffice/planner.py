@@ -98,7 +98,7 @@ def week_showtimes(*, hall_id: int, monday: dt.date) -> list[Showtime]:
     return list(
         with_seats_taken(
             Showtime.objects.filter(hall_id=hall_id, starts_at__lt=end, ends_at__gt=start)
-            .select_related("movie")
+            .select_related("movie", "format", "language_version")
             .order_by("starts_at")
         )
     )

@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,6 +42,10 @@ def _week_from(raw: str | None) -> dt.date:
         return monday_of(dt.date.fromisoformat(raw)) if raw else monday_of(local_today())
     except ValueError:
         return monday_of(local_today())
+
+
+def _showtimes() -> QuerySet[Showtime]:
+    return Showtime.objects.select_related("movie", "hall", "format", "language_version")
 
 
 def _clashing(ids: list[int]) -> list[Showtime]:
@@ -83,13 +89,24 @@ def planner(request: HttpRequest) -> HttpResponse:
                 problems = [_("No showtime falls in the chosen days; nothing was scheduled.")]
             else:
                 try:
+                    codes = form.presentation_codes()
                     if len(starts) == 1:
                         showtime_schedule(
-                            movie_id=movie.pk, hall_id=chosen_hall.pk, starts_at=starts[0], staff_user=request.user
+                            movie_id=movie.pk,
+                            hall_id=chosen_hall.pk,
+                            starts_at=starts[0],
+                            format_code=codes["format_code"],
+                            language_code=codes["language_code"],
+                            staff_user=request.user,
                         )
                     else:
                         showtime_schedule_many(
-                            movie_id=movie.pk, hall_id=chosen_hall.pk, starts=starts, staff_user=request.user
+                            movie_id=movie.pk,
+                            hall_id=chosen_hall.pk,
+                            starts=starts,
+                            format_code=codes["format_code"],
+                            language_code=codes["language_code"],
+                            staff_user=request.user,
                         )
                 except HallBusy as error:
                     problems = error_lines(error)
@@ -160,15 +177,23 @@ def conflicts_check(request: HttpRequest) -> HttpResponse:
 
 def _move_form(showtime: Showtime) -> ShowtimeMoveForm:
     when = local(showtime.starts_at)
+    fmt, version = showtime.format, showtime.language_version
     return ShowtimeMoveForm(
-        initial={"movie": showtime.movie_id, "hall": showtime.hall_id, "date": when.date(), "time": when.time()}
+        initial={
+            "movie": showtime.movie_id,
+            "hall": showtime.hall_id,
+            "date": when.date(),
+            "time": when.time(),
+            "format": fmt.code if fmt else None,
+            "language_version": version.code if version else None,
+        }
     )
 
 
 @staff_page(SCHEDULE, BOOKINGS)
 @require_safe
 def showtime_detail(request: HttpRequest, showtime_id: int) -> HttpResponse:
-    showtime = get_object_or_404(Showtime.objects.select_related("movie", "hall"), pk=showtime_id)
+    showtime = get_object_or_404(_showtimes(), pk=showtime_id)
     return _showtime_page(request, showtime, _move_form(showtime))
 
 
@@ -194,21 +219,34 @@ def _showtime_page(
 @staff_page(SCHEDULE)
 @require_POST
 def showtime_move(request: HttpRequest, showtime_id: int) -> HttpResponse:
-    showtime = get_object_or_404(Showtime.objects.select_related("movie", "hall"), pk=showtime_id)
+    showtime = get_object_or_404(_showtimes(), pk=showtime_id)
     form = ShowtimeMoveForm(request.POST)
     if not form.is_valid():
         return _showtime_page(request, showtime, form, status=422)
     movie_id, hall_id, starts_at = form.cleaned_data["movie"].pk, form.cleaned_data["hall"].pk, form.starts_at()
+    codes = form.presentation_codes()
     try:
         if (movie_id, hall_id) == (showtime.movie_id, showtime.hall_id) and starts_at != showtime.starts_at:
-            # Only the start moves: allowed with bookings, whose customers are emailed.
-            moved = booking_moves.showtime_move(showtime_id=showtime.pk, starts_at=starts_at, staff_user=request.user)
+            # Only the start moves: allowed with bookings, whose customers are emailed; a new
+            # format or version with it, or neither.
+            with transaction.atomic():
+                showtime_update(
+                    showtime_id=showtime.pk,
+                    format_code=codes["format_code"],
+                    language_code=codes["language_code"],
+                    staff_user=request.user,
+                )
+                moved = booking_moves.showtime_move(
+                    showtime_id=showtime.pk, starts_at=starts_at, staff_user=request.user
+                )
         else:
             moved = showtime_update(
                 showtime_id=showtime.pk,
                 movie_id=movie_id,
                 hall_id=hall_id,
                 starts_at=starts_at,
+                format_code=codes["format_code"],
+                language_code=codes["language_code"],
                 staff_user=request.user,
             )
     except DomainError as error:
@@ -216,6 +254,9 @@ def showtime_move(request: HttpRequest, showtime_id: int) -> HttpResponse:
         return _showtime_page(
             request, showtime, form, status=error.status, move_problems=error_lines(error), move_clashes=clashes
         )
+    if moved.starts_at == showtime.starts_at and moved.hall_id == showtime.hall_id:
+        messages.success(request, _("Saved the showtime."))
+        return redirect("backoffice:showtime", showtime_id=moved.pk)
     messages.success(
         request,
         _("Moved to %(when)s in %(hall)s.")

@@ -47,7 +47,9 @@ def sell_list(request: HttpRequest) -> HttpResponse:
 
 
 def _showtime(showtime_id: int) -> Showtime:
-    found = Showtime.objects.select_related("movie", "hall").filter(pk=showtime_id).first()
+    found = (
+        Showtime.objects.select_related("movie", "hall", "format", "language_version").filter(pk=showtime_id).first()
+    )
     if found is None:
         raise Http404("No such showtime.")
     return found

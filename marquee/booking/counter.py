@@ -51,7 +51,7 @@ from marquee.core.clock import now as clock_now
 from marquee.core.errors import NotFound, SalesClosed, SeatsUnavailable, ValidationFailed
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
-from marquee.pricing.ticket_types import showtime_surcharge, ticket_types_for_seats
+from marquee.pricing.ticket_types import ticket_types_for_seats
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 
@@ -218,7 +218,7 @@ def booking_sell(
     buyer = _buyer(data.email, data.name, at)
     tariff: Tariff | None = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
     comp = method == COMP
-    surcharge = showtime_surcharge(showtime)
+    surcharge = showtime.surcharge
     prices = {
         s.pk: Decimal("0.00") if comp else seat_price(s.base_price, tariff, types[s.pk], surcharge) for s in locked
     }
@@ -282,7 +282,7 @@ def counter_showtimes(*, at: dt.datetime | None = None, days: int = COUNTER_DAYS
             starts_at__gt=earliest,
             starts_at__lt=day_bounds(today + dt.timedelta(days=days - 1))[1],
         )
-        .select_related("movie", "hall")
+        .select_related("movie", "hall", "format", "language_version")
         .order_by("starts_at", "hall__number"),
         at,
     )

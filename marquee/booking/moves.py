@@ -33,7 +33,7 @@ from marquee.notifications.models import MailKind
 from marquee.notifications.services import mail_queue
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
-from marquee.pricing.ticket_types import showtime_surcharge, ticket_type_allowed, ticket_type_refusal
+from marquee.pricing.ticket_types import ticket_type_allowed, ticket_type_refusal
 from marquee.scheduling import services as scheduling_services
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.venues.models import Seat
@@ -163,7 +163,7 @@ def booking_move_locked(*, reference: str, showtime_id: int, seat_ids: Sequence[
     if taken:
         raise SeatsUnavailable(_("%(count)s of these seats are not free.") % {"count": len(taken)}, seat_ids=taken)
     tariff = tariff_for(Tariff.objects.all(), local(target.starts_at))
-    surcharge = showtime_surcharge(target)
+    surcharge = target.surcharge
     before = _state(old_showtime, [t.seat for t in tickets], booking.total_price)
     old_total = booking.total_price
     by_place = sorted(seats, key=lambda s: (s.row_number, s.seat_number))
@@ -287,7 +287,7 @@ def move_quote(*, booking: Booking, showtime_id: int, seat_ids: Sequence[int]) -
     same = target.pk == booking.showtime_id
     staying = {t.seat_id: t.final_price for t in tickets if same and t.seat_id in set(seat_ids)}
     tariff = tariff_for(Tariff.objects.all(), local(target.starts_at))
-    surcharge = showtime_surcharge(target)
+    surcharge = target.surcharge
     new_seats = (
         Seat.objects.filter(pk__in=[i for i in seat_ids if i not in staying], hall_id=target.hall_id)
         .order_by("row_number", "seat_number")

@@ -34,15 +34,19 @@ def _keys(showtime_id: int) -> tuple[str, str, str]:
     return prefix, f"{prefix}:version", f"{prefix}:drawing"
 
 
-def seat_map_body(showtime_id: int, draw: Callable[[], bytes]) -> bytes:
+def seat_map_body(showtime_id: int, draw: Callable[[], bytes], *, variant: str = "") -> bytes:
     """The map's bytes from the cache while they are fresh, else drawn by `draw()` and stored.
 
-    `draw` may raise (no such showtime, say): nothing is stored then.
+    `draw` may raise (no such showtime, say): nothing is stored then. `variant` keeps maps
+    that differ by more than the seats apart (the client's language names the showtime's
+    language version); one version serves them all.
     """
     seconds = settings.SEAT_MAP_CACHE_SECONDS
     if seconds <= 0:
         return draw()
     entry_key, version_key, drawing_key = _keys(showtime_id)
+    if variant:  # one reader draws at a time, whatever the variant
+        entry_key = f"{entry_key}:{variant}"
     found = cache.get_many([entry_key, version_key])
     version = found.get(version_key)
     entry = found.get(entry_key)  # (version it was drawn at, fresh until, bytes)

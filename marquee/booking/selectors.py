@@ -123,10 +123,17 @@ class SeatMap:
         return {kind: next(iter(p)) if len(p) == 1 else None for kind, p in found.items()}
 
 
-def showtime_seat_map(showtime: Showtime, at: dt.datetime | None = None) -> SeatMap:
-    """Every seat of the showtime's hall with its price now and its status.
+def format_surcharge(showtime: Showtime) -> Decimal:
+    """What the showtime's format adds to each seat (read with the showtime when it was joined)."""
+    return showtime.surcharge
 
-    Three queries: seats, the taken seats, tariffs (small; read whole).
+
+def showtime_seat_map(showtime: Showtime, at: dt.datetime | None = None) -> SeatMap:
+    """Every seat of the showtime's hall with its price now (the format's surcharge in it) and
+    its status.
+
+    Three queries: seats, the taken seats, tariffs (small; read whole); a fourth for the
+    format when the showtime was read without it.
     """
     at = at or clock_now()
     # One query for both: seats booked, and seats kept back (as "kept").
@@ -144,6 +151,7 @@ def showtime_seat_map(showtime: Showtime, at: dt.datetime | None = None) -> Seat
     )
     taken = dict(booked.union(kept_back, all=True).order_by())
     tariff = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
+    surcharge = format_surcharge(showtime)
     rows = (
         Seat.objects.filter(hall_id=showtime.hall_id)
         .order_by("row_number", "seat_number")
@@ -154,7 +162,7 @@ def showtime_seat_map(showtime: Showtime, at: dt.datetime | None = None) -> Seat
     for pk, row_number, seat_number, seat_type, base_price in rows:
         price = prices.get(base_price)
         if price is None:
-            price = prices[base_price] = seat_price(base_price, tariff)
+            price = prices[base_price] = seat_price(base_price, tariff, surcharge=surcharge)
         status = taken.get(pk)
         states.append(
             SeatState(
@@ -184,16 +192,30 @@ def seat_ids_taken(showtime_id: int, seat_ids: Iterable[int], at: dt.datetime | 
 # --- what the public API lists ------------------------------------------------------------
 
 
+def in_presentation(
+    shows: QuerySet[Showtime], *, format_code: str | None = None, language_code: str | None = None
+) -> QuerySet[Showtime]:
+    """Only showtimes in the format and language version named by their codes (when given):
+    a code nothing has finds nothing."""
+    if format_code:
+        shows = shows.filter(format__code=format_code.strip().lower())
+    if language_code:
+        shows = shows.filter(language_version__code=language_code.strip().lower())
+    return shows
+
+
 def showtimes_upcoming(
     *,
     day: dt.date | None = None,
     movie_id: int | None = None,
     hall_id: int | None = None,
+    format_code: str | None = None,
+    language_code: str | None = None,
     at: dt.datetime | None = None,
 ) -> QuerySet[Showtime]:
     """Scheduled showtimes of listed movies that have not started (on `day` in the cinema's
-    time zone, if given), soonest first, with movie and hall joined and `seats_taken`
-    annotated: one query."""
+    time zone, if given; in a format, a language version, if given), soonest first, with
+    movie, hall, format and language version joined and `seats_taken` annotated: one query."""
     at = at or clock_now()
     shows = Showtime.objects.filter(starts_at__gt=at, status=ShowtimeStatus.SCHEDULED, movie__is_listed=True)
     if day is not None:
@@ -203,15 +225,27 @@ def showtimes_upcoming(
         shows = shows.filter(movie_id=movie_id)
     if hall_id is not None:
         shows = shows.filter(hall_id=hall_id)
-    return with_seats_taken(shows.select_related("movie", "hall").order_by("starts_at", "hall__number", "pk"), at)
+    shows = in_presentation(shows, format_code=format_code, language_code=language_code)
+    return with_seats_taken(
+        shows.select_related("movie", "hall", "format", "language_version").order_by("starts_at", "hall__number", "pk"),
+        at,
+    )
 
 
 def movies_showing(
-    *, day: dt.date | None = None, genre_id: int | None = None, at: dt.datetime | None = None
+    *,
+    day: dt.date | None = None,
+    genre_id: int | None = None,
+    format_code: str | None = None,
+    language_code: str | None = None,
+    at: dt.datetime | None = None,
 ) -> QuerySet[Movie]:
-    """Listed movies with at least one upcoming showtime (on `day`, if given; in genre
-    `genre_id`, if given), by title, genres prefetched: two queries."""
-    upcoming = showtimes_upcoming(day=day, at=at).filter(movie=OuterRef("pk"))
+    """Listed movies with at least one upcoming showtime (on `day`, if given; in that format
+    and language version, if given; in genre `genre_id`, if given), by title, genres
+    prefetched: two queries."""
+    upcoming = showtimes_upcoming(day=day, format_code=format_code, language_code=language_code, at=at).filter(
+        movie=OuterRef("pk")
+    )
     movies = Movie.objects.filter(is_listed=True).filter(Exists(upcoming))
     if genre_id is not None:
         movies = movies.filter(Exists(Movie.genres.through.objects.filter(movie=OuterRef("pk"), genre_id=genre_id)))
@@ -233,7 +267,9 @@ def showtime_public(showtime_id: int, at: dt.datetime | None = None, *, with_cou
     """One showtime of a listed movie, past or cancelled ones included (a customer may hold
     a link to it), with movie and hall joined and (unless `with_counts` is off: the seat map
     counts for itself) `seats_taken` annotated: one query."""
-    shows = Showtime.objects.filter(pk=showtime_id, movie__is_listed=True).select_related("movie", "hall")
+    shows = Showtime.objects.filter(pk=showtime_id, movie__is_listed=True).select_related(
+        "movie", "hall", "format", "language_version"
+    )
     return (with_seats_taken(shows, at) if with_counts else shows).first()
 
 
@@ -256,7 +292,8 @@ def showtime_prices(showtime: Showtime) -> ShowtimePrices:
         .annotate(low=Min("base_price"), high=Max("base_price"))
     )
     bases = {row["seat_type"]: row["low"] for row in by_type if row["low"] == row["high"]}
-    uniform = {kind: seat_price(base, tariff) for kind, base in bases.items()}
+    surcharge = format_surcharge(showtime)
+    uniform = {kind: seat_price(base, tariff, surcharge=surcharge) for kind, base in bases.items()}
     return ShowtimePrices(tariff=tariff, uniform=dict(sorted(uniform.items())), bases=dict(sorted(bases.items())))
 
 
@@ -266,7 +303,9 @@ def booking_detail(booking_id: int) -> Booking:
         "seat__row_number", "seat__seat_number"
     )
     return (
-        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall")
+        Booking.objects.select_related(
+            "customer", "showtime__movie", "showtime__hall", "showtime__format", "showtime__language_version"
+        )
         .prefetch_related(Prefetch("seats", seats))
         .get(pk=booking_id)
     )
@@ -293,7 +332,7 @@ def door_showtimes(at: dt.datetime | None = None) -> list[Showtime]:
         _with_door_counts(
             Showtime.objects.filter(status=ShowtimeStatus.SCHEDULED)
             .filter(Q(starts_at__gte=start, starts_at__lt=end) | Q(starts_at__lte=at + OPENS_BEFORE, ends_at__gte=at))
-            .select_related("movie", "hall")
+            .select_related("movie", "hall", "format", "language_version")
             .order_by("starts_at", "hall__number")
         )
     )
@@ -302,7 +341,9 @@ def door_showtimes(at: dt.datetime | None = None) -> list[Showtime]:
 
 def door_showtime(showtime_id: int) -> Showtime | None:
     """One showtime with its door counts (any day: the door person chose it)."""
-    return _with_door_counts(Showtime.objects.filter(pk=showtime_id).select_related("movie", "hall")).first()
+    return _with_door_counts(
+        Showtime.objects.filter(pk=showtime_id).select_related("movie", "hall", "format", "language_version")
+    ).first()
 
 
 def door_ticket(code: str) -> BookingSeat | None:

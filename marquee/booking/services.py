@@ -61,7 +61,7 @@ from marquee.notifications.models import MailKind
 from marquee.notifications.services import mail_check_resend_allowed, mail_queue
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
-from marquee.pricing.ticket_types import showtime_surcharge, ticket_types_for_seats
+from marquee.pricing.ticket_types import ticket_types_for_seats
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.venues.models import Seat
 
@@ -476,7 +476,7 @@ def booking_hold(
             _check_hold_limits(buyer=buyer, showtime=showtime, client_ip=client_ip, adding=len(wanted), at=at)
             types = ticket_types_for_seats(seat_ids=wanted, chosen=ticket_types, age_rating=showtime.movie.age_rating)
             tariff = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
-            surcharge = showtime_surcharge(showtime)
+            surcharge = showtime.surcharge
             prices = {s.pk: seat_price(s.base_price, tariff, types[s.pk], surcharge) for s in seats}
             booking = _create_booking(
                 buyer=buyer,

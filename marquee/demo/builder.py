@@ -38,6 +38,7 @@ from marquee.catalog.services import genre_create, movie_create
 from marquee.core.clock import cinema_tz, day_bounds, local, local_today
 from marquee.core.clock import now as clock_now
 from marquee.demo import data
+from marquee.demo.formats import present_showtimes
 from marquee.demo.promotions import promotions_fingerprint, seed_promotions
 from marquee.demo.settlement import seed_distributors, settlement_fingerprint
 from marquee.demo.ticket_types import SeatTypes, seat_types_for, seed_ticket_types
@@ -663,6 +664,7 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
         tariffs = _tariffs()
         ticket_types = seed_ticket_types()
         showtimes = _showtimes(rng, halls, movies, days, today, progress)
+        present_showtimes(random.Random(f"{options.seed}:formats"), halls, showtimes)  # noqa: S311
         # Their own generators, so that neither shifts the draws of the other.
         cancelled = _cancel_some(random.Random(f"{options.seed}:cancel"), showtimes, as_of, today, at)  # noqa: S311
         customers = _customers(random.Random(f"{options.seed}:customers"), options.customers, as_of)  # noqa: S311
@@ -678,7 +680,8 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
         for done, show in enumerate(showtimes, start=1):
             show.starts_at = show.starts_at.astimezone(dt.UTC)  # the same moment; cheaper arithmetic
             tariff = tariff_for(tariffs, local(show.starts_at))
-            prices = {base: seat_price(base, tariff) for base in base_prices[show.hall_id]}
+            surcharge = show.format.surcharge if show.format else Decimal(0)  # set by present_showtimes
+            prices = {base: seat_price(base, tariff, surcharge=surcharge) for base in base_prices[show.hall_id]}
             plan = _Plan(
                 showtime=show,
                 popularity=popularity[show.movie_id],
@@ -690,6 +693,7 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
                     age_rating=age_ratings[show.movie_id],
                     tariff=tariff,
                     bases=base_prices[show.hall_id],
+                    surcharge=surcharge,
                 ),
             )
             filler.fill(plan)
@@ -737,10 +741,19 @@ def iter_fingerprint() -> Iterator[str]:
     ):
         yield "tariff {} / {} {}-{} x{} days={}".format(*tariff)
     yield from settlement_fingerprint()
-    for number, title, starts, ends, status, cancelled in Showtime.objects.order_by(
+    for number, title, starts, ends, status, cancelled, fmt, version in Showtime.objects.order_by(
         "starts_at", "hall__number"
-    ).values_list("hall__number", "movie__title_en", "starts_at", "ends_at", "status", "cancelled_at"):
-        yield f"show {number} {_stamp(starts)}-{_stamp(ends)} {title} {status} {_stamp(cancelled)}"
+    ).values_list(
+        "hall__number",
+        "movie__title_en",
+        "starts_at",
+        "ends_at",
+        "status",
+        "cancelled_at",
+        "format__code",
+        "language_version__code",
+    ):
+        yield f"show {number} {_stamp(starts)}-{_stamp(ends)} {title} {status} {_stamp(cancelled)} {fmt} {version}"
     for person in Customer.objects.order_by("email").values_list(
         "first_name", "last_name", "email", "phone", "marketing_consent", "marketing_consent_at"
     ):

@@ -90,9 +90,14 @@ class SeatTypes:
 
 
 def seat_types_for(
-    types: Sequence[TicketType], *, age_rating: int, tariff: TariffLike | None, bases: Iterable[Decimal]
+    types: Sequence[TicketType],
+    *,
+    age_rating: int,
+    tariff: TariffLike | None,
+    bases: Iterable[Decimal],
+    surcharge: Decimal = Decimal(0),
 ) -> SeatTypes:
     sold = [t for t in types if ticket_type_allowed(t, age_rating)]
-    prices = {(t.code, base): seat_price(base, tariff, t) for t in sold for base in bases}
+    prices = {(t.code, base): seat_price(base, tariff, t, surcharge) for t in sold for base in bases}
     default = next(t for t in types if t.is_default)
     return SeatTypes(default=default, reduced=[t for t in sold if not t.is_default], prices=prices)

@@ -73,18 +73,13 @@ def ticket_type_offers(
     ]
 
 
-def showtime_surcharge(showtime: "Showtime") -> Decimal:
-    """The showtime's format surcharge (3D, IMAX…), which no ticket type reduces; 0 without a format."""
-    return showtime.format.surcharge if showtime.format_id is not None and showtime.format else Decimal(0)
-
-
 def ticket_types_for_showtime(
     showtime: "Showtime", *, tariff: TariffLike | None, bases: Mapping[str, Decimal]
 ) -> list[TicketTypeOffer]:
     """The types sold for the showtime's film, each priced per seat type (`bases`: seat type →
     base price). One query (two when the showtime's format is not loaded)."""
     types = ticket_types_on_sale(age_rating=showtime.movie.age_rating)
-    return ticket_type_offers(types=types, bases=bases, tariff=tariff, surcharge=showtime_surcharge(showtime))
+    return ticket_type_offers(types=types, bases=bases, tariff=tariff, surcharge=showtime.surcharge)
 
 
 def ticket_type_refusal(ticket_type: TicketType, age_rating: int) -> str:

@@ -9,13 +9,13 @@ from django.conf import settings
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
 from marquee.booking.models import Booking, BookingSeat, BookingStatus, Customer
-from marquee.booking.selectors import seats_free, with_seats_taken
+from marquee.booking.selectors import in_presentation, seats_free, with_seats_taken
 from marquee.booking.tokens import normalise_reference
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import day_bounds, local, local_today
 from marquee.core.clock import now as clock_now
 from marquee.core.languages import localized_expression
-from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.scheduling.models import Format, LanguageVersion, Showtime, ShowtimeStatus
 from marquee.venues.models import Hall, Seat
 
 # "Now showing": a first upcoming showtime within this many days; later ones are "coming soon".
@@ -28,6 +28,59 @@ def upcoming_showtimes(at: dt.datetime | None = None) -> QuerySet[Showtime]:
     at = at or clock_now()
     return Showtime.objects.filter(starts_at__gt=at, status=ShowtimeStatus.SCHEDULED, movie__is_listed=True).order_by(
         "starts_at", "hall__number"
+    )
+
+
+@dataclass(frozen=True)
+class PresentationFilter:
+    """The format and language a visitor filters the listing or the schedule by (`?format=`,
+    `?language=`, by code), and the choices to offer: those of upcoming showtimes. A code
+    nothing has is kept as asked, and finds nothing (as the API answers an empty list)."""
+
+    format_code: str
+    language_code: str
+    format: Format | None
+    language: LanguageVersion | None
+    formats: list[Format]
+    languages: list[LanguageVersion]
+
+    @property
+    def active(self) -> bool:
+        return bool(self.format_code or self.language_code)
+
+    @property
+    def cache_key(self) -> str:
+        """Every code nothing has gives the same (empty) page: one cache entry for them all."""
+
+        def part(code: str, found: object) -> str:
+            return "" if not code else (code if found is not None else "?")
+
+        return f"{part(self.format_code, self.format)}|{part(self.language_code, self.language)}"
+
+
+def _code(raw: str | None) -> str:
+    return (raw or "").strip().lower()[:32]
+
+
+def presentation_filter(
+    format_raw: str | None, language_raw: str | None, at: dt.datetime | None = None
+) -> PresentationFilter:
+    """Two queries: the formats and the language versions of upcoming showtimes."""
+    upcoming = upcoming_showtimes(at)
+    formats = list(Format.objects.filter(Exists(upcoming.filter(format=OuterRef("pk")))).order_by("position", "name"))
+    languages = list(
+        LanguageVersion.objects.filter(Exists(upcoming.filter(language_version=OuterRef("pk")))).order_by(
+            "position", localized_expression("name"), "code"
+        )
+    )
+    format_code, language_code = _code(format_raw), _code(language_raw)
+    return PresentationFilter(
+        format_code=format_code,
+        language_code=language_code,
+        format=next((f for f in formats if f.code == format_code), None),
+        language=next((v for v in languages if v.code == language_code), None),
+        formats=formats,
+        languages=languages,
     )
 
 
@@ -56,17 +109,24 @@ class Listing:
     tomorrow: dt.date
 
 
-def listing(*, genre_id: int | None = None, at: dt.datetime | None = None) -> Listing:
-    """The afisha: listed movies with upcoming showtimes, split into now showing and
-    coming soon, with today's and tomorrow's showtimes of each. Three queries."""
+def listing(
+    *,
+    genre_id: int | None = None,
+    format_code: str = "",
+    language_code: str = "",
+    at: dt.datetime | None = None,
+) -> Listing:
+    """The afisha: listed movies with upcoming showtimes (in that format and language
+    version, when given), split into now showing and coming soon, with today's and
+    tomorrow's showtimes of each. Three queries."""
     at = at or clock_now()
     today = local(at).date()
     tomorrow = today + dt.timedelta(days=1)
-    upcoming = upcoming_showtimes(at)
+    upcoming = in_presentation(upcoming_showtimes(at), format_code=format_code, language_code=language_code)
     movies = (
         Movie.objects.filter(is_listed=True)
         .annotate(
-            next_start=Min("showtimes__starts_at", filter=_upcoming_filter(at)),
+            next_start=Min("showtimes__starts_at", filter=_upcoming_filter(at, format_code, language_code)),
             has_shown=Exists(Showtime.objects.filter(movie=OuterRef("pk"), starts_at__lte=at)),
         )
         .filter(next_start__isnull=False)
@@ -79,7 +139,10 @@ def listing(*, genre_id: int | None = None, at: dt.datetime | None = None) -> Li
     window_start = at
     _, window_end = day_bounds(tomorrow)
     soon = with_seats_taken(
-        upcoming.filter(starts_at__gte=window_start, starts_at__lt=window_end).select_related("hall"), at
+        upcoming.filter(starts_at__gte=window_start, starts_at__lt=window_end).select_related(
+            "hall", "format", "language_version"
+        ),
+        at,
     )
     by_movie: dict[int, list[Showtime]] = defaultdict(list)
     for show in soon:
@@ -99,8 +162,13 @@ def listing(*, genre_id: int | None = None, at: dt.datetime | None = None) -> Li
     return Listing(now_showing=now_showing, coming_soon=coming_soon, today=today, tomorrow=tomorrow)
 
 
-def _upcoming_filter(at: dt.datetime) -> Q:
-    return Q(showtimes__starts_at__gt=at, showtimes__status=ShowtimeStatus.SCHEDULED)
+def _upcoming_filter(at: dt.datetime, format_code: str = "", language_code: str = "") -> Q:
+    upcoming = Q(showtimes__starts_at__gt=at, showtimes__status=ShowtimeStatus.SCHEDULED)
+    if format_code:
+        upcoming &= Q(showtimes__format__code=format_code)
+    if language_code:
+        upcoming &= Q(showtimes__language_version__code=language_code)
+    return upcoming
 
 
 @dataclass
@@ -119,7 +187,9 @@ def movie_detail(movie_id: int, at: dt.datetime | None = None) -> tuple[Movie, l
     )
     if movie is None:
         return None
-    shows = with_seats_taken(upcoming_showtimes(at).filter(movie=movie).select_related("hall"), at)
+    shows = with_seats_taken(
+        upcoming_showtimes(at).filter(movie=movie).select_related("hall", "format", "language_version"), at
+    )
     days: dict[dt.date, list[Showtime]] = {}
     for show in shows:
         show.seats_left = seats_free(show)  # type: ignore[attr-defined]
@@ -157,16 +227,20 @@ class Timeline:
         return [(h % 24, (h - self.start_hour) / span * 100) for h in range(self.start_hour, self.end_hour)]
 
 
-def day_timeline(day: dt.date, at: dt.datetime | None = None) -> Timeline:
-    """All halls on one local day, each with its showtimes placed on a time axis. Two queries."""
+def day_timeline(
+    day: dt.date, at: dt.datetime | None = None, *, format_code: str = "", language_code: str = ""
+) -> Timeline:
+    """All halls on one local day, each with its showtimes (in that format and language
+    version, when given) placed on a time axis. Two queries."""
     at = at or clock_now()
     start, end = day_bounds(day)
+    of_the_day = Showtime.objects.filter(
+        starts_at__gte=start, starts_at__lt=end, status=ShowtimeStatus.SCHEDULED, movie__is_listed=True
+    )
     shows = list(
         with_seats_taken(
-            Showtime.objects.filter(
-                starts_at__gte=start, starts_at__lt=end, status=ShowtimeStatus.SCHEDULED, movie__is_listed=True
-            )
-            .select_related("movie", "hall")
+            in_presentation(of_the_day, format_code=format_code, language_code=language_code)
+            .select_related("movie", "hall", "format", "language_version")
             .order_by("hall__number", "starts_at"),
             at,
         )
@@ -199,7 +273,11 @@ def day_timeline(day: dt.date, at: dt.datetime | None = None) -> Timeline:
 
 def showtime_for_sale(showtime_id: int) -> Showtime | None:
     """A showtime of a listed movie (scheduled or not; the page says which)."""
-    return Showtime.objects.select_related("movie", "hall").filter(pk=showtime_id, movie__is_listed=True).first()
+    return (
+        Showtime.objects.select_related("movie", "hall", "format", "language_version")
+        .filter(pk=showtime_id, movie__is_listed=True)
+        .first()
+    )
 
 
 def visitor_holds(references: list[str], showtime_id: int, at: dt.datetime | None = None) -> list[Booking]:
@@ -244,7 +322,9 @@ def booking_seats(booking: Booking) -> list[BookingSeat]:
 def booking_for_customer(*, reference: str, customer_id: int) -> Booking | None:
     """The booking if it belongs to the signed-in customer (my-bookings access)."""
     return (
-        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall")
+        Booking.objects.select_related(
+            "customer", "showtime__movie", "showtime__hall", "showtime__format", "showtime__language_version"
+        )
         .filter(reference=normalise_reference(reference), customer_id=customer_id, customer__erased_at__isnull=True)
         .first()
     )

@@ -54,7 +54,7 @@ from marquee.payments.providers.registry import BOX_OFFICE_PROVIDERS, enabled_na
 from marquee.payments.selectors import booking_money
 from marquee.pricing.models import Tariff, TicketType
 from marquee.pricing.prices import seat_price
-from marquee.pricing.ticket_types import showtime_surcharge, ticket_types_on_sale
+from marquee.pricing.ticket_types import ticket_types_on_sale
 from marquee.public import selectors
 from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
 from marquee.public.posters import poster_etag, poster_svg
@@ -161,8 +161,15 @@ def home(request: HttpRequest) -> HttpResponse:
     genre_id = _int_or_none(request.GET.get("genre"))
     all_genres = selectors.genres()
     current = next((g for g in all_genres if g.pk == genre_id), None)
+    shown = selectors.presentation_filter(request.GET.get("format"), request.GET.get("language"))
     # Lazy: when the template reuses a cached programme, the listing is never read.
-    afisha = SimpleLazyObject(lambda: selectors.listing(genre_id=current.pk if current else None))
+    afisha = SimpleLazyObject(
+        lambda: selectors.listing(
+            genre_id=current.pk if current else None,
+            format_code=shown.format_code,
+            language_code=shown.language_code,
+        )
+    )
     return render(
         request,
         "public/home.html",
@@ -170,6 +177,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "listing": afisha,
             "genres": all_genres,
             "genre": current,
+            "shown": shown,
             "days": selectors.day_strip(),
             "today": local_today(),
         },
@@ -202,12 +210,16 @@ def movie(request: HttpRequest, movie_id: int) -> HttpResponse:
 @require_safe
 def schedule(request: HttpRequest) -> HttpResponse:
     day = _date_or_today(request.GET.get("date"))
-    timeline = SimpleLazyObject(lambda: selectors.day_timeline(day))  # unread when the page is cached
+    shown = selectors.presentation_filter(request.GET.get("format"), request.GET.get("language"))
+    timeline = SimpleLazyObject(  # unread when the page is cached
+        lambda: selectors.day_timeline(day, format_code=shown.format_code, language_code=shown.language_code)
+    )
     return render(
         request,
         "public/schedule.html",
         {
             "timeline": timeline,
+            "shown": shown,
             "day": day,
             "days": selectors.day_strip(),
             "previous_day": day - dt.timedelta(days=1),
@@ -283,7 +295,7 @@ def _seat_lines(
     types = ticket_types_on_sale(age_rating=showtime.movie.age_rating)
     if not any(t.is_default for t in types):
         types = []  # no default to start from (its row is gone): every seat as the seat map prices it
-    surcharge = showtime_surcharge(showtime)
+    surcharge = showtime.surcharge
     lines = []
     for state in chosen:
         offers = [(t, seat_price(state.seat.base_price, tariff, t, surcharge)) for t in types]

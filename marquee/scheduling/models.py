@@ -113,3 +113,20 @@ class Showtime(TimeStampedModel):
     @property
     def is_cancelled(self) -> bool:
         return self.status == ShowtimeStatus.CANCELLED
+
+    @property
+    def presentation(self) -> str:
+        """Its format and language version as people read them: "3D · Original, Ukrainian
+        subtitles" (in the active language); "" when neither is said. Join both in lists
+        (select_related("format", "language_version")): a showtime without them costs no query."""
+        parts = [
+            self.format.name if self.format_id and self.format else "",
+            self.language_version.name if self.language_version_id and self.language_version else "",
+        ]
+        return " · ".join(part for part in parts if part)
+
+    @property
+    def surcharge(self) -> Decimal:
+        """What its format adds to each seat's price (`marquee.pricing.prices.seat_price`);
+        nothing when no format is said. Join the format where many are priced."""
+        return self.format.surcharge if self.format_id and self.format else Decimal(0)

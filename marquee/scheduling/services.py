@@ -15,7 +15,15 @@ from marquee.audit.services import Actor, audit_entry, audit_record, audit_recor
 from marquee.catalog.models import Movie
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import HallBusy, InvalidState, NotFound, ValidationFailed
-from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.scheduling.formats import (
+    KEEP,
+    Keep,
+    format_by_code,
+    language_version_by_code,
+    presentation_lock,
+    showtime_presentation_facts,
+)
+from marquee.scheduling.models import Format, LanguageVersion, Showtime, ShowtimeStatus
 from marquee.scheduling.overlap import intervals_overlap, showtime_end
 from marquee.venues.models import Hall
 
@@ -63,6 +71,16 @@ def _require_future(starts: list[dt.datetime]) -> None:
 AUDITED_FIELDS = ("movie", "hall", "starts_at", "ends_at")
 
 
+def _facts(showtime: Showtime) -> dict[str, object]:
+    """What a showtime's records compare: where and when, and its format and version (codes)."""
+    return snapshot(showtime, AUDITED_FIELDS) | showtime_presentation_facts(showtime)
+
+
+def _presentation(format_code: str | None, language_code: str | None) -> tuple[Format | None, LanguageVersion | None]:
+    """The format and version named by their codes (checked before any lock is taken)."""
+    return format_by_code(format_code), language_version_by_code(language_code)
+
+
 def _audit_scheduled(showtimes: list[Showtime], staff_user: Actor, *, series: int = 1) -> None:
     """One `showtime.schedule` entry per showtime made, so that each showtime's page shows
     its own; written in one query, as the series is."""
@@ -73,17 +91,28 @@ def _audit_scheduled(showtimes: list[Showtime], staff_user: Actor, *, series: in
             target_type="showtime",
             target_id=showtime.pk,
             target_label=str(showtime),
-            changes=snapshot(showtime, AUDITED_FIELDS) | ({"series": series} if series > 1 else {}),
+            changes={k: v for k, v in _facts(showtime).items() if v is not None}
+            | ({"series": series} if series > 1 else {}),
             showtime_id=showtime.pk,
         )
         for showtime in showtimes
     )
 
 
-def showtime_schedule(*, movie_id: int, hall_id: int, starts_at: dt.datetime, staff_user: Actor = None) -> Showtime:
+def showtime_schedule(
+    *,
+    movie_id: int,
+    hall_id: int,
+    starts_at: dt.datetime,
+    format_code: str | None = None,
+    language_code: str | None = None,
+    staff_user: Actor = None,
+) -> Showtime:
+    """`format_code` and `language_code` name a Format and a LanguageVersion (none if empty)."""
     _require_aware(starts_at)
     _require_future([starts_at])
     movie = _get_movie(movie_id)
+    fmt, version = _presentation(format_code, language_code)
     ends_at = showtime_end(starts_at, movie.duration_min, settings.CLEANING_MINUTES)
     try:
         with transaction.atomic():
@@ -91,7 +120,10 @@ def showtime_schedule(*, movie_id: int, hall_id: int, starts_at: dt.datetime, st
             conflicts = showtime_conflicts(hall_id=hall.pk, starts_at=starts_at, ends_at=ends_at)
             if conflicts:
                 raise HallBusy(f"{hall.name} is busy at that time.", conflicts=conflicts)
-            showtime = Showtime.objects.create(movie=movie, hall=hall, starts_at=starts_at, ends_at=ends_at)
+            presentation_lock(fmt, version)
+            showtime = Showtime.objects.create(
+                movie=movie, hall=hall, starts_at=starts_at, ends_at=ends_at, format=fmt, language_version=version
+            )
             _audit_scheduled([showtime], staff_user)
             return showtime
     except IntegrityError:
@@ -101,7 +133,14 @@ def showtime_schedule(*, movie_id: int, hall_id: int, starts_at: dt.datetime, st
 
 
 def showtime_schedule_many(
-    *, movie_id: int, hall_id: int, starts: list[dt.datetime], allow_past: bool = False, staff_user: Actor = None
+    *,
+    movie_id: int,
+    hall_id: int,
+    starts: list[dt.datetime],
+    allow_past: bool = False,
+    format_code: str | None = None,
+    language_code: str | None = None,
+    staff_user: Actor = None,
 ) -> list[Showtime]:
     """Schedule a series in one go: all or nothing, listing every conflict.
 
@@ -112,6 +151,7 @@ def showtime_schedule_many(
     if not allow_past:
         _require_future(starts)
     movie = _get_movie(movie_id)
+    fmt, version = _presentation(format_code, language_code)
     with transaction.atomic():
         hall = _lock_hall(hall_id)
         spans = [(s, showtime_end(s, movie.duration_min, settings.CLEANING_MINUTES)) for s in sorted(starts)]
@@ -142,10 +182,12 @@ def showtime_schedule_many(
         )
         if conflicts:
             raise HallBusy(f"{hall.name} is busy at some of those times.", conflicts=conflicts)
+        presentation_lock(fmt, version)
         try:
             with transaction.atomic():
                 created = Showtime.objects.bulk_create(
-                    Showtime(movie=movie, hall=hall, starts_at=s, ends_at=e) for s, e in spans
+                    Showtime(movie=movie, hall=hall, starts_at=s, ends_at=e, format=fmt, language_version=version)
+                    for s, e in spans
                 )
         except IntegrityError:
             raise HallBusy("The hall became busy at some of those times; try again.", conflicts=[]) from None
@@ -169,16 +211,23 @@ def showtime_update(
     movie_id: int | None = None,
     hall_id: int | None = None,
     starts_at: dt.datetime | None = None,
+    format_code: str | Keep | None = KEEP,
+    language_code: str | Keep | None = KEEP,
     staff_user: Actor = None,
     with_sales: bool = False,
 ) -> Showtime:
     """Move or change a showtime. One with tickets held or sold cannot move hall or change
     movie; its start moves only through marquee.booking.moves.showtime_move (`with_sales`),
-    which tells its customers.
+    which tells its customers. Its format and language version (codes; None or "" for none)
+    may change whatever is sold: sold seats keep the prices they were sold at.
 
     Audited as `showtime.move` when its time or hall changes, `showtime.update` otherwise."""
+    from marquee.booking.seat_map_cache import seat_maps_changed  # booking stands above scheduling
+
     if starts_at is not None:
         _require_aware(starts_at)
+    fmt = format_by_code(format_code) if not isinstance(format_code, Keep) else KEEP
+    version = language_version_by_code(language_code) if not isinstance(language_code, Keep) else KEEP
     with transaction.atomic():
         try:
             current = Showtime.objects.select_related("movie").get(pk=showtime_id)
@@ -188,8 +237,8 @@ def showtime_update(
         # Lock in id order so that two moves between the same halls cannot deadlock.
         for hid in sorted({current.hall_id, target_hall_id}):
             _lock_hall(hid)
-        showtime = Showtime.objects.select_related("movie", "hall").get(pk=showtime_id)
-        before = snapshot(showtime, AUDITED_FIELDS)
+        showtime = Showtime.objects.select_related("movie", "hall", "format", "language_version").get(pk=showtime_id)
+        before = _facts(showtime)
         if showtime.status == ShowtimeStatus.CANCELLED:
             raise InvalidState("A cancelled showtime cannot be changed.")
         movie = _get_movie(movie_id) if movie_id is not None else showtime.movie
@@ -211,13 +260,20 @@ def showtime_update(
         showtime.hall_id = target_hall_id
         showtime.starts_at = new_start
         showtime.ends_at = new_end
+        presentation_lock(None if isinstance(fmt, Keep) else fmt, None if isinstance(version, Keep) else version)
+        if not isinstance(fmt, Keep):
+            showtime.format = fmt
+        if not isinstance(version, Keep):
+            showtime.language_version = version
         try:
             with transaction.atomic():
                 showtime.save()
         except IntegrityError:
             # The PostgreSQL exclusion constraint caught a writer that raced past the check.
             raise HallBusy("The hall is busy at that time.", conflicts=[]) from None
-        changed = changes_between(before, snapshot(showtime, AUDITED_FIELDS))
+        changed = changes_between(before, _facts(showtime))
+        if "format" in changed:
+            seat_maps_changed([showtime.pk])  # the surcharge in its seats' prices
         if changed:
             moved = "starts_at" in changed or "hall" in changed
             audit_record(

@@ -82,7 +82,7 @@ def hall_get(*, hall_id: int) -> Hall:
 
 
 def _showtimes() -> QuerySet[Showtime]:
-    return with_seats_taken(Showtime.objects.select_related("movie", "hall"))
+    return with_seats_taken(Showtime.objects.select_related("movie", "hall", "format", "language_version"))
 
 
 def showtimes_find(

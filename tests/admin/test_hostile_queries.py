@@ -17,7 +17,7 @@ from marquee.booking.models import Booking, Customer
 from marquee.catalog.models import Genre, Movie
 from marquee.pricing.models import Tariff, TicketType
 from marquee.promotions.models import PromoBatch, PromoCode
-from marquee.scheduling.models import Showtime
+from marquee.scheduling.models import Format, LanguageVersion, Showtime
 from marquee.settlement.models import Distributor
 from marquee.venues.models import Hall
 
@@ -66,6 +66,8 @@ def _staff_list_urls() -> list[str]:
         "distributor_id": Distributor.objects.values_list("pk", flat=True).first(),
         "code_id": PromoCode.objects.values_list("pk", flat=True).first(),
         "batch_id": PromoBatch.objects.values_list("pk", flat=True).first(),
+        "format_id": Format.objects.values_list("pk", flat=True).first(),
+        "version_id": LanguageVersion.objects.values_list("pk", flat=True).first(),
     }
     urls = []
     for pattern in backoffice_urls.urlpatterns:

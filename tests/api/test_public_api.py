@@ -91,6 +91,8 @@ def test_movie_detail_lists_its_upcoming_showtimes(api, show):
             "starts_at": iso(show.starts_at),
             "hall": {"id": show.hall.pk, "number": show.hall.number, "name": show.hall.name},
             "seats_free": 12,
+            "format": None,
+            "language": None,
         }
     ]
 
@@ -124,6 +126,8 @@ def test_showtimes_are_upcoming_ordered_and_filtered(api, show, seat_ids):
         "ends_at": iso(show.ends_at),
         "seats_total": 12,
         "seats_free": 9,
+        "format": None,
+        "language": None,
     }
     assert first["starts_at"].endswith(local(show.starts_at).strftime("%z")[:3] + ":00")
     assert [s["id"] for s in api.get("/showtimes", movie=show.movie.pk).json()] == [show.pk, later.pk]

@@ -34,6 +34,7 @@ from marquee.pricing import services as pricing
 from marquee.pricing import ticket_types
 from marquee.privacy import services as privacy
 from marquee.promotions import services as promotions
+from marquee.scheduling import formats
 from marquee.scheduling import services as scheduling
 from marquee.settlement import services as settlement
 from marquee.staff.roles import ADMIN
@@ -44,6 +45,7 @@ from tests import factories as f
 
 STAFF_SERVICE_MODULES = (
     "marquee.scheduling.services",
+    "marquee.scheduling.formats",
     "marquee.venues.services",
     "marquee.pricing.services",
     "marquee.booking.services",
@@ -152,6 +154,62 @@ AUDITED: list[Audited] = [
             showtime_id=w.empty_showtime.pk, starts_at=_later(w, 3), staff_user=w.user
         ),
         {"starts_at": ANY, "ends_at": ANY},
+    ),
+    Audited(
+        "marquee.scheduling.formats.format_create",
+        "format.create",
+        lambda w: formats.format_create(code="3d", name="3D", surcharge=Decimal("40"), staff_user=w.user),
+        {"code": "3d", "name": "3D", "surcharge": "40.00"},
+    ),
+    Audited(
+        "marquee.scheduling.formats.format_update",
+        "format.update",
+        lambda w: formats.format_update(
+            format_id=formats.format_create(code="3d", name="3D").pk, surcharge=Decimal("45"), staff_user=w.user
+        ),
+        {"surcharge": ["0.00", "45.00"]},
+    ),
+    Audited(
+        "marquee.scheduling.formats.format_delete",
+        "format.delete",
+        lambda w: formats.format_delete(format_id=formats.format_create(code="3d", name="3D").pk, staff_user=w.user),
+        {"code": ["3d", None], "name": ["3D", None]},
+    ),
+    Audited(
+        "marquee.scheduling.formats.language_version_create",
+        "languageversion.create",
+        lambda w: formats.language_version_create(
+            code="ov-uk-subs", name_en="Original, Ukrainian subtitles", name_uk="Мовою оригіналу", staff_user=w.user
+        ),
+        {"code": "ov-uk-subs", "name_en": "Original, Ukrainian subtitles"},
+    ),
+    Audited(
+        "marquee.scheduling.formats.language_version_update",
+        "languageversion.update",
+        lambda w: formats.language_version_update(
+            version_id=formats.language_version_create(code="uk", name_en="Ukrainian").pk,
+            name_uk="Українською",
+            staff_user=w.user,
+        ),
+        {"name_uk": ["", "Українською"]},
+    ),
+    Audited(
+        "marquee.scheduling.formats.language_version_delete",
+        "languageversion.delete",
+        lambda w: formats.language_version_delete(
+            version_id=formats.language_version_create(code="uk", name_en="Ukrainian").pk, staff_user=w.user
+        ),
+        {"code": ["uk", None]},
+    ),
+    Audited(
+        "marquee.scheduling.services.showtime_update",
+        "showtime.update",
+        lambda w: scheduling.showtime_update(
+            showtime_id=w.showtime.pk,
+            format_code=formats.format_create(code="3d", name="3D").code,
+            staff_user=w.user,
+        ),
+        {"format": [None, "3d"]},
     ),
     Audited(
         "marquee.payments.services.showtime_cancel",
@@ -504,6 +562,10 @@ def _sent_tickets(w: World) -> int:
 PAYMENTS_WRAPS = "called by staff through marquee.payments.services.{0}, whose record AUDITED checks"
 NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.scheduling.services.showtime_conflicts": "a read",
+    "marquee.scheduling.formats.format_by_code": "a read",
+    "marquee.scheduling.formats.language_version_by_code": "a read",
+    "marquee.scheduling.formats.presentation_lock": "a lock inside the caller's transaction",
+    "marquee.scheduling.formats.showtime_presentation_facts": "formats a showtime's format and version",
     "marquee.venues.services.halls_with_capacity_mismatch": "a read",
     "marquee.booking.services.booking_cancel": PAYMENTS_WRAPS.format("booking_cancel"),
     "marquee.booking.services.showtime_cancel": PAYMENTS_WRAPS.format("showtime_cancel"),
@@ -571,7 +633,6 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.pricing.ticket_types.ticket_types_for_seats": "a read inside a hold or a sale",
     "marquee.pricing.ticket_types.ticket_types_for_showtime": "a read",
     "marquee.pricing.ticket_types.ticket_types_on_sale": "a read",
-    "marquee.pricing.ticket_types.showtime_surcharge": "a read",
     "marquee.pricing.ticket_types.uniform_base_prices": "a pure function",
     "marquee.payments.services.refunds_create_locked": (
         "inside refund_create, booking_cancel and booking_move, which record it"

@@ -29,6 +29,7 @@ from marquee.catalog.models import Genre, Movie
 from marquee.core.money import money_text
 from marquee.pricing.models import Tariff, TicketType
 from marquee.promotions.models import PromoCode
+from marquee.scheduling.models import Format, LanguageVersion
 from marquee.settlement.models import Distributor
 from marquee.staff.roles import ADMIN
 from marquee.staff.services import api_key_create
@@ -55,6 +56,7 @@ LATIN_IN_UKRAINIAN = {
     "Enter",
     "PNG",
     "WebP",
+    "API",
 }
 # Attributes whose words people read (or hear from a screen reader).
 READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "data-confirm"}
@@ -102,6 +104,11 @@ def data_words() -> set[str]:
     texts += Tariff.objects.values_list("name_uk", flat=True)
     for kind in TicketType.objects.values_list("code", "name_en", "name_uk", "door_note_en", "door_note_uk"):
         texts += kind
+    # Formats are named alike in every language (3D, IMAX); a language version has a name in each.
+    texts += Format.objects.values_list("name", flat=True)
+    texts += Format.objects.values_list("code", flat=True)
+    texts += LanguageVersion.objects.values_list("name_en", flat=True)
+    texts += LanguageVersion.objects.values_list("code", flat=True)
     for first, last, email in Customer.objects.values_list("first_name", "last_name", "email"):
         texts += [first, last, email]
     texts += Booking.objects.values_list("recipient_name", flat=True)

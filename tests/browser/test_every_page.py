@@ -23,6 +23,8 @@ from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.payments.counter import counter_sell
 from marquee.payments.services import booking_pay, payment_record_box_office
 from marquee.promotions.services import CodeTerms, promo_batch_create, promo_code_create
+from marquee.scheduling.formats import format_create, language_version_create
+from marquee.scheduling.services import showtime_update
 from tests import factories
 from tests.browser.conftest import STAFF_PASSWORD
 from tests.conftest import ARTIFACTS
@@ -128,9 +130,17 @@ def cinema() -> dict:
             more = factories.hold(past, chunk, email=f"guest{i}@example.com")
             payment_record_box_office(reference=more.booking.reference)
 
+    # The big hall's evening show in 3D with subtitles: every page that shows it says so.
+    three_d = format_create(code="3d", name="3D", surcharge=Decimal("40.00"))
+    subtitled = language_version_create(
+        code="ov-uk-subs", name_en="Original, Ukrainian subtitles", name_uk="Мовою оригіналу з українськими субтитрами"
+    )
+    showtime_update(showtime_id=show.pk, format_code="3d", language_code="ov-uk-subs")
     return {
         "film": film,
         "show": show,
+        "format_id": three_d.pk,
+        "language_version_id": subtitled.pk,
         "big": big,
         "paid": paid,
         "box": box,
@@ -257,6 +267,9 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-settlement", f"/staff/settlement/?week={(local_today() + dt.timedelta(days=1)).isoformat()}"),
         ("staff-distributors", "/staff/distributors/"),
         ("staff-distributor", f"/staff/distributors/{c['distributor_id']}/"),
+        ("staff-formats", "/staff/formats/"),
+        ("staff-format", f"/staff/formats/{c['format_id']}/"),
+        ("staff-language-version", f"/staff/formats/languages/{c['language_version_id']}/"),
     ]
 
 

@@ -18,7 +18,7 @@ from marquee.demo.builder import iter_fingerprint
 from marquee.notifications.models import OutgoingMail
 from marquee.pricing.models import Tariff, TicketType
 from marquee.pricing.prices import seat_price
-from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.scheduling.models import Format, Showtime, ShowtimeStatus
 from marquee.venues.models import Hall, Seat
 from marquee.venues.services import halls_with_capacity_mismatch
 
@@ -158,12 +158,28 @@ def test_totals_are_the_sum_of_the_seats(seeded):
     assert all(b.n > 0 and b.total_price == b.seats_total for b in sums)
 
 
-def test_prices_are_base_times_the_tariff(seeded):
+def test_prices_are_base_times_the_tariff_plus_the_formats_surcharge(seeded):
     tariffs = {t.pk: t for t in Tariff.objects.all()}
-    for seat in BookingSeat.objects.select_related("seat", "ticket_type")[:500]:
+    surcharges = set()
+    for seat in BookingSeat.objects.select_related("seat", "ticket_type", "showtime__format")[:500]:
         tariff = tariffs.get(seat.tariff_id)
-        assert seat.final_price + seat.discount == seat_price(seat.seat.base_price, tariff, seat.ticket_type)
+        surcharge = seat.showtime.format.surcharge if seat.showtime.format else Decimal(0)
+        surcharges.add(surcharge)
+        price = seat_price(seat.seat.base_price, tariff, seat.ticket_type, surcharge)
+        assert seat.final_price + seat.discount == price
         assert seat.tariff_name == (tariff.name if tariff else "")
+    assert Decimal("40.00") in surcharges  # the 3D hall's seats pay for 3D
+
+
+def test_the_largest_hall_shows_3d_and_about_a_fifth_is_subtitled(seeded):
+    largest = Hall.objects.order_by("-capacity", "number").first()
+    formats = set(Showtime.objects.filter(hall=largest).values_list("format__code", flat=True))
+    assert formats == {"3d"}
+    assert set(Showtime.objects.exclude(hall=largest).values_list("format__code", flat=True)) <= {"2d"}
+    assert not Showtime.objects.filter(format__isnull=True).exists()
+    subtitled = Showtime.objects.filter(language_version__code="ov-uk-subs").count() / Showtime.objects.count()
+    assert 0.1 < subtitled < 0.3
+    assert set(Format.objects.values_list("code", flat=True)) == {"2d", "3d", "imax"}
 
 
 def test_some_seats_are_child_student_and_senior_tickets_each_allowed_for_its_film(seeded):

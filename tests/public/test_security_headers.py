@@ -15,6 +15,7 @@ from marquee.core.clock import local_today
 from marquee.core.csp import content_security_policy
 from marquee.payments.services import payment_record_box_office
 from marquee.promotions.services import CodeTerms, promo_batch_create, promo_code_create
+from marquee.scheduling.formats import format_create, language_version_create
 from marquee.settlement.services import distributor_create
 from tests import factories
 
@@ -85,6 +86,8 @@ def _staff_urls(cinema) -> list[str]:
         "distributor_id": distributor_create(name="Kinomania Distribution").pk,
         "code_id": promo_code_create(code="KINO20", terms=CodeTerms(kind="percent", value=Decimal("20"))).pk,
         "batch_id": promo_batch_create(quantity=2, terms=CodeTerms(kind="amount", value=Decimal("50")))[0].pk,
+        "format_id": format_create(code="3d", name="3D").pk,
+        "version_id": language_version_create(code="uk", name_en="Ukrainian").pk,
     }
     urls = []
     for pattern in backoffice_urls.urlpatterns:

@@ -23,6 +23,7 @@ from marquee.booking.models import BookingSeat
 from marquee.core.clock import local_today
 from marquee.payments.services import booking_pay
 from marquee.promotions.services import CodeTerms, promo_batch_create, promo_code_create
+from marquee.scheduling.formats import format_create, language_version_create
 from marquee.settlement.services import distributor_create
 from marquee.staff.roles import ADMIN, BOX_OFFICE
 from marquee.staff.services import api_key_create
@@ -90,6 +91,17 @@ MATRIX = [
     Call("GET", "/ticket-types/{ticket_type}", BOX_OFFICE_TOO, 200),
     Call("PATCH", "/ticket-types/{ticket_type}", ADMIN_ONLY, 200, {"name_en": "Kid"}),
     Call("DELETE", "/ticket-types/{ticket_type}", ADMIN_ONLY, 204),
+    # Formats and language versions: the box office reads them (to sell), whoever keeps the schedule writes.
+    Call("GET", "/formats", BOX_OFFICE_TOO, 200),
+    Call("POST", "/formats", ADMIN_ONLY, 201, {"code": "imax", "name": "IMAX", "surcharge": "80.00"}),
+    Call("GET", "/formats/{format}", BOX_OFFICE_TOO, 200),
+    Call("PATCH", "/formats/{format}", ADMIN_ONLY, 200, {"surcharge": "45.00"}),
+    Call("DELETE", "/formats/{format}", ADMIN_ONLY, 204),
+    Call("GET", "/language-versions", BOX_OFFICE_TOO, 200),
+    Call("POST", "/language-versions", ADMIN_ONLY, 201, {"code": "en", "name_en": "English"}),
+    Call("GET", "/language-versions/{language_version}", BOX_OFFICE_TOO, 200),
+    Call("PATCH", "/language-versions/{language_version}", ADMIN_ONLY, 200, {"name_uk": "Українською"}),
+    Call("DELETE", "/language-versions/{language_version}", ADMIN_ONLY, 204),
     # The box office's own work.
     Call("GET", "/bookings", BOX_OFFICE_TOO, 200),
     Call("GET", "/bookings/{paid}", BOX_OFFICE_TOO, 200),
@@ -189,6 +201,8 @@ def world() -> SimpleNamespace:
         spare_distributor=distributor_create(name="Spare Films").pk,
         promo=promo_code_create(code="WINTER", terms=CodeTerms(kind="percent", value=Decimal("20"))).pk,
         promo_batch=promo_batch_create(quantity=2, terms=CodeTerms(kind="amount", value=Decimal("30")))[0].pk,
+        format=format_create(code="3d", name="3D", surcharge=Decimal("40.00")).pk,
+        language_version=language_version_create(code="uk", name_en="Ukrainian").pk,
     )
 
 

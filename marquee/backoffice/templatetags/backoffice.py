@@ -19,7 +19,7 @@ from marquee.backoffice.charts import heat_colour, heat_ink
 from marquee.core.clock import local_today
 from marquee.core.dates import day_text
 from marquee.core.money import money_text
-from marquee.reports.selectors import NEARLY_FULL
+from marquee.reports.selectors import NEARLY_FULL, NO_TARIFF
 
 register = template.Library()
 
@@ -31,6 +31,7 @@ NAV = [
     (gettext_lazy("Tariffs"), "backoffice:tariffs", access.TARIFFS),
     (gettext_lazy("Promotions"), "backoffice:promotions", access.PROMOTIONS),
     (gettext_lazy("Ticket types"), "backoffice:ticket_types", access.TARIFFS),
+    (gettext_lazy("Formats"), "backoffice:formats", access.SCHEDULE),
     (gettext_lazy("Movies"), "backoffice:movies", access.CATALOG),
     (gettext_lazy("Sell"), "backoffice:sell", access.BOOKINGS),
     (gettext_lazy("Bookings"), "backoffice:bookings", access.BOOKINGS),
@@ -187,3 +188,10 @@ def page_url(context: dict[str, Any], page: int) -> str:
     params = context["request"].GET.copy()
     params["page"] = str(page)
     return "?" + params.urlencode()
+
+
+@register.filter
+def tariff_label(key: str) -> str:
+    """A sales row's tariff: its name, or "No tariff" in the staff's language (the report's
+    key is the English one its CSV and the API keep)."""
+    return _("No tariff") if key == NO_TARIFF else key

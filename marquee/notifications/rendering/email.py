@@ -98,7 +98,9 @@ class Rendered:
 
 
 def _load_booking(booking_id: int) -> Booking:
-    return Booking.objects.select_related("customer", "showtime__movie", "showtime__hall").get(pk=booking_id)
+    return Booking.objects.select_related(
+        "customer", "showtime__movie", "showtime__hall", "showtime__format", "showtime__language_version"
+    ).get(pk=booking_id)
 
 
 def _admissions(booking: Booking, *, show_prices: bool) -> list[Admission]:
@@ -159,6 +161,8 @@ def _booking_context(booking: Booking, mail: OutgoingMail, *, show_prices: bool)
         "booking": booking,
         "movie": showtime.movie,
         "hall": showtime.hall,
+        # "3D · Original, Ukrainian subtitles", in the reader's language ("" when not said).
+        "presentation": showtime.presentation,
         "date": day,
         "time": time,
         "when": when,
@@ -202,6 +206,7 @@ def _render_tickets(mail: OutgoingMail, booking: Booking) -> Rendered:
             when=ctx["when"],
             hall=_("%(name)s · hall %(number)s")
             % {"name": booking.showtime.hall.name, "number": booking.showtime.hall.number},
+            presentation=ctx["presentation"],
             row=a.row,
             seat=a.seat,
             seat_type=a.seat_type,

@@ -53,6 +53,7 @@ class TicketPage:
     position: str  # "Ticket 2 of 3"
     ticket_type: str = ""  # "Student"
     door_note: str = ""  # "Show student ID"
+    presentation: str = ""  # the showtime's format and language: "3D · Original, Ukrainian subtitles"
 
 
 @functools.cache
@@ -136,7 +137,7 @@ def _page(canvas: Canvas, page: TicketPage, fonts: tuple[str, str]) -> None:
     canvas.setFont(regular, 10.5)
     canvas.drawString(margin, y, f"{page.when} · {page.age_rating}")
     y -= 17
-    canvas.drawString(margin, y, page.hall)
+    canvas.drawString(margin, y, f"{page.hall} · {page.presentation}" if page.presentation else page.hall)
 
     y -= 44
     col = (width - 2 * margin) / 3

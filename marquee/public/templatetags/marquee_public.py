@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import template
 from django.utils import formats
@@ -59,3 +60,11 @@ def day_in_text(value: dt.date | dt.datetime) -> str:
     if (get_language() or "")[:2] in LOWER_CASE_WEEKDAYS:
         weekday = weekday.lower()
     return f"{weekday}, {formats.date_format(value, 'j E')}"
+
+
+@register.simple_tag
+def query(**params: object) -> str:
+    """A link's query from the filters given ("?genre=3&format=3d"), leaving out empty ones:
+    built from named values only, so that a cached page's links never carry a visitor's own."""
+    kept = {name: str(value) for name, value in params.items() if value not in (None, "")}
+    return "?" + urlencode(kept)
