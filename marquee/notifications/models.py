@@ -25,6 +25,8 @@ class MailKind(models.TextChoices):
     REFUND = "refund", _("Refund")
     BOOKING_MOVED = "booking_moved", _("Booking moved (new tickets)")
     SHOWTIME_MOVED = "showtime_moved", _("Showtime moved")
+    VOUCHER = "voucher", _("Gift voucher")
+    VOUCHER_RECEIPT = "voucher_receipt", _("Gift voucher receipt")
 
 
 class MailStatus(models.TextChoices):

@@ -413,6 +413,8 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.payments.services.notification_handle": "a provider's word, kept in ProviderNotification",
     "marquee.payments.services.parse_refund_choice": "parses input",
     "marquee.payments.services.payment_check": "asks a provider about a customer's payment",
+    "marquee.payments.services.payment_check_one": "asks a provider about a customer's payment",
+    "marquee.payments.services.payment_ask_provider": "starts a customer's payment at its provider",
     "marquee.payments.services.payment_confirm": "a customer's browser finishing a payment",
     "marquee.payments.services.payment_settle": "a provider's word reaching the ledger",
     "marquee.payments.services.payment_start": "a customer starting a payment",
