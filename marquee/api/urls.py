@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponseBase
 from ninja import NinjaAPI
 
-from marquee.api import checkin, public, staff, staff_payments
+from marquee.api import checkin, public, staff, staff_payments, vouchers
 from marquee.api.docs import OfflineSwagger
 from marquee.api.errors import install_error_handlers
 
@@ -22,9 +22,11 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", public.router)
+api.add_router("/", vouchers.router)
 api.add_router("/admin/", staff.router)
 api.add_router("/admin/", checkin.router)
 api.add_router("/admin/", staff_payments.router)
+api.add_router("/admin/", vouchers.staff_router)
 
 
 def answer_head_as_get(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

@@ -42,6 +42,12 @@ class CheckoutForm(SeatChoiceForm):
     marketing_consent = forms.BooleanField(
         label=_("Send me news about upcoming movies (you can unsubscribe at any time)"), required=False
     )
+    voucher_code = forms.CharField(
+        label=_("Gift voucher code"),
+        max_length=64,
+        required=False,
+        help_text=_("It pays what it can; you pay the rest by card."),
+    )
 
     autocomplete = {
         "first_name": "given-name",
@@ -50,6 +56,7 @@ class CheckoutForm(SeatChoiceForm):
         "phone": "tel",
         "recipient_name": "off",
         "recipient_email": "off",
+        "voucher_code": "off",
     }
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -50,6 +50,7 @@ from marquee.payments.models import PaymentStatus
 from marquee.payments.providers.base import ProviderUnavailable
 from marquee.payments.providers.registry import BOX_OFFICE_PROVIDERS, enabled_names, get_provider
 from marquee.payments.selectors import booking_money
+from marquee.payments.voucher_money import amount_due, voucher_amount_of
 from marquee.public import selectors
 from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
 from marquee.public.posters import poster_etag, poster_svg
@@ -262,6 +263,7 @@ def _hold_error_fields(form: CheckoutForm, error: ValidationFailed) -> None:
         "recipient.name": "recipient_name",
         "recipient.email": "recipient_email",
         "gift_message": "gift_message",
+        "voucher_code": "voucher_code",
     }
     for key, problems in (error.fields or {}).items():
         for problem in problems:
@@ -323,6 +325,7 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
                     recipient_email=form.cleaned_data["recipient_email"] if gift else "",
                     gift_message=form.cleaned_data["gift_message"] if gift else "",
                     marketing_consent=form.cleaned_data["marketing_consent"],
+                    voucher_code=form.cleaned_data["voucher_code"],
                     language=request.LANGUAGE_CODE,
                     client_ip=client_address(request),
                 )
@@ -373,8 +376,8 @@ def _seats_gone(request: HttpRequest, showtime_id: int, seat_ids: list[int], tak
 # --- a booking -------------------------------------------------------------------------
 
 
-def _pay_label(provider: str, booking: Booking) -> str:
-    total = money_filter(booking.total_price)
+def _pay_label(provider: str, booking: Booking, due: Decimal | None = None) -> str:
+    total = money_filter(booking.total_price if due is None else due)
     labels = {
         "demo": _("Pay %(total)s (demo)"),
         "stripe": _("Pay %(total)s by card"),
@@ -406,6 +409,9 @@ def booking(request: HttpRequest, reference: str) -> HttpResponse:
         # The secret is in the session now; drop it from the address bar (and from Referer).
         return redirect("public:booking", reference=found.reference)
     now = clock_now()
+    money = booking_money(found.pk)
+    vouchers = voucher_amount_of(money.payments)  # what gift vouchers paid; the card pays the rest
+    due = amount_due(found, vouchers)
     return render(
         request,
         "public/booking.html",
@@ -415,8 +421,10 @@ def booking(request: HttpRequest, reference: str) -> HttpResponse:
             "now": now,
             "cancel_deadline": selectors.customer_cancel_deadline(found),
             "can_cancel": _can_cancel(found, now),
-            "payment_methods": [(name, _pay_label(name, found)) for name in enabled_names()],
-            "money": booking_money(found.pk),
+            "payment_methods": [(name, _pay_label(name, found, due)) for name in enabled_names()],
+            "money": money,
+            "voucher_amount": vouchers,
+            "amount_due": due,
             "expired": found.status == BookingStatus.PENDING and found.expires_at <= now,
         },
     )

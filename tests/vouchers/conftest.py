@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from tests.api.conftest import Api, _fresh_rate_limits, _static_root_exists  # noqa: F401
 from tests.notifications.conftest import smtp_server  # noqa: F401
 from tests.payments.conftest import bank, clock, seats, show  # noqa: F401
+from tests.staff.conftest import admin_api, anonymous_api, box_office_api  # noqa: F401
 from tests.stripe_server import localstripe, stripe_settings, stripe_webhooks  # noqa: F401
 
 
@@ -37,3 +39,8 @@ def demo(settings):
 
 
 LATER = dt.timedelta(minutes=30)
+
+
+@pytest.fixture
+def api(client) -> Api:
+    return Api(client)
