@@ -63,6 +63,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "booking.checkin_override": _("Admitted despite a warning"),
     "mail.resend": _("Email resent"),
     "customer.erase": _("Customer erased"),
+    "voucher.issue": _("Gift voucher issued"),
+    "voucher.extend": _("Gift voucher's expiry extended"),
 }
 
 FIELD_LABELS: dict[str, Promise] = {
@@ -119,6 +121,8 @@ FIELD_LABELS: dict[str, Promise] = {
     "is_listed": _("listed"),
     "poster": _("poster"),
     "genres": _("genres"),
+    "expires_at": _("expires"),
+    "voucher": _("gift voucher"),
 }
 
 # The kinds of thing an entry is about (the first part of an action code).
@@ -132,6 +136,7 @@ TARGET_LABELS: dict[str, Promise] = {
     "genre": _("genre"),
     "mail": _("email"),
     "customer": _("customer"),
+    "voucher": _("gift voucher"),
 }
 
 # field → {code: name}, filled by the domain apps (`register_values`); the audit's own here.

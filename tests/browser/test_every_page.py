@@ -19,8 +19,10 @@ from marquee.core.clock import local_today
 from marquee.core.clock import now as clock_now
 from marquee.marketing.links import unsubscribe_token
 from marquee.notifications.models import MailKind, OutgoingMail
+from marquee.payments.checkout import checkout_hold
 from marquee.payments.counter import counter_sell
 from marquee.payments.services import booking_pay, payment_record_box_office
+from marquee.vouchers.services import voucher_issue
 from tests import factories
 from tests.browser.conftest import STAFF_PASSWORD
 from tests.conftest import ARTIFACTS
@@ -107,8 +109,18 @@ def cinema() -> dict:
             more = factories.hold(past, chunk, email=f"guest{i}@example.com")
             payment_record_box_office(reference=more.booking.reference)
 
+    # A gift voucher issued by hand and spent in part on a booking (issue 13).
+    voucher = voucher_issue(amount="500.00", reason="Prize", recipient_name="Oksana", staff_user=cashier)
+    spent = checkout_hold(
+        showtime_id=show.pk,
+        seat_ids=seats[150:151],
+        customer=factories.buyer("oksana@example.com"),
+        voucher_code=voucher.code,
+    )
+    assert spent.booking.pk
     return {
         "film": film,
+        "voucher": voucher,
         "show": show,
         "big": big,
         "paid": paid,
@@ -201,6 +213,8 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-movie-new", "/staff/movies/new/"),
         ("staff-movie", f"/staff/movies/{c['film'].pk}/"),
         ("staff-genres", "/staff/genres/"),
+        ("staff-vouchers", "/staff/vouchers/"),
+        ("staff-voucher", f"/staff/vouchers/{c['voucher'].pk}/"),
     ]
 
 
