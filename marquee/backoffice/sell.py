@@ -29,6 +29,7 @@ from marquee.core.clock import local_today
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import DomainError, SeatsUnavailable
 from marquee.payments.counter import counter_sell
+from marquee.payments.voucher_money import voucher_amount
 from marquee.public.seatmap import legend, seat_map_version, seat_rows
 from marquee.scheduling.models import Showtime
 
@@ -95,6 +96,7 @@ def sell_showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
                 name=request.POST.get("name", ""),
                 comp_reason=request.POST.get("comp_reason", ""),
                 language=get_language() or "",
+                voucher_code=request.POST.get("voucher_code", "").strip()[:64],
             )
         except SeatsUnavailable as error:
             taken = list(error.extra.get("seat_ids", []))
@@ -115,6 +117,7 @@ def sell_showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
             "email": request.POST.get("email", "").strip()[:254],
             "name": request.POST.get("name", "").strip()[:200],
             "comp_reason": request.POST.get("comp_reason", "").strip()[:200],
+            "voucher_code": request.POST.get("voucher_code", "").strip()[:64],
         }
     )
     status = 422 if problem else 200
@@ -157,7 +160,14 @@ def sell_done(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "backoffice/sell_done.html",
-        {"booking": booking, "seats": list(booking.seats.all()), "box_office": booking.channel == Channel.BOX_OFFICE},
+        {
+            "booking": booking,
+            "seats": list(booking.seats.all()),
+            "box_office": booking.channel == Channel.BOX_OFFICE,
+            # What a gift voucher paid: the till took only the rest.
+            "voucher_amount": (paid_by_voucher := voucher_amount(booking.pk)),
+            "to_take": booking.total_price - paid_by_voucher,
+        },
     )
 
 

@@ -10,6 +10,7 @@ record (`booking.comp`). The rules of the sale itself are in marquee.booking.cou
 
 import secrets
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -25,6 +26,7 @@ from marquee.core.clock import now as clock_now
 from marquee.core.errors import ValidationFailed
 from marquee.payments.models import Payment, PaymentStatus
 from marquee.payments.providers.registry import BOX_OFFICE_PROVIDERS
+from marquee.payments.voucher_money import voucher_pay_locked
 
 COUNTER_METHODS = (*BOX_OFFICE_PROVIDERS, COMP)
 
@@ -49,12 +51,15 @@ def counter_sell(
     comp_reason: str = "",
     ticket_types: Sequence[str] | None = None,
     language: str = "",
+    voucher_code: str = "",
 ) -> Booking:
     """Sell `seat_ids` of the showtime at the counter: `method` is "cash", "card_terminal" or
     "comp" (with `comp_reason`). The booking is paid, its seats sold, the payment recorded as
     taken by `staff_user` and an audit record written, all in one transaction; with `email`,
     the tickets are emailed as for an online booking. `ticket_types` (one per seat) is the
-    seam for ticket types, which do not exist yet: leave it out.
+    seam for ticket types, which do not exist yet: leave it out. A `voucher_code` pays
+    min(balance, total) from a gift voucher; `method` takes the rest (nothing, when the
+    voucher pays it all). A voucher that cannot pay: ValidationFailed naming `voucher_code`.
 
     Raises ValidationFailed, NotFound, SalesClosed or SeatsUnavailable, and then nothing is
     recorded."""
@@ -78,12 +83,19 @@ def counter_sell(
             language=language,
         )
         booking = sold.booking
-        if not comp and booking.total_price > 0:
+        from_voucher = Decimal("0.00")
+        if voucher_code and not comp:
+            paid = voucher_pay_locked(
+                booking=booking, code=voucher_code, up_to=booking.total_price, at=booking.paid_at or clock_now()
+            )
+            from_voucher = paid.amount if paid is not None else from_voucher
+        rest = booking.total_price - from_voucher
+        if not comp and rest > 0:
             Payment.objects.create(
                 booking=booking,
                 provider=method,
                 provider_id=provider_id,
-                amount=booking.total_price,
+                amount=rest,
                 currency=settings.CURRENCY,
                 status=PaymentStatus.SUCCEEDED,
                 succeeded_at=booking.paid_at or clock_now(),
@@ -104,6 +116,7 @@ def counter_sell(
                 "method": method,
                 "channel": booking.channel,
                 "showtime": showtime_fact(showtime),
+                **({"voucher": from_voucher} if from_voucher else {}),
             },
             booking_id=booking.pk,
             showtime_id=showtime.pk,
