@@ -4,6 +4,7 @@ the rows committed first, the provider asked outside any transaction, its word s
 `payment_settle`, which makes the voucher active and sends it
 (`voucher_money.voucher_sale_settle_succeeded`)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,11 +13,18 @@ from django.db import transaction
 from django.urls import reverse
 
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import NotFound, ValidationFailed
+from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.payments.models import Payment, PaymentPurpose, PaymentStatus
 from marquee.payments.providers.base import NextStep, PaymentRequest
-from marquee.payments.providers.registry import get_provider
-from marquee.payments.services import NOTIFY_URL_NAMES, OPEN_STATUSES, payment_ask_provider, payment_check_one
+from marquee.payments.providers.registry import get_provider, provider_for_ledger
+from marquee.payments.services import (
+    NOTIFY_URL_NAMES,
+    OPEN_STATUSES,
+    Confirmed,
+    payment_ask_provider,
+    payment_check_one,
+    payment_settle,
+)
 from marquee.vouchers.models import Voucher
 from marquee.vouchers.services import VoucherOrder, new_payment_key, voucher_create_for_sale
 
@@ -94,3 +102,26 @@ def voucher_sale_check(*, voucher: Voucher) -> Payment | None:
     if payment is None or payment.status not in OPEN_STATUSES:
         return payment
     return payment_check_one(payment)
+
+
+def voucher_sale_confirm(*, voucher: Voucher, data: Mapping[str, str]) -> Confirmed:
+    """Finish a card payment for a voucher the buyer's browser prepared (Stripe's "finalize on
+    the server"), as `payment_confirm` does for a booking: the provider asked outside any
+    transaction, its word settled. A declined card leaves the payment failed; the buyer may
+    confirm again with another card."""
+    payment = (
+        Payment.objects.filter(voucher=voucher)
+        .exclude(provider_id="")
+        .filter(status__in=[*OPEN_STATUSES, PaymentStatus.FAILED, PaymentStatus.SUCCEEDED])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if payment is None:
+        raise NotFound("No payment to confirm; start again.")
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return Confirmed(payment=payment, next=NextStep("none"))
+    if payment.problem:
+        raise InvalidState("This payment cannot be confirmed; start again.")
+    confirmation = provider_for_ledger(payment.provider).confirm(provider_id=payment.provider_id, data=data)
+    settled = payment_settle(provider=payment.provider, word=confirmation.payment) or payment
+    return Confirmed(payment=settled, next=confirmation.next)

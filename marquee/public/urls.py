@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bookings/<str:reference>/resend/", views.booking_resend, name="booking_resend"),
     path("vouchers/", vouchers.voucher_page, name="vouchers"),
     path("vouchers/bought/<str:handle>/", vouchers.voucher_return, name="voucher_return"),
+    path("vouchers/bought/<str:handle>/confirm/", vouchers.voucher_pay_confirm, name="voucher_pay_confirm"),
     path("my-bookings/", views.my_bookings, name="my_bookings"),
     path("my-bookings/sign-in/<str:token>/", views.my_bookings_sign_in, name="my_bookings_sign_in"),
     path("my-bookings/sign-out/", views.sign_out, name="sign_out"),

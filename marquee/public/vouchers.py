@@ -6,18 +6,18 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from marquee.core.errors import NotFound, ValidationFailed
+from marquee.core.errors import DomainError, NotFound, ValidationFailed
 from marquee.payments.models import PaymentStatus
 from marquee.payments.providers.base import ProviderUnavailable
 from marquee.payments.providers.registry import enabled_names, get_provider
-from marquee.payments.voucher_sales import voucher_buy, voucher_for_handle, voucher_sale_check
+from marquee.payments.voucher_sales import voucher_buy, voucher_for_handle, voucher_sale_check, voucher_sale_confirm
 from marquee.vouchers.models import VoucherStatus
 from marquee.vouchers.services import VoucherOrder
 
@@ -115,9 +115,39 @@ def voucher_page(request: HttpRequest) -> HttpResponse:
                     "next": bought.next,
                     "provider_label": getattr(get_provider(bought.payment.provider), "label", ""),
                     "return_url": settings.SITE_URL + reverse("public:voucher_return", args=[bought.handle]),
+                    "confirm_url": reverse("public:voucher_pay_confirm", args=[bought.handle]),
                 },
             )
     return render(request, "public/vouchers.html", {"form": form, "custom": CUSTOM})
+
+
+@require_POST
+def voucher_pay_confirm(request: HttpRequest, handle: str) -> HttpResponse:
+    """The card form's answer (Stripe's "finalize on the server"): JSON for
+    payments/static/payments/stripe-card.js, as a booking's card form gets."""
+    try:
+        voucher = voucher_for_handle(handle)
+    except NotFound:
+        raise Http404 from None
+    done_url = reverse("public:voucher_return", args=[handle])
+    try:
+        confirmed = voucher_sale_confirm(
+            voucher=voucher, data={"payment_method": request.POST.get("payment_method", "")[:255]}
+        )
+    except ProviderUnavailable:
+        return JsonResponse(
+            {"status": "failed", "message": _("The payment service is not answering; please try again.")}, status=503
+        )
+    except DomainError as error:
+        return JsonResponse({"status": "failed", "message": error.detail, "redirect": done_url}, status=409)
+    payment = confirmed.payment
+    if confirmed.next.type == "action":
+        return JsonResponse({"status": "action", "next": confirmed.next.as_api()})
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return JsonResponse({"status": "succeeded", "redirect": done_url})
+    if payment.status == PaymentStatus.FAILED:
+        return JsonResponse({"status": "failed", "message": payment.message or _("The card was declined.")})
+    return JsonResponse({"status": "pending", "redirect": done_url})
 
 
 @require_safe
