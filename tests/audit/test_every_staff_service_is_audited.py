@@ -457,6 +457,7 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.payments.voucher_sales.voucher_for_handle": "reads",
     "marquee.payments.voucher_sales.voucher_buy": "a customer buying a voucher",
     "marquee.payments.voucher_sales.voucher_sale_check": "asks a provider about a customer's payment",
+    "marquee.payments.voucher_sales.voucher_sale_confirm": "a customer's browser finishing a payment",
     "marquee.payments.services.payment_ask_provider": "starts a customer's payment at its provider",
     "marquee.payments.services.payment_confirm": "a customer's browser finishing a payment",
     "marquee.payments.services.payment_settle": "a provider's word reaching the ledger",
