@@ -38,6 +38,7 @@ from marquee.catalog.services import genre_create, movie_create
 from marquee.core.clock import cinema_tz, day_bounds, local, local_today
 from marquee.core.clock import now as clock_now
 from marquee.demo import data
+from marquee.demo.vouchers import seed_vouchers
 from marquee.payments.backfill import backfill_ledger
 from marquee.payments.models import Payment, Refund
 from marquee.pricing.models import Tariff
@@ -677,6 +678,7 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
         writer.flush()
         # Every paid booking has its payments (and a booking cancelled after paying, its refund).
         backfill_ledger(booking_model=Booking, payment_model=Payment, refund_model=Refund, currency=settings.CURRENCY)
+        seed_vouchers(random.Random(f"{options.seed}:vouchers"), customers, showtimes, at)  # noqa: S311
 
     summary.genres = len(genres)
     summary.movies = len(movies)
