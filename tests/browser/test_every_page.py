@@ -22,6 +22,7 @@ from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.payments.checkout import checkout_hold
 from marquee.payments.counter import counter_sell
 from marquee.payments.services import booking_pay, payment_record_box_office
+from marquee.payments.voucher_sales import voucher_handle
 from marquee.vouchers.services import voucher_issue
 from tests import factories
 from tests.browser.conftest import STAFF_PASSWORD
@@ -156,6 +157,8 @@ def public_pages(c: dict) -> list[tuple[str, str]]:
         # Back from a provider's page with no payment made: "did not go through".
         ("payment-return", f"/payments/return/{c['to_pay'].reference}/"),
         ("my-bookings", "/my-bookings/"),
+        ("vouchers", "/vouchers/"),
+        ("voucher-bought", f"/vouchers/bought/{voucher_handle(c['voucher'])}/?fresh=1"),
         ("unsubscribe", f"/unsubscribe/{unsubscribe_token(c['customer_id'])}/"),
         ("not-found", "/movies/999999/"),
     ]

@@ -110,3 +110,14 @@ def test_staff_api_lists_reads_and_issues(demo, clock, admin_api, box_office_api
     assert admin_api.post("/vouchers", {"amount": "10.00", "reason": ""}).status_code == 422
     assert admin_api.post("/vouchers", {"amount": "10.00", "reason": "x", "extra": 1}).status_code == 422
     assert anonymous_api.get("/vouchers").status_code == 401
+
+
+def test_an_expired_voucher_is_shown_as_unusable(demo, clock, api, voucher_of):
+    from datetime import timedelta
+
+    from tests.payments.conftest import NOW
+
+    voucher = voucher_of("150.00")
+    Voucher.objects.filter(pk=voucher.pk).update(expires_at=NOW - timedelta(minutes=1))
+    found = api.get(f"/vouchers/{voucher.code}").json()
+    assert found["usable"] is False and found["balance"] == "150.00"
