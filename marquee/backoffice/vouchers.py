@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from marquee.backoffice.access import BOOKINGS, staff_page
 from marquee.backoffice.feedback import in_language
+from marquee.core.clock import now as clock_now
 from marquee.core.errors import DomainError
 from marquee.vouchers.models import Voucher, VoucherStatus
 from marquee.vouchers.selectors import voucher_history, vouchers_find
@@ -86,7 +87,7 @@ def voucher_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Issued a gift voucher of %(amount)s.") % {"amount": voucher.amount})
             return redirect("backoffice:voucher", voucher_id=voucher.pk)
     found = vouchers_find(q=q, status=status, limit=100)
-    context: dict[str, Any] = {"search": search, "issue": issue, "found": found}
+    context: dict[str, Any] = {"search": search, "issue": issue, "found": found, "now": clock_now()}
     return render(request, "backoffice/vouchers.html", context, status=422 if issue.errors else 200)
 
 
@@ -101,7 +102,7 @@ def _detail(request: HttpRequest, voucher_id: int, extend: VoucherExtendForm, st
     return render(
         request,
         "backoffice/voucher.html",
-        {"voucher": voucher, "entries": voucher_history(voucher.pk), "extend": extend},
+        {"voucher": voucher, "entries": voucher_history(voucher.pk), "extend": extend, "now": clock_now()},
         status=status,
     )
 

@@ -5,7 +5,6 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +26,12 @@ CUSTOM = "custom"
 class VoucherForm(forms.Form):
     preset = forms.ChoiceField(label=gettext_lazy("Amount"), widget=forms.RadioSelect, choices=())
     custom_amount = forms.DecimalField(
-        label=gettext_lazy("Another amount"), required=False, min_value=1, decimal_places=2, max_digits=10
+        label=gettext_lazy("Another amount"),
+        required=False,
+        min_value=1,
+        decimal_places=2,
+        max_digits=10,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     buyer_name = forms.CharField(label=gettext_lazy("Your name"), max_length=200)
     buyer_email = forms.EmailField(
@@ -161,8 +165,6 @@ def voucher_return(request: HttpRequest, handle: str) -> HttpResponse:
     voucher.refresh_from_db()
     paid = voucher.status == VoucherStatus.ACTIVE
     waiting = not paid and payment is not None and payment.status in (PaymentStatus.CREATED, PaymentStatus.PENDING)
-    if paid and request.GET.get("fresh") is None:
-        messages.success(request, _("Payment received. The gift voucher is on its way."))
     return render(
         request,
         "public/voucher_return.html",

@@ -18,6 +18,7 @@ from marquee.catalog.models import Genre, Movie
 from marquee.pricing.models import Tariff
 from marquee.scheduling.models import Showtime
 from marquee.venues.models import Hall
+from marquee.vouchers.models import Voucher
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,7 @@ def _staff_list_urls() -> list[str]:
         "movie_id": Movie.objects.values_list("pk", flat=True).first(),
         "genre_id": Genre.objects.values_list("pk", flat=True).first(),
         "reference": Booking.objects.values_list("reference", flat=True).first(),
+        "voucher_id": Voucher.objects.values_list("pk", flat=True).first(),  # the demo has some
     }
     urls = []
     for pattern in backoffice_urls.urlpatterns:

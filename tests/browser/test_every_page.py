@@ -158,7 +158,7 @@ def public_pages(c: dict) -> list[tuple[str, str]]:
         ("payment-return", f"/payments/return/{c['to_pay'].reference}/"),
         ("my-bookings", "/my-bookings/"),
         ("vouchers", "/vouchers/"),
-        ("voucher-bought", f"/vouchers/bought/{voucher_handle(c['voucher'])}/?fresh=1"),
+        ("voucher-bought", f"/vouchers/bought/{voucher_handle(c['voucher'])}/"),
         ("unsubscribe", f"/unsubscribe/{unsubscribe_token(c['customer_id'])}/"),
         ("not-found", "/movies/999999/"),
     ]

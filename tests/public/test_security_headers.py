@@ -13,6 +13,7 @@ from marquee.backoffice import urls as backoffice_urls
 from marquee.core.clock import local_today
 from marquee.core.csp import content_security_policy
 from marquee.payments.services import payment_record_box_office
+from marquee.vouchers.services import voucher_issue
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,7 @@ def _staff_urls(cinema) -> list[str]:
         "movie_id": cinema["film"].pk,
         "genre_id": cinema["film"].genres.first().pk,
         "reference": cinema["booking"].reference,
+        "voucher_id": voucher_issue(amount="100.00", reason="Prize", staff_user=None).pk,
     }
     urls = []
     for pattern in backoffice_urls.urlpatterns:

@@ -23,6 +23,7 @@ from marquee.core.clock import local_today
 from marquee.payments.services import booking_pay
 from marquee.staff.roles import ADMIN, BOX_OFFICE
 from marquee.staff.services import api_key_create
+from marquee.vouchers.services import voucher_issue
 from tests import factories as f
 from tests.staff.conftest import Api, staff_user
 
@@ -113,6 +114,10 @@ MATRIX = [
     # The ledger: the box office reads payments (its till); the reconciliation is a report.
     Call("GET", "/payments", BOX_OFFICE_TOO, 200),
     Call("GET", "/reports/reconciliation", ADMIN_ONLY, 200),
+    # Gift vouchers (issue 13): the box office finds them and issues one for a complaint.
+    Call("GET", "/vouchers", BOX_OFFICE_TOO, 200),
+    Call("GET", "/vouchers/{voucher}", BOX_OFFICE_TOO, 200),
+    Call("POST", "/vouchers", BOX_OFFICE_TOO, 201, {"amount": "100.00", "reason": "Broken seat"}),
 ]
 
 NO_GROUP = "staff, no group"
@@ -158,6 +163,7 @@ def world() -> SimpleNamespace:
         customer=paid.customer_id,
         code=ticket_code(BookingSeat.objects.filter(booking=paid).order_by("pk").first().pk),
         free=seats[4:6],
+        voucher=voucher_issue(amount="100.00", reason="Prize", staff_user=None).pk,
     )
 
 
