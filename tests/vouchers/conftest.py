@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tests.api.conftest import Api, _fresh_rate_limits, _static_root_exists  # noqa: F401
+from tests.browser.conftest import phone, site_settings  # noqa: F401
 from tests.notifications.conftest import smtp_server  # noqa: F401
 from tests.payments.conftest import bank, clock, seats, show  # noqa: F401
 from tests.staff.conftest import admin_api, anonymous_api, box_office_api  # noqa: F401
