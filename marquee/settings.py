@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "marquee.pricing",
     "marquee.promotions",
     "marquee.booking",
+    "marquee.vouchers",
     "marquee.payments",
     "marquee.notifications",
     "marquee.reports",
@@ -189,6 +190,15 @@ if FILM_WEEK_START > 6:
 # Payment providers customers may use. `demo` approves at once: on in make run
 # and tests, off in production unless named here.
 PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", ["demo"] if DEBUG else [])
+
+# Gift vouchers (marquee.vouchers): how long one lasts from the day it is paid, and the amounts
+# a customer may buy online (whole units of CURRENCY; the page offers VOUCHER_PRESETS).
+VOUCHER_VALID_DAYS = env_int("VOUCHER_VALID_DAYS", 365, minimum=1)
+VOUCHER_MIN_AMOUNT = env_int("VOUCHER_MIN_AMOUNT", 100, minimum=1)
+VOUCHER_MAX_AMOUNT = env_int("VOUCHER_MAX_AMOUNT", 10000, minimum=1)
+VOUCHER_PRESETS = [int(x) for x in env_list("VOUCHER_PRESETS", ["200", "500", "1000"])]
+# GET /api/v1/vouchers/{code} per client address and minute (codes must not be guessed).
+API_VOUCHER_LOOKUP_RATE_PER_MINUTE = env_int("API_VOUCHER_LOOKUP_RATE_PER_MINUTE", 5)
 
 # Payments: the ledger (paycore).
 # The worker asks a provider about a payment still pending after this many minutes.

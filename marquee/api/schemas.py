@@ -83,6 +83,12 @@ class BookingIn(StrictIn):
         "(the default type). A code not sold for this film answers 422 validation_error naming `ticket_types`.",
         examples=[{"301": "child"}],
     )
+    voucher_code: str | None = Field(
+        None,
+        max_length=64,
+        description="A gift voucher's code: it pays min(balance, total); the card pays `amount_due`. "
+        "A voucher that cannot pay answers 422 with the reason under `voucher_code`, and nothing is held.",
+    )
 
     @field_validator("marketing_consent", mode="before")
     @classmethod
@@ -270,6 +276,8 @@ class BookingOut(Schema):
 
 class BookingCreatedOut(BookingOut):
     token: str = Field(description="The booking's secret: shown only here; send it as `Authorization: Bearer …`.")
+    voucher_amount: Money = Field(description="What gift vouchers pay of the total.")
+    amount_due: Money = Field(description="What is left to pay (0: paid, or nothing left to pay).")
 
 
 # --- building answers -----------------------------------------------------------------------

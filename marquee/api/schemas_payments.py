@@ -2,6 +2,7 @@
 unique across the API's schemas."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Schema
@@ -9,8 +10,10 @@ from pydantic import Field
 
 from marquee.api.schemas import BookingOut, Money, StrictIn, local_moment, money
 from marquee.api.schemas_staff import Input, StaffBookingOut
+from marquee.booking.models import Booking
 from marquee.payments.models import Payment, Refund
 from marquee.payments.selectors import BookingMoney
+from marquee.payments.voucher_money import amount_due, voucher_amount_of
 
 
 class PaymentStartIn(StrictIn):
@@ -51,6 +54,8 @@ class PaymentMoneyFields(Schema):
     refunds: list[RefundOut]
     amount_paid: Money
     amount_refunded: Money = Field(description="Refunds under way or done.")
+    voucher_amount: Money = Field(description="What gift vouchers pay of the total (less what went back to them).")
+    amount_due: Money = Field(description="What is left to pay while the booking is held (0 once paid or cancelled).")
 
 
 class PaymentBookingOut(BookingOut, PaymentMoneyFields):
@@ -105,10 +110,17 @@ def refund_out(refund: Refund) -> dict[str, Any]:
     }
 
 
-def money_out(found: BookingMoney) -> dict[str, Any]:
+def money_out(found: BookingMoney, booking: Booking) -> dict[str, Any]:
+    vouchers = voucher_amount_of(found.payments)
     return {
         "payments": [payment_out(p) for p in found.payments],
         "refunds": [refund_out(r) for r in found.refunds],
         "amount_paid": money(found.amount_paid),
         "amount_refunded": money(found.amount_refunded),
+        **voucher_out(booking, vouchers),
     }
+
+
+def voucher_out(booking: Booking, vouchers: Decimal) -> dict[str, Any]:
+    """A booking's `voucher_amount` and `amount_due`."""
+    return {"voucher_amount": money(vouchers), "amount_due": money(amount_due(booking, vouchers))}

@@ -376,7 +376,7 @@ def _actor(request: HttpRequest) -> Any:
 
 
 def _with_money(booking: Booking) -> dict[str, Any]:
-    return {**booking_out(booking), **money_out(booking_money(booking.pk))}
+    return {**booking_out(booking), **money_out(booking_money(booking.pk), booking)}
 
 
 @router.get("/bookings/{reference}", response={200: PaymentStaffBookingOut, **_errors(404)}, auth=BOX_OFFICE)

@@ -48,8 +48,9 @@ class StaffPaymentFilters(Paged):
 
 class StaffPaymentOut(Schema):
     id: int
-    booking: str = Field(description="The booking's reference.")
+    booking: str = Field(description='The booking\'s reference ("" for a gift voucher bought).')
     booking_status: str
+    voucher_id: int | None = Field(None, description="The gift voucher bought with this payment, if any.")
     provider: str
     provider_id: str
     status: str
@@ -105,8 +106,10 @@ class StaffPaymentReconciliationOut(Schema):
 def staff_payment_out(payment: Payment) -> dict[str, Any]:
     return {
         "id": payment.pk,
-        "booking": payment.booking.reference,
-        "booking_status": payment.booking.status,
+        # A gift voucher bought online has no booking: "" (its voucher is `voucher_id`).
+        "booking": payment.booking.reference if payment.booking else "",
+        "booking_status": payment.booking.status if payment.booking else "",
+        "voucher_id": payment.voucher_id,
         "provider": payment.provider,
         "provider_id": payment.provider_id,
         "status": payment.status,
@@ -125,7 +128,7 @@ def staff_payment_refund_out(refund: Refund) -> dict[str, Any]:
     return {
         "id": refund.pk,
         "payment_id": refund.payment_id,
-        "booking": refund.payment.booking.reference,
+        "booking": refund.payment.booking.reference if refund.payment.booking else "",
         "provider": refund.payment.provider,
         "amount": money(refund.amount),
         "currency": refund.payment.currency,

@@ -16,6 +16,7 @@ from marquee.api import (
     staff_promotions,
     staff_settlement,
     staff_ticket_types,
+    vouchers,
 )
 from marquee.api.docs import OfflineSwagger
 from marquee.api.errors import install_error_handlers
@@ -31,6 +32,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", public.router)
+api.add_router("/", vouchers.router)
 api.add_router("/admin/", staff.router)
 api.add_router("/admin/", checkin.router)
 api.add_router("/admin/", staff_payments.router)
@@ -38,6 +40,7 @@ api.add_router("/admin/", staff_settlement.router)
 api.add_router("/admin/", staff_promotions.router)
 api.add_router("/admin/", staff_ticket_types.router)
 api.add_router("/admin/", staff_formats.router)
+api.add_router("/admin/", vouchers.staff_router)
 
 
 def answer_head_as_get(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

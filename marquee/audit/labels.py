@@ -82,6 +82,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "promocode.update": _("Promo code changed"),
     "promocode.deactivate": _("Promo code deactivated"),
     "promobatch.created": _("Promo codes generated"),
+    "voucher.issue": _("Gift voucher issued"),
+    "voucher.extend": _("Gift voucher's expiry extended"),
 }
 
 FIELD_LABELS: dict[str, Promise] = {
@@ -170,6 +172,8 @@ FIELD_LABELS: dict[str, Promise] = {
     "surcharge": _("surcharge"),
     "format": _("format"),
     "language_version": _("language version"),
+    "expires_at": _("expires"),
+    "voucher": _("gift voucher"),
 }
 
 # The kinds of thing an entry is about (the first part of an action code).
@@ -191,6 +195,7 @@ TARGET_LABELS: dict[str, Promise] = {
     "settlement": _("settlement"),
     "promocode": _("promo code"),
     "promobatch": _("batch of promo codes"),
+    "voucher": _("gift voucher"),
 }
 
 # field → {code: name}, filled by the domain apps (`register_values`); the audit's own here.

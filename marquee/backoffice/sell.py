@@ -29,6 +29,7 @@ from marquee.core.clock import local_today
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import DomainError, SeatsUnavailable, ValidationFailed, in_language
 from marquee.payments.counter import counter_sell
+from marquee.payments.voucher_money import voucher_amount
 from marquee.pricing.models import TicketType
 from marquee.pricing.ticket_types import ticket_types_on_sale
 from marquee.public.seatmap import legend, seat_map_version, seat_rows
@@ -123,6 +124,7 @@ def sell_showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
                 comp_reason=request.POST.get("comp_reason", ""),
                 language=get_language() or "",
                 promo_code=request.POST.get("promo_code", ""),
+                voucher_code=request.POST.get("voucher_code", "").strip()[:64],
             )
         except SeatsUnavailable as error:
             taken = list(error.extra.get("seat_ids", []))
@@ -145,6 +147,7 @@ def sell_showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
             "comp_reason": request.POST.get("comp_reason", "").strip()[:200],
             "promo_code": request.POST.get("promo_code", "").strip()[:40],
             "offered": [(t, request.POST.get(f"count_{t.code}", "")[:3]) for t in offered],
+            "voucher_code": request.POST.get("voucher_code", "").strip()[:64],
         }
     )
     status = 422 if problem else 200
@@ -187,7 +190,14 @@ def sell_done(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "backoffice/sell_done.html",
-        {"booking": booking, "seats": list(booking.seats.all()), "box_office": booking.channel == Channel.BOX_OFFICE},
+        {
+            "booking": booking,
+            "seats": list(booking.seats.all()),
+            "box_office": booking.channel == Channel.BOX_OFFICE,
+            # What a gift voucher paid: the till took only the rest.
+            "voucher_amount": (paid_by_voucher := voucher_amount(booking.pk)),
+            "to_take": booking.total_price - paid_by_voucher,
+        },
     )
 
 

@@ -17,6 +17,7 @@ from marquee.backoffice import (
     schedule,
     tariffs,
     ticket_types,
+    vouchers,
 )
 from marquee.backoffice import cash_up as cash_up_pages
 from marquee.backoffice import checkin as checkin_page
@@ -40,6 +41,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("halls/<int:hall_id>/preview/", halls.hall_preview, name="hall_preview"),
     path("halls/<int:hall_id>/seat/", halls.hall_seat, name="hall_seat"),
     path("tariffs/", tariffs.tariff_list, name="tariffs"),
+    path("vouchers/", vouchers.voucher_list, name="vouchers"),
+    path("vouchers/<int:voucher_id>/", vouchers.voucher_detail, name="voucher"),
+    path("vouchers/<int:voucher_id>/extend/", vouchers.voucher_extend_view, name="voucher_extend"),
     path("tariffs/<int:tariff_id>/", tariffs.tariff_edit, name="tariff"),
     path("tariffs/<int:tariff_id>/delete/", tariffs.tariff_remove, name="tariff_delete"),
     path("promotions/", promotions.promotion_list, name="promotions"),

@@ -42,6 +42,7 @@ from marquee.demo.formats import present_showtimes
 from marquee.demo.promotions import promotions_fingerprint, seed_promotions
 from marquee.demo.settlement import seed_distributors, settlement_fingerprint
 from marquee.demo.ticket_types import SeatTypes, seat_types_for, seed_ticket_types
+from marquee.demo.vouchers import seed_vouchers
 from marquee.payments.backfill import backfill_ledger
 from marquee.payments.models import Payment, Refund
 from marquee.pricing.models import Tariff
@@ -704,6 +705,7 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
         # Every paid booking has its payments (and a booking cancelled after paying, its refund).
         backfill_ledger(booking_model=Booking, payment_model=Payment, refund_model=Refund, currency=settings.CURRENCY)
         seed_distributors(random.Random(f"{options.seed}:distributors"), [m for m, _ in movies])  # noqa: S311
+        seed_vouchers(random.Random(f"{options.seed}:vouchers"), customers, showtimes, at)  # noqa: S311
 
     summary.genres = len(genres)
     summary.movies = len(movies)

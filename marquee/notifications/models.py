@@ -26,6 +26,8 @@ class MailKind(models.TextChoices):
     BOOKING_MOVED = "booking_moved", _("Booking moved (new tickets)")
     SHOWTIME_MOVED = "showtime_moved", _("Showtime moved")
     SETTLEMENT = "settlement", _("Settlement statement (to a distributor)")
+    VOUCHER = "voucher", _("Gift voucher")
+    VOUCHER_RECEIPT = "voucher_receipt", _("Gift voucher receipt")
 
 
 class MailStatus(models.TextChoices):

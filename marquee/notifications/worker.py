@@ -40,6 +40,7 @@ from marquee.notifications.models import MailStatus, OutgoingMail
 from marquee.notifications.rendering.email import NotSendable, render_mail
 from marquee.payments.refunds import refunds_retry_due
 from marquee.payments.services import payments_reconcile
+from marquee.payments.voucher_money import voucher_money_give_back
 from marquee.reports.services import showtimes_tally
 
 log = logging.getLogger("marquee.worker")
@@ -368,6 +369,8 @@ class WorkerLoop:
         expired = bookings_expire()
         if expired:
             log.info("expired %s lapsed holds", expired)
+        # Gift vouchers get back what the lapsed (or cancelled, unpaid) holds had taken.
+        voucher_money_give_back()
         return expired
 
     def tally_if_due(self) -> int:

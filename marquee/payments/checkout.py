@@ -10,8 +10,11 @@ from collections.abc import Mapping, Sequence
 
 from django.db import transaction
 
+from marquee.booking.models import Booking
 from marquee.booking.promo import promo_apply_locked
-from marquee.booking.services import CustomerDetails, HoldResult, booking_hold
+from marquee.booking.services import CustomerDetails, HoldResult, booking_hold, booking_lock, booking_settle_paid
+from marquee.core.clock import now as clock_now
+from marquee.payments.voucher_money import voucher_pay_locked, voucher_release_lapsed
 
 
 def checkout_hold(
@@ -31,6 +34,9 @@ def checkout_hold(
 ) -> HoldResult:
     """Hold the seats as `booking_hold` does, then apply `promo_code` and `voucher_code`
     (ValidationFailed naming `promo_code` or `voucher_code` with the reason: nothing is held)."""
+    if voucher_code:
+        # Money this voucher left on holds that lapsed comes back first, in their own transactions.
+        voucher_release_lapsed(code=voucher_code)
     with transaction.atomic():
         result = booking_hold(
             showtime_id=showtime_id,
@@ -46,5 +52,19 @@ def checkout_hold(
         )
         if promo_code.strip():
             promo_apply_locked(booking=result.booking, seats=result.seats, code=promo_code, at=result.booking.booked_at)
-        # TODO(issue 13): voucher_code applied here.
+        if voucher_code:
+            _pay_with_voucher(result, voucher_code)
     return result
+
+
+def _pay_with_voucher(result: HoldResult, code: str) -> None:
+    """The voucher pays min(balance, total) of the hold (after the promo); a hold it covers
+    whole is paid at once, its tickets queued, all in the hold's transaction."""
+    booking = result.booking
+    total = Booking.objects.filter(pk=booking.pk).values_list("total_price", flat=True).get()  # after the promo
+    at = clock_now()
+    payment = voucher_pay_locked(booking=booking, code=code, up_to=total, at=at)
+    if payment is not None and payment.amount >= total:
+        booking_lock(reference=booking.reference)
+        booking.total_price = total
+        booking_settle_paid(booking=booking, method=payment.provider, payment_reference=payment.provider_id, at=at)

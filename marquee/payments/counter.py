@@ -10,6 +10,7 @@ record (`booking.comp`). The rules of the sale itself are in marquee.booking.cou
 
 import secrets
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -26,6 +27,7 @@ from marquee.core.clock import now as clock_now
 from marquee.core.errors import ValidationFailed
 from marquee.payments.models import Payment, PaymentStatus
 from marquee.payments.providers.registry import BOX_OFFICE_PROVIDERS
+from marquee.payments.voucher_money import voucher_pay_locked
 
 COUNTER_METHODS = (*BOX_OFFICE_PROVIDERS, COMP)
 
@@ -51,6 +53,7 @@ def counter_sell(
     ticket_types: Sequence[str] | None = None,
     language: str = "",
     promo_code: str = "",
+    voucher_code: str = "",
 ) -> Booking:
     """Sell `seat_ids` of the showtime at the counter: `method` is "cash", "card_terminal" or
     "comp" (with `comp_reason`). The booking is paid, its seats sold, the payment recorded as
@@ -58,7 +61,10 @@ def counter_sell(
     the tickets are emailed as for an online booking. `ticket_types` gives one type code per
     seat, in the order of `seat_ids` ("" for the default type); left out, every seat is the
     default type. `promo_code` takes its discount off the sale as online (its uses counted the
-    same way; a walk-in without an email has no per-customer count); a comp takes none.
+    same way; a walk-in without an email has no per-customer count); a comp takes none. A
+    `voucher_code` then pays min(balance, total) from a gift voucher; `method` takes the rest
+    (nothing, when the voucher pays it all). A voucher that cannot pay: ValidationFailed naming
+    `voucher_code`.
 
     Raises ValidationFailed, NotFound, SalesClosed or SeatsUnavailable, and then nothing is
     recorded."""
@@ -89,12 +95,19 @@ def counter_sell(
         booking = sold.booking
         if promo_code.strip():
             promo_apply_locked(booking=booking, seats=sold.seats, code=promo_code, at=booking.paid_at or clock_now())
-        if not comp and booking.total_price > 0:
+        from_voucher = Decimal("0.00")
+        if voucher_code and not comp:
+            paid = voucher_pay_locked(
+                booking=booking, code=voucher_code, up_to=booking.total_price, at=booking.paid_at or clock_now()
+            )
+            from_voucher = paid.amount if paid is not None else from_voucher
+        rest = booking.total_price - from_voucher
+        if not comp and rest > 0:
             Payment.objects.create(
                 booking=booking,
                 provider=method,
                 provider_id=provider_id,
-                amount=booking.total_price,
+                amount=rest,
                 currency=settings.CURRENCY,
                 status=PaymentStatus.SUCCEEDED,
                 succeeded_at=booking.paid_at or clock_now(),
@@ -116,6 +129,7 @@ def counter_sell(
                 "channel": booking.channel,
                 "showtime": showtime_fact(showtime),
                 **({"promo_code": booking.promo_code_text} if booking.promo_code_text else {}),
+                **({"voucher": from_voucher} if from_voucher else {}),
             },
             booking_id=booking.pk,
             showtime_id=showtime.pk,

@@ -20,6 +20,11 @@ from django.utils.translation import gettext_lazy as _
 
 from marquee.booking.models import Booking
 from marquee.core.models import TimeStampedModel
+from marquee.vouchers.models import Voucher
+
+# The provider name of money taken from a gift voucher (no outside provider: the voucher's
+# balance, marquee.vouchers, is the account it comes from and goes back to).
+VOUCHER_PROVIDER = "voucher"
 
 
 class PaymentStatus(models.TextChoices):
@@ -45,10 +50,26 @@ class RequestedBy(models.TextChoices):
 class PaymentPurpose(models.TextChoices):
     BOOKING = "booking", _("The booking")
     MOVE = "move", _("Difference for a move")
+    # Part or all of a booking paid from a gift voucher's balance (provider `voucher`); the
+    # card pays the rest with a payment of purpose `booking`.
+    VOUCHER = "voucher", _("Paid with a gift voucher")
+    # A gift voucher bought online: the payment's `voucher` is set, its `booking` is not.
+    VOUCHER_SALE = "voucher_sale", _("A gift voucher bought")
 
 
 class Payment(TimeStampedModel):
-    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="payments", verbose_name=_("booking"))
+    # What the money is for: a booking, or a gift voucher bought (exactly one: a CHECK below).
+    booking = models.ForeignKey(
+        Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="payments", verbose_name=_("booking")
+    )
+    voucher = models.ForeignKey(
+        Voucher,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("gift voucher"),
+    )
     provider = models.CharField(_("provider"), max_length=32)
     # The provider's id of this payment (a PaymentIntent id, a LiqPay order id); set once started.
     provider_id = models.CharField(_("provider's id"), max_length=255, blank=True)
@@ -97,7 +118,20 @@ class Payment(TimeStampedModel):
                 condition=Q(status="succeeded", purpose="booking"),
                 name="payment_one_succeeded_per_booking",
             ),
-            models.CheckConstraint(condition=Q(purpose__in=["booking", "move"]), name="payment_purpose_valid"),
+            models.CheckConstraint(
+                condition=Q(purpose__in=["booking", "move", "voucher", "voucher_sale"]), name="payment_purpose_valid"
+            ),
+            # A payment is for a booking or for a gift voucher bought, never both, never neither.
+            models.CheckConstraint(
+                condition=(Q(booking__isnull=False, voucher__isnull=True, purpose__in=["booking", "move", "voucher"]))
+                | Q(booking__isnull=True, voucher__isnull=False, purpose="voucher_sale"),
+                name="payment_for_booking_or_voucher",
+            ),
+            models.UniqueConstraint(
+                fields=["voucher"],
+                condition=Q(status="succeeded", purpose="voucher_sale"),
+                name="payment_one_succeeded_per_voucher",
+            ),
             models.UniqueConstraint(
                 fields=["provider", "provider_id"],
                 condition=~Q(provider_id=""),

@@ -19,9 +19,18 @@ from django.db.models import F
 
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import InvalidState, ValidationFailed
-from marquee.payments.models import Payment, PaymentPurpose, PaymentStatus, Refund, RefundStatus, RequestedBy
+from marquee.payments.models import (
+    VOUCHER_PROVIDER,
+    Payment,
+    PaymentPurpose,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    RequestedBy,
+)
 from marquee.payments.providers.base import ProviderRefund, ProviderUnavailable, RefundState
 from marquee.payments.providers.registry import BOX_OFFICE_PROVIDERS, provider_for_ledger
+from marquee.vouchers.services import voucher_give_back_locked
 
 log = logging.getLogger("marquee.payments")
 
@@ -46,7 +55,13 @@ def refund_mail_context(refunds: Iterable[Refund], *, late: bool = False) -> dic
                 "currency": r.payment.currency,
                 "provider": r.payment.provider,
                 "status": r.status,
-                "how": "cash" if r.payment.provider == "cash" else "card",
+                "how": (
+                    "cash"
+                    if r.payment.provider == "cash"
+                    else "voucher"
+                    if r.payment.provider == VOUCHER_PROVIDER
+                    else "card"
+                ),
             }
             for r in refunds
         ],
@@ -64,7 +79,8 @@ def refund_create_locked(
     purpose: str = PaymentPurpose.BOOKING,
 ) -> Refund:
     """Inside the caller's transaction: reserve the amount on the payment and record the
-    refund `pending` (cash and card terminal: `succeeded`, handed back at the counter)."""
+    refund `pending` (cash and card terminal: `succeeded`, handed back at the counter; a
+    gift voucher's: `succeeded`, its balance raised again in this same transaction)."""
     if amount <= 0:
         raise ValidationFailed("A refund is more than zero.", fields={"amount": ["Give an amount above zero."]})
     if payment.status != PaymentStatus.SUCCEEDED:
@@ -84,9 +100,10 @@ def refund_create_locked(
             f"More than is left to refund ({left:.2f} {payment.currency}).",
             fields={"amount": [f"At most {left:.2f}."]},
         )
-    at_counter = payment.provider in BOX_OFFICE_PROVIDERS
+    to_voucher = payment.provider == VOUCHER_PROVIDER
+    at_counter = payment.provider in BOX_OFFICE_PROVIDERS or to_voucher
     key = _new_key("refund")
-    return Refund.objects.create(
+    refund = Refund.objects.create(
         payment=payment,
         amount=amount,
         reason=reason[:255],
@@ -99,6 +116,11 @@ def refund_create_locked(
         next_attempt_at=None if at_counter else at,
         idempotency_key=key,
     )
+    if to_voucher:
+        voucher_give_back_locked(
+            payment_id=payment.pk, amount=amount, refund_id=refund.pk, at=at, staff_user=refund.staff_user
+        )
+    return refund
 
 
 def _backoff(attempts: int) -> dt.timedelta:

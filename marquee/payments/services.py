@@ -25,11 +25,13 @@ from marquee.audit.services import Actor, audit_record
 from marquee.booking import services as booking_services
 from marquee.booking.models import Booking, BookingStatus, Channel
 from marquee.booking.services import Settled
+from marquee.booking.tokens import normalise_reference
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.notifications.models import MailKind
 from marquee.notifications.services import mail_queue
 from marquee.payments.models import (
+    VOUCHER_PROVIDER,
     Payment,
     PaymentPurpose,
     PaymentStatus,
@@ -41,6 +43,7 @@ from marquee.payments.models import (
 from marquee.payments.providers.base import (
     NextStep,
     Notification,
+    PaymentProvider,
     PaymentRequest,
     PaymentState,
     ProviderPayment,
@@ -52,6 +55,12 @@ from marquee.payments.refunds import (
     refund_execute,
     refund_mail_context,
     refund_settle,
+)
+from marquee.payments.voucher_money import (
+    amount_due,
+    voucher_amount,
+    voucher_money_give_back,
+    voucher_sale_settle_succeeded,
 )
 
 log = logging.getLogger("marquee.payments")
@@ -111,6 +120,7 @@ def payment_start(*, reference: str, provider: str, token: str | None = None, la
             f"Payment provider {provider!r} is for the box office.", fields={"provider": ["Not for customers."]}
         )
     if booking_services.booking_expire_if_lapsed(reference=reference, token=token):
+        voucher_money_give_back(booking_ids=_booking_ids(reference))
         raise InvalidState("The hold has expired; choose the seats again.")
     with transaction.atomic():
         booking = booking_services.booking_lock(reference=reference, token=token)
@@ -120,6 +130,8 @@ def payment_start(*, reference: str, provider: str, token: str | None = None, la
             raise InvalidState(f"A {booking.status} booking cannot be paid.")
         if booking.total_price <= 0:
             raise InvalidState("This booking costs nothing: there is nothing to pay.")
+        # A gift voucher may have paid part of it at the hold: the provider takes the rest.
+        due = amount_due(booking, voucher_amount(booking.pk))
         payment = (
             Payment.objects.filter(booking=booking, provider=provider, status__in=OPEN_STATUSES).order_by("-pk").first()
         )
@@ -128,13 +140,23 @@ def payment_start(*, reference: str, provider: str, token: str | None = None, la
             payment = Payment.objects.create(
                 booking=booking,
                 provider=provider,
-                amount=booking.total_price,
+                amount=due,
                 currency=settings.CURRENCY,
                 status=PaymentStatus.CREATED,
                 idempotency_key=_new_key("pay"),
             )
+    payment, next_step = payment_ask_provider(payment, chosen, _payment_request(payment, booking, language))
+    return PaymentStarted(payment=payment, next=next_step, created=created)
+
+
+def payment_ask_provider(
+    payment: Payment, chosen: PaymentProvider, request: PaymentRequest
+) -> tuple[Payment, NextStep]:
+    """Ask the provider to start the committed `payment` (outside any transaction) and record
+    its answer: pending, or settled at once (demo). ProviderUnavailable: the payment fails."""
+    provider = payment.provider
     try:
-        started = chosen.start(_payment_request(payment, booking, language))
+        started = chosen.start(request)
     except ProviderUnavailable as error:
         at = clock_now()
         Payment.objects.filter(pk=payment.pk, status__in=OPEN_STATUSES).update(
@@ -162,7 +184,7 @@ def payment_start(*, reference: str, provider: str, token: str | None = None, la
             ),
         )
     payment.refresh_from_db()
-    return PaymentStarted(payment=payment, next=started.next, created=created)
+    return payment, started.next
 
 
 def booking_pay(*, reference: str, method: str, token: str | None = None) -> Booking:
@@ -179,7 +201,12 @@ def booking_pay(*, reference: str, method: str, token: str | None = None) -> Boo
         raise InvalidState(
             started.payment.message or "This provider needs the customer's browser: start a payment instead."
         )
-    return Booking.objects.get(pk=started.payment.booking_id)
+    return Booking.objects.get(pk=started.payment.booking_id or 0)
+
+
+def _booking_ids(reference: str) -> list[int]:
+    canonical = normalise_reference(reference) if isinstance(reference, str) else ""
+    return list(Booking.objects.filter(reference=canonical).values_list("pk", flat=True)) if canonical else []
 
 
 def _booking(reference: str) -> Booking:
@@ -219,7 +246,12 @@ def payment_check(*, booking_id: int) -> Payment | None:
     """The booking's latest payment, its provider asked first when it is still pending
     (the customer's browser came back before the notification, or instead of it)."""
     payment = Payment.objects.filter(booking_id=booking_id).order_by("-created_at", "-pk").first()
-    if payment is None or payment.status != PaymentStatus.PENDING or not payment.provider_id:
+    return payment_check_one(payment) if payment is not None else None
+
+
+def payment_check_one(payment: Payment) -> Payment:
+    """The payment, its provider asked first (outside any transaction) when it is pending."""
+    if payment.status != PaymentStatus.PENDING or not payment.provider_id:
         return payment
     try:
         word = provider_for_ledger(payment.provider).fetch(provider_id=payment.provider_id)
@@ -298,6 +330,8 @@ def payment_settle(*, provider: str, word: ProviderPayment) -> Payment | None:
                 last_checked_at=at,
                 updated_at=at,
             )
+        elif payment.voucher_id is not None:
+            voucher_sale_settle_succeeded(payment.pk, provider_id=provider_id, at=at)
         else:
             refund_id = _settle_succeeded(payment, provider_id=provider_id, at=at)
             if refund_id is not None:
@@ -308,11 +342,14 @@ def payment_settle(*, provider: str, word: ProviderPayment) -> Payment | None:
 
 LATE_SEATS_GONE = "Paid after the hold lapsed, and its seats had been taken: refunded in full."
 LATE_CANCELLED = "Paid after the booking was cancelled: refunded in full."
+LATE_VOUCHER_BACK = "Paid after the hold lapsed, and its gift voucher part had gone back: refunded in full."
 PAID_TWICE = "The booking was already paid by another payment: give this one back."
 
 
 def _settle_succeeded(payment: Payment, *, provider_id: str, at: dt.datetime) -> int | None:
     """Record a success in one short transaction; the id of a refund to execute, if any."""
+    if payment.booking is None:
+        raise InvalidState("Not a booking's payment.")
     with transaction.atomic():
         booking = booking_services.booking_lock(reference=payment.booking.reference)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -328,16 +365,25 @@ def _settle_succeeded(payment: Payment, *, provider_id: str, at: dt.datetime) ->
             log.error("payment %s succeeded for booking %s, already paid", payment.pk, booking.reference)
             same.update(status=PaymentStatus.FAILED, problem=PAID_TWICE, failed_at=at, provider_id=provider_id)
             return None
-        outcome = booking_services.booking_settle_paid(
-            booking=booking, method=payment.provider, payment_reference=provider_id, at=at
-        )
+        # The card paid what the voucher did not: if the voucher's part went back (the hold
+        # lapsed before this money came), the booking is not paid for and this money goes back.
+        voucher_gone = Payment.objects.filter(
+            booking=booking, provider=VOUCHER_PROVIDER, status=PaymentStatus.SUCCEEDED, amount_refunded__gt=0
+        ).exists()
+        if voucher_gone:
+            outcome = Settled.SEATS_GONE
+        else:
+            outcome = booking_services.booking_settle_paid(
+                booking=booking, method=payment.provider, payment_reference=provider_id, at=at
+            )
         late = outcome in (Settled.SEATS_GONE, Settled.CANCELLED)
+        problem = LATE_VOUCHER_BACK if voucher_gone else LATE_SEATS_GONE if outcome == Settled.SEATS_GONE else ""
         same.update(
             status=PaymentStatus.SUCCEEDED,
             succeeded_at=at,
             provider_id=provider_id,
             last_checked_at=at,
-            problem=(LATE_SEATS_GONE if outcome == Settled.SEATS_GONE else LATE_CANCELLED) if late else "",
+            problem=(problem or LATE_CANCELLED) if late else "",
             updated_at=at,
         )
         if not late:
@@ -578,7 +624,41 @@ def booking_cancel(
     created: list[int] = []
     # What the audit record says: the choice and reason now, the amount once money_back ran.
     facts: dict[str, Any] = {"refund": str(choice), "reason": reason.strip(), "refunded": Decimal("0.00")}
-    booking = booking_services.booking_cancel(
+    try:
+        booking = _booking_cancel(
+            reference=reference,
+            by_staff=by_staff,
+            token=token,
+            staff_user=staff_user,
+            facts=facts,
+            created=created,
+            choice=choice,
+            reason=reason,
+            default=default,
+        )
+    except InvalidState:
+        # A hold that had lapsed: its voucher money goes back now rather than at the sweep.
+        voucher_money_give_back(booking_ids=_booking_ids(reference))
+        raise
+    for refund_id in created:
+        refund_execute(refund_id=refund_id)
+    voucher_money_give_back(booking_ids=[booking.pk])  # a hold cancelled before it was paid
+    return booking
+
+
+def _booking_cancel(
+    *,
+    reference: str,
+    by_staff: bool,
+    token: str | None,
+    staff_user: Actor,
+    facts: dict[str, Any],
+    created: list[int],
+    choice: str | Decimal,
+    reason: str,
+    default: str,
+) -> Booking:
+    return booking_services.booking_cancel(
         reference=reference,
         by_staff=by_staff,
         token=token,
@@ -593,9 +673,6 @@ def booking_cancel(
         staff_user=staff_user,
         audit_facts=facts,
     )
-    for refund_id in created:
-        refund_execute(refund_id=refund_id)
-    return booking
 
 
 def _showtime_money_back(created: list[int]) -> booking_services.MoneyBack:
@@ -616,7 +693,14 @@ def showtime_cancel(*, showtime_id: int, staff_user: Actor = None) -> Any:
     )
     for refund_id in created:
         refund_execute(refund_id=refund_id)
+    _give_back_for_showtime(showtime_id)
     return showtime
+
+
+def _give_back_for_showtime(showtime_id: int) -> None:
+    """Holds of a cancelled showtime give their vouchers' money back."""
+    held = Booking.objects.filter(showtime_id=showtime_id, paid_at__isnull=True).values_list("pk", flat=True)
+    voucher_money_give_back(booking_ids=list(held))
 
 
 def showtime_delete(*, showtime_id: int, staff_user: Actor = None) -> bool:
@@ -627,6 +711,8 @@ def showtime_delete(*, showtime_id: int, staff_user: Actor = None) -> bool:
     )
     for refund_id in created:
         refund_execute(refund_id=refund_id)
+    if not deleted:
+        _give_back_for_showtime(showtime_id)
     return deleted
 
 

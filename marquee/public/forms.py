@@ -43,6 +43,12 @@ class CheckoutForm(SeatChoiceForm):
         label=_("Send me news about upcoming movies (you can unsubscribe at any time)"), required=False
     )
     promo_code = forms.CharField(label=_("Promo code"), max_length=40, required=False)
+    voucher_code = forms.CharField(
+        label=_("Gift voucher code"),
+        max_length=64,
+        required=False,
+        help_text=_("It pays what it can; you pay the rest by card."),
+    )
 
     autocomplete = {
         "first_name": "given-name",
@@ -52,6 +58,7 @@ class CheckoutForm(SeatChoiceForm):
         "recipient_name": "off",
         "recipient_email": "off",
         "promo_code": "off",
+        "voucher_code": "off",
     }
 
     def __init__(self, *args: object, **kwargs: object) -> None:

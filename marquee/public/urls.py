@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from marquee.public import my_data, views
+from marquee.public import my_data, views, vouchers
 
 app_name = "public"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -18,6 +18,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bookings/<str:reference>/pay/confirm/", views.booking_pay_confirm, name="booking_pay_confirm"),
     path("bookings/<str:reference>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("bookings/<str:reference>/resend/", views.booking_resend, name="booking_resend"),
+    path("vouchers/", vouchers.voucher_page, name="vouchers"),
+    path("vouchers/bought/<str:handle>/", vouchers.voucher_return, name="voucher_return"),
+    path("vouchers/bought/<str:handle>/confirm/", vouchers.voucher_pay_confirm, name="voucher_pay_confirm"),
     path("my-bookings/", views.my_bookings, name="my_bookings"),
     path("my-bookings/sign-in/<str:token>/", views.my_bookings_sign_in, name="my_bookings_sign_in"),
     path("my-bookings/sign-out/", views.sign_out, name="sign_out"),

@@ -52,6 +52,7 @@ from marquee.payments.models import PaymentStatus
 from marquee.payments.providers.base import ProviderUnavailable
 from marquee.payments.providers.registry import BOX_OFFICE_PROVIDERS, enabled_names, get_provider
 from marquee.payments.selectors import booking_money
+from marquee.payments.voucher_money import amount_due, voucher_amount_of
 from marquee.pricing.models import Tariff, TicketType
 from marquee.pricing.prices import seat_price
 from marquee.pricing.ticket_types import ticket_types_on_sale
@@ -315,6 +316,7 @@ def _hold_error_fields(form: CheckoutForm, error: ValidationFailed) -> None:
         "recipient.email": "recipient_email",
         "gift_message": "gift_message",
         "promo_code": "promo_code",
+        "voucher_code": "voucher_code",
     }
     for key, problems in (error.fields or {}).items():
         for problem in problems:
@@ -377,6 +379,7 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
                     gift_message=form.cleaned_data["gift_message"] if gift else "",
                     marketing_consent=form.cleaned_data["marketing_consent"],
                     promo_code=form.cleaned_data["promo_code"],
+                    voucher_code=form.cleaned_data["voucher_code"],
                     language=request.LANGUAGE_CODE,
                     client_ip=client_address(request),
                     # What the buyer picked, as sent: the hold refuses a type it cannot sell.
@@ -437,8 +440,8 @@ def _seats_gone(request: HttpRequest, showtime_id: int, seat_ids: list[int], tak
 # --- a booking -------------------------------------------------------------------------
 
 
-def _pay_label(provider: str, booking: Booking) -> str:
-    total = money_filter(booking.total_price)
+def _pay_label(provider: str, booking: Booking, due: Decimal | None = None) -> str:
+    total = money_filter(booking.total_price if due is None else due)
     labels = {
         "demo": _("Pay %(total)s (demo)"),
         "stripe": _("Pay %(total)s by card"),
@@ -471,6 +474,9 @@ def booking(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("public:booking", reference=found.reference)
     now = clock_now()
     seats = selectors.booking_seats(found)
+    money = booking_money(found.pk)
+    vouchers = voucher_amount_of(money.payments)  # what gift vouchers paid; the card pays the rest
+    due = amount_due(found, vouchers)
     return render(
         request,
         "public/booking.html",
@@ -481,8 +487,10 @@ def booking(request: HttpRequest, reference: str) -> HttpResponse:
             "now": now,
             "cancel_deadline": selectors.customer_cancel_deadline(found),
             "can_cancel": _can_cancel(found, now),
-            "payment_methods": [(name, _pay_label(name, found)) for name in enabled_names()],
-            "money": booking_money(found.pk),
+            "payment_methods": [(name, _pay_label(name, found, due)) for name in enabled_names()],
+            "money": money,
+            "voucher_amount": vouchers,
+            "amount_due": due,
             "expired": found.status == BookingStatus.PENDING and found.expires_at <= now,
         },
     )

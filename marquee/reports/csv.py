@@ -178,7 +178,8 @@ def write_payments_csv(out: Writable, payments: Iterable[Any]) -> None:
             [
                 p.pk,
                 f"{local(p.created_at):%Y-%m-%d %H:%M}",
-                p.booking.reference,
+                # A gift voucher bought has no booking (issue 13): "voucher <id>" in its place.
+                p.booking.reference if p.booking is not None else f"voucher {p.voucher_id}",
                 _safe(p.provider),
                 _safe(p.provider_id),
                 p.status,

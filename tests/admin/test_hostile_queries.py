@@ -20,6 +20,7 @@ from marquee.promotions.models import PromoBatch, PromoCode
 from marquee.scheduling.models import Format, LanguageVersion, Showtime
 from marquee.settlement.models import Distributor
 from marquee.venues.models import Hall
+from marquee.vouchers.models import Voucher
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,7 @@ def _staff_list_urls() -> list[str]:
         "batch_id": PromoBatch.objects.values_list("pk", flat=True).first(),
         "format_id": Format.objects.values_list("pk", flat=True).first(),
         "version_id": LanguageVersion.objects.values_list("pk", flat=True).first(),
+        "voucher_id": Voucher.objects.values_list("pk", flat=True).first(),  # the demo has some
     }
     urls = []
     for pattern in backoffice_urls.urlpatterns:

@@ -41,6 +41,7 @@ from marquee.staff.roles import ADMIN
 from marquee.venues import services as venues
 from marquee.venues.models import Seat
 from marquee.venues.services import RowSpec
+from marquee.vouchers import services as voucher_services
 from tests import factories as f
 
 STAFF_SERVICE_MODULES = (
@@ -67,6 +68,9 @@ STAFF_SERVICE_MODULES = (
     "marquee.promotions.services",
     "marquee.booking.promo",
     "marquee.pricing.ticket_types",
+    "marquee.vouchers.services",
+    "marquee.payments.voucher_money",
+    "marquee.payments.voucher_sales",
 )
 
 ANY = object()  # the field is recorded, whatever its value
@@ -128,6 +132,23 @@ def _later(w: World, hours: int) -> dt.datetime:
 
 
 AUDITED: list[Audited] = [
+    Audited(
+        "marquee.vouchers.services.voucher_issue",
+        "voucher.issue",
+        lambda w: voucher_services.voucher_issue(amount="250.00", reason="Broken projector", staff_user=w.user),
+        {"amount": "250.00", "reason": "Broken projector", "expires_at": ANY},
+    ),
+    Audited(
+        "marquee.vouchers.services.voucher_extend",
+        "voucher.extend",
+        lambda w: voucher_services.voucher_extend(
+            voucher_id=voucher_services.voucher_issue(amount="10.00", reason="Prize", staff_user=None).pk,
+            expires_on=dt.date(2099, 1, 1),
+            reason="Asked nicely",
+            staff_user=w.user,
+        ),
+        {"expires_at": [ANY, ANY], "reason": "Asked nicely"},
+    ),
     Audited(
         "marquee.scheduling.services.showtime_schedule",
         "showtime.schedule",
@@ -584,6 +605,31 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.payments.services.notification_handle": "a provider's word, kept in ProviderNotification",
     "marquee.payments.services.parse_refund_choice": "parses input",
     "marquee.payments.services.payment_check": "asks a provider about a customer's payment",
+    "marquee.payments.services.payment_check_one": "asks a provider about a customer's payment",
+    "marquee.vouchers.services.voucher_by_code": "reads",
+    "marquee.vouchers.services.voucher_check_usable": "checks",
+    "marquee.vouchers.services.voucher_spend_locked": "a customer's checkout, in the ledger as a payment",
+    "marquee.vouchers.services.entry_link_payment": "part of a spend",
+    "marquee.vouchers.services.voucher_give_back_locked": "part of a refund (audited by the refund's caller)",
+    "marquee.vouchers.services.valid_until": "computes",
+    "marquee.vouchers.services.voucher_order_check": "checks input",
+    "marquee.vouchers.services.voucher_create_for_sale": "a customer buying a voucher",
+    "marquee.vouchers.services.voucher_activate_locked": "a provider's word reaching the ledger",
+    "marquee.vouchers.services.new_payment_key": "draws a key",
+    "marquee.payments.voucher_money.voucher_pay_locked": "a customer's checkout",
+    "marquee.payments.voucher_money.voucher_amount": "reads",
+    "marquee.payments.voucher_money.voucher_amount_of": "computes",
+    "marquee.payments.voucher_money.amount_due": "computes",
+    "marquee.payments.voucher_money.voucher_money_give_back": "the system giving back unpaid holds' voucher money",
+    "marquee.payments.voucher_money.voucher_release_lapsed": "the same, for one voucher",
+    "marquee.payments.voucher_money.voucher_code_refusal": "words an error",
+    "marquee.payments.voucher_money.voucher_sale_settle_succeeded": "a provider's word reaching the ledger",
+    "marquee.payments.voucher_sales.voucher_handle": "signs a handle",
+    "marquee.payments.voucher_sales.voucher_for_handle": "reads",
+    "marquee.payments.voucher_sales.voucher_buy": "a customer buying a voucher",
+    "marquee.payments.voucher_sales.voucher_sale_check": "asks a provider about a customer's payment",
+    "marquee.payments.voucher_sales.voucher_sale_confirm": "a customer's browser finishing a payment",
+    "marquee.payments.services.payment_ask_provider": "starts a customer's payment at its provider",
     "marquee.payments.services.payment_confirm": "a customer's browser finishing a payment",
     "marquee.payments.services.payment_settle": "a provider's word reaching the ledger",
     "marquee.payments.services.payment_start": "a customer starting a payment",

@@ -34,6 +34,7 @@ from marquee.settlement.models import Distributor
 from marquee.staff.roles import ADMIN
 from marquee.staff.services import api_key_create
 from marquee.venues.models import Hall
+from marquee.vouchers.models import Voucher
 from tests.backoffice.conftest import _staff
 from tests.browser.test_every_page import cinema, staff_pages
 
@@ -120,7 +121,10 @@ def data_words() -> set[str]:
         texts += [name, contact, email]
     texts += PromoCode.objects.values_list("note", flat=True)
     # Payment providers and their ids are names, as on the provider's own dashboard.
-    texts += ["demo", "box_office", "stripe", "liqpay", "cash", "card_terminal"]
+    texts += ["demo", "box_office", "stripe", "liqpay", "cash", "card_terminal", "voucher"]
+    # Gift vouchers: who they are for and why staff gave them (issue 13).
+    for fields in Voucher.objects.values_list("recipient_name", "buyer_name", "reason", "message"):
+        texts += list(fields)
     return {w for text in texts for w in WORD.findall(text or "")}
 
 

@@ -20,11 +20,14 @@ from marquee.core.clock import local_today
 from marquee.core.clock import now as clock_now
 from marquee.marketing.links import unsubscribe_token
 from marquee.notifications.models import MailKind, OutgoingMail
+from marquee.payments.checkout import checkout_hold
 from marquee.payments.counter import counter_sell
 from marquee.payments.services import booking_pay, payment_record_box_office
+from marquee.payments.voucher_sales import voucher_handle
 from marquee.promotions.services import CodeTerms, promo_batch_create, promo_code_create
 from marquee.scheduling.formats import format_create, language_version_create
 from marquee.scheduling.services import showtime_update
+from marquee.vouchers.services import voucher_issue
 from tests import factories
 from tests.browser.conftest import STAFF_PASSWORD
 from tests.conftest import ARTIFACTS
@@ -136,8 +139,18 @@ def cinema() -> dict:
         code="ov-uk-subs", name_en="Original, Ukrainian subtitles", name_uk="Мовою оригіналу з українськими субтитрами"
     )
     showtime_update(showtime_id=show.pk, format_code="3d", language_code="ov-uk-subs")
+    # A gift voucher issued by hand and spent in part on a booking (issue 13).
+    voucher = voucher_issue(amount="500.00", reason="Prize", recipient_name="Oksana", staff_user=cashier)
+    spent = checkout_hold(
+        showtime_id=show.pk,
+        seat_ids=seats[150:151],
+        customer=factories.buyer("oksana@example.com"),
+        voucher_code=voucher.code,
+    )
+    assert spent.booking.pk
     return {
         "film": film,
+        "voucher": voucher,
         "show": show,
         "format_id": three_d.pk,
         "language_version_id": subtitled.pk,
@@ -203,6 +216,8 @@ def public_pages(c: dict) -> list[tuple[str, str]]:
         # Back from a provider's page with no payment made: "did not go through".
         ("payment-return", f"/payments/return/{c['to_pay'].reference}/"),
         ("my-bookings", "/my-bookings/"),
+        ("vouchers", "/vouchers/"),
+        ("voucher-bought", f"/vouchers/bought/{voucher_handle(c['voucher'])}/"),
         ("unsubscribe", f"/unsubscribe/{unsubscribe_token(c['customer_id'])}/"),
         ("not-found", "/movies/999999/"),
     ]
@@ -270,6 +285,8 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-formats", "/staff/formats/"),
         ("staff-format", f"/staff/formats/{c['format_id']}/"),
         ("staff-language-version", f"/staff/formats/languages/{c['language_version_id']}/"),
+        ("staff-vouchers", "/staff/vouchers/"),
+        ("staff-voucher", f"/staff/vouchers/{c['voucher'].pk}/"),
     ]
 
 

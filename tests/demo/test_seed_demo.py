@@ -44,10 +44,13 @@ def wipe() -> None:
     from marquee.payments.models import Payment, Refund
     from marquee.promotions.models import PromoBatch, PromoCode
     from marquee.settlement.models import Distributor
+    from marquee.vouchers.models import Voucher, VoucherEntry
 
     for model in (
         Refund,
         Payment,
+        VoucherEntry,
+        Voucher,
         BookingSeat,
         Booking,
         PromoCode,
@@ -318,3 +321,16 @@ def test_long_runs_draw_a_progress_bar():
     lines = err.getvalue().splitlines()
     assert lines[-1].strip() == "bookings [##############################] 10/10"
     assert len(lines) <= 3  # not a line per step in a log
+
+
+def test_the_demo_has_vouchers_one_partly_spent_and_one_expired(seeded):
+    from marquee.payments.selectors import reconciliation
+    from marquee.vouchers.models import Voucher
+
+    vouchers = list(Voucher.objects.order_by("created_at", "pk"))
+    assert len(vouchers) == 4
+    assert any(Decimal(0) < v.balance < v.amount for v in vouchers)  # spent in part on a paid booking
+    assert any(v.expires_at < MORNING for v in vouchers)
+    assert all(sum(e.amount for e in v.entries.all()) == v.balance for v in vouchers)
+    with time_machine.travel(MORNING, tick=False):
+        assert reconciliation().healthy

@@ -17,6 +17,7 @@ from marquee.payments.services import payment_record_box_office
 from marquee.promotions.services import CodeTerms, promo_batch_create, promo_code_create
 from marquee.scheduling.formats import format_create, language_version_create
 from marquee.settlement.services import distributor_create
+from marquee.vouchers.services import voucher_issue
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +89,7 @@ def _staff_urls(cinema) -> list[str]:
         "batch_id": promo_batch_create(quantity=2, terms=CodeTerms(kind="amount", value=Decimal("50")))[0].pk,
         "format_id": format_create(code="3d", name="3D").pk,
         "version_id": language_version_create(code="uk", name_en="Ukrainian").pk,
+        "voucher_id": voucher_issue(amount="100.00", reason="Prize", staff_user=None).pk,
     }
     urls = []
     for pattern in backoffice_urls.urlpatterns:

@@ -27,6 +27,7 @@ from marquee.scheduling.formats import format_create, language_version_create
 from marquee.settlement.services import distributor_create
 from marquee.staff.roles import ADMIN, BOX_OFFICE
 from marquee.staff.services import api_key_create
+from marquee.vouchers.services import voucher_issue
 from tests import factories as f
 from tests.staff.conftest import Api, staff_user
 
@@ -151,6 +152,10 @@ MATRIX = [
     Call("DELETE", "/promo-codes/{promo}", ADMIN_ONLY, 200),
     Call("POST", "/promo-batches", ADMIN_ONLY, 201, {"quantity": 3, "kind": "amount", "value": "50"}),
     Call("GET", "/promo-batches/{promo_batch}/codes.csv", ADMIN_ONLY, 200),
+    # Gift vouchers (issue 13): the box office finds them and issues one for a complaint.
+    Call("GET", "/vouchers", BOX_OFFICE_TOO, 200),
+    Call("GET", "/vouchers/{voucher}", BOX_OFFICE_TOO, 200),
+    Call("POST", "/vouchers", BOX_OFFICE_TOO, 201, {"amount": "100.00", "reason": "Broken seat"}),
 ]
 
 NO_GROUP = "staff, no group"
@@ -203,6 +208,7 @@ def world() -> SimpleNamespace:
         promo_batch=promo_batch_create(quantity=2, terms=CodeTerms(kind="amount", value=Decimal("30")))[0].pk,
         format=format_create(code="3d", name="3D", surcharge=Decimal("40.00")).pk,
         language_version=language_version_create(code="uk", name_en="Ukrainian").pk,
+        voucher=voucher_issue(amount="100.00", reason="Prize", staff_user=None).pk,
     )
 
 

@@ -400,6 +400,10 @@ def _render(mail: OutgoingMail) -> Rendered:
         )
     if mail.kind == MailKind.RECOMMENDATION:
         return _render_recommendation(mail)
+    if mail.kind in (MailKind.VOUCHER, MailKind.VOUCHER_RECEIPT):
+        from marquee.notifications.rendering.voucher import render_voucher_mail  # the voucher's own module
+
+        return render_voucher_mail(mail)
     if mail.booking_id is None:
         raise NotSendable(f"a {mail.kind} message needs a booking")
     return _render_booking_kind(mail)

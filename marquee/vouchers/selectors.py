@@ -1,0 +1,44 @@
+"""Reads of vouchers: staff's search and a voucher's history. Each a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from marquee.vouchers.codes import is_code, normalise_code
+from marquee.vouchers.models import Voucher, VoucherEntry
+
+
+@dataclass(frozen=True)
+class VoucherPage:
+    count: int
+    results: list[Voucher]
+
+
+def vouchers_find(*, q: str = "", status: str = "", limit: int = 50, offset: int = 0) -> VoucherPage:
+    """Vouchers newest first; `q` is a code (whole, any case, with or without dashes), its
+    last characters, or an email (the buyer's or the recipient's). Two queries."""
+    qs = Voucher.objects.all()
+    q = (q or "").strip()
+    if q:
+        canonical = normalise_code(q)
+        if "@" in q:
+            qs = qs.filter(Q(buyer_email__iexact=q) | Q(recipient_email__iexact=q))
+        elif is_code(canonical):
+            qs = qs.filter(code=canonical)
+        elif len(canonical) >= 4:
+            qs = qs.filter(code__endswith=canonical)
+        else:
+            qs = qs.none()
+    if status:
+        qs = qs.filter(status=status)
+    qs = qs.select_related("issued_by").order_by("-created_at", "-pk")
+    return VoucherPage(count=qs.count(), results=list(qs[offset : offset + limit]))
+
+
+def voucher_history(voucher_id: int) -> list[VoucherEntry]:
+    """A voucher's entries, oldest first, with their bookings and staff. One query."""
+    return list(
+        VoucherEntry.objects.filter(voucher_id=voucher_id)
+        .select_related("booking", "staff_user")
+        .order_by("created_at", "pk")
+    )
