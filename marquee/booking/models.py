@@ -74,6 +74,9 @@ class Channel(models.TextChoices):
 
 # The payment method of a complimentary booking (a comp): every seat at price 0, no payment.
 COMP = "comp"
+# The payment method of a booking that cost nothing once its promo code was taken off (or whose
+# seats cost nothing): paid when held, no payment in the ledger.
+FREE = "free"
 
 
 class Booking(TimeStampedModel):

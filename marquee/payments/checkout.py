@@ -7,10 +7,11 @@ racing for a code's last use or a voucher's last hryvnia cannot both get it.
 """
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from django.db import transaction
 
-from marquee.booking.models import Booking
+from marquee.booking.models import FREE, Booking
 from marquee.booking.promo import promo_apply_locked
 from marquee.booking.services import CustomerDetails, HoldResult, booking_hold, booking_lock, booking_settle_paid
 from marquee.core.clock import now as clock_now
@@ -52,16 +53,31 @@ def checkout_hold(
         )
         if promo_code.strip():
             promo_apply_locked(booking=result.booking, seats=result.seats, code=promo_code, at=result.booking.booked_at)
-        if voucher_code:
+        if _total(result.booking) == 0:
+            # A code that takes the whole price off (or seats that cost nothing): nothing for a
+            # card or a voucher to pay, so the booking is paid now and its tickets go out.
+            _settle_free(result.booking)
+        elif voucher_code:
             _pay_with_voucher(result, voucher_code)
     return result
+
+
+def _total(booking: Booking) -> Decimal:
+    """The booking's total as the database has it now (after the promo)."""
+    return Booking.objects.filter(pk=booking.pk).values_list("total_price", flat=True).get()
+
+
+def _settle_free(booking: Booking) -> None:
+    booking_lock(reference=booking.reference)
+    booking.total_price = Decimal("0.00")
+    booking_settle_paid(booking=booking, method=FREE, payment_reference="", at=clock_now())
 
 
 def _pay_with_voucher(result: HoldResult, code: str) -> None:
     """The voucher pays min(balance, total) of the hold (after the promo); a hold it covers
     whole is paid at once, its tickets queued, all in the hold's transaction."""
     booking = result.booking
-    total = Booking.objects.filter(pk=booking.pk).values_list("total_price", flat=True).get()  # after the promo
+    total = _total(booking)
     at = clock_now()
     payment = voucher_pay_locked(booking=booking, code=code, up_to=total, at=at)
     if payment is not None and payment.amount >= total:

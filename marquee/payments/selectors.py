@@ -5,7 +5,7 @@ Each function runs a fixed number of queries whatever the data's size.
 What the reconciliation counts as a mismatch (empty lists on a healthy cinema):
 - `paid_without_payment`: a paid booking without a succeeded payment (every paid booking,
   online or at the box office, has its payment in the ledger; a comp, given free at the
-  counter with a reason, has none and is not listed);
+  counter with a reason, and a booking a promo code made free have none and are not listed);
 - `payments_without_paid_booking`: a succeeded payment whose booking is not paid and whose
   money was not all given back (refunds pending or succeeded count as given back: pending
   ones are listed below until they settle). A booking staff cancelled is left out: staff
@@ -162,6 +162,7 @@ def reconciliation(*, at: dt.datetime | None = None, limit: int = RECONCILE_LIMI
     paid_without_payment = (
         Booking.objects.filter(status=BookingStatus.PAID)
         .exclude(payment_method=COMP)  # a comp is paid with nothing: it has no payment by design
+        .exclude(total_price=0)  # nor is anything paid for a booking that costs nothing
         .filter(~Exists(succeeded))
         .select_related("customer", "showtime__movie")
         .order_by("paid_at", "pk")
