@@ -116,7 +116,7 @@ def promo_batches_create(request: HttpRequest, payload: PromoBatchIn) -> Any:
     response={200: None, **_errors(404)},
     auth=PROMOTIONS,
     url_name="promo_batch_csv",
-    openapi_extra={"responses": {"200": {"description": "The codes as CSV", "content": {"text/csv": {}}}}},
+    openapi_extra={"responses": {200: {"description": "The codes as CSV", "content": {"text/csv": {}}}}},
 )
 def promo_batch_csv(request: HttpRequest, batch_id: Id) -> HttpResponse:
     batch = selectors.promo_batch(batch_id)

@@ -8,6 +8,7 @@ the WSGI application (bounded, deterministic examples; part of `make test`).
 """
 
 import datetime as dt
+import json
 from collections import defaultdict
 from typing import Any, get_args
 
@@ -68,6 +69,21 @@ def test_every_component_name_stands_for_one_schema_class():
             by_name[model.__name__].add(f"{model.__module__}.{model.__qualname__}")
     shared = {name: classes for name, classes in by_name.items() if len(classes) > 1}
     assert not shared, f"one name, several schemas (the served document keeps only one): {shared}"
+
+
+def test_the_served_document_has_no_key_twice(client):
+    """Swagger UI (js-yaml) refuses a document with a key twice in one object; json.loads keeps
+    the last silently. A response declared as 200 and again as "200" once broke /api/v1/docs."""
+    doubled: list[tuple[str, set[str]]] = []
+
+    def keys_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _value in pairs]
+        if len(set(keys)) != len(keys):
+            doubled.append((str(keys[:3]), {key for key in keys if keys.count(key) > 1}))
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=keys_once)
+    assert not doubled
 
 
 def _component(document: dict[str, Any], ref: str) -> dict[str, Any]:
