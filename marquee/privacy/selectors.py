@@ -18,6 +18,7 @@ from marquee.marketing.models import Recommendation
 from marquee.notifications.models import OutgoingMail
 from marquee.privacy.models import CustomerErasure, ErasureRequest
 from marquee.privacy.services import email_hmac
+from marquee.vouchers.models import Voucher
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class CustomerData:
     bookings: list[Booking]  # with showtime (movie, hall) and seats (seat), latest first
     mails: Sequence[OutgoingMail]  # to their address or about them, latest first
     recommendations: list[Recommendation]  # with movie and campaign, latest first
+    vouchers: Sequence[Voucher]  # gift vouchers they bought or were given, latest first
     erasure_request: ErasureRequest | None  # they asked to be forgotten (not done yet)
     generated_at: dt.datetime
 
@@ -43,7 +45,7 @@ class CustomerData:
 
 def customer_data(*, customer_id: int) -> CustomerData:
     """One customer's record, bookings, mail, recommendations and request to be forgotten.
-    Six queries.
+    Seven queries.
 
     An erased customer has nothing left to export: NotFound, as for one that never was."""
     customer = Customer.objects.filter(pk=customer_id, erased_at__isnull=True).first()
@@ -64,11 +66,18 @@ def customer_data(*, customer_id: int) -> CustomerData:
     recommendations = list(
         Recommendation.objects.filter(customer=customer).select_related("movie").order_by("-sent_at", "-pk")
     )
+    address = customer.email.lower()
+    vouchers = list(
+        Voucher.objects.alias(buyer_lower=Lower("buyer_email"), recipient_lower=Lower("recipient_email"))
+        .filter(Q(buyer_lower=address) | Q(recipient_lower=address))
+        .order_by("-created_at", "-pk")
+    )
     return CustomerData(
         customer=customer,
         bookings=bookings,
         mails=mails,
         recommendations=recommendations,
+        vouchers=vouchers,
         erasure_request=ErasureRequest.objects.filter(customer=customer).first(),
         generated_at=clock_now(),
     )
@@ -156,6 +165,24 @@ def export_document(data: CustomerData) -> dict[str, Any]:
         "campaigns": [
             {"campaign_id": r.campaign_id, "movie": r.movie.title, "sent_at": _at(r.sent_at)}
             for r in data.recommendations
+        ],
+        # A voucher's code is money to whoever holds it: its last four characters name it here.
+        "gift_vouchers": [
+            {
+                "code_ends": v.code[-4:],
+                "bought_by_you": v.buyer_email.lower() == c.email.lower(),
+                "for_you": v.recipient_email.lower() == c.email.lower(),
+                "buyer": {"name": v.buyer_name, "email": v.buyer_email} if v.buyer_email else None,
+                "recipient": {"name": v.recipient_name, "email": v.recipient_email} if v.recipient_email else None,
+                "message": v.message,
+                "amount": f"{v.amount:.2f}",
+                "balance": f"{v.balance:.2f}",
+                "currency": v.currency,
+                "status": v.status,
+                "expires_at": _at(v.expires_at),
+                "created_at": _at(v.created_at),
+            }
+            for v in data.vouchers
         ],
         "asked_to_be_forgotten_at": _at(data.erasure_request.requested_at) if data.erasure_request else None,
     }

@@ -28,6 +28,7 @@ from marquee.marketing.models import Recommendation
 from marquee.notifications.models import MailStatus, OutgoingMail
 from marquee.payments.services import booking_cancel
 from marquee.privacy.models import CustomerErasure, ErasureRequest
+from marquee.vouchers.models import Voucher
 
 _HMAC_SALT = "marquee.privacy.erased-email"
 # The reserved .invalid domain (RFC 2606) can never receive mail, and the id keeps the
@@ -103,6 +104,17 @@ def _scrub_mail(customer: Customer, email: str, booking_ids: list[int], at: dt.d
     )
 
 
+def _scrub_vouchers(customer: Customer, email: str, at: dt.datetime) -> None:
+    """Gift vouchers the person bought or was given keep their code, balance and history (the
+    money is whoever holds the code's), and lose the names, the address and the message."""
+    erased = erased_email(customer.pk)
+    vouchers = Voucher.objects.alias(buyer_lower=Lower("buyer_email"), recipient_lower=Lower("recipient_email"))
+    vouchers.filter(buyer_lower=email.lower()).update(buyer_name="", buyer_email=erased, message="", updated_at=at)
+    vouchers.filter(recipient_lower=email.lower()).update(
+        recipient_name="", recipient_email=erased, message="", updated_at=at
+    )
+
+
 def _scrub_admin_log(customer: Customer, email: str) -> None:
     """The admin's change log names objects as they printed then ("Olena Koval <…>")."""
     customer_type = ContentType.objects.get_for_model(Customer)
@@ -134,6 +146,7 @@ def customer_erase(*, customer_id: int, reason: str, erased_by: Any | None = Non
         at = clock_now()
         booking_ids = _scrub_bookings(customer, email, at)
         _scrub_mail(customer, email, booking_ids, at)
+        _scrub_vouchers(customer, email, at)
         # Marketing: the record of what was recommended to them goes; campaigns skip them.
         Recommendation.objects.filter(customer=customer).delete()
         # Sign-in links and the addresses holds came from are personal data with no use for

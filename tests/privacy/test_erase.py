@@ -266,3 +266,29 @@ def test_sign_in_links_and_client_addresses_go_with_the_person(world, client):
     assert not SignInLink.objects.filter(customer=world.customer).exists()
     assert not Booking.objects.filter(customer=world.customer).exclude(client_ip=None).exists()
     assert Booking.objects.filter(customer=world.customer).count() == 3  # the accounts stay
+
+
+def test_vouchers_the_person_bought_or_was_given_keep_their_money_and_lose_the_person(world, admin_user):
+    """A gift voucher names its buyer and the person it is for, with a message: the erasure
+    blanks them (in any case of the address) and leaves the code, the balance and its history."""
+    from marquee.vouchers.models import Voucher
+    from marquee.vouchers.services import voucher_issue
+
+    given = voucher_issue(
+        amount="300.00",
+        reason="A prize",
+        staff_user=admin_user,
+        recipient_name=f"{FIRST} {LAST}",
+        recipient_email=EMAIL.upper(),
+        message=f"For {FIRST}, call me on {PHONE}",
+    )
+    bought = voucher_issue(amount="200.00", reason="Sold by phone", staff_user=admin_user)
+    Voucher.objects.filter(pk=bought.pk).update(buyer_name=f"{FIRST} {LAST}", buyer_email=EMAIL)
+
+    customer_erase(customer_id=world.customer.pk, reason="Asked by email", erased_by=admin_user)
+
+    assert _traces() == []
+    for voucher in (given, bought):
+        after = Voucher.objects.get(pk=voucher.pk)
+        assert (after.code, after.balance, after.status) == (voucher.code, voucher.balance, voucher.status)
+    assert after.entries.count() >= 1

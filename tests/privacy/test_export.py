@@ -162,3 +162,29 @@ def test_the_customer_asks_to_be_forgotten_and_staff_see_it(client, world, admin
     customer_erase(customer_id=world.customer.pk, reason="Asked on their data page", erased_by=admin_user)
     assert "Asked to be forgotten" not in staff.get(reverse("backoffice:customers")).content.decode()
     assert ErasureRequest.objects.get(pk=request.pk).customer_id == world.customer.pk  # the record that they asked
+
+
+def test_the_export_names_the_gift_vouchers_bought_by_or_for_the_customer(client, world, admin_user):
+    from marquee.vouchers.models import Voucher
+    from marquee.vouchers.services import voucher_issue
+
+    given = voucher_issue(
+        amount="300.00", reason="A prize", staff_user=admin_user, recipient_name=FIRST, recipient_email=EMAIL.upper()
+    )
+    bought = voucher_issue(amount="200.00", reason="Sold by phone", staff_user=admin_user)
+    Voucher.objects.filter(pk=bought.pk).update(buyer_name=FIRST, buyer_email=EMAIL, message="For my sister")
+    voucher_issue(amount="100.00", reason="Someone else's", staff_user=admin_user, recipient_email="x@example.org")
+
+    data = _export(signed_in(client, world.customer))
+
+    found = {v["code_ends"]: v for v in data["gift_vouchers"]}
+    assert set(found) == {given.code[-4:], bought.code[-4:]}
+    assert found[given.code[-4:]]["for_you"] and not found[given.code[-4:]]["bought_by_you"]
+    assert found[bought.code[-4:]]["bought_by_you"] and found[bought.code[-4:]]["message"] == "For my sister"
+    assert found[bought.code[-4:]]["balance"] == "200.00"
+    # The code is money to whoever holds it: the export never carries it whole.
+    text = json.dumps(data)
+    assert given.code not in text and bought.code not in text and "x@example.org" not in text
+    page = client.get(reverse("public:my_data")).content.decode()
+    assert f"Code ending {given.code[-4:]}" in page and f"Code ending {bought.code[-4:]}" in page
+    assert given.code not in page
