@@ -45,13 +45,16 @@ from marquee.demo.ticket_types import SeatTypes, seat_types_for, seed_ticket_typ
 from marquee.demo.vouchers import seed_vouchers
 from marquee.payments.backfill import backfill_ledger
 from marquee.payments.models import Payment, Refund
-from marquee.pricing.models import Tariff
+from marquee.pricing.models import Tariff, TicketType
 from marquee.pricing.prices import seat_price, tariff_for
 from marquee.pricing.services import tariff_create
-from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.promotions.models import PromoCode
+from marquee.scheduling.models import Format, LanguageVersion, Showtime, ShowtimeStatus
 from marquee.scheduling.services import showtime_schedule_many
+from marquee.settlement.models import Distributor
 from marquee.venues.models import Hall, Seat, SeatType
 from marquee.venues.services import RowSpec, hall_create, seat_update
+from marquee.vouchers.models import Voucher
 
 # (stage, done, total): the command turns this into a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -97,6 +100,8 @@ class SeedSummary:
     tickets: int = 0
     first_day: dt.date | None = None
     last_day: dt.date | None = None
+    # What the cinema sells besides seats at a tariff (issue 13), counted once seeded.
+    on_sale: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         states = ", ".join(f"{k} {v}" for k, v in sorted(self.bookings.items()))
@@ -107,6 +112,7 @@ class SeedSummary:
             f"Showtimes: {self.showtimes} ({self.showtimes_cancelled} cancelled)",
             f"Customers: {self.customers}",
             f"Bookings: {sum(self.bookings.values())} ({states}); booked seats: {self.tickets}",
+            "Also: " + ", ".join(f"{what} {count}" for what, count in self.on_sale.items()),
         ]
 
 
@@ -715,6 +721,14 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
     summary.showtimes = len(showtimes)
     summary.showtimes_cancelled = len(cancelled)
     summary.customers = len(customers)
+    summary.on_sale = {
+        "ticket types": TicketType.objects.count(),
+        "formats": Format.objects.count(),
+        "language versions": LanguageVersion.objects.count(),
+        "promo codes": PromoCode.objects.count(),
+        "gift vouchers": Voucher.objects.count(),
+        "distributors": Distributor.objects.count(),
+    }
     return summary
 
 

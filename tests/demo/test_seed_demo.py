@@ -298,6 +298,8 @@ def test_the_defaults_give_the_cinema_the_issue_describes():
     upcoming = {local_date(s) for s in scheduled.values_list("starts_at", flat=True) if local_date(s) >= today}
     assert upcoming == {today + dt.timedelta(days=offset) for offset in range(14)}
     assert "Days: " in out and f"to {today + dt.timedelta(days=13)}" in out
+    assert "Also: ticket types 4, formats 3, language versions 3, promo codes " in out
+    assert "gift vouchers 4, distributors 3" in out
     for hall in halls:
         shows = list(scheduled.filter(hall=hall).order_by("starts_at").values_list("starts_at", "ends_at"))
         assert len(shows) >= 14 * 4  # several a day in every hall
