@@ -56,6 +56,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy marquee
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run --settings=tests.settings
 	DEBUG=false SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=cinema.example SITE_URL=https://cinema.example \
 		EMAIL_URL=smtp+tls://mailer:secret@smtp.cinema.example DATA_DIR=$$(mktemp -d) \
