@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "marquee.marketing",
     "marquee.privacy",
     "marquee.settlement",
+    "marquee.demo",
     "marquee.public",
     "marquee.backoffice",
     "marquee.api",

@@ -18,8 +18,8 @@ from marquee.catalog.models import Movie
 from marquee.core.errors import DomainError
 from marquee.marketing import services as marketing
 from marquee.marketing.models import Campaign
+from marquee.marketing.recommendations import recommendations_for, recommendations_for_customers
 from marquee.marketing.services import campaign_audience_size, campaign_start
-from marquee.reports.recommendations import recommendations_for, recommendations_for_customers
 from marquee.reports.selectors import GenreCount, customer_favourite_genres
 
 # Where to look for a default sample: the first consenting customers by id.

@@ -1,1 +1,2 @@
-"""Recommendation campaigns: who was recommended what, and one-click unsubscribe."""
+"""Recommendation campaigns: whom to recommend what (recommendations.py), who was recommended what,
+and one-click unsubscribe."""

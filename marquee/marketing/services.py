@@ -12,14 +12,14 @@ from marquee.core.clock import now as clock_now
 from marquee.core.locks import lock_named
 from marquee.marketing.links import unsubscribe_url
 from marquee.marketing.models import Campaign, Recommendation
-from marquee.notifications.models import MailKind
-from marquee.notifications.services import mail_queue
-from marquee.reports.recommendations import (
+from marquee.marketing.recommendations import (
     Candidate,
     recommendable_count,
     recommendations_for_customers,
     upcoming_candidates,
 )
+from marquee.notifications.models import MailKind
+from marquee.notifications.services import mail_queue
 
 BATCH_SIZE = 200
 

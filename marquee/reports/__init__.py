@@ -1,1 +1,1 @@
-"""Occupancy, sales, watch history and recommendations: read-only selectors, plus the tallies of past showtimes."""
+"""Occupancy, sales and watch history: read-only selectors, plus the tallies of past showtimes."""

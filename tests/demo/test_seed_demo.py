@@ -314,7 +314,7 @@ def test_sizes_below_one_are_refused():
 
 
 def test_long_runs_draw_a_progress_bar():
-    from marquee.core.management.commands.seed_demo import Command
+    from marquee.demo.management.commands.seed_demo import Command
 
     err = io.StringIO()
     command = Command(stdout=io.StringIO(), stderr=err)

@@ -9,10 +9,10 @@ from marquee.booking.services import customer_withdraw_consent
 from marquee.catalog.services import movie_update
 from marquee.marketing.links import customer_id_from_token
 from marquee.marketing.models import Campaign, Recommendation
+from marquee.marketing.recommendations import Candidate, pick_movies, recommendations_for
 from marquee.marketing.services import campaign_audience_size, campaign_send_recommendations
 from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.payments.services import booking_pay
-from marquee.reports.recommendations import Candidate, pick_movies, recommendations_for
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -244,7 +244,7 @@ def _random_world(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_audience_count_in_one_query_agrees_with_the_rule(seed, django_assert_num_queries):
-    from marquee.reports.recommendations import recommendable_count, recommendations_for_customers
+    from marquee.marketing.recommendations import recommendable_count, recommendations_for_customers
 
     _random_world(seed)
     with time_machine.travel(LATER, tick=False):
@@ -257,7 +257,7 @@ def test_the_audience_count_in_one_query_agrees_with_the_rule(seed, django_asser
 
 
 def test_the_audience_count_takes_the_top_genres_ties_included(db):
-    from marquee.reports.recommendations import recommendable_count, recommendations_for_customers
+    from marquee.marketing.recommendations import recommendable_count, recommendations_for_customers
 
     genres = [f.genre(f"T{i}") for i in range(5)]
     hall = f.hall(rows=1, seats=4)
