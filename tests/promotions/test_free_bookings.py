@@ -52,3 +52,18 @@ def test_a_code_that_leaves_something_to_pay_keeps_the_hold_pending(show, seats)
     make_code("HALF", "percent", "50")
     held = buy(show, seats[:1], "half")
     assert Booking.objects.get(pk=held.booking.pk).status == BookingStatus.PENDING
+
+
+def test_a_free_booking_can_be_cancelled_and_gives_its_use_back(show, seats):
+    from marquee.booking.promo import promo_code_uses
+    from marquee.payments.models import Refund
+    from marquee.payments.services import booking_cancel
+
+    code = make_code("ONCE", "percent", "100", max_uses=1)
+    held = buy(show, seats[:1], "once")
+    booking_cancel(reference=held.booking.reference, token=held.token)
+    booking = Booking.objects.get(pk=held.booking.pk)
+    assert booking.status == BookingStatus.CANCELLED
+    assert not Refund.objects.exists()  # nothing was paid, so nothing goes back
+    assert promo_code_uses([code.pk], NOW).get(code.pk, 0) == 0
+    assert reconciliation().healthy
