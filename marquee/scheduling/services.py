@@ -23,8 +23,10 @@ from marquee.scheduling.formats import (
     presentation_lock,
     showtime_presentation_facts,
 )
+from marquee.scheduling.locks import showtime_sales_lock
 from marquee.scheduling.models import Format, LanguageVersion, Showtime, ShowtimeStatus
 from marquee.scheduling.overlap import intervals_overlap, showtime_end
+from marquee.scheduling.seat_map_cache import seat_maps_changed
 from marquee.venues.models import Hall
 
 
@@ -199,7 +201,6 @@ def _has_active_sales(showtime: Showtime) -> bool:
     """Whether tickets are held or sold, with new holds kept out until this transaction ends
     (so that a hold cannot slip in between this check and the move)."""
     from marquee.booking.models import ACTIVE_STATUSES, BookingSeat  # booking depends on scheduling
-    from marquee.booking.services import showtime_sales_lock
 
     showtime_sales_lock(showtime_id=showtime.pk)
     return BookingSeat.objects.filter(showtime=showtime, status__in=ACTIVE_STATUSES).exists()
@@ -222,8 +223,6 @@ def showtime_update(
     may change whatever is sold: sold seats keep the prices they were sold at.
 
     Audited as `showtime.move` when its time or hall changes, `showtime.update` otherwise."""
-    from marquee.booking.seat_map_cache import seat_maps_changed  # booking stands above scheduling
-
     if starts_at is not None:
         _require_aware(starts_at)
     fmt = format_by_code(format_code) if not isinstance(format_code, Keep) else KEEP
