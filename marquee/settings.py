@@ -227,7 +227,7 @@ TICKET_RESENDS_PER_HOUR = env_int("TICKET_RESENDS_PER_HOUR", 3, minimum=1)
 # (seconds; 0: never). Seats-left figures may lag this much; the seat map never does.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)
 # How long the API's seat map of a showtime is reused (seconds; 0: never). The booking
-# services forget a map as soon as they change its seats; see marquee.booking.seat_map_cache.
+# services forget a map as soon as they change its seats; see marquee.scheduling.seat_map_cache.
 SEAT_MAP_CACHE_SECONDS = env_int("SEAT_MAP_CACHE_SECONDS", 1)
 
 # Stripe (card payments; see README "Stripe"). Keys from the Stripe dashboard; the API base

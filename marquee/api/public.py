@@ -48,7 +48,6 @@ from marquee.api.schemas import (
 )
 from marquee.api.schemas_payments import PaymentBookingOut, PaymentStartedOut, PaymentStartIn, money_out, voucher_out
 from marquee.booking.models import Booking
-from marquee.booking.seat_map_cache import seat_map_body
 from marquee.booking.selectors import (
     booking_detail,
     movie_listed,
@@ -72,6 +71,7 @@ from marquee.payments.services import booking_cancel, booking_pay, payment_start
 from marquee.payments.voucher_money import voucher_amount
 from marquee.pricing.ticket_types import ticket_types_for_showtime, uniform_base_prices
 from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.scheduling.seat_map_cache import seat_map_body
 
 router = Router(tags=["public"])
 JSON_RENDERER = JSONRenderer()
@@ -248,7 +248,7 @@ def showtime(request: HttpRequest, id: int) -> dict[str, Any]:
 def seat_map(request: HttpRequest, id: int) -> HttpResponse:
     """Every seat of the hall with its price and status (free, held, sold), by row and number.
 
-    The answer is kept for SEAT_MAP_CACHE_SECONDS (marquee.booking.seat_map_cache): a
+    The answer is kept for SEAT_MAP_CACHE_SECONDS (marquee.scheduling.seat_map_cache): a
     premiere's customers re-read the same map after every conflict."""
     showtime_id = _id(id, "showtime")
 

@@ -15,3 +15,16 @@ class BookingConfig(AppConfig):
         register_values(["status"], BookingStatus.choices)
         register_values(["reason", "reasons"], BlockReason.choices)
         register_values(["channel"], Channel.choices)
+        _answer_sales_facts()
+
+
+def _answer_sales_facts() -> None:
+    """Scheduling and venues stand below booking and ask it about sales through their ports."""
+    from marquee.booking import selectors
+    from marquee.scheduling import sales_facts as showtime_sales
+    from marquee.venues import sales_facts as seat_sales
+
+    showtime_sales.provide(has_active_sales=selectors.showtime_has_active_sales)
+    seat_sales.provide(
+        seat_sales.SeatSales(with_future_sales=selectors.seats_with_future_sales, ever_sold=selectors.seats_ever_sold)
+    )

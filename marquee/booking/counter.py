@@ -28,7 +28,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from marquee.booking.models import COMP, Booking, BookingSeat, BookingStatus, Channel, Customer
-from marquee.booking.seat_map_cache import seat_maps_changed
 from marquee.booking.selectors import with_seats_taken
 from marquee.booking.services import (
     MAX_ID,
@@ -39,7 +38,6 @@ from marquee.booking.services import (
     _customers_by_email,
     _expire,
     _lock_seats,
-    _lock_showtime_sales,
     _mail_language,
     _queue_ticket_mail,
     _taken_seat_ids,
@@ -52,7 +50,9 @@ from marquee.core.errors import NotFound, SalesClosed, SeatsUnavailable, Validat
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
 from marquee.pricing.ticket_types import ticket_types_for_seats
+from marquee.scheduling.locks import showtime_sales_lock_shared
 from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.scheduling.seat_map_cache import seat_maps_changed
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ def booking_sell(
     if isinstance(showtime_id, bool) or not 0 < showtime_id <= MAX_ID:
         raise NotFound(_("No such showtime."))
     # The order every hold locks in: the showtime's sales, the seats by id, lapsed holds, the customer.
-    _lock_showtime_sales(showtime_id, exclusive=False)
+    showtime_sales_lock_shared(showtime_id=showtime_id)
     showtime = Showtime.objects.select_related("hall", "movie", "format").filter(pk=showtime_id).first()
     if showtime is None:
         raise NotFound(_("No such showtime."))

@@ -20,10 +20,11 @@ from marquee.audit.labels import seat_fact
 from marquee.audit.services import Actor, audit_record
 from marquee.booking import services as booking_services
 from marquee.booking.models import BlockReason, SeatBlock
-from marquee.booking.seat_map_cache import seat_maps_changed
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import InvalidState, NotFound, SeatsUnavailable, ValidationFailed
+from marquee.scheduling.locks import showtime_sales_lock_shared
 from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.scheduling.seat_map_cache import seat_maps_changed
 from marquee.venues.models import Seat
 
 MAX_BLOCK_SEATS = 500  # a whole hall at once is the most a form sends
@@ -99,7 +100,7 @@ def seats_block(
     checked = _check_input(seat_ids, reason, note, releasing=False)
     with transaction.atomic():
         showtime = _showtime(showtime_id)
-        booking_services.showtime_sales_lock_shared(showtime_id=showtime.pk)
+        showtime_sales_lock_shared(showtime_id=showtime.pk)
         seats = _lock_seats(showtime, checked.seat_ids)
         at = clock_now()
         if showtime.status == ShowtimeStatus.CANCELLED:

@@ -24,7 +24,6 @@ from marquee.audit.labels import seat_fact
 from marquee.audit.services import Actor
 from marquee.booking import services as booking_services
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus
-from marquee.booking.seat_map_cache import seat_maps_changed
 from marquee.booking.services import MAX_ID
 from marquee.core.clock import local
 from marquee.core.clock import now as clock_now
@@ -35,7 +34,9 @@ from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
 from marquee.pricing.ticket_types import ticket_type_allowed, ticket_type_refusal
 from marquee.scheduling import services as scheduling_services
+from marquee.scheduling.locks import showtime_sales_lock, showtime_sales_lock_shared
 from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.scheduling.seat_map_cache import seat_maps_changed
 from marquee.venues.models import Seat
 
 # Called with the moved booking (its new total set), the old total and the new one, inside the
@@ -84,7 +85,7 @@ def _lock_with_showtimes(reference: str, showtime_id: int) -> Booking:
     if current is None:
         raise NotFound(_("No such booking."))
     for sid in sorted({current, showtime_id}):
-        booking_services.showtime_sales_lock_shared(showtime_id=sid)
+        showtime_sales_lock_shared(showtime_id=sid)
     booking = booking_services.booking_lock(reference=reference)
     if booking.showtime_id != current:
         raise InvalidState(_("The booking changed while it was being moved; try again."))
@@ -225,7 +226,7 @@ def showtime_move(*, showtime_id: int, starts_at: dt.datetime, staff_user: Actor
     in the same transaction. The tickets keep their codes. Moving hall or changing the
     movie of a showtime with tickets stays refused (scheduling.showtime_update)."""
     with transaction.atomic():
-        booking_services.showtime_sales_lock(showtime_id=showtime_id)
+        showtime_sales_lock(showtime_id=showtime_id)
         before = Showtime.objects.select_related("movie", "hall").filter(pk=showtime_id).first()
         if before is None:
             raise NotFound(_("No such showtime."))

@@ -359,3 +359,31 @@ def door_ticket(code: str) -> BookingSeat | None:
         .filter(pk=seat_id, code_version=version)
         .first()
     )
+
+
+# Facts that scheduling and venues ask through their ports (marquee.scheduling.sales_facts,
+# marquee.venues.sales_facts); BookingConfig.ready() registers these there.
+
+
+def showtime_has_active_sales(showtime_id: int) -> bool:
+    """Whether the showtime has seats in an active booking (held or sold)."""
+    return BookingSeat.objects.filter(showtime_id=showtime_id, status__in=ACTIVE_STATUSES).exists()
+
+
+def seats_with_future_sales(hall_id: int, seat_ids: Iterable[int]) -> list[int]:
+    """The seats among `seat_ids` (of this hall) held or sold for a showtime still to come."""
+    return list(
+        BookingSeat.objects.filter(
+            seat_id__in=list(seat_ids),
+            seat__hall_id=hall_id,
+            status__in=ACTIVE_STATUSES,
+            showtime__starts_at__gt=clock_now(),
+        )
+        .values_list("seat_id", flat=True)
+        .distinct()
+    )
+
+
+def seats_ever_sold(seat_ids: Iterable[int]) -> set[int]:
+    """The seats among `seat_ids` that any booking ever named, whatever became of it."""
+    return set(BookingSeat.objects.filter(seat_id__in=list(seat_ids)).values_list("seat_id", flat=True))

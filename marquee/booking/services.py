@@ -35,7 +35,6 @@ from marquee.booking.models import (
     Customer,
     SeatBlock,
 )
-from marquee.booking.seat_map_cache import seat_maps_changed
 from marquee.booking.selectors import booking_detail
 from marquee.booking.tokens import (
     REFERENCE_ALPHABET,
@@ -62,7 +61,9 @@ from marquee.notifications.services import mail_check_resend_allowed, mail_queue
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
 from marquee.pricing.ticket_types import ticket_types_for_seats
+from marquee.scheduling.locks import showtime_sales_lock, showtime_sales_lock_key, showtime_sales_lock_shared
 from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.scheduling.seat_map_cache import seat_maps_changed
 from marquee.venues.models import Seat
 
 log = logging.getLogger(__name__)
@@ -298,42 +299,6 @@ def _retry_on_deadlock[T](fn: Callable[[], T], attempts: int = 4) -> T:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-# Advisory lock keys for "sales of showtime N": a namespace in the high half, the id in the low.
-_SHOWTIME_SALES_LOCK = (zlib.crc32(b"marquee.showtime.sales") & 0x7FFFFFFF) << 32
-
-
-def _lock_showtime_sales(showtime_id: int, *, exclusive: bool) -> None:
-    """Holds take this lock shared; cancelling or deleting the showtime takes it exclusive.
-
-    So a cancel waits for the holds in flight (and then cancels them too), and a hold that
-    starts after a cancel sees it. PostgreSQL queues advisory locks fairly: a cancel is not
-    starved by a stream of holds, as it would be behind a row's FOR SHARE locks. SQLite's
-    IMMEDIATE transactions already run one writer at a time.
-    """
-    if connection.vendor != "postgresql":
-        return
-    key = _SHOWTIME_SALES_LOCK | (showtime_id & 0xFFFFFFFF)
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s)", [key])
-
-
-def showtime_sales_lock(*, showtime_id: int) -> None:
-    """For other services that change a showtime (moving it, say): inside their transaction,
-    wait for the holds in flight and keep new ones out until commit (PostgreSQL)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("showtime_sales_lock() must run inside transaction.atomic()")
-    _lock_showtime_sales(showtime_id, exclusive=True)
-
-
-def showtime_sales_lock_shared(*, showtime_id: int) -> None:
-    """For services that take seats as a hold does (keeping seats back, moving a booking):
-    inside their transaction, the showtime's sales lock shared, as a hold takes it."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("showtime_sales_lock_shared() must run inside transaction.atomic()")
-    _lock_showtime_sales(showtime_id, exclusive=False)
-
-
 def seat_ids_taken_locked(*, showtime_id: int, seat_ids: Sequence[int], at: dt.datetime) -> list[int]:
     """Seats among `seat_ids` held, sold or kept back, for a service that locked them."""
     return _taken_seat_ids(showtime_id, seat_ids, at)
@@ -350,12 +315,12 @@ def _showtime_for_hold(showtime_id: int, client_ip: str) -> Showtime:
         # (the showtime's sales, then the address): two holds from one address queue here, so
         # the count of the address's pending seats below cannot pass for both of them. Holds
         # of one email queue on the customer's row lock (customer_upsert) instead.
-        sales = _SHOWTIME_SALES_LOCK | (showtime_id & 0xFFFFFFFF)
+        sales = showtime_sales_lock_key(showtime_id)
         client = _CLIENT_HOLDS_LOCK | zlib.crc32(client_ip.encode())
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock_shared(%s), pg_advisory_xact_lock(%s)", [sales, client])
     else:
-        _lock_showtime_sales(showtime_id, exclusive=False)
+        showtime_sales_lock_shared(showtime_id=showtime_id)
     try:
         return Showtime.objects.select_related("hall", "movie", "format").get(pk=showtime_id)
     except Showtime.DoesNotExist:
@@ -705,7 +670,7 @@ def _retake_seats(booking: Booking, *, method: str, payment_reference: str, at: 
     if showtime.status == ShowtimeStatus.CANCELLED or showtime.starts_at <= at:
         return Settled.SEATS_GONE
     seat_ids = sorted(BookingSeat.objects.filter(booking=booking).values_list("seat_id", flat=True))
-    _lock_showtime_sales(showtime.pk, exclusive=False)
+    showtime_sales_lock_shared(showtime_id=showtime.pk)
     # The seats' locks, in id order as a hold takes them: a hold reaching for them now waits
     # and then sees them sold.
     list(Seat.objects.select_for_update(no_key=True).filter(pk__in=seat_ids).order_by("pk").values_list("pk"))
@@ -870,7 +835,7 @@ def showtime_cancel(*, showtime_id: int, money_back: MoneyBack, staff_user: Acto
     `money_back` refunds each paid one in the same transaction (marquee.payments).
     Audited once (`showtime.cancel`), naming the bookings it cancelled."""
     with transaction.atomic():
-        _lock_showtime_sales(showtime_id, exclusive=True)
+        showtime_sales_lock(showtime_id=showtime_id)
         try:
             showtime = Showtime.objects.select_for_update().get(pk=showtime_id)
         except Showtime.DoesNotExist:
@@ -910,7 +875,7 @@ def showtime_delete(*, showtime_id: int, money_back: MoneyBack, staff_user: Acto
     the records). Returns True if it was deleted. Audited as `showtime.delete` with what
     the showtime was, or as the cancel."""
     with transaction.atomic():
-        _lock_showtime_sales(showtime_id, exclusive=True)
+        showtime_sales_lock(showtime_id=showtime_id)
         try:
             showtime = Showtime.objects.select_for_update().select_related("movie", "hall").get(pk=showtime_id)
         except Showtime.DoesNotExist:

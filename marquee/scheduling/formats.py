@@ -21,6 +21,7 @@ from marquee.audit.services import Actor, audit_record, changes_between, snapsho
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.core.languages import default_language
 from marquee.scheduling.models import Format, LanguageVersion, Showtime
+from marquee.scheduling.seat_map_cache import seat_maps_changed
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 MAX_SURCHARGE = Decimal("999999.99")  # the column's eight digits
@@ -121,8 +122,6 @@ def format_update(
     staff_user: Actor = None,
 ) -> Format:
     """Change a format. Seats already sold keep their prices; new holds pay the new surcharge."""
-    from marquee.booking.seat_map_cache import seat_maps_changed  # booking stands above scheduling
-
     try:
         with transaction.atomic():
             fmt = _locked_format(format_id)

@@ -2,7 +2,8 @@
 
 The rule is checked here under a row lock on the hall, so concurrent schedulers
 queue up; on PostgreSQL an exclusion constraint backs it (migration 0002).
-Cancelling a showtime touches its bookings, so it lives in marquee.booking.services.
+Cancelling a showtime touches its bookings, so it lives in marquee.booking.services. Whether
+a showtime has sales is asked of booking through marquee.scheduling.sales_facts.
 """
 
 import datetime as dt
@@ -23,8 +24,11 @@ from marquee.scheduling.formats import (
     presentation_lock,
     showtime_presentation_facts,
 )
+from marquee.scheduling.locks import showtime_sales_lock
 from marquee.scheduling.models import Format, LanguageVersion, Showtime, ShowtimeStatus
 from marquee.scheduling.overlap import intervals_overlap, showtime_end
+from marquee.scheduling.sales_facts import showtime_has_active_sales
+from marquee.scheduling.seat_map_cache import seat_maps_changed
 from marquee.venues.models import Hall
 
 
@@ -198,11 +202,8 @@ def showtime_schedule_many(
 def _has_active_sales(showtime: Showtime) -> bool:
     """Whether tickets are held or sold, with new holds kept out until this transaction ends
     (so that a hold cannot slip in between this check and the move)."""
-    from marquee.booking.models import ACTIVE_STATUSES, BookingSeat  # booking depends on scheduling
-    from marquee.booking.services import showtime_sales_lock
-
     showtime_sales_lock(showtime_id=showtime.pk)
-    return BookingSeat.objects.filter(showtime=showtime, status__in=ACTIVE_STATUSES).exists()
+    return showtime_has_active_sales(showtime.pk)
 
 
 def showtime_update(
@@ -222,8 +223,6 @@ def showtime_update(
     may change whatever is sold: sold seats keep the prices they were sold at.
 
     Audited as `showtime.move` when its time or hall changes, `showtime.update` otherwise."""
-    from marquee.booking.seat_map_cache import seat_maps_changed  # booking stands above scheduling
-
     if starts_at is not None:
         _require_aware(starts_at)
     fmt = format_by_code(format_code) if not isinstance(format_code, Keep) else KEEP

@@ -1,4 +1,7 @@
-"""Writing halls and seats. A hall always has a seat, and its capacity is its seat count."""
+"""Writing halls and seats. A hall always has a seat, and its capacity is its seat count.
+
+Whether seats have sales is asked of booking through marquee.venues.sales_facts.
+"""
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -12,6 +15,7 @@ from marquee.audit.labels import seat_fact
 from marquee.audit.services import Actor, audit_record, changes_between, snapshot
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.venues.models import Hall, Seat, SeatType
+from marquee.venues.sales_facts import seats_ever_sold, seats_with_future_sales
 
 MAX_ROWS = 100
 MAX_SEATS_PER_ROW = 100
@@ -127,22 +131,6 @@ def hall_update(*, hall_id: int, number: int | None = None, name: str | None = N
         ) from None
 
 
-def _seats_with_future_sales(hall_id: int, seat_ids: Iterable[int]) -> list[int]:
-    from marquee.booking.models import ACTIVE_STATUSES, BookingSeat  # booking depends on venues
-    from marquee.core.clock import now
-
-    return list(
-        BookingSeat.objects.filter(
-            seat_id__in=list(seat_ids),
-            seat__hall_id=hall_id,
-            status__in=ACTIVE_STATUSES,
-            showtime__starts_at__gt=now(),
-        )
-        .values_list("seat_id", flat=True)
-        .distinct()
-    )
-
-
 def _row_defaults(seats: Iterable[Seat]) -> dict[int, tuple[str, Decimal]]:
     """Each row's usual seat type and price: what most of its seats have."""
     by_row: dict[int, list[Seat]] = {}
@@ -196,15 +184,11 @@ def hall_set_layout(*, hall_id: int, rows: Sequence[RowSpec], staff_user: Actor 
         existing = {(s.row_number, s.seat_number): s for s in Seat.objects.filter(hall=hall)}
         before_capacity = hall.capacity
         to_remove = [s for key, s in existing.items() if key not in wanted]
-        blocked = _seats_with_future_sales(hall.pk, (s.pk for s in to_remove))
+        blocked = seats_with_future_sales(hall.pk, (s.pk for s in to_remove))
         if blocked:
             labels = ", ".join(str(s) for s in to_remove if s.pk in blocked)
             raise InvalidState(f"These seats have tickets for future showtimes: {labels}.", seat_ids=blocked)
-        from marquee.booking.models import BookingSeat
-
-        ever_sold = set(
-            BookingSeat.objects.filter(seat__in=[s.pk for s in to_remove]).values_list("seat_id", flat=True)
-        )
+        ever_sold = seats_ever_sold(s.pk for s in to_remove)
         if ever_sold:
             labels = ", ".join(str(s) for s in to_remove if s.pk in ever_sold)
             raise InvalidState(f"These seats have booking records and cannot be removed: {labels}.")
@@ -299,9 +283,7 @@ def seat_remove(*, seat_id: int, staff_user: Actor = None) -> None:
         except Seat.DoesNotExist:
             raise NotFound("No such seat.") from None
         hall = _lock_hall(seat.hall_id)
-        from marquee.booking.models import BookingSeat
-
-        if BookingSeat.objects.filter(seat=seat).exists():
+        if seats_ever_sold([seat.pk]):
             raise InvalidState("This seat has booking records and cannot be removed.")
         facts = {"seat_type": [seat.seat_type, None], "base_price": [seat.base_price, None]}
         _audit_seat(seat, hall, "seat.remove", facts, staff_user)

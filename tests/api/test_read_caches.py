@@ -99,7 +99,7 @@ def test_while_one_reader_redraws_a_changed_map_the_others_answer_the_previous_o
 ):
     from django.core.cache import cache
 
-    from marquee.booking.seat_map_cache import _keys
+    from marquee.scheduling.seat_map_cache import _keys
 
     assert statuses(api, show)[seat_ids[0]] == "free"
     with django_capture_on_commit_callbacks(execute=True):
@@ -116,7 +116,7 @@ def test_while_one_reader_redraws_a_changed_map_the_others_answer_the_previous_o
 def test_a_showtime_without_a_stored_map_is_drawn_even_while_another_reader_draws(api, show, cached):
     from django.core.cache import cache
 
-    from marquee.booking.seat_map_cache import _keys
+    from marquee.scheduling.seat_map_cache import _keys
 
     cache.add(_keys(show.pk)[2], 1)
     assert set(statuses(api, show).values()) == {"free"}

@@ -5,13 +5,17 @@ drawing it (every seat read, priced and serialised) costs some twenty times what
 stored bytes does. The map is advisory: the hold decides, under row locks and the unique
 constraint, so a map a moment old can make a hold fail but never sell a seat twice.
 
-Every change the booking services make to a showtime's seats gives its map a new version
-once the transaction commits, so the next reader in the process that made the change (and,
-with CACHE_URL naming Redis, in every process) draws it afresh. Only one reader per cache
-draws it at a time: the others answer with the previous map until the new one is stored,
-for the few milliseconds that takes, instead of all drawing the same map at once right
-after every hold. Processes with their own local-memory cache see other processes'
-changes, lapsed holds and staff edits (tariffs, layouts) within SEAT_MAP_CACHE_SECONDS.
+Every change to a showtime's seats (booking's holds, sales and cancellations; a format's
+surcharge) gives its map a new version once the transaction commits, so the next reader in
+the process that made the change (and, with CACHE_URL naming Redis, in every process) draws
+it afresh. Only one reader per cache draws it at a time: the others answer with the
+previous map until the new one is stored, for the few milliseconds that takes, instead of
+all drawing the same map at once right after every hold. Processes with their own
+local-memory cache see other processes' changes, lapsed holds and staff edits (tariffs,
+layouts) within SEAT_MAP_CACHE_SECONDS.
+
+It knows showtime ids and bytes, nothing of bookings: it lives with showtimes, so that
+scheduling (a format's new surcharge) and booking (its seats) both tell it of changes.
 """
 
 import secrets
