@@ -605,8 +605,8 @@ HOW = re.sub(
     r"\s+",
     " ",
     """How: a showtime's figures are final once it has begun (holds end at the start, payment and
-    cancellation close before it), so `marquee.reports.services.showtimes_tally` (for the worker to run
-    now and then as the `tally_showtimes` task, or `manage.py reports_tally`) writes one `ShowtimeTally`
+    cancellation close before it), so `marquee.reports.services.showtimes_tally` (which the worker runs
+    now and then, or `manage.py reports_tally`) writes one `ShowtimeTally`
     row per begun showtime and a few `ShowtimeTallyCell` rows (seat type × tariff). Reports read tallies
     for those and count booked seats only for showtimes not tallied yet, so a year is some 15,000 + 30,000
     rows instead of a million seats; the figures are the same either way (tests/reports/test_tally.py).

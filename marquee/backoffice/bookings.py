@@ -1,23 +1,22 @@
 """Bookings at the box office: find one, read it, take payment, cancel, resend tickets."""
 
 from django.contrib import messages
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from marquee.backoffice.access import BOOKINGS, staff_page
 from marquee.backoffice.feedback import say_error
 from marquee.backoffice.forms import BookingSearchForm
-from marquee.booking.models import Booking, BookingSeat
+from marquee.booking.selectors import booking_by_reference, booking_seats_with_seat, bookings_search
 from marquee.booking.services import booking_resend
 from marquee.booking.tokens import normalise_reference
 from marquee.core.errors import DomainError
 from marquee.core.money import money_text
-from marquee.notifications.models import OutgoingMail
+from marquee.notifications.selectors import booking_mails
 from marquee.payments.services import booking_cancel, payment_record_box_office, refund_create
-from marquee.scheduling.models import Showtime
+from marquee.scheduling.selectors import showtime_find
 
 RESULTS_LIMIT = 100
 
@@ -26,23 +25,16 @@ RESULTS_LIMIT = 100
 @require_safe
 def booking_list(request: HttpRequest) -> HttpResponse:
     form = BookingSearchForm(request.GET or None)
-    qs = Booking.objects.select_related("customer", "showtime__movie", "showtime__hall").order_by("-booked_at")
     showtime = None
     searched = False
+    q, showtime_id = "", None
     if form.is_valid():
         q = form.cleaned_data["q"].strip()
-        if q:
-            searched = True
-            # A reference is exact; anything with an @ is an email (whole or part).
-            if "@" in q:
-                qs = qs.filter(Q(customer__email__icontains=q) | Q(recipient_email__icontains=q))
-            else:
-                qs = qs.filter(Q(reference=normalise_reference(q)) | Q(customer__email__icontains=q))
-        if form.cleaned_data.get("showtime"):
-            searched = True
-            showtime = Showtime.objects.select_related("movie", "hall").filter(pk=form.cleaned_data["showtime"]).first()
-            qs = qs.filter(showtime_id=form.cleaned_data["showtime"])
-    bookings = list(qs[: RESULTS_LIMIT + 1])
+        showtime_id = form.cleaned_data.get("showtime") or None
+        searched = bool(q or showtime_id)
+        if showtime_id:
+            showtime = showtime_find(showtime_id)
+    bookings = list(bookings_search(q=q, showtime_id=showtime_id)[: RESULTS_LIMIT + 1])
     if searched and len(bookings) == 1 and form.cleaned_data["q"] and not form.cleaned_data.get("showtime"):
         return redirect("backoffice:booking", reference=bookings[0].reference)
     return render(
@@ -61,12 +53,11 @@ def booking_list(request: HttpRequest) -> HttpResponse:
 @staff_page(BOOKINGS)
 @require_safe
 def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    booking = get_object_or_404(
-        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall"),
-        reference=normalise_reference(reference),
-    )
-    seats = list(BookingSeat.objects.filter(booking=booking).select_related("seat"))
-    mails = list(OutgoingMail.objects.filter(booking=booking).order_by("-created_at")[:20])
+    booking = booking_by_reference(normalise_reference(reference))
+    if booking is None:
+        raise Http404
+    seats = booking_seats_with_seat(booking)
+    mails = booking_mails(booking.pk, limit=20)
     return render(request, "backoffice/booking.html", {"booking": booking, "seats": seats, "mails": mails})
 
 

@@ -3,7 +3,6 @@ receive it, past campaigns, and the send button (the marketing service queues th
 at once for a small campaign, through the worker for a large one, as for the staff API)."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,15 +14,13 @@ from marquee.backoffice.feedback import in_language
 from marquee.backoffice.query import int_or_none
 from marquee.booking.models import Customer
 from marquee.catalog.models import Movie
+from marquee.catalog.selectors import movies_with_genres
 from marquee.core.errors import DomainError
 from marquee.marketing import services as marketing
-from marquee.marketing.models import Campaign
-from marquee.marketing.recommendations import recommendations_for, recommendations_for_customers
+from marquee.marketing.recommendations import recommendations_for
+from marquee.marketing.selectors import campaign_sample, campaigns_recent, customers_consenting_count
 from marquee.marketing.services import campaign_audience_size, campaign_start
 from marquee.reports.selectors import GenreCount, customer_favourite_genres
-
-# Where to look for a default sample: the first consenting customers by id.
-SAMPLE_POOL = 200
 
 
 def _sample_customer(raw: str) -> Customer | None:
@@ -32,16 +29,7 @@ def _sample_customer(raw: str) -> Customer | None:
     raw = raw.strip()
     if "\x00" in raw:
         return None  # no email holds one, and PostgreSQL refuses it in a query
-    if raw:
-        customer_id = int_or_none(raw)
-        match = Q(email__iexact=raw) | (Q(pk=customer_id) if customer_id is not None else Q(pk__in=[]))
-        return Customer.objects.filter(match).first()
-    pool = list(
-        Customer.objects.filter(marketing_consent=True).order_by("pk").values_list("pk", flat=True)[:SAMPLE_POOL]
-    )
-    found = recommendations_for_customers(customer_ids=pool)
-    first = next((pk for pk in pool if pk in found), None)
-    return Customer.objects.filter(pk=first).first() if first else None
+    return campaign_sample(email=raw, customer_id=int_or_none(raw))
 
 
 @staff_page(CAMPAIGNS)
@@ -53,7 +41,7 @@ def campaign(request: HttpRequest) -> HttpResponse:
     genres: list[GenreCount] = []
     if sample is not None:
         ids = [m.pk for m in recommendations_for(customer_id=sample.pk)]
-        with_genres = Movie.objects.prefetch_related("genres").in_bulk(ids)
+        with_genres = movies_with_genres(ids)
         movies = [with_genres[pk] for pk in ids if pk in with_genres]
         genres = customer_favourite_genres(customer_id=sample.pk)[:5]
     context = {
@@ -63,8 +51,8 @@ def campaign(request: HttpRequest) -> HttpResponse:
         "genres": genres,
         "audience": campaign_audience_size(),
         "sync_limit": marketing.SYNC_LIMIT,
-        "consenting": Customer.objects.filter(marketing_consent=True).count(),
-        "campaigns": Campaign.objects.select_related("started_by").order_by("-started_at")[:10],
+        "consenting": customers_consenting_count(),
+        "campaigns": campaigns_recent(limit=10),
     }
     return render(request, "backoffice/campaign.html", context)
 

@@ -3,16 +3,16 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marquee.catalog.models import AgeRating, Genre, Movie
 from marquee.catalog.posters import POSTER_FORMATS, POSTER_MAX_BYTES
+from marquee.catalog.selectors import genres_by_name
 from marquee.core.errors import DomainError
-from marquee.core.languages import localized_expression
 from marquee.settlement.models import Distributor
+from marquee.settlement.selectors import distributors_to_choose
 
 
 def _poster_help_text() -> str:
@@ -115,11 +115,10 @@ class MovieForm(forms.Form):
         distributor = self.fields["distributor"]
         assert isinstance(distributor, forms.ModelChoiceField)
         # Active distributors, and the movie's own even if it is no longer active.
-        kept = Q(pk=movie.distributor_id) if movie is not None and movie.distributor_id else Q(pk__in=[])
-        distributor.queryset = Distributor.objects.filter(Q(is_active=True) | kept).order_by("name")
+        distributor.queryset = distributors_to_choose(keep_id=movie.distributor_id if movie is not None else None)
         genres = self.fields["genres"]
         assert isinstance(genres, forms.ModelMultipleChoiceField)
-        genres.queryset = Genre.objects.order_by(localized_expression("name"), "pk")
+        genres.queryset = genres_by_name()
         if movie is None or not movie.poster:
             del self.fields["remove_poster"]
 

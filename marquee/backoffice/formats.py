@@ -20,6 +20,7 @@ from marquee.core.errors import DomainError, NotFound
 from marquee.scheduling import formats as services
 from marquee.scheduling import selectors
 from marquee.scheduling.models import Format, LanguageVersion
+from marquee.scheduling.selectors import format_find, language_version_find
 
 CODE_HELP = gettext_lazy("Lowercase latin letters, digits and hyphens; the API and the site's filters use it.")
 
@@ -101,7 +102,7 @@ def format_list(request: HttpRequest) -> HttpResponse:
 
 def _format(format_id: int) -> Format:
     _check_id(format_id)
-    fmt = Format.objects.filter(pk=format_id).first()
+    fmt = format_find(format_id)
     if fmt is None:
         raise Http404
     return fmt
@@ -162,7 +163,7 @@ def version_create(request: HttpRequest) -> HttpResponse:
 
 def _version(version_id: int) -> LanguageVersion:
     _check_id(version_id)
-    version = LanguageVersion.objects.filter(pk=version_id).first()
+    version = language_version_find(version_id)
     if version is None:
         raise Http404
     return version

@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from marquee.backoffice.query import MAX_ID
-from marquee.catalog.models import Movie
+from marquee.catalog.selectors import movies_by_title
 from marquee.core.clock import cinema_tz, local_today
 from marquee.core.money import money_text
 from marquee.pricing.models import ALL_DAYS, Tariff
-from marquee.scheduling.models import Format, LanguageVersion
+from marquee.scheduling.selectors import formats_ordered, language_versions_by_code
 from marquee.venues.models import Hall, SeatType
+from marquee.venues.selectors import halls_by_number
 from marquee.venues.services import MAX_ROWS, MAX_SEATS_PER_ROW, RowSpec
 
 
@@ -38,7 +39,7 @@ class LanguageVersionChoice(forms.ModelChoiceField):
 
 def format_field() -> FormatChoice:
     return FormatChoice(
-        queryset=Format.objects.order_by("position", "name"),
+        queryset=formats_ordered(),
         required=False,
         empty_label=_("Not said"),
         label=_("Format"),
@@ -48,7 +49,7 @@ def format_field() -> FormatChoice:
 
 def language_version_field() -> LanguageVersionChoice:
     return LanguageVersionChoice(
-        queryset=LanguageVersion.objects.order_by("position", "code"),
+        queryset=language_versions_by_code(),
         required=False,
         empty_label=_("Not said"),
         label=_("Language"),
@@ -99,10 +100,8 @@ class ShowtimeForm(PresentationFields, forms.Form):
 
     REPEAT_CHOICES = [("once", _("Once")), ("daily", _("Every day")), ("weekdays", _("On chosen weekdays"))]
 
-    movie = forms.ModelChoiceField(
-        queryset=Movie.objects.order_by("title_en", "title_uk"), empty_label=_("Choose a movie…"), label=_("Movie")
-    )
-    hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), empty_label=None, label=_("Hall"))
+    movie = forms.ModelChoiceField(queryset=movies_by_title(), empty_label=_("Choose a movie…"), label=_("Movie"))
+    hall = forms.ModelChoiceField(queryset=halls_by_number(), empty_label=None, label=_("Hall"))
     date = forms.DateField(widget=DateInput(), label=_("Date"))
     time = forms.TimeField(widget=TimeInput(), label=_("Starts at"))
     format = format_field()
@@ -170,10 +169,8 @@ class ShowtimeMoveForm(PresentationFields, forms.Form):
     """Change a showtime's movie, hall or start (only while no tickets are held or sold), and
     its format and language version (whatever is sold: sold seats keep their prices)."""
 
-    movie = forms.ModelChoiceField(
-        queryset=Movie.objects.order_by("title_en", "title_uk"), empty_label=None, label=_("Movie")
-    )
-    hall = forms.ModelChoiceField(queryset=Hall.objects.order_by("number"), empty_label=None, label=_("Hall"))
+    movie = forms.ModelChoiceField(queryset=movies_by_title(), empty_label=None, label=_("Movie"))
+    hall = forms.ModelChoiceField(queryset=halls_by_number(), empty_label=None, label=_("Hall"))
     date = forms.DateField(widget=DateInput(), label=_("Date"))
     time = forms.TimeField(widget=TimeInput(), label=_("Starts at"))
     format = format_field()
@@ -294,7 +291,7 @@ class PeriodForm(forms.Form):
     date_from = forms.DateField(widget=DateInput(), label=pgettext_lazy("start of a period", "From"), required=False)
     date_to = forms.DateField(widget=DateInput(), label=_("To"), required=False)
     hall = forms.ModelChoiceField(
-        queryset=Hall.objects.order_by("number"), required=False, empty_label=_("All halls"), label=_("Hall")
+        queryset=halls_by_number(), required=False, empty_label=_("All halls"), label=_("Hall")
     )
 
     # The default period: the four weeks up to today (sales and occupancy that happened).

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from marquee.backoffice.feedback import error_lines, say_error
 from marquee.backoffice.forms import HallCreateForm, RowFormSet, SeatForm, rows_from_formset
 from marquee.core.errors import DomainError
 from marquee.venues.models import Hall, Seat, SeatType
+from marquee.venues.selectors import hall_numbers_taken, hall_seats, halls_with_counts, seat_at
 from marquee.venues.services import RowSpec, hall_create, hall_set_layout, seat_update
 
 
@@ -49,7 +49,7 @@ def preview_rows(rows: list[RowSpec]) -> list[tuple[int, list[PreviewState]]]:
 def _current_layout(hall: Hall) -> tuple[list[dict[str, Any]], list[Seat], list[tuple[int, list[Any]]]]:
     """The hall as rows (each row's most common type and price), the seats that differ
     from their row, and the seat map as the customer sees it. One query."""
-    seats = list(Seat.objects.filter(hall=hall).order_by("row_number", "seat_number"))
+    seats = hall_seats(hall)
     by_row: dict[int, list[Seat]] = {}
     for seat in seats:
         by_row.setdefault(seat.row_number, []).append(seat)
@@ -101,9 +101,9 @@ def hall_list(request: HttpRequest) -> HttpResponse:
         else:
             status = 422
     else:
-        taken = set(Hall.objects.values_list("number", flat=True))
+        taken = hall_numbers_taken()
         form = HallCreateForm(initial={"number": next(n for n in range(1, len(taken) + 2) if n not in taken)})
-    halls = Hall.objects.annotate(showtime_count=Count("showtimes")).order_by("number")
+    halls = halls_with_counts()
     return render(request, "backoffice/halls.html", {"halls": halls, "form": form}, status=status)
 
 
@@ -180,7 +180,7 @@ def hall_seat(request: HttpRequest, hall_id: int) -> HttpResponse:
                 messages.error(request, f"{form.fields[field].label}: {error}")
         return redirect("backoffice:hall", hall_id=hall.pk)
     d = form.cleaned_data
-    seat = Seat.objects.filter(hall=hall, row_number=d["row"], seat_number=d["seat"]).first()
+    seat = seat_at(hall, row=d["row"], seat=d["seat"])
     if seat is None:
         messages.error(
             request,

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from marquee.backoffice.access import BOOKINGS, staff_page
 from marquee.core.errors import DomainError, NotFound
-from marquee.notifications.models import MailKind, MailStatus, OutgoingMail
+from marquee.notifications.models import MailKind, MailStatus
+from marquee.notifications.selectors import mails_find
 from marquee.notifications.services import mail_requeue
 
 LIMIT = 100
@@ -31,16 +31,12 @@ def mail_log(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _resend(request)
     form = MailFilterForm(request.GET or None)
-    qs = OutgoingMail.objects.select_related("booking").order_by("-created_at", "-pk")
-    if form.is_valid():
-        q = form.cleaned_data["q"].strip()
-        if q:
-            qs = qs.filter(Q(to_email__icontains=q) | Q(booking__reference=q.upper()))
-        if form.cleaned_data["status"]:
-            qs = qs.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["kind"]:
-            qs = qs.filter(kind=form.cleaned_data["kind"])
-    mails = list(qs[: LIMIT + 1])
+    found = (
+        mails_find(q=form.cleaned_data["q"].strip(), status=form.cleaned_data["status"], kind=form.cleaned_data["kind"])
+        if form.is_valid()
+        else mails_find()
+    )
+    mails = list(found[: LIMIT + 1])
     return render(
         request,
         "backoffice/mail.html",

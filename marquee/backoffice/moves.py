@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,10 +18,18 @@ from marquee.backoffice.query import int_or_none
 from marquee.booking.house_seats import seats_block, seats_release, showtime_blocks
 from marquee.booking.models import BlockReason, Booking, BookingStatus
 from marquee.booking.moves import move_quote, move_targets
-from marquee.booking.selectors import FREE, SeatMap, showtime_seat_map
+from marquee.booking.selectors import (
+    FREE,
+    SeatMap,
+    booking_by_reference,
+    booking_paid_seat_count,
+    booking_paid_seat_ids,
+    showtime_seat_map,
+)
 from marquee.core.errors import DomainError
 from marquee.payments.moves import booking_move
 from marquee.scheduling.models import Showtime
+from marquee.scheduling.selectors import showtime_find
 
 
 @dataclass(frozen=True)
@@ -127,9 +135,10 @@ def house_seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
 
 
 def _booking(reference: str) -> Booking:
-    return get_object_or_404(
-        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall"), reference=reference.upper()
-    )
+    booking = booking_by_reference(reference.upper())
+    if booking is None:
+        raise Http404
+    return booking
 
 
 @staff_page(BOOKINGS)
@@ -143,7 +152,7 @@ def booking_move_view(request: HttpRequest, reference: str) -> HttpResponse:
     seat_ids = _seat_ids(request)
     context: dict[str, Any] = {
         "booking": booking,
-        "seat_count": booking.seats.filter(status=BookingStatus.PAID).count(),
+        "seat_count": booking_paid_seat_count(booking),
     }
     if booking.status != BookingStatus.PAID:
         messages.error(request, _("Only a paid booking can be moved."))
@@ -151,7 +160,9 @@ def booking_move_view(request: HttpRequest, reference: str) -> HttpResponse:
     if showtime_id is None:
         context["targets"] = move_targets(booking=booking)
         return render(request, "backoffice/booking_move.html", context | {"step": 1})
-    showtime = get_object_or_404(Showtime.objects.select_related("movie", "hall"), pk=showtime_id)
+    showtime = showtime_find(showtime_id)
+    if showtime is None:
+        raise Http404
     context["target"] = showtime
     if request.method == "POST":
         try:
@@ -189,7 +200,7 @@ def _seats_step(
     status: int = 200,
 ) -> HttpResponse:
     seat_map = showtime_seat_map(showtime)
-    mine = set(booking.seats.filter(status=BookingStatus.PAID).values_list("seat_id", flat=True))
+    mine = booking_paid_seat_ids(booking)
     own = mine if showtime.pk == booking.showtime_id else set()
     chosen = set(seat_ids) or own
     rows = picker_rows(

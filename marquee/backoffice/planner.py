@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from marquee.booking.selectors import with_seats_taken
 from marquee.core.clock import day_bounds, local
 from marquee.scheduling.models import Showtime
+from marquee.scheduling.selectors import showtimes_of_hall_between
 
 DEFAULT_FIRST_HOUR = 9
 DEFAULT_LAST_HOUR = 24
@@ -95,10 +96,4 @@ def week_showtimes(*, hall_id: int, monday: dt.date) -> list[Showtime]:
     with their movie and seats taken. One query."""
     start, _ = day_bounds(monday)
     _, end = day_bounds(monday + dt.timedelta(days=6))
-    return list(
-        with_seats_taken(
-            Showtime.objects.filter(hall_id=hall_id, starts_at__lt=end, ends_at__gt=start)
-            .select_related("movie", "format", "language_version")
-            .order_by("starts_at")
-        )
-    )
+    return list(with_seats_taken(showtimes_of_hall_between(hall_id=hall_id, start=start, end=end)))

@@ -16,12 +16,12 @@ from marquee.backoffice.access import PROMOTIONS, staff_page
 from marquee.backoffice.feedback import in_language, say_error
 from marquee.backoffice.forms import WEEKDAYS, DateInput, days_to_mask, mask_to_days
 from marquee.booking.promo import promo_code_uses
-from marquee.catalog.models import Movie
+from marquee.catalog.selectors import movies_by_english_title
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import DomainError
 from marquee.promotions import selectors, services
 from marquee.promotions.models import ALL_DAYS, DiscountKind, PromoCode
-from marquee.scheduling.models import Format
+from marquee.scheduling.selectors import formats_ordered
 
 MAX_LISTED = 500
 
@@ -49,14 +49,14 @@ class PromoTermsForm(forms.Form):
         label=gettext_lazy("Days of the showtime"),
     )
     movies = forms.ModelMultipleChoiceField(
-        queryset=Movie.objects.order_by("title_en"),
+        queryset=movies_by_english_title(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
         label=gettext_lazy("Only for these movies"),
         help_text=gettext_lazy("None chosen: every movie."),
     )
     formats = forms.ModelMultipleChoiceField(
-        queryset=Format.objects.order_by("position", "name"),
+        queryset=formats_ordered(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=gettext_lazy("Only for these formats"),

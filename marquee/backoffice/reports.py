@@ -7,6 +7,8 @@ number of queries); these views only choose the period and draw.
 """
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -196,59 +198,80 @@ def _csv_response(filename: str) -> HttpResponse:
     return response
 
 
-@staff_page(REPORTS)
-@require_safe
-def occupancy_csv(request: HttpRequest) -> HttpResponse:
-    _form, start, end, hall, _query = report_period(request)
-    response = _csv_response(f"occupancy-{start}-{end}.csv")
-    write_occupancy_csv(response, selectors.occupancy(start=start, end=end, hall_id=hall.pk if hall else None))
-    return response
-
-
-@staff_page(REPORTS)
-@require_safe
-def sales_csv(request: HttpRequest) -> HttpResponse:
-    _form, start, end, hall, _query = report_period(request)
+def _sales_options(request: HttpRequest) -> dict[str, str]:
+    """The grouping and channel a sales CSV asks for; anything unknown falls back to by day, every channel."""
     group_by = request.GET.get("group_by", "day")
     if group_by not in selectors.GROUP_BYS:
         group_by = "day"
     channel = request.GET.get("channel", "")
     if channel not in selectors.CHANNELS:
         channel = ""
-    name = f"sales-by-{group_by}{f'-{channel}' if channel else ''}-{start}-{end}.csv"
-    response = _csv_response(name)
-    write_sales_csv(
-        response,
-        selectors.sales(start=start, end=end, group_by=group_by, hall_id=hall.pk if hall else None, channel=channel),
-    )
-    return response
+    return {"group_by": group_by, "channel": channel}
+
+
+def _no_options(request: HttpRequest) -> dict[str, str]:
+    return {}
+
+
+def _customers(**kwargs: Any) -> list[selectors.CustomerReportRow]:
+    return selectors.customers_report(**kwargs).results
+
+
+@dataclass(frozen=True, slots=True)
+class CsvReport:
+    """One CSV download: what it reads, how its rows and header are written, what the file is called."""
+
+    # The selector, called with start, end, hall_id and the options.
+    read: Callable[..., Any]
+    # The marquee.reports.csv writer: it holds the header and the columns.
+    write: Callable[[HttpResponse, Any], None]
+    # The file's name from start, end and the options.
+    filename: Callable[..., str]
+    # The report's own choices read from the query string (sales: grouping and channel).
+    options: Callable[[HttpRequest], dict[str, str]] = _no_options
+
+
+CSV_REPORTS: dict[str, CsvReport] = {
+    "occupancy": CsvReport(
+        read=selectors.occupancy,
+        write=write_occupancy_csv,
+        filename=lambda start, end: f"occupancy-{start}-{end}.csv",
+    ),
+    "occupancy_heat": CsvReport(
+        read=selectors.occupancy_heat_map,
+        write=write_heat_map_csv,
+        filename=lambda start, end: f"occupancy-heat-map-{start}-{end}.csv",
+    ),
+    # The weekly signal as on the occupancy page: showtimes that have begun.
+    "expansion": CsvReport(
+        read=selectors.expansion_signal,
+        write=write_expansion_csv,
+        filename=lambda start, end: f"expansion-by-week-{start}-{end}.csv",
+    ),
+    "sales": CsvReport(
+        read=selectors.sales,
+        write=write_sales_csv,
+        filename=lambda start, end, group_by, channel: (
+            f"sales-by-{group_by}{f'-{channel}' if channel else ''}-{start}-{end}.csv"
+        ),
+        options=_sales_options,
+    ),
+    "customers": CsvReport(
+        read=_customers,
+        write=write_customers_csv,
+        filename=lambda start, end: f"customers-{start}-{end}.csv",
+    ),
+}
 
 
 @staff_page(REPORTS)
 @require_safe
-def occupancy_heat_csv(request: HttpRequest) -> HttpResponse:
+def report_csv(request: HttpRequest, report: str) -> HttpResponse:
+    """A report's CSV for the period and hall asked for; `report` names its row in CSV_REPORTS
+    (each download keeps its own URL and URL name, routed here with that name)."""
+    csv_report = CSV_REPORTS[report]
     _form, start, end, hall, _query = report_period(request)
-    response = _csv_response(f"occupancy-heat-map-{start}-{end}.csv")
-    write_heat_map_csv(response, selectors.occupancy_heat_map(start=start, end=end, hall_id=hall.pk if hall else None))
-    return response
-
-
-@staff_page(REPORTS)
-@require_safe
-def expansion_csv(request: HttpRequest) -> HttpResponse:
-    """The weekly signal as on the occupancy page: showtimes that have begun."""
-    _form, start, end, hall, _query = report_period(request)
-    response = _csv_response(f"expansion-by-week-{start}-{end}.csv")
-    write_expansion_csv(response, selectors.expansion_signal(start=start, end=end, hall_id=hall.pk if hall else None))
-    return response
-
-
-@staff_page(REPORTS)
-@require_safe
-def customers_csv(request: HttpRequest) -> HttpResponse:
-    _form, start, end, hall, _query = report_period(request)
-    response = _csv_response(f"customers-{start}-{end}.csv")
-    write_customers_csv(
-        response, selectors.customers_report(start=start, end=end, hall_id=hall.pk if hall else None).results
-    )
+    options = csv_report.options(request)
+    response = _csv_response(csv_report.filename(start=start, end=end, **options))
+    csv_report.write(response, csv_report.read(start=start, end=end, hall_id=hall.pk if hall else None, **options))
     return response

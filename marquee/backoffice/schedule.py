@@ -5,9 +5,8 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,13 +20,13 @@ from marquee.backoffice.moves import house_seats_context
 from marquee.backoffice.planner import monday_of, week_grid, week_showtimes
 from marquee.backoffice.query import int_or_none
 from marquee.booking import moves as booking_moves
-from marquee.booking.models import ACTIVE_STATUSES, Booking
-from marquee.booking.selectors import showtime_seat_map
+from marquee.booking.selectors import showtime_active_booking_count, showtime_bookings, showtime_seat_map
 from marquee.core.clock import local, local_today
 from marquee.core.errors import DomainError, HallBusy
 from marquee.payments.services import showtime_cancel
 from marquee.scheduling.models import Showtime
 from marquee.scheduling.overlap import showtime_end
+from marquee.scheduling.selectors import showtime_find, showtimes_by_ids
 from marquee.scheduling.services import (
     showtime_conflicts,
     showtime_schedule,
@@ -35,6 +34,7 @@ from marquee.scheduling.services import (
     showtime_update,
 )
 from marquee.venues.models import Hall
+from marquee.venues.selectors import hall_find, halls_by_number
 
 
 def _week_from(raw: str | None) -> dt.date:
@@ -44,16 +44,15 @@ def _week_from(raw: str | None) -> dt.date:
         return monday_of(local_today())
 
 
-def _showtimes() -> QuerySet[Showtime]:
-    return Showtime.objects.select_related("movie", "hall", "format", "language_version")
-
-
-def _clashing(ids: list[int]) -> list[Showtime]:
-    return list(Showtime.objects.filter(pk__in=ids).select_related("movie", "hall").order_by("starts_at"))
+def _showtime(showtime_id: int) -> Showtime:
+    showtime = showtime_find(showtime_id)
+    if showtime is None:
+        raise Http404
+    return showtime
 
 
 def _planner_context(form: ShowtimeForm, hall: Hall | None, monday: dt.date) -> dict[str, object]:
-    halls = list(Hall.objects.order_by("number"))
+    halls = list(halls_by_number())
     hall = hall or (halls[0] if halls else None)
     showtimes = week_showtimes(hall_id=hall.pk, monday=monday) if hall is not None else []
     grid = week_grid(showtimes, monday, local_today())
@@ -75,7 +74,7 @@ def _planner_context(form: ShowtimeForm, hall: Hall | None, monday: dt.date) -> 
 @require_http_methods(["GET", "HEAD", "POST"])
 def planner(request: HttpRequest) -> HttpResponse:
     hall_id = int_or_none(request.GET.get("hall"))
-    hall = Hall.objects.filter(pk=hall_id).first() if hall_id is not None else None
+    hall = hall_find(hall_id) if hall_id is not None else None
     monday = _week_from(request.GET.get("week"))
     conflicts: list[Showtime] = []
     problems: list[str] = []
@@ -110,7 +109,7 @@ def planner(request: HttpRequest) -> HttpResponse:
                         )
                 except HallBusy as error:
                     problems = error_lines(error)
-                    conflicts = _clashing(list(error.extra.get("conflicts") or []))
+                    conflicts = showtimes_by_ids(list(error.extra.get("conflicts") or []))
                 except DomainError as error:
                     problems = error_lines(error)
                 else:
@@ -164,7 +163,7 @@ def conflicts_check(request: HttpRequest) -> HttpResponse:
         context = {
             "ready": True,
             "count": len(starts),
-            "conflicts": _clashing(sorted(set(ids))),
+            "conflicts": showtimes_by_ids(sorted(set(ids))),
             "hall": hall,
             "ends": showtime_end(starts[0], movie.duration_min, settings.CLEANING_MINUTES),
         }
@@ -193,7 +192,7 @@ def _move_form(showtime: Showtime) -> ShowtimeMoveForm:
 @staff_page(SCHEDULE, BOOKINGS)
 @require_safe
 def showtime_detail(request: HttpRequest, showtime_id: int) -> HttpResponse:
-    showtime = get_object_or_404(_showtimes(), pk=showtime_id)
+    showtime = _showtime(showtime_id)
     return _showtime_page(request, showtime, _move_form(showtime))
 
 
@@ -201,7 +200,7 @@ def _showtime_page(
     request: HttpRequest, showtime: Showtime, move_form: ShowtimeMoveForm, status: int = 200, **extra: object
 ) -> HttpResponse:
     seat_map = showtime_seat_map(showtime)
-    bookings = list(Booking.objects.filter(showtime=showtime).select_related("customer").order_by("-booked_at")[:200])
+    bookings = showtime_bookings(showtime, limit=200)
     counts = {"free": 0, "held": 0, "sold": 0, "kept": 0}
     for state in seat_map.seats:
         counts["kept" if state.kept else state.status] += 1
@@ -219,7 +218,7 @@ def _showtime_page(
 @staff_page(SCHEDULE)
 @require_POST
 def showtime_move(request: HttpRequest, showtime_id: int) -> HttpResponse:
-    showtime = get_object_or_404(_showtimes(), pk=showtime_id)
+    showtime = _showtime(showtime_id)
     form = ShowtimeMoveForm(request.POST)
     if not form.is_valid():
         return _showtime_page(request, showtime, form, status=422)
@@ -250,7 +249,7 @@ def showtime_move(request: HttpRequest, showtime_id: int) -> HttpResponse:
                 staff_user=request.user,
             )
     except DomainError as error:
-        clashes = _clashing(list(error.extra.get("conflicts") or [])) if isinstance(error, HallBusy) else []
+        clashes = showtimes_by_ids(list(error.extra.get("conflicts") or [])) if isinstance(error, HallBusy) else []
         return _showtime_page(
             request, showtime, form, status=error.status, move_problems=error_lines(error), move_clashes=clashes
         )
@@ -268,7 +267,9 @@ def showtime_move(request: HttpRequest, showtime_id: int) -> HttpResponse:
 @staff_page(SCHEDULE)
 @require_http_methods(["GET", "HEAD", "POST"])
 def showtime_cancel_view(request: HttpRequest, showtime_id: int) -> HttpResponse:
-    showtime = get_object_or_404(Showtime.objects.select_related("movie", "hall"), pk=showtime_id)
+    showtime = showtime_find(showtime_id)
+    if showtime is None:
+        raise Http404
     week = monday_of(local(showtime.starts_at).date()).isoformat()
     planner_url = f"{reverse('backoffice:planner')}?hall={showtime.hall_id}&week={week}"
     if request.method == "POST":
@@ -285,9 +286,8 @@ def showtime_cancel_view(request: HttpRequest, showtime_id: int) -> HttpResponse
             % {"movie": showtime.movie.title, "when": date_format(when, _("j M H:i"))},
         )
         return redirect(planner_url)
-    active = Booking.objects.filter(showtime=showtime, status__in=ACTIVE_STATUSES)
     return render(
         request,
         "backoffice/showtime_cancel.html",
-        {"showtime": showtime, "active_count": active.count(), "planner_url": planner_url},
+        {"showtime": showtime, "active_count": showtime_active_booking_count(showtime), "planner_url": planner_url},
     )

@@ -23,8 +23,7 @@ from marquee.backoffice.access import BOOKINGS, staff_page
 from marquee.backoffice.sell_pdf import receipt_pdf, tickets_80mm_pdf, tickets_a4_pdf
 from marquee.booking.counter import counter_sales_close_at, counter_sales_open, counter_showtimes
 from marquee.booking.models import Booking, BookingStatus, Channel
-from marquee.booking.selectors import FREE, seats_free, showtime_seat_map
-from marquee.booking.tokens import normalise_reference
+from marquee.booking.selectors import FREE, booking_sold, seats_free, showtime_seat_map
 from marquee.core.clock import local_today
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import DomainError, SeatsUnavailable, ValidationFailed, in_language
@@ -34,6 +33,8 @@ from marquee.pricing.models import TicketType
 from marquee.pricing.ticket_types import ticket_types_on_sale
 from marquee.public.seatmap import legend, seat_map_version, seat_rows
 from marquee.scheduling.models import Showtime
+from marquee.scheduling.selectors import showtime_find
+from marquee.venues.selectors import hall_seats_by_id
 
 
 @staff_page(BOOKINGS)
@@ -48,9 +49,7 @@ def sell_list(request: HttpRequest) -> HttpResponse:
 
 
 def _showtime(showtime_id: int) -> Showtime:
-    found = (
-        Showtime.objects.select_related("movie", "hall", "format", "language_version").filter(pk=showtime_id).first()
-    )
+    found = showtime_find(showtime_id)
     if found is None:
         raise Http404("No such showtime.")
     return found
@@ -98,7 +97,7 @@ def _types_by_seat(data: QueryDict, offered: list[TicketType], seat_ids: list[in
 
 
 def _seat_names(showtime: Showtime, seat_ids: list[int]) -> str:
-    seats = showtime.hall.seats.filter(pk__in=seat_ids).order_by("row_number", "seat_number")
+    seats = hall_seats_by_id(showtime.hall, seat_ids)
     return "; ".join(_("row %(row)s, seat %(n)s") % {"row": s.row_number, "n": s.seat_number} for s in seats)
 
 
@@ -169,12 +168,7 @@ def sell_seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
 
 
 def _sold(reference: str) -> Booking:
-    booking = (
-        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall", "sold_by")
-        .prefetch_related("seats__seat", "seats__ticket_type")
-        .filter(reference=normalise_reference(reference))
-        .first()
-    )
+    booking = booking_sold(reference)
     if booking is None:
         raise Http404("No such booking.")
     return booking

@@ -273,7 +273,7 @@ def _parse_terms(post: Any) -> list[TermSpec] | str:
 def movie_terms(request: HttpRequest, distributor_id: int, movie_id: int) -> HttpResponse:
     distributor = _distributor(distributor_id)
     back = f"{reverse('backoffice:distributor', args=[distributor.pk])}#movie-{movie_id}"
-    if not distributor.movies.filter(pk=movie_id).exists():
+    if not selectors.distributor_has_movie(distributor_id=distributor.pk, movie_id=movie_id):
         raise Http404(_("This movie is not the distributor's."))
     terms = _parse_terms(request.POST)
     if isinstance(terms, str):

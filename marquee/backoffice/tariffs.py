@@ -15,6 +15,7 @@ from marquee.backoffice.feedback import in_language, say_error
 from marquee.backoffice.forms import WEEKDAYS, TariffForm
 from marquee.core.errors import DomainError, TariffOverlap
 from marquee.pricing.models import Tariff
+from marquee.pricing.selectors import tariffs_by_start
 from marquee.pricing.services import tariff_create, tariff_delete, tariff_update
 
 MINUTES_A_DAY = 24 * 60
@@ -60,7 +61,7 @@ def _apply_error(form: TariffForm, error: DomainError) -> None:
 
 
 def _list_context(form: TariffForm, editing: Tariff | None = None) -> dict[str, Any]:
-    tariffs = list(Tariff.objects.order_by("start_time", "name_en"))
+    tariffs = tariffs_by_start()
     return {
         "tariffs": tariffs,
         "days": day_segments(tariffs),

@@ -20,6 +20,7 @@ from marquee.backoffice.feedback import in_language, say_error
 from marquee.catalog.models import AgeRating
 from marquee.core.errors import DomainError
 from marquee.pricing.models import PriceRule, TicketType
+from marquee.pricing.selectors import ticket_types_ordered
 from marquee.pricing.ticket_types import ticket_type_create, ticket_type_delete, ticket_type_update
 
 EVERY_FILM = ""
@@ -102,7 +103,7 @@ def _apply_error(form: TicketTypeForm, error: DomainError) -> None:
 def _page(
     request: HttpRequest, form: TicketTypeForm, editing: TicketType | None = None, status: int = 200
 ) -> HttpResponse:
-    context = {"ticket_types": list(TicketType.objects.order_by("position", "code")), "form": form, "editing": editing}
+    context = {"ticket_types": ticket_types_ordered(), "form": form, "editing": editing}
     return render(request, "backoffice/ticket_types.html", context, status=status)
 
 

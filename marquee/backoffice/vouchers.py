@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,8 +16,8 @@ from marquee.backoffice.access import BOOKINGS, staff_page
 from marquee.backoffice.feedback import in_language
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import DomainError
-from marquee.vouchers.models import Voucher, VoucherStatus
-from marquee.vouchers.selectors import voucher_history, vouchers_find
+from marquee.vouchers.models import VoucherStatus
+from marquee.vouchers.selectors import voucher_find, voucher_history, vouchers_find
 from marquee.vouchers.services import voucher_extend, voucher_issue
 
 
@@ -98,7 +98,9 @@ def voucher_detail(request: HttpRequest, voucher_id: int) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, voucher_id: int, extend: VoucherExtendForm, status: int = 200) -> HttpResponse:
-    voucher = get_object_or_404(Voucher.objects.select_related("issued_by"), pk=voucher_id)
+    voucher = voucher_find(voucher_id)
+    if voucher is None:
+        raise Http404
     return render(
         request,
         "backoffice/voucher.html",

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 
 from marquee.booking.checkin import OPENS_BEFORE, door_is_open, ticket_from_code
 from marquee.booking.models import ACTIVE_STATUSES, Booking, BookingSeat, BookingStatus, SeatBlock
+from marquee.booking.tokens import normalise_reference
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import day_bounds, local
 from marquee.core.clock import now as clock_now
@@ -30,6 +31,7 @@ from marquee.core.errors import InvalidTicket
 from marquee.core.languages import localized_expression
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
+from marquee.scheduling import selectors as scheduling_selectors
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.venues.models import Seat, SeatType
 
@@ -217,7 +219,7 @@ def showtimes_upcoming(
     time zone, if given; in a format, a language version, if given), soonest first, with
     movie, hall, format and language version joined and `seats_taken` annotated: one query."""
     at = at or clock_now()
-    shows = Showtime.objects.filter(starts_at__gt=at, status=ShowtimeStatus.SCHEDULED, movie__is_listed=True)
+    shows = scheduling_selectors.showtimes_upcoming(at)
     if day is not None:
         start, end = day_bounds(day)
         shows = shows.filter(starts_at__gte=start, starts_at__lt=end)
@@ -226,10 +228,7 @@ def showtimes_upcoming(
     if hall_id is not None:
         shows = shows.filter(hall_id=hall_id)
     shows = in_presentation(shows, format_code=format_code, language_code=language_code)
-    return with_seats_taken(
-        shows.select_related("movie", "hall", "format", "language_version").order_by("starts_at", "hall__number", "pk"),
-        at,
-    )
+    return with_seats_taken(shows.order_by("starts_at", "hall__number", "pk"), at)
 
 
 def movies_showing(
@@ -267,9 +266,7 @@ def showtime_public(showtime_id: int, at: dt.datetime | None = None, *, with_cou
     """One showtime of a listed movie, past or cancelled ones included (a customer may hold
     a link to it), with movie and hall joined and (unless `with_counts` is off: the seat map
     counts for itself) `seats_taken` annotated: one query."""
-    shows = Showtime.objects.filter(pk=showtime_id, movie__is_listed=True).select_related(
-        "movie", "hall", "format", "language_version"
-    )
+    shows = scheduling_selectors.showtimes_all().filter(pk=showtime_id, movie__is_listed=True)
     return (with_seats_taken(shows, at) if with_counts else shows).first()
 
 
@@ -330,9 +327,9 @@ def door_showtimes(at: dt.datetime | None = None) -> list[Showtime]:
     start, end = day_bounds(local(at).date())
     rows = list(
         _with_door_counts(
-            Showtime.objects.filter(status=ShowtimeStatus.SCHEDULED)
+            scheduling_selectors.showtimes_all()
+            .filter(status=ShowtimeStatus.SCHEDULED)
             .filter(Q(starts_at__gte=start, starts_at__lt=end) | Q(starts_at__lte=at + OPENS_BEFORE, ends_at__gte=at))
-            .select_related("movie", "hall", "format", "language_version")
             .order_by("starts_at", "hall__number")
         )
     )
@@ -341,9 +338,7 @@ def door_showtimes(at: dt.datetime | None = None) -> list[Showtime]:
 
 def door_showtime(showtime_id: int) -> Showtime | None:
     """One showtime with its door counts (any day: the door person chose it)."""
-    return _with_door_counts(
-        Showtime.objects.filter(pk=showtime_id).select_related("movie", "hall", "format", "language_version")
-    ).first()
+    return _with_door_counts(scheduling_selectors.showtimes_all().filter(pk=showtime_id)).first()
 
 
 def door_ticket(code: str) -> BookingSeat | None:
@@ -387,3 +382,64 @@ def seats_with_future_sales(hall_id: int, seat_ids: Iterable[int]) -> list[int]:
 def seats_ever_sold(seat_ids: Iterable[int]) -> set[int]:
     """The seats among `seat_ids` that any booking ever named, whatever became of it."""
     return set(BookingSeat.objects.filter(seat_id__in=list(seat_ids)).values_list("seat_id", flat=True))
+
+
+# --- the back office's reads of bookings -----------------------------------------------------
+
+
+def _staff_bookings() -> QuerySet[Booking]:
+    return Booking.objects.select_related("customer", "showtime__movie", "showtime__hall")
+
+
+def bookings_search(*, q: str = "", showtime_id: int | None = None) -> QuerySet[Booking]:
+    """Bookings newest first, with customer, movie and hall. `q` with an @ is part of an email
+    (the buyer's or the recipient's); anything else a reference (exact, as printed) or part
+    of the buyer's email."""
+    bookings = _staff_bookings().order_by("-booked_at")
+    if q:
+        if "@" in q:
+            bookings = bookings.filter(Q(customer__email__icontains=q) | Q(recipient_email__icontains=q))
+        else:
+            bookings = bookings.filter(Q(reference=normalise_reference(q)) | Q(customer__email__icontains=q))
+    if showtime_id is not None:
+        bookings = bookings.filter(showtime_id=showtime_id)
+    return bookings
+
+
+def booking_by_reference(reference: str) -> Booking | None:
+    """The booking with this exact reference, with customer, movie and hall: one query."""
+    return _staff_bookings().filter(reference=reference).first()
+
+
+def booking_sold(reference: str) -> Booking | None:
+    """A booking as the box office's receipt shows it (who sold it, its seats and ticket
+    types), by its reference as printed: four queries at most."""
+    return (
+        _staff_bookings()
+        .select_related("sold_by")
+        .prefetch_related("seats__seat", "seats__ticket_type")
+        .filter(reference=normalise_reference(reference))
+        .first()
+    )
+
+
+def booking_seats_with_seat(booking: Booking) -> list[BookingSeat]:
+    return list(BookingSeat.objects.filter(booking=booking).select_related("seat"))
+
+
+def booking_paid_seat_ids(booking: Booking) -> set[int]:
+    return set(booking.seats.filter(status=BookingStatus.PAID).values_list("seat_id", flat=True))
+
+
+def booking_paid_seat_count(booking: Booking) -> int:
+    return booking.seats.filter(status=BookingStatus.PAID).count()
+
+
+def showtime_bookings(showtime: Showtime, *, limit: int = 200) -> list[Booking]:
+    """The showtime's latest bookings, newest first, with their customer: one query."""
+    return list(Booking.objects.filter(showtime=showtime).select_related("customer").order_by("-booked_at")[:limit])
+
+
+def showtime_active_booking_count(showtime: Showtime) -> int:
+    """How many of the showtime's bookings are held or paid (those a cancellation reaches)."""
+    return Booking.objects.filter(showtime=showtime, status__in=ACTIVE_STATUSES).count()

@@ -1,12 +1,13 @@
-"""Reading tariffs and prices."""
+"""Reading tariffs and ticket types."""
 
-import datetime as dt
-
-from marquee.core.clock import local
-from marquee.pricing.models import Tariff
-from marquee.pricing.prices import tariff_for
+from marquee.pricing.models import Tariff, TicketType
 
 
-def tariff_at(starts_at: dt.datetime) -> Tariff | None:
-    """The tariff for a showtime starting at `starts_at` (an aware datetime)."""
-    return tariff_for(Tariff.objects.all(), local(starts_at))
+def tariffs_by_start() -> list[Tariff]:
+    """Every tariff by the time it starts, then English name: one query."""
+    return list(Tariff.objects.order_by("start_time", "name_en"))
+
+
+def ticket_types_ordered() -> list[TicketType]:
+    """Every ticket type by position, then code: one query."""
+    return list(TicketType.objects.order_by("position", "code"))

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q
 
 from marquee.booking.models import Booking, BookingSeat, BookingStatus, Customer
 from marquee.booking.selectors import in_presentation, seats_free, with_seats_taken
@@ -16,19 +16,13 @@ from marquee.core.clock import day_bounds, local, local_today
 from marquee.core.clock import now as clock_now
 from marquee.core.languages import localized_expression
 from marquee.scheduling.models import Format, LanguageVersion, Showtime, ShowtimeStatus
+from marquee.scheduling.selectors import showtimes_listed_on_day, showtimes_upcoming
 from marquee.venues.models import Hall, Seat
+from marquee.venues.selectors import halls_by_number
 
 # "Now showing": a first upcoming showtime within this many days; later ones are "coming soon".
 NOW_SHOWING_DAYS = 7
 STRIP_DAYS = 14
-
-
-def upcoming_showtimes(at: dt.datetime | None = None) -> QuerySet[Showtime]:
-    """Scheduled showtimes of listed movies that have not started, soonest first."""
-    at = at or clock_now()
-    return Showtime.objects.filter(starts_at__gt=at, status=ShowtimeStatus.SCHEDULED, movie__is_listed=True).order_by(
-        "starts_at", "hall__number"
-    )
 
 
 @dataclass(frozen=True)
@@ -66,7 +60,7 @@ def presentation_filter(
     format_raw: str | None, language_raw: str | None, at: dt.datetime | None = None
 ) -> PresentationFilter:
     """Two queries: the formats and the language versions of upcoming showtimes."""
-    upcoming = upcoming_showtimes(at)
+    upcoming = showtimes_upcoming(at)
     formats = list(Format.objects.filter(Exists(upcoming.filter(format=OuterRef("pk")))).order_by("position", "name"))
     languages = list(
         LanguageVersion.objects.filter(Exists(upcoming.filter(language_version=OuterRef("pk")))).order_by(
@@ -122,7 +116,8 @@ def listing(
     at = at or clock_now()
     today = local(at).date()
     tomorrow = today + dt.timedelta(days=1)
-    upcoming = in_presentation(upcoming_showtimes(at), format_code=format_code, language_code=language_code)
+    soonest_first = showtimes_upcoming(at).order_by("starts_at", "hall__number")
+    upcoming = in_presentation(soonest_first, format_code=format_code, language_code=language_code)
     movies = (
         Movie.objects.filter(is_listed=True)
         .annotate(
@@ -138,12 +133,7 @@ def listing(
         upcoming = upcoming.filter(movie__genres__id=genre_id)
     window_start = at
     _, window_end = day_bounds(tomorrow)
-    soon = with_seats_taken(
-        upcoming.filter(starts_at__gte=window_start, starts_at__lt=window_end).select_related(
-            "hall", "format", "language_version"
-        ),
-        at,
-    )
+    soon = with_seats_taken(upcoming.filter(starts_at__gte=window_start, starts_at__lt=window_end), at)
     by_movie: dict[int, list[Showtime]] = defaultdict(list)
     for show in soon:
         by_movie[show.movie_id].append(show)
@@ -187,9 +177,7 @@ def movie_detail(movie_id: int, at: dt.datetime | None = None) -> tuple[Movie, l
     )
     if movie is None:
         return None
-    shows = with_seats_taken(
-        upcoming_showtimes(at).filter(movie=movie).select_related("hall", "format", "language_version"), at
-    )
+    shows = with_seats_taken(showtimes_upcoming(at).filter(movie=movie).order_by("starts_at", "hall__number"), at)
     days: dict[dt.date, list[Showtime]] = {}
     for show in shows:
         show.seats_left = seats_free(show)  # type: ignore[attr-defined]
@@ -233,19 +221,16 @@ def day_timeline(
     """All halls on one local day, each with its showtimes (in that format and language
     version, when given) placed on a time axis. Two queries."""
     at = at or clock_now()
-    start, end = day_bounds(day)
-    of_the_day = Showtime.objects.filter(
-        starts_at__gte=start, starts_at__lt=end, status=ShowtimeStatus.SCHEDULED, movie__is_listed=True
-    )
+    start, _end = day_bounds(day)
     shows = list(
         with_seats_taken(
-            in_presentation(of_the_day, format_code=format_code, language_code=language_code)
-            .select_related("movie", "hall", "format", "language_version")
-            .order_by("hall__number", "starts_at"),
+            in_presentation(
+                showtimes_listed_on_day(day), format_code=format_code, language_code=language_code
+            ).order_by("hall__number", "starts_at"),
             at,
         )
     )
-    halls = list(Hall.objects.order_by("number"))
+    halls = list(halls_by_number())
     first = min((local(s.starts_at).hour for s in shows), default=10)
     last_end = max(((s.ends_at - start).total_seconds() / 3600 for s in shows), default=23)
     start_hour = min(first, 10)
@@ -269,15 +254,6 @@ def day_timeline(
     now_offset = (at - start).total_seconds() / 60 - start_hour * 60
     now_left = round(now_offset / span_min * 100, 3) if 0 <= now_offset <= span_min else None
     return Timeline(day=day, start_hour=start_hour, end_hour=end_hour, rows=rows, now_left=now_left)
-
-
-def showtime_for_sale(showtime_id: int) -> Showtime | None:
-    """A showtime of a listed movie (scheduled or not; the page says which)."""
-    return (
-        Showtime.objects.select_related("movie", "hall", "format", "language_version")
-        .filter(pk=showtime_id, movie__is_listed=True)
-        .first()
-    )
 
 
 def visitor_holds(references: list[str], showtime_id: int, at: dt.datetime | None = None) -> list[Booking]:
@@ -333,12 +309,6 @@ def booking_for_customer(*, reference: str, customer_id: int) -> Booking | None:
 # An erased customer cannot sign in (a session signed in before the erasure ends with it).
 def customer_by_email(email: str) -> Customer | None:
     return Customer.objects.filter(email__iexact=email.strip(), erased_at__isnull=True).first()
-
-
-def customer_by_id(customer_id: object) -> Customer | None:
-    if not isinstance(customer_id, int):
-        return None
-    return Customer.objects.filter(pk=customer_id, erased_at__isnull=True).first()
 
 
 def customer_bookings(customer_id: int) -> tuple[Customer | None, list[Booking]]:

@@ -144,7 +144,8 @@ def _seat_names(seat_ids: list[int]) -> str:
 
 
 def _showtime_or_404(showtime_id: int) -> Showtime:
-    showtime = selectors.showtime_for_sale(showtime_id)
+    # A showtime of a listed movie, scheduled or not (the page says which); the seat map counts for itself.
+    showtime = booking_selectors.showtime_public(showtime_id, with_counts=False)
     if showtime is None:
         raise Http404
     return showtime

@@ -65,7 +65,8 @@ from marquee.core.languages import localized_expression
 from marquee.core.money import to_money
 from marquee.payments.models import Refund, RefundStatus
 from marquee.reports.models import ShowtimeTallyCell
-from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.scheduling.models import ShowtimeStatus
+from marquee.scheduling.selectors import showtimes_scheduled_between
 from marquee.venues.models import SeatType
 
 NEARLY_FULL = 0.8  # a showtime at least this share sold counts as "nearly full"
@@ -149,7 +150,7 @@ def occupancy(
     """
     lo, hi = _period(start, end)
     at = at or clock_now()
-    shows = Showtime.objects.filter(starts_at__gte=lo, starts_at__lt=hi, status=ShowtimeStatus.SCHEDULED)
+    shows = showtimes_scheduled_between(lo, hi)
     seats = BookingSeat.objects.filter(
         showtime__starts_at__gte=lo, showtime__starts_at__lt=hi, showtime__status=ShowtimeStatus.SCHEDULED
     )

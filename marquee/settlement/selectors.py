@@ -32,7 +32,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 
 from marquee.booking.models import COMP, BookingSeat, BookingStatus
 from marquee.catalog.models import Movie
@@ -41,6 +41,7 @@ from marquee.core.errors import NotFound, ValidationFailed
 from marquee.core.money import to_money
 from marquee.payments.models import PaymentPurpose, Refund, RefundStatus
 from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.scheduling.selectors import showtimes_scheduled_between
 from marquee.settlement.models import Distributor, RentalTerm
 
 ZERO = Decimal("0.00")
@@ -265,7 +266,7 @@ def settlement(*, day: dt.date, distributor_id: int | None = None) -> Settlement
         distributor = Distributor.objects.filter(pk=distributor_id).first()
         if distributor is None:
             raise NotFound("No such distributor.")
-    shows_qs = Showtime.objects.filter(starts_at__gte=lo, starts_at__lt=hi, status=ShowtimeStatus.SCHEDULED)
+    shows_qs = showtimes_scheduled_between(lo, hi)
     if distributor_id is not None:
         shows_qs = shows_qs.filter(movie__distributor_id=distributor_id)
     shows = {
@@ -390,3 +391,14 @@ def distributor_movies(*, distributor_id: int) -> list[Movie]:
         .prefetch_related("rental_terms")
         .order_by("title_en", "title_uk", "pk")
     )
+
+
+def distributors_to_choose(*, keep_id: int | None = None) -> QuerySet[Distributor]:
+    """The active distributors by name, and the one `keep_id` names even if no longer active
+    (a movie's own distributor stays its choice)."""
+    kept = Q(pk=keep_id) if keep_id else Q(pk__in=[])
+    return Distributor.objects.filter(Q(is_active=True) | kept).order_by("name")
+
+
+def distributor_has_movie(*, distributor_id: int, movie_id: int) -> bool:
+    return Movie.objects.filter(pk=movie_id, distributor_id=distributor_id).exists()

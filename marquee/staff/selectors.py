@@ -13,6 +13,7 @@ from marquee.core.languages import localized_expression
 from marquee.pricing.models import Tariff
 from marquee.reports.selectors import Page
 from marquee.scheduling.models import Showtime
+from marquee.scheduling.selectors import showtimes_all
 from marquee.venues.models import Hall, Seat
 
 
@@ -82,7 +83,7 @@ def hall_get(*, hall_id: int) -> Hall:
 
 
 def _showtimes() -> QuerySet[Showtime]:
-    return with_seats_taken(Showtime.objects.select_related("movie", "hall", "format", "language_version"))
+    return with_seats_taken(showtimes_all())
 
 
 def showtimes_find(

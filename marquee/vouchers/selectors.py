@@ -42,3 +42,8 @@ def voucher_history(voucher_id: int) -> list[VoucherEntry]:
         .select_related("booking", "staff_user")
         .order_by("created_at", "pk")
     )
+
+
+def voucher_find(voucher_id: int) -> Voucher | None:
+    """One voucher with who issued it, or None."""
+    return Voucher.objects.select_related("issued_by").filter(pk=voucher_id).first()

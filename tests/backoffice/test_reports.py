@@ -165,3 +165,34 @@ def test_heat_map_csv_against_the_hand_worked_cinema(admin_client, cinema):  # n
     d = cinema.day.isoformat()
     rows = _csv(admin_client.get(reverse("backoffice:occupancy_heat_csv"), {"date_from": d, "date_to": d}))
     assert rows[1:] == [[d, "1", "Hall A", "0.2500"], [d, "2", "Hall B", "1.0000"]]
+
+
+def test_every_csv_report_has_one_url_and_every_csv_url_a_report():
+    """The one CSV view is reached by each download's own URL name, with its row's key."""
+    from django.urls import get_resolver
+
+    from marquee.backoffice.reports import CSV_REPORTS, report_csv
+
+    routed = {
+        pattern.default_args["report"]: pattern.name
+        for pattern in get_resolver("marquee.backoffice.urls").url_patterns
+        if getattr(pattern, "callback", None) is report_csv
+    }
+    assert set(routed) == set(CSV_REPORTS)
+    assert sorted(routed.values()) == [
+        "customers_csv",
+        "expansion_csv",
+        "occupancy_csv",
+        "occupancy_heat_csv",
+        "sales_csv",
+    ]
+
+
+def test_sales_csv_names_its_file_after_the_grouping_and_channel(admin_client, period):
+    response = admin_client.get(reverse("backoffice:sales_csv"), {**period, "group_by": "movie", "channel": "online"})
+    assert (
+        f'filename="sales-by-movie-online-{period["date_from"]}-{period["date_to"]}.csv"'
+        in response["Content-Disposition"]
+    )
+    response = admin_client.get(reverse("backoffice:sales_csv"), {**period, "group_by": "nonsense", "channel": "x"})
+    assert f'filename="sales-by-day-{period["date_from"]}-{period["date_to"]}.csv"' in response["Content-Disposition"]
