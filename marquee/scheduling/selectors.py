@@ -24,3 +24,16 @@ def formats_all() -> list[Format]:
 
 def language_versions_all() -> list[LanguageVersion]:
     return list(LanguageVersion.objects.order_by("position", localized_expression("name"), "code"))
+
+
+# --- reads of the API (issue 14) --------------------------------------------------------------
+
+
+def format_with_count(format_id: int) -> Format | None:
+    """One format with `showtime_count`, or None: one query."""
+    return formats_with_counts().filter(pk=format_id).first()
+
+
+def language_version_with_count(version_id: int) -> LanguageVersion | None:
+    """One language version with `showtime_count`, or None: one query."""
+    return language_versions_with_counts().filter(pk=version_id).first()

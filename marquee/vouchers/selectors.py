@@ -42,3 +42,13 @@ def voucher_history(voucher_id: int) -> list[VoucherEntry]:
         .select_related("booking", "staff_user")
         .order_by("created_at", "pk")
     )
+
+
+# --- reads of the API (issue 14) --------------------------------------------------------------
+
+
+def voucher_get(voucher_id: int) -> Voucher | None:
+    """One voucher with whoever issued it, or None (an id no row can have too). One query."""
+    if not 0 < voucher_id < 2**63:
+        return None
+    return Voucher.objects.select_related("issued_by").filter(pk=voucher_id).first()
