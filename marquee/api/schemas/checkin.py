@@ -7,9 +7,8 @@ from django.conf import settings
 from ninja import Schema
 from pydantic import Field
 
-from marquee.api.schemas.common import ErrorOut, StrictIn, hall_brief, money, movie_brief
+from marquee.api.schemas.common import ErrorOut, StrictIn, hall_brief, local_moment, money, movie_brief
 from marquee.booking.models import BookingSeat
-from marquee.core.clock import local
 
 
 class CheckInIn(StrictIn):
@@ -73,7 +72,7 @@ def check_in_out(ticket: BookingSeat) -> dict[str, Any]:
     return {
         "admitted": True,
         "override": ticket.checked_in_override,
-        "checked_in_at": local(ticket.checked_in_at).replace(microsecond=0),
+        "checked_in_at": local_moment(ticket.checked_in_at),
         "seat": {
             "id": ticket.seat_id,
             "ticket_id": ticket.pk,
@@ -87,7 +86,7 @@ def check_in_out(ticket: BookingSeat) -> dict[str, Any]:
         },
         "showtime": {
             "id": showtime.pk,
-            "starts_at": local(showtime.starts_at).replace(microsecond=0),
+            "starts_at": local_moment(showtime.starts_at),
             "movie": movie_brief(showtime.movie),
             "hall": hall_brief(showtime.hall),
         },
