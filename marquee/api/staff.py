@@ -14,8 +14,8 @@ from ninja import Body, Query, Router, Status
 from ninja.responses import NinjaJSONEncoder
 
 from marquee.api.auth import StaffAuth
-from marquee.api.schemas import ErrorOut
-from marquee.api.schemas_payments import (
+from marquee.api.schemas.common import Id, Limit, Offset, page_out, staff_errors
+from marquee.api.schemas.payments import (
     BookingMoveIn,
     PaymentCancelIn,
     PaymentMarkPaidIn,
@@ -23,7 +23,7 @@ from marquee.api.schemas_payments import (
     RefundIn,
     money_out,
 )
-from marquee.api.schemas_staff import (
+from marquee.api.schemas.staff import (
     AudiencePage,
     BookingFilters,
     BookingPage,
@@ -41,12 +41,9 @@ from marquee.api.schemas_staff import (
     HallPatch,
     HallSummaryOut,
     HeatMapOut,
-    Id,
-    Limit,
     MovieIn,
     MoviePatch,
     OccupancyOut,
-    Offset,
     ReportFilters,
     SalesFilters,
     SalesOut,
@@ -63,20 +60,19 @@ from marquee.api.schemas_staff import (
     TariffOut,
     TariffPatch,
     audience_out,
-    booking_out,
     customer_detail_out,
     customer_erasure_out,
     customer_out,
     expansion_out,
-    genre_out,
     hall_out,
     hall_summary_out,
     heat_map_out,
-    movie_out,
     occupancy_out,
-    page_out,
     sales_out,
-    showtime_out,
+    staff_booking_out,
+    staff_genre_out,
+    staff_movie_out,
+    staff_showtime_out,
     tariff_out,
 )
 from marquee.booking import moves as booking_moves
@@ -115,10 +111,6 @@ CAMPAIGNS = StaffAuth("send_campaigns")
 ERASE = StaffAuth("erase_customers")
 
 
-def _errors(*codes: int) -> dict[int, Any]:
-    return {code: ErrorOut for code in (401, 403, 422, *codes)}
-
-
 def _no_content() -> HttpResponse:
     return HttpResponse(status=204)
 
@@ -126,27 +118,29 @@ def _no_content() -> HttpResponse:
 # --- genres ----------------------------------------------------------------------------
 
 
-@router.get("/genres", response={200: list[StaffGenreOut], **_errors()}, auth=CATALOG_READ)
+@router.get("/genres", response={200: list[StaffGenreOut], **staff_errors()}, auth=CATALOG_READ)
 def genres_list(request: HttpRequest) -> Any:
-    return [genre_out(g) for g in selectors.genres_all()]
+    return [staff_genre_out(g) for g in selectors.genres_all()]
 
 
-@router.post("/genres", response={201: StaffGenreOut, **_errors()}, auth=CATALOG)
+@router.post("/genres", response={201: StaffGenreOut, **staff_errors()}, auth=CATALOG)
 def genres_create(request: HttpRequest, payload: GenreIn) -> Any:
-    return Status(201, genre_out(catalog_services.genre_create(**payload.dict(), staff_user=_actor(request))))
+    return Status(201, staff_genre_out(catalog_services.genre_create(**payload.dict(), staff_user=_actor(request))))
 
 
-@router.get("/genres/{genre_id}", response={200: StaffGenreOut, **_errors(404)}, auth=CATALOG_READ)
+@router.get("/genres/{genre_id}", response={200: StaffGenreOut, **staff_errors(404)}, auth=CATALOG_READ)
 def genres_get(request: HttpRequest, genre_id: Id) -> Any:
-    return genre_out(selectors.genre_get(genre_id=genre_id))
+    return staff_genre_out(selectors.genre_get(genre_id=genre_id))
 
 
-@router.patch("/genres/{genre_id}", response={200: StaffGenreOut, **_errors(404)}, auth=CATALOG)
+@router.patch("/genres/{genre_id}", response={200: StaffGenreOut, **staff_errors(404)}, auth=CATALOG)
 def genres_update(request: HttpRequest, genre_id: Id, payload: GenreIn) -> Any:
-    return genre_out(catalog_services.genre_update(genre_id=genre_id, **payload.dict(), staff_user=_actor(request)))
+    return staff_genre_out(
+        catalog_services.genre_update(genre_id=genre_id, **payload.dict(), staff_user=_actor(request))
+    )
 
 
-@router.delete("/genres/{genre_id}", response={204: None, **_errors(404, 409)}, auth=CATALOG)
+@router.delete("/genres/{genre_id}", response={204: None, **staff_errors(404, 409)}, auth=CATALOG)
 def genres_delete(request: HttpRequest, genre_id: Id) -> Any:
     catalog_services.genre_delete(genre_id=genre_id, staff_user=_actor(request))
     return _no_content()
@@ -155,39 +149,39 @@ def genres_delete(request: HttpRequest, genre_id: Id) -> Any:
 # --- movies ----------------------------------------------------------------------------
 
 
-@router.get("/movies", response={200: list[StaffMovieOut], **_errors()}, auth=CATALOG_READ)
+@router.get("/movies", response={200: list[StaffMovieOut], **staff_errors()}, auth=CATALOG_READ)
 def movies_list(request: HttpRequest, filters: Query[StaffMovieFilters]) -> Any:
-    return [movie_out(m) for m in selectors.movies_all(listed=filters.listed, search=filters.search)]
+    return [staff_movie_out(m) for m in selectors.movies_all(listed=filters.listed, search=filters.search)]
 
 
-@router.post("/movies", response={201: StaffMovieOut, **_errors(404)}, auth=CATALOG)
+@router.post("/movies", response={201: StaffMovieOut, **staff_errors(404)}, auth=CATALOG)
 def movies_create(request: HttpRequest, payload: MovieIn) -> Any:
     movie = catalog_services.movie_create(**payload.dict(), staff_user=_actor(request))
-    return Status(201, movie_out(selectors.movie_get(movie_id=movie.pk)))
+    return Status(201, staff_movie_out(selectors.movie_get(movie_id=movie.pk)))
 
 
-@router.get("/movies/{movie_id}", response={200: StaffMovieOut, **_errors(404)}, auth=CATALOG_READ)
+@router.get("/movies/{movie_id}", response={200: StaffMovieOut, **staff_errors(404)}, auth=CATALOG_READ)
 def movies_get(request: HttpRequest, movie_id: Id) -> Any:
-    return movie_out(selectors.movie_get(movie_id=movie_id))
+    return staff_movie_out(selectors.movie_get(movie_id=movie_id))
 
 
-@router.patch("/movies/{movie_id}", response={200: StaffMovieOut, **_errors(404)}, auth=CATALOG)
+@router.patch("/movies/{movie_id}", response={200: StaffMovieOut, **staff_errors(404)}, auth=CATALOG)
 def movies_update(request: HttpRequest, movie_id: Id, payload: MoviePatch) -> Any:
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     # `"distributor_id": null` is a change (no distributor), not a field left out.
     if "distributor_id" in payload.model_fields_set and payload.distributor_id is None:
         changes["remove_distributor"] = True
     catalog_services.movie_update(movie_id=movie_id, **changes, staff_user=_actor(request))
-    return movie_out(selectors.movie_get(movie_id=movie_id))
+    return staff_movie_out(selectors.movie_get(movie_id=movie_id))
 
 
-@router.delete("/movies/{movie_id}", response={204: None, **_errors(404, 409)}, auth=CATALOG)
+@router.delete("/movies/{movie_id}", response={204: None, **staff_errors(404, 409)}, auth=CATALOG)
 def movies_delete(request: HttpRequest, movie_id: Id) -> Any:
     catalog_services.movie_delete(movie_id=movie_id, staff_user=_actor(request))
     return _no_content()
 
 
-@router.get("/movies/{movie_id}/audience", response={200: AudiencePage, **_errors(404)}, auth=CUSTOMERS)
+@router.get("/movies/{movie_id}/audience", response={200: AudiencePage, **staff_errors(404)}, auth=CUSTOMERS)
 def movies_audience(request: HttpRequest, movie_id: Id, limit: Limit = 50, offset: Offset = 0) -> Any:
     """Customers who watched the movie (an addition to api.md)."""
     reports.movie_for_report(movie_id=movie_id)
@@ -201,12 +195,12 @@ def _rows(rows: list[Any]) -> list[RowSpec]:
     return [RowSpec(row=r.row, seats=r.seats, type=r.type, base_price=r.base_price) for r in rows]
 
 
-@router.get("/halls", response={200: list[HallSummaryOut], **_errors()}, auth=VENUES_READ)
+@router.get("/halls", response={200: list[HallSummaryOut], **staff_errors()}, auth=VENUES_READ)
 def halls_list(request: HttpRequest) -> Any:
     return [hall_summary_out(h) for h in selectors.halls_all()]
 
 
-@router.post("/halls", response={201: HallOut, **_errors()}, auth=VENUES)
+@router.post("/halls", response={201: HallOut, **staff_errors()}, auth=VENUES)
 def halls_create(request: HttpRequest, payload: HallIn) -> Any:
     hall = venue_services.hall_create(
         number=payload.number, name=payload.name, rows=_rows(payload.rows), staff_user=_actor(request)
@@ -214,12 +208,12 @@ def halls_create(request: HttpRequest, payload: HallIn) -> Any:
     return Status(201, hall_out(selectors.hall_get(hall_id=hall.pk)))
 
 
-@router.get("/halls/{hall_id}", response={200: HallOut, **_errors(404)}, auth=VENUES_READ)
+@router.get("/halls/{hall_id}", response={200: HallOut, **staff_errors(404)}, auth=VENUES_READ)
 def halls_get(request: HttpRequest, hall_id: Id) -> Any:
     return hall_out(selectors.hall_get(hall_id=hall_id))
 
 
-@router.patch("/halls/{hall_id}", response={200: HallOut, **_errors(404, 409)}, auth=VENUES)
+@router.patch("/halls/{hall_id}", response={200: HallOut, **staff_errors(404, 409)}, auth=VENUES)
 def halls_update(request: HttpRequest, hall_id: Id, payload: HallPatch) -> Any:
     """`rows` replaces the layout (seats with future sales cannot go); `number`, `name` rename."""
     if payload.rows is not None:
@@ -231,7 +225,7 @@ def halls_update(request: HttpRequest, hall_id: Id, payload: HallPatch) -> Any:
     return hall_out(selectors.hall_get(hall_id=hall_id))
 
 
-@router.delete("/halls/{hall_id}", response={204: None, **_errors(404, 409)}, auth=VENUES)
+@router.delete("/halls/{hall_id}", response={204: None, **staff_errors(404, 409)}, auth=VENUES)
 def halls_delete(request: HttpRequest, hall_id: Id) -> Any:
     venue_services.hall_delete(hall_id=hall_id, staff_user=_actor(request))
     return _no_content()
@@ -240,7 +234,7 @@ def halls_delete(request: HttpRequest, hall_id: Id) -> Any:
 # --- showtimes -------------------------------------------------------------------------
 
 
-@router.get("/showtimes", response={200: ShowtimePage, **_errors()}, auth=SCHEDULE_READ)
+@router.get("/showtimes", response={200: ShowtimePage, **staff_errors()}, auth=SCHEDULE_READ)
 def showtimes_list(request: HttpRequest, filters: Query[StaffShowtimeFilters]) -> Any:
     """Showtimes oldest first, a page at a time (`limit`, `offset`); `from`/`to` (local
     dates, both included), `hall`, `movie`, `status` narrow them."""
@@ -253,10 +247,10 @@ def showtimes_list(request: HttpRequest, filters: Query[StaffShowtimeFilters]) -
         limit=filters.limit,
         offset=filters.offset,
     )
-    return page_out(page, showtime_out)
+    return page_out(page, staff_showtime_out)
 
 
-@router.post("/showtimes", response={201: StaffShowtimeOut, **_errors(404, 409)}, auth=SCHEDULE)
+@router.post("/showtimes", response={201: StaffShowtimeOut, **staff_errors(404, 409)}, auth=SCHEDULE)
 def showtimes_create(request: HttpRequest, payload: ShowtimeIn) -> Any:
     showtime = scheduling_services.showtime_schedule(
         movie_id=payload.movie_id,
@@ -266,15 +260,15 @@ def showtimes_create(request: HttpRequest, payload: ShowtimeIn) -> Any:
         language_code=payload.language_version,
         staff_user=_actor(request),
     )
-    return Status(201, showtime_out(selectors.showtime_get(showtime_id=showtime.pk)))
+    return Status(201, staff_showtime_out(selectors.showtime_get(showtime_id=showtime.pk)))
 
 
-@router.get("/showtimes/{showtime_id}", response={200: StaffShowtimeOut, **_errors(404)}, auth=SCHEDULE_READ)
+@router.get("/showtimes/{showtime_id}", response={200: StaffShowtimeOut, **staff_errors(404)}, auth=SCHEDULE_READ)
 def showtimes_get(request: HttpRequest, showtime_id: Id) -> Any:
-    return showtime_out(selectors.showtime_get(showtime_id=showtime_id))
+    return staff_showtime_out(selectors.showtime_get(showtime_id=showtime_id))
 
 
-@router.patch("/showtimes/{showtime_id}", response={200: StaffShowtimeOut, **_errors(404, 409)}, auth=SCHEDULE)
+@router.patch("/showtimes/{showtime_id}", response={200: StaffShowtimeOut, **staff_errors(404, 409)}, auth=SCHEDULE)
 def showtimes_update(request: HttpRequest, showtime_id: Id, payload: ShowtimePatch) -> Any:
     current = selectors.showtime_get(showtime_id=showtime_id)
     same_hall = payload.hall_id in (None, current.hall_id) and payload.movie_id in (None, current.movie_id)
@@ -303,43 +297,45 @@ def showtimes_update(request: HttpRequest, showtime_id: Id, payload: ShowtimePat
             **presentation,
             staff_user=_actor(request),
         )
-    return showtime_out(selectors.showtime_get(showtime_id=showtime_id))
+    return staff_showtime_out(selectors.showtime_get(showtime_id=showtime_id))
 
 
-@router.delete("/showtimes/{showtime_id}", response={200: StaffShowtimeOut, 204: None, **_errors(404)}, auth=SCHEDULE)
+@router.delete(
+    "/showtimes/{showtime_id}", response={200: StaffShowtimeOut, 204: None, **staff_errors(404)}, auth=SCHEDULE
+)
 def showtimes_delete(request: HttpRequest, showtime_id: Id) -> Any:
     """204 when it had no bookings and is gone; otherwise it is cancelled with its bookings
     (their buyers are emailed) and the answer is the cancelled showtime."""
     if payments.showtime_delete(showtime_id=showtime_id, staff_user=_actor(request)):
         return _no_content()
-    return Status(200, showtime_out(selectors.showtime_get(showtime_id=showtime_id)))
+    return Status(200, staff_showtime_out(selectors.showtime_get(showtime_id=showtime_id)))
 
 
 # --- tariffs ---------------------------------------------------------------------------
 
 
-@router.get("/tariffs", response={200: list[TariffOut], **_errors()}, auth=TARIFFS_READ)
+@router.get("/tariffs", response={200: list[TariffOut], **staff_errors()}, auth=TARIFFS_READ)
 def tariffs_list(request: HttpRequest) -> Any:
     return [tariff_out(t) for t in selectors.tariffs_all()]
 
 
-@router.post("/tariffs", response={201: TariffOut, **_errors()}, auth=TARIFFS)
+@router.post("/tariffs", response={201: TariffOut, **staff_errors()}, auth=TARIFFS)
 def tariffs_create(request: HttpRequest, payload: TariffIn) -> Any:
     return Status(201, tariff_out(pricing_services.tariff_create(**payload.dict(), staff_user=_actor(request))))
 
 
-@router.get("/tariffs/{tariff_id}", response={200: TariffOut, **_errors(404)}, auth=TARIFFS_READ)
+@router.get("/tariffs/{tariff_id}", response={200: TariffOut, **staff_errors(404)}, auth=TARIFFS_READ)
 def tariffs_get(request: HttpRequest, tariff_id: Id) -> Any:
     return tariff_out(selectors.tariff_get(tariff_id=tariff_id))
 
 
-@router.patch("/tariffs/{tariff_id}", response={200: TariffOut, **_errors(404)}, auth=TARIFFS)
+@router.patch("/tariffs/{tariff_id}", response={200: TariffOut, **staff_errors(404)}, auth=TARIFFS)
 def tariffs_update(request: HttpRequest, tariff_id: Id, payload: TariffPatch) -> Any:
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     return tariff_out(pricing_services.tariff_update(tariff_id=tariff_id, **changes, staff_user=_actor(request)))
 
 
-@router.delete("/tariffs/{tariff_id}", response={204: None, **_errors(404)}, auth=TARIFFS)
+@router.delete("/tariffs/{tariff_id}", response={204: None, **staff_errors(404)}, auth=TARIFFS)
 def tariffs_delete(request: HttpRequest, tariff_id: Id) -> Any:
     pricing_services.tariff_delete(tariff_id=tariff_id, staff_user=_actor(request))
     return _no_content()
@@ -348,7 +344,7 @@ def tariffs_delete(request: HttpRequest, tariff_id: Id) -> Any:
 # --- bookings --------------------------------------------------------------------------
 
 
-@router.get("/bookings", response={200: BookingPage, **_errors()}, auth=BOX_OFFICE)
+@router.get("/bookings", response={200: BookingPage, **staff_errors()}, auth=BOX_OFFICE)
 def bookings_list(request: HttpRequest, filters: Query[BookingFilters]) -> Any:
     page = selectors.bookings_find(
         showtime_id=filters.showtime,
@@ -359,7 +355,7 @@ def bookings_list(request: HttpRequest, filters: Query[BookingFilters]) -> Any:
         limit=filters.limit,
         offset=filters.offset,
     )
-    return page_out(page, booking_out)
+    return page_out(page, staff_booking_out)
 
 
 def _reference(raw: str) -> str:
@@ -376,16 +372,16 @@ def _actor(request: HttpRequest) -> Any:
 
 
 def _with_money(booking: Booking) -> dict[str, Any]:
-    return {**booking_out(booking), **money_out(booking_money(booking.pk), booking)}
+    return {**staff_booking_out(booking), **money_out(booking_money(booking.pk), booking)}
 
 
-@router.get("/bookings/{reference}", response={200: PaymentStaffBookingOut, **_errors(404)}, auth=BOX_OFFICE)
+@router.get("/bookings/{reference}", response={200: PaymentStaffBookingOut, **staff_errors(404)}, auth=BOX_OFFICE)
 def bookings_get(request: HttpRequest, reference: str) -> Any:
     return _with_money(selectors.booking_get(reference=_reference(reference)))
 
 
 @router.post(
-    "/bookings/{reference}/mark-paid", response={200: PaymentStaffBookingOut, **_errors(404, 409)}, auth=BOX_OFFICE
+    "/bookings/{reference}/mark-paid", response={200: PaymentStaffBookingOut, **staff_errors(404, 409)}, auth=BOX_OFFICE
 )
 def bookings_mark_paid(
     request: HttpRequest,
@@ -402,7 +398,7 @@ def bookings_mark_paid(
 
 
 @router.post(
-    "/bookings/{reference}/cancel", response={200: PaymentStaffBookingOut, **_errors(404, 409)}, auth=BOX_OFFICE
+    "/bookings/{reference}/cancel", response={200: PaymentStaffBookingOut, **staff_errors(404, 409)}, auth=BOX_OFFICE
 )
 def bookings_cancel(
     request: HttpRequest,
@@ -421,7 +417,7 @@ def bookings_cancel(
 
 
 @router.post(
-    "/bookings/{reference}/refund", response={200: PaymentStaffBookingOut, **_errors(404, 409)}, auth=BOX_OFFICE
+    "/bookings/{reference}/refund", response={200: PaymentStaffBookingOut, **staff_errors(404, 409)}, auth=BOX_OFFICE
 )
 def bookings_refund(request: HttpRequest, reference: str, payload: RefundIn) -> Any:
     """Refund part or all of a paid booking without cancelling it (a reason is required)."""
@@ -431,7 +427,9 @@ def bookings_refund(request: HttpRequest, reference: str, payload: RefundIn) -> 
     return _with_money(selectors.booking_get(reference=_reference(reference)))
 
 
-@router.post("/bookings/{reference}/move", response={200: PaymentStaffBookingOut, **_errors(404, 409)}, auth=BOX_OFFICE)
+@router.post(
+    "/bookings/{reference}/move", response={200: PaymentStaffBookingOut, **staff_errors(404, 409)}, auth=BOX_OFFICE
+)
 def bookings_move(request: HttpRequest, reference: str, payload: BookingMoveIn) -> Any:
     """Move a paid booking to other seats of its showtime or to another showtime (as many
     seats). Dearer: `method` (cash or card_terminal) takes the difference at the box office;
@@ -448,27 +446,29 @@ def bookings_move(request: HttpRequest, reference: str, payload: BookingMoveIn) 
     return _with_money(selectors.booking_get(reference=moved.booking.reference))
 
 
-@router.post("/bookings/{reference}/resend", response={200: StaffBookingOut, **_errors(404, 409, 429)}, auth=BOX_OFFICE)
+@router.post(
+    "/bookings/{reference}/resend", response={200: StaffBookingOut, **staff_errors(404, 409, 429)}, auth=BOX_OFFICE
+)
 def bookings_resend(request: HttpRequest, reference: str) -> Any:
     booking = booking_services.booking_resend(reference=_reference(reference), staff_user=_actor(request))
-    return booking_out(selectors.booking_get(reference=booking.reference))
+    return staff_booking_out(selectors.booking_get(reference=booking.reference))
 
 
 # --- customers -------------------------------------------------------------------------
 
 
-@router.get("/customers", response={200: CustomerPage, **_errors()}, auth=CUSTOMERS)
+@router.get("/customers", response={200: CustomerPage, **staff_errors()}, auth=CUSTOMERS)
 def customers_list(request: HttpRequest, filters: Query[CustomerFilters]) -> Any:
     page = reports.customer_search(query=filters.search, limit=filters.limit, offset=filters.offset)
     return page_out(page, customer_out)
 
 
-@router.get("/customers/{customer_id}", response={200: CustomerDetailOut, **_errors(404)}, auth=CUSTOMERS)
+@router.get("/customers/{customer_id}", response={200: CustomerDetailOut, **staff_errors(404)}, auth=CUSTOMERS)
 def customers_get(request: HttpRequest, customer_id: Id) -> Any:
     return customer_detail_out(reports.customer_profile(customer_id=customer_id))
 
 
-@router.post("/customers/{customer_id}/erase", response={200: CustomerErasureOut, **_errors(404, 409)}, auth=ERASE)
+@router.post("/customers/{customer_id}/erase", response={200: CustomerErasureOut, **staff_errors(404, 409)}, auth=ERASE)
 def customers_erase(request: HttpRequest, customer_id: Id, payload: CustomerErasureIn) -> Any:
     """The person asked to be forgotten (an addition to api.md; Admin only): name, email and
     phone replaced everywhere, bookings kept for the accounts. Erasing twice: 409 invalid_state."""
@@ -491,7 +491,7 @@ def _period(filters: ReportFilters) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-@router.get("/reports/occupancy", response={200: list[OccupancyOut], **_errors()}, auth=REPORTS)
+@router.get("/reports/occupancy", response={200: list[OccupancyOut], **staff_errors()}, auth=REPORTS)
 def reports_occupancy(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
     start, end = _period(filters)
     rows = [occupancy_out(r) for r in reports.occupancy(start=start, end=end, hall_id=filters.hall)]
@@ -499,7 +499,7 @@ def reports_occupancy(request: HttpRequest, filters: Query[ReportFilters]) -> An
     return JsonResponse(rows, safe=False, encoder=NinjaJSONEncoder)
 
 
-@router.get("/reports/sales", response={200: SalesOut, **_errors()}, auth=REPORTS, by_alias=True)
+@router.get("/reports/sales", response={200: SalesOut, **staff_errors()}, auth=REPORTS, by_alias=True)
 def reports_sales(request: HttpRequest, filters: Query[SalesFilters]) -> Any:
     start, end = _period(filters)
     return sales_out(
@@ -509,14 +509,14 @@ def reports_sales(request: HttpRequest, filters: Query[SalesFilters]) -> Any:
     )
 
 
-@router.get("/reports/heat-map", response={200: HeatMapOut, **_errors()}, auth=REPORTS)
+@router.get("/reports/heat-map", response={200: HeatMapOut, **staff_errors()}, auth=REPORTS)
 def reports_heat_map(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
     """Average share sold by hall and day (an addition to api.md)."""
     start, end = _period(filters)
     return heat_map_out(reports.occupancy_heat_map(start=start, end=end, hall_id=filters.hall))
 
 
-@router.get("/reports/expansion", response={200: ExpansionOut, **_errors()}, auth=REPORTS)
+@router.get("/reports/expansion", response={200: ExpansionOut, **staff_errors()}, auth=REPORTS)
 def reports_expansion(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
     """Per ISO week, the share of showtimes ≥ 80% sold and sold out (an addition to api.md)."""
     start, end = _period(filters)
@@ -526,7 +526,7 @@ def reports_expansion(request: HttpRequest, filters: Query[ReportFilters]) -> An
 # --- campaigns -------------------------------------------------------------------------
 
 
-@router.post("/campaigns/recommendations", response={200: CampaignOut, **_errors()}, auth=CAMPAIGNS)
+@router.post("/campaigns/recommendations", response={200: CampaignOut, **staff_errors()}, auth=CAMPAIGNS)
 def campaigns_recommendations(request: HttpRequest, payload: CampaignIn | None = Body(None)) -> Any:  # noqa: B008
     """Small campaigns are queued before the answer; a large one is handed to the worker
     (`"deferred": true`; `queued` then counts the customers it will email)."""

@@ -8,8 +8,8 @@ from django.urls import reverse
 from ninja import Query, Router, Status
 
 from marquee.api.auth import StaffAuth
-from marquee.api.schemas import ErrorOut
-from marquee.api.schemas_promotions import (
+from marquee.api.schemas.common import Id, page_out, staff_errors
+from marquee.api.schemas.promotions import (
     PromoBatchIn,
     PromoBatchOut,
     PromoCodeFilters,
@@ -20,19 +20,13 @@ from marquee.api.schemas_promotions import (
     promo_batch_out,
     promo_code_out,
 )
-from marquee.api.schemas_staff import Id
 from marquee.booking.promo import promo_code_uses
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import NotFound
 from marquee.promotions import selectors, services
-from marquee.promotions.models import PromoCode
 
 router = Router(tags=["staff: promo codes"])
 PROMOTIONS = StaffAuth("manage_promotions")
-
-
-def _errors(*codes: int) -> dict[int, Any]:
-    return {code: ErrorOut for code in (401, 403, 422, *codes)}
 
 
 def _actor(request: HttpRequest) -> Any:
@@ -54,27 +48,28 @@ def _terms(payload: PromoCodeIn | PromoBatchIn) -> services.CodeTerms:
     return services.CodeTerms(**data)
 
 
-@router.get("/promo-codes", response={200: PromoCodePage, **_errors()}, auth=PROMOTIONS)
+@router.get("/promo-codes", response={200: PromoCodePage, **staff_errors()}, auth=PROMOTIONS)
 def promo_codes_list(request: HttpRequest, filters: Query[PromoCodeFilters]) -> Any:
     """Codes by text, with their uses; codes of batches only with `include_batches`."""
-    found = selectors.promo_codes(search=filters.search, include_batches=filters.include_batches)
-    page: list[PromoCode] = list(found[filters.offset : filters.offset + filters.limit])
-    uses = promo_code_uses([c.pk for c in page], clock_now())
-    return {"count": found.count(), "results": [promo_code_out(c, uses[c.pk]) for c in page]}
+    page = selectors.promo_codes_page(
+        search=filters.search, include_batches=filters.include_batches, limit=filters.limit, offset=filters.offset
+    )
+    uses = promo_code_uses([c.pk for c in page.results], clock_now())
+    return page_out(page, lambda code: promo_code_out(code, uses[code.pk]))
 
 
-@router.post("/promo-codes", response={201: PromoCodeOut, **_errors()}, auth=PROMOTIONS)
+@router.post("/promo-codes", response={201: PromoCodeOut, **staff_errors()}, auth=PROMOTIONS)
 def promo_codes_create(request: HttpRequest, payload: PromoCodeIn) -> Any:
     made = services.promo_code_create(code=payload.code, terms=_terms(payload), staff_user=_actor(request))
     return Status(201, _one(made.pk))
 
 
-@router.get("/promo-codes/{code_id}", response={200: PromoCodeOut, **_errors(404)}, auth=PROMOTIONS)
+@router.get("/promo-codes/{code_id}", response={200: PromoCodeOut, **staff_errors(404)}, auth=PROMOTIONS)
 def promo_codes_get(request: HttpRequest, code_id: Id) -> Any:
     return _one(code_id)
 
 
-@router.patch("/promo-codes/{code_id}", response={200: PromoCodeOut, **_errors(404)}, auth=PROMOTIONS)
+@router.patch("/promo-codes/{code_id}", response={200: PromoCodeOut, **staff_errors(404)}, auth=PROMOTIONS)
 def promo_codes_update(request: HttpRequest, code_id: Id, payload: PromoCodePatch) -> Any:
     """Only the fields sent change (null for `valid_from`, `valid_until`, `max_uses` or
     `max_uses_per_customer` removes that limit); bookings already made keep their discount."""
@@ -90,7 +85,7 @@ def promo_codes_update(request: HttpRequest, code_id: Id, payload: PromoCodePatc
     return _one(code_id)
 
 
-@router.delete("/promo-codes/{code_id}", response={200: PromoCodeOut, **_errors(404)}, auth=PROMOTIONS)
+@router.delete("/promo-codes/{code_id}", response={200: PromoCodeOut, **staff_errors(404)}, auth=PROMOTIONS)
 def promo_codes_deactivate(request: HttpRequest, code_id: Id) -> Any:
     """Deactivates the code (answers it, `is_active` false): bookings that used it refer to it,
     so it is kept; holds that carry it keep their discount."""
@@ -102,7 +97,7 @@ def _csv_url(batch_id: int) -> str:
     return reverse("api:promo_batch_csv", kwargs={"batch_id": batch_id})
 
 
-@router.post("/promo-batches", response={201: PromoBatchOut, **_errors()}, auth=PROMOTIONS)
+@router.post("/promo-batches", response={201: PromoBatchOut, **staff_errors()}, auth=PROMOTIONS)
 def promo_batches_create(request: HttpRequest, payload: PromoBatchIn) -> Any:
     """`quantity` single-use codes with these terms (their `max_uses` is 1), answered in full."""
     batch, codes = services.promo_batch_create(
@@ -113,7 +108,7 @@ def promo_batches_create(request: HttpRequest, payload: PromoBatchIn) -> Any:
 
 @router.get(
     "/promo-batches/{batch_id}/codes.csv",
-    response={200: None, **_errors(404)},
+    response={200: None, **staff_errors(404)},
     auth=PROMOTIONS,
     url_name="promo_batch_csv",
     openapi_extra={"responses": {200: {"description": "The codes as CSV", "content": {"text/csv": {}}}}},

@@ -17,7 +17,7 @@ from marquee.backoffice.feedback import in_language
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import DomainError
 from marquee.vouchers.models import VoucherStatus
-from marquee.vouchers.selectors import voucher_find, voucher_history, vouchers_find
+from marquee.vouchers.selectors import voucher_get, voucher_history, vouchers_find
 from marquee.vouchers.services import voucher_extend, voucher_issue
 
 
@@ -98,7 +98,7 @@ def voucher_detail(request: HttpRequest, voucher_id: int) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, voucher_id: int, extend: VoucherExtendForm, status: int = 200) -> HttpResponse:
-    voucher = voucher_find(voucher_id)
+    voucher = voucher_get(voucher_id)
     if voucher is None:
         raise Http404
     return render(

@@ -9,5 +9,10 @@ def tariffs_by_start() -> list[Tariff]:
 
 
 def ticket_types_ordered() -> list[TicketType]:
-    """Every ticket type by position, then code: one query."""
+    """Every ticket type, on sale or not, by position, then code (the order customers see
+    them): one query."""
     return list(TicketType.objects.order_by("position", "code"))
+
+
+def ticket_type_get(ticket_type_id: int) -> TicketType | None:
+    return TicketType.objects.filter(pk=ticket_type_id).first()

@@ -3,6 +3,7 @@
 import csv
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
@@ -66,3 +67,18 @@ def codes_csv(codes: Iterable[PromoCode]) -> str:
             ]
         )
     return out.getvalue()
+
+
+# --- reads of the API (issue 14) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PromoCodesFound:
+    count: int
+    results: list[PromoCode]
+
+
+def promo_codes_page(*, search: str = "", include_batches: bool = False, limit: int, offset: int) -> PromoCodesFound:
+    """A page of `promo_codes` and how many there are in all: five queries."""
+    found = promo_codes(search=search, include_batches=include_batches)
+    return PromoCodesFound(count=found.count(), results=list(found[offset : offset + limit]))

@@ -95,3 +95,16 @@ def showtime_get(*, showtime_id: int) -> Showtime:
     if showtime is None:
         raise NotFound("No such showtime.")
     return showtime
+
+
+# --- reads of the API (issue 14) --------------------------------------------------------------
+
+
+def format_with_count(format_id: int) -> Format | None:
+    """One format with `showtime_count`, or None: one query."""
+    return formats_with_counts().filter(pk=format_id).first()
+
+
+def language_version_with_count(version_id: int) -> LanguageVersion | None:
+    """One language version with `showtime_count`, or None: one query."""
+    return language_versions_with_counts().filter(pk=version_id).first()

@@ -44,6 +44,8 @@ def voucher_history(voucher_id: int) -> list[VoucherEntry]:
     )
 
 
-def voucher_find(voucher_id: int) -> Voucher | None:
-    """One voucher with who issued it, or None."""
+def voucher_get(voucher_id: int) -> Voucher | None:
+    """One voucher with whoever issued it, or None (an id no row can have too). One query."""
+    if not 0 < voucher_id < 2**63:
+        return None
     return Voucher.objects.select_related("issued_by").filter(pk=voucher_id).first()

@@ -123,7 +123,7 @@ def test_a_showtime_without_a_stored_map_is_drawn_even_while_another_reader_draw
 
 
 def test_the_map_is_drawn_in_exactly_the_schema_s_shape(api, show, seat_ids):
-    from marquee.api.schemas import SeatMapOut
+    from marquee.api.schemas.public import SeatMapOut
 
     f.hold(show, seat_ids[:2])
     answer = api.get(f"/showtimes/{show.pk}/seats").json()

@@ -1,30 +1,45 @@
-"""Request and answer shapes of the staff API (api.md, "Staff"), and the functions that
-turn models and report rows into answers.
+"""The staff API's shapes (api.md, "Staff"): catalog, halls, showtimes, tariffs, bookings,
+customers, reports and campaigns, and the functions that turn models and report rows into
+answers. Names that the public API also has a shape for start with Staff….
 
-Bounds on numbers and lengths live here so that no input reaches the database in a form
-it would refuse with an error of its own (a 500): ids fit a 64-bit integer, small
-integers a smallint, strings their column.
+Bounds on numbers and lengths (marquee.api.schemas.common) keep every input in a form the
+database accepts.
 """
 
 import datetime as dt
-import types
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from ninja import Schema
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import Field, field_validator
 
-# The shapes both APIs answer with are defined once, with the public schemas.
-from marquee.api.schemas import GenreOut, RecipientOut
-from marquee.api.schemas import HallBrief as HallRef
-from marquee.api.schemas import MovieBrief as MovieRef
-from marquee.booking.models import Booking, BookingStatus, Customer
+from marquee.api.schemas.common import (
+    SMALL,
+    CleanIn,
+    GenreOut,
+    HallBrief,
+    Id,
+    MovieBrief,
+    Multiplier,
+    Paged,
+    Price,
+    RecipientOut,
+    SmallInt,
+    hall_brief,
+    local_or_none,
+    money,
+    movie_brief,
+    multiplier_text,
+    naive_time,
+    poster_file_url,
+    sane_day,
+    sane_moment,
+)
+from marquee.booking.models import Booking, Customer
 from marquee.booking.selectors import seats_free
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import local
-from marquee.core.money import format_money
 from marquee.pricing.models import ALL_DAYS, Tariff
 from marquee.privacy.models import CustomerErasure
 from marquee.reports.selectors import (
@@ -34,112 +49,16 @@ from marquee.reports.selectors import (
     GenreCount,
     HeatMap,
     OccupancyRow,
-    Page,
     SalesReport,
     WatchedItem,
 )
 from marquee.scheduling.models import Showtime
 from marquee.venues.models import Hall, SeatType
 
-MAX_ID = 2**63 - 1
-SMALL = 32767  # PostgreSQL smallint
-
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-SmallInt = Annotated[int, Field(ge=-SMALL, le=SMALL)]
-Price = Annotated[Decimal, Field(max_digits=8, decimal_places=2)]
-Multiplier = Annotated[Decimal, Field(max_digits=6, decimal_places=3)]
-Limit = Annotated[int, Field(ge=1, le=500)]
-Offset = Annotated[int, Field(ge=0, le=10**9)]
-
-
-def _sane_moment(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and not 1970 <= value.year <= 2200:
-        raise ValueError("Give a date between 1970 and 2200.")
-    return value
-
-
-def _sane_day(value: dt.date | None) -> dt.date | None:
-    if value is not None and not 1971 <= value.year <= 2199:
-        raise ValueError("Give a year from 1971 to 2199.")
-    return value
-
-
-def _naive_time(value: dt.time | None) -> dt.time | None:
-    if value is not None and value.tzinfo is not None:
-        raise ValueError("Give a local time without an offset (HH:MM).")
-    return value
-
-
-def _no_control_characters(value: Any) -> Any:
-    """NUL and other control characters have no place in names and filters (and PostgreSQL
-    refuses NUL in text): a validation error, not a database error."""
-    if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
-        raise ValueError("Control characters are not allowed.")
-    return value
-
-
-def _is_temporal(annotation: Any) -> bool:
-    if annotation in (dt.datetime, dt.date, dt.time):
-        return True
-    if get_origin(annotation) in (Union, types.UnionType, Annotated):
-        return any(_is_temporal(arg) for arg in get_args(annotation))
-    return False
-
-
-class Input(Schema):
-    """Every request body and query schema of the staff API.
-
-    As the public API's bodies (`StrictIn`), unknown fields and shapes other than an object
-    are refused: ninja's schemas otherwise read fields off any value as attributes, so a
-    list or a string would pass as an empty body with every default.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    _clean = field_validator("*", mode="before")(_no_control_characters)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_bare_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        # pydantic reads a number as seconds since 1970: `"starts_at": 0` was 1970-01-01.
-        if isinstance(value, int | float) and not isinstance(value, bool) and info.field_name:
-            field = cls.model_fields.get(info.field_name)
-            if field is not None and _is_temporal(field.annotation):
-                raise ValueError("Give an ISO 8601 string, not a number.")
-        return value
-
-
-class Paged(Input):
-    """api.md: a list that can grow without bound takes `limit` (default 50, max 500) and
-    `offset`, and answers `{"count": N, "results": [...]}` (`page_out`)."""
-
-    limit: Limit = 50
-    offset: Offset = 0
-
-
-def page_out[T](page: Page[T], item_out: Callable[[T], dict[str, Any]]) -> dict[str, Any]:
-    return {"count": page.count, "results": [item_out(item) for item in page.results]}
-
-
-# --- shared pieces ---------------------------------------------------------------------
-
-
-def movie_ref(movie: Movie) -> dict[str, Any]:
-    return {"id": movie.pk, "title": movie.title, "duration_min": movie.duration_min, "age_rating": movie.age_rating}
-
-
-def hall_ref(hall: Hall) -> dict[str, Any]:
-    return {"id": hall.pk, "number": hall.number, "name": hall.name}
-
-
-def money(value: Decimal) -> str:
-    return format_money(value)
-
-
 # --- genres ----------------------------------------------------------------------------
 
 
-class GenreIn(Input):
+class GenreIn(CleanIn):
     """`name` is the default language's name; `name_en` and `name_uk` each language's (either
     language may be left out, but not both: the other is shown in its place)."""
 
@@ -155,14 +74,14 @@ class StaffGenreOut(GenreOut):
     name_uk: str
 
 
-def genre_out(genre: Genre) -> dict[str, Any]:
+def staff_genre_out(genre: Genre) -> dict[str, Any]:
     return {"id": genre.pk, "name": genre.name, "name_en": genre.name_en, "name_uk": genre.name_uk}
 
 
 # --- movies ----------------------------------------------------------------------------
 
 
-class MovieIn(Input):
+class MovieIn(CleanIn):
     """`title` and `description` are the default language's; `title_en`, `title_uk`,
     `description_en` and `description_uk` each language's. A title in one language is enough."""
 
@@ -180,7 +99,7 @@ class MovieIn(Input):
     distributor_id: Id | None = None
 
 
-class MoviePatch(Input):
+class MoviePatch(CleanIn):
     title: str | None = Field(None, max_length=200)
     title_en: str | None = Field(None, max_length=200)
     title_uk: str | None = Field(None, max_length=200)
@@ -213,7 +132,7 @@ class StaffMovieOut(Schema):
     distributor_id: int | None
 
 
-def movie_out(movie: Movie) -> dict[str, Any]:
+def staff_movie_out(movie: Movie) -> dict[str, Any]:
     genres = sorted(movie.genres.all(), key=lambda g: g.name)
     return {
         "id": movie.pk,
@@ -228,7 +147,7 @@ def movie_out(movie: Movie) -> dict[str, Any]:
         "release_year": movie.release_year,
         "genres": [{"id": g.pk, "name": g.name} for g in genres],
         "genre_ids": [g.pk for g in genres],
-        "poster_url": movie.poster.url if movie.poster else None,
+        "poster_url": poster_file_url(movie),
         "is_listed": movie.is_listed,
         "distributor_id": movie.distributor_id,
     }
@@ -237,20 +156,20 @@ def movie_out(movie: Movie) -> dict[str, Any]:
 # --- halls -----------------------------------------------------------------------------
 
 
-class RowIn(Input):
+class RowIn(CleanIn):
     row: SmallInt
     seats: SmallInt
     type: str = Field(SeatType.STANDARD, max_length=16)
     base_price: Price = Decimal("0.00")
 
 
-class HallIn(Input):
+class HallIn(CleanIn):
     number: SmallInt
     name: str = Field(max_length=100)
     rows: list[RowIn] = Field(max_length=200)
 
 
-class HallPatch(Input):
+class HallPatch(CleanIn):
     number: Annotated[int, Field(ge=1, le=SMALL)] | None = None
     name: str | None = Field(None, max_length=100)
     rows: list[RowIn] | None = Field(None, max_length=200)
@@ -303,7 +222,7 @@ def hall_out(hall: Hall) -> dict[str, Any]:
 PresentationCode = Annotated[str, Field(max_length=32, examples=["3d"])]
 
 
-class ShowtimeIn(Input):
+class ShowtimeIn(CleanIn):
     movie_id: Id
     hall_id: Id
     starts_at: dt.datetime
@@ -312,10 +231,10 @@ class ShowtimeIn(Input):
         None, description="A language version's code (GET /admin/language-versions), or null."
     )
 
-    _moment = field_validator("starts_at")(_sane_moment)
+    _moment = field_validator("starts_at")(sane_moment)
 
 
-class ShowtimePatch(Input):
+class ShowtimePatch(CleanIn):
     """`format` and `language_version` absent: unchanged; null: none."""
 
     movie_id: Id | None = None
@@ -324,13 +243,13 @@ class ShowtimePatch(Input):
     format: PresentationCode | None = None
     language_version: PresentationCode | None = None
 
-    _moment = field_validator("starts_at")(_sane_moment)
+    _moment = field_validator("starts_at")(sane_moment)
 
 
 class StaffShowtimeOut(Schema):
     id: int
-    movie: MovieRef
-    hall: HallRef
+    movie: MovieBrief
+    hall: HallBrief
     movie_id: int
     hall_id: int
     starts_at: dt.datetime
@@ -343,21 +262,17 @@ class StaffShowtimeOut(Schema):
     language_version: str | None = Field(description="The language version's code, or null.")
 
 
-def _local(moment: dt.datetime | None) -> dt.datetime | None:
-    return local(moment) if moment is not None else None
-
-
-def showtime_out(showtime: Showtime) -> dict[str, Any]:
+def staff_showtime_out(showtime: Showtime) -> dict[str, Any]:
     return {
         "id": showtime.pk,
-        "movie": movie_ref(showtime.movie),
-        "hall": hall_ref(showtime.hall),
+        "movie": movie_brief(showtime.movie),
+        "hall": hall_brief(showtime.hall),
         "movie_id": showtime.movie_id,
         "hall_id": showtime.hall_id,
         "starts_at": local(showtime.starts_at),
         "ends_at": local(showtime.ends_at),
         "status": showtime.status,
-        "cancelled_at": _local(showtime.cancelled_at),
+        "cancelled_at": local_or_none(showtime.cancelled_at),
         "seats_total": showtime.hall.capacity,
         "seats_free": seats_free(showtime),
         # Codes, read without a query when the showtime was loaded with them (staff selectors).
@@ -376,7 +291,7 @@ class ShowtimePage(Schema):
 # --- tariffs ---------------------------------------------------------------------------
 
 
-class TariffIn(Input):
+class TariffIn(CleanIn):
     """`name` is the default language's name; `name_en` and `name_uk` each language's."""
 
     name: str | None = Field(None, max_length=60)
@@ -387,10 +302,10 @@ class TariffIn(Input):
     price_multiplier: Multiplier
     days_mask: Annotated[int, Field(ge=0, le=SMALL)] = ALL_DAYS
 
-    _times = field_validator("start_time", "end_time")(_naive_time)
+    _times = field_validator("start_time", "end_time")(naive_time)
 
 
-class TariffPatch(Input):
+class TariffPatch(CleanIn):
     name: str | None = Field(None, max_length=60)
     name_en: str | None = Field(None, max_length=60)
     name_uk: str | None = Field(None, max_length=60)
@@ -399,7 +314,7 @@ class TariffPatch(Input):
     price_multiplier: Multiplier | None = None
     days_mask: Annotated[int, Field(ge=0, le=SMALL)] | None = None
 
-    _times = field_validator("start_time", "end_time")(_naive_time)
+    _times = field_validator("start_time", "end_time")(naive_time)
 
 
 class TariffOut(Schema):
@@ -411,13 +326,6 @@ class TariffOut(Schema):
     end_time: str
     price_multiplier: str
     days_mask: int
-
-
-def multiplier_text(value: Decimal) -> str:
-    """ "1.25" for 1.250, "1.125" for 1.125: at least two decimals, no trailing noise."""
-    text = f"{value.normalize():f}"
-    whole, _, frac = text.partition(".")
-    return f"{whole}.{frac.ljust(2, '0')}"
 
 
 def tariff_out(tariff: Tariff) -> dict[str, Any]:
@@ -439,8 +347,8 @@ def tariff_out(tariff: Tariff) -> dict[str, Any]:
 class StaffBookingShowtimeOut(Schema):
     id: int
     starts_at: dt.datetime
-    movie: MovieRef
-    hall: HallRef
+    movie: MovieBrief
+    hall: HallBrief
 
 
 class StaffBookingSeatOut(Schema):
@@ -504,7 +412,7 @@ def customer_ref(customer: Customer) -> dict[str, Any]:
     }
 
 
-def booking_out(booking: Booking) -> dict[str, Any]:
+def staff_booking_out(booking: Booking) -> dict[str, Any]:
     showtime = booking.showtime
     seats = sorted(booking.seats.all(), key=lambda bs: (bs.seat.row_number, bs.seat.seat_number))
     return {
@@ -512,15 +420,15 @@ def booking_out(booking: Booking) -> dict[str, Any]:
         "status": booking.status,
         "expires_at": local(booking.expires_at),
         "booked_at": local(booking.booked_at),
-        "paid_at": _local(booking.paid_at),
-        "cancelled_at": _local(booking.cancelled_at),
+        "paid_at": local_or_none(booking.paid_at),
+        "cancelled_at": local_or_none(booking.cancelled_at),
         "cancel_reason": booking.cancel_reason,
         "payment_method": booking.payment_method,
         "showtime": {
             "id": showtime.pk,
             "starts_at": local(showtime.starts_at),
-            "movie": movie_ref(showtime.movie),
-            "hall": hall_ref(showtime.hall),
+            "movie": movie_brief(showtime.movie),
+            "hall": hall_brief(showtime.hall),
         },
         "seats": [
             {
@@ -530,7 +438,7 @@ def booking_out(booking: Booking) -> dict[str, Any]:
                 "type": bs.seat.seat_type,
                 "tariff": bs.tariff_name or None,
                 "price": money(bs.final_price),
-                "checked_in_at": _local(bs.checked_in_at),
+                "checked_in_at": local_or_none(bs.checked_in_at),
             }
             for bs in seats
         ],
@@ -567,7 +475,7 @@ class CustomerPage(Schema):
 
 
 class WatchedOut(Schema):
-    movie: MovieRef
+    movie: MovieBrief
     showtime_id: int
     starts_at: dt.datetime
     hall: str
@@ -589,14 +497,14 @@ def customer_out(customer: Customer) -> dict[str, Any]:
     return {
         **customer_ref(customer),
         "marketing_consent": customer.marketing_consent,
-        "marketing_consent_at": _local(customer.marketing_consent_at),
-        "marketing_withdrawn_at": _local(customer.marketing_withdrawn_at),
+        "marketing_consent_at": local_or_none(customer.marketing_consent_at),
+        "marketing_withdrawn_at": local_or_none(customer.marketing_withdrawn_at),
         "created_at": local(customer.created_at),
-        "erased_at": _local(customer.erased_at),
+        "erased_at": local_or_none(customer.erased_at),
     }
 
 
-class CustomerErasureIn(Input):
+class CustomerErasureIn(CleanIn):
     reason: Annotated[str, Field(min_length=1, max_length=500)]
 
 
@@ -631,7 +539,7 @@ def genre_count_out(item: GenreCount) -> dict[str, Any]:
 def customer_detail_out(profile: CustomerProfile) -> dict[str, Any]:
     return {
         **customer_out(profile.customer),
-        "bookings": [booking_out(b) for b in profile.bookings],
+        "bookings": [staff_booking_out(b) for b in profile.bookings],
         "watched": [watched_out(w) for w in profile.watched],
         "favourite_genres": [genre_count_out(g) for g in profile.favourite_genres],
     }
@@ -665,14 +573,14 @@ def audience_out(row: AudienceRow) -> dict[str, Any]:
 # --- reports ---------------------------------------------------------------------------
 
 
-class ReportFilters(Input):
+class ReportFilters(CleanIn):
     """`from` and `to` are the cinema's local dates, both included."""
 
     from_: dt.date | None = Field(None, alias="from")
     to: dt.date | None = None
     hall: Id | None = None
 
-    _days = field_validator("from_", "to")(_sane_day)
+    _days = field_validator("from_", "to")(sane_day)
 
 
 class StaffShowtimeFilters(ReportFilters, Paged):
@@ -682,7 +590,7 @@ class StaffShowtimeFilters(ReportFilters, Paged):
     status: Literal["scheduled", "cancelled"] | None = None
 
 
-class StaffMovieFilters(Input):
+class StaffMovieFilters(CleanIn):
     listed: bool | None = None
     search: str = Field("", max_length=200)
 
@@ -700,7 +608,7 @@ class MovieTitle(Schema):
 class OccupancyOut(Schema):
     showtime_id: int
     movie: MovieTitle
-    hall: HallRef
+    hall: HallBrief
     starts_at: dt.datetime
     capacity: int
     sold: int
@@ -759,7 +667,7 @@ def sales_out(report: SalesReport) -> dict[str, Any]:
 
 
 class HeatMapRowOut(Schema):
-    hall: HallRef
+    hall: HallBrief
     values: list[float | None]
 
 
@@ -819,13 +727,10 @@ def expansion_out(signal: ExpansionSignal) -> dict[str, Any]:
 # --- campaigns -------------------------------------------------------------------------
 
 
-class CampaignIn(Input):
+class CampaignIn(CleanIn):
     limit_per_customer: Annotated[int, Field(ge=1, le=10)] = 3
 
 
 class CampaignOut(Schema):
     queued: int
     deferred: bool = False
-
-
-STATUSES = BookingStatus.values

@@ -1,9 +1,7 @@
-"""The API's shapes: what clients send (`…In`) and what they get (`…Out`).
-
-Shared by the public and the staff routers. Answers are built by the `*_out` functions
-below from loaded model instances, so that every endpoint renders a thing the same way:
-datetimes in the cinema's time zone with their offset, dates as YYYY-MM-DD, money as a
-string with two decimals next to `currency`.
+"""The public API's shapes (api.md, "Public"): what clients send (`…In`) and what they get
+(`…Out`), and the functions that build the answers from loaded model instances, so that every
+endpoint renders a thing the same way: datetimes in the cinema's time zone with their offset,
+dates as YYYY-MM-DD, money as a string with two decimals next to `currency`.
 """
 
 import datetime as dt
@@ -13,45 +11,38 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from marquee.api.schemas.common import (
+    ErrorOut,
+    GenreOut,
+    HallBrief,
+    Id,
+    Money,
+    MovieBrief,
+    RecipientOut,
+    StrictIn,
+    day_in_range,
+    genre_out,
+    hall_brief,
+    local_moment,
+    moment,
+    money,
+    movie_brief,
+    poster_url,
+)
 from marquee.booking.models import Booking, BookingSeat
 from marquee.booking.selectors import SeatMap, ShowtimePrices, seats_free
-from marquee.catalog.models import Genre, Movie
-from marquee.core.clock import local
-from marquee.core.money import format_money
+from marquee.catalog.models import Movie
+from marquee.core.clock import MAX_YEAR, MIN_YEAR
 from marquee.pricing.models import Tariff
 from marquee.pricing.ticket_types import TicketTypeOffer
 from marquee.scheduling.models import Format, LanguageVersion, Showtime
-from marquee.venues.models import Hall
 
-# A database id: a positive 64-bit integer.
-MAX_ID = 2**63 - 1
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["150.00"])]
+# A booking's actions answer these besides 200/201.
+BOOKING_ERRORS: dict[int, type[Schema]] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
-
-# --- errors ---------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    error: str = Field(examples=["not_found"])
-    detail: str
-    fields: dict[str, list[str]] | None = Field(None, description="Only for validation_error.")
-    seat_ids: list[int] | None = Field(None, description="Only for seats_unavailable: every seat held or sold.")
-    conflicts: list[int] | None = Field(None, description="Only for hall_busy and tariff_overlap.")
-
-
-ERRORS_READ: dict[int, type[Schema]] = {404: ErrorOut, 422: ErrorOut}
-
-
-# --- what clients send ----------------------------------------------------------------------
-
-
-class StrictIn(Schema):
-    """A request body: unknown fields are refused, not silently dropped."""
-
-    model_config = ConfigDict(extra="forbid")
+# --- what clients send ------------------------------------------------------------------------
 
 
 class CustomerIn(StrictIn):
@@ -100,25 +91,45 @@ class PayIn(StrictIn):
     method: str = Field(max_length=100, examples=["demo"])
 
 
+class _Filters(Schema):
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_absent(cls, value: Any) -> Any:
+        # `?date=` from a form with nothing chosen means "any", not a bad date.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("date", mode="after", check_fields=False)
+    @classmethod
+    def _a_day_the_cinema_can_have(cls, value: dt.date | None) -> dt.date | None:
+        # Days at the ends of the calendar have no day after them to bound a query with.
+        if value is not None and not day_in_range(value):
+            raise ValueError(f"Give a date between {MIN_YEAR} and {MAX_YEAR}.")
+        return value
+
+
+# A code no format or version has finds nothing, as a genre id no genre has: an empty list.
+FORMAT_FILTER = Field(None, max_length=200, description='A format\'s code ("3d"): only showtimes in it.')
+LANGUAGE_FILTER = Field(
+    None, max_length=200, description='A language version\'s code ("ov-uk-subs"): only showtimes in it.'
+)
+
+
+class MovieFilters(_Filters):
+    date: dt.date | None = Field(None, description="YYYY-MM-DD in the cinema's time zone.")
+    genre: Id | None = Field(None, description="A genre id.")
+    format: str | None = FORMAT_FILTER
+    language: str | None = LANGUAGE_FILTER
+
+
+class ShowtimeFilters(_Filters):
+    date: dt.date | None = Field(None, description="YYYY-MM-DD in the cinema's time zone.")
+    movie: Id | None = Field(None, description="A movie id.")
+    hall: Id | None = Field(None, description="A hall id.")
+    format: str | None = FORMAT_FILTER
+    language: str | None = LANGUAGE_FILTER
+
+
 # --- what clients get -----------------------------------------------------------------------
-
-
-class GenreOut(Schema):
-    id: int
-    name: str
-
-
-class HallBrief(Schema):
-    id: int
-    number: int
-    name: str
-
-
-class MovieBrief(Schema):
-    id: int
-    title: str
-    duration_min: int
-    age_rating: int
 
 
 class MovieOut(Schema):
@@ -250,11 +261,6 @@ class CustomerOut(Schema):
     phone: str
 
 
-class RecipientOut(Schema):
-    name: str
-    email: str
-
-
 class BookingOut(Schema):
     reference: str
     status: str = Field(description="pending, paid or cancelled")
@@ -283,38 +289,6 @@ class BookingCreatedOut(BookingOut):
 # --- building answers -----------------------------------------------------------------------
 
 
-def local_moment(value: dt.datetime) -> dt.datetime:
-    """A stored moment in the cinema's time zone, to the second."""
-    return local(value).replace(microsecond=0)
-
-
-def moment(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None else local_moment(value)
-
-
-def money(value: Decimal) -> str:
-    return format_money(value)
-
-
-def poster_url(movie: Movie) -> str:
-    """The movie's own poster, or the artwork generated for it (served by the public site)."""
-    if movie.poster:
-        return str(movie.poster.url)
-    return f"/posters/{movie.pk}.svg"
-
-
-def genre_out(genre: Genre) -> dict[str, Any]:
-    return {"id": genre.pk, "name": genre.name}
-
-
-def hall_brief(hall: Hall) -> dict[str, Any]:
-    return {"id": hall.pk, "number": hall.number, "name": hall.name}
-
-
-def movie_brief(movie: Movie) -> dict[str, Any]:
-    return {"id": movie.pk, "title": movie.title, "duration_min": movie.duration_min, "age_rating": movie.age_rating}
-
-
 def movie_out(movie: Movie) -> dict[str, Any]:
     """Needs `genres` prefetched."""
     return {
@@ -326,6 +300,24 @@ def movie_out(movie: Movie) -> dict[str, Any]:
         "release_year": movie.release_year,
         "genres": [genre_out(g) for g in movie.genres.all()],
         "poster_url": poster_url(movie),
+    }
+
+
+def movie_detail_out(movie: Movie, showtimes: Iterable[Showtime]) -> dict[str, Any]:
+    """Needs the movie's `genres` prefetched, and its showtimes as selectors.showtimes_upcoming
+    loads them."""
+    return {
+        **movie_out(movie),
+        "showtimes": [
+            {
+                "id": s.pk,
+                "starts_at": local_moment(s.starts_at),
+                "hall": hall_brief(s.hall),
+                "seats_free": seats_free(s),
+                **presentation_out(s),
+            }
+            for s in showtimes
+        ],
     }
 
 

@@ -7,17 +7,16 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from marquee.api.schemas_staff import Id, Input, Paged
-from marquee.core.money import format_money
+from marquee.api.schemas.common import DAY_MAX, DAY_MIN, CleanIn, Id, Paged, money
 from marquee.promotions.models import ALL_DAYS, PromoBatch, PromoCode
 
 Value = Annotated[Decimal, Field(gt=0, max_digits=7, decimal_places=2)]
 Uses = Annotated[int, Field(ge=1, le=2**31 - 1)]
-Date = Annotated[dt.date, Field(ge=dt.date(1971, 1, 1), le=dt.date(2199, 12, 31))]
+Date = Annotated[dt.date, Field(ge=DAY_MIN, le=DAY_MAX)]
 IdList = list[Id]
 
 
-class PromoTermsIn(Input):
+class PromoTermsIn(CleanIn):
     kind: Literal["percent", "amount"] = Field(description="percent off each seat, or an amount off the booking")
     value: Value = Field(examples=["20.00"])
     note: str = Field("", max_length=200)
@@ -38,7 +37,7 @@ class PromoCodeIn(PromoTermsIn):
     code: str = Field(max_length=40, examples=["KINO20"], description="Letters, digits, - and _; any case.")
 
 
-class PromoCodePatch(Input):
+class PromoCodePatch(CleanIn):
     code: str | None = Field(None, max_length=40)
     kind: Literal["percent", "amount"] | None = None
     value: Value | None = None
@@ -103,7 +102,7 @@ def promo_code_out(code: PromoCode, uses: int) -> dict[str, Any]:
         "id": code.pk,
         "code": code.code,
         "kind": code.kind,
-        "value": format_money(code.value),
+        "value": money(code.value),
         "note": code.note,
         "valid_from": code.valid_from,
         "valid_until": code.valid_until,
