@@ -1,6 +1,6 @@
 """Answers the public API keeps in the cache, as the bytes it sends: the movie listing for
 PUBLIC_CACHE_SECONDS (the same for every visitor in one language, like the listing page),
-and the seat map for SEAT_MAP_CACHE_SECONDS (marquee.booking.seat_map_cache says how a map
+and the seat map for SEAT_MAP_CACHE_SECONDS (marquee.scheduling.seat_map_cache says how a map
 is forgotten when its seats change). Endpoints hand in how to draw the answer; what is
 kept, under which key, and how it is rendered is decided here.
 """
