@@ -15,3 +15,11 @@ class BookingConfig(AppConfig):
         register_values(["status"], BookingStatus.choices)
         register_values(["reason", "reasons"], BlockReason.choices)
         register_values(["channel"], Channel.choices)
+        self._register_periodic_jobs()
+
+    def _register_periodic_jobs(self) -> None:
+        from marquee.booking.services import bookings_expire
+        from marquee.core.periodic import register
+
+        # Lapsed holds give their seats back: the worker sweeps every 30 seconds.
+        register("booking.holds_expire", 30, bookings_expire)
