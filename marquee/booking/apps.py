@@ -16,6 +16,13 @@ class BookingConfig(AppConfig):
         register_values(["reason", "reasons"], BlockReason.choices)
         register_values(["channel"], Channel.choices)
         self._register_periodic_jobs()
+        self._register_mail()
+
+    def _register_mail(self) -> None:
+        from marquee.booking.mail.emails import register_mail_renderers
+
+        # The booking's emails are this app's messages: the outbox finds their renderers by kind.
+        register_mail_renderers()
 
     def _register_periodic_jobs(self) -> None:
         from marquee.booking.services import bookings_expire
