@@ -20,9 +20,14 @@ class BookingConfig(AppConfig):
 
     def _register_mail(self) -> None:
         from marquee.booking.mail.emails import register_mail_renderers
+        from marquee.booking.services import booking_check_tickets_requeue
+        from marquee.notifications.models import MailKind
+        from marquee.notifications.services import register_requeue_check
 
-        # The booking's emails are this app's messages: the outbox finds their renderers by kind.
+        # The booking's emails are this app's messages: the outbox finds their renderers by
+        # kind, and asks booking whether a copy of its tickets may be queued again.
         register_mail_renderers()
+        register_requeue_check(MailKind.RESEND, booking_check_tickets_requeue)
 
     def _register_periodic_jobs(self) -> None:
         from marquee.booking.services import bookings_expire
