@@ -496,6 +496,29 @@ AUDITED: list[Audited] = [
         {"title_en": ["Spare", None]},
     ),
     Audited(
+        "marquee.settlement.services.movie_create",
+        "movie.create",
+        lambda w: settlement.movie_create(
+            title_en="Zemlia",
+            duration_min=75,
+            release_year=1930,
+            genre_ids=[w.showtime.movie.genres.first().pk],
+            distributor_id=settlement.distributor_create(name="Dovzhenko Centre").pk,
+            staff_user=w.user,
+        ),
+        {"title_en": [None, "Zemlia"], "distributor": [None, "Dovzhenko Centre"]},
+    ),
+    Audited(
+        "marquee.settlement.services.movie_update",
+        "movie.update",
+        lambda w: settlement.movie_update(
+            movie_id=w.showtime.movie_id,
+            distributor_id=settlement.distributor_create(name="Arthouse Traffic").pk,
+            staff_user=w.user,
+        ),
+        {"distributor": [None, "Arthouse Traffic"]},
+    ),
+    Audited(
         "marquee.settlement.services.distributor_create",
         "distributor.create",
         lambda w: settlement.distributor_create(name="Bohdan Films", vat_rate=Decimal("20.00"), staff_user=w.user),
