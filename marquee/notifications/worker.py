@@ -3,6 +3,11 @@
 The periodic jobs (hold expiry, the vouchers' give-back, asking providers about stale payments,
 retrying refunds, the reports' tally) belong to the apps above this one: each app registers
 its own in its AppConfig.ready() with marquee.core.periodic, and the loop runs them when due.
+The loop stays here, not in core: its real work is the outbox (claims, leases, one SMTP session
+per batch), and in core it would need a second registry for that and take django-tasks-db down
+with it. django.tasks run in this process between mail batches, through django-tasks-db's
+public model rather than its `db_worker` command, which installs its own signal handlers (and
+exits the process on SIGTERM when idle), so `run_worker` stays one process that stops cleanly.
 
 Every step is safe with any number of workers on any number of machines:
 
