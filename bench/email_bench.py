@@ -102,10 +102,10 @@ def make_bookings(n: int, rng: random.Random) -> tuple[int, int]:
 
 
 def pdf_ms_per_admission(rounds: int) -> dict[str, float]:
+    from marquee.booking.mail.tickets_pdf import TicketPage, tickets_pdf
     from marquee.booking.models import Booking
     from marquee.notifications.models import OutgoingMail
     from marquee.notifications.rendering.email import render_mail
-    from marquee.notifications.rendering.pdf import TicketPage, tickets_pdf
     from marquee.notifications.rendering.qr import qr_cache_clear
 
     mail = OutgoingMail.objects.filter(kind="tickets").first()

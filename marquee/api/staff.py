@@ -90,6 +90,7 @@ from marquee.pricing import services as pricing_services
 from marquee.privacy.services import customer_erase
 from marquee.reports import selectors as reports
 from marquee.scheduling import services as scheduling_services
+from marquee.settlement import services as settlement_services
 from marquee.staff import selectors
 from marquee.venues import services as venue_services
 from marquee.venues.services import RowSpec
@@ -156,7 +157,8 @@ def movies_list(request: HttpRequest, filters: Query[StaffMovieFilters]) -> Any:
 
 @router.post("/movies", response={201: StaffMovieOut, **staff_errors(404)}, auth=CATALOG)
 def movies_create(request: HttpRequest, payload: MovieIn) -> Any:
-    movie = catalog_services.movie_create(**payload.dict(), staff_user=_actor(request))
+    # Through settlement, which checks the distributor: the catalog does not know distributors.
+    movie = settlement_services.movie_create(**payload.dict(), staff_user=_actor(request))
     return Status(201, staff_movie_out(selectors.movie_get(movie_id=movie.pk)))
 
 
@@ -171,7 +173,7 @@ def movies_update(request: HttpRequest, movie_id: Id, payload: MoviePatch) -> An
     # `"distributor_id": null` is a change (no distributor), not a field left out.
     if "distributor_id" in payload.model_fields_set and payload.distributor_id is None:
         changes["remove_distributor"] = True
-    catalog_services.movie_update(movie_id=movie_id, **changes, staff_user=_actor(request))
+    settlement_services.movie_update(movie_id=movie_id, **changes, staff_user=_actor(request))
     return staff_movie_out(selectors.movie_get(movie_id=movie_id))
 
 

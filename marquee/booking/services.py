@@ -56,7 +56,7 @@ from marquee.core.errors import (
     SeatsUnavailable,
     ValidationFailed,
 )
-from marquee.notifications.models import MailKind
+from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.notifications.services import mail_check_resend_allowed, mail_queue
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
@@ -898,6 +898,20 @@ def showtime_delete(*, showtime_id: int, money_back: MoneyBack, staff_user: Acto
             return True
     showtime_cancel(showtime_id=showtime_id, money_back=money_back, staff_user=staff_user)
     return False
+
+
+def booking_check_tickets_requeue(mail: OutgoingMail) -> None:
+    """Before staff queue a copy of a booking's tickets from the delivery log (registered with
+    notifications' mail_requeue for MailKind.RESEND): the booking must still be paid. Its row
+    is locked until the commit, as booking_resend locks it, so that resends from the log and
+    from the booking's pages are counted one after the other."""
+    # Locked first, then read: the status that decides is the one the lock holds.
+    booking = None
+    if mail.booking_id is not None:
+        booking = Booking.objects.select_for_update(of=("self",)).filter(pk=mail.booking_id).first()
+    if booking is None or booking.status != BookingStatus.PAID:
+        status = booking.status if booking is not None else "gone"
+        raise InvalidState(f"The booking is {status}: its tickets are no longer valid.")
 
 
 def booking_resend(*, reference: str, token: str | None = None, staff_user: Actor = None) -> Booking:

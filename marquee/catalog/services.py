@@ -10,6 +10,10 @@ marquee.core.languages). A service takes each language's value, or the plain one
 `name`), which is the default language's: what an API client that knows nothing of languages
 sends. A movie or genre needs a title or name in at least one language; a genre's name is
 unique in each language, whatever its case. Every change is audited with the `staff_user`.
+
+A movie's distributor is settlement's: `distributor_id` is stored and audited here, but that
+the distributor exists (locked until the commit) is checked by marquee.settlement.services'
+movie_create and movie_update, through which the callers that set a distributor go.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,7 +28,6 @@ from marquee.catalog.models import AgeRating, Genre, Movie
 from marquee.catalog.posters import poster_check
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.core.languages import CONTENT_LANGUAGES, default_language
-from marquee.settlement.models import Distributor
 
 GENRE_FIELDS = ("name_en", "name_uk")
 MOVIE_FIELDS = (
@@ -60,14 +63,6 @@ def _movie_audit(movie: Movie) -> dict[str, Any]:
         "genres": sorted(g.name_en or g.name_uk for g in movie.genres.all()),
         "distributor": movie.distributor.name if movie.distributor is not None else None,
     }
-
-
-def _check_distributor(distributor_id: int | None) -> None:
-    """A movie's distributor must exist (marquee.settlement keeps them): locked until the
-    commit, so that distributor_delete (which locks it too) cannot remove it meanwhile."""
-    if distributor_id is not None and not Distributor.objects.select_for_update().filter(pk=distributor_id).exists():
-        message = _("No such distributor.")
-        raise ValidationFailed(_("The movie is not valid."), fields={"distributor_id": [message]})
 
 
 def _validate_genre(names: Mapping[str, str], *, exclude_pk: int | None, plain: bool) -> None:
@@ -270,7 +265,6 @@ def movie_create(
             genre_ids=genre_ids,
             genres=genres,
         )
-        _check_distributor(distributor_id)
         movie = Movie.objects.create(
             **titles,
             **descriptions,
@@ -316,7 +310,8 @@ def movie_update(
 ) -> Movie:
     """Change a movie. A new duration applies to showtimes scheduled after the change.
     None leaves a field as it is; a new `poster` replaces the old, `remove_poster` drops it;
-    `distributor_id` sets the distributor, `remove_distributor` leaves the movie without one."""
+    `distributor_id` sets the distributor (checked by settlement.services.movie_update, which
+    calls this), `remove_distributor` leaves the movie without one."""
     text = {
         **_per_language("title", title, {"title_en": title_en, "title_uk": title_uk}),
         **_per_language(
@@ -353,7 +348,6 @@ def movie_update(
         if is_listed is not None:
             movie.is_listed = is_listed
         if distributor_id is not None:
-            _check_distributor(distributor_id)
             movie.distributor_id = distributor_id
         elif remove_distributor:
             movie.distributor_id = None

@@ -1,6 +1,13 @@
-"""Queueing mail. Call inside the transaction that causes the message: it commits with it."""
+"""Queueing mail. Call inside the transaction that causes the message: it commits with it.
+
+Staff may queue a copy of a message again (`mail_requeue`). Whether a copy still makes sense
+is for the app whose message it is to say (tickets only for a booking still paid): it
+registers a check for the kind in its AppConfig.ready() (`register_requeue_check`), so that
+the outbox never imports the apps it serves.
+"""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -8,7 +15,6 @@ from django.db import transaction
 from django.db.models import Q
 
 from marquee.audit.services import Actor, audit_record
-from marquee.booking.models import Booking, BookingStatus
 from marquee.core.clock import local, now
 from marquee.core.errors import InvalidState, NotFound, RateLimited
 from marquee.notifications.models import MailKind, MailStatus, OutgoingMail, new_message_id
@@ -74,6 +80,15 @@ def mail_check_resend_allowed(*, booking_id: int) -> None:
         )
 
 
+# Per kind: raises (InvalidState) when a copy of the message must not be queued; called inside
+# mail_requeue's transaction, where it may lock what its answer rests on until the commit.
+REQUEUE_CHECKS: dict[str, Callable[[OutgoingMail], None]] = {}
+
+
+def register_requeue_check(kind: MailKind, check: Callable[[OutgoingMail], None]) -> None:
+    REQUEUE_CHECKS[str(kind)] = check
+
+
 # A message that went out, or failed for good, may be sent again; one still waiting goes
 # out on its own, and a copy of it would reach the customer twice.
 RESENDABLE = frozenset({MailStatus.SENT, MailStatus.FAILED})
@@ -106,9 +121,8 @@ def mail_requeue(*, mail_id: int, staff_user: Actor = None) -> OutgoingMail:
         kind = MailKind.RESEND if original.kind in (MailKind.TICKETS, MailKind.RESEND) else MailKind(original.kind)
         # Read now (not selected with the locked row): today's booking and consent decide.
         booking, customer = original.booking, original.customer
-        if kind == MailKind.RESEND and (booking is None or booking.status != BookingStatus.PAID):
-            status = booking.status if booking is not None else "gone"
-            raise InvalidState(f"The booking is {status}: its tickets are no longer valid.")
+        if kind in REQUEUE_CHECKS:
+            REQUEUE_CHECKS[kind](original)
         if kind == MailKind.RECOMMENDATION and customer is not None and not customer.marketing_consent:
             raise InvalidState("The customer has withdrawn their marketing consent.")
         waiting = OutgoingMail.objects.filter(
@@ -122,9 +136,8 @@ def mail_requeue(*, mail_id: int, staff_user: Actor = None) -> OutgoingMail:
         if waiting.exists():
             raise InvalidState("A copy of this message is already waiting to go out.")
         if kind == MailKind.RESEND and original.booking_id is not None:
-            # The booking's row, as booking_resend locks it: resends from the log and from the
-            # booking's pages count one after the other.
-            list(Booking.objects.select_for_update(of=("self",)).filter(pk=original.booking_id).values_list("pk"))
+            # The booking's row is locked (its check above): resends from the log and from
+            # the booking's pages count one after the other.
             mail_check_resend_allowed(booking_id=original.booking_id)
         copy = mail_queue(
             kind=kind,

@@ -1,4 +1,13 @@
-"""The background worker: sends the outbox, sweeps lapsed holds, runs django.tasks.
+"""The background worker: sends the outbox, runs the apps' periodic jobs, runs django.tasks.
+
+The periodic jobs (hold expiry, the vouchers' give-back, asking providers about stale payments,
+retrying refunds, the reports' tally) belong to the apps above this one: each app registers
+its own in its AppConfig.ready() with marquee.core.periodic, and the loop runs them when due.
+The loop stays here, not in core: its real work is the outbox (claims, leases, one SMTP session
+per batch), and in core it would need a second registry for that and take django-tasks-db down
+with it. django.tasks run in this process between mail batches, through django-tasks-db's
+public model rather than its `db_worker` command, which installs its own signal handlers (and
+exits the process on SIGTERM when idle), so `run_worker` stays one process that stops cleanly.
 
 Every step is safe with any number of workers on any number of machines:
 
@@ -13,7 +22,10 @@ Every step is safe with any number of workers on any number of machines:
 - once the server has accepted a message, recording it as sent is retried (reconnecting)
   until the database answers, before anything else: a database restart at that moment
   must not make the message look unsent, which would send it twice;
-- django.tasks rows are claimed the way django-tasks-db's own worker does.
+- django.tasks rows are claimed through django-tasks-db's model (`DBTaskResult`: a row lock,
+  SKIP LOCKED on PostgreSQL; on SQLite the IMMEDIATE transaction serialises claims) and run
+  through Django's public task API, as django-tasks-db's own `db_worker` does;
+- each periodic job takes its own locks, so two workers running one at once are safe.
 """
 
 import datetime as dt
@@ -25,23 +37,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.core.mail import mailers
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connections, transaction
 from django.db.models import F, Q, QuerySet
-from django_tasks_db.management.commands.db_worker import Worker
+from django.tasks import TaskContext
+from django.tasks.signals import task_finished, task_started
 from django_tasks_db.models import DBTaskResult
-from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from marquee.booking.services import bookings_expire
 from marquee.core.clock import now as clock_now
+from marquee.core.periodic import Schedule
 from marquee.notifications.delivery import RETRY_FOR, Failure, classify, next_attempt
 from marquee.notifications.models import MailStatus, OutgoingMail
 from marquee.notifications.rendering.email import NotSendable, render_mail
-from marquee.payments.refunds import refunds_retry_due
-from marquee.payments.services import payments_reconcile
-from marquee.payments.voucher_money import voucher_money_give_back
-from marquee.reports.services import showtimes_tally
 
 log = logging.getLogger("marquee.worker")
 
@@ -52,9 +61,6 @@ RECORD_RETRY_FOR = dt.timedelta(minutes=30)
 RECORD_RETRY_MAX_PAUSE = 5.0
 # A message whose sending killed its worker this many times, over more than RETRY_FOR, fails.
 MAX_ABANDONED_ATTEMPTS = 5
-SWEEP_EVERY = 30.0  # seconds between hold-expiry sweeps
-TALLY_EVERY = 15 * 60.0  # seconds between report tallies of showtimes that have begun
-MONEY_EVERY = 60.0  # seconds between asking providers about stale payments and retrying refunds
 TASKS_PER_STEP = 20
 
 
@@ -310,36 +316,64 @@ def mail_deliver_due(*, limit: int = MAIL_BATCH, should_stop: Callable[[], bool]
 # --- django.tasks ------------------------------------------------------------------------
 
 
+def _database_locked(exc: OperationalError) -> bool:
+    # SQLite says "database is locked", MySQL answers 1205: another writer holds the lock.
+    return "locked" in str(exc).lower() or (bool(exc.args) and exc.args[0] == 1205)
+
+
+def _claim_task(worker_id: str) -> DBTaskResult | None:
+    """Claim one ready task for this worker, or None when none is ready (or the database is busy)."""
+    tasks = DBTaskResult.objects.ready().filter(backend_name="default")
+    if not tasks.exists():  # a read, before taking the (on SQLite, whole database's) write lock
+        return None
+    try:
+        # PostgreSQL: FOR UPDATE SKIP LOCKED, so workers take different rows; SQLite: the
+        # IMMEDIATE transaction (marquee.env) holds the write lock from its start.
+        with transaction.atomic(using=tasks.db):
+            task_result = tasks.get_locked()
+            if task_result is not None:
+                task_result.claim(worker_id)
+            return task_result
+    except OperationalError as exc:
+        if _database_locked(exc):
+            return None  # another worker is claiming: the task is theirs or ours next time
+        raise
+
+
+def _run_task(db_task_result: DBTaskResult) -> None:
+    """Run a claimed task and record its outcome, with the signals Django's task API sends."""
+    try:
+        task = db_task_result.task
+        result = db_task_result.task_result
+        backend = type(task.get_backend())
+        task_started.send(sender=backend, task_result=result)
+        if task.takes_context:
+            value = task.call(TaskContext(task_result=result), *result.args, **result.kwargs)
+        else:
+            value = task.call(*result.args, **result.kwargs)
+        # Recorded inside the try: a value that cannot be stored (not JSON) fails the task.
+        db_task_result.set_successful(value)
+        task_finished.send(sender=backend, task_result=db_task_result.task_result)
+    except BaseException as exc:  # a task's failure is its result, whatever it raised
+        db_task_result.set_failed(exc)
+        try:
+            backend = type(db_task_result.task.get_backend())
+            finished = db_task_result.task_result
+        except (ImportError, SuspiciousOperation):  # the task's code is gone (renamed, removed)
+            log.exception("task %s failed unexpectedly", db_task_result.id)
+        else:
+            task_finished.send(sender=backend, task_result=finished)
+
+
 def tasks_run_due(*, worker_id: str, limit: int = TASKS_PER_STEP) -> int:
     """Run up to `limit` ready django.tasks from django-tasks-db; returns how many ran."""
-    runner = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id=worker_id,
-        excluded_queue_names=[],
-    )
     ran = 0
     while ran < limit:
-        tasks = DBTaskResult.objects.ready().filter(backend_name="default")
-        if not tasks.exists():  # a read, before taking the (exclusive, on SQLite) write lock
-            return ran
-        try:
-            with exclusive_transaction(tasks.db):
-                task_result = tasks.get_locked()
-                if task_result is not None:
-                    task_result.claim(worker_id)
-        except OperationalError as exc:
-            if is_locked_database_exception(exc):
-                return ran
-            raise
+        task_result = _claim_task(worker_id)
         if task_result is None:
             return ran
         log.info("running task %s (%s)", task_result.id, task_result.task_path)
-        runner.run_task(task_result)
+        _run_task(task_result)
         ran += 1
     return ran
 
@@ -351,56 +385,17 @@ def tasks_run_due(*, worker_id: str, limit: int = TASKS_PER_STEP) -> int:
 class WorkerLoop:
     worker_id: str = field(default_factory=lambda: f"marquee-{secrets.token_hex(6)}")
     idle_sleep: float = 1.0
-    sweep_every: float = SWEEP_EVERY
-    tally_every: float = TALLY_EVERY
-    money_every: float = MONEY_EVERY
     stopping: threading.Event = field(default_factory=threading.Event)
-    _last_sweep: float = field(default=float("-inf"))
-    _last_tally: float = field(default=float("-inf"))
-    _last_money: float = field(default=float("-inf"))
+    # The apps' periodic jobs (marquee.core.periodic), each run when its interval has passed.
+    schedule: Schedule = field(default_factory=Schedule)
 
     def stop(self) -> None:
         self.stopping.set()
 
-    def sweep_if_due(self, *, force: bool = False) -> int:
-        if not force and time.monotonic() - self._last_sweep < self.sweep_every:
-            return 0
-        self._last_sweep = time.monotonic()
-        expired = bookings_expire()
-        if expired:
-            log.info("expired %s lapsed holds", expired)
-        # Gift vouchers get back what the lapsed (or cancelled, unpaid) holds had taken.
-        voucher_money_give_back()
-        return expired
-
-    def tally_if_due(self) -> int:
-        """Freeze the report figures of showtimes that have begun (they cannot change), so
-        that reports over long periods read stored figures instead of counting seats."""
-        if time.monotonic() - self._last_tally < self.tally_every:
-            return 0
-        self._last_tally = time.monotonic()
-        tallied = showtimes_tally()
-        if tallied:
-            log.info("tallied %s showtimes for the reports", tallied)
-        return 0  # background upkeep, not work that keeps the worker from idling
-
-    def money_if_due(self) -> int:
-        """Ask providers about payments left pending past PAYMENT_RECONCILE_MINUTES and try
-        again the refunds that are due. Provider calls happen outside any transaction."""
-        if time.monotonic() - self._last_money < self.money_every:
-            return 0
-        self._last_money = time.monotonic()
-        asked = payments_reconcile()
-        retried = refunds_retry_due()
-        if asked or retried:
-            log.info("asked about %s stale payments, retried %s refunds", asked, retried)
-        return 0  # background upkeep, like the tally
-
     def step(self) -> int:
         """One pass over everything due; returns how much work it found (0: idle)."""
-        self.sweep_if_due()
-        self.tally_if_due()
-        self.money_if_due()
+        # Background upkeep, not work that keeps the worker from idling: not counted.
+        self.schedule.run_due()
         work = mail_deliver_due(should_stop=self.stopping.is_set)
         if not self.stopping.is_set():
             work += tasks_run_due(worker_id=self.worker_id)
@@ -408,7 +403,6 @@ class WorkerLoop:
 
     def run(self, *, until_idle: bool = False) -> None:
         log.info("worker %s started%s", self.worker_id, " (until idle)" if until_idle else "")
-        self.sweep_if_due(force=True)
         while not self.stopping.is_set():
             close_old_connections()
             try:

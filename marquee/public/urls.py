@@ -4,6 +4,12 @@ from django.urls import URLPattern, URLResolver, path
 
 from marquee.public import my_data, views, vouchers
 
+# The page a customer's browser comes back to from a provider's payment page: a page of
+# this site, addressed as `payments:return` under payments/ (marquee/urls.py puts it there).
+payment_urlpatterns: list[URLPattern | URLResolver] = [
+    path("return/<str:reference>/", views.payment_return, name="return"),
+]
+
 app_name = "public"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),

@@ -44,6 +44,7 @@ def render_settlement_mail(mail: OutgoingMail) -> Rendered:
     ]
     return Rendered(
         subject=subject,
+        template="settlement/email/settlement",
         context={
             "block": block,
             "week": week_text(result),

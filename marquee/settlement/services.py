@@ -4,7 +4,9 @@ Messages are English (the API's words), marked for the catalogue (`gettext_noop`
 them in the staff member's language (marquee.core.errors.in_language).
 
 Every change is a staff change: it takes `staff_user` and leaves its audit record in its own
-transaction (`distributor.*`, `rentalterm.set`, `settlement.emailed`).
+transaction (`distributor.*`, `rentalterm.set`, `settlement.emailed`). A movie given a
+distributor is written by catalog (`movie.create`, `movie.update`) through `movie_create` and
+`movie_update` here, which check the distributor first.
 """
 
 import datetime as dt
@@ -16,9 +18,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from marquee.audit.services import Actor, audit_record, changes_between, snapshot
+from marquee.catalog import services as catalog_services
 from marquee.catalog.models import Movie
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.core.languages import CONTENT_LANGUAGES
@@ -165,6 +169,35 @@ def distributor_delete(*, distributor_id: int, staff_user: Actor = None) -> None
         gone = {k: [v, None] for k, v in snapshot(distributor, DISTRIBUTOR_FIELDS).items() if v != ""}
         _audit(distributor, "distributor.delete", gone, staff_user)
         distributor.delete()
+
+
+def _check_distributor(distributor_id: int | None) -> None:
+    """A movie's distributor must exist: locked until the commit, so that distributor_delete
+    (which locks it too) cannot remove it meanwhile."""
+    if distributor_id is not None and not Distributor.objects.select_for_update().filter(pk=distributor_id).exists():
+        message = _("No such distributor.")
+        raise ValidationFailed(_("The movie is not valid."), fields={"distributor_id": [message]})
+
+
+def movie_create(*, distributor_id: int | None = None, staff_user: Actor = None, **fields: Any) -> Movie:
+    """catalog.services.movie_create, with the distributor checked (and locked) first in the
+    same transaction; the catalog audits the movie (`movie.create`), its distributor included."""
+    with transaction.atomic():
+        _check_distributor(distributor_id)
+        return catalog_services.movie_create(**fields, distributor_id=distributor_id, staff_user=staff_user)
+
+
+def movie_update(
+    *, movie_id: int, distributor_id: int | None = None, staff_user: Actor = None, **changes: Any
+) -> Movie:
+    """catalog.services.movie_update, with a new distributor checked (and locked) first in the
+    same transaction; the catalog audits the change (`movie.update`). `remove_distributor=True`
+    leaves the movie without one."""
+    with transaction.atomic():
+        _check_distributor(distributor_id)
+        return catalog_services.movie_update(
+            movie_id=movie_id, **changes, distributor_id=distributor_id, staff_user=staff_user
+        )
 
 
 @dataclass(frozen=True)

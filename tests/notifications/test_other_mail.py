@@ -219,3 +219,40 @@ def test_without_email_url_messages_are_written_to_files(settings, tmp_path, pai
     content = written.read_bytes()
     assert booking.reference.encode() in content and b"tickets.pdf" in content
     assert OutgoingMail.objects.get(booking=booking).status == MailStatus.SENT
+
+
+def test_every_mail_kind_has_a_renderer_registered_by_its_app():
+    """Each app registers the renderers of its messages (AppConfig.ready); none is missing."""
+    from marquee.notifications.rendering.email import RENDERERS
+
+    owners = {kind: RENDERERS[kind].__module__ for kind in MailKind.values}
+    assert owners == {
+        **{
+            kind: "marquee.booking.mail.emails"
+            for kind in (
+                "tickets",
+                "receipt",
+                "resend",
+                "cancellation",
+                "showtime_cancelled",
+                "sign_in",
+                "refund",
+                "booking_moved",
+                "showtime_moved",
+            )
+        },
+        "recommendation": "marquee.marketing.mail",
+        "settlement": "marquee.settlement.mail",
+        "voucher": "marquee.vouchers.mail",
+        "voucher_receipt": "marquee.vouchers.mail",
+    }
+
+
+def test_a_kind_without_a_renderer_is_kept_for_a_retry(monkeypatch):
+    from marquee.notifications.rendering import email as rendering
+
+    monkeypatch.delitem(rendering.RENDERERS, MailKind.SIGN_IN)
+    with transaction.atomic():
+        mail = mail_queue(kind=MailKind.SIGN_IN, to_email="a@example.com", context={"url": "https://x"})
+    with pytest.raises(ValueError, match="no renderer"):
+        rendering.render_mail(mail)

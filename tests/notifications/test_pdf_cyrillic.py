@@ -4,7 +4,8 @@ import io
 
 from pypdf import PdfReader
 
-from marquee.notifications.rendering import pdf
+from marquee.booking.mail import tickets_pdf as pdf
+from marquee.notifications.rendering.pdf import pdf_fonts
 
 
 def test_cyrillic_survives_into_the_pdf_with_the_bundled_font():
@@ -24,7 +25,7 @@ def test_cyrillic_survives_into_the_pdf_with_the_bundled_font():
         code="ABC123",
         position="Квиток 1 з 1",
     )
-    assert pdf.pdf_fonts() == ("TicketSans", "TicketSans-Bold")
+    assert pdf_fonts() == ("TicketSans", "TicketSans-Bold")
     text = PdfReader(io.BytesIO(pdf.tickets_pdf([page], title="Квитки"))).pages[0].extract_text()
     assert "Тіні забутих предків" in text
     assert "Олена Коваль" in text

@@ -114,3 +114,29 @@ def test_a_recommendation_is_not_resent_after_an_unsubscribe(smtp_server):
     with pytest.raises(InvalidState, match="withdrawn their marketing consent"):
         mail_requeue(mail_id=mail.pk)
     assert OutgoingMail.objects.count() == 1
+
+
+def test_the_app_whose_message_it_is_may_refuse_a_copy(smtp_server, monkeypatch):
+    """mail_requeue asks the check registered for the kind (booking's, for tickets) first."""
+    from marquee.notifications import services
+
+    asked: list[int] = []
+
+    def refuse(mail: OutgoingMail) -> None:
+        asked.append(mail.pk)
+        raise InvalidState("Not this one.")
+
+    monkeypatch.setitem(services.REQUEUE_CHECKS, MailKind.RECEIPT, refuse)
+    with transaction.atomic():
+        receipt = mail_queue(kind=MailKind.RECEIPT, to_email="a@example.com")
+    OutgoingMail.objects.filter(pk=receipt.pk).update(status=MailStatus.SENT)
+    with pytest.raises(InvalidState, match="Not this one"):
+        mail_requeue(mail_id=receipt.pk)
+    assert asked == [receipt.pk] and OutgoingMail.objects.count() == 1
+
+
+def test_booking_registers_its_check_for_resent_tickets():
+    from marquee.booking.services import booking_check_tickets_requeue
+    from marquee.notifications.services import REQUEUE_CHECKS
+
+    assert REQUEUE_CHECKS[MailKind.RESEND] is booking_check_tickets_requeue

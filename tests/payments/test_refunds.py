@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from marquee.booking.models import Booking, BookingStatus
+from marquee.core import periodic
 from marquee.core.errors import CancelWindowClosed, InvalidState, ValidationFailed
 from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.notifications.rendering.email import render_mail
-from marquee.notifications.worker import WorkerLoop
 from marquee.payments.models import Payment, Refund, RefundStatus, RequestedBy
 from marquee.payments.refunds import REFUND_MAX_ATTEMPTS, refunds_retry_due
 from marquee.payments.services import (
@@ -72,7 +72,8 @@ def test_a_failed_refund_is_tried_again_by_the_worker(clock, show, seats, bank):
     assert refunds_retry_due() == 0  # not due yet
     bank.refunds_down = False
     clock.shift(dt.timedelta(minutes=5))
-    WorkerLoop(money_every=0).money_if_due()
+    periodic.job("payments.reconcile").fn()  # the worker's money jobs, run now
+    periodic.job("payments.refunds_retry").fn()
     refund = Refund.objects.get()
     assert refund.status == RefundStatus.SUCCEEDED and refund.attempts == 2
     assert Payment.objects.get().amount_refunded == booking.total_price

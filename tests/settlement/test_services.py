@@ -4,10 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from marquee.catalog.services import movie_update
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.settlement.models import RentalTerm
-from marquee.settlement.services import TermSpec, distributor_create, distributor_delete, rental_terms_set
+from marquee.settlement.services import TermSpec, distributor_create, distributor_delete, movie_update, rental_terms_set
 from tests import factories as f
 from tests.settlement.conftest import distributor
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from marquee.booking.models import Booking, BookingStatus
+from marquee.core import periodic
 from marquee.core.errors import ValidationFailed
 from marquee.notifications.models import MailKind, OutgoingMail
-from marquee.notifications.worker import WorkerLoop
 from marquee.payments.checkout import checkout_hold
 from marquee.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from marquee.payments.selectors import reconciliation
@@ -108,12 +108,18 @@ def test_a_refused_voucher_says_why_and_holds_nothing(demo, clock, show, seats, 
     assert Booking.objects.count() == before  # the hold rolled back with the refusal
 
 
+def _sweep() -> None:
+    """The worker's sweep, now: lapsed holds expire, then vouchers get their money back."""
+    periodic.job("booking.holds_expire").fn()
+    periodic.job("payments.voucher_money_give_back").fn()
+
+
 def test_a_lapsed_hold_gives_the_voucher_back_at_the_sweep(demo, clock, show, seats, voucher_of):
     voucher = voucher_of("150.00")
     booking = _checkout(show, seats[:2], voucher.code).booking
     clock.shift(dt.timedelta(minutes=11))  # HOLD_MINUTES is 10
     assert reconciliation().healthy  # waiting for the sweep is not a mismatch
-    WorkerLoop().sweep_if_due(force=True)
+    _sweep()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED and booking.cancel_reason == "expired"
     assert _balance(voucher) == Decimal("150.00")
@@ -121,7 +127,7 @@ def test_a_lapsed_hold_gives_the_voucher_back_at_the_sweep(demo, clock, show, se
     assert refund.status == RefundStatus.SUCCEEDED and refund.amount == Decimal("150.00")
     assert VoucherEntry.objects.filter(voucher=voucher, kind=EntryKind.GIVEN_BACK, refund_id=refund.pk).exists()
     assert reconciliation().healthy
-    WorkerLoop().sweep_if_due(force=True)  # again: nothing more comes back
+    _sweep()  # again: nothing more comes back
     assert _balance(voucher) == Decimal("150.00")
     _entries_add_up(voucher)
 
@@ -174,7 +180,7 @@ def test_card_money_arriving_after_the_voucher_went_back_is_refunded(demo, clock
     started = payment_start(reference=held.booking.reference, provider="card")
     assert started.payment.amount == Decimal("50.00")
     clock.shift(dt.timedelta(minutes=11))
-    WorkerLoop().sweep_if_due(force=True)
+    _sweep()
     assert _balance(voucher) == Decimal("150.00")
     bank.pay(started.payment.provider_id)
     from marquee.payments.services import payment_check

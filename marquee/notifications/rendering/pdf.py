@@ -1,16 +1,11 @@
-"""tickets.pdf: one page per admission, with its QR code and every detail, printable or
-shown from a phone at the door."""
+"""What every Marquee PDF shares: a Unicode font that prints Ukrainian, and the QR code drawn
+as vectors (tickets.pdf in marquee.booking.mail, the box office's tickets, the cash-up, the
+vouchers, the settlement statements)."""
 
 import functools
-import io
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
-from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A5
-from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -35,27 +30,6 @@ _FONT_CANDIDATES = [
 ]
 
 
-@dataclass(frozen=True)
-class TicketPage:
-    cinema: str
-    movie: str
-    age_rating: str
-    when: str  # local date and time, written out
-    hall: str  # name and number
-    row: int
-    seat: int
-    seat_type: str
-    price: str  # "" on a gift's copy
-    tariff: str
-    reference: str
-    holder: str
-    code: str
-    position: str  # "Ticket 2 of 3"
-    ticket_type: str = ""  # "Student"
-    door_note: str = ""  # "Show student ID"
-    presentation: str = ""  # the showtime's format and language: "3D · Original, Ukrainian subtitles"
-
-
 @functools.cache
 def pdf_fonts() -> tuple[str, str]:
     """The regular and bold font names every Marquee PDF uses (tickets, the cash-up): a
@@ -69,7 +43,7 @@ def pdf_fonts() -> tuple[str, str]:
     return "Helvetica", "Helvetica-Bold"
 
 
-def _draw_qr(canvas: Canvas, data: str, *, x: float, y: float, size: float) -> None:
+def draw_qr(canvas: Canvas, data: str, *, x: float, y: float, size: float) -> None:
     """The code as filled rectangles: crisp at any zoom and far smaller than an image.
 
     Drawn in module units (the canvas scaled), one rectangle per horizontal run of dark
@@ -97,87 +71,3 @@ def _draw_qr(canvas: Canvas, data: str, *, x: float, y: float, size: float) -> N
                 c += 1
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
-
-
-# For other printouts (the box office's tickets): the same crisp, vector QR code.
-draw_qr = _draw_qr
-
-
-def _label_value(
-    canvas: Canvas, fonts: tuple[str, str], *, x: float, y: float, label: str, value: str, size: float = 13
-) -> None:
-    regular, bold = fonts
-    canvas.setFillColorRGB(0.42, 0.42, 0.45)
-    canvas.setFont(regular, 7.5)
-    canvas.drawString(x, y + size + 3, label.upper())
-    canvas.setFillColorRGB(0.07, 0.07, 0.09)
-    canvas.setFont(bold, size)
-    canvas.drawString(x, y, value)
-
-
-def _page(canvas: Canvas, page: TicketPage, fonts: tuple[str, str]) -> None:
-    regular, bold = fonts
-    width, height = A5
-    margin = 14 * mm
-    # Header band
-    canvas.setFillColorRGB(0.11, 0.10, 0.18)
-    canvas.rect(0, height - 24 * mm, width, 24 * mm, stroke=0, fill=1)
-    canvas.setFillColorRGB(1, 1, 1)
-    canvas.setFont(bold, 15)
-    canvas.drawString(margin, height - 15 * mm, page.cinema)
-    canvas.setFont(regular, 9)
-    canvas.drawRightString(width - margin, height - 15 * mm, page.position)
-
-    y = height - 38 * mm
-    canvas.setFillColorRGB(0.07, 0.07, 0.09)
-    canvas.setFont(bold, 19)
-    for line in simpleSplit(page.movie, bold, 19, width - 2 * margin)[:3]:
-        canvas.drawString(margin, y, line)
-        y -= 23
-    canvas.setFont(regular, 10.5)
-    canvas.drawString(margin, y, f"{page.when} · {page.age_rating}")
-    y -= 17
-    canvas.drawString(margin, y, f"{page.hall} · {page.presentation}" if page.presentation else page.hall)
-
-    y -= 44
-    col = (width - 2 * margin) / 3
-    _label_value(canvas, fonts, x=margin, y=y, label=_("Row"), value=str(page.row), size=22)
-    _label_value(canvas, fonts, x=margin + col, y=y, label=_("Seat"), value=str(page.seat), size=22)
-    _label_value(canvas, fonts, x=margin + 2 * col, y=y, label=_("Seat type"), value=page.seat_type)
-    y -= 40
-    if page.price:
-        _label_value(canvas, fonts, x=margin, y=y, label=_("Price"), value=page.price)
-    _label_value(canvas, fonts, x=margin + col, y=y, label=_("Tariff"), value=page.tariff or "—")
-    _label_value(canvas, fonts, x=margin + 2 * col, y=y, label=_("Booking"), value=page.reference)
-    if page.ticket_type:
-        # Above the QR code (whose top is at 100 mm) even under a three-line title.
-        y -= 30
-        kind = f"{page.ticket_type} — {page.door_note}" if page.door_note else page.ticket_type
-        _label_value(canvas, fonts, x=margin, y=y, label=_("Ticket type"), value=kind, size=11)
-
-    qr_size = 72 * mm
-    qr_y = 28 * mm
-    _draw_qr(canvas, page.code, x=(width - qr_size) / 2, y=qr_y, size=qr_size)
-    canvas.setFont(regular, 7)
-    canvas.setFillColorRGB(0.42, 0.42, 0.45)
-    canvas.drawCentredString(width / 2, qr_y - 9, page.code)
-    canvas.setFont(regular, 9)
-    canvas.setFillColorRGB(0.07, 0.07, 0.09)
-    canvas.drawCentredString(width / 2, 16 * mm, _("Admits one: %(holder)s") % {"holder": page.holder})
-    canvas.setFont(regular, 7.5)
-    canvas.setFillColorRGB(0.42, 0.42, 0.45)
-    canvas.drawCentredString(width / 2, 10 * mm, _("Show this page (printed or on screen) at the door."))
-
-
-def tickets_pdf(pages: list[TicketPage], *, title: str) -> bytes:
-    """The labels are in the active language: call under translation.override()."""
-    fonts = pdf_fonts()
-    out = io.BytesIO()
-    canvas = Canvas(out, pagesize=A5, pageCompression=1)
-    canvas.setTitle(title)
-    canvas.setAuthor(pages[0].cinema if pages else "")
-    for page in pages:
-        _page(canvas, page, fonts)
-        canvas.showPage()
-    canvas.save()
-    return out.getvalue()

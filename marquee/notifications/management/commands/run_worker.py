@@ -1,4 +1,4 @@
-"""`manage.py run_worker [--until-idle]`: the one background process (mail, hold expiry, tasks)."""
+"""`manage.py run_worker [--until-idle]`: the one background process (mail, the apps' periodic jobs, tasks)."""
 
 import signal
 from types import FrameType
