@@ -26,3 +26,7 @@ def movies_by_english_title() -> QuerySet[Movie]:
 def movies_with_genres(ids: Iterable[int]) -> dict[int, Movie]:
     """The movies with these ids, by id, their genres prefetched: two queries."""
     return Movie.objects.prefetch_related("genres").in_bulk(list(ids))
+
+
+def movie_exists(movie_id: int) -> bool:
+    return Movie.objects.filter(pk=movie_id).exists()

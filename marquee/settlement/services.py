@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from marquee.audit.services import Actor, audit_record, changes_between, snapshot
+from marquee.catalog import selectors as catalog_selectors
 from marquee.catalog import services as catalog_services
 from marquee.catalog.models import Movie
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
@@ -194,6 +195,10 @@ def movie_update(
     same transaction; the catalog audits the change (`movie.update`). `remove_distributor=True`
     leaves the movie without one."""
     with transaction.atomic():
+        # A missing movie answers as it did before distributors were checked here: not found,
+        # whatever else is wrong with the change.
+        if not catalog_selectors.movie_exists(movie_id):
+            raise NotFound(_("No such movie."))
         _check_distributor(distributor_id)
         return catalog_services.movie_update(
             movie_id=movie_id, **changes, distributor_id=distributor_id, staff_user=staff_user

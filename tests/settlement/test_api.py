@@ -93,3 +93,10 @@ def test_the_settlement_report(admin_api):  # noqa: F811
 def test_box_office_may_not(box_office_api):  # noqa: F811
     assert box_office_api.get("/distributors").status_code == 403
     assert box_office_api.get("/reports/settlement").status_code == 403
+
+
+def test_a_missing_movie_is_not_found_whatever_distributor_it_is_given(admin_api):  # noqa: F811
+    """Checking the distributor moved into settlement (issue 14); a missing movie must still
+    answer 404, not the distributor's 422."""
+    answer = admin_api.patch("/movies/987654", {"distributor_id": 99999})
+    assert answer.status_code == 404 and answer.json()["error"] == "not_found"
