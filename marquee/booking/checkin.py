@@ -77,11 +77,6 @@ def ticket_from_code(code: str) -> tuple[int, int]:
         raise InvalidTicket("This is not a ticket of this cinema.") from None
 
 
-def ticket_id_from_code(code: str) -> int:
-    """The BookingSeat id a code was signed for; InvalidTicket if it was not signed here."""
-    return ticket_from_code(code)[0]
-
-
 def _iso_local(moment: dt.datetime) -> str:
     return local(moment).isoformat()
 

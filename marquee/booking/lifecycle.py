@@ -20,11 +20,6 @@ TRANSITIONS: dict[tuple[BookingStatus, BookingStatus], frozenset[CancelReason | 
 }
 
 
-def can_transition(src: str, dst: str, reason: str | None = None) -> bool:
-    allowed = TRANSITIONS.get((BookingStatus(src), BookingStatus(dst)))
-    return allowed is not None and (reason if reason else None) in allowed
-
-
 def sources_for(dst: BookingStatus, reason: CancelReason | None = None) -> list[BookingStatus]:
     """The states a booking may leave to reach `dst` for `reason`."""
     return [src for (src, d), reasons in TRANSITIONS.items() if d == dst and reason in reasons]

@@ -177,20 +177,6 @@ def showtime_seat_map(showtime: Showtime, at: dt.datetime | None = None) -> Seat
     return SeatMap(showtime=showtime, tariff=tariff, seats=states)
 
 
-def seat_ids_taken(showtime_id: int, seat_ids: Iterable[int], at: dt.datetime | None = None) -> list[int]:
-    at = at or clock_now()
-    booked = (
-        BookingSeat.objects.filter(showtime_id=showtime_id, seat_id__in=list(seat_ids))
-        .filter(active_booking_seats(at))
-        .values_list("seat_id", flat=True)
-        .order_by()
-    )
-    kept = (
-        SeatBlock.objects.filter(showtime_id=showtime_id, seat_id__in=list(seat_ids)).values_list("seat_id").order_by()
-    )
-    return sorted(set(booked.union(kept).order_by()))
-
-
 # --- what the public API lists ------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ provider needs them, read from the settings with defaults so that the policy fol
 whatever providers are configured.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -77,12 +77,3 @@ def content_security_policy(settings: Mapping[str, Any]) -> dict[str, list[str]]
         current = [s for s in policy.get(directive, [CSP.SELF]) if s != CSP.NONE]
         policy[directive] = current + [s for s in sources if s not in current]
     return policy
-
-
-def with_sources(policy: Mapping[str, Iterable[str]], **extra: Iterable[str]) -> dict[str, list[str]]:
-    """The policy with more sources for some directives (`style_src_elem=[...]`)."""
-    result = {k: list(v) for k, v in policy.items()}
-    for key, sources in extra.items():
-        directive = key.replace("_", "-")
-        result[directive] = [*result.get(directive, []), *sources]
-    return result

@@ -49,8 +49,3 @@ def localized_expression(field: str, language: str | None = None) -> Combinable:
     """The same choice in SQL, to order or search by: the first non-blank of the languages' columns."""
     columns = [NullIf(F(f"{field}_{code}"), Value("")) for code in fallback_order(language)]
     return Coalesce(*columns, Value(""))
-
-
-def language_fields(field: str) -> list[str]:
-    """`title` -> ["title_en", "title_uk"]."""
-    return [f"{field}_{code}" for code in CONTENT_LANGUAGES]

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from marquee.booking.models import Customer
 from marquee.catalog.models import Movie
+from marquee.marketing.links import unsubscribe_headers
 from marquee.notifications.models import OutgoingMail
 from marquee.notifications.rendering.email import NotSendable, Rendered
 
@@ -35,11 +36,8 @@ def render_recommendation_mail(mail: OutgoingMail) -> Rendered:
         "site_url": settings.SITE_URL,
         "unsubscribe_url": mail.context.get("unsubscribe_url", ""),
     }
-    headers: dict[str, str] = {}
-    if ctx["unsubscribe_url"]:
-        # RFC 8058 one-click unsubscribe: mail providers show an "Unsubscribe" button.
-        headers["List-Unsubscribe"] = f"<{ctx['unsubscribe_url']}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # RFC 8058 one-click unsubscribe: mail providers show an "Unsubscribe" button.
+    headers = unsubscribe_headers(ctx["unsubscribe_url"]) if ctx["unsubscribe_url"] else {}
     cinema = settings.CINEMA_NAME
     if not movies:
         subject = _("Coming soon at %(cinema)s: new films") % {"cinema": cinema}

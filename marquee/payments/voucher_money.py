@@ -22,12 +22,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, Sum
-from django.utils.translation import gettext_lazy as _
 
 from marquee.booking import services as booking_services
 from marquee.booking.models import Booking, BookingStatus
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import ValidationFailed
 from marquee.payments.models import (
     VOUCHER_PROVIDER,
     Payment,
@@ -155,11 +153,6 @@ def voucher_release_lapsed(*, code: str) -> None:
     """Before a voucher is spent or shown: money held by its lapsed holds comes back now."""
     if normalise_code(code):
         voucher_money_give_back(voucher_code=code)
-
-
-def voucher_code_refusal(error: ValidationFailed) -> str:
-    """The reason a voucher was refused, as the customer reads it."""
-    return (error.fields or {}).get("voucher_code", [str(_("This gift voucher cannot be used."))])[0]
 
 
 # --- a voucher bought ------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
 
 from marquee.audit.labels import seat_fact
 from marquee.audit.services import Actor, audit_record, changes_between, snapshot
@@ -299,8 +298,3 @@ def hall_delete(*, hall_id: int, staff_user: Actor = None) -> None:
         facts = {"number": [hall.number, None], "name": [hall.name, None], "capacity": [hall.capacity, None]}
         _audit_hall(hall, "hall.delete", facts, staff_user)
         hall.delete()
-
-
-def halls_with_capacity_mismatch() -> list[int]:
-    """Halls whose stored capacity differs from their seat count (should always be empty)."""
-    return list(Hall.objects.annotate(n=Count("seats")).filter(~Q(capacity=F("n"))).values_list("pk", flat=True))

@@ -9,12 +9,13 @@ from django.db import IntegrityError, transaction
 from marquee.audit.models import AuditEntry
 from marquee.booking.house_seats import seats_block, seats_release, showtime_blocks
 from marquee.booking.models import SeatBlock
-from marquee.booking.selectors import SOLD, seat_ids_taken, seats_free, showtime_seat_map, with_seats_taken
+from marquee.booking.selectors import SOLD, seats_free, showtime_seat_map, with_seats_taken
 from marquee.core.errors import InvalidState, SeatsUnavailable, ValidationFailed
 from marquee.payments.services import booking_pay
 from marquee.reports.selectors import occupancy
 from marquee.scheduling.models import Showtime
 from tests import factories as f
+from tests.checks import seat_ids_taken
 from tests.staff.conftest import staff_user
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from marquee.pricing.models import Tariff, TicketType
 from marquee.pricing.prices import seat_price
 from marquee.scheduling.models import Format, Showtime, ShowtimeStatus
 from marquee.venues.models import Hall, Seat
-from marquee.venues.services import halls_with_capacity_mismatch
+from tests.checks import halls_with_capacity_mismatch
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,11 @@ from marquee.venues.services import (
     hall_create,
     hall_set_layout,
     hall_update,
-    halls_with_capacity_mismatch,
     seat_add,
     seat_remove,
 )
 from tests import factories as f
+from tests.checks import halls_with_capacity_mismatch
 
 pytestmark = pytest.mark.django_db
 

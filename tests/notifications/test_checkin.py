@@ -8,8 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from marquee.audit.models import AuditEntry
-from marquee.booking.checkin import ticket_code
-from marquee.booking.checkin import ticket_id_from_code as ticket_id
+from marquee.booking.checkin import ticket_code, ticket_from_code
 from marquee.booking.models import BookingSeat
 from marquee.payments.services import booking_cancel
 from marquee.staff.services import api_key_create
@@ -178,10 +177,10 @@ def test_api_override_admits_and_records_who_and_that_it_was_an_override(client,
     assert anyway.json()["showtime"]["id"] == tomorrow.showtime_id
     assert again.status_code == 409 and again.json()["error"] == "already_checked_in"
     assert plain.status_code == 200 and plain.json()["override"] is False
-    ticket = BookingSeat.objects.get(pk=ticket_id(code))
+    ticket = BookingSeat.objects.get(pk=ticket_from_code(code)[0])
     assert ticket.checked_in_override is True and ticket.checked_in_at is not None
     assert ticket.checked_in_by.username == "door"
-    assert BookingSeat.objects.get(pk=ticket_id(own)).checked_in_override is False
+    assert BookingSeat.objects.get(pk=ticket_from_code(own)[0]).checked_in_override is False
     # The API key's user is the staff member the audit trail names.
     [entry] = AuditEntry.objects.filter(action="booking.checkin_override")
     assert entry.actor_name == "door" and entry.booking_id == tomorrow.pk

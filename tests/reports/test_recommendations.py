@@ -71,7 +71,7 @@ def world(db):
 
 
 def _free_two(show):
-    from marquee.booking.selectors import seat_ids_taken
+    from tests.checks import seat_ids_taken
 
     taken = set(seat_ids_taken(show.pk, show.hall.seats.values_list("pk", flat=True)))
     return [pk for pk in show.hall.seats.order_by("pk").values_list("pk", flat=True) if pk not in taken][:2]
