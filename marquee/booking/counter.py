@@ -47,6 +47,7 @@ from marquee.booking.tokens import hash_token, new_reference, new_token
 from marquee.core.clock import day_bounds, local
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import NotFound, SalesClosed, SeatsUnavailable, ValidationFailed
+from marquee.core.rows import row_or_not_found
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
 from marquee.pricing.ticket_types import ticket_types_for_seats
@@ -194,9 +195,9 @@ def booking_sell(
         raise NotFound(_("No such showtime."))
     # The order every hold locks in: the showtime's sales, the seats by id, lapsed holds, the customer.
     showtime_sales_lock_shared(showtime_id=showtime_id)
-    showtime = Showtime.objects.select_related("hall", "movie", "format").filter(pk=showtime_id).first()
-    if showtime is None:
-        raise NotFound(_("No such showtime."))
+    showtime = row_or_not_found(
+        Showtime.objects.select_related("hall", "movie", "format"), _("No such showtime."), pk=showtime_id
+    )
     types = ticket_types_for_seats(
         seat_ids=data.seat_ids,
         chosen={c.seat_id: c.ticket_type for c in seats if c.ticket_type},

@@ -22,6 +22,7 @@ from marquee.booking import services as booking_services
 from marquee.booking.models import BlockReason, SeatBlock
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import InvalidState, NotFound, SeatsUnavailable, ValidationFailed
+from marquee.core.rows import row_or_not_found
 from marquee.scheduling.locks import showtime_sales_lock_shared
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.scheduling.seat_map_cache import seat_maps_changed
@@ -68,10 +69,7 @@ def _check_input(seat_ids: Sequence[int], reason: str | None, note: str, *, rele
 def _showtime(showtime_id: int) -> Showtime:
     if isinstance(showtime_id, bool) or not 0 < showtime_id <= booking_services.MAX_ID:
         raise NotFound(_("No such showtime."))
-    showtime = Showtime.objects.select_related("movie", "hall").filter(pk=showtime_id).first()
-    if showtime is None:
-        raise NotFound(_("No such showtime."))
-    return showtime
+    return row_or_not_found(Showtime.objects.select_related("movie", "hall"), _("No such showtime."), pk=showtime_id)
 
 
 def _lock_seats(showtime: Showtime, seat_ids: list[int]) -> list[Seat]:

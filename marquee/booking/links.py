@@ -14,6 +14,7 @@ from django.core import signing
 from marquee.booking.models import Booking
 from marquee.booking.tokens import normalise_reference
 from marquee.core.errors import NotFound
+from marquee.core.rows import row_or_not_found
 
 _SALT = "marquee.booking.manage-link"
 _SEP = ":"
@@ -39,9 +40,8 @@ def booking_for_manage_token(reference: str, signed: str) -> Booking:
         _signer().unsign(f"{ref}{_SEP}{(signed or '').strip()}")
     except signing.BadSignature:
         raise NotFound("No such booking.") from None
-    booking = (
-        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall").filter(reference=ref).first()
+    return row_or_not_found(
+        Booking.objects.select_related("customer", "showtime__movie", "showtime__hall"),
+        "No such booking.",
+        reference=ref,
     )
-    if booking is None:
-        raise NotFound("No such booking.")
-    return booking

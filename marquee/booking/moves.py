@@ -28,6 +28,7 @@ from marquee.booking.services import MAX_ID
 from marquee.core.clock import local
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import InvalidState, NotFound, SeatsUnavailable, ValidationFailed
+from marquee.core.rows import row_or_not_found
 from marquee.notifications.models import MailKind
 from marquee.notifications.services import mail_queue
 from marquee.pricing.models import Tariff
@@ -123,9 +124,12 @@ def booking_move_locked(*, reference: str, showtime_id: int, seat_ids: Sequence[
     old_showtime = Showtime.objects.select_related("movie", "hall").get(pk=booking.showtime_id)
     if old_showtime.starts_at <= at:
         raise InvalidState(_("The showtime has started; the booking can no longer be moved."))
-    target = Showtime.objects.select_related("movie", "hall", "format").filter(pk=showtime_id).first()
-    if target is None:
-        raise NotFound(_("No such showtime."), fields={"showtime_id": [_("No such showtime.")]})
+    target = row_or_not_found(
+        Showtime.objects.select_related("movie", "hall", "format"),
+        _("No such showtime."),
+        fields={"showtime_id": [_("No such showtime.")]},
+        pk=showtime_id,
+    )
     booking_services._check_sales_open(target, at)
     tickets = list(
         BookingSeat.objects.select_for_update(of=("self",))
@@ -227,9 +231,9 @@ def showtime_move(*, showtime_id: int, starts_at: dt.datetime, staff_user: Actor
     movie of a showtime with tickets stays refused (scheduling.showtime_update)."""
     with transaction.atomic():
         showtime_sales_lock(showtime_id=showtime_id)
-        before = Showtime.objects.select_related("movie", "hall").filter(pk=showtime_id).first()
-        if before is None:
-            raise NotFound(_("No such showtime."))
+        before = row_or_not_found(
+            Showtime.objects.select_related("movie", "hall"), _("No such showtime."), pk=showtime_id
+        )
         if before.status == ShowtimeStatus.CANCELLED:
             raise InvalidState(_("A cancelled showtime cannot be changed."))
         if before.starts_at <= clock_now():
@@ -277,9 +281,7 @@ def move_quote(*, booking: Booking, showtime_id: int, seat_ids: Sequence[int]) -
     """What the booking would cost on these seats (as the move prices them: tickets staying on
     their seat keep their price, the others at the showtime's price now). Nothing is checked
     or locked: the move itself decides."""
-    target = Showtime.objects.select_related("hall", "format").filter(pk=showtime_id).first()
-    if target is None:
-        raise NotFound(_("No such showtime."))
+    target = row_or_not_found(Showtime.objects.select_related("hall", "format"), _("No such showtime."), pk=showtime_id)
     tickets = list(
         BookingSeat.objects.filter(booking=booking, status=BookingStatus.PAID)
         .select_related("seat", "ticket_type")

@@ -56,6 +56,7 @@ from marquee.core.errors import (
     SeatsUnavailable,
     ValidationFailed,
 )
+from marquee.core.rows import row_or_not_found
 from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.notifications.services import mail_check_resend_allowed, mail_queue
 from marquee.pricing.models import Tariff
@@ -220,10 +221,7 @@ def customer_upsert(*, details: CustomerDetails, marketing_consent: bool, at: dt
 
 def customer_withdraw_consent(*, customer_id: int) -> Customer:
     with transaction.atomic():
-        try:
-            customer = Customer.objects.select_for_update().get(pk=customer_id)
-        except Customer.DoesNotExist:
-            raise NotFound("No such customer.") from None
+        customer = row_or_not_found(Customer.objects.select_for_update(), "No such customer.", pk=customer_id)
         if customer.marketing_consent:
             customer.marketing_consent = False
             customer.marketing_withdrawn_at = clock_now()
@@ -321,10 +319,9 @@ def _showtime_for_hold(showtime_id: int, client_ip: str) -> Showtime:
             cursor.execute("SELECT pg_advisory_xact_lock_shared(%s), pg_advisory_xact_lock(%s)", [sales, client])
     else:
         showtime_sales_lock_shared(showtime_id=showtime_id)
-    try:
-        return Showtime.objects.select_related("hall", "movie", "format").get(pk=showtime_id)
-    except Showtime.DoesNotExist:
-        raise NotFound("No such showtime.") from None
+    return row_or_not_found(
+        Showtime.objects.select_related("hall", "movie", "format"), "No such showtime.", pk=showtime_id
+    )
 
 
 def _check_sales_open(showtime: Showtime, at: dt.datetime) -> None:
@@ -836,10 +833,7 @@ def showtime_cancel(*, showtime_id: int, money_back: MoneyBack, staff_user: Acto
     Audited once (`showtime.cancel`), naming the bookings it cancelled."""
     with transaction.atomic():
         showtime_sales_lock(showtime_id=showtime_id)
-        try:
-            showtime = Showtime.objects.select_for_update().get(pk=showtime_id)
-        except Showtime.DoesNotExist:
-            raise NotFound("No such showtime.") from None
+        showtime = row_or_not_found(Showtime.objects.select_for_update(), "No such showtime.", pk=showtime_id)
         if showtime.status == ShowtimeStatus.CANCELLED:
             return showtime
         at = clock_now()
@@ -876,10 +870,9 @@ def showtime_delete(*, showtime_id: int, money_back: MoneyBack, staff_user: Acto
     the showtime was, or as the cancel."""
     with transaction.atomic():
         showtime_sales_lock(showtime_id=showtime_id)
-        try:
-            showtime = Showtime.objects.select_for_update().select_related("movie", "hall").get(pk=showtime_id)
-        except Showtime.DoesNotExist:
-            raise NotFound("No such showtime.") from None
+        showtime = row_or_not_found(
+            Showtime.objects.select_for_update().select_related("movie", "hall"), "No such showtime.", pk=showtime_id
+        )
         if not Booking.objects.filter(showtime=showtime).exists():
             audit_record(
                 actor=staff_user,

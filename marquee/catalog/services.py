@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from marquee.audit.services import Actor, audit_record, changes_between, snapshot
 from marquee.catalog.models import AgeRating, Genre, Movie
 from marquee.catalog.posters import poster_check
-from marquee.core.errors import InvalidState, NotFound, ValidationFailed
+from marquee.core.errors import InvalidState, ValidationFailed
 from marquee.core.languages import CONTENT_LANGUAGES, default_language
+from marquee.core.rows import row_or_not_found
 
 GENRE_FIELDS = ("name_en", "name_uk")
 MOVIE_FIELDS = (
@@ -120,7 +121,7 @@ def genre_update(
     given = _per_language("name", name, {"name_en": name_en, "name_uk": name_uk})
     try:
         with transaction.atomic():
-            genre = Genre.objects.select_for_update().get(pk=genre_id)
+            genre = row_or_not_found(Genre.objects.select_for_update(), _("No such genre."), pk=genre_id)
             before = _genre_audit(genre)
             for field, value in given.items():
                 if value is not None:
@@ -138,18 +139,13 @@ def genre_update(
                     changes=changes,
                 )
             return genre
-    except Genre.DoesNotExist:
-        raise NotFound(_("No such genre.")) from None
     except IntegrityError:
         raise _genre_exists() from None
 
 
 def genre_delete(*, genre_id: int, staff_user: Actor = None) -> None:
     with transaction.atomic():
-        try:
-            genre = Genre.objects.select_for_update().get(pk=genre_id)
-        except Genre.DoesNotExist:
-            raise NotFound(_("No such genre.")) from None
+        genre = row_or_not_found(Genre.objects.select_for_update(), _("No such genre."), pk=genre_id)
         # With the genre locked, no writer can give a movie this genre (they lock it FOR SHARE
         # first), but one may be taking another genre away from a movie that has this one:
         # lock those movies too (genres before movies, movies by id, as every service does),
@@ -323,10 +319,7 @@ def movie_update(
         # The new genres first, then the movie: genre_delete takes them in that order too.
         # Genres the movie loses need no lock: a delete of one of them locks this movie.
         genres = _lock_genres(genre_ids) if genre_ids is not None else []
-        try:
-            movie = Movie.objects.select_for_update().get(pk=movie_id)
-        except Movie.DoesNotExist:
-            raise NotFound(_("No such movie.")) from None
+        movie = row_or_not_found(Movie.objects.select_for_update(), _("No such movie."), pk=movie_id)
         before = _movie_audit(movie)
         for field, value in text.items():
             if value is not None:
@@ -374,10 +367,7 @@ def movie_update(
 def movie_delete(*, movie_id: int, staff_user: Actor = None) -> None:
     """A movie with showtimes is unlisted instead: its history stays in the reports."""
     with transaction.atomic():
-        try:
-            movie = Movie.objects.select_for_update().get(pk=movie_id)
-        except Movie.DoesNotExist:
-            raise NotFound(_("No such movie.")) from None
+        movie = row_or_not_found(Movie.objects.select_for_update(), _("No such movie."), pk=movie_id)
         if movie.showtimes.exists():
             raise InvalidState(_("This movie has showtimes; unlist it instead of deleting it."))
         audit_record(

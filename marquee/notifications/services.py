@@ -16,7 +16,8 @@ from django.db.models import Q
 
 from marquee.audit.services import Actor, audit_record
 from marquee.core.clock import local, now
-from marquee.core.errors import InvalidState, NotFound, RateLimited
+from marquee.core.errors import InvalidState, RateLimited
+from marquee.core.rows import row_or_not_found
 from marquee.notifications.models import MailKind, MailStatus, OutgoingMail, new_message_id
 
 
@@ -107,9 +108,7 @@ def mail_requeue(*, mail_id: int, staff_user: Actor = None) -> OutgoingMail:
     within the hour, and the customer gets a fresh one from the sign-in page in seconds."""
     with transaction.atomic():
         # Locked, so that two clicks on "resend" queue one copy, not two.
-        original = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
-        if original is None:
-            raise NotFound("No such message.")
+        original = row_or_not_found(OutgoingMail.objects.select_for_update(), "No such message.", pk=mail_id)
         if original.status not in RESENDABLE:
             state = WAITING.get(MailStatus(original.status), original.status)
             raise InvalidState(f"This message is {state}: it goes out on its own, so there is nothing to resend yet.")

@@ -28,6 +28,7 @@ from marquee.booking.services import Settled
 from marquee.booking.tokens import normalise_reference
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
+from marquee.core.rows import row_or_not_found
 from marquee.notifications.models import MailKind
 from marquee.notifications.services import mail_queue
 from marquee.payments.models import (
@@ -210,10 +211,7 @@ def _booking_ids(reference: str) -> list[int]:
 
 
 def _booking(reference: str) -> Booking:
-    found = Booking.objects.filter(reference=reference.strip().upper()).first()
-    if found is None:
-        raise NotFound("No such booking.")
-    return found
+    return row_or_not_found(Booking, "No such booking.", reference=reference.strip().upper())
 
 
 @dataclass(frozen=True)

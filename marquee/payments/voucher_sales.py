@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
+from marquee.core.rows import row_or_not_found
 from marquee.payments.models import Payment, PaymentPurpose, PaymentStatus
 from marquee.payments.providers.base import NextStep, PaymentRequest
 from marquee.payments.providers.registry import get_provider, provider_for_ledger
@@ -48,10 +49,7 @@ def voucher_for_handle(handle: str) -> Voucher:
         voucher_id = signing.loads(handle, salt=SALT)
     except signing.BadSignature:
         raise NotFound("No such voucher.") from None
-    found = Voucher.objects.filter(pk=voucher_id).first()
-    if found is None:
-        raise NotFound("No such voucher.")
-    return found
+    return row_or_not_found(Voucher, "No such voucher.", pk=voucher_id)
 
 
 def _request(payment: Payment, voucher: Voucher, handle: str, language: str) -> PaymentRequest:

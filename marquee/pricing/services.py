@@ -7,9 +7,10 @@ from decimal import Decimal
 from django.db import transaction
 
 from marquee.audit.services import Actor, audit_record, changes_between, snapshot
-from marquee.core.errors import NotFound, TariffOverlap, ValidationFailed
+from marquee.core.errors import TariffOverlap, ValidationFailed
 from marquee.core.languages import default_language
 from marquee.core.locks import lock_named
+from marquee.core.rows import row_or_not_found
 from marquee.pricing.models import ALL_DAYS, Tariff
 from marquee.pricing.prices import ranges_overlap
 
@@ -112,10 +113,7 @@ def tariff_update(
     """Change a tariff. Bookings keep the tariff and price they were made with."""
     with transaction.atomic():
         lock_named("tariffs")
-        try:
-            tariff = Tariff.objects.get(pk=tariff_id)
-        except Tariff.DoesNotExist:
-            raise NotFound("No such tariff.") from None
+        tariff = row_or_not_found(Tariff, "No such tariff.", pk=tariff_id)
         before = snapshot(tariff, AUDITED_FIELDS)
         name_en, name_uk = _names(name, name_en, name_uk)
         if name_en is not None:
@@ -148,9 +146,7 @@ def tariff_update(
 def tariff_delete(*, tariff_id: int, staff_user: Actor = None) -> None:
     """Bookings made under it keep its name and their frozen price."""
     with transaction.atomic():
-        tariff = Tariff.objects.filter(pk=tariff_id).first()
-        if tariff is None:
-            raise NotFound("No such tariff.")
+        tariff = row_or_not_found(Tariff, "No such tariff.", pk=tariff_id)
         gone = {name: [value, None] for name, value in snapshot(tariff, AUDITED_FIELDS).items()}
         _audit(tariff, "tariff.delete", gone, staff_user)
         tariff.delete()

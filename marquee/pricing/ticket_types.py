@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from marquee.audit.services import Actor, audit_record, changes_between, snapshot
 from marquee.catalog.models import AgeRating
-from marquee.core.errors import InvalidState, NotFound, ValidationFailed
+from marquee.core.errors import InvalidState, ValidationFailed
 from marquee.core.locks import lock_named
+from marquee.core.rows import row_or_not_found
 from marquee.pricing.models import PriceRule, TicketType
 from marquee.pricing.prices import TariffLike, seat_price
 
@@ -243,9 +244,7 @@ def ticket_type_update(*, ticket_type_id: int, staff_user: Actor = None, **chang
     fields = _fields(changes)
     with transaction.atomic():
         lock_named("ticket_types")
-        ticket_type = TicketType.objects.filter(pk=ticket_type_id).first()
-        if ticket_type is None:
-            raise NotFound("No such ticket type.")
+        ticket_type = row_or_not_found(TicketType, "No such ticket type.", pk=ticket_type_id)
         before = snapshot(ticket_type, AUDITED_FIELDS)
         was_default = ticket_type.is_default
         for name, value in fields.items():
@@ -264,9 +263,7 @@ def ticket_type_delete(*, ticket_type_id: int, staff_user: Actor = None) -> Tick
     cannot go (InvalidState): make another type the default first."""
     with transaction.atomic():
         lock_named("ticket_types")
-        ticket_type = TicketType.objects.filter(pk=ticket_type_id).first()
-        if ticket_type is None:
-            raise NotFound("No such ticket type.")
+        ticket_type = row_or_not_found(TicketType, "No such ticket type.", pk=ticket_type_id)
         if ticket_type.is_default:
             raise InvalidState("The default ticket type cannot be deleted: make another type the default first.")
         if ticket_type.booking_seats.exists():

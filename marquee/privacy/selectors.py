@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 from marquee.booking.models import Booking, BookingSeat, Customer
 from marquee.core.clock import local
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import NotFound
+from marquee.core.rows import row_or_not_found
 from marquee.marketing.models import Recommendation
 from marquee.notifications.models import OutgoingMail
 from marquee.privacy.models import CustomerErasure, ErasureRequest
@@ -48,9 +48,7 @@ def customer_data(*, customer_id: int) -> CustomerData:
     Seven queries.
 
     An erased customer has nothing left to export: NotFound, as for one that never was."""
-    customer = Customer.objects.filter(pk=customer_id, erased_at__isnull=True).first()
-    if customer is None:
-        raise NotFound("No such customer.")
+    customer = row_or_not_found(Customer, "No such customer.", pk=customer_id, erased_at__isnull=True)
     bookings = list(
         Booking.objects.filter(customer=customer)
         .select_related("showtime__movie", "showtime__hall")

@@ -23,7 +23,8 @@ from django.utils.crypto import salted_hmac
 from marquee.audit.services import audit_record
 from marquee.booking.models import Booking, BookingStatus, Customer, SignInLink
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import DomainError, InvalidState, NotFound, ValidationFailed
+from marquee.core.errors import DomainError, InvalidState, ValidationFailed
+from marquee.core.rows import row_or_not_found
 from marquee.marketing.models import Recommendation
 from marquee.notifications.models import MailStatus, OutgoingMail
 from marquee.payments.services import booking_cancel
@@ -136,9 +137,7 @@ def customer_erase(*, customer_id: int, reason: str, erased_by: Any | None = Non
     """
     clean_reason = _clean_reason(reason)
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
-        if customer is None:
-            raise NotFound("No such customer.")
+        customer = row_or_not_found(Customer.objects.select_for_update(), "No such customer.", pk=customer_id)
         if customer.erased_at is not None:
             raise InvalidState(f"This customer was already erased on {customer.erased_at:%Y-%m-%d}.")
         email = customer.email
@@ -186,9 +185,9 @@ def customer_erase(*, customer_id: int, reason: str, erased_by: Any | None = Non
 def erasure_request_create(*, customer_id: int) -> ErasureRequest:
     """The customer asks to be forgotten (their data page). Asking twice keeps the first time."""
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().filter(pk=customer_id, erased_at__isnull=True).first()
-        if customer is None:
-            raise NotFound("No such customer.")
+        customer = row_or_not_found(
+            Customer.objects.select_for_update(), "No such customer.", pk=customer_id, erased_at__isnull=True
+        )
         request, _created = ErasureRequest.objects.get_or_create(
             customer=customer, defaults={"requested_at": clock_now()}
         )

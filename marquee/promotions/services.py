@@ -15,6 +15,7 @@ from django.db.models import Model
 from marquee.audit.services import Actor, audit_record, changes_between
 from marquee.catalog.models import Movie
 from marquee.core.errors import NotFound, ValidationFailed
+from marquee.core.rows import row_or_not_found
 from marquee.promotions import rules
 from marquee.promotions.models import ALL_DAYS, DiscountKind, PromoBatch, PromoCode
 from marquee.scheduling.models import Format, Showtime
@@ -155,10 +156,7 @@ def promo_code_create(*, code: str, terms: CodeTerms, staff_user: Actor = None) 
 def _locked(promo_code_id: int) -> PromoCode:
     if isinstance(promo_code_id, bool) or not 0 < promo_code_id < 2**63:
         raise NotFound("No such promo code.")
-    found = PromoCode.objects.select_for_update().filter(pk=promo_code_id).first()
-    if found is None:
-        raise NotFound("No such promo code.")
-    return found
+    return row_or_not_found(PromoCode.objects.select_for_update(), "No such promo code.", pk=promo_code_id)
 
 
 def _terms_of(code: PromoCode) -> CodeTerms:

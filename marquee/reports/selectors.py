@@ -60,9 +60,10 @@ from marquee.booking.models import COMP, Booking, BookingSeat, BookingStatus, Ch
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import cinema_tz, day_bounds, local
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import NotFound, ValidationFailed
+from marquee.core.errors import ValidationFailed
 from marquee.core.languages import localized_expression
 from marquee.core.money import to_money
+from marquee.core.rows import row_or_not_found
 from marquee.payments.models import Refund, RefundStatus
 from marquee.reports.models import ShowtimeTallyCell
 from marquee.scheduling.models import ShowtimeStatus
@@ -672,9 +673,7 @@ def customer_favourite_genres(*, customer_id: int, at: dt.datetime | None = None
 def customer_profile(*, customer_id: int, at: dt.datetime | None = None, bookings_limit: int = 200) -> CustomerProfile:
     """One customer: bookings, watch history and favourite genres. Five queries."""
     at = at or clock_now()
-    customer = Customer.objects.filter(pk=customer_id).first()
-    if customer is None:
-        raise NotFound("No such customer.")
+    customer = row_or_not_found(Customer, "No such customer.", pk=customer_id)
     return CustomerProfile(
         customer=customer,
         bookings=customer_bookings(customer_id=customer_id, limit=bookings_limit),
@@ -857,7 +856,4 @@ def movie_audience(
 
 
 def movie_for_report(*, movie_id: int) -> Movie:
-    movie = Movie.objects.filter(pk=movie_id).first()
-    if movie is None:
-        raise NotFound("No such movie.")
-    return movie
+    return row_or_not_found(Movie, "No such movie.", pk=movie_id)

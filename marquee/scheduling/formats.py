@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from marquee.audit.services import Actor, audit_record, changes_between, snapshot
-from marquee.core.errors import InvalidState, NotFound, ValidationFailed
+from marquee.core.errors import InvalidState, ValidationFailed
 from marquee.core.languages import default_language
+from marquee.core.rows import row_or_not_found
 from marquee.scheduling.models import Format, LanguageVersion, Showtime
 from marquee.scheduling.seat_map_cache import seat_maps_changed
 
@@ -106,10 +107,7 @@ def format_create(
 
 
 def _locked_format(format_id: int) -> Format:
-    try:
-        return Format.objects.select_for_update().get(pk=format_id)
-    except Format.DoesNotExist:
-        raise NotFound(_("No such format.")) from None
+    return row_or_not_found(Format.objects.select_for_update(), _("No such format."), pk=format_id)
 
 
 def format_update(
@@ -250,10 +248,7 @@ def language_version_create(
 
 
 def _locked_version(version_id: int) -> LanguageVersion:
-    try:
-        return LanguageVersion.objects.select_for_update().get(pk=version_id)
-    except LanguageVersion.DoesNotExist:
-        raise NotFound(_("No such language version.")) from None
+    return row_or_not_found(LanguageVersion.objects.select_for_update(), _("No such language version."), pk=version_id)
 
 
 def language_version_update(

@@ -9,8 +9,8 @@ from django.db.models import Count, QuerySet
 
 from marquee.core.clock import day_bounds
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import NotFound
 from marquee.core.languages import localized_expression
+from marquee.core.rows import row_or_not_found
 from marquee.scheduling.models import Format, LanguageVersion, Showtime, ShowtimeStatus
 
 
@@ -91,10 +91,7 @@ def showtime_find(showtime_id: int) -> Showtime | None:
 
 def showtime_get(*, showtime_id: int) -> Showtime:
     """One showtime (any status), joined; NotFound if there is none."""
-    showtime = showtime_find(showtime_id)
-    if showtime is None:
-        raise NotFound("No such showtime.")
-    return showtime
+    return row_or_not_found(showtimes_all(), "No such showtime.", pk=showtime_id)
 
 
 # --- reads of the API (issue 14) --------------------------------------------------------------

@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from marquee.audit.services import Actor, audit_entry, audit_record, audit_record_many, changes_between, snapshot
 from marquee.catalog.models import Movie
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import HallBusy, InvalidState, NotFound, ValidationFailed
+from marquee.core.errors import HallBusy, InvalidState, ValidationFailed
+from marquee.core.rows import row_or_not_found
 from marquee.scheduling.formats import (
     KEEP,
     Keep,
@@ -33,17 +34,13 @@ from marquee.venues.models import Hall
 
 
 def _lock_hall(hall_id: int) -> Hall:
-    try:
-        return Hall.objects.select_for_update().get(pk=hall_id)
-    except Hall.DoesNotExist:
-        raise NotFound("No such hall.", fields={"hall_id": ["No such hall."]}) from None
+    return row_or_not_found(
+        Hall.objects.select_for_update(), "No such hall.", fields={"hall_id": ["No such hall."]}, pk=hall_id
+    )
 
 
 def _get_movie(movie_id: int) -> Movie:
-    try:
-        return Movie.objects.get(pk=movie_id)
-    except Movie.DoesNotExist:
-        raise NotFound("No such movie.", fields={"movie_id": ["No such movie."]}) from None
+    return row_or_not_found(Movie, "No such movie.", fields={"movie_id": ["No such movie."]}, pk=movie_id)
 
 
 def showtime_conflicts(
@@ -228,10 +225,7 @@ def showtime_update(
     fmt = format_by_code(format_code) if not isinstance(format_code, Keep) else KEEP
     version = language_version_by_code(language_code) if not isinstance(language_code, Keep) else KEEP
     with transaction.atomic():
-        try:
-            current = Showtime.objects.select_related("movie").get(pk=showtime_id)
-        except Showtime.DoesNotExist:
-            raise NotFound("No such showtime.") from None
+        current = row_or_not_found(Showtime.objects.select_related("movie"), "No such showtime.", pk=showtime_id)
         target_hall_id = hall_id if hall_id is not None else current.hall_id
         # Lock in id order so that two moves between the same halls cannot deadlock.
         for hid in sorted({current.hall_id, target_hall_id}):

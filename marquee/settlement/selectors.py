@@ -39,6 +39,7 @@ from marquee.catalog.models import Movie
 from marquee.core.clock import MAX_YEAR, MIN_YEAR, day_bounds, local
 from marquee.core.errors import NotFound, ValidationFailed
 from marquee.core.money import to_money
+from marquee.core.rows import row_or_not_found
 from marquee.payments.models import PaymentPurpose, Refund, RefundStatus
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.scheduling.selectors import showtimes_scheduled_between
@@ -263,9 +264,7 @@ def settlement(*, day: dt.date, distributor_id: int | None = None) -> Settlement
     lo, hi = film_week_bounds(start)
     distributor: Distributor | None = None
     if distributor_id is not None:
-        distributor = Distributor.objects.filter(pk=distributor_id).first()
-        if distributor is None:
-            raise NotFound("No such distributor.")
+        distributor = row_or_not_found(Distributor, "No such distributor.", pk=distributor_id)
     shows_qs = showtimes_scheduled_between(lo, hi)
     if distributor_id is not None:
         shows_qs = shows_qs.filter(movie__distributor_id=distributor_id)
@@ -372,10 +371,7 @@ def distributors_all() -> list[Distributor]:
 
 
 def distributor_get(*, distributor_id: int) -> Distributor:
-    found = Distributor.objects.filter(pk=distributor_id).first()
-    if found is None:
-        raise NotFound("No such distributor.")
-    return found
+    return row_or_not_found(Distributor, "No such distributor.", pk=distributor_id)
 
 
 def movie_rental_terms(*, movie_id: int) -> list[RentalTerm]:

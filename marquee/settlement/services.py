@@ -28,6 +28,7 @@ from marquee.catalog.models import Movie
 from marquee.core.errors import InvalidState, NotFound, ValidationFailed
 from marquee.core.languages import CONTENT_LANGUAGES
 from marquee.core.money import to_money
+from marquee.core.rows import row_or_not_found
 from marquee.notifications.models import MailKind
 from marquee.notifications.services import mail_queue
 from marquee.settlement.models import Distributor, RentalTerm
@@ -121,9 +122,9 @@ def distributor_update(
     """None leaves a field as it is. A new VAT rate applies to every settlement read after it."""
     try:
         with transaction.atomic():
-            distributor = Distributor.objects.select_for_update().filter(pk=distributor_id).first()
-            if distributor is None:
-                raise NotFound(gettext_noop("No such distributor."))
+            distributor = row_or_not_found(
+                Distributor.objects.select_for_update(), gettext_noop("No such distributor."), pk=distributor_id
+            )
             before = snapshot(distributor, DISTRIBUTOR_FIELDS)
             if name is not None:
                 distributor.name = name.strip()
@@ -162,9 +163,9 @@ def distributor_update(
 def distributor_delete(*, distributor_id: int, staff_user: Actor = None) -> None:
     """Only a distributor without movies goes; one with movies is made inactive instead."""
     with transaction.atomic():
-        distributor = Distributor.objects.select_for_update().filter(pk=distributor_id).first()
-        if distributor is None:
-            raise NotFound(gettext_noop("No such distributor."))
+        distributor = row_or_not_found(
+            Distributor.objects.select_for_update(), gettext_noop("No such distributor."), pk=distributor_id
+        )
         if Movie.objects.filter(distributor_id=distributor_id).exists():
             raise InvalidState(gettext_noop("This distributor has movies; make it inactive instead of deleting it."))
         gone = {k: [v, None] for k, v in snapshot(distributor, DISTRIBUTOR_FIELDS).items() if v != ""}
@@ -249,9 +250,7 @@ def rental_terms_set(*, movie_id: int, terms: Sequence[TermSpec], staff_user: Ac
     ordered = sorted(terms, key=lambda t: t.from_week)
     _check_terms(ordered)
     with transaction.atomic():
-        movie = Movie.objects.select_for_update().filter(pk=movie_id).first()
-        if movie is None:
-            raise NotFound(gettext_noop("No such movie."))
+        movie = row_or_not_found(Movie.objects.select_for_update(), gettext_noop("No such movie."), pk=movie_id)
         old = list(RentalTerm.objects.filter(movie_id=movie_id).order_by("from_week"))
         before = "; ".join(_term_fact(t) for t in old)
         RentalTerm.objects.filter(movie_id=movie_id).delete()
@@ -286,9 +285,9 @@ def settlement_email(*, distributor_id: int, day: dt.date, staff_user: Actor = N
     check_week_day(day)
     start, end = film_week(day)
     with transaction.atomic():
-        distributor = Distributor.objects.select_for_update().filter(pk=distributor_id).first()
-        if distributor is None:
-            raise NotFound(gettext_noop("No such distributor."))
+        distributor = row_or_not_found(
+            Distributor.objects.select_for_update(), gettext_noop("No such distributor."), pk=distributor_id
+        )
         if not distributor.email:
             raise InvalidState(gettext_noop("This distributor has no email address; add one first."))
         mail = mail_queue(

@@ -8,8 +8,9 @@ from marquee.booking.models import Booking, BookingSeat
 from marquee.booking.selectors import with_seats_taken
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import day_bounds
-from marquee.core.errors import NotFound, ValidationFailed
+from marquee.core.errors import ValidationFailed
 from marquee.core.languages import localized_expression
+from marquee.core.rows import row_or_not_found
 from marquee.pricing.models import Tariff
 from marquee.reports.selectors import Page
 from marquee.scheduling.models import Showtime
@@ -22,10 +23,7 @@ def genres_all() -> list[Genre]:
 
 
 def genre_get(*, genre_id: int) -> Genre:
-    genre = Genre.objects.filter(pk=genre_id).first()
-    if genre is None:
-        raise NotFound("No such genre.")
-    return genre
+    return row_or_not_found(Genre, "No such genre.", pk=genre_id)
 
 
 def _movies() -> QuerySet[Movie]:
@@ -60,10 +58,7 @@ def genres_with_counts() -> list[Genre]:
 
 
 def movie_get(*, movie_id: int) -> Movie:
-    movie = _movies().filter(pk=movie_id).first()
-    if movie is None:
-        raise NotFound("No such movie.")
-    return movie
+    return row_or_not_found(_movies(), "No such movie.", pk=movie_id)
 
 
 def halls_all() -> list[Hall]:
@@ -72,14 +67,11 @@ def halls_all() -> list[Hall]:
 
 def hall_get(*, hall_id: int) -> Hall:
     """The hall with its seats prefetched in row, seat order (two queries)."""
-    hall = (
-        Hall.objects.prefetch_related(Prefetch("seats", Seat.objects.order_by("row_number", "seat_number")))
-        .filter(pk=hall_id)
-        .first()
+    return row_or_not_found(
+        Hall.objects.prefetch_related(Prefetch("seats", Seat.objects.order_by("row_number", "seat_number"))),
+        "No such hall.",
+        pk=hall_id,
     )
-    if hall is None:
-        raise NotFound("No such hall.")
-    return hall
 
 
 def _showtimes() -> QuerySet[Showtime]:
@@ -120,10 +112,7 @@ def showtimes_find(
 
 
 def showtime_get(*, showtime_id: int) -> Showtime:
-    showtime = _showtimes().filter(pk=showtime_id).first()
-    if showtime is None:
-        raise NotFound("No such showtime.")
-    return showtime
+    return row_or_not_found(_showtimes(), "No such showtime.", pk=showtime_id)
 
 
 def tariffs_all() -> list[Tariff]:
@@ -131,10 +120,7 @@ def tariffs_all() -> list[Tariff]:
 
 
 def tariff_get(*, tariff_id: int) -> Tariff:
-    tariff = Tariff.objects.filter(pk=tariff_id).first()
-    if tariff is None:
-        raise NotFound("No such tariff.")
-    return tariff
+    return row_or_not_found(Tariff, "No such tariff.", pk=tariff_id)
 
 
 def _bookings() -> QuerySet[Booking]:
@@ -172,7 +158,4 @@ def bookings_find(
 
 
 def booking_get(*, reference: str) -> Booking:
-    booking = _bookings().filter(reference=reference.strip().upper()).first()
-    if booking is None:
-        raise NotFound("No such booking.")
-    return booking
+    return row_or_not_found(_bookings(), "No such booking.", reference=reference.strip().upper())

@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import NotFound, ValidationFailed
+from marquee.core.errors import ValidationFailed
+from marquee.core.rows import row_or_not_found
 from marquee.staff.models import ApiKey
 
 KEY_PREFIX = "mq"
@@ -41,10 +42,8 @@ def _split(key: str) -> tuple[str, str] | None:
 
 def api_key_create(*, username: str, name: str = "") -> NewApiKey:
     user_model = get_user_model()
-    try:
-        user = user_model.objects.get(**{user_model.USERNAME_FIELD: username})
-    except user_model.DoesNotExist:
-        raise NotFound(f"No user {username!r}.") from None
+    by_username: dict[str, Any] = {user_model.USERNAME_FIELD: username}
+    user = row_or_not_found(user_model, f"No user {username!r}.", **by_username)
     if not _may_hold_a_key(user):
         # A key of anyone else would answer 401 to every call: refuse it now, saying why.
         raise ValidationFailed(
@@ -88,10 +87,7 @@ def api_key_authenticate(*, key: str) -> Any | None:
 
 def api_key_revoke(*, api_key_id: int) -> ApiKey:
     with transaction.atomic():
-        try:
-            api_key = ApiKey.objects.select_for_update().get(pk=api_key_id)
-        except ApiKey.DoesNotExist:
-            raise NotFound("No such API key.") from None
+        api_key = row_or_not_found(ApiKey.objects.select_for_update(), "No such API key.", pk=api_key_id)
         if api_key.revoked_at is None:
             api_key.revoked_at = clock_now()
             api_key.save(update_fields=["revoked_at", "updated_at"])

@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 
 from marquee.audit.labels import seat_fact
 from marquee.audit.services import Actor, audit_record, changes_between, snapshot
-from marquee.core.errors import InvalidState, NotFound, ValidationFailed
+from marquee.core.errors import InvalidState, ValidationFailed
+from marquee.core.rows import row_or_not_found
 from marquee.venues.models import Hall, Seat, SeatType
 from marquee.venues.sales_facts import seats_ever_sold, seats_with_future_sales
 
@@ -58,10 +59,7 @@ def _sync_capacity(hall: Hall) -> None:
 
 
 def _lock_hall(hall_id: int) -> Hall:
-    try:
-        return Hall.objects.select_for_update().get(pk=hall_id)
-    except Hall.DoesNotExist:
-        raise NotFound("No such hall.") from None
+    return row_or_not_found(Hall.objects.select_for_update(), "No such hall.", pk=hall_id)
 
 
 def _layout_facts(rows: Iterable[RowSpec]) -> list[dict[str, object]]:
@@ -227,10 +225,7 @@ def seat_update(
     *, seat_id: int, seat_type: str | None = None, base_price: Decimal | None = None, staff_user: Actor = None
 ) -> Seat:
     """Change one seat's type or price (future bookings only; sold seats keep their price)."""
-    try:
-        seat = Seat.objects.select_related("hall").get(pk=seat_id)
-    except Seat.DoesNotExist:
-        raise NotFound("No such seat.") from None
+    seat = row_or_not_found(Seat.objects.select_related("hall"), "No such seat.", pk=seat_id)
     before = snapshot(seat, ("seat_type", "base_price"))
     if seat_type is not None:
         if seat_type not in SeatType.values:
@@ -277,10 +272,7 @@ def seat_add(
 
 def seat_remove(*, seat_id: int, staff_user: Actor = None) -> None:
     with transaction.atomic():
-        try:
-            seat = Seat.objects.get(pk=seat_id)
-        except Seat.DoesNotExist:
-            raise NotFound("No such seat.") from None
+        seat = row_or_not_found(Seat, "No such seat.", pk=seat_id)
         hall = _lock_hall(seat.hall_id)
         if seats_ever_sold([seat.pk]):
             raise InvalidState("This seat has booking records and cannot be removed.")

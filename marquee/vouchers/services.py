@@ -21,8 +21,9 @@ from marquee.audit.services import Actor, audit_record
 from marquee.booking.models import Booking
 from marquee.core.clock import day_bounds
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import InvalidState, NotFound, ValidationFailed
+from marquee.core.errors import InvalidState, ValidationFailed
 from marquee.core.money import to_money
+from marquee.core.rows import row_or_not_found
 from marquee.vouchers.codes import is_code, new_code, normalise_code
 from marquee.vouchers.models import EntryKind, Voucher, VoucherEntry, VoucherSource, VoucherStatus
 
@@ -369,9 +370,7 @@ def voucher_extend(*, voucher_id: int, expires_on: dt.date, reason: str, staff_u
     if not reason:
         raise ValidationFailed("Give a reason.", fields={"reason": [str(_("Give a reason."))]})
     with transaction.atomic():
-        voucher = Voucher.objects.select_for_update().filter(pk=voucher_id).first()
-        if voucher is None:
-            raise NotFound("No such voucher.")
+        voucher = row_or_not_found(Voucher.objects.select_for_update(), "No such voucher.", pk=voucher_id)
         at = clock_now()
         new_expiry = day_bounds(expires_on)[1]
         if new_expiry <= voucher.expires_at or new_expiry <= at:
