@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Body, Query, Router, Status
 from ninja.responses import NinjaJSONEncoder
 
-from marquee.api.auth import StaffAuth
+from marquee.api.auth import StaffAuth, staff_actor
 from marquee.api.schemas.common import Id, Limit, Offset, page_out, staff_errors
 from marquee.api.schemas.payments import (
     BookingMoveIn,
@@ -112,10 +112,6 @@ CAMPAIGNS = StaffAuth("send_campaigns")
 ERASE = StaffAuth("erase_customers")
 
 
-def _no_content() -> HttpResponse:
-    return HttpResponse(status=204)
-
-
 # --- genres ----------------------------------------------------------------------------
 
 
@@ -126,7 +122,9 @@ def genres_list(request: HttpRequest) -> Any:
 
 @router.post("/genres", response={201: StaffGenreOut, **staff_errors()}, auth=CATALOG)
 def genres_create(request: HttpRequest, payload: GenreIn) -> Any:
-    return Status(201, staff_genre_out(catalog_services.genre_create(**payload.dict(), staff_user=_actor(request))))
+    return Status(
+        201, staff_genre_out(catalog_services.genre_create(**payload.dict(), staff_user=staff_actor(request)))
+    )
 
 
 @router.get("/genres/{genre_id}", response={200: StaffGenreOut, **staff_errors(404)}, auth=CATALOG_READ)
@@ -137,14 +135,14 @@ def genres_get(request: HttpRequest, genre_id: Id) -> Any:
 @router.patch("/genres/{genre_id}", response={200: StaffGenreOut, **staff_errors(404)}, auth=CATALOG)
 def genres_update(request: HttpRequest, genre_id: Id, payload: GenreIn) -> Any:
     return staff_genre_out(
-        catalog_services.genre_update(genre_id=genre_id, **payload.dict(), staff_user=_actor(request))
+        catalog_services.genre_update(genre_id=genre_id, **payload.dict(), staff_user=staff_actor(request))
     )
 
 
 @router.delete("/genres/{genre_id}", response={204: None, **staff_errors(404, 409)}, auth=CATALOG)
 def genres_delete(request: HttpRequest, genre_id: Id) -> Any:
-    catalog_services.genre_delete(genre_id=genre_id, staff_user=_actor(request))
-    return _no_content()
+    catalog_services.genre_delete(genre_id=genre_id, staff_user=staff_actor(request))
+    return HttpResponse(status=204)
 
 
 # --- movies ----------------------------------------------------------------------------
@@ -158,7 +156,7 @@ def movies_list(request: HttpRequest, filters: Query[StaffMovieFilters]) -> Any:
 @router.post("/movies", response={201: StaffMovieOut, **staff_errors(404)}, auth=CATALOG)
 def movies_create(request: HttpRequest, payload: MovieIn) -> Any:
     # Through settlement, which checks the distributor: the catalog does not know distributors.
-    movie = settlement_services.movie_create(**payload.dict(), staff_user=_actor(request))
+    movie = settlement_services.movie_create(**payload.dict(), staff_user=staff_actor(request))
     return Status(201, staff_movie_out(selectors.movie_get(movie_id=movie.pk)))
 
 
@@ -173,14 +171,14 @@ def movies_update(request: HttpRequest, movie_id: Id, payload: MoviePatch) -> An
     # `"distributor_id": null` is a change (no distributor), not a field left out.
     if "distributor_id" in payload.model_fields_set and payload.distributor_id is None:
         changes["remove_distributor"] = True
-    settlement_services.movie_update(movie_id=movie_id, **changes, staff_user=_actor(request))
+    settlement_services.movie_update(movie_id=movie_id, **changes, staff_user=staff_actor(request))
     return staff_movie_out(selectors.movie_get(movie_id=movie_id))
 
 
 @router.delete("/movies/{movie_id}", response={204: None, **staff_errors(404, 409)}, auth=CATALOG)
 def movies_delete(request: HttpRequest, movie_id: Id) -> Any:
-    catalog_services.movie_delete(movie_id=movie_id, staff_user=_actor(request))
-    return _no_content()
+    catalog_services.movie_delete(movie_id=movie_id, staff_user=staff_actor(request))
+    return HttpResponse(status=204)
 
 
 @router.get("/movies/{movie_id}/audience", response={200: AudiencePage, **staff_errors(404)}, auth=CUSTOMERS)
@@ -205,7 +203,7 @@ def halls_list(request: HttpRequest) -> Any:
 @router.post("/halls", response={201: HallOut, **staff_errors()}, auth=VENUES)
 def halls_create(request: HttpRequest, payload: HallIn) -> Any:
     hall = venue_services.hall_create(
-        number=payload.number, name=payload.name, rows=_rows(payload.rows), staff_user=_actor(request)
+        number=payload.number, name=payload.name, rows=_rows(payload.rows), staff_user=staff_actor(request)
     )
     return Status(201, hall_out(selectors.hall_get(hall_id=hall.pk)))
 
@@ -219,18 +217,18 @@ def halls_get(request: HttpRequest, hall_id: Id) -> Any:
 def halls_update(request: HttpRequest, hall_id: Id, payload: HallPatch) -> Any:
     """`rows` replaces the layout (seats with future sales cannot go); `number`, `name` rename."""
     if payload.rows is not None:
-        venue_services.hall_set_layout(hall_id=hall_id, rows=_rows(payload.rows), staff_user=_actor(request))
+        venue_services.hall_set_layout(hall_id=hall_id, rows=_rows(payload.rows), staff_user=staff_actor(request))
     if payload.number is not None or payload.name is not None:
         venue_services.hall_update(
-            hall_id=hall_id, number=payload.number, name=payload.name, staff_user=_actor(request)
+            hall_id=hall_id, number=payload.number, name=payload.name, staff_user=staff_actor(request)
         )
     return hall_out(selectors.hall_get(hall_id=hall_id))
 
 
 @router.delete("/halls/{hall_id}", response={204: None, **staff_errors(404, 409)}, auth=VENUES)
 def halls_delete(request: HttpRequest, hall_id: Id) -> Any:
-    venue_services.hall_delete(hall_id=hall_id, staff_user=_actor(request))
-    return _no_content()
+    venue_services.hall_delete(hall_id=hall_id, staff_user=staff_actor(request))
+    return HttpResponse(status=204)
 
 
 # --- showtimes -------------------------------------------------------------------------
@@ -260,7 +258,7 @@ def showtimes_create(request: HttpRequest, payload: ShowtimeIn) -> Any:
         starts_at=payload.starts_at,
         format_code=payload.format,
         language_code=payload.language_version,
-        staff_user=_actor(request),
+        staff_user=staff_actor(request),
     )
     return Status(201, staff_showtime_out(selectors.showtime_get(showtime_id=showtime.pk)))
 
@@ -286,9 +284,11 @@ def showtimes_update(request: HttpRequest, showtime_id: Id, payload: ShowtimePat
         # format or version, both or neither (a start refused keeps the old format too).
         with transaction.atomic():
             if presentation:
-                scheduling_services.showtime_update(showtime_id=showtime_id, **presentation, staff_user=_actor(request))
+                scheduling_services.showtime_update(
+                    showtime_id=showtime_id, **presentation, staff_user=staff_actor(request)
+                )
             booking_moves.showtime_move(
-                showtime_id=showtime_id, starts_at=payload.starts_at, staff_user=_actor(request)
+                showtime_id=showtime_id, starts_at=payload.starts_at, staff_user=staff_actor(request)
             )
     else:
         scheduling_services.showtime_update(
@@ -297,7 +297,7 @@ def showtimes_update(request: HttpRequest, showtime_id: Id, payload: ShowtimePat
             hall_id=payload.hall_id,
             starts_at=payload.starts_at,
             **presentation,
-            staff_user=_actor(request),
+            staff_user=staff_actor(request),
         )
     return staff_showtime_out(selectors.showtime_get(showtime_id=showtime_id))
 
@@ -308,8 +308,8 @@ def showtimes_update(request: HttpRequest, showtime_id: Id, payload: ShowtimePat
 def showtimes_delete(request: HttpRequest, showtime_id: Id) -> Any:
     """204 when it had no bookings and is gone; otherwise it is cancelled with its bookings
     (their buyers are emailed) and the answer is the cancelled showtime."""
-    if payments.showtime_delete(showtime_id=showtime_id, staff_user=_actor(request)):
-        return _no_content()
+    if payments.showtime_delete(showtime_id=showtime_id, staff_user=staff_actor(request)):
+        return HttpResponse(status=204)
     return Status(200, staff_showtime_out(selectors.showtime_get(showtime_id=showtime_id)))
 
 
@@ -323,7 +323,7 @@ def tariffs_list(request: HttpRequest) -> Any:
 
 @router.post("/tariffs", response={201: TariffOut, **staff_errors()}, auth=TARIFFS)
 def tariffs_create(request: HttpRequest, payload: TariffIn) -> Any:
-    return Status(201, tariff_out(pricing_services.tariff_create(**payload.dict(), staff_user=_actor(request))))
+    return Status(201, tariff_out(pricing_services.tariff_create(**payload.dict(), staff_user=staff_actor(request))))
 
 
 @router.get("/tariffs/{tariff_id}", response={200: TariffOut, **staff_errors(404)}, auth=TARIFFS_READ)
@@ -334,13 +334,13 @@ def tariffs_get(request: HttpRequest, tariff_id: Id) -> Any:
 @router.patch("/tariffs/{tariff_id}", response={200: TariffOut, **staff_errors(404)}, auth=TARIFFS)
 def tariffs_update(request: HttpRequest, tariff_id: Id, payload: TariffPatch) -> Any:
     changes = payload.dict(exclude_unset=True, exclude_none=True)
-    return tariff_out(pricing_services.tariff_update(tariff_id=tariff_id, **changes, staff_user=_actor(request)))
+    return tariff_out(pricing_services.tariff_update(tariff_id=tariff_id, **changes, staff_user=staff_actor(request)))
 
 
 @router.delete("/tariffs/{tariff_id}", response={204: None, **staff_errors(404)}, auth=TARIFFS)
 def tariffs_delete(request: HttpRequest, tariff_id: Id) -> Any:
-    pricing_services.tariff_delete(tariff_id=tariff_id, staff_user=_actor(request))
-    return _no_content()
+    pricing_services.tariff_delete(tariff_id=tariff_id, staff_user=staff_actor(request))
+    return HttpResponse(status=204)
 
 
 # --- bookings --------------------------------------------------------------------------
@@ -368,11 +368,6 @@ def _reference(raw: str) -> str:
     return reference
 
 
-def _actor(request: HttpRequest) -> Any:
-    """The staff member StaffAuth let in."""
-    return getattr(request, "auth", None)
-
-
 def _with_money(booking: Booking) -> dict[str, Any]:
     return {**staff_booking_out(booking), **money_out(booking_money(booking.pk), booking)}
 
@@ -394,7 +389,7 @@ def bookings_mark_paid(
     booking = payment_record_box_office(
         reference=_reference(reference),
         method=payload.method if payload else "cash",
-        staff_user=_actor(request),
+        staff_user=staff_actor(request),
     )
     return _with_money(selectors.booking_get(reference=booking.reference))
 
@@ -413,7 +408,7 @@ def bookings_cancel(
         by_staff=True,
         refund=payload.refund if payload else "full",
         reason=payload.reason if payload else "",
-        staff_user=_actor(request),
+        staff_user=staff_actor(request),
     )
     return _with_money(selectors.booking_get(reference=booking.reference))
 
@@ -424,7 +419,7 @@ def bookings_cancel(
 def bookings_refund(request: HttpRequest, reference: str, payload: RefundIn) -> Any:
     """Refund part or all of a paid booking without cancelling it (a reason is required)."""
     payments.refund_create(
-        reference=_reference(reference), amount=payload.amount, reason=payload.reason, staff_user=_actor(request)
+        reference=_reference(reference), amount=payload.amount, reason=payload.reason, staff_user=staff_actor(request)
     )
     return _with_money(selectors.booking_get(reference=_reference(reference)))
 
@@ -443,7 +438,7 @@ def bookings_move(request: HttpRequest, reference: str, payload: BookingMoveIn) 
         seat_ids=payload.seat_ids,
         method=payload.method,
         reason=payload.reason,
-        staff_user=_actor(request),
+        staff_user=staff_actor(request),
     )
     return _with_money(selectors.booking_get(reference=moved.booking.reference))
 
@@ -452,7 +447,7 @@ def bookings_move(request: HttpRequest, reference: str, payload: BookingMoveIn) 
     "/bookings/{reference}/resend", response={200: StaffBookingOut, **staff_errors(404, 409, 429)}, auth=BOX_OFFICE
 )
 def bookings_resend(request: HttpRequest, reference: str) -> Any:
-    booking = booking_services.booking_resend(reference=_reference(reference), staff_user=_actor(request))
+    booking = booking_services.booking_resend(reference=_reference(reference), staff_user=staff_actor(request))
     return staff_booking_out(selectors.booking_get(reference=booking.reference))
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from marquee.api.auth import StaffAuth
+from marquee.api.auth import StaffAuth, staff_actor
 from marquee.api.schemas.common import Id, staff_errors
 from marquee.api.schemas.formats import (
     FormatIn,
@@ -33,15 +33,6 @@ READ = StaffAuth("manage_schedule", "box_office")
 KEEP = StaffAuth("manage_schedule")
 
 
-def _actor(request: HttpRequest) -> Any:
-    """The staff member StaffAuth let in."""
-    return getattr(request, "auth", None)
-
-
-def _no_content() -> HttpResponse:
-    return HttpResponse(status=204)
-
-
 # --- formats ---------------------------------------------------------------------------------
 
 
@@ -60,7 +51,7 @@ def formats_list(request: HttpRequest) -> Any:
 
 @router.post("/formats", response={201: FormatOut, **staff_errors()}, auth=KEEP)
 def formats_create(request: HttpRequest, payload: FormatIn) -> Any:
-    fmt = services.format_create(**payload.dict(), staff_user=_actor(request))
+    fmt = services.format_create(**payload.dict(), staff_user=staff_actor(request))
     return Status(201, format_out(fmt, 0))
 
 
@@ -72,15 +63,15 @@ def formats_get(request: HttpRequest, format_id: Id) -> Any:
 @router.patch("/formats/{format_id}", response={200: FormatOut, **staff_errors(404)}, auth=KEEP)
 def formats_update(request: HttpRequest, format_id: Id, payload: FormatPatch) -> Any:
     """Seats already sold keep their prices; new holds pay the new surcharge."""
-    services.format_update(format_id=format_id, **payload.dict(exclude_none=True), staff_user=_actor(request))
+    services.format_update(format_id=format_id, **payload.dict(exclude_none=True), staff_user=staff_actor(request))
     return format_out(_format(format_id))
 
 
 @router.delete("/formats/{format_id}", response={204: None, **staff_errors(404, 409)}, auth=KEEP)
 def formats_delete(request: HttpRequest, format_id: Id) -> Any:
     """409 `invalid_state` while any showtime is in this format."""
-    services.format_delete(format_id=format_id, staff_user=_actor(request))
-    return _no_content()
+    services.format_delete(format_id=format_id, staff_user=staff_actor(request))
+    return HttpResponse(status=204)
 
 
 # --- language versions -------------------------------------------------------------------------
@@ -101,7 +92,7 @@ def language_versions_list(request: HttpRequest) -> Any:
 
 @router.post("/language-versions", response={201: LanguageVersionOut, **staff_errors()}, auth=KEEP)
 def language_versions_create(request: HttpRequest, payload: LanguageVersionIn) -> Any:
-    version = services.language_version_create(**payload.dict(), staff_user=_actor(request))
+    version = services.language_version_create(**payload.dict(), staff_user=staff_actor(request))
     return Status(201, language_version_out(version, 0))
 
 
@@ -113,7 +104,7 @@ def language_versions_get(request: HttpRequest, version_id: Id) -> Any:
 @router.patch("/language-versions/{version_id}", response={200: LanguageVersionOut, **staff_errors(404)}, auth=KEEP)
 def language_versions_update(request: HttpRequest, version_id: Id, payload: LanguageVersionPatch) -> Any:
     services.language_version_update(
-        version_id=version_id, **payload.dict(exclude_none=True), staff_user=_actor(request)
+        version_id=version_id, **payload.dict(exclude_none=True), staff_user=staff_actor(request)
     )
     return language_version_out(_version(version_id))
 
@@ -121,5 +112,5 @@ def language_versions_update(request: HttpRequest, version_id: Id, payload: Lang
 @router.delete("/language-versions/{version_id}", response={204: None, **staff_errors(404, 409)}, auth=KEEP)
 def language_versions_delete(request: HttpRequest, version_id: Id) -> Any:
     """409 `invalid_state` while any showtime is in this version."""
-    services.language_version_delete(version_id=version_id, staff_user=_actor(request))
-    return _no_content()
+    services.language_version_delete(version_id=version_id, staff_user=staff_actor(request))
+    return HttpResponse(status=204)

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router, Status
 
-from marquee.api.auth import StaffAuth
+from marquee.api.auth import StaffAuth, staff_actor
 from marquee.api.schemas.common import Id, page_out, staff_errors
 from marquee.api.schemas.promotions import (
     PromoBatchIn,
@@ -27,11 +27,6 @@ from marquee.promotions import selectors, services
 
 router = Router(tags=["staff: promo codes"])
 PROMOTIONS = StaffAuth("manage_promotions")
-
-
-def _actor(request: HttpRequest) -> Any:
-    """The staff member StaffAuth let in."""
-    return getattr(request, "auth", None)
 
 
 def _one(code_id: int) -> dict[str, Any]:
@@ -60,7 +55,7 @@ def promo_codes_list(request: HttpRequest, filters: Query[PromoCodeFilters]) -> 
 
 @router.post("/promo-codes", response={201: PromoCodeOut, **staff_errors()}, auth=PROMOTIONS)
 def promo_codes_create(request: HttpRequest, payload: PromoCodeIn) -> Any:
-    made = services.promo_code_create(code=payload.code, terms=_terms(payload), staff_user=_actor(request))
+    made = services.promo_code_create(code=payload.code, terms=_terms(payload), staff_user=staff_actor(request))
     return Status(201, _one(made.pk))
 
 
@@ -81,7 +76,7 @@ def promo_codes_update(request: HttpRequest, code_id: Id, payload: PromoCodePatc
     for field in ("kind", "value", "note", "days_mask", "is_active"):
         if changes.get(field, "") is None:
             del changes[field]
-    services.promo_code_update(promo_code_id=code_id, code=code, changes=changes, staff_user=_actor(request))
+    services.promo_code_update(promo_code_id=code_id, code=code, changes=changes, staff_user=staff_actor(request))
     return _one(code_id)
 
 
@@ -89,7 +84,7 @@ def promo_codes_update(request: HttpRequest, code_id: Id, payload: PromoCodePatc
 def promo_codes_deactivate(request: HttpRequest, code_id: Id) -> Any:
     """Deactivates the code (answers it, `is_active` false): bookings that used it refer to it,
     so it is kept; holds that carry it keep their discount."""
-    services.promo_code_deactivate(promo_code_id=code_id, staff_user=_actor(request))
+    services.promo_code_deactivate(promo_code_id=code_id, staff_user=staff_actor(request))
     return _one(code_id)
 
 
@@ -101,7 +96,7 @@ def _csv_url(batch_id: int) -> str:
 def promo_batches_create(request: HttpRequest, payload: PromoBatchIn) -> Any:
     """`quantity` single-use codes with these terms (their `max_uses` is 1), answered in full."""
     batch, codes = services.promo_batch_create(
-        quantity=payload.quantity, prefix=payload.prefix, terms=_terms(payload), staff_user=_actor(request)
+        quantity=payload.quantity, prefix=payload.prefix, terms=_terms(payload), staff_user=staff_actor(request)
     )
     return Status(201, promo_batch_out(batch, [c.code for c in codes], _csv_url(batch.pk)))
 

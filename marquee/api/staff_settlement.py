@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from marquee.api.auth import StaffAuth
+from marquee.api.auth import StaffAuth, staff_actor
 from marquee.api.schemas.common import Id, staff_errors
 from marquee.api.schemas.settlement import (
     DistributorIn,
@@ -38,10 +38,6 @@ router = Router(tags=["staff: settlement"])
 REPORTS = StaffAuth("read_reports")
 
 
-def _actor(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None)
-
-
 # --- distributors ------------------------------------------------------------------------
 
 
@@ -52,7 +48,7 @@ def distributors_list(request: HttpRequest) -> Any:
 
 @router.post("/distributors", response={201: DistributorOut, **staff_errors()}, auth=REPORTS)
 def distributors_create(request: HttpRequest, payload: DistributorIn) -> Any:
-    made = services.distributor_create(**payload.dict(), staff_user=_actor(request))
+    made = services.distributor_create(**payload.dict(), staff_user=staff_actor(request))
     return Status(201, distributor_out(made))
 
 
@@ -65,14 +61,14 @@ def distributors_get(request: HttpRequest, distributor_id: Id) -> Any:
 def distributors_update(request: HttpRequest, distributor_id: Id, payload: DistributorPatch) -> Any:
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     return distributor_out(
-        services.distributor_update(distributor_id=distributor_id, **changes, staff_user=_actor(request))
+        services.distributor_update(distributor_id=distributor_id, **changes, staff_user=staff_actor(request))
     )
 
 
 @router.delete("/distributors/{distributor_id}", response={204: None, **staff_errors(404, 409)}, auth=REPORTS)
 def distributors_delete(request: HttpRequest, distributor_id: Id) -> Any:
     """Only a distributor without movies; one with movies answers 409 invalid_state (make it inactive)."""
-    services.distributor_delete(distributor_id=distributor_id, staff_user=_actor(request))
+    services.distributor_delete(distributor_id=distributor_id, staff_user=staff_actor(request))
     return HttpResponse(status=204)
 
 
@@ -84,7 +80,7 @@ def distributors_delete(request: HttpRequest, distributor_id: Id) -> Any:
 def distributors_settlement_email(request: HttpRequest, distributor_id: Id, filters: Query[WeekFilter]) -> Any:
     """Queue the film week's statement (PDF attached) to the distributor's email."""
     day = filters.week or local_today()
-    mail = services.settlement_email(distributor_id=distributor_id, day=day, staff_user=_actor(request))
+    mail = services.settlement_email(distributor_id=distributor_id, day=day, staff_user=staff_actor(request))
     return {"queued": True, "to": mail.to_email, "week_start": selectors.film_week(day)[0]}
 
 
@@ -103,7 +99,7 @@ def movies_rental_terms_set(request: HttpRequest, movie_id: Id, payload: RentalT
         services.TermSpec(from_week=t.from_week, percentage=t.percentage, minimum_per_showtime=t.minimum_per_showtime)
         for t in payload.terms
     ]
-    services.rental_terms_set(movie_id=movie_id, terms=terms, staff_user=_actor(request))
+    services.rental_terms_set(movie_id=movie_id, terms=terms, staff_user=staff_actor(request))
     return rental_terms_out(selectors.movie_rental_terms(movie_id=movie_id))
 
 

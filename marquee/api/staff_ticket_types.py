@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from marquee.api.auth import StaffAuth
+from marquee.api.auth import StaffAuth, staff_actor
 from marquee.api.schemas.common import Id, staff_errors
 from marquee.api.schemas.ticket_types import StaffTicketTypeOut, TicketTypeIn, TicketTypePatch, ticket_type_out
 from marquee.core.errors import NotFound
@@ -24,10 +24,6 @@ router = Router(tags=["staff: ticket types"])
 
 READ = StaffAuth("manage_tariffs", "manage_schedule", "box_office")
 WRITE = StaffAuth("manage_tariffs")
-
-
-def _actor(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None)
 
 
 def _one(ticket_type_id: int) -> TicketType:
@@ -45,7 +41,7 @@ def ticket_types_list(request: HttpRequest) -> Any:
 
 @router.post("/ticket-types", response={201: StaffTicketTypeOut, **staff_errors()}, auth=WRITE)
 def ticket_types_create(request: HttpRequest, payload: TicketTypeIn) -> Any:
-    created = services.ticket_type_create(**payload.dict(), staff_user=_actor(request))
+    created = services.ticket_type_create(**payload.dict(), staff_user=staff_actor(request))
     return Status(201, ticket_type_out(created))
 
 
@@ -59,7 +55,7 @@ def ticket_types_update(request: HttpRequest, ticket_type_id: Id, payload: Ticke
     changes = payload.dict(exclude_unset=True)
     # null means "not given" for every field but the age limit, where it means "every film".
     changes = {k: v for k, v in changes.items() if v is not None or k == "max_age_rating"}
-    updated = services.ticket_type_update(ticket_type_id=ticket_type_id, **changes, staff_user=_actor(request))
+    updated = services.ticket_type_update(ticket_type_id=ticket_type_id, **changes, staff_user=staff_actor(request))
     return ticket_type_out(updated)
 
 
@@ -70,7 +66,7 @@ def ticket_types_update(request: HttpRequest, ticket_type_id: Id, payload: Ticke
 )
 def ticket_types_delete(request: HttpRequest, ticket_type_id: Id) -> Any:
     """204: deleted. 200 with the type off sale: some seat was sold as it, so it is kept."""
-    kept = services.ticket_type_delete(ticket_type_id=ticket_type_id, staff_user=_actor(request))
+    kept = services.ticket_type_delete(ticket_type_id=ticket_type_id, staff_user=staff_actor(request))
     if kept is None:
         return HttpResponse(status=204)
     return Status(200, ticket_type_out(kept))
