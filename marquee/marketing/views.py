@@ -5,7 +5,7 @@ POST — the button, or a mail client's `List-Unsubscribe=One-Click` — withdra
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -18,9 +18,9 @@ from marquee.marketing.links import customer_id_from_token
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     customer_id = customer_id_from_token(token)
-    customer = Customer.objects.filter(pk=customer_id).first() if customer_id is not None else None
-    if customer is None:
+    if customer_id is None:
         raise Http404("This unsubscribe link is not valid.")
+    customer = get_object_or_404(Customer, pk=customer_id)  # erased since the mail went out
     if request.method == "POST":
         customer = customer_withdraw_consent(customer_id=customer.pk)
         return render(request, "marketing/unsubscribed.html", {"customer": customer})
