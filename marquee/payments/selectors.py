@@ -32,18 +32,13 @@ from marquee.booking.models import COMP, Booking, BookingStatus, CancelReason
 from marquee.core.clock import day_bounds
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import ValidationFailed
+from marquee.core.pages import Page, page_of
 from marquee.payments.models import VOUCHER_PROVIDER, Payment, PaymentStatus, Refund, RefundStatus
 from marquee.vouchers.models import VoucherStatus
 
 MAX_RANGE_DAYS = 800
 DEFAULT_RECONCILE_MINUTES = 15
 RECONCILE_LIMIT = 500  # of each kind, oldest first: more than this is a fault to fix, not to read
-
-
-@dataclass(frozen=True)
-class PaymentPage:
-    count: int
-    results: list[Payment]
 
 
 @dataclass(frozen=True)
@@ -101,11 +96,11 @@ def payments_find(
     status: str = "",
     limit: int = 50,
     offset: int = 0,
-) -> PaymentPage:
+) -> Page[Payment]:
     """Payments made on the cinema's local days `start` to `end` (both included; either may
     be left open), of a provider and status, newest first. Two queries."""
     qs = _payments(start=start, end=end, provider=provider, status=status)
-    return PaymentPage(count=qs.count(), results=list(qs[offset : offset + limit]))
+    return page_of(qs, limit=limit, offset=offset)
 
 
 def payments_all(

@@ -3,11 +3,11 @@
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
 from marquee.catalog.models import Movie
+from marquee.core.pages import Page, page_of
 from marquee.promotions.models import PromoBatch, PromoCode
 from marquee.scheduling.models import Format, Showtime
 
@@ -72,13 +72,7 @@ def codes_csv(codes: Iterable[PromoCode]) -> str:
 # --- reads of the API (issue 14) --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PromoCodesFound:
-    count: int
-    results: list[PromoCode]
-
-
-def promo_codes_page(*, search: str = "", include_batches: bool = False, limit: int, offset: int) -> PromoCodesFound:
+def promo_codes_page(*, search: str = "", include_batches: bool = False, limit: int, offset: int) -> Page[PromoCode]:
     """A page of `promo_codes` and how many there are in all: five queries."""
     found = promo_codes(search=search, include_batches=include_batches)
-    return PromoCodesFound(count=found.count(), results=list(found[offset : offset + limit]))
+    return page_of(found, limit=limit, offset=offset)

@@ -63,6 +63,7 @@ from marquee.core.clock import now as clock_now
 from marquee.core.errors import ValidationFailed
 from marquee.core.languages import localized_expression
 from marquee.core.money import to_money
+from marquee.core.pages import Page, page_of
 from marquee.core.rows import row_or_not_found
 from marquee.payments.models import Refund, RefundStatus
 from marquee.reports.models import ShowtimeTallyCell
@@ -72,12 +73,6 @@ from marquee.venues.models import SeatType
 
 NEARLY_FULL = 0.8  # a showtime at least this share sold counts as "nearly full"
 MAX_RANGE_DAYS = 800  # a longer range is refused: no report is asked for more than two years
-
-
-@dataclass(frozen=True)
-class Page[T]:
-    count: int
-    results: list[T]
 
 
 def check_range(start: dt.date, end: dt.date) -> None:
@@ -580,7 +575,7 @@ def customer_search(*, query: str = "", limit: int = 50, offset: int = 0) -> Pag
             | Q(phone__icontains=word)
         )
     qs = qs.order_by("last_name", "first_name", "pk")
-    return Page(count=qs.count(), results=list(qs[offset : offset + limit]))
+    return page_of(qs, limit=limit, offset=offset)
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import day_bounds
 from marquee.core.errors import ValidationFailed
 from marquee.core.languages import localized_expression
+from marquee.core.pages import Page, page_of
 from marquee.core.rows import row_or_not_found
 from marquee.pricing.models import Tariff
-from marquee.reports.selectors import Page
 from marquee.scheduling.models import Showtime
 from marquee.scheduling.selectors import showtimes_all
 from marquee.venues.models import Hall, Seat
@@ -48,8 +48,7 @@ def movies_page(*, listed: bool | None = None, search: str = "", limit: int, off
     words = search.strip()
     if words:
         qs = qs.filter(Q(title_en__icontains=words) | Q(title_uk__icontains=words))
-    count = qs.count()
-    return Page(count=count, results=list(qs.order_by(localized_expression("title"), "pk")[offset : offset + limit]))
+    return page_of(qs.order_by(localized_expression("title"), "pk"), limit=limit, offset=offset)
 
 
 def genres_with_counts() -> list[Genre]:

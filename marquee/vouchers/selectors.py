@@ -1,20 +1,13 @@
 """Reads of vouchers: staff's search and a voucher's history. Each a fixed number of queries."""
 
-from dataclasses import dataclass
-
 from django.db.models import Q
 
+from marquee.core.pages import Page, page_of
 from marquee.vouchers.codes import is_code, normalise_code
 from marquee.vouchers.models import Voucher, VoucherEntry
 
 
-@dataclass(frozen=True)
-class VoucherPage:
-    count: int
-    results: list[Voucher]
-
-
-def vouchers_find(*, q: str = "", status: str = "", limit: int = 50, offset: int = 0) -> VoucherPage:
+def vouchers_find(*, q: str = "", status: str = "", limit: int = 50, offset: int = 0) -> Page[Voucher]:
     """Vouchers newest first; `q` is a code (whole, any case, with or without dashes), its
     last characters, or an email (the buyer's or the recipient's). Two queries."""
     qs = Voucher.objects.all()
@@ -32,7 +25,7 @@ def vouchers_find(*, q: str = "", status: str = "", limit: int = 50, offset: int
     if status:
         qs = qs.filter(status=status)
     qs = qs.select_related("issued_by").order_by("-created_at", "-pk")
-    return VoucherPage(count=qs.count(), results=list(qs[offset : offset + limit]))
+    return page_of(qs, limit=limit, offset=offset)
 
 
 def voucher_history(voucher_id: int) -> list[VoucherEntry]:

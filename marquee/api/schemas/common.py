@@ -11,7 +11,7 @@ import datetime as dt
 import types
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, Protocol, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
@@ -19,6 +19,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import MAX_YEAR, MIN_YEAR, local
 from marquee.core.money import format_money
+from marquee.core.pages import Page
 from marquee.venues.models import Hall
 
 # --- numbers ----------------------------------------------------------------------------------
@@ -155,14 +156,7 @@ class Paged(CleanIn):
     offset: Offset = 0
 
 
-class _Page[T](Protocol):
-    @property
-    def count(self) -> int: ...
-    @property
-    def results(self) -> list[T]: ...
-
-
-def page_out[T](page: _Page[T], item_out: Callable[[T], dict[str, Any]]) -> dict[str, Any]:
+def page_out[T](page: Page[T], item_out: Callable[[T], dict[str, Any]]) -> dict[str, Any]:
     return {"count": page.count, "results": [item_out(item) for item in page.results]}
 
 
