@@ -23,7 +23,7 @@ import math
 import random
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -39,8 +39,8 @@ from marquee.core.clock import cinema_tz, day_bounds, local, local_today
 from marquee.core.clock import now as clock_now
 from marquee.demo import data
 from marquee.demo.formats import present_showtimes
-from marquee.demo.promotions import promotions_fingerprint, seed_promotions
-from marquee.demo.settlement import seed_distributors, settlement_fingerprint
+from marquee.demo.promotions import seed_promotions
+from marquee.demo.settlement import seed_distributors
 from marquee.demo.ticket_types import SeatTypes, seat_types_for, seed_ticket_types
 from marquee.demo.vouchers import seed_vouchers
 from marquee.payments.backfill import backfill_ledger
@@ -730,89 +730,3 @@ def seed_demo(options: SeedOptions, progress: Progress = _quiet) -> SeedSummary:
         "distributors": Distributor.objects.count(),
     }
     return summary
-
-
-def _stamp(moment: dt.datetime | None) -> str:
-    return moment.astimezone(dt.UTC).isoformat() if moment else "-"
-
-
-def iter_fingerprint() -> Iterator[str]:
-    """Lines that describe the seeded cinema without its ids, secrets (tokens) and write times
-    (created_at, updated_at): two runs with one seed on one day give the same lines. A pending
-    hold's booked and expiry times follow the moment of the run and are left out."""
-    for hall in Hall.objects.order_by("number"):
-        yield f"hall {hall.number} {hall.name} {hall.capacity}"
-    for seat in Seat.objects.order_by("hall__number", "row_number", "seat_number").values_list(
-        "hall__number", "row_number", "seat_number", "seat_type", "base_price"
-    ):
-        yield "seat {} {}/{} {} {}".format(*seat)
-    for movie in Movie.objects.order_by("title_en", "release_year").prefetch_related("genres"):
-        genres = ",".join(sorted(f"{g.name_en}/{g.name_uk}" for g in movie.genres.all()))
-        yield (
-            f"movie {movie.title_en} / {movie.title_uk} {movie.release_year} {movie.duration_min}min"
-            f" {movie.age_rating}+ listed={movie.is_listed} [{genres}] {movie.description_en} / {movie.description_uk}"
-        )
-    for tariff in Tariff.objects.order_by("start_time").values_list(
-        "name_en", "name_uk", "start_time", "end_time", "price_multiplier", "days_mask"
-    ):
-        yield "tariff {} / {} {}-{} x{} days={}".format(*tariff)
-    yield from settlement_fingerprint()
-    for number, title, starts, ends, status, cancelled, fmt, version in Showtime.objects.order_by(
-        "starts_at", "hall__number"
-    ).values_list(
-        "hall__number",
-        "movie__title_en",
-        "starts_at",
-        "ends_at",
-        "status",
-        "cancelled_at",
-        "format__code",
-        "language_version__code",
-    ):
-        yield f"show {number} {_stamp(starts)}-{_stamp(ends)} {title} {status} {_stamp(cancelled)} {fmt} {version}"
-    for person in Customer.objects.order_by("email").values_list(
-        "first_name", "last_name", "email", "phone", "marketing_consent", "marketing_consent_at"
-    ):
-        *rest, consent_at = person
-        yield "customer {} {} <{}> {} consent={}".format(*rest) + f" {_stamp(consent_at)}"
-    bookings = Booking.objects.order_by("reference").values_list(
-        "reference",
-        "showtime__hall__number",
-        "showtime__starts_at",
-        "customer__email",
-        "status",
-        "cancel_reason",
-        "total_price",
-        "booked_at",
-        "expires_at",
-        "paid_at",
-        "cancelled_at",
-        "payment_method",
-        "payment_reference",
-        "recipient_name",
-        "recipient_email",
-        "gift_message",
-    )
-    for ref, hall_number, starts, email, status, reason, total, booked, expires, paid, cancelled, *rest in bookings:
-        times = (
-            "held-at-the-run"
-            if status == BookingStatus.PENDING
-            else " ".join(map(_stamp, (booked, expires, paid, cancelled)))
-        )
-        yield (
-            f"booking {ref} show {hall_number} {_stamp(starts)} by {email} {status} {reason} {total} {times} "
-            + " ".join(map(str, rest))
-        )
-    tickets = BookingSeat.objects.order_by("booking__reference", "seat__row_number", "seat__seat_number")
-    for ref, row, number, tariff_name, kind, price, status, checked_in in tickets.values_list(
-        "booking__reference",
-        "seat__row_number",
-        "seat__seat_number",
-        "tariff_name",
-        "ticket_type_code",
-        "final_price",
-        "status",
-        "checked_in_at",
-    ):
-        yield f"ticket {ref} {row}/{number} {tariff_name or '-'} {kind or '-'} {price} {status} {_stamp(checked_in)}"
-    yield from promotions_fingerprint()

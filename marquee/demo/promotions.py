@@ -8,7 +8,6 @@ payments of the bookings that used KINO20 are for their discounted totals.
 
 import datetime as dt
 import random
-from collections.abc import Iterator
 from decimal import Decimal
 
 from marquee.booking.models import Booking, BookingSeat, BookingStatus
@@ -85,21 +84,3 @@ def _used_by_some_bookings(rng: random.Random, code: PromoCode, today: dt.date) 
         booking.promo_code_text = code.code
     BookingSeat.objects.bulk_update(changed_seats, ["discount", "final_price"])
     Booking.objects.bulk_update(chosen, ["total_price", "promo_code", "promo_code_text"])
-
-
-def promotions_fingerprint() -> Iterator[str]:
-    """The codes and which bookings used them, for the demo's determinism check."""
-    for code in PromoCode.objects.order_by("code").values_list(
-        "code", "kind", "value", "valid_from", "valid_until", "days_mask", "max_uses", "max_uses_per_customer"
-    ):
-        yield "promo {} {} {} {} {} {} {} {}".format(*code)
-    for ref, text in (
-        Booking.objects.exclude(promo_code_text="").order_by("reference").values_list("reference", "promo_code_text")
-    ):
-        yield f"promo used {ref} {text}"
-    for ref, discount in (
-        BookingSeat.objects.filter(discount__gt=0)
-        .order_by("booking__reference", "seat_id")
-        .values_list("booking__reference", "discount")
-    ):
-        yield f"promo discount {ref} {discount}"

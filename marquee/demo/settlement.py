@@ -2,7 +2,7 @@
 the settlement of the past film week has something to show (issue 13, point 7)."""
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
 from marquee.catalog.models import Movie
@@ -39,13 +39,3 @@ def seed_distributors(rng: random.Random, movies: Sequence[Movie]) -> list[Distr
         ]
     RentalTerm.objects.bulk_create(terms)
     return made
-
-
-def settlement_fingerprint() -> Iterator[str]:
-    """The distributors, who distributes which movie and the terms, without ids (tests/demo)."""
-    for d in Distributor.objects.order_by("name").values_list("name", "email", "vat_rate", "language"):
-        yield "distributor {} <{}> vat={} {}".format(*d)
-    for term in RentalTerm.objects.order_by("movie__title_en", "from_week").values_list(
-        "movie__title_en", "movie__distributor__name", "from_week", "percentage", "minimum_per_showtime"
-    ):
-        yield "rental {} by {}: week {}+ {}% min={}".format(*term)

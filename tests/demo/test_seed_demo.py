@@ -14,13 +14,13 @@ from django.db.models import Count, F, Sum
 from marquee.booking.models import Booking, BookingSeat, BookingStatus, CancelReason, Customer
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import cinema_tz
-from marquee.demo.builder import iter_fingerprint
 from marquee.notifications.models import OutgoingMail
 from marquee.pricing.models import Tariff, TicketType
 from marquee.pricing.prices import seat_price
 from marquee.scheduling.models import Format, Showtime, ShowtimeStatus
 from marquee.venues.models import Hall, Seat
 from tests.checks import halls_with_capacity_mismatch
+from tests.demo.fingerprint import iter_fingerprint
 
 pytestmark = pytest.mark.django_db
 
