@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from marquee.notifications.rendering.pdf import draw_qr, pdf_fonts
+from marquee.notifications.rendering.pdf import draw_header_band, draw_qr, pdf_fonts
 
 
 @dataclass(frozen=True)
@@ -50,14 +50,7 @@ def _page(canvas: Canvas, page: TicketPage, fonts: tuple[str, str]) -> None:
     regular, bold = fonts
     width, height = A5
     margin = 14 * mm
-    # Header band
-    canvas.setFillColorRGB(0.11, 0.10, 0.18)
-    canvas.rect(0, height - 24 * mm, width, 24 * mm, stroke=0, fill=1)
-    canvas.setFillColorRGB(1, 1, 1)
-    canvas.setFont(bold, 15)
-    canvas.drawString(margin, height - 15 * mm, page.cinema)
-    canvas.setFont(regular, 9)
-    canvas.drawRightString(width - margin, height - 15 * mm, page.position)
+    draw_header_band(canvas, cinema=page.cinema, note=page.position)
 
     y = height - 38 * mm
     canvas.setFillColorRGB(0.07, 0.07, 0.09)

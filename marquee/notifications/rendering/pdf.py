@@ -6,6 +6,8 @@ import functools
 import logging
 from pathlib import Path
 
+from reportlab.lib.pagesizes import A5
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -71,3 +73,18 @@ def draw_qr(canvas: Canvas, data: str, *, x: float, y: float, size: float) -> No
                 c += 1
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
+
+
+def draw_header_band(canvas: Canvas, *, cinema: str, note: str, note_size: float = 9) -> None:
+    """The dark band across the top of an A5 page that tickets and vouchers share: the
+    cinema's name on the left, `note` (page 2/3, "Gift voucher") on the right."""
+    regular, bold = pdf_fonts()
+    width, height = A5
+    margin = 14 * mm
+    canvas.setFillColorRGB(0.11, 0.10, 0.18)
+    canvas.rect(0, height - 24 * mm, width, 24 * mm, stroke=0, fill=1)
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.setFont(bold, 15)
+    canvas.drawString(margin, height - 15 * mm, cinema)
+    canvas.setFont(regular, note_size)
+    canvas.drawRightString(width - margin, height - 15 * mm, note)
