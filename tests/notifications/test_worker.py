@@ -48,6 +48,25 @@ def test_run_worker_until_idle_sends_sweeps_and_runs_tasks(smtp_server, paid_boo
     assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"
 
 
+@task
+def spill(word: str) -> str:
+    raise ValueError(f"spilled the {word}")
+
+
+@pytest.mark.django_db
+def test_a_failing_task_is_recorded_failed_and_the_others_still_run(smtp_server):
+    """The worker runs django.tasks itself (not through django-tasks-db's command): a task
+    that raises is a result, FAILED with its error, and the worker goes on to the next."""
+    RAN.clear()
+    failing = spill.enqueue("popcorn")
+    fine = remember.enqueue("nachos")
+    assert tasks_run_due(worker_id="test") == 2
+    failed = DBTaskResult.objects.get(pk=failing.id)
+    assert failed.status == "FAILED" and "spilled the popcorn" in failed.traceback
+    assert DBTaskResult.objects.get(pk=fine.id).status == "SUCCESSFUL" and RAN == ["nachos"]
+    assert tasks_run_due(worker_id="test") == 0  # a failed task is not run again
+
+
 @pytest.mark.django_db
 def test_tasks_run_once(smtp_server):
     RAN.clear()
