@@ -20,9 +20,7 @@ from marquee.core.clock import local
 def _vtimezone(tzid: str, day: dt.date) -> str:
     """VTIMEZONE, so that clients that do not know the zone's name still get the right time;
     the rules of the year around the show suffice (the default span, 1970-2038, costs 30 ms)."""
-    zone = Timezone.from_tzid(
-        tzid, first_date=day - dt.timedelta(days=366), last_date=day + dt.timedelta(days=366)
-    )
+    zone = Timezone.from_tzid(tzid, first_date=day - dt.timedelta(days=366), last_date=day + dt.timedelta(days=366))
     return zone.to_ical().decode()
 
 
@@ -87,7 +85,12 @@ def showtime_ics(booking: Booking, *, seats_line: str, cancelled: bool = False) 
         f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
         "END:VEVENT",
     ]
-    head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Marquee//Tickets//EN", f"METHOD:{'CANCEL' if cancelled else 'PUBLISH'}"]
+    head = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Marquee//Tickets//EN",
+        f"METHOD:{'CANCEL' if cancelled else 'PUBLISH'}",
+    ]
     text = "\r\n".join(head) + "\r\n" + _vtimezone(tzid, starts.date())
     text += "\r\n".join(_fold(line) for line in event) + "\r\nEND:VCALENDAR\r\n"
     return text.encode()

@@ -98,8 +98,11 @@ def _leaf(content_type: str, content: bytes, *headers: str) -> bytes:
         encoding, lines = _text_encoding(content)
     else:
         encoding, lines = "base64", _base64(content)
-    head = "".join(f"{h}\r\n" for h in (f"Content-Type: {content_type}", f"Content-Transfer-Encoding: {encoding}", *headers))
-    return head.encode() + _CRLF + lines + _CRLF
+    head = "".join(
+        f"{h}\r\n" for h in (f"Content-Type: {content_type}", f"Content-Transfer-Encoding: {encoding}", *headers)
+    )
+    # No CRLF after the content: the one before the next boundary belongs to the boundary.
+    return head.encode() + _CRLF + lines
 
 
 def _multipart(subtype: str, parts: list[bytes]) -> bytes:
@@ -139,8 +142,9 @@ class RichEmail(EmailMultiAlternatives):
 
     def message(self, *, policy: email.policy.Policy = email.policy.default) -> WireMessage:  # type: ignore[override]
         addresses = [str(self.from_email), *self.to, *self.cc, *self.reply_to]
-        if self.bcc or not all(a.isascii() for a in addresses):
+        if self.bcc or not all(email.utils.parseaddr(a)[1].isascii() for a in addresses):
             # An address in Unicode (IDNA domains) or a Bcc: Django's own writer knows them.
+            # (A name in Cyrillic is no reason: it goes into encoded words below.)
             return WireMessage(self._email_message(policy).as_bytes(policy=email.policy.SMTP))
         text = _leaf('text/plain; charset="utf-8"', _text(str(self.body)))
         body = text

@@ -46,10 +46,7 @@ _FONT_CANDIDATES = [
 # compressed) is made once per process, not once per PDF, where it was half a ticket's cost.
 # A character beyond these joins the subset after them: that document's subset is new, and
 # is made (and cached) for it; still correct, only slower.
-STABLE_ALPHABET = (
-    "АБВГҐДЕЄЁЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя"
-    "—–·…«»‘’“”№−₴€×°"
-)
+STABLE_ALPHABET = "АБВГҐДЕЄЁЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя—–·…«»‘’“”№−₴€×°"
 
 
 @functools.lru_cache(maxsize=64)

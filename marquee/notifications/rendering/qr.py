@@ -52,7 +52,9 @@ def qr_png(data: str, *, scale: int = 6) -> bytes:
     blank = (b"\x00" + (((1 << side) - 1) << pad).to_bytes((side + pad) // 8, "big")) * (scale * BORDER)
     raw = blank + b"".join(rows) + blank
     header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)  # 1 bit, greyscale
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(raw, 9)) + _chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(raw, 9)) + _chunk(b"IEND", b"")
+    )
 
 
 def qr_cache_clear() -> None:
