@@ -233,7 +233,8 @@ def _one_statement(sql: str, params: list[Any]) -> Booking | None:
     rows = list(Booking.objects.raw(sql, params))
     if not rows:
         raise NotFound("No such booking.")
-    return rows[0] if rows[0].changed else None
+    changed: bool = rows[0].changed  # type: ignore[attr-defined]  # the function's own column, beside the booking's
+    return rows[0] if changed else None
 
 
 def _payable_at_once(booking: Booking, provider: str, at: dt.datetime) -> bool:
