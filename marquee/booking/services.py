@@ -756,6 +756,20 @@ def _cancel_locked(booking: Booking, *, reason: CancelReason, at: dt.datetime, m
     return booking
 
 
+def booking_cancel_hold_locked(*, booking: Booking, at: dt.datetime) -> Booking:
+    """The customer cancels their live hold, inside the caller's transaction, the booking
+    locked by booking_lock() and found pending and unexpired at `at` (marquee.payments,
+    which knows that no gift voucher's money is on it, calls it on SQLite; PostgreSQL does
+    the same in one statement)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("booking_cancel_hold_locked() must run inside transaction.atomic()")
+    return _cancel_locked(booking, reason=CancelReason.CUSTOMER, at=at, money_back=_nothing_paid)
+
+
+def _nothing_paid(booking: Booking) -> dict[str, Any]:
+    raise InvalidState("A hold has no money to give back.")  # pragma: no cover - _cancel_locked asks only a paid one
+
+
 def booking_cancel(
     *,
     reference: str,

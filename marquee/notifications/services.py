@@ -21,7 +21,8 @@ from marquee.core.rows import row_or_not_found
 from marquee.notifications.models import MailKind, MailStatus, OutgoingMail, new_message_id
 
 
-def _domain() -> str:
+def mail_domain() -> str:
+    """The domain of our Message-IDs: the sender's."""
     sender = settings.DEFAULT_FROM_EMAIL
     address = sender.rsplit("<", 1)[-1].rstrip(">")
     return address.rsplit("@", 1)[-1] or "marquee.local"
@@ -50,7 +51,7 @@ def mail_queue(
         customer_id=customer_id,
         context=context or {},
         language=language,
-        message_id=new_message_id(_domain()),
+        message_id=new_message_id(mail_domain()),
         next_attempt_at=now(),
     )
 

@@ -26,10 +26,18 @@ class InstantProvider:
     label = ""
 
     def start(self, request: PaymentRequest) -> Started:
+        return Started(
+            provider_id=self.provider_id_for(request.idempotency_key),
+            status=PaymentState.SUCCEEDED,
+            next=NextStep("none"),
+        )
+
+    def provider_id_for(self, idempotency_key: str) -> str:
+        """What start() answers, known before the payment is recorded (it asks nobody)."""
         # One id per idempotency key, as real providers answer: two requests racing to pay
         # one booking reuse one open payment, and the second's word must name the same one.
-        digest = hashlib.sha256(request.idempotency_key.encode()).hexdigest()[:16]
-        return Started(provider_id=f"{self.name}-{digest}", status=PaymentState.SUCCEEDED, next=NextStep("none"))
+        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:16]
+        return f"{self.name}-{digest}"
 
     def confirm(self, *, provider_id: str, data: Mapping[str, str]) -> Confirmation:
         return Confirmation(payment=self.fetch(provider_id=provider_id), next=NextStep("none"))
