@@ -483,23 +483,23 @@ def booking_hold(
             )
             try:
                 # The conditional unique constraint is the last word, whatever the checks
-                # above missed. One statement, seats in id order.
-                with transaction.atomic():
-                    booked = BookingSeat.objects.bulk_create(
-                        BookingSeat(
-                            booking=booking,
-                            showtime=showtime,
-                            seat=seat,
-                            tariff=tariff,
-                            tariff_name=tariff.name_in_default_language if tariff else "",
-                            ticket_type=kind,
-                            ticket_type_code=getattr(kind, "code", ""),
-                            ticket_type_name=getattr(kind, "name_in_default_language", ""),
-                            final_price=price,
-                            status=BookingStatus.PENDING,
-                        )
-                        for seat, kind, price in priced.lines
+                # above missed. One statement, seats in id order; no savepoint: SQLite undoes
+                # only the statement that failed, and the transaction goes on.
+                booked = BookingSeat.objects.bulk_create(
+                    BookingSeat(
+                        booking=booking,
+                        showtime=showtime,
+                        seat=seat,
+                        tariff=tariff,
+                        tariff_name=tariff.name_in_default_language if tariff else "",
+                        ticket_type=kind,
+                        ticket_type_code=getattr(kind, "code", ""),
+                        ticket_type_name=getattr(kind, "name_in_default_language", ""),
+                        final_price=price,
+                        status=BookingStatus.PENDING,
                     )
+                    for seat, kind, price in priced.lines
+                )
             except IntegrityError:
                 taken = _taken_seat_ids(showtime.pk, wanted, clock_now()) or wanted
                 raise SeatsUnavailable("Some of these seats were just taken.", seat_ids=taken) from None
@@ -713,22 +713,23 @@ def _create_booking(
     expires_at = min(at + dt.timedelta(minutes=settings.HOLD_MINUTES), showtime.starts_at)
     for _attempt in range(5):
         try:
-            with transaction.atomic():
-                return Booking.objects.create(
-                    reference=new_reference(),
-                    token_hash=hash_token(token),
-                    customer=buyer,
-                    showtime=showtime,
-                    status=BookingStatus.PENDING,
-                    total_price=total,
-                    booked_at=at,
-                    expires_at=expires_at,
-                    recipient_name=recipient_name,
-                    recipient_email=recipient_email,
-                    gift_message=gift_message,
-                    language=language,
-                    client_ip=client_ip or None,
-                )
+            # No savepoint (SQLite only: PostgreSQL holds in its function): SQLite undoes only
+            # the statement that failed, and the transaction goes on.
+            return Booking.objects.create(
+                reference=new_reference(),
+                token_hash=hash_token(token),
+                customer=buyer,
+                showtime=showtime,
+                status=BookingStatus.PENDING,
+                total_price=total,
+                booked_at=at,
+                expires_at=expires_at,
+                recipient_name=recipient_name,
+                recipient_email=recipient_email,
+                gift_message=gift_message,
+                language=language,
+                client_ip=client_ip or None,
+            )
         except IntegrityError:
             continue  # a reference collision (about 1 in 10^12 per pair): draw again
     raise RuntimeError("could not draw a unique booking reference")  # pragma: no cover
