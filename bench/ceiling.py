@@ -1,10 +1,11 @@
 """The ceiling: how many seat holds per second PostgreSQL itself completes, with no web
 server and no Django in the way.
 
-Each client runs the statements marquee.booking.services.booking_hold sends, in the same
-order and in one transaction (take the showtime's sales lock shared, read it and its hall, lock the seats, release
-expired holds on them, check none is taken, upsert the customer, insert the booking,
-insert its seats in one statement, commit), on the schema `manage.py migrate` makes.
+Each client runs the statements marquee.booking.services.booking_hold sends on PostgreSQL:
+BEGIN, one call of the database function marquee_booking_hold (which takes the showtime's
+sales lock shared, locks the seats, expires lapsed holds on them, checks none is taken,
+upserts the customer, counts the limits, inserts the booking and its seats), COMMIT, on the
+schema `manage.py migrate` makes.
 Clients pick 1-4 random seats among many showtimes, so some holds collide, as on a real
 night, but most succeed. Between client counts the bookings are emptied so every level
 starts from the same state.
@@ -31,67 +32,36 @@ from bench import common, report
 
 LEVELS = (1, 8, 32, 64)
 
-# The statements booking_hold sends (captured from Django on PostgreSQL), with parameters.
+# The statements booking_hold sends (captured from Django on PostgreSQL), with parameters:
+# one call of the hold's database function (booking migration 0011) between BEGIN and COMMIT.
 # The showtime's sales lock, taken shared by every hold (a cancel takes it exclusive).
-SALES_LOCK = "SELECT pg_advisory_xact_lock_shared(%s)"
 SALES_LOCK_NAMESPACE = (zlib.crc32(b"marquee.showtime.sales") & 0x7FFFFFFF) << 32
-SHOWTIME = """
-SELECT s.id, s.created_at, s.updated_at, s.movie_id, s.hall_id, s.starts_at, s.ends_at, s.status, s.cancelled_at,
-       m.id, m.created_at, m.updated_at, m.title, m.description, m.duration_min, m.age_rating, m.release_year,
-       m.poster, m.is_listed,
-       h.id, h.created_at, h.updated_at, h.number, h.name, h.capacity
-FROM scheduling_showtime s INNER JOIN catalog_movie m ON (s.movie_id = m.id)
-INNER JOIN venues_hall h ON (s.hall_id = h.id) WHERE s.id = %s LIMIT 21"""
-SEATS = """
-SELECT id, created_at, updated_at, hall_id, row_number, seat_number, seat_type, base_price
-FROM venues_seat WHERE (hall_id = %s AND id = ANY(%s)) ORDER BY id ASC FOR NO KEY UPDATE"""
-STALE = """
-SELECT bs.booking_id FROM booking_bookingseat bs
-INNER JOIN booking_booking b ON (bs.booking_id = b.id) INNER JOIN venues_seat st ON (bs.seat_id = st.id)
-WHERE (b.expires_at <= %s AND bs.seat_id = ANY(%s) AND bs.showtime_id = %s AND bs.status = 'pending')
-ORDER BY st.row_number ASC, st.seat_number ASC"""
-EXPIRE_SELECT = """
-SELECT id FROM booking_booking WHERE id = ANY(%s) AND status = 'pending' AND expires_at <= %s ORDER BY id"""
-EXPIRE_BOOKINGS = """
-UPDATE booking_booking SET status = 'cancelled', cancelled_at = %s, cancel_reason = 'expired', updated_at = %s
-WHERE id = ANY(%s) AND status = 'pending' AND expires_at <= %s"""
-EXPIRE_SEATS = "UPDATE booking_bookingseat SET status = 'cancelled', updated_at = %s WHERE booking_id = ANY(%s)"
-TAKEN = """
-SELECT bs.seat_id FROM booking_bookingseat bs
-INNER JOIN venues_seat st ON (bs.seat_id = st.id) INNER JOIN booking_booking b ON (bs.booking_id = b.id)
-WHERE (bs.seat_id = ANY(%s) AND bs.showtime_id = %s AND bs.status IN ('pending', 'paid')
-       AND (bs.status = 'paid' OR b.expires_at > %s))
-ORDER BY st.row_number ASC, st.seat_number ASC"""
-CUSTOMER = """
-SELECT id, created_at, updated_at, first_name, last_name, email, phone, marketing_consent, marketing_consent_at,
-       marketing_withdrawn_at
-FROM booking_customer WHERE LOWER(email) = %s ORDER BY last_name ASC, first_name ASC LIMIT 1 FOR UPDATE"""
-CUSTOMER_INSERT = """
-INSERT INTO booking_customer (created_at, updated_at, first_name, last_name, email, phone, marketing_consent,
-                              marketing_consent_at, marketing_withdrawn_at)
-VALUES (%s, %s, %s, %s, %s, %s, false, NULL, NULL) RETURNING id"""
-CUSTOMER_UPDATE = """
-UPDATE booking_customer SET created_at = %s, updated_at = %s, first_name = %s, last_name = %s, email = %s, phone = %s,
-       marketing_consent = false, marketing_consent_at = NULL, marketing_withdrawn_at = NULL WHERE id = %s"""
-TARIFFS = """
-SELECT id, created_at, updated_at, name, start_time, end_time, price_multiplier, days_mask
-FROM pricing_tariff ORDER BY start_time ASC"""
-BOOKING_INSERT = """
-INSERT INTO booking_booking (created_at, updated_at, reference, token_hash, customer_id, showtime_id, status,
-    total_price, booked_at, expires_at, paid_at, payment_method, payment_reference, cancelled_at, cancel_reason,
-    recipient_name, recipient_email, gift_message, language, client_ip)
-VALUES (%s, %s, %s, %s, %s, %s, 'pending', %s, %s, %s, NULL, '', '', NULL, '', '', '', '', '', NULL) RETURNING id"""
-# The customer's pending seats for the showtime (MAX_SEATS_PER_BOOKING across their bookings);
-# the bench holds without a client address, so the per-address count is not asked.
-CUSTOMER_PENDING = """
-SELECT COUNT(bs.id) FROM booking_bookingseat bs INNER JOIN booking_booking b ON (bs.booking_id = b.id)
-WHERE (bs.status = 'pending' AND b.status = 'pending' AND b.expires_at > %s AND b.customer_id = %s
-       AND b.showtime_id = %s)"""
-SEATS_INSERT = """
-INSERT INTO booking_bookingseat (created_at, updated_at, booking_id, showtime_id, seat_id, tariff_id, final_price,
-    tariff_name, status, checked_in_at)
-SELECT * FROM UNNEST(%s::timestamptz[], %s::timestamptz[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[],
-    %s::numeric[], %s::varchar[], %s::varchar[], %s::timestamptz[]) RETURNING id"""
+HOLD = """SELECT * FROM marquee_booking_hold(
+    %s::bigint, %s::bigint[], %s::timestamptz, %s::bigint, %s::bigint, %s::text, %s::bigint, %s::timestamptz,
+    %s::numeric, %s::integer, %s::timestamptz[], %s::numeric[], %s::integer[], %s::integer[], %s::text[], %s::text,
+    %s::text, %s::text, %s::text, %s::boolean, %s::integer, %s::integer, %s::inet, %s::boolean, %s::text[], %s::text,
+    %s::numeric, %s::timestamptz, %s::text, %s::text, %s::text, %s::text, %s::numeric[], %s::bigint, %s::text,
+    %s::bigint[], %s::text[], %s::text[])"""
+# What Marquee keeps per process to price a hold (marquee/booking/hold_pricing.py), read once
+# per showtime here too: the function checks it and answers "stale" if it is out of date.
+FACTS = """
+SELECT marquee_hold_pricing_fingerprint(), s.hall_id, s.starts_at, coalesce(f.surcharge, 0), m.age_rating,
+       ARRAY[s.updated_at, m.updated_at, h.updated_at, f.updated_at]
+FROM scheduling_showtime s JOIN catalog_movie m ON m.id = s.movie_id JOIN venues_hall h ON h.id = s.hall_id
+LEFT JOIN scheduling_format f ON f.id = s.format_id WHERE s.id = %s"""
+SEAT_FACTS = "SELECT id, base_price, row_number, seat_number, seat_type FROM venues_seat WHERE hall_id = %s"
+_facts: dict[int, tuple] = {}
+
+
+def facts(conn: psycopg.Connection, show: int) -> tuple:
+    """The showtime's pricing facts and its hall's seats, read once per process."""
+    if show not in _facts:
+        row = conn.execute(FACTS, [show]).fetchone()
+        assert row is not None
+        seats = {r[0]: r[1:] for r in conn.execute(SEAT_FACTS, [row[1]]).fetchall()}
+        _facts[show] = (row, seats)
+    return _facts[show]
+
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -104,57 +74,27 @@ def hold(conn: psycopg.Connection, show: int, hall: int, seat_ids: list[int], em
     """One booking_hold transaction. Raises Conflict when a seat is taken."""
     at = dt.datetime.now(dt.UTC)
     wanted = sorted(seat_ids)
+    (fingerprint, hall_id, starts_at, surcharge, age_rating, versions), seats = facts(conn, show)
+    assert hall_id == hall
+    mine = [seats[pk] for pk in wanted]
+    prices = [s[0] + surcharge for s in mine]  # the price arithmetic itself is Python's, not the database's
+    references = ["".join(secrets.choice(ALPHABET) for _ in range(8)) for _ in range(5)]
+    token_hash = hashlib.sha256(secrets.token_urlsafe(24).encode()).hexdigest()
+    expires = min(at + dt.timedelta(minutes=10), starts_at)
+    n = len(wanted)
     conn.execute("BEGIN")
     try:
-        conn.execute(SALES_LOCK, [SALES_LOCK_NAMESPACE | (show & 0xFFFFFFFF)])  # a cancel waits for us
-        row = conn.execute(SHOWTIME, [show]).fetchone()
-        assert row is not None and row[7] == "scheduled"
-        seats = conn.execute(SEATS, [hall, wanted]).fetchall()
-        assert len(seats) == len(wanted)
-        stale = [r[0] for r in conn.execute(STALE, [at, wanted, show]).fetchall()]
-        if stale:  # never in this benchmark (holds last 10 minutes), kept for fidelity
-            lapsed = [r[0] for r in conn.execute(EXPIRE_SELECT, [sorted(set(stale)), at]).fetchall()]
-            if lapsed:
-                conn.execute(EXPIRE_BOOKINGS, [at, at, lapsed, at])
-                conn.execute(EXPIRE_SEATS, [at, lapsed])
-        if conn.execute(TAKEN, [wanted, show, at]).fetchall():
+        row = conn.execute(
+            HOLD,
+            [show, wanted, at, SALES_LOCK_NAMESPACE | (show & 0xFFFFFFFF), None, fingerprint, hall_id, starts_at,
+             surcharge, age_rating, versions, [s[0] for s in mine], [s[1] for s in mine], [s[2] for s in mine],
+             [s[3] for s in mine], email, "Bench", "Client", "+380501234567", False, 10, 0, None, True, references,
+             token_hash, sum(prices), expires, "", "", "", "", prices, None, "", [None] * n, [""] * n, [""] * n],
+        ).fetchone()  # fmt: skip
+        status = row[0] if row else None
+        if status in {"taken", "just_taken"}:
             raise Conflict
-        customer = conn.execute(CUSTOMER, [email.lower()]).fetchone()
-        if customer is None:
-            conn.execute("SAVEPOINT c2")
-            got = conn.execute(CUSTOMER_INSERT, [at, at, "Bench", "Client", email, "+380501234567"]).fetchone()
-            conn.execute("RELEASE SAVEPOINT c2")
-            customer_id = got[0] if got else 0
-        else:
-            customer_id = customer[0]
-            conn.execute(CUSTOMER_UPDATE, [customer[1], at, "Bench", "Client", email, "+380501234567", customer_id])
-        conn.execute(CUSTOMER_PENDING, [at, customer_id, show])  # a new customer each time: never at the limit
-        tariffs = conn.execute(TARIFFS).fetchall()
-        tariff = tariffs[0] if tariffs else None  # the price arithmetic itself is Python's, not the database's
-        prices = [s[7] for s in seats]
-        reference = "".join(secrets.choice(ALPHABET) for _ in range(8))
-        token_hash = hashlib.sha256(secrets.token_urlsafe(24).encode()).hexdigest()
-        conn.execute("SAVEPOINT b")
-        expires = at + dt.timedelta(minutes=10)
-        got = conn.execute(
-            BOOKING_INSERT, [at, at, reference, token_hash, customer_id, show, sum(prices), at, expires]
-        ).fetchone()
-        conn.execute("RELEASE SAVEPOINT b")
-        booking_id = got[0] if got else 0
-        n = len(wanted)
-        conn.execute("SAVEPOINT s")
-        try:
-            conn.execute(
-                SEATS_INSERT,
-                [[at] * n, [at] * n, [booking_id] * n, [show] * n, wanted, [tariff[0] if tariff else None] * n,
-                 prices, [tariff[3] if tariff else ""] * n, ["pending"] * n, [None] * n],
-            )  # fmt: skip
-        except errors.UniqueViolation:
-            # Another client took a seat between our check and our insert: the constraint decides.
-            conn.execute("ROLLBACK TO SAVEPOINT s")
-            conn.execute(TAKEN, [wanted, show, dt.datetime.now(dt.UTC)])
-            raise Conflict from None
-        conn.execute("RELEASE SAVEPOINT s")
+        assert status == "ok", status
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -294,11 +234,15 @@ def mirror_check(url: str, show: int, hall: int, seats: list[int]) -> list[str]:
 
     from marquee.booking.services import CustomerDetails, booking_hold
 
+    booking_hold(  # the process's pricing copy read first, as a warm web worker has it
+        showtime_id=show, seat_ids=seats[4:6], customer=CustomerDetails("Mirror", "Warm", "mirror-warm@bench.example")
+    )
     with CaptureQueriesContext(connection) as django_side:
         booking_hold(
             showtime_id=show, seat_ids=seats[:2], customer=CustomerDetails("Mirror", "Check", "mirror@bench.example")
         )
     with psycopg.connect(url, autocommit=True) as conn:
+        facts(conn, show)  # likewise
         here = Recorder(conn)
         hold(here, show, hall, seats[2:4], "mirror-here@bench.example")  # type: ignore[arg-type]
     theirs = [shape(q["sql"]) for q in django_side.captured_queries]

@@ -6,6 +6,7 @@ name the seats in conflict, and the conditional unique constraint on BookingSeat
 last word when two customers reach for the same seat in the same instant.
 """
 
+import copy
 import datetime as dt
 import logging
 import re
@@ -25,6 +26,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from marquee.audit.services import Actor, audit_record
+from marquee.booking import hold_pricing, hold_sql
+from marquee.booking.hold_pricing import price_seats
 from marquee.booking.lifecycle import sources_for
 from marquee.booking.models import (
     ACTIVE_STATUSES,
@@ -45,7 +48,6 @@ from marquee.booking.tokens import (
     normalise_reference,
     token_matches,
 )
-from marquee.core.clock import local
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import (
     CancelWindowClosed,
@@ -59,9 +61,7 @@ from marquee.core.errors import (
 from marquee.core.rows import row_or_not_found
 from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.notifications.services import mail_check_resend_allowed, mail_queue
-from marquee.pricing.models import Tariff
-from marquee.pricing.prices import seat_price, tariff_for
-from marquee.pricing.ticket_types import ticket_types_for_seats
+from marquee.pricing.models import Tariff, TicketType
 from marquee.scheduling.locks import showtime_sales_lock, showtime_sales_lock_key, showtime_sales_lock_shared
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.scheduling.seat_map_cache import seat_maps_changed
@@ -368,21 +368,31 @@ def _check_hold_limits(*, buyer: Customer, showtime: Showtime, client_ip: str, a
     else:
         counts = {"email": pending.filter(mine).count(), "client": 0}
     if counts["email"] + adding > per_email:
-        raise RateLimited(
-            f"This email already holds {counts['email']} unpaid seats for this showtime, and one customer may "
-            f"hold at most {per_email}: pay for or cancel those first, or wait until their hold ends.",
-            limit="seats_per_customer",
-            held=counts["email"],
-            maximum=per_email,
-        )
+        raise _over_email_limit(counts["email"])
     if per_client and counts["client"] + adding > per_client:
-        raise RateLimited(
-            f"Your address already holds {counts['client']} unpaid seats, and one address may hold at most "
-            f"{per_client} at once: pay for or cancel those first, or wait until their hold ends.",
-            limit="seats_per_client",
-            held=counts["client"],
-            maximum=per_client,
-        )
+        raise _over_client_limit(counts["client"])
+
+
+def _over_email_limit(held: int) -> RateLimited:
+    per_email = settings.MAX_SEATS_PER_BOOKING
+    return RateLimited(
+        f"This email already holds {held} unpaid seats for this showtime, and one customer may "
+        f"hold at most {per_email}: pay for or cancel those first, or wait until their hold ends.",
+        limit="seats_per_customer",
+        held=held,
+        maximum=per_email,
+    )
+
+
+def _over_client_limit(held: int) -> RateLimited:
+    per_client = settings.MAX_PENDING_SEATS_PER_CLIENT
+    return RateLimited(
+        f"Your address already holds {held} unpaid seats, and one address may hold at most "
+        f"{per_client} at once: pay for or cancel those first, or wait until their hold ends.",
+        limit="seats_per_client",
+        held=held,
+        maximum=per_client,
+    )
 
 
 def booking_hold(
@@ -397,13 +407,15 @@ def booking_hold(
     language: str = "",
     client_ip: str = "",
     ticket_types: Mapping[int, str] | None = None,
+    savepoint: bool = True,
 ) -> HoldResult:
     """Hold all the seats or none, for HOLD_MINUTES (never past the start), priced by the
     tariff in force, each seat's ticket type (`ticket_types`: seat id → type code; a seat not
     named is the default type's) and the showtime's format surcharge. Raises ValidationFailed,
     NotFound, SalesClosed, SeatsUnavailable (naming every seat held or sold) or RateLimited
     (the email's or the client address's pending seats would pass their limit; `client_ip`
-    from marquee.core.client, "" for none)."""
+    from marquee.core.client, "" for none). `savepoint=False` for a caller whose transaction
+    ends with any error the hold raises (checkout_hold): no savepoint, two round trips fewer."""
     data = _validate_hold_input(
         seat_ids=seat_ids,
         customer=customer,
@@ -415,6 +427,19 @@ def booking_hold(
         raise NotFound("No such showtime.")
     wanted = sorted(set(seat_ids))
     token = new_token()
+    if connection.vendor == "postgresql":
+        booking, booked = _hold_on_postgresql(
+            showtime_id=showtime_id,
+            wanted=wanted,
+            data=data,
+            token=token,
+            ticket_types=ticket_types,
+            marketing_consent=marketing_consent,
+            language=_mail_language(language),
+            client_ip=client_ip,
+            savepoint=savepoint,
+        )
+        return HoldResult(booking=booking, token=token, seats=booked)
 
     def attempt() -> tuple[Booking, list[BookingSeat]]:
         with transaction.atomic():
@@ -436,15 +461,19 @@ def booking_hold(
 
             buyer = customer_upsert(details=data.customer, marketing_consent=marketing_consent, at=at)
             _check_hold_limits(buyer=buyer, showtime=showtime, client_ip=client_ip, adding=len(wanted), at=at)
-            types = ticket_types_for_seats(seat_ids=wanted, chosen=ticket_types, age_rating=showtime.movie.age_rating)
-            tariff = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
-            surcharge = showtime.surcharge
-            prices = {s.pk: seat_price(s.base_price, tariff, types[s.pk], surcharge) for s in seats}
+            priced = price_seats(
+                showtime=showtime,
+                seats=seats,
+                tariffs=list(Tariff.objects.all()),
+                ticket_types=list(TicketType.objects.all()),
+                chosen=ticket_types,
+            )
+            tariff = priced.tariff
             booking = _create_booking(
                 buyer=buyer,
                 showtime=showtime,
                 at=at,
-                total=sum(prices.values(), Decimal("0.00")),
+                total=priced.total,
                 token=token,
                 recipient_name=data.recipient_name,
                 recipient_email=data.recipient_email,
@@ -454,31 +483,212 @@ def booking_hold(
             )
             try:
                 # The conditional unique constraint is the last word, whatever the checks
-                # above missed. One statement, seats in id order.
-                with transaction.atomic():
-                    booked = BookingSeat.objects.bulk_create(
-                        BookingSeat(
-                            booking=booking,
-                            showtime=showtime,
-                            seat=s,
-                            tariff=tariff,
-                            tariff_name=tariff.name_in_default_language if tariff else "",
-                            ticket_type=types[s.pk],
-                            ticket_type_code=getattr(types[s.pk], "code", ""),
-                            ticket_type_name=getattr(types[s.pk], "name_in_default_language", ""),
-                            final_price=prices[s.pk],
-                            status=BookingStatus.PENDING,
-                        )
-                        for s in seats
+                # above missed. One statement, seats in id order; no savepoint: SQLite undoes
+                # only the statement that failed, and the transaction goes on.
+                booked = BookingSeat.objects.bulk_create(
+                    BookingSeat(
+                        booking=booking,
+                        showtime=showtime,
+                        seat=seat,
+                        tariff=tariff,
+                        tariff_name=tariff.name_in_default_language if tariff else "",
+                        ticket_type=kind,
+                        ticket_type_code=getattr(kind, "code", ""),
+                        ticket_type_name=getattr(kind, "name_in_default_language", ""),
+                        final_price=price,
+                        status=BookingStatus.PENDING,
                     )
+                    for seat, kind, price in priced.lines
+                )
             except IntegrityError:
                 taken = _taken_seat_ids(showtime.pk, wanted, clock_now()) or wanted
                 raise SeatsUnavailable("Some of these seats were just taken.", seat_ids=taken) from None
             seat_maps_changed([showtime.pk])
             return booking, sorted(booked, key=lambda bs: (bs.seat.row_number, bs.seat.seat_number))
 
-    booking, booked = _retry_on_deadlock(attempt)
+    booking, booked = attempt()  # SQLite never deadlocks: its write transactions queue
     return HoldResult(booking=booking, token=token, seats=booked)
+
+
+# How often a hold reads the kept pricing data again when the database finds it out of date
+# (staff changing prices at that very moment, again and again, is the only way past one).
+_STALE_ATTEMPTS = 3
+
+
+def _hold_on_postgresql(
+    *,
+    showtime_id: int,
+    wanted: list[int],
+    data: _HoldInput,
+    token: str,
+    ticket_types: Mapping[int, str] | None,
+    marketing_consent: bool,
+    language: str,
+    client_ip: str,
+    savepoint: bool,
+) -> tuple[Booking, list[BookingSeat]]:
+    """booking_hold on PostgreSQL: priced from the per-process copy (hold_pricing.py), then
+    BEGIN, the database function (hold_sql.py) and COMMIT."""
+    per_client = settings.MAX_PENDING_SEATS_PER_CLIENT if client_ip else 0
+    for _attempt in range(_STALE_ATTEMPTS):
+        pricing = hold_pricing.pricing_copy()
+        kept = hold_pricing.showtime_copy(showtime_id)
+        if kept is None:
+            raise NotFound("No such showtime.")
+        showtime = kept.showtime
+        hall = showtime.hall_id
+        placeholder: hold_pricing.SeatFacts = (0, 0, "", Decimal(0))  # not in the copy: the database says why
+        seats = [hold_pricing.seat_from_facts(pk, hall, kept.seats.get(pk, placeholder)) for pk in wanted]
+        refused: ValidationFailed | None = None
+        priced: hold_pricing.PricedSeats | None = None
+        try:
+            priced = hold_pricing.price_seats(
+                showtime=showtime,
+                seats=seats,
+                tariffs=pricing.tariffs,
+                ticket_types=pricing.ticket_types,
+                chosen=ticket_types,
+            )
+        except ValidationFailed as error:
+            refused = error  # answered after the checks that come first (the database's)
+        at = clock_now()
+        request = hold_sql.HoldRequest(
+            showtime_id=showtime_id,
+            wanted=wanted,
+            at=at,
+            sales_lock=showtime_sales_lock_key(showtime_id),
+            client_lock=_CLIENT_HOLDS_LOCK | zlib.crc32(client_ip.encode()) if per_client else None,
+            fingerprint=pricing.fingerprint,
+            copy=kept,
+            email=data.customer.email,
+            first_name=data.customer.first_name,
+            last_name=data.customer.last_name,
+            phone=data.customer.phone,
+            consent=marketing_consent,
+            per_email=settings.MAX_SEATS_PER_BOOKING,
+            per_client=per_client,
+            client_ip=client_ip,
+            types_ok=refused is None,
+            references=[new_reference() for _ in range(5)],
+            token_hash=hash_token(token),
+            # A hold never outlives the sales: it lapses when the show starts, at the latest.
+            expires_at=min(at + dt.timedelta(minutes=settings.HOLD_MINUTES), showtime.starts_at),
+            recipient_name=data.recipient_name,
+            recipient_email=data.recipient_email,
+            gift_message=data.gift_message,
+            language=language,
+            priced=priced,
+        )
+
+        def attempt(
+            request: hold_sql.HoldRequest = request, refused: ValidationFailed | None = refused
+        ) -> tuple[Booking, list[BookingSeat]] | None:
+            with transaction.atomic(savepoint=savepoint):
+                answer = hold_sql.hold_call(request)
+                if answer.status == "stale":
+                    return None  # nothing was written: the transaction may go on or commit
+                return _hold_answered(answer, request, refused)
+
+        held = _retry_on_deadlock(attempt)
+        if held is not None:
+            return held
+        hold_pricing.forget()
+    raise RuntimeError("the pricing data kept changing during the hold")  # pragma: no cover
+
+
+def _hold_answered(
+    answer: hold_sql.HoldAnswer, request: hold_sql.HoldRequest, refused: ValidationFailed | None
+) -> tuple[Booking, list[BookingSeat]]:
+    """The database function's answer as booking_hold's exceptions, or the booking it made."""
+    match answer.status:
+        case "no_showtime":
+            raise NotFound("No such showtime.")
+        case "cancelled":
+            raise SalesClosed("This showtime has been cancelled.")
+        case "started":
+            raise SalesClosed("Sales for this showtime have closed: it has started.")
+        case "not_in_hall":
+            raise ValidationFailed(
+                "Some seats are not in this showtime's hall.",
+                fields={"seat_ids": [f"Not seats of this hall: {', '.join(map(str, answer.seat_ids))}."]},
+            )
+        case "taken":
+            taken = answer.seat_ids
+            raise SeatsUnavailable(
+                f"{len(taken)} of these seats {'is' if len(taken) == 1 else 'are'} no longer free.", seat_ids=taken
+            )
+        case "just_taken":
+            raise SeatsUnavailable("Some of these seats were just taken.", seat_ids=answer.seat_ids)
+        case "limit_email":
+            raise _over_email_limit(answer.held)
+        case "limit_client":
+            raise _over_client_limit(answer.held)
+        case "types":
+            assert refused is not None
+            raise refused
+        case "ok":
+            pass
+        case _:  # pragma: no cover
+            raise RuntimeError(f"marquee_booking_hold answered {answer.status!r}")
+    assert request.priced is not None
+    at = request.at
+    customer_id, created_at, email, phone, consent, consent_at, withdrawn_at, erased_at = answer.customer
+    buyer = Customer(
+        pk=customer_id,
+        created_at=created_at,
+        updated_at=at,
+        first_name=request.first_name,
+        last_name=request.last_name,
+        email=email,
+        phone=phone,
+        marketing_consent=consent,
+        marketing_consent_at=consent_at,
+        marketing_withdrawn_at=withdrawn_at,
+        erased_at=erased_at,
+    )
+    showtime = copy.copy(request.copy.showtime)
+    booking = Booking(
+        pk=answer.booking_id,
+        created_at=at,
+        updated_at=at,
+        reference=answer.reference,
+        token_hash=request.token_hash,
+        customer=buyer,
+        showtime=showtime,
+        status=BookingStatus.PENDING,
+        total_price=request.priced.total,
+        booked_at=at,
+        expires_at=request.expires_at,
+        recipient_name=request.recipient_name,
+        recipient_email=request.recipient_email,
+        gift_message=request.gift_message,
+        language=request.language,
+        client_ip=request.client_ip or None,
+    )
+    tariff = request.priced.tariff
+    booked = [
+        BookingSeat(
+            pk=row_id,
+            created_at=at,
+            updated_at=at,
+            booking=booking,
+            showtime=showtime,
+            seat=seat,
+            tariff=tariff,
+            tariff_name=tariff.name_in_default_language if tariff else "",
+            ticket_type=kind,
+            ticket_type_code=getattr(kind, "code", ""),
+            ticket_type_name=getattr(kind, "name_in_default_language", ""),
+            final_price=price,
+            status=BookingStatus.PENDING,
+        )
+        for row_id, (seat, kind, price) in zip(answer.booking_seat_ids, request.priced.lines, strict=True)
+    ]
+    for row in (buyer, booking, *booked):  # as if read from the database: saving them updates
+        row._state.adding = False
+        row._state.db = "default"
+    seat_maps_changed([request.showtime_id])
+    return booking, sorted(booked, key=lambda bs: (bs.seat.row_number, bs.seat.seat_number))
 
 
 def _mail_language(language: str) -> str:
@@ -503,22 +713,23 @@ def _create_booking(
     expires_at = min(at + dt.timedelta(minutes=settings.HOLD_MINUTES), showtime.starts_at)
     for _attempt in range(5):
         try:
-            with transaction.atomic():
-                return Booking.objects.create(
-                    reference=new_reference(),
-                    token_hash=hash_token(token),
-                    customer=buyer,
-                    showtime=showtime,
-                    status=BookingStatus.PENDING,
-                    total_price=total,
-                    booked_at=at,
-                    expires_at=expires_at,
-                    recipient_name=recipient_name,
-                    recipient_email=recipient_email,
-                    gift_message=gift_message,
-                    language=language,
-                    client_ip=client_ip or None,
-                )
+            # No savepoint (SQLite only: PostgreSQL holds in its function): SQLite undoes only
+            # the statement that failed, and the transaction goes on.
+            return Booking.objects.create(
+                reference=new_reference(),
+                token_hash=hash_token(token),
+                customer=buyer,
+                showtime=showtime,
+                status=BookingStatus.PENDING,
+                total_price=total,
+                booked_at=at,
+                expires_at=expires_at,
+                recipient_name=recipient_name,
+                recipient_email=recipient_email,
+                gift_message=gift_message,
+                language=language,
+                client_ip=client_ip or None,
+            )
         except IntegrityError:
             continue  # a reference collision (about 1 in 10^12 per pair): draw again
     raise RuntimeError("could not draw a unique booking reference")  # pragma: no cover

@@ -50,15 +50,18 @@ def checkout_hold(
             marketing_consent=marketing_consent,
             language=language,
             client_ip=client_ip,
+            savepoint=False,  # any error here ends this transaction: no savepoint, two round trips fewer
         )
+        total = result.booking.total_price
         if promo_code.strip():
             promo_apply_locked(booking=result.booking, seats=result.seats, code=promo_code, at=result.booking.booked_at)
-        if _total(result.booking) == 0:
+            total = _total(result.booking)  # the promo changed it in the database
+        if total == 0:
             # A code that takes the whole price off (or seats that cost nothing): nothing for a
             # card or a voucher to pay, so the booking is paid now and its tickets go out.
             _settle_free(result.booking)
         elif voucher_code:
-            _pay_with_voucher(result, voucher_code)
+            _pay_with_voucher(result, voucher_code, total)
     return result
 
 
@@ -73,11 +76,10 @@ def _settle_free(booking: Booking) -> None:
     booking_settle_paid(booking=booking, method=FREE, payment_reference="", at=clock_now())
 
 
-def _pay_with_voucher(result: HoldResult, code: str) -> None:
-    """The voucher pays min(balance, total) of the hold (after the promo); a hold it covers
-    whole is paid at once, its tickets queued, all in the hold's transaction."""
+def _pay_with_voucher(result: HoldResult, code: str, total: Decimal) -> None:
+    """The voucher pays min(balance, total) of the hold (`total`: after the promo); a hold it
+    covers whole is paid at once, its tickets queued, all in the hold's transaction."""
     booking = result.booking
-    total = _total(booking)
     at = clock_now()
     payment = voucher_pay_locked(booking=booking, code=code, up_to=total, at=at)
     if payment is not None and payment.amount >= total:

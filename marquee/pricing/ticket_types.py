@@ -101,6 +101,19 @@ def ticket_types_for_seats(
 
     ValidationFailed with `fields={"ticket_types": [reasons]}` for an unknown or inactive code,
     a seat id not among `seat_ids`, or a type not sold for a film rated `age_rating`."""
+    codes = {str(code) for code in (chosen or {}).values()}
+    # Only what could be a code reaches the database (PostgreSQL refuses NUL in a string).
+    types = TicketType.objects.filter(
+        Q(is_default=True) | Q(code__in=[c for c in codes if _CODE.match(c)], is_active=True)
+    )
+    return ticket_types_choose(types=types, seat_ids=seat_ids, chosen=chosen, age_rating=age_rating)
+
+
+def ticket_types_choose(
+    *, types: Iterable[TicketType], seat_ids: Sequence[int], chosen: Mapping[int, str] | None, age_rating: int
+) -> dict[int, TicketType | None]:
+    """`ticket_types_for_seats` from `types` already read (every type, or at least the default and
+    the active ones `chosen` names): no database. A hold prices from a copy of every type."""
     chosen = dict(chosen or {})
     problems: list[str] = []
     strangers = sorted(set(chosen) - set(seat_ids), key=str)
@@ -109,11 +122,7 @@ def ticket_types_for_seats(
             _("Not seats of this booking: %(ids)s.") % {"ids": ", ".join(str(s) for s in strangers)},
         )
     codes = {str(code) for code in chosen.values()}
-    # Only what could be a code reaches the database (PostgreSQL refuses NUL in a string).
-    types = TicketType.objects.filter(
-        Q(is_default=True) | Q(code__in=[c for c in codes if _CODE.match(c)], is_active=True)
-    )
-    by_code = {t.code: t for t in types}
+    by_code = {t.code: t for t in types if t.is_default or (t.is_active and t.code in codes)}
     default = next((t for t in by_code.values() if t.is_default), None)
     unknown = sorted(codes - set(by_code))
     if unknown:

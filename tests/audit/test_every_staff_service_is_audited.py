@@ -697,6 +697,7 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.pricing.ticket_types.ticket_type_offers": "a pure function (prices)",
     "marquee.pricing.ticket_types.ticket_type_refusal": "a pure function (a sentence)",
     "marquee.pricing.ticket_types.ticket_types_for_seats": "a read inside a hold or a sale",
+    "marquee.pricing.ticket_types.ticket_types_choose": "the same read, from types already read (no database)",
     "marquee.pricing.ticket_types.ticket_types_for_showtime": "a read",
     "marquee.pricing.ticket_types.ticket_types_on_sale": "a read",
     "marquee.pricing.ticket_types.uniform_base_prices": "a pure function",

@@ -128,7 +128,9 @@ def test_the_hold_reads_the_types_in_one_query(child, student):
     f.hold(show, seats[:1], email="warm@example.com")  # warm the process's caches
     with CaptureQueriesContext(connection) as queries:
         f.hold(show, seats[1:], ticket_types={seats[1]: "child", seats[2]: "student"})
-    assert sum('"pricing_tickettype"' in q["sql"] for q in queries.captured_queries) == 1
+    # PostgreSQL prices from the process's copy of the types, which the hold's function checks.
+    reads = 0 if connection.vendor == "postgresql" else 1
+    assert sum('"pricing_tickettype"' in q["sql"] for q in queries.captured_queries) == reads
     assert TicketType.objects.filter(is_default=True).count() == 1
 
 
