@@ -94,6 +94,7 @@ def app_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
         SECURE_HSTS_SECONDS="0",
+        SECURE_HSTS_PRELOAD="false",  # no HSTS on plain-HTTP loopback; preload would demand a year of it
         PAYMENT_PROVIDERS="demo",
         DATA_DIR=str(data_dir),
         DATABASE_URL=database_url,
