@@ -118,7 +118,7 @@ def run(quick: bool, httpx_only: bool = False, workers: int = 2, threads: int = 
         ]
         ports = [common.free_port() for _ in range(2)]
         log = Path(folder) / "gunicorn.log"
-        masters = stack.enter_context(common.gunicorn(env, ports, workers=workers, threads=threads, log=log))
+        masters = stack.enter_context(common.app_servers(env, ports, workers=workers, threads=threads, log=log))
         rows = []
         use_wrk = wrk.available() and not httpx_only
         for name, path in targets:
