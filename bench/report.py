@@ -14,6 +14,7 @@ import os
 import platform
 import re
 import sys
+import time
 from pathlib import Path
 
 from bench import common
@@ -137,7 +138,11 @@ def summary() -> str:
     else:
         lines.append(f"| web CPU per request: hold, pay, seat map (bench/request_cpu.py) | ≤ {REQUEST_CPU_MS:.0f} ms |"
                      " not measured in this run | | | |")  # fmt: skip
-    lines += ["", f"Load average when the run ended ({common.utc_now()}): {common.load_average()}."]
+    lines += [
+        "",
+        f"Load average when the run ended ({common.utc_now()}): {common.load_average()}; CPU yardstick then:"
+        f" {reference_loop_ms():.0f} ms (see Machine).",
+    ]
     return "\n".join(lines)
 
 
@@ -155,6 +160,20 @@ def _memory_gib() -> float:
     return 0.0
 
 
+def reference_loop_ms() -> float:
+    """CPU milliseconds of a fixed pure-Python loop (the best of 3): a yardstick for the CPU
+    figures of the same run. On a shared or overcommitted host a CPU millisecond buys less
+    work (measured: 3x the idle figure with 4 other suites running), and /proc's CPU times
+    grow with it."""
+    best = float("inf")
+    for _ in range(3):
+        started, total = time.process_time(), 0
+        for i in range(2_000_000):
+            total += i
+        best = min(best, time.process_time() - started)
+    return best * 1000
+
+
 def machine(note: str = "") -> str:
     cores = len(os.sched_getaffinity(0))
     lines = [
@@ -168,6 +187,8 @@ def machine(note: str = "") -> str:
         f" {common.pg_setting('synchronous_commit')}); SQLite {__import__('sqlite3').sqlite_version}",
         f"- Python {platform.python_version()}, {platform.system()} {platform.release()}",
         f"- load average when the run began: {common.load_average()}",
+        f"- CPU yardstick: a fixed pure-Python loop (2 million additions) took {reference_loop_ms():.0f} ms of CPU"
+        " (compare runs by it: a busier host makes every CPU figure larger)",
     ]
     if note:
         lines += ["", note]
