@@ -9,6 +9,7 @@ killed outright, through PR_SET_PDEATHSIG).
 import contextlib
 import ctypes
 import datetime as dt
+import importlib.util
 import json
 import os
 import signal
@@ -165,6 +166,25 @@ SERVERS = ("gthread", "sync", "granian")
 # Where granian is importable from when the venv does not have it (a trial install:
 # `uv pip install --target /tmp/granian-pkgs granian`).
 GRANIAN_PATH = os.environ.get("BENCH_GRANIAN_PATH", "")
+
+
+# Chosen by measurement (docs/SCALING.md, "The app server, by measurement").
+CHOSEN_SERVER = "granian"
+
+
+def granian_importable() -> bool:
+    if GRANIAN_PATH:
+        return (Path(GRANIAN_PATH) / "granian").is_dir()
+    return importlib.util.find_spec("granian") is not None
+
+
+def default_server() -> str:
+    """granian where it is installed (requirements.in lists it); gunicorn gthread, said aloud,
+    until the lock file has it."""
+    if CHOSEN_SERVER == "granian" and not granian_importable():
+        print("bench: granian is not installed here; the app server is gunicorn gthread", flush=True)
+        return "gthread"
+    return CHOSEN_SERVER
 
 
 def server_command(server: str, port: int, *, workers: int, threads: int) -> list[str]:

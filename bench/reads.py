@@ -93,7 +93,10 @@ def seed(env: dict[str, str], quick: bool) -> dict:
             else "bench/data.py", **counts}  # fmt: skip
 
 
-def run(quick: bool, httpx_only: bool = False, workers: int = 2, threads: int = 2, local_cache: bool = False) -> dict:
+def run(
+    quick: bool, httpx_only: bool = False, workers: int = 2, threads: int = 2, local_cache: bool = False,
+    server: str = "gthread",
+) -> dict:  # fmt: skip
     seconds = 2.0 if quick else 8.0
     with contextlib.ExitStack() as stack:
         url = stack.enter_context(common.throwaway_database("reads"))
@@ -117,8 +120,10 @@ def run(quick: bool, httpx_only: bool = False, workers: int = 2, threads: int = 
             ("schedule page /schedule/?date=", f"/schedule/?date={day}"),
         ]
         ports = [common.free_port() for _ in range(2)]
-        log = Path(folder) / "gunicorn.log"
-        masters = stack.enter_context(common.app_servers(env, ports, workers=workers, threads=threads, log=log))
+        log = Path(folder) / "server.log"
+        masters = stack.enter_context(
+            common.app_servers(env, ports, workers=workers, threads=threads, log=log, server=server)
+        )
         rows = []
         use_wrk = wrk.available() and not httpx_only
         for name, path in targets:
@@ -147,6 +152,7 @@ def run(quick: bool, httpx_only: bool = False, workers: int = 2, threads: int = 
         "load_generator": "wrk" if use_wrk else "asyncio + httpx",
         "workers": workers,
         "threads": threads,
+        "server": server,
         "cache": "Redis" if cache_url else "per-process memory",
     }
 
@@ -157,7 +163,8 @@ def markdown(result: dict) -> str:
         "## Read path: seat map, listing and schedule at 50 halls × 30 days",
         "",
         f"`bench/reads.py`: {s['halls']} halls, {s['showtimes']} showtimes (seeded by {s['seeded_by']} in"
-        f" {s['seconds']:.0f} s) plus a 500-seat hall 40% booked; 2 gunicorn instances × {result.get('workers', 2)}"
+        f" {s['seconds']:.0f} s) plus a 500-seat hall 40% booked; 2 {result.get('server', 'gthread')} instances"
+        f" × {result.get('workers', 2)}"
         f" workers × {result.get('threads', 2)} threads (cache: {result.get('cache', 'per-process memory')}) on"
         f" PostgreSQL; each row is {result['seconds']:.0f} s of 32 clients back to back, then half that with 1 client"
         f" (the service time, no queueing). Load generator: {result.get('load_generator', 'asyncio + httpx')}"
@@ -192,14 +199,20 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write the section into docs/PERFORMANCE.md")
     # Sized like the rush (see its --workers): on 2 cores more processes and threads only add
     # scheduling jitter to the tail (measured: 3 x 4 per instance, seat map p99 ~0.9 s).
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance (default 2)")
+    parser.add_argument("--server", choices=common.SERVERS, help="the app server (default: granian, SCALING.md)")
+    parser.add_argument("--workers", type=int, default=2, help="app server workers per instance (default 2)")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (default 2; 1: sync workers)")
     parser.add_argument("--local-cache", action="store_true", help="per-process caches, not Redis")
     parser.add_argument("--httpx", action="store_true", help="load with asyncio + httpx even where wrk is installed")
     args = parser.parse_args()
     common.exit_cleanly_on_sigterm()
     result = run(
-        args.quick, httpx_only=args.httpx, workers=args.workers, threads=args.threads, local_cache=args.local_cache
+        args.quick,
+        httpx_only=args.httpx,
+        workers=args.workers,
+        threads=args.threads,
+        local_cache=args.local_cache,
+        server=args.server or common.default_server(),
     )
     common.save_result("reads", result)
     text = markdown(result)

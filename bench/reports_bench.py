@@ -145,7 +145,7 @@ def build(database_url: str, *, days: int, target_seats: int, customers: int, se
         copy_rows(
             conn,
             "catalog_genre",
-            ["id", "name", "created_at", "updated_at"],
+            ["id", "name_en", "created_at", "updated_at"],
             [(i, name, stamp, stamp) for i, name in enumerate(GENRES, 1)],
         )
         movies = 120
@@ -155,8 +155,8 @@ def build(database_url: str, *, days: int, target_seats: int, customers: int, se
             "catalog_movie",
             [
                 "id",
-                "title",
-                "description",
+                "title_en",
+                "description_en",
                 "duration_min",
                 "age_rating",
                 "release_year",
@@ -216,7 +216,7 @@ def build(database_url: str, *, days: int, target_seats: int, customers: int, se
         copy_rows(
             conn,
             "pricing_tariff",
-            ["id", "name", "start_time", "end_time", "price_multiplier", "days_mask", "created_at", "updated_at"],
+            ["id", "name_en", "start_time", "end_time", "price_multiplier", "days_mask", "created_at", "updated_at"],
             [
                 (1, "Morning", "09:00", "12:00", "0.800", 127, stamp, stamp),
                 (2, "Evening", "18:00", "23:59", "1.250", 127, stamp, stamp),

@@ -40,8 +40,6 @@ import httpx
 from bench import common, report
 
 PREMIERE_SEATS = 300
-# Chosen by measurement (docs/SCALING.md, "The app server"); --server runs the others.
-DEFAULT_SERVER = "gthread"
 
 
 @dataclass
@@ -557,7 +555,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer clients, seconds not minutes")
     parser.add_argument("--sqlite", action="store_true", help="the embedded default: one instance on SQLite")
     parser.add_argument("--clients", type=int, help="concurrent clients (default 64, quick 16)")
-    parser.add_argument("--server", choices=common.SERVERS, default=DEFAULT_SERVER, help="the app server (SCALING.md)")
+    parser.add_argument("--server", choices=common.SERVERS, help="the app server (default: granian, SCALING.md)")
     parser.add_argument("--workers", type=int, default=2, help="app server workers per instance (default 2)")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (default 2)")
     parser.add_argument("--mail-workers", type=int, default=1, help="`run_worker` processes sending email (default 1)")
@@ -569,7 +567,7 @@ def main() -> None:
     clients = args.clients or (16 if args.quick else 64)
     result = run(
         quick=args.quick, sqlite=args.sqlite, clients=clients, workers=args.workers, threads=args.threads,
-        profile=args.profile, server=args.server, mail_workers=args.mail_workers,
+        profile=args.profile, server=args.server or common.default_server(), mail_workers=args.mail_workers,
     )  # fmt: skip
     name = args.name or ("rush-sqlite" if args.sqlite else "rush")
     result["ratios"] = ratios(result, common.load_result("ceiling"))

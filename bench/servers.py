@@ -15,7 +15,6 @@ folder from `uv pip install --target DIR granian`).
 import argparse
 import asyncio
 import contextlib
-import importlib.util
 import random
 import time
 from pathlib import Path
@@ -29,12 +28,6 @@ async def seat_maps(client: httpx.AsyncClient, shows: list[int], tally: rush.Tal
     rng = random.Random(number)
     while time.monotonic() < until:
         await rush.call(client, tally, "seat map", "GET", f"/api/v1/showtimes/{rng.choice(shows)}/seats")
-
-
-def granian_importable() -> bool:
-    if common.GRANIAN_PATH:
-        return (Path(common.GRANIAN_PATH) / "granian").is_dir()
-    return importlib.util.find_spec("granian") is not None
 
 
 def run(quick: bool, servers: list[str], workers: int, threads: int, clients: int) -> dict:
@@ -133,7 +126,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write the table into docs/PERFORMANCE.md")
     args = parser.parse_args()
     common.exit_cleanly_on_sigterm()
-    servers = [s for s in args.servers.split(",") if s != "granian" or granian_importable()]
+    servers = [s for s in args.servers.split(",") if s != "granian" or common.granian_importable()]
     result = run(args.quick, servers, args.workers, args.threads, args.clients)
     common.save_result("servers", result)
     text = "## The app server, by measurement\n\n" + markdown(result)
