@@ -65,7 +65,7 @@ async def hammer(ports: list[int], path: str, clients: int, seconds: float) -> d
 def seed(env: dict[str, str], quick: bool) -> dict:
     """The big cinema, and a 500-seat hall whose next showtime is 40% booked."""
     halls, days = (8, 4) if quick else (50, 30)
-    has_seed_demo = (common.ROOT / "marquee" / "core" / "management" / "commands" / "seed_demo.py").exists()
+    has_seed_demo = (common.ROOT / "marquee" / "demo" / "management" / "commands" / "seed_demo.py").exists()
     started = time.monotonic()
     if has_seed_demo:
         # Throwaway data: commits need not wait for the disk while seeding (libpq reads PGOPTIONS).
