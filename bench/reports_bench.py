@@ -82,7 +82,8 @@ def _extra_columns(conn: psycopg.Connection, table: str, given: Sequence[str]) -
         "AND is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO'",
         [table],
     ).fetchall()
-    empty = {"boolean": "f", "integer": "0", "bigint": "0", "smallint": "0", "jsonb": "{}", "uuid": None}
+    empty = {"boolean": "f", "integer": "0", "bigint": "0", "smallint": "0", "numeric": "0", "jsonb": "{}"}
+    empty["uuid"] = None
     names, values = [], []
     for name, data_type in rows:
         if name in given or name == "id":
