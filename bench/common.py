@@ -9,6 +9,7 @@ killed outright, through PR_SET_PDEATHSIG).
 import contextlib
 import ctypes
 import datetime as dt
+import importlib.util
 import json
 import os
 import signal
@@ -94,6 +95,7 @@ def app_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
         SECURE_HSTS_SECONDS="0",
+        SECURE_HSTS_PRELOAD="false",  # no HSTS on plain-HTTP loopback; preload would demand a year of it
         PAYMENT_PROVIDERS="demo",
         DATA_DIR=str(data_dir),
         DATABASE_URL=database_url,
@@ -160,45 +162,121 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@contextlib.contextmanager
-def gunicorn(env: dict[str, str], ports: list[int], *, workers: int, threads: int, log: Path) -> Iterator[list[int]]:
-    """One gunicorn instance per port, each with `workers` processes of `threads` threads.
+SERVERS = ("gthread", "sync", "granian")
+# Where granian is importable from when the venv does not have it (a trial install:
+# `uv pip install --target /tmp/granian-pkgs granian`).
+GRANIAN_PATH = os.environ.get("BENCH_GRANIAN_PATH", "")
 
-    Yields the masters' pids. gthread keeps a thread waiting on the database from
-    blocking the worker; several processes use both cores despite the GIL.
+
+# Chosen by measurement (docs/SCALING.md, "The app server, by measurement").
+CHOSEN_SERVER = "granian"
+
+
+def granian_importable() -> bool:
+    if GRANIAN_PATH:
+        return (Path(GRANIAN_PATH) / "granian").is_dir()
+    return importlib.util.find_spec("granian") is not None
+
+
+def default_server() -> str:
+    """granian where it is installed (requirements.in lists it); gunicorn gthread, said aloud,
+    until the lock file has it."""
+    if CHOSEN_SERVER == "granian" and not granian_importable():
+        print("bench: granian is not installed here; the app server is gunicorn gthread", flush=True)
+        return "gthread"
+    return CHOSEN_SERVER
+
+
+def server_command(server: str, port: int, *, workers: int, threads: int) -> list[str]:
+    """The command line of one app server instance of `marquee.wsgi`.
+
+    gthread: a thread waiting on the database does not block its worker; sync: one request
+    per process at a time; granian: a Rust HTTP server calling the WSGI app from
+    `threads` blocking threads per worker. Several processes use both cores despite the GIL.
     """
+    if server == "granian":
+        return [
+            PYTHON, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(workers), "--blocking-threads", str(threads), "--runtime-threads", "1",
+            "--backlog", "2048", "--log-level", "warning", "--no-ws", "marquee.wsgi:application",
+        ]  # fmt: skip
+    return [
+        PYTHON, "-m", "gunicorn", "marquee.wsgi:application",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers),
+        "--threads", str(threads if server == "gthread" else 1),
+        "--worker-class", server,
+        "--backlog", "2048",
+        "--keep-alive", "30",  # the load generator keeps connections open
+        "--log-level", "warning",
+    ]  # fmt: skip
+
+
+@contextlib.contextmanager
+def app_servers(
+    env: dict[str, str], ports: list[int], *, workers: int, threads: int, log: Path, server: str = "gthread"
+) -> Iterator[list[int]]:
+    """One app server instance per port, each with `workers` processes (see server_command).
+
+    Yields the masters' pids; their children are the workers.
+    """
+    if server not in SERVERS:
+        raise ValueError(f"unknown app server {server!r} (one of {', '.join(SERVERS)})")
+    if server == "granian" and GRANIAN_PATH:
+        env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [GRANIAN_PATH, env.get("PYTHONPATH", "")]))}
     masters: list[subprocess.Popen[bytes]] = []
     with log.open("ab") as out:
         try:
             for port in ports:
-                command = [
-                    PYTHON, "-m", "gunicorn", "marquee.wsgi:application",
-                    "--bind", f"127.0.0.1:{port}",
-                    "--workers", str(workers),
-                    "--threads", str(threads),
-                    "--worker-class", "gthread" if threads > 1 else "sync",
-                    "--backlog", "2048",
-                    "--keep-alive", "30",  # the load generator keeps connections open
-                    "--log-level", "warning",
-                ]  # fmt: skip
+                command = server_command(server, port, workers=workers, threads=threads)
                 masters.append(
                     subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out, preexec_fn=_die_with_parent)
                 )
             for port in ports:
                 wait_for_port(port)
-            time.sleep(0.5)  # let every worker finish importing Django
+            time.sleep(1.0 if server == "granian" else 0.5)  # let every worker finish importing Django
             yield [m.pid for m in masters]
         finally:
-            for master in masters:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(master.pid, signal.SIGTERM)
-            for master in masters:
-                try:
-                    master.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(master.pid, signal.SIGKILL)
-                    master.wait()
+            stop_group(masters)
+
+
+def stop_group(processes: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM to each process group we started, SIGKILL to those still alive after 15 s."""
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@contextlib.contextmanager
+def background(commands: list[list[str]], env: dict[str, str], log: Path) -> Iterator[list[int]]:
+    """Processes of our own (the mail worker, the SMTP sink) for the length of the block; pids."""
+    started: list[subprocess.Popen[bytes]] = []
+    with log.open("ab") as out:
+        try:
+            for command in commands:
+                started.append(
+                    subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out, preexec_fn=_die_with_parent)
+                )
+            yield [p.pid for p in started]
+        finally:
+            stop_group(started)
+
+
+def descendants(pid: int) -> list[int]:
+    """A process's children, their children, and so on (granian's workers are grandchildren)."""
+    found, todo = [], [pid]
+    while todo:
+        for child in children(todo.pop()):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 @contextlib.contextmanager
@@ -250,7 +328,7 @@ def memory_kb(pid: int) -> dict[str, int]:
 
 def workers_memory_mb(masters: list[int]) -> dict[str, float]:
     """The largest current and peak resident size among the masters' worker processes."""
-    stats = [memory_kb(pid) for master in masters for pid in children(master)]
+    stats = [memory_kb(pid) for master in masters for pid in descendants(master)]
     return {
         "workers": len(stats),
         "rss_max_mb": max((s.get("VmRSS", 0) for s in stats), default=0) / 1024,

@@ -82,7 +82,8 @@ def _extra_columns(conn: psycopg.Connection, table: str, given: Sequence[str]) -
         "AND is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO'",
         [table],
     ).fetchall()
-    empty = {"boolean": "f", "integer": "0", "bigint": "0", "smallint": "0", "jsonb": "{}", "uuid": None}
+    empty = {"boolean": "f", "integer": "0", "bigint": "0", "smallint": "0", "numeric": "0", "jsonb": "{}"}
+    empty["uuid"] = None
     names, values = [], []
     for name, data_type in rows:
         if name in given or name == "id":
@@ -145,7 +146,7 @@ def build(database_url: str, *, days: int, target_seats: int, customers: int, se
         copy_rows(
             conn,
             "catalog_genre",
-            ["id", "name", "created_at", "updated_at"],
+            ["id", "name_en", "created_at", "updated_at"],
             [(i, name, stamp, stamp) for i, name in enumerate(GENRES, 1)],
         )
         movies = 120
@@ -155,8 +156,8 @@ def build(database_url: str, *, days: int, target_seats: int, customers: int, se
             "catalog_movie",
             [
                 "id",
-                "title",
-                "description",
+                "title_en",
+                "description_en",
                 "duration_min",
                 "age_rating",
                 "release_year",
@@ -216,7 +217,7 @@ def build(database_url: str, *, days: int, target_seats: int, customers: int, se
         copy_rows(
             conn,
             "pricing_tariff",
-            ["id", "name", "start_time", "end_time", "price_multiplier", "days_mask", "created_at", "updated_at"],
+            ["id", "name_en", "start_time", "end_time", "price_multiplier", "days_mask", "created_at", "updated_at"],
             [
                 (1, "Morning", "09:00", "12:00", "0.800", 127, stamp, stamp),
                 (2, "Evening", "18:00", "23:59", "1.250", 127, stamp, stamp),
@@ -439,8 +440,9 @@ def booking_rows(
             "gift_message",
             "created_at",
             "updated_at",
+            "channel",
         ],
-        bookings,
+        [(*b, "online") for b in bookings],  # sold online: the channel's check allows no empty value
     )
     copy_rows(
         conn,
