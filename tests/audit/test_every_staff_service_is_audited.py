@@ -663,6 +663,8 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.notifications.services.mail_check_resend_allowed": "a check",
     "marquee.notifications.services.register_requeue_check": "the registry of apps' checks, filled at start-up",
     "marquee.notifications.services.mail_queue": "the outbox, written inside the change that causes the mail",
+    "marquee.notifications.services.mail_domain": "a read of the site's mail domain",
+    "marquee.booking.services.booking_cancel_hold_locked": "inside payments' booking_cancel, which records it",
     "marquee.privacy.services.email_hmac": "a pure function",
     "marquee.privacy.services.erased_email": "a pure function",
     "marquee.privacy.services.erasure_request_create": "a customer's own request, kept as an ErasureRequest",
