@@ -88,9 +88,7 @@ class Client:
                 close()
 
 
-def series(
-    client: Client, requests: list[Callable[[], bytes]], backends: list[int], expect: str
-) -> dict[str, float]:
+def series(client: Client, requests: list[Callable[[], bytes]], backends: list[int], expect: str) -> dict[str, float]:
     """Each request once: per-request web CPU (ms), and PostgreSQL's CPU per request."""
     from django.db import connection
 
@@ -163,9 +161,10 @@ def measure(quick: bool, profile: str = "") -> dict:
 
         # Pairs of free seats for the holds: the first seats of many showtimes no one booked.
         free_shows = list(
-            Showtime.objects.exclude(pk=show).exclude(bookings__isnull=False).order_by("-pk").values_list(
-                "pk", "hall_id"
-            )[: n // 5 + 2]
+            Showtime.objects.exclude(pk=show)
+            .exclude(bookings__isnull=False)
+            .order_by("-pk")
+            .values_list("pk", "hall_id")[: n // 5 + 2]
         )
         pairs: list[tuple[int, list[int]]] = []
         for showtime_id, hall_id in free_shows:

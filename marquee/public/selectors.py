@@ -6,7 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q
+from django.utils.translation import get_language
 
 from marquee.booking.models import Booking, BookingSeat, BookingStatus, Customer
 from marquee.booking.selectors import in_presentation, seats_free, with_seats_taken
@@ -59,14 +61,9 @@ def _code(raw: str | None) -> str:
 def presentation_filter(
     format_raw: str | None, language_raw: str | None, at: dt.datetime | None = None
 ) -> PresentationFilter:
-    """Two queries: the formats and the language versions of upcoming showtimes."""
-    upcoming = showtimes_upcoming(at)
-    formats = list(Format.objects.filter(Exists(upcoming.filter(format=OuterRef("pk")))).order_by("position", "name"))
-    languages = list(
-        LanguageVersion.objects.filter(Exists(upcoming.filter(language_version=OuterRef("pk")))).order_by(
-            "position", localized_expression("name"), "code"
-        )
-    )
+    """The formats and the language versions of upcoming showtimes: two queries, or none
+    while the choices kept for PUBLIC_CACHE_SECONDS last (`at` not given)."""
+    formats, languages = _upcoming_choices(at) if at is not None else choices()[:2]
     format_code, language_code = _code(format_raw), _code(language_raw)
     return PresentationFilter(
         format_code=format_code,
@@ -76,6 +73,32 @@ def presentation_filter(
         formats=formats,
         languages=languages,
     )
+
+
+def _upcoming_choices(at: dt.datetime | None) -> tuple[list[Format], list[LanguageVersion]]:
+    upcoming = showtimes_upcoming(at)
+    formats = list(Format.objects.filter(Exists(upcoming.filter(format=OuterRef("pk")))).order_by("position", "name"))
+    languages = list(
+        LanguageVersion.objects.filter(Exists(upcoming.filter(language_version=OuterRef("pk")))).order_by(
+            "position", localized_expression("name"), "code"
+        )
+    )
+    return formats, languages
+
+
+def choices() -> tuple[list[Format], list[LanguageVersion], list[Genre]]:
+    """What the listing and the schedule offer to filter by (formats and language versions of
+    upcoming showtimes, genres by name), the same for every visitor in one language: kept for
+    PUBLIC_CACHE_SECONDS like the programme they filter. Building their three queries cost
+    the home page more CPU than the rest of it."""
+    seconds = settings.PUBLIC_CACHE_SECONDS
+    key = f"marquee:public-choices:{get_language()}"
+    found = cache.get(key) if seconds > 0 else None
+    if found is None:
+        found = (*_upcoming_choices(None), genres())
+        if seconds > 0:
+            cache.set(key, found, timeout=seconds)
+    return found
 
 
 def genres() -> list[Genre]:
