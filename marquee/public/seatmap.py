@@ -16,9 +16,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from marquee.booking.selectors import FREE, HELD, SeatMap, showtime_seat_map
+from marquee.public.templatetags.marquee_public import money
 from marquee.scheduling.models import Showtime
 from marquee.scheduling.seat_map_cache import seat_map_body
-from marquee.public.templatetags.marquee_public import money
 from marquee.venues.models import SeatType
 
 
@@ -62,6 +62,7 @@ def seat_rows(seat_map: SeatMap, *, selected: set[int], on_sale: bool) -> list[R
     seat_text = _("Row %(row)s, seat %(n)s, %(kind)s, %(price)s")
     row_text = _("Row %(row)s")
     widest = seat_map.max_seat_number
+    prices: dict[Decimal, str] = {}  # a hall has a few prices; formatting one costs more than the rest of a seat
     rows = []
     for row_number, seats in seat_map.rows:
         # Rows shorter than the widest are centred on the screen, as in the room. The grid
@@ -70,7 +71,7 @@ def seat_rows(seat_map: SeatMap, *, selected: set[int], on_sale: bool) -> list[R
         cells = []
         for state in seats:
             seat = state.seat
-            price = money(state.price)
+            price = prices.get(state.price) or prices.setdefault(state.price, money(state.price))
             text = seat_text % {
                 "row": seat.row_number,
                 "n": seat.seat_number,

@@ -3,6 +3,7 @@ queries each, whatever the size of the listing, the hall or the customer's histo
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -62,8 +63,8 @@ def presentation_filter(
     format_raw: str | None, language_raw: str | None, at: dt.datetime | None = None
 ) -> PresentationFilter:
     """The formats and the language versions of upcoming showtimes: two queries, or none
-    while the choices kept for PUBLIC_CACHE_SECONDS last (`at` not given)."""
-    formats, languages = _upcoming_choices(at) if at is not None else choices()[:2]
+    while those kept for PUBLIC_CACHE_SECONDS last (`at` not given)."""
+    formats, languages = _upcoming_choices(at) if at is not None else _kept("presentations", _upcoming_choices)
     format_code, language_code = _code(format_raw), _code(language_raw)
     return PresentationFilter(
         format_code=format_code,
@@ -75,7 +76,7 @@ def presentation_filter(
     )
 
 
-def _upcoming_choices(at: dt.datetime | None) -> tuple[list[Format], list[LanguageVersion]]:
+def _upcoming_choices(at: dt.datetime | None = None) -> tuple[list[Format], list[LanguageVersion]]:
     upcoming = showtimes_upcoming(at)
     formats = list(Format.objects.filter(Exists(upcoming.filter(format=OuterRef("pk")))).order_by("position", "name"))
     languages = list(
@@ -86,23 +87,28 @@ def _upcoming_choices(at: dt.datetime | None) -> tuple[list[Format], list[Langua
     return formats, languages
 
 
-def choices() -> tuple[list[Format], list[LanguageVersion], list[Genre]]:
-    """What the listing and the schedule offer to filter by (formats and language versions of
-    upcoming showtimes, genres by name), the same for every visitor in one language: kept for
-    PUBLIC_CACHE_SECONDS like the programme they filter. Building their three queries cost
-    the home page more CPU than the rest of it."""
+def _kept[T](name: str, draw: Callable[[], T]) -> T:
+    """What the listing and the schedule offer to filter by, the same for every visitor in one
+    language: kept for PUBLIC_CACHE_SECONDS like the programme it filters. Building these
+    queries cost the home page more CPU than the rest of it."""
     seconds = settings.PUBLIC_CACHE_SECONDS
-    key = f"marquee:public-choices:{get_language()}"
-    found = cache.get(key) if seconds > 0 else None
+    if seconds <= 0:
+        return draw()
+    key = f"marquee:public-{name}:{get_language()}"
+    found = cache.get(key)
     if found is None:
-        found = (*_upcoming_choices(None), genres())
-        if seconds > 0:
-            cache.set(key, found, timeout=seconds)
+        found = draw()
+        cache.set(key, found, timeout=seconds)
     return found
 
 
 def genres() -> list[Genre]:
     return list(Genre.objects.order_by(localized_expression("name")))
+
+
+def listed_genres() -> list[Genre]:
+    """The genres by name, for the listing's filter (kept like the programme)."""
+    return _kept("genres", genres)
 
 
 def day_strip(days: int = STRIP_DAYS) -> list[dt.date]:

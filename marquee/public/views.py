@@ -161,7 +161,7 @@ def _selected(request: HttpRequest) -> set[int]:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     genre_id = _int_or_none(request.GET.get("genre"))
-    all_genres = selectors.choices()[2]
+    all_genres = selectors.listed_genres()
     current = next((g for g in all_genres if g.pk == genre_id), None)
     shown = selectors.presentation_filter(request.GET.get("format"), request.GET.get("language"))
     # Lazy: when the template reuses a cached programme, the listing is never read.
