@@ -223,7 +223,7 @@ TRUSTED_PROXIES = env_proxies("TRUSTED_PROXIES")
 SIGN_IN_LINKS_PER_HOUR = env_int("SIGN_IN_LINKS_PER_HOUR", 3, minimum=1)
 SIGN_IN_LINKS_PER_HOUR_PER_CLIENT = env_int("SIGN_IN_LINKS_PER_HOUR_PER_CLIENT", 10, minimum=1)
 TICKET_RESENDS_PER_HOUR = env_int("TICKET_RESENDS_PER_HOUR", 3, minimum=1)
-# How long the listing and schedule pages' programme is reused before it is drawn again
+# How long the listing and schedule (pages and API) are reused before they are drawn again
 # (seconds; 0: never). Seats-left figures may lag this much; the seat map never does.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)
 # How long the API's seat map of a showtime is reused (seconds; 0: never). The booking

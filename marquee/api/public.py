@@ -122,16 +122,23 @@ def movie(request: HttpRequest, id: int) -> dict[str, Any]:
 
 
 @router.get("/showtimes", response={200: list[ShowtimeOut], 422: ErrorOut}, summary="Upcoming showtimes")
-def showtimes(request: HttpRequest, filters: Query[ShowtimeFilters]) -> list[dict[str, Any]]:
-    """Upcoming showtimes of listed movies, soonest first."""
-    shows = showtimes_upcoming(
-        day=filters.date,
-        movie_id=filters.movie,
-        hall_id=filters.hall,
-        format_code=filters.format,
-        language_code=filters.language,
-    )
-    return [showtime_out(s) for s in shows]
+def showtimes(request: HttpRequest, filters: Query[ShowtimeFilters]) -> HttpResponse:
+    """Upcoming showtimes of listed movies, soonest first.
+
+    The same for every visitor in one language: reused for PUBLIC_CACHE_SECONDS, like the schedule page."""
+
+    def draw() -> list[dict[str, Any]]:
+        shows = showtimes_upcoming(
+            day=filters.date,
+            movie_id=filters.movie,
+            hall_id=filters.hall,
+            format_code=filters.format,
+            language_code=filters.language,
+        )
+        return [showtime_out(s) for s in shows]
+
+    keys = (filters.date, filters.movie, filters.hall, filters.format, filters.language)
+    return caches.showtime_listing(request, keys, draw)
 
 
 @router.get("/showtimes/{id}", response={200: ShowtimeDetailOut, **ERRORS_READ}, summary="One showtime")

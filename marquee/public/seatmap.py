@@ -6,13 +6,19 @@ built here, in Python, with one translation lookup per kind of text.
 """
 
 import hashlib
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from marquee.booking.selectors import FREE, HELD, SeatMap
+from marquee.booking.selectors import FREE, HELD, SeatMap, showtime_seat_map
 from marquee.public.templatetags.marquee_public import money
+from marquee.scheduling.models import Showtime
+from marquee.scheduling.seat_map_cache import seat_map_body
 from marquee.venues.models import SeatType
 
 
@@ -56,6 +62,7 @@ def seat_rows(seat_map: SeatMap, *, selected: set[int], on_sale: bool) -> list[R
     seat_text = _("Row %(row)s, seat %(n)s, %(kind)s, %(price)s")
     row_text = _("Row %(row)s")
     widest = seat_map.max_seat_number
+    prices: dict[Decimal, str] = {}  # a hall has a few prices; formatting one costs more than the rest of a seat
     rows = []
     for row_number, seats in seat_map.rows:
         # Rows shorter than the widest are centred on the screen, as in the room. The grid
@@ -64,7 +71,7 @@ def seat_rows(seat_map: SeatMap, *, selected: set[int], on_sale: bool) -> list[R
         cells = []
         for state in seats:
             seat = state.seat
-            price = money(state.price)
+            price = prices.get(state.price) or prices.setdefault(state.price, money(state.price))
             text = seat_text % {
                 "row": seat.row_number,
                 "n": seat.seat_number,
@@ -93,3 +100,67 @@ def seat_map_version(seat_map: SeatMap, *, on_sale: bool) -> str:
     "no change" (204) while it still matches."""
     taken = ",".join(f"{s.seat.pk}:{s.status}" for s in seat_map.seats if s.status != FREE)
     return hashlib.sha256(f"{on_sale}|{seat_map.showtime.pk}|{taken}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class SeatMapPage:
+    """What the showtime page draws from the seat map: the grid already rendered, its version
+    (the page polls with it), the legend, the tariff's name and the widest row."""
+
+    grid: str
+    version: str
+    legend: list[LegendEntry]
+    tariff_name: str
+    max_seat_number: int
+
+    def as_json(self) -> bytes:
+        return json.dumps(
+            {
+                "grid": self.grid,
+                "version": self.version,
+                "legend": [[e.kind, e.label, None if e.price is None else str(e.price)] for e in self.legend],
+                "tariff": self.tariff_name,
+                "cols": self.max_seat_number,
+            }
+        ).encode()
+
+    @classmethod
+    def from_json(cls, body: bytes) -> "SeatMapPage":
+        data = json.loads(body)
+        return cls(
+            grid=mark_safe(data["grid"]),  # noqa: S308 -- rendered by our own template, escaped there
+            version=data["version"],
+            legend=[
+                LegendEntry(kind=kind, label=label, price=None if price is None else Decimal(price))
+                for kind, label, price in data["legend"]
+            ],
+            tariff_name=data["tariff"],
+            max_seat_number=data["cols"],
+        )
+
+
+def seat_map_page(seat_map: SeatMap, *, on_sale: bool, selected: frozenset[int] = frozenset()) -> SeatMapPage:
+    """The page's parts drawn from `seat_map`, the grid rendered in the active language."""
+    version = seat_map_version(seat_map, on_sale=on_sale)
+    rows = seat_rows(seat_map, selected=set(selected), on_sale=on_sale)
+    grid = render_to_string("public/_seat_grid.html", {"rows": rows, "version": version})
+    return SeatMapPage(
+        grid=grid,
+        version=version,
+        legend=legend(seat_map),
+        tariff_name=seat_map.tariff.name if seat_map.tariff else "",
+        max_seat_number=seat_map.max_seat_number,
+    )
+
+
+def cached_seat_map_page(showtime: Showtime, *, on_sale: bool) -> SeatMapPage:
+    """The page's parts with no seat picked, kept like the API's map (SEAT_MAP_CACHE_SECONDS,
+    a new version as soon as a hold, payment or cancellation of its seats commits): drawing
+    and rendering 500 seats cost some 20 ms of CPU per view, serving them from the cache a
+    tenth of one. Kept per language (the labels are translated) and per on-sale state."""
+
+    def draw() -> bytes:
+        return seat_map_page(showtime_seat_map(showtime), on_sale=on_sale).as_json()
+
+    variant = f"page:{get_language()}:{int(on_sale)}"
+    return SeatMapPage.from_json(seat_map_body(showtime.pk, draw, variant=variant))

@@ -3,10 +3,13 @@ queries each, whatever the size of the listing, the hall or the customer's histo
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q
+from django.utils.translation import get_language
 
 from marquee.booking.models import Booking, BookingSeat, BookingStatus, Customer
 from marquee.booking.selectors import in_presentation, seats_free, with_seats_taken
@@ -59,14 +62,9 @@ def _code(raw: str | None) -> str:
 def presentation_filter(
     format_raw: str | None, language_raw: str | None, at: dt.datetime | None = None
 ) -> PresentationFilter:
-    """Two queries: the formats and the language versions of upcoming showtimes."""
-    upcoming = showtimes_upcoming(at)
-    formats = list(Format.objects.filter(Exists(upcoming.filter(format=OuterRef("pk")))).order_by("position", "name"))
-    languages = list(
-        LanguageVersion.objects.filter(Exists(upcoming.filter(language_version=OuterRef("pk")))).order_by(
-            "position", localized_expression("name"), "code"
-        )
-    )
+    """The formats and the language versions of upcoming showtimes: two queries, or none
+    while those kept for PUBLIC_CACHE_SECONDS last (`at` not given)."""
+    formats, languages = _upcoming_choices(at) if at is not None else _kept("presentations", _upcoming_choices)
     format_code, language_code = _code(format_raw), _code(language_raw)
     return PresentationFilter(
         format_code=format_code,
@@ -78,8 +76,39 @@ def presentation_filter(
     )
 
 
+def _upcoming_choices(at: dt.datetime | None = None) -> tuple[list[Format], list[LanguageVersion]]:
+    upcoming = showtimes_upcoming(at)
+    formats = list(Format.objects.filter(Exists(upcoming.filter(format=OuterRef("pk")))).order_by("position", "name"))
+    languages = list(
+        LanguageVersion.objects.filter(Exists(upcoming.filter(language_version=OuterRef("pk")))).order_by(
+            "position", localized_expression("name"), "code"
+        )
+    )
+    return formats, languages
+
+
+def _kept[T](name: str, draw: Callable[[], T]) -> T:
+    """What the listing and the schedule offer to filter by, the same for every visitor in one
+    language: kept for PUBLIC_CACHE_SECONDS like the programme it filters. Building these
+    queries cost the home page more CPU than the rest of it."""
+    seconds = settings.PUBLIC_CACHE_SECONDS
+    if seconds <= 0:
+        return draw()
+    key = f"marquee:public-{name}:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        found = draw()
+        cache.set(key, found, timeout=seconds)
+    return found
+
+
 def genres() -> list[Genre]:
     return list(Genre.objects.order_by(localized_expression("name")))
+
+
+def listed_genres() -> list[Genre]:
+    """The genres by name, for the listing's filter (kept like the programme)."""
+    return _kept("genres", genres)
 
 
 def day_strip(days: int = STRIP_DAYS) -> list[dt.date]:

@@ -59,7 +59,7 @@ from marquee.pricing.ticket_types import ticket_types_on_sale
 from marquee.public import selectors
 from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
 from marquee.public.posters import poster_etag, poster_svg
-from marquee.public.seatmap import legend, seat_map_version, seat_rows
+from marquee.public.seatmap import cached_seat_map_page, seat_map_page, seat_map_version, seat_rows
 from marquee.public.templatetags.marquee_public import money as money_filter
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 
@@ -161,7 +161,7 @@ def _selected(request: HttpRequest) -> set[int]:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     genre_id = _int_or_none(request.GET.get("genre"))
-    all_genres = selectors.genres()
+    all_genres = selectors.listed_genres()
     current = next((g for g in all_genres if g.pk == genre_id), None)
     shown = selectors.presentation_filter(request.GET.get("format"), request.GET.get("language"))
     # Lazy: when the template reuses a cached programme, the listing is never read.
@@ -236,7 +236,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
 def _seat_map_context(request: HttpRequest, showtime_id: int, selected: set[int]) -> dict[str, object]:
     showtime = _showtime_or_404(showtime_id)
     seat_map = booking_selectors.showtime_seat_map(showtime)
-    on_sale = showtime.status == ShowtimeStatus.SCHEDULED and showtime.starts_at > clock_now()
+    on_sale = _on_sale(showtime)
     free = {state.seat.pk for state in seat_map.seats if state.status == booking_selectors.FREE}
     lost = sorted(selected - free)
     return {
@@ -250,24 +250,48 @@ def _seat_map_context(request: HttpRequest, showtime_id: int, selected: set[int]
     }
 
 
+def _on_sale(showtime: Showtime) -> bool:
+    return showtime.status == ShowtimeStatus.SCHEDULED and showtime.starts_at > clock_now()
+
+
 @require_safe
 def showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
-    context = _seat_map_context(request, showtime_id, _selected(request))
-    context["lost"] = []  # seats taken since are named by the message that sent us here
-    context["legend"] = legend(context["seat_map"])  # type: ignore[arg-type]
-    context["my_holds"] = selectors.visitor_holds(list(request.session.get(SESSION_TOKENS, {})), showtime_id)
+    showtime = _showtime_or_404(showtime_id)
+    on_sale = _on_sale(showtime)
+    selected = _selected(request)
+    if selected:  # back from checkout with seats picked: drawn for this visitor alone
+        seat_map = booking_selectors.showtime_seat_map(showtime)
+        free = {state.seat.pk for state in seat_map.seats if state.status == booking_selectors.FREE}
+        page = seat_map_page(seat_map, on_sale=on_sale, selected=frozenset(selected & free))
+    else:
+        page = cached_seat_map_page(showtime, on_sale=on_sale)
+    context = {
+        "showtime": showtime,
+        "on_sale": on_sale,
+        "page": page,
+        "max_seats": settings.MAX_SEATS_PER_BOOKING,
+        "my_holds": selectors.visitor_holds(list(request.session.get(SESSION_TOKENS, {})), showtime_id),
+    }
     return render(request, "public/showtime.html", context)
 
 
 @require_safe
 def showtime_seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
     """The seat grid alone, for htmx polling: fresh states, the visitor's picks kept."""
+    asked = request.GET.get("v")
+    if asked:
+        # Most polls find nothing changed: the cached map's version answers them.
+        showtime = _showtime_or_404(showtime_id)
+        if asked == cached_seat_map_page(showtime, on_sale=_on_sale(showtime)).version:
+            return _no_store(HttpResponse(status=204))  # htmx leaves the page (and the picks) alone
     context = _seat_map_context(request, showtime_id, _selected(request))
-    if request.GET.get("v") == context["version"]:
-        response = HttpResponse(status=204)  # nothing changed: htmx leaves the page (and the picks) alone
-    else:
-        context["oob"] = True
-        response = render(request, "public/_seat_grid.html", context)
+    if asked == context["version"]:
+        return _no_store(HttpResponse(status=204))
+    context["oob"] = True
+    return _no_store(render(request, "public/_seat_grid.html", context))
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     return response
 

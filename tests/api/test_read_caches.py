@@ -128,3 +128,24 @@ def test_the_map_is_drawn_in_exactly_the_schema_s_shape(api, show, seat_ids):
     f.hold(show, seat_ids[:2])
     answer = api.get(f"/showtimes/{show.pk}/seats").json()
     assert SeatMapOut.model_validate(answer).model_dump(mode="json") == answer
+
+
+def test_the_schedule_is_reused_for_public_cache_seconds(api, show, settings):
+    from django.core.cache import cache
+
+    from marquee.core.clock import local
+
+    day = local(show.starts_at).date().isoformat()
+    settings.PUBLIC_CACHE_SECONDS = 0
+    fresh = api.get("/showtimes", date=day).json()
+    settings.PUBLIC_CACHE_SECONDS = 30
+    cache.clear()
+    first = api.get("/showtimes", date=day)
+    with CaptureQueriesContext(connection) as queries:
+        again = api.get("/showtimes", date=day)
+    assert first.status_code == again.status_code == 200
+    assert first["Content-Type"] == "application/json; charset=utf-8"
+    assert first.json() == again.json() == fresh and [s["id"] for s in fresh] == [show.pk]
+    assert len(queries) == 0
+    # Other filters are other answers.
+    assert api.get("/showtimes", date=day, hall=999999).json() == []

@@ -55,6 +55,14 @@ def test_database_url_postgres(tmp_path):
     assert config["CONN_MAX_AGE"] > 0
 
 
+def test_no_health_check_round_trip_per_request_unless_asked(tmp_path, monkeypatch):
+    url = "postgresql://cinema@db.example/marquee"
+    monkeypatch.delenv("DATABASE_HEALTH_CHECKS", raising=False)
+    assert database_config(url, tmp_path)["CONN_HEALTH_CHECKS"] is False
+    monkeypatch.setenv("DATABASE_HEALTH_CHECKS", "true")
+    assert database_config(url, tmp_path)["CONN_HEALTH_CHECKS"] is True
+
+
 def test_database_url_defaults_to_sqlite_in_the_data_folder(tmp_path):
     config = database_config("", tmp_path)
     assert config["NAME"] == str(tmp_path / "marquee.sqlite3")

@@ -38,3 +38,14 @@ def test_languages_do_not_share_a_cached_programme(client, cinema, cached):
     ukrainian = client.get("/", headers={"accept-language": "uk"}).content.decode()
     assert "Now showing" in english
     assert "Now showing" not in ukrainian
+
+
+@pytest.mark.parametrize("url", ["/", f"/schedule/?date={local_today():%Y-%m-%d}", "/schedule/"])
+def test_a_warm_programme_page_runs_no_query(client, cinema, cached, url):
+    # The programme and what it is filtered by (genres, formats, languages) both come from the cache.
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get(url)
+    assert first.status_code == again.status_code == 200
+    assert [q["sql"] for q in warm.captured_queries] == []
+    assert without_csrf(first.content) == without_csrf(again.content)
