@@ -78,7 +78,6 @@ VENDOR := \
 	node_modules/htmx.org/dist/htmx.min.js=marquee/public/static/public/htmx.min.js \
 	node_modules/swagger-ui-dist/swagger-ui-bundle.js=marquee/api/static/api/swagger-ui/swagger-ui-bundle.js \
 	node_modules/swagger-ui-dist/swagger-ui.css=marquee/api/static/api/swagger-ui/swagger-ui.css \
-	node_modules/swagger-ui-dist/swagger-ui.css.map=marquee/api/static/api/swagger-ui/swagger-ui.css.map \
 	node_modules/html5-qrcode/html5-qrcode.min.js=marquee/backoffice/static/backoffice/vendor/html5-qrcode.min.js
 vendor:
 	npm ci --no-audit --no-fund --ignore-scripts
