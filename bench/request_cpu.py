@@ -104,10 +104,10 @@ def series(client: Client, requests: list[Callable[[], bytes]], backends: list[i
     with connection.execute_wrapper(count):
         for request in requests:
             started = time.process_time()
-            request()
+            answer = request()
             samples.append((time.process_time() - started) * 1000)
             if not client.status.startswith(expect):
-                raise RuntimeError(f"answered {client.status}, expected {expect}")
+                raise RuntimeError(f"answered {client.status}, expected {expect}: {answer[:300]!r}")
     db_ms = (common.cpu_seconds(backends) - db_before) * 1000
     samples.sort()
     return {
@@ -138,7 +138,8 @@ def measure(quick: bool, profile: str = "") -> dict:
         from django.db import connection
 
         from marquee.core.clock import local_today
-        from marquee.scheduling.models import Showtime
+        from marquee.core.clock import now as clock_now
+        from marquee.scheduling.models import Showtime, ShowtimeStatus
         from marquee.venues.models import Seat
 
         client = Client()
@@ -162,7 +163,9 @@ def measure(quick: bool, profile: str = "") -> dict:
         # Pairs of free seats for the holds: the first seats of many showtimes no one booked.
         free_shows = list(
             Showtime.objects.exclude(pk=show)
+            .filter(status=ShowtimeStatus.SCHEDULED, starts_at__gt=clock_now() + dt.timedelta(hours=1))
             .exclude(bookings__isnull=False)
+            .exclude(seat_blocks__isnull=False)
             .order_by("-pk")
             .values_list("pk", "hall_id")[: n // 5 + 2]
         )
@@ -170,7 +173,8 @@ def measure(quick: bool, profile: str = "") -> dict:
         for showtime_id, hall_id in free_shows:
             seats = list(Seat.objects.filter(hall_id=hall_id).order_by("pk").values_list("pk", flat=True)[:10])
             pairs += [(showtime_id, seats[i : i + 2]) for i in range(0, 10, 2)]
-        pairs = pairs[: n + 20]
+        warm_pair = pairs.pop()  # held by the warm-up, never by the measured series
+        pairs = pairs[:n]
         held: list[tuple[str, str]] = []
 
         def hold(showtime_id: int, seat_ids: list[int], i: int) -> Callable[[], bytes]:
@@ -203,7 +207,7 @@ def measure(quick: bool, profile: str = "") -> dict:
             return lambda: client.call("GET", path)
 
         # Warm up: imports, templates, the caches' first entries.
-        for warm in [hold(*pairs[-1], 10_000), *(get(p) for p in reads_paths.values())]:
+        for warm in [hold(*warm_pair, 10_000), *(get(p) for p in reads_paths.values())]:
             for _ in range(3):
                 warm()
         held.clear()
