@@ -1,5 +1,8 @@
 """Counting what one call sends to the database: every statement, and BEGIN and COMMIT.
 
+Two counters. `round_trips` works on both databases, from Django's side; `wire_round_trips`
+(PostgreSQL only) reads what actually went over the wire, and is the judge where both apply.
+
 Django's `execute_wrappers` see each statement (savepoints too), but not the transaction's
 own boundaries: psycopg sends BEGIN by itself before the first statement of a transaction
 (a round trip of its own), and Django's SQLite backend issues BEGIN IMMEDIATE past the
@@ -8,7 +11,9 @@ cursor. So a transaction that ran a statement counts one more for its BEGIN, and
 COMMIT of an idle connection), and counts nothing.
 """
 
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,3 +67,28 @@ def round_trips() -> Iterator[RoundTrips]:
             yield seen
     finally:
         del connection._commit, connection._rollback
+
+
+def wire_round_trips(call: Callable[[], object]) -> tuple[int, list[str]]:
+    """The round trips `call` makes on the default connection (PostgreSQL), and what the client
+    sent, counted on the wire from libpq's own trace: every message the client sends that asks
+    the server to answer (a simple `Query`, or the `Sync` that ends an extended-protocol
+    exchange) is one round trip, whatever Django or psycopg sent it for (the BEGIN psycopg
+    issues on the first statement of a transaction, and the COMMIT, included)."""
+    from psycopg import pq
+
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+
+    with tempfile.TemporaryFile("w+") as trace:
+        pgconn.trace(trace.fileno())
+        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        try:
+            call()
+        finally:
+            pgconn.untrace()
+        trace.flush()
+        os.lseek(trace.fileno(), 0, os.SEEK_SET)
+        sent = [line for line in trace.read().splitlines() if line.startswith("F\t")]
+    asks = [line for line in sent if line.split("\t")[2] in {"Query", "Sync"}]
+    return len(asks), sent

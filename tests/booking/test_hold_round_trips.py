@@ -1,16 +1,10 @@
 """What a hold costs the database: on PostgreSQL three round trips (BEGIN, the hold's function,
 COMMIT) once the process has its copy of the pricing data; on SQLite a few statements.
 
-Round trips are counted on the wire, from libpq's own trace of the connection: every message
-the client sends that asks the server to answer (a simple `Query`, or the `Sync` that ends an
-extended-protocol exchange) is one round trip, whatever Django or psycopg sent it for (the
-BEGIN psycopg issues on the first statement of a transaction, and the COMMIT, included).
+Round trips are counted on the wire (tests/round_trips.py wire_round_trips, libpq's own trace).
 """
 
 import datetime as dt
-import os
-import tempfile
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -21,28 +15,9 @@ from marquee.booking import hold_pricing
 from marquee.booking.models import Booking
 from marquee.payments.checkout import checkout_hold
 from tests import factories as f
+from tests.round_trips import wire_round_trips
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _round_trips(call: Callable[[], object]) -> tuple[int, list[str]]:
-    """The round trips `call` makes on the default connection (PostgreSQL), and what the client sent."""
-    connection.ensure_connection()
-    pgconn = connection.connection.pgconn
-    from psycopg import pq
-
-    with tempfile.TemporaryFile("w+") as trace:
-        pgconn.trace(trace.fileno())
-        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
-        try:
-            call()
-        finally:
-            pgconn.untrace()
-        trace.flush()
-        os.lseek(trace.fileno(), 0, os.SEEK_SET)
-        sent = [line for line in trace.read().splitlines() if line.startswith("F\t")]
-    asks = [line for line in sent if line.split("\t")[2] in {"Query", "Sync"}]
-    return len(asks), sent
 
 
 def _show():
@@ -58,8 +33,8 @@ def test_a_hold_is_three_round_trips_on_postgresql_once_the_copy_is_warm():
     show = _show()
     seats = _seats(show)
     hold_pricing.forget()  # a process that has never held: it reads the pricing data once
-    cold, _sent = _round_trips(lambda: f.hold(show, seats[:2], email="first@example.com", client_ip="203.0.113.9"))
-    warm, sent = _round_trips(lambda: f.hold(show, seats[2:4], email="second@example.com", client_ip="203.0.113.9"))
+    cold, _sent = wire_round_trips(lambda: f.hold(show, seats[:2], email="first@example.com", client_ip="203.0.113.9"))
+    warm, sent = wire_round_trips(lambda: f.hold(show, seats[2:4], email="second@example.com", client_ip="203.0.113.9"))
     assert warm == 3, "\n".join(sent)
     assert cold > warm  # the fingerprint, tariffs, ticket types, the showtime and its hall's seats
     assert Booking.objects.count() == 2
@@ -70,7 +45,7 @@ def test_checkout_without_a_code_adds_no_round_trip():
     show = _show()
     seats = _seats(show)
     f.hold(show, seats[:1], email="warm@example.com")
-    trips, sent = _round_trips(
+    trips, sent = wire_round_trips(
         lambda: checkout_hold(showtime_id=show.pk, seat_ids=seats[1:3], customer=f.buyer("c@example.com"))
     )
     assert trips == 3, "\n".join(sent)
@@ -86,7 +61,7 @@ def test_a_copy_out_of_date_is_read_again_and_the_price_is_the_new_one():
     assert result.seats[0].final_price == Decimal("200.00")
     assert result.booking.total_price == Decimal("200.00")
     # and a warm copy again: three round trips
-    trips, sent = _round_trips(lambda: f.hold(show, seats[2:3], email="third@example.com"))
+    trips, sent = wire_round_trips(lambda: f.hold(show, seats[2:3], email="third@example.com"))
     assert trips == 3, "\n".join(sent)
 
 

@@ -19,7 +19,7 @@ from marquee.notifications.models import MailKind, MailStatus, OutgoingMail
 from marquee.payments.models import Payment, PaymentPurpose, PaymentStatus
 from marquee.payments.services import booking_cancel, booking_pay
 from tests import factories as f
-from tests.round_trips import round_trips
+from tests.round_trips import round_trips, wire_round_trips
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -169,3 +169,18 @@ def test_the_api_request_round_trips(client, show, action):
         assert "marquee_booking_" in writes[0]
     else:
         assert (trips.begins, trips.ends) == (1, 1), trips.listing()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the wire is PostgreSQL's")
+def test_pay_and_cancel_are_one_round_trip_on_the_wire(show):
+    """The same counts as above, read from libpq's trace rather than from Django's side."""
+    seats = list(show.hall.seats.order_by("pk").values_list("pk", flat=True))
+    to_pay, to_cancel = f.hold(show, seats[:2]), f.hold(show, seats[2:4], email="petro@example.com")
+    paid, sent = wire_round_trips(
+        lambda: booking_pay(reference=to_pay.booking.reference, method="demo", token=to_pay.token)
+    )
+    assert paid == 1, sent
+    cancelled, sent = wire_round_trips(
+        lambda: booking_cancel(reference=to_cancel.booking.reference, token=to_cancel.token)
+    )
+    assert cancelled == 1, sent
