@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "marquee.booking",
     "marquee.vouchers",
     "marquee.payments",
+    "marquee.waitlist",
+    "marquee.waiting_room",
     "marquee.notifications",
     "marquee.reports",
     "marquee.staff",
@@ -179,6 +181,18 @@ CURRENCY = env_str("CURRENCY", "UAH")
 HOLD_MINUTES = env_int("HOLD_MINUTES", 10, minimum=1)
 MAX_SEATS_PER_BOOKING = env_int("MAX_SEATS_PER_BOOKING", 10, minimum=1)
 CANCEL_CUTOFF_MINUTES = env_int("CANCEL_CUTOFF_MINUTES", 60)
+# Seating rules (marquee.booking.seat_rules). A hold that would leave one empty seat stranded
+# between taken seats (or a taken seat and an aisle or the row's end): `refuse` it (409
+# single_seat_gap, with a suggestion), `warn` (hold it, and say so), or `allow` it.
+SINGLE_SEAT_GAPS = env_str("SINGLE_SEAT_GAPS", "refuse")
+if SINGLE_SEAT_GAPS not in {"allow", "warn", "refuse"}:
+    raise ImproperlyConfigured(f"SINGLE_SEAT_GAPS is allow, warn or refuse, not {SINGLE_SEAT_GAPS!r}")
+# Wheelchair spaces and their companion seats are kept for customers who need one until this
+# many minutes before the show; then whoever comes may book them.
+ACCESSIBLE_RELEASE_MINUTES = env_int("ACCESSIBLE_RELEASE_MINUTES", 60)
+# A sold-out showtime's waiting list (marquee.waitlist): seats that free up are held for the
+# first in line for this long, with a link to pay; then the next one gets them.
+WAITLIST_OFFER_MINUTES = env_int("WAITLIST_OFFER_MINUTES", 30, minimum=1)
 # The box office sells to late-comers until this many minutes after the start (online sales
 # close at the start; marquee.payments.counter).
 BOX_OFFICE_SALES_MINUTES_AFTER_START = env_int("BOX_OFFICE_SALES_MINUTES_AFTER_START", 30)

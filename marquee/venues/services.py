@@ -16,6 +16,7 @@ from marquee.core.errors import InvalidState, ValidationFailed
 from marquee.core.rows import row_or_not_found
 from marquee.venues.models import Hall, Seat, SeatType
 from marquee.venues.sales_facts import seats_ever_sold, seats_with_future_sales
+from marquee.venues.zones import default_best_zone
 
 MAX_ROWS = 100
 MAX_SEATS_PER_ROW = 100
@@ -89,8 +90,17 @@ def hall_create(*, number: int, name: str, rows: Sequence[RowSpec], staff_user: 
     try:
         with transaction.atomic():
             hall = Hall.objects.create(number=number, name=name.strip())
+            zone = default_best_zone((r.row, n) for r in rows for n in range(1, r.seats + 1))
             Seat.objects.bulk_create(
-                Seat(hall=hall, row_number=r.row, seat_number=n, seat_type=r.type, base_price=r.base_price)
+                Seat(
+                    hall=hall,
+                    row_number=r.row,
+                    seat_number=n,
+                    column=n,
+                    seat_type=r.type,
+                    base_price=r.base_price,
+                    best_zone=(r.row, n) in zone,
+                )
                 for r in rows
                 for n in range(1, r.seats + 1)
             )
@@ -193,7 +203,7 @@ def hall_set_layout(*, hall_id: int, rows: Sequence[RowSpec], staff_user: Actor 
         changed = _apply_row_changes(wanted, existing)
         Seat.objects.bulk_update(changed, ["seat_type", "base_price"])
         added = Seat.objects.bulk_create(
-            Seat(hall=hall, row_number=row, seat_number=n, seat_type=spec.type, base_price=spec.base_price)
+            Seat(hall=hall, row_number=row, seat_number=n, column=n, seat_type=spec.type, base_price=spec.base_price)
             for (row, n), spec in wanted.items()
             if (row, n) not in existing
         )
