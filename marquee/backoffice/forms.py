@@ -231,7 +231,11 @@ class RowForm(forms.Form):
         min_value=Decimal(0), max_digits=8, decimal_places=2, required=False, label=_("Base price")
     )
     offset = forms.IntegerField(
-        min_value=0, max_value=MAX_COLUMNS, required=False, label=_("Offset"), help_text=_("Empty places before seat 1.")
+        min_value=0,
+        max_value=MAX_COLUMNS,
+        required=False,
+        label=_("Offset"),
+        help_text=_("Empty places before seat 1."),
     )
     aisles_after = AislesField(label=_("Aisles after seats"))
 

@@ -17,6 +17,7 @@ from marquee.backoffice.feedback import error_lines, say_error
 from marquee.backoffice.forms import ZONE_IN, ZONE_OUT, HallCreateForm, RowFormSet, SeatForm, rows_from_formset
 from marquee.backoffice.query import int_or_none
 from marquee.core.errors import DomainError
+from marquee.venues.layout import row_shape
 from marquee.venues.models import Hall, Seat, SeatType
 from marquee.venues.selectors import (
     hall_numbers_taken,
@@ -26,7 +27,7 @@ from marquee.venues.selectors import (
     seat_at,
     seat_in_hall,
 )
-from marquee.venues.services import RowSpec, hall_create, hall_set_layout, row_shape, seat_update
+from marquee.venues.services import RowSpec, hall_create, hall_set_layout, seat_update
 from marquee.venues.zones import default_best_zone
 
 

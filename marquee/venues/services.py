@@ -53,19 +53,6 @@ class RowSpec:
         return self.offset + self.seats + sum(1 for a in self.aisles_after if a < self.seats)
 
 
-def row_shape(columns: Mapping[int, int]) -> tuple[int, tuple[int, ...]]:
-    """The offset and aisles of a row whose seat numbers stand at `columns` (the inverse of
-    RowSpec.columns): how the builder shows a saved row."""
-    numbers = sorted(columns)
-    if not numbers:
-        return 0, ()
-    offset = max(columns[numbers[0]] - numbers[0], 0)
-    aisles: list[int] = []
-    for before, after in zip(numbers, numbers[1:], strict=False):
-        aisles += [before] * max(columns[after] - columns[before] - 1, 0)
-    return offset, tuple(aisles)
-
-
 def _validate_rows(rows: Sequence[RowSpec]) -> None:
     errors: list[str] = []
     if not rows:
@@ -87,7 +74,7 @@ def _validate_rows(rows: Sequence[RowSpec]) -> None:
         if any(not 1 <= a < r.seats for a in r.aisles_after):
             errors.append(f"Row {r.row}: an aisle must follow a seat of the row, 1 to {r.seats - 1}.")
         if r.width > MAX_COLUMNS:
-            errors.append(f"Row {r.row}: with its offset and aisles it is {r.width} places wide; at most {MAX_COLUMNS}.")
+            errors.append(f"Row {r.row}: with its offset and aisles is {r.width} places wide; {MAX_COLUMNS} at most.")
     if errors:
         raise ValidationFailed("The layout is not valid.", fields={"rows": errors})
 

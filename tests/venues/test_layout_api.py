@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from marquee.venues.models import Seat
-from marquee.venues.services import RowSpec, hall_set_layout
 from marquee.staff.roles import ADMIN
 from marquee.staff.services import api_key_create
+from marquee.venues.models import Seat
+from marquee.venues.services import RowSpec, hall_set_layout
 from tests import factories as f
 from tests.staff.conftest import Api, staff_user
 
@@ -71,9 +71,7 @@ def test_a_layout_that_does_not_fit_answers_a_validation_error(admin_api, row):
 def test_one_seat_becomes_a_wheelchair_space_outside_the_zone(admin_api):
     hall = f.hall(rows=1, seats=3)
     seat = hall.seats.get(seat_number=2)
-    response = admin_api.patch(
-        f"/halls/{hall.pk}/seats/{seat.pk}", {"type": "wheelchair", "best_zone": False}
-    )
+    response = admin_api.patch(f"/halls/{hall.pk}/seats/{seat.pk}", {"type": "wheelchair", "best_zone": False})
     assert response.status_code == 200, response.content
     assert response.json() == {
         "id": seat.pk,
@@ -99,10 +97,10 @@ def test_a_seat_of_another_hall_is_not_found(admin_api):
 def test_the_public_seat_map_answers_each_seats_column_and_zone(client):
     hall = f.hall(rows=3, seats=4)
     show = f.showtime(hall_obj=hall)
-    hall_set_layout(hall_id=hall.pk, rows=[RowSpec(row=r, seats=4, base_price=PRICE, aisles_after=(2,)) for r in (1, 2, 3)])
+    aisle = [RowSpec(row=r, seats=4, base_price=PRICE, aisles_after=(2,)) for r in (1, 2, 3)]
+    hall_set_layout(hall_id=hall.pk, rows=aisle)
     seats = client.get(f"/api/v1/showtimes/{show.pk}/seats").json()["seats"]
     assert [(s["number"], s["column"]) for s in seats if s["row"] == 1] == [(1, 1), (2, 2), (3, 4), (4, 5)]
     zone = {(s["row"], s["number"]) for s in seats if s["best_zone"]}
     assert zone == set(hall.seats.filter(best_zone=True).values_list("row_number", "seat_number"))
     assert zone  # the middle row's middle seats
-

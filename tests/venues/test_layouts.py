@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 from marquee.audit.models import AuditEntry
 from marquee.booking.models import BookingSeat
 from marquee.core.errors import ValidationFailed
+from marquee.venues.layout import row_shape
 from marquee.venues.models import Hall, Seat
 from marquee.venues.services import (
     MAX_COLUMNS,
     RowSpec,
     hall_create,
     hall_set_layout,
-    row_shape,
     seat_add,
     seat_update,
 )
