@@ -36,7 +36,10 @@ def assert_aisle_drawn(page, hall: Hall, row: int) -> None:
 
 @pytest.mark.usefixtures("site_settings")
 def test_an_aisle_built_in_the_builder_and_a_wheelchair_space_show_on_the_customers_map(
-    live_server, browser, staff_admin, phone
+    live_server,
+    browser,
+    staff_admin,  # noqa: F811  (the fixture, imported above)
+    phone,  # noqa: F811
 ):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -35,7 +35,13 @@ def _hall():
 @pytest.mark.parametrize("language", ["en", "uk"])
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 @pytest.mark.usefixtures("site_settings")
-def test_pages_with_aisles_and_wheelchair_spaces_pass_axe(live_server, browser, staff_admin, device, language):
+def test_pages_with_aisles_and_wheelchair_spaces_pass_axe(
+    live_server,
+    browser,
+    staff_admin,  # noqa: F811  (the fixture, imported above)
+    device,
+    language,
+):
     hall, space = _hall()
     show = f.showtime(hall_obj=hall, starts_at=f.local_dt(local_today() + dt.timedelta(days=1), 19))
     phone = device == "phone"
