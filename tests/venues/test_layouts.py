@@ -136,3 +136,18 @@ def test_a_seat_added_to_a_row_with_an_aisle_stands_beside_its_neighbour():
     seat = seat_add(hall_id=hall.pk, row_number=1, seat_number=5, seat_type="standard", base_price=PRICE)
     assert seat.column == 6
     assert Seat.objects.filter(hall=hall).count() == 5
+
+
+def test_a_hall_as_the_migration_left_it_reads_as_rows_without_aisles_and_saves_unchanged():
+    """Migration venues 0003 stood every existing seat at column = seat number: such a hall is
+    rows with no offset and no aisles, and saving those rows moves nothing."""
+    show = f.showtime(hall_obj=f.hall(rows=3, seats=5))
+    hall = show.hall
+    held = f.hold(show)
+    assert all(s.column == s.seat_number for s in hall.seats.all())
+    for row in (1, 2, 3):
+        assert row_shape(columns_of(hall, row)) == (0, ())
+    before = list(hall.seats.order_by("pk").values_list("pk", "column", "best_zone"))
+    hall_set_layout(hall_id=hall.pk, rows=[RowSpec(row=r, seats=5, base_price=PRICE) for r in (1, 2, 3)])
+    assert list(hall.seats.order_by("pk").values_list("pk", "column", "best_zone")) == before
+    assert BookingSeat.objects.filter(booking=held.booking).count() == 2
