@@ -47,6 +47,7 @@ from marquee.api.schemas.staff import (
     ReportFilters,
     SalesFilters,
     SalesOut,
+    SeatPatch,
     ShowtimeIn,
     ShowtimePage,
     ShowtimePatch,
@@ -54,6 +55,7 @@ from marquee.api.schemas.staff import (
     StaffGenreOut,
     StaffMovieFilters,
     StaffMovieOut,
+    StaffSeatOut,
     StaffShowtimeFilters,
     StaffShowtimeOut,
     TariffIn,
@@ -72,6 +74,7 @@ from marquee.api.schemas.staff import (
     staff_booking_out,
     staff_genre_out,
     staff_movie_out,
+    staff_seat_out,
     staff_showtime_out,
     tariff_out,
 )
@@ -93,6 +96,7 @@ from marquee.scheduling import services as scheduling_services
 from marquee.settlement import services as settlement_services
 from marquee.staff import selectors
 from marquee.venues import services as venue_services
+from marquee.venues.selectors import seat_in_hall
 from marquee.venues.services import RowSpec
 
 router = Router(tags=["staff"])
@@ -192,7 +196,17 @@ def movies_audience(request: HttpRequest, movie_id: Id, limit: Limit = 50, offse
 
 
 def _rows(rows: list[Any]) -> list[RowSpec]:
-    return [RowSpec(row=r.row, seats=r.seats, type=r.type, base_price=r.base_price) for r in rows]
+    return [
+        RowSpec(
+            row=r.row,
+            seats=r.seats,
+            type=r.type,
+            base_price=r.base_price,
+            offset=r.offset,
+            aisles_after=tuple(r.aisles_after),
+        )
+        for r in rows
+    ]
 
 
 @router.get("/halls", response={200: list[HallSummaryOut], **staff_errors()}, auth=VENUES_READ)
@@ -223,6 +237,22 @@ def halls_update(request: HttpRequest, hall_id: Id, payload: HallPatch) -> Any:
             hall_id=hall_id, number=payload.number, name=payload.name, staff_user=staff_actor(request)
         )
     return hall_out(selectors.hall_get(hall_id=hall_id))
+
+
+@router.patch("/halls/{hall_id}/seats/{seat_id}", response={200: StaffSeatOut, **staff_errors(404)}, auth=VENUES)
+def halls_seat_update(request: HttpRequest, hall_id: Id, seat_id: Id, payload: SeatPatch) -> Any:
+    """One seat's own `type`, `base_price` or `best_zone` (an addition to api.md)."""
+    seat = seat_in_hall(selectors.hall_get(hall_id=hall_id), seat_id)
+    if seat is None:
+        raise NotFound("No such seat in this hall.")
+    seat = venue_services.seat_update(
+        seat_id=seat.pk,
+        seat_type=payload.type,
+        base_price=payload.base_price,
+        best_zone=payload.best_zone,
+        staff_user=staff_actor(request),
+    )
+    return staff_seat_out(seat)
 
 
 @router.delete("/halls/{hall_id}", response={204: None, **staff_errors(404, 409)}, auth=VENUES)

@@ -20,7 +20,7 @@ from marquee.pricing.models import ALL_DAYS, Tariff
 from marquee.scheduling.selectors import formats_ordered, language_versions_by_code
 from marquee.venues.models import Hall, SeatType
 from marquee.venues.selectors import halls_by_number
-from marquee.venues.services import MAX_ROWS, MAX_SEATS_PER_ROW, RowSpec
+from marquee.venues.services import MAX_COLUMNS, MAX_ROWS, MAX_SEATS_PER_ROW, RowSpec
 
 
 class FormatChoice(forms.ModelChoiceField):
@@ -180,6 +180,27 @@ class ShowtimeMoveForm(PresentationFields, forms.Form):
         return dt.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=cinema_tz())
 
 
+class AislesField(forms.CharField):
+    """Seat numbers after which an aisle follows, typed as "4, 10" (a number twice: two places)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, tuple | list):
+            return ", ".join(str(n) for n in value)
+        return value
+
+    def clean(self, value: Any) -> tuple[int, ...]:
+        text = super().clean(value)
+        parts = [p for p in (text or "").replace(";", ",").replace(" ", ",").split(",") if p]
+        if not all(p.isdigit() and len(p) <= 3 for p in parts):
+            raise ValidationError(_("Give seat numbers separated by commas, e.g. 4, 10."), code="invalid")
+        return tuple(sorted(int(p) for p in parts))
+
+
 class HallCreateForm(forms.Form):
     number = forms.IntegerField(min_value=1, max_value=32767, label=_("Number"))
     name = forms.CharField(max_length=100, label=pgettext_lazy("of a thing", "Name"))
@@ -188,10 +209,16 @@ class HallCreateForm(forms.Form):
     base_price = forms.DecimalField(
         min_value=Decimal(0), max_digits=8, decimal_places=2, initial=Decimal("150.00"), label=_("Base price")
     )
+    aisles_after = AislesField(
+        label=_("Aisles after seats"), help_text=_("Optional, in every row: e.g. 4, 10 for two aisles.")
+    )
 
     def row_specs(self) -> list[RowSpec]:
         d = self.cleaned_data
-        return [RowSpec(row=r, seats=d["seats"], base_price=d["base_price"]) for r in range(1, d["rows"] + 1)]
+        return [
+            RowSpec(row=r, seats=d["seats"], base_price=d["base_price"], aisles_after=d["aisles_after"])
+            for r in range(1, d["rows"] + 1)
+        ]
 
 
 class RowForm(forms.Form):
@@ -203,6 +230,14 @@ class RowForm(forms.Form):
     base_price = forms.DecimalField(
         min_value=Decimal(0), max_digits=8, decimal_places=2, required=False, label=_("Base price")
     )
+    offset = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_COLUMNS,
+        required=False,
+        label=_("Offset"),
+        help_text=_("Empty places before seat 1."),
+    )
+    aisles_after = AislesField(label=_("Aisles after seats"))
 
 
 RowFormSet = formset_factory(RowForm, extra=2, max_num=MAX_ROWS, absolute_max=MAX_ROWS + 10)
@@ -221,13 +256,18 @@ def rows_from_formset(formset: Any) -> list[RowSpec]:
                 seats=data["seats"],
                 type=data.get("type") or SeatType.STANDARD,
                 base_price=data.get("base_price") or Decimal("0.00"),
+                offset=data.get("offset") or 0,
+                aisles_after=data.get("aisles_after") or (),
             )
         )
     return specs
 
 
+ZONE_KEEP, ZONE_IN, ZONE_OUT = "", "in", "out"
+
+
 class SeatForm(forms.Form):
-    """One seat's own type or price, different from its row."""
+    """One seat's own type, price or best-zone mark, different from its row."""
 
     row = forms.IntegerField(min_value=1, max_value=MAX_ROWS, label=_("Row"))
     seat = forms.IntegerField(min_value=1, max_value=MAX_SEATS_PER_ROW, label=_("Seat"))
@@ -235,6 +275,15 @@ class SeatForm(forms.Form):
     base_price = forms.DecimalField(
         min_value=Decimal(0), max_digits=8, decimal_places=2, required=False, label=_("Base price")
     )
+    zone = forms.ChoiceField(
+        choices=[(ZONE_KEEP, _("As it is")), (ZONE_IN, _("In the best seats zone")), (ZONE_OUT, _("Not in the zone"))],
+        required=False,
+        label=_("Best seats zone"),
+    )
+
+    def best_zone(self) -> bool | None:
+        """True or False to move the seat in or out of the zone; None to leave it."""
+        return {ZONE_IN: True, ZONE_OUT: False}.get(self.cleaned_data.get("zone") or ZONE_KEEP)
 
 
 class TariffForm(forms.Form):

@@ -78,7 +78,7 @@ def picker_rows(
                 PickCell(
                     pk=seat.pk,
                     number=seat.seat_number,
-                    column=seat.seat_number + 1,
+                    column=seat.column + 1,
                     label=label,
                     css=f"seat-{seat.seat_type} pick-{status}",
                     checked=seat.pk in checked,

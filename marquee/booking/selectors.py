@@ -81,6 +81,10 @@ class SeatInfo:
     seat_number: int
     seat_type: str
     base_price: Decimal
+    # Where it stands across the hall (a missing column is an aisle) and whether it is in the
+    # hall's best-seats zone (marquee.venues.models.Seat).
+    column: int = 0
+    best_zone: bool = False
 
     @property
     def id(self) -> int:
@@ -115,7 +119,9 @@ class SeatMap:
 
     @property
     def max_seat_number(self) -> int:
-        return max((s.seat.seat_number for s in self.seats), default=0)
+        """How many places wide the map is: the farthest seat's column (aisles and offsets
+        count; in a hall without them that is the widest row's last seat number)."""
+        return max((s.seat.column for s in self.seats), default=0)
 
     def prices_by_type(self) -> dict[str, Decimal | None]:
         """The price per seat type, or None where seats of one type differ."""
@@ -157,18 +163,18 @@ def showtime_seat_map(showtime: Showtime, at: dt.datetime | None = None) -> Seat
     rows = (
         Seat.objects.filter(hall_id=showtime.hall_id)
         .order_by("row_number", "seat_number")
-        .values_list("pk", "row_number", "seat_number", "seat_type", "base_price")
+        .values_list("pk", "row_number", "seat_number", "seat_type", "base_price", "column", "best_zone")
     )
     prices: dict[Decimal, Decimal] = {}  # a hall has a handful of base prices
     states = []
-    for pk, row_number, seat_number, seat_type, base_price in rows:
+    for pk, row_number, seat_number, seat_type, base_price, column, best_zone in rows:
         price = prices.get(base_price)
         if price is None:
             price = prices[base_price] = seat_price(base_price, tariff, surcharge=surcharge)
         status = taken.get(pk)
         states.append(
             SeatState(
-                seat=SeatInfo(pk, row_number, seat_number, seat_type, base_price),
+                seat=SeatInfo(pk, row_number, seat_number, seat_type, base_price, column, best_zone),
                 price=price,
                 status=FREE if status is None else (HELD if status == BookingStatus.PENDING else SOLD),
                 kept=status == KEPT,

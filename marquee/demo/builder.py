@@ -202,17 +202,34 @@ def _layout(rng: random.Random, seats: int) -> tuple[list[RowSpec], Decimal]:
         widths[-1 - i % row_count] += 1
     vip_rows = 1 if len(widths) < 8 else 2
     rows = []
+    aisle_columns = _aisle_columns(max(widths))
+    widest = max(widths) + len(aisle_columns)
     for index, width in enumerate(widths, start=1):
         vip = index > len(widths) - vip_rows and len(widths) > 2
+        # Shorter rows centred under the widest; the aisles at the same places in every row,
+        # so that they run straight to the back.
+        offset = (widest - width - len(aisle_columns)) // 2
+        aisles = tuple(column - offset - 1 - j for j, column in enumerate(aisle_columns))
         rows.append(
             RowSpec(
                 row=index,
                 seats=width,
                 type=SeatType.VIP if vip else SeatType.STANDARD,
                 base_price=vip_price if vip else price,
+                offset=offset,
+                aisles_after=tuple(a for a in aisles if 1 <= a < width),
             )
         )
     return rows, price
+
+
+def _aisle_columns(widest: int) -> tuple[int, ...]:
+    """Where a hall whose widest row has `widest` seats has its aisles: two, cutting off a
+    quarter of the seats at each side, in a wide hall; one down the middle in a middling one;
+    none in a small one."""
+    if widest >= 18:
+        return (widest // 4 + 1, widest - widest // 4 + 2)
+    return (widest // 2 + 1,) if widest >= 12 else ()
 
 
 def _halls(rng: random.Random, count: int) -> list[Hall]:
@@ -229,6 +246,15 @@ def _halls(rng: random.Random, count: int) -> list[Hall]:
         pairs = 1 if len(front) < 12 else 2
         for seat in front[:pairs] + front[-pairs:]:
             seat_update(seat_id=seat.pk, seat_type=SeatType.ACCESSIBLE, base_price=price)
+        # Halls of 100 seats or more: two wheelchair spaces in the front row, each with a
+        # companion seat beside it (towards the middle), at the standard price.
+        if hall.capacity >= 100 and len(front) >= 2 * pairs + 4:
+            left, right = front[pairs : pairs + 2], front[-pairs - 2 : -pairs][::-1]
+            for space, companion in (left, right):
+                if abs(space.column - companion.column) != 1:  # an aisle between them: no pair here
+                    continue
+                seat_update(seat_id=space.pk, seat_type=SeatType.WHEELCHAIR, base_price=price)
+                seat_update(seat_id=companion.pk, seat_type=SeatType.COMPANION, base_price=price)
         halls.append(hall)
     return halls
 

@@ -33,6 +33,7 @@ class Cell:
     label: str
     checked: bool
     disabled: bool
+    best_zone: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,18 +57,18 @@ def legend(seat_map: SeatMap) -> list[LegendEntry]:
 
 
 def seat_rows(seat_map: SeatMap, *, selected: set[int], on_sale: bool) -> list[Row]:
+    """The map's rows as the grid draws them: each seat at its column (two grid columns per
+    place, after the row label's), so aisles and gaps stay empty places that line up across
+    rows, as in the room."""
     kinds = {value: str(label) for value, label in SeatType.choices}
     states = {FREE: _("free"), HELD: _("held by another customer")}
     sold = _("sold")
     seat_text = _("Row %(row)s, seat %(n)s, %(kind)s, %(price)s")
+    zone_text = _("best seats zone")
     row_text = _("Row %(row)s")
-    widest = seat_map.max_seat_number
     prices: dict[Decimal, str] = {}  # a hall has a few prices; formatting one costs more than the rest of a seat
     rows = []
     for row_number, seats in seat_map.rows:
-        # Rows shorter than the widest are centred on the screen, as in the room. The grid
-        # has two columns per seat, so a row can move by half a seat.
-        offset = widest - max(state.seat.seat_number for state in seats)
         cells = []
         for state in seats:
             seat = state.seat
@@ -78,17 +79,20 @@ def seat_rows(seat_map: SeatMap, *, selected: set[int], on_sale: bool) -> list[R
                 "kind": kinds[seat.seat_type],
                 "price": price,
             }
+            if seat.best_zone:
+                text = f"{text}, {zone_text}"
             cells.append(
                 Cell(
                     pk=seat.pk,
                     number=seat.seat_number,
-                    column=2 * seat.seat_number + offset,
+                    column=2 * seat.column,
                     kind=seat.seat_type,
                     status=state.status,
                     price=f"{state.price:.2f}",
                     label=f"{text}, {states.get(state.status, sold)}",
                     checked=seat.pk in selected,
                     disabled=state.status != FREE or not on_sale,
+                    best_zone=seat.best_zone,
                 )
             )
         rows.append(Row(number=row_number, label=row_text % {"row": row_number}, cells=cells))
@@ -111,7 +115,8 @@ class SeatMapPage:
     version: str
     legend: list[LegendEntry]
     tariff_name: str
-    max_seat_number: int
+    max_seat_number: int  # the grid's width in places (SeatMap.max_seat_number)
+    has_zone: bool = False  # some seat is in the best-seats zone: the legend says how it looks
 
     def as_json(self) -> bytes:
         return json.dumps(
@@ -121,6 +126,7 @@ class SeatMapPage:
                 "legend": [[e.kind, e.label, None if e.price is None else str(e.price)] for e in self.legend],
                 "tariff": self.tariff_name,
                 "cols": self.max_seat_number,
+                "zone": self.has_zone,
             }
         ).encode()
 
@@ -136,6 +142,7 @@ class SeatMapPage:
             ],
             tariff_name=data["tariff"],
             max_seat_number=data["cols"],
+            has_zone=data.get("zone", False),
         )
 
 
@@ -150,6 +157,7 @@ def seat_map_page(seat_map: SeatMap, *, on_sale: bool, selected: frozenset[int] 
         legend=legend(seat_map),
         tariff_name=seat_map.tariff.name if seat_map.tariff else "",
         max_seat_number=seat_map.max_seat_number,
+        has_zone=any(state.seat.best_zone for state in seat_map.seats),
     )
 
 

@@ -35,3 +35,13 @@ def seat_at(hall: Hall, *, row: int, seat: int) -> Seat | None:
 def hall_seats_by_id(hall: Hall, seat_ids: list[int]) -> QuerySet[Seat]:
     """Of these seats, those in the hall, row by row, seat by seat."""
     return hall.seats.filter(pk__in=seat_ids).order_by("row_number", "seat_number")
+
+
+def seat_in_hall(hall: Hall, seat_id: int) -> Seat | None:
+    """The seat of this id if it is the hall's, or None."""
+    return Seat.objects.filter(hall=hall, pk=seat_id).first()
+
+
+def hall_zone_marks(hall: Hall) -> list[tuple[int, int, bool]]:
+    """(row, seat number, in the best zone) for each of the hall's seats: one query."""
+    return list(Seat.objects.filter(hall=hall).values_list("row_number", "seat_number", "best_zone"))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from marquee.audit.labels import seat_fact
 from marquee.audit.services import Actor, audit_record, changes_between, snapshot
@@ -20,16 +21,36 @@ from marquee.venues.zones import default_best_zone
 
 MAX_ROWS = 100
 MAX_SEATS_PER_ROW = 100
+# How many places wide a hall may be: its seats, aisles, gaps and the offsets of short rows.
+MAX_COLUMNS = 120
+# Where a moving seat waits while its row's seats change places (beyond any real column).
+STEP_ASIDE = 1000
+# What one seat's own edit may change.
+SEAT_FIELDS = ("seat_type", "base_price", "best_zone")
 
 
 @dataclass(frozen=True)
 class RowSpec:
-    """One row of a hall as staff describe it: `seats` seats of one type and price."""
+    """One row of a hall as staff describe it: `seats` seats of one type and price, standing
+    `offset` empty places from the left wall, with an aisle (an empty place) after each seat
+    number in `aisles_after` (a number given twice leaves two places)."""
 
     row: int
     seats: int
     type: str = SeatType.STANDARD
     base_price: Decimal = Decimal("0.00")
+    offset: int = 0
+    aisles_after: tuple[int, ...] = ()
+
+    def columns(self) -> dict[int, int]:
+        """Each seat number's place across the hall: offset + number + aisles before it."""
+        aisles = sorted(self.aisles_after)
+        return {n: self.offset + n + sum(1 for a in aisles if a < n) for n in range(1, self.seats + 1)}
+
+    @property
+    def width(self) -> int:
+        """The row's last place: how wide the hall must be for it."""
+        return self.offset + self.seats + sum(1 for a in self.aisles_after if a < self.seats)
 
 
 def _validate_rows(rows: Sequence[RowSpec]) -> None:
@@ -48,6 +69,12 @@ def _validate_rows(rows: Sequence[RowSpec]) -> None:
             errors.append(f"Row {r.row}: seat type must be one of {', '.join(SeatType.values)}.")
         if r.base_price < 0:
             errors.append(f"Row {r.row}: the price cannot be negative.")
+        if r.offset < 0:
+            errors.append(f"Row {r.row}: the offset cannot be negative.")
+        if any(not 1 <= a < r.seats for a in r.aisles_after):
+            errors.append(f"Row {r.row}: an aisle must follow a seat of the row, 1 to {r.seats - 1}.")
+        if r.width > MAX_COLUMNS:
+            errors.append(f"Row {r.row}: with its offset and aisles is {r.width} places wide; {MAX_COLUMNS} at most.")
     if errors:
         raise ValidationFailed("The layout is not valid.", fields={"rows": errors})
 
@@ -65,10 +92,20 @@ def _lock_hall(hall_id: int) -> Hall:
 
 def _layout_facts(rows: Iterable[RowSpec]) -> list[dict[str, object]]:
     """A layout as the audit records it, row by row; marquee.audit.labels writes it out."""
-    return [
-        {"row": r.row, "seats": r.seats, "type": str(r.type), "price": f"{r.base_price:.2f}"}
-        for r in sorted(rows, key=lambda r: r.row)
-    ]
+    facts: list[dict[str, object]] = []
+    for r in sorted(rows, key=lambda r: r.row):
+        fact: dict[str, object] = {"row": r.row, "seats": r.seats, "type": str(r.type), "price": f"{r.base_price:.2f}"}
+        if r.offset:
+            fact["offset"] = r.offset
+        if r.aisles_after:
+            fact["aisles_after"] = sorted(r.aisles_after)
+        facts.append(fact)
+    return facts
+
+
+def _places(rows: Iterable[RowSpec]) -> dict[tuple[int, int], int]:
+    """(row, seat number) → column for every seat the rows describe."""
+    return {(r.row, n): column for r in rows for n, column in r.columns().items()}
 
 
 def _seat_label(seat: Seat, hall: Hall | None = None) -> str:
@@ -90,19 +127,20 @@ def hall_create(*, number: int, name: str, rows: Sequence[RowSpec], staff_user: 
     try:
         with transaction.atomic():
             hall = Hall.objects.create(number=number, name=name.strip())
-            zone = default_best_zone((r.row, n) for r in rows for n in range(1, r.seats + 1))
+            places = _places(rows)
+            zone = default_best_zone((row, column) for (row, _n), column in places.items())
             Seat.objects.bulk_create(
                 Seat(
                     hall=hall,
                     row_number=r.row,
                     seat_number=n,
-                    column=n,
+                    column=column,
                     seat_type=r.type,
                     base_price=r.base_price,
-                    best_zone=(r.row, n) in zone,
+                    best_zone=(r.row, column) in zone,
                 )
                 for r in rows
-                for n in range(1, r.seats + 1)
+                for n, column in r.columns().items()
             )
             _sync_capacity(hall)
             facts = {"number": hall.number, "name": hall.name, "capacity": hall.capacity, "layout": _layout_facts(rows)}
@@ -174,8 +212,28 @@ def _apply_row_changes(wanted: dict[tuple[int, int], RowSpec], existing: dict[tu
     return changed
 
 
+def _move_seats(hall: Hall, places: Mapping[tuple[int, int], int], existing: Mapping[tuple[int, int], Seat]) -> int:
+    """Give the seats that stay their new columns (ids, bookings and their own types kept).
+
+    A seat's place is unique in its row and the database checks it row by row, so seats that
+    move first step aside (past any real column), then take their places. Returns how many moved.
+    """
+    moving = [seat for key, seat in existing.items() if key in places and seat.column != places[key]]
+    if not moving:
+        return 0
+    Seat.objects.filter(pk__in=[s.pk for s in moving]).update(column=F("column") + STEP_ASIDE)
+    for seat in moving:
+        seat.column = places[(seat.row_number, seat.seat_number)]
+    Seat.objects.bulk_update(moving, ["column"])
+    return len(moving)
+
+
 def hall_set_layout(*, hall_id: int, rows: Sequence[RowSpec], staff_user: Actor = None) -> Hall:
-    """Make the hall's seats match `rows`: add, retype, reprice and remove seats.
+    """Make the hall's seats match `rows`: add, retype, reprice, move and remove seats.
+
+    Seats that stay keep their id, bookings and best-zone mark, and move to the places the
+    rows' offsets and aisles give them; new seats are in the best zone where the default
+    zone of the new layout (marquee.venues.zones) puts them.
 
     Seats that differ from their row (see _apply_row_changes) keep their own type and
     price unless that row's type or price is what changed.
@@ -202,13 +260,24 @@ def hall_set_layout(*, hall_id: int, rows: Sequence[RowSpec], staff_user: Actor 
         Seat.objects.filter(pk__in=[s.pk for s in to_remove]).delete()
         changed = _apply_row_changes(wanted, existing)
         Seat.objects.bulk_update(changed, ["seat_type", "base_price"])
+        places = _places(rows)
+        moved = _move_seats(hall, places, existing)
+        zone = default_best_zone((row, column) for (row, _n), column in places.items())
         added = Seat.objects.bulk_create(
-            Seat(hall=hall, row_number=row, seat_number=n, column=n, seat_type=spec.type, base_price=spec.base_price)
+            Seat(
+                hall=hall,
+                row_number=row,
+                seat_number=n,
+                column=places[(row, n)],
+                seat_type=spec.type,
+                base_price=spec.base_price,
+                best_zone=(row, places[(row, n)]) in zone,
+            )
             for (row, n), spec in wanted.items()
             if (row, n) not in existing
         )
         _sync_capacity(hall)
-        if to_remove or changed or added:
+        if to_remove or changed or added or moved:
             facts: dict[str, object] = {
                 "capacity": [before_capacity, hall.capacity],
                 "layout": _layout_facts(rows),
@@ -216,6 +285,8 @@ def hall_set_layout(*, hall_id: int, rows: Sequence[RowSpec], staff_user: Actor 
                 "seats_removed": [seat_fact(s.row_number, s.seat_number) for s in to_remove],
                 "seats_changed": len(changed),
             }
+            if moved:
+                facts["seats_moved"] = moved
             _audit_hall(hall, "hall.layout", facts, staff_user)
         return hall
 
@@ -232,11 +303,17 @@ def _audit_seat(seat: Seat, hall: Hall, action: str, changes: Mapping[str, objec
 
 
 def seat_update(
-    *, seat_id: int, seat_type: str | None = None, base_price: Decimal | None = None, staff_user: Actor = None
+    *,
+    seat_id: int,
+    seat_type: str | None = None,
+    base_price: Decimal | None = None,
+    best_zone: bool | None = None,
+    staff_user: Actor = None,
 ) -> Seat:
-    """Change one seat's type or price (future bookings only; sold seats keep their price)."""
+    """Change one seat's type, price or best-zone mark (future bookings only; sold seats keep
+    their price)."""
     seat = row_or_not_found(Seat.objects.select_related("hall"), "No such seat.", pk=seat_id)
-    before = snapshot(seat, ("seat_type", "base_price"))
+    before = snapshot(seat, SEAT_FIELDS)
     if seat_type is not None:
         if seat_type not in SeatType.values:
             raise ValidationFailed(
@@ -247,12 +324,26 @@ def seat_update(
         if base_price < 0:
             raise ValidationFailed("The price cannot be negative.", fields={"base_price": ["Must be 0 or more."]})
         seat.base_price = base_price
+    if best_zone is not None:
+        seat.best_zone = best_zone
     with transaction.atomic():
-        seat.save(update_fields=["seat_type", "base_price", "updated_at"])
-        changed = changes_between(before, snapshot(seat, ("seat_type", "base_price")))
+        seat.save(update_fields=[*SEAT_FIELDS, "updated_at"])
+        changed = changes_between(before, snapshot(seat, SEAT_FIELDS))
         if changed:
             _audit_seat(seat, seat.hall, "seat.update", changed, staff_user)
     return seat
+
+
+def _column_for_new_seat(row: Mapping[int, int], seat_number: int) -> int:
+    """Where a seat added to a row stands: beside its nearest lower neighbour, as many places
+    on as its number is; before the row's first seat if none is lower."""
+    lower = [n for n in row if n < seat_number]
+    if lower:
+        return row[max(lower)] + seat_number - max(lower)
+    if row:
+        first = min(row)
+        return max(row[first] - (first - seat_number), 1)
+    return seat_number
 
 
 def seat_add(
@@ -267,8 +358,14 @@ def seat_add(
     try:
         with transaction.atomic():
             hall = _lock_hall(hall_id)
+            row = dict(Seat.objects.filter(hall=hall, row_number=row_number).values_list("seat_number", "column"))
             seat = Seat.objects.create(
-                hall=hall, row_number=row_number, seat_number=seat_number, seat_type=seat_type, base_price=base_price
+                hall=hall,
+                row_number=row_number,
+                seat_number=seat_number,
+                column=_column_for_new_seat(row, seat_number),
+                seat_type=seat_type,
+                base_price=base_price,
             )
             _sync_capacity(hall)
             facts = {"seat_type": seat_type, "base_price": base_price, "capacity": hall.capacity}

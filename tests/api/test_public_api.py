@@ -188,6 +188,8 @@ def test_seat_map_shows_every_seat_with_price_and_status(api, show, seat_ids):
         "type": "standard",
         "price": "125.00",
         "status": "held",
+        "column": 1,
+        "best_zone": False,
     }
     assert [s["status"] for s in seats[:4]] == ["held", "held", "sold", "free"]
     assert seats[-1]["type"] == "vip"

@@ -71,6 +71,7 @@ MATRIX = [
     Call("GET", "/halls/{hall}", BOX_OFFICE_TOO, 200),
     Call("PATCH", "/halls/{hall}", ADMIN_ONLY, 200, {"name": "Renamed"}),
     Call("DELETE", "/halls/{spare_hall}", ADMIN_ONLY, 204),
+    Call("PATCH", "/halls/{hall}/seats/{seat}", ADMIN_ONLY, 200, {"best_zone": True}),
     Call("GET", "/showtimes", BOX_OFFICE_TOO, 200),
     Call(
         "POST",
@@ -191,6 +192,7 @@ def world() -> SimpleNamespace:
         movie=movie.pk,
         spare_movie=spare_movie.pk,
         hall=hall.pk,
+        seat=seats[-1],
         spare_hall=spare_hall.pk,
         show=show.pk,
         spare_show=spare_show.pk,

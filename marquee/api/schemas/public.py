@@ -212,6 +212,11 @@ class SeatOut(Schema):
     type: str
     price: Money
     status: str = Field(description="free, held or sold")
+    column: int = Field(
+        description="Where the seat stands across the hall, in places from the left: seats whose columns differ "
+        "by 1 are side by side; a missing column is an aisle or a gap."
+    )
+    best_zone: bool = Field(description="In the hall's best-seats zone.")
 
 
 class SeatMapOut(Schema):
@@ -397,6 +402,8 @@ def seat_map_out(seat_map: SeatMap, ticket_types: Iterable[TicketTypeOffer] = ()
                 "type": s.seat.seat_type,
                 "price": money(s.price),
                 "status": s.status,
+                "column": s.seat.column,
+                "best_zone": s.seat.best_zone,
             }
             for s in seat_map.seats
         ],

@@ -53,7 +53,7 @@ from marquee.reports.selectors import (
     WatchedItem,
 )
 from marquee.scheduling.models import Showtime
-from marquee.venues.models import Hall, SeatType
+from marquee.venues.models import Hall, Seat, SeatType
 
 # --- genres ----------------------------------------------------------------------------
 
@@ -161,6 +161,12 @@ class RowIn(CleanIn):
     seats: SmallInt
     type: str = Field(SeatType.STANDARD, max_length=16)
     base_price: Price = Decimal("0.00")
+    offset: SmallInt = Field(0, description="Empty places before seat 1 (to centre a short row).")
+    aisles_after: list[SmallInt] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Seat numbers after which an aisle (one empty place) follows; a number twice leaves two.",
+    )
 
 
 class HallIn(CleanIn):
@@ -181,6 +187,16 @@ class StaffSeatOut(Schema):
     number: int
     type: str
     base_price: str
+    column: int = Field(description="Where the seat stands across the hall; a missing column is an aisle or a gap.")
+    best_zone: bool = Field(description="In the hall's best-seats zone.")
+
+
+class SeatPatch(CleanIn):
+    """One seat's own type, price or best-zone mark (an addition to api.md)."""
+
+    type: str | None = Field(None, max_length=16)
+    base_price: Price | None = None
+    best_zone: bool | None = None
 
 
 class HallSummaryOut(Schema):
@@ -198,20 +214,23 @@ def hall_summary_out(hall: Hall) -> dict[str, Any]:
     return {"id": hall.pk, "number": hall.number, "name": hall.name, "capacity": hall.capacity}
 
 
+def staff_seat_out(seat: Seat) -> dict[str, Any]:
+    return {
+        "id": seat.pk,
+        "row": seat.row_number,
+        "number": seat.seat_number,
+        "type": seat.seat_type,
+        "base_price": money(seat.base_price),
+        "column": seat.column,
+        "best_zone": seat.best_zone,
+    }
+
+
 def hall_out(hall: Hall) -> dict[str, Any]:
     seats = sorted(hall.seats.all(), key=lambda s: (s.row_number, s.seat_number))
     return {
         **hall_summary_out(hall),
-        "seats": [
-            {
-                "id": s.pk,
-                "row": s.row_number,
-                "number": s.seat_number,
-                "type": s.seat_type,
-                "base_price": money(s.base_price),
-            }
-            for s in seats
-        ],
+        "seats": [staff_seat_out(s) for s in seats],
     }
 
 

@@ -171,8 +171,8 @@ def seat_type_label(value: str) -> str:
 
 @register.filter
 def max_seat(rows: list[tuple[int, list[Any]]]) -> int:
-    """The widest row's last seat number: the seat map's column count."""
-    return max((s.seat.seat_number for _, seats in rows for s in seats), default=1)
+    """The farthest seat's column (aisles and offsets count): the seat map's column count."""
+    return max((s.seat.column for _, seats in rows for s in seats), default=1)
 
 
 @register.filter

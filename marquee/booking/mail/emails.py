@@ -27,6 +27,7 @@ from marquee.core.money import money_text
 from marquee.notifications.models import MailKind, OutgoingMail
 from marquee.notifications.rendering.email import InlineImage, NotSendable, Rendered, register_renderer
 from marquee.notifications.rendering.qr import qr_png
+from marquee.venues.models import SeatType
 
 TICKET_KINDS = frozenset({MailKind.TICKETS, MailKind.RESEND, MailKind.BOOKING_MOVED})
 BOOKING_KINDS = frozenset(
@@ -57,6 +58,15 @@ class Admission:
     tariff: str
     ticket_type: str = ""  # "Student": who the ticket is for
     door_note: str = ""  # what the door checks for that type ("Show student ID")
+    access: str = ""  # a wheelchair space or a companion seat, said in a sentence
+
+
+def _access_note(seat_type: str) -> str:
+    if seat_type == SeatType.WHEELCHAIR:
+        return _("Wheelchair space: a place for a wheelchair, with no seat.")
+    if seat_type == SeatType.COMPANION:
+        return _("Companion seat, beside a wheelchair space.")
+    return ""
 
 
 def _load_booking(booking_id: int) -> Booking:
@@ -83,6 +93,7 @@ def _admissions(booking: Booking, *, show_prices: bool) -> list[Admission]:
             tariff=t.tariff_label,
             ticket_type=t.ticket_type_label,
             door_note=t.door_note,
+            access=_access_note(t.seat.seat_type),
         )
         for t in tickets
     ]
