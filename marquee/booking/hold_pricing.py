@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db import connection
 
+from marquee.booking.seat_rules import Place
 from marquee.core.clock import local
 from marquee.pricing.models import Tariff, TicketType
 from marquee.pricing.prices import seat_price, tariff_for
@@ -42,8 +43,9 @@ class PricingCopy:
     ticket_types: tuple[TicketType, ...]
 
 
-# A seat of the hall as the copy has it: row, number, seat type, base price.
-type SeatFacts = tuple[int, int, str, Decimal]
+# A seat of the hall as the copy has it: row, number, seat type, base price, and where it
+# stands for the seating rules (seat_rules.py): column and whether it is in the best zone.
+type SeatFacts = tuple[int, int, str, Decimal, int, bool]
 
 
 @dataclass(frozen=True)
@@ -117,15 +119,29 @@ def showtime_copy(showtime_id: int) -> ShowtimeCopy | None:
 
 def hall_seats(hall_id: int) -> dict[int, SeatFacts]:
     rows = Seat.objects.filter(hall_id=hall_id).values_list(
-        "pk", "row_number", "seat_number", "seat_type", "base_price"
+        "pk", "row_number", "seat_number", "seat_type", "base_price", "column", "best_zone"
     )
-    return {pk: (row, number, kind, base) for pk, row, number, kind, base in rows}
+    return {pk: (row, number, kind, base, column, zone) for pk, row, number, kind, base, column, zone in rows}
+
+
+def places_of(seats: Mapping[int, SeatFacts]) -> list[Place]:
+    """The hall's seats as the seating rules see them."""
+    return [Place(pk, facts[0], facts[4], facts[2], facts[5]) for pk, facts in seats.items()]
 
 
 def seat_from_facts(seat_id: int, hall_id: int, facts: SeatFacts) -> Seat:
     """The Seat the hold's answer shows, built from the copy (the database checked it)."""
-    row, number, kind, base = facts
-    seat = Seat(pk=seat_id, hall_id=hall_id, row_number=row, seat_number=number, seat_type=kind, base_price=base)
+    row, number, kind, base, column, zone = facts
+    seat = Seat(
+        pk=seat_id,
+        hall_id=hall_id,
+        row_number=row,
+        seat_number=number,
+        seat_type=kind,
+        base_price=base,
+        column=column,
+        best_zone=zone,
+    )
     seat._state.adding = False
     seat._state.db = "default"
     return seat

@@ -212,12 +212,14 @@ def best_block(
     *,
     seat_type: str | None = None,
     allowed: Callable[[Place], bool] = _anyone,
+    needs: Callable[[Sequence[Place]], bool] | None = None,
 ) -> list[int] | None:
     """The best free block of `count` seats (ids, left to right, front to back), or None.
 
     Together in one row when any row has room; else split over as few adjacent rows as
     possible (columns overlapping) as a last resort. A block that strands a seat is chosen
-    only when every block does. Only seats of `seat_type` (when given) that `allowed` admits.
+    only when every block does. Only seats of `seat_type` (when given) that `allowed` admits,
+    and only blocks that `needs` admits, when given (a wheelchair space among them, say).
     """
     places = list(places)
     if count < 1:
@@ -229,6 +231,8 @@ def best_block(
             blocks = row_blocks(places, taken, count, seat_type=seat_type, allowed=allowed)
         else:
             blocks = _split_blocks(places, count, rows, usable)
+        if needs is not None:
+            blocks = [block for block in blocks if needs(block)]
         if not blocks:
             continue
         best = min(blocks, key=lambda block: block_score(places, taken, block))
