@@ -557,7 +557,7 @@ _BEST_ATTEMPTS = 4
 
 
 def best_seats_held[T](
-    *, showtime_id: int, count: int, seat_type: str | None, wheelchair: bool, hold: Callable[[list[int]], T]
+    *, showtime_id: int, count: int, seat_type: str | None, wheelchair: bool, hold: Callable[[Sequence[int]], T]
 ) -> T:
     """Choose the best free block (seating.best_seats) and hold it with `hold`, which runs its
     own transaction; when a seat of it was taken meanwhile, or it now strands a seat, read the
@@ -566,7 +566,7 @@ def best_seats_held[T](
     for attempt in range(_BEST_ATTEMPTS):
         chosen = seating.best_seats(showtime_id, count, seat_type, wheelchair)
         if not chosen:
-            raise SeatsUnavailable(seating.NOT_TOGETHER, seat_ids=[], count=count)
+            raise SeatsUnavailable(seating.NOT_TOGETHER, seat_ids=[])
         try:
             return hold(chosen)
         except (SeatsUnavailable, SingleSeatGap):
@@ -590,7 +590,7 @@ def booking_hold_best(
     centred, together in one row, else over adjacent rows (seat_rules.best_block); the other
     arguments as booking_hold's. SeatsUnavailable when no block is free."""
 
-    def hold(chosen: list[int]) -> HoldResult:
+    def hold(chosen: Sequence[int]) -> HoldResult:
         return booking_hold(
             showtime_id=showtime_id,
             seat_ids=chosen,
