@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import capfirst
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -145,6 +146,18 @@ def _seat_names(seat_ids: list[int]) -> str:
     return ", ".join(
         _("row %(row)s, seat %(seat)s") % {"row": seat.row_number, "seat": seat.seat_number}
         for seat in selectors.seats_by_id(seat_ids)
+    )
+
+
+def _seats_by_row(seat_ids: list[int]) -> str:
+    """Seats named row by row ("row 5, seats 6, 7, 8; row 6, seat 7"), for the seating messages."""
+    rows: dict[int, list[int]] = {}
+    for seat in selectors.seats_by_id(seat_ids):
+        rows.setdefault(seat.row_number, []).append(seat.seat_number)
+    return "; ".join(
+        ngettext("row %(row)s, seat %(seats)s", "row %(row)s, seats %(seats)s", len(numbers))
+        % {"row": row, "seats": ", ".join(str(n) for n in numbers)}
+        for row, numbers in rows.items()
     )
 
 
@@ -311,7 +324,7 @@ def _best_suggestion(showtime: Showtime, form: BestSeatsForm) -> BestSuggestion 
         "The best seat for you: %(seats)s. Continue to hold it, or tick another seat.",
         "The best %(count)d seats for you: %(seats)s. Continue to hold them, or tick other seats.",
         len(found),
-    ) % {"count": len(found), "seats": _seat_names(found)}
+    ) % {"count": len(found), "seats": _seats_by_row(found)}
     return BestSuggestion(found, note)
 
 
@@ -493,9 +506,9 @@ def _wheelchair_message(names: str) -> str:
 
 def _gap_message(names: str) -> str:
     return _(
-        "These seats would leave a single empty seat on its own (%(seats)s), which nobody can book with "
-        "a friend. Please move along by a seat, or take the seats suggested below."
-    ) % {"seats": names}
+        "%(seats)s would leave a single empty seat on its own beside them, which nobody can book with a friend. "
+        "Please move along by a seat, or take the seats suggested."
+    ) % {"seats": capfirst(names)}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -536,7 +549,7 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
     kept = [s.seat.pk for s in chosen if s.seat.seat_type in WHEELCHAIR_TYPES]
     if kept and request.method != "POST" and not ask.wheelchair and not _accessible_released(showtime):
         # Sent back to the map (the hold would refuse them); a POST gets the hold's answer, details kept.
-        messages.error(request, _wheelchair_message(_seat_names(kept)))
+        messages.error(request, _wheelchair_message(_seats_by_row(kept)))
         keep = [pk for pk in ask.seat_ids if pk not in kept]
         return redirect(f"{seat_url}?{urlencode({'seat': keep}, doseq=True)}" if keep else seat_url)
 
@@ -597,12 +610,12 @@ def _checkout_hold(
         return _seats_gone(request, showtime.pk, ask.seat_ids, list(error.extra.get("seat_ids", [])))
     except SingleSeatGap as error:
         suggestion = [int(pk) for pk in error.extra.get("suggestion") or []]
-        form.add_error(None, _gap_message(_seat_names(list(error.extra.get("seat_ids") or ask.seat_ids))))
+        form.add_error(None, _gap_message(_seats_by_row(list(error.extra.get("seat_ids") or ask.seat_ids))))
         if suggestion:
-            context["gap"] = {"ids": ",".join(str(pk) for pk in suggestion), "names": _seat_names(suggestion)}
+            context["gap"] = {"ids": ",".join(str(pk) for pk in suggestion), "names": _seats_by_row(suggestion)}
         return None
     except WheelchairOnly as error:
-        form.add_error(None, _wheelchair_message(_seat_names(list(error.extra.get("seat_ids") or ask.seat_ids))))
+        form.add_error(None, _wheelchair_message(_seats_by_row(list(error.extra.get("seat_ids") or ask.seat_ids))))
         return None
     except SalesClosed:
         messages.error(request, _("Sales for this showtime are closed."))
@@ -616,7 +629,7 @@ def _checkout_hold(
     except NotFound:
         raise Http404 from None
     _remember(request, SESSION_TOKENS, result.booking.reference, result.token)
-    names = _seat_names([bs.seat_id for bs in result.seats])
+    names = _seats_by_row([bs.seat_id for bs in result.seats])
     if ask.best_count:
         messages.success(request, _("We chose the best seats for you: %(seats)s.") % {"seats": names})
     if SINGLE_SEAT_GAP_WARNING in result.warnings:

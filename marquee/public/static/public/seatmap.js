@@ -43,7 +43,7 @@
       text = count + " · " + summary.dataset.labelTotal + " " + format(total);
     }
     summary.textContent = text;
-    var button = form.querySelector('button[type="submit"]');
+    var button = form.querySelector('button[type="submit"]:not([name="action"])');
     if (button && !button.hasAttribute("data-closed")) button.disabled = seats.length === 0;
   }
 
@@ -120,7 +120,7 @@
     gate();
     update();
   });
-  var button = form.querySelector('button[type="submit"]');
+  var button = form.querySelector('button[type="submit"]:not([name="action"])');
   if (button && button.disabled) button.setAttribute("data-closed", "");
   gate();
   update();
