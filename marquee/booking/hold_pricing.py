@@ -20,7 +20,6 @@ from decimal import Decimal
 
 from django.db import connection
 
-from marquee.booking.seat_rules import Place
 from marquee.core.clock import local
 from marquee.pricing.models import Tariff, TicketType
 from marquee.pricing.prices import seat_price, tariff_for
@@ -43,8 +42,8 @@ class PricingCopy:
     ticket_types: tuple[TicketType, ...]
 
 
-# A seat of the hall as the copy has it: row, number, seat type, base price, and where it
-# stands for the seating rules (seat_rules.py): column and whether it is in the best zone.
+# A seat of the hall as the copy has it: row, number, seat type, base price, column and
+# whether it is in the best zone (the seats the hold's answer shows carry them too).
 type SeatFacts = tuple[int, int, str, Decimal, int, bool]
 
 
@@ -122,11 +121,6 @@ def hall_seats(hall_id: int) -> dict[int, SeatFacts]:
         "pk", "row_number", "seat_number", "seat_type", "base_price", "column", "best_zone"
     )
     return {pk: (row, number, kind, base, column, zone) for pk, row, number, kind, base, column, zone in rows}
-
-
-def places_of(seats: Mapping[int, SeatFacts]) -> list[Place]:
-    """The hall's seats as the seating rules see them."""
-    return [Place(pk, facts[0], facts[4], facts[2], facts[5]) for pk, facts in seats.items()]
 
 
 def seat_from_facts(seat_id: int, hall_id: int, facts: SeatFacts) -> Seat:

@@ -87,7 +87,7 @@ def showtime_taken(showtime_id: int, at: dt.datetime) -> set[int]:
         .order_by()
     )
     kept = SeatBlock.objects.filter(showtime_id=showtime_id).values_list("seat_id", flat=True).order_by()
-    return set(booked.union(kept).order_by())  # no model ordering on the union (SQLite refuses it)
+    return set(booked.union(kept).order_by())
 
 
 def gap_verdict(

@@ -553,7 +553,7 @@ def _gap_verdict_sqlite(
 
 # How often best available reads the showtime again and chooses anew when another customer
 # took a seat of its choice first (or a choice now strands a seat).
-_BEST_ATTEMPTS = 4
+_BEST_ATTEMPTS = 6
 
 
 def best_seats_held[T](
