@@ -173,17 +173,20 @@ def _create_sold_booking(
     raise RuntimeError("could not draw a unique booking reference")  # pragma: no cover
 
 
-def _check_single_seat_gap(showtime: Showtime, seat_ids: list[int], at: dt.datetime) -> None:
-    """SingleSeatGap when selling `seat_ids` would leave one empty seat on its own and some
-    choice of as many seats would not. Reads the hall's places and the showtime's taken seats
-    inside the sale's transaction (after the seats' locks)."""
+def _single_seat_gap(showtime: Showtime, seat_ids: list[int], at: dt.datetime, *, allow: bool) -> bool:
+    """Whether selling `seat_ids` leaves one empty seat on its own when some choice of as many
+    seats would not: SingleSeatGap (with that choice as the suggestion) unless `allow`, else
+    True (staff sold anyway). Reads the hall's places and the showtime's taken seats inside the
+    sale's transaction (after the seats' locks)."""
     places = hall_places(showtime.hall_id)
     taken = showtime_taken(showtime.pk, at)
     if not leaves_single_gap(places, taken, seat_ids):
-        return
+        return False
     suggestion = gap_free_alternative(places, taken, seat_ids)
     if suggestion is None:
-        return  # every choice of that many seats leaves one: the last seats still sell
+        return False  # every choice of that many seats leaves one: the last seats still sell
+    if allow:
+        return True
     raise SingleSeatGap(SINGLE_SEAT_LEFT, seat_ids=seat_ids, suggestion=suggestion)
 
 
@@ -191,6 +194,7 @@ def _check_single_seat_gap(showtime: Showtime, seat_ids: list[int], at: dt.datet
 class Sold:
     booking: Booking  # with its showtime (movie and hall) and customer
     seats: list[BookingSeat]  # with their seats, by row and number
+    gap_overridden: bool = False  # sold though it leaves a single seat (staff chose "Sell anyway")
 
 
 def booking_sell(
@@ -239,8 +243,7 @@ def booking_sell(
         raise SeatsUnavailable(
             _("%(count)s of these seats are no longer free.") % {"count": len(taken)}, seat_ids=taken
         )
-    if not allow_gap and settings.SINGLE_SEAT_GAPS != "allow":
-        _check_single_seat_gap(showtime, data.seat_ids, at)
+    gap_left = settings.SINGLE_SEAT_GAPS != "allow" and _single_seat_gap(showtime, data.seat_ids, at, allow=allow_gap)
     buyer = _buyer(data.email, data.name, at)
     tariff: Tariff | None = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
     comp = method == COMP
@@ -282,7 +285,11 @@ def booking_sell(
     seat_maps_changed([showtime.pk])
     if booking.ticket_email:
         _queue_ticket_mail(booking)
-    return Sold(booking=booking, seats=sorted(sold, key=lambda bs: (bs.seat.row_number, bs.seat.seat_number)))
+    return Sold(
+        booking=booking,
+        seats=sorted(sold, key=lambda bs: (bs.seat.row_number, bs.seat.seat_number)),
+        gap_overridden=gap_left,
+    )
 
 
 # --- what the counter shows ---------------------------------------------------------------

@@ -133,6 +133,8 @@ def counter_sell(
                 "showtime": showtime_fact(showtime),
                 **({"promo_code": booking.promo_code_text} if booking.promo_code_text else {}),
                 **({"voucher": from_voucher} if from_voucher else {}),
+                # Sold though it leaves one empty seat on its own: the cashier ticked "Sell anyway".
+                **({"single_seat_gap": "sold anyway"} if sold.gap_overridden else {}),
             },
             booking_id=booking.pk,
             showtime_id=showtime.pk,
