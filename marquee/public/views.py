@@ -250,6 +250,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
 
 # --- seat map and checkout -------------------------------------------------------------
 
+
 def _askable_types() -> list[tuple[str, str]]:
     """The types a buyer may ask the best seats of: wheelchair spaces and companion seats come
     with the "I need a wheelchair space" box instead."""
