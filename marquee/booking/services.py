@@ -640,7 +640,7 @@ def _hold_on_postgresql(
             raise NotFound("No such showtime.")
         showtime = kept.showtime
         hall = showtime.hall_id
-        placeholder: hold_pricing.SeatFacts = (0, 0, "", Decimal(0), 0, False)  # not in the copy: the database says why
+        placeholder: hold_pricing.SeatFacts = (0, 0, "", Decimal(0))  # not in the copy: the database says why
         seats = [hold_pricing.seat_from_facts(pk, hall, kept.seats.get(pk, placeholder)) for pk in wanted]
         refused: DomainError | None = None
         priced: hold_pricing.PricedSeats | None = None
