@@ -42,9 +42,8 @@ class PricingCopy:
     ticket_types: tuple[TicketType, ...]
 
 
-# A seat of the hall as the copy has it: row, number, seat type, base price, column and
-# whether it is in the best zone (the seats the hold's answer shows carry them too).
-type SeatFacts = tuple[int, int, str, Decimal, int, bool]
+# A seat of the hall as the copy has it: row, number, seat type, base price.
+type SeatFacts = tuple[int, int, str, Decimal]
 
 
 @dataclass(frozen=True)
@@ -118,24 +117,15 @@ def showtime_copy(showtime_id: int) -> ShowtimeCopy | None:
 
 def hall_seats(hall_id: int) -> dict[int, SeatFacts]:
     rows = Seat.objects.filter(hall_id=hall_id).values_list(
-        "pk", "row_number", "seat_number", "seat_type", "base_price", "column", "best_zone"
+        "pk", "row_number", "seat_number", "seat_type", "base_price"
     )
-    return {pk: (row, number, kind, base, column, zone) for pk, row, number, kind, base, column, zone in rows}
+    return {pk: (row, number, kind, base) for pk, row, number, kind, base in rows}
 
 
 def seat_from_facts(seat_id: int, hall_id: int, facts: SeatFacts) -> Seat:
     """The Seat the hold's answer shows, built from the copy (the database checked it)."""
-    row, number, kind, base, column, zone = facts
-    seat = Seat(
-        pk=seat_id,
-        hall_id=hall_id,
-        row_number=row,
-        seat_number=number,
-        seat_type=kind,
-        base_price=base,
-        column=column,
-        best_zone=zone,
-    )
+    row, number, kind, base = facts
+    seat = Seat(pk=seat_id, hall_id=hall_id, row_number=row, seat_number=number, seat_type=kind, base_price=base)
     seat._state.adding = False
     seat._state.db = "default"
     return seat

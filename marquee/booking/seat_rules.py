@@ -115,18 +115,45 @@ def _distance(block: Sequence[Place], centre: _Centre) -> float:
     return distance
 
 
+class Layout:
+    """A hall's places indexed for scoring many blocks: by position, and the zone's centre."""
+
+    def __init__(self, places: Iterable[Place]) -> None:
+        self.places = list(places)
+        self.at = {(p.row, p.column): p for p in self.places}
+        self.centre = _zone_centre(self.places)
+
+    def strands(self, taken: set[int], block: Iterable[Place]) -> bool:
+        """leaves_single_gap in time of the block's size: only a free neighbour of a seat
+        taken now can be stranded anew, and it was not stranded before (that seat was free)."""
+        chosen = {(p.row, p.column) for p in block}
+
+        def closed(position: tuple[int, int]) -> bool:
+            place = self.at.get(position)
+            return place is None or position in chosen or place.seat_id in taken
+
+        for row, column in chosen:
+            for side in (column - 1, column + 1):
+                neighbour = self.at.get((row, side))
+                if neighbour is None or (row, side) in chosen or neighbour.seat_id in taken:
+                    continue
+                if closed((row, side - 1)) and closed((row, side + 1)):
+                    return True
+        return False
+
+
 type Score = tuple[int, int, int, float, int, int]
 
 
-def block_score(places: Sequence[Place], taken: set[int], block: Sequence[Place]) -> Score:
+def block_score(layout: Layout, taken: set[int], block: Sequence[Place]) -> Score:
     """How good a block is, smaller is better: a block that strands a seat last; then fewer
     rows; then fewer seats outside the zone; then nearer the zone's centre (rows weigh more
     than columns, a little less in front); then front-to-back, left-to-right for ties."""
     return (
-        1 if leaves_single_gap(places, taken, [p.seat_id for p in block]) else 0,
+        1 if layout.strands(taken, block) else 0,
         len({p.row for p in block}),
         sum(1 for p in block if not p.best_zone),
-        round(_distance(block, _zone_centre(places)), 6),
+        round(_distance(block, layout.centre), 6),
         min(p.row for p in block),
         min(p.column for p in block),
     )
@@ -225,6 +252,7 @@ def best_block(
     if count < 1:
         return None
     usable = _usable(places, taken, seat_type, allowed)
+    layout = Layout(places)
     fallback: list[Place] | None = None
     for rows in range(1, min(count, MAX_SPLIT_ROWS) + 1):
         if rows == 1:
@@ -235,8 +263,8 @@ def best_block(
             blocks = [block for block in blocks if needs(block)]
         if not blocks:
             continue
-        best = min(blocks, key=lambda block: block_score(places, taken, block))
-        if not leaves_single_gap(places, taken, [p.seat_id for p in best]):
+        best = min(blocks, key=lambda block: block_score(layout, taken, block))
+        if not layout.strands(taken, best):
             return _ids(best)
         if fallback is None:
             fallback = best
@@ -323,11 +351,12 @@ def gap_free_alternative(
     target = [p for p in places if p.seat_id in wanted] or places
     usable = _usable(places, taken, None, allowed)
     distance = _near(places, target)
+    layout = Layout(places)
     blocks = [
         block
         for section in _sections(places)
         for block in _windows(section, count, usable)
-        if not leaves_single_gap(places, taken, [p.seat_id for p in block])
+        if not layout.strands(taken, block)
     ]
     if blocks:
         return _ids(min(blocks, key=lambda b: (distance(b), min(p.row for p in b), min(p.column for p in b))))

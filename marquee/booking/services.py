@@ -563,15 +563,21 @@ def best_seats_held[T](
     own transaction; when a seat of it was taken meanwhile, or it now strands a seat, read the
     showtime again and choose again. Two customers asking at once get different seats.
     SeatsUnavailable (no `seat_ids`) when no block of `count` seats is free."""
+    refused: tuple[list[int], SingleSeatGap] | None = None
     for attempt in range(_BEST_ATTEMPTS):
         chosen = seating.best_seats(showtime_id, count, seat_type, wheelchair)
         if not chosen:
             raise SeatsUnavailable(seating.NOT_TOGETHER, seat_ids=[])
+        if refused is not None and refused[0] == chosen:
+            # Every block strands a seat and some scattered choice does not: the refusal, with
+            # its suggestion, is the answer (choosing again would choose the same block).
+            raise refused[1]
         try:
             return hold(chosen)
-        except (SeatsUnavailable, SingleSeatGap):
+        except (SeatsUnavailable, SingleSeatGap) as error:
             if attempt == _BEST_ATTEMPTS - 1:
                 raise
+            refused = (chosen, error) if isinstance(error, SingleSeatGap) else None
             log.info("best available chose again for showtime %s", showtime_id)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -634,7 +640,7 @@ def _hold_on_postgresql(
             raise NotFound("No such showtime.")
         showtime = kept.showtime
         hall = showtime.hall_id
-        placeholder: hold_pricing.SeatFacts = (0, 0, "", Decimal(0), 0, False)  # not in the copy: the database says why
+        placeholder: hold_pricing.SeatFacts = (0, 0, "", Decimal(0))  # not in the copy: the database says why
         seats = [hold_pricing.seat_from_facts(pk, hall, kept.seats.get(pk, placeholder)) for pk in wanted]
         refused: DomainError | None = None
         priced: hold_pricing.PricedSeats | None = None

@@ -13,7 +13,7 @@ from marquee.booking import hold_pricing
 from marquee.booking.models import ACTIVE_STATUSES, BookingSeat
 from marquee.booking.seating import best_seats
 from marquee.booking.services import booking_hold_best
-from marquee.core.errors import NotFound, SeatsUnavailable, ValidationFailed
+from marquee.core.errors import NotFound, SeatsUnavailable, SingleSeatGap, ValidationFailed
 from marquee.payments.checkout import checkout_hold
 from marquee.venues.models import Seat
 from tests import factories as f
@@ -147,3 +147,17 @@ def test_customers_asking_at_the_same_instant_get_different_seats(settings):
     assert sorted(active) == sorted(every)
     for seats in won:
         assert together(seats_of(seats))
+
+
+def test_when_every_block_strands_a_seat_but_seats_apart_do_not_the_refusal_suggests_them(settings):
+    settings.SINGLE_SEAT_GAPS = "refuse"
+    hold_pricing.forget()
+    show = f.showtime(hall_obj=hall_with_aisle(rows=1, left=3, right=3))
+    ids = {s.seat_number: s.pk for s in show.hall.seats.all()}
+    f.hold(show, [ids[2]], email="first@example.com", gap_rule="allow")  # 1 and 3 left alone already
+    # 4-5 leaves 6 alone, 5-6 leaves 4: every pair strands one; 1 and 3 strand nobody new
+    with pytest.raises(SingleSeatGap) as refused:
+        booking_hold_best(showtime_id=show.pk, count=2, customer=f.buyer())
+    assert refused.value.extra["suggestion"] == [ids[1], ids[3]]
+    held = booking_hold_best(showtime_id=show.pk, count=2, customer=f.buyer(), gap_rule="warn")
+    assert held.warnings == ("single_seat_gap",)

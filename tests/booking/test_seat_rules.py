@@ -8,6 +8,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from marquee.booking.seat_rules import (
+    Layout,
     Place,
     best_block,
     block_score,
@@ -184,12 +185,15 @@ def test_best_block_is_free_allowed_contiguous_when_it_can_be_and_none_scores_be
         if gap_free:
             assert not leaves_single_gap(places, taken, chosen)
             assert _contiguous(block)
-            assert block_score(places, taken, block) == min(block_score(places, taken, b) for b in gap_free)
+            assert block_score(Layout(places), taken, block) == min(
+                block_score(Layout(places), taken, b) for b in gap_free
+            )
         else:
             # every block in one row strands a seat: a split that strands none may win, else the best row block
             assert not leaves_single_gap(places, taken, chosen) or (
                 _contiguous(block)
-                and block_score(places, taken, block) == min(block_score(places, taken, b) for b in contiguous)
+                and block_score(Layout(places), taken, block)
+                == min(block_score(Layout(places), taken, b) for b in contiguous)
             )
     else:
         rows = sorted({p.row for p in block})
@@ -220,3 +224,13 @@ def test_a_choice_is_refused_only_when_a_gap_free_one_exists_and_the_suggestion_
         assert all(i not in taken and allowed(next(p for p in places if p.seat_id == i)) for i in suggestion)
         assert not leaves_single_gap(places, taken, suggestion)
         assert not stranded_seats(places, taken | set(suggestion))  # from a map with none, none after
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(occupied_halls(), st.data())
+def test_the_quick_stranding_check_agrees_with_the_definition(hall, data):
+    places, taken = hall
+    free = [p for p in places if p.seat_id not in taken]
+    assume(free)
+    block = data.draw(st.lists(st.sampled_from(free), min_size=1, max_size=5, unique=True))
+    assert Layout(places).strands(taken, block) == leaves_single_gap(places, taken, [p.seat_id for p in block])

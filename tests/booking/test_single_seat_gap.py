@@ -4,6 +4,7 @@ choice strands one; and a hypothesis property over random occupancies."""
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, assume, event, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -156,6 +157,17 @@ def test_the_rule_costs_a_hold_no_round_trip_on_postgresql(refuse):
         lambda: checkout_hold(showtime_id=show.pk, seat_ids=[seat[2, 1], seat[2, 2], seat[2, 3]], customer=f.buyer())
     )
     assert trips == 3, "\n".join(sent)
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_the_rule_costs_a_hold_two_statements_on_sqlite(refuse):
+    show = f.showtime(hall_obj=hall_with_aisle())
+    seat = seat_grid(show)
+    f.hold(show, [seat[1, 1], seat[1, 2], seat[1, 3]], email="warm@example.com")
+    with CaptureQueriesContext(connection) as queries:
+        f.hold(show, [seat[2, 4], seat[2, 5], seat[2, 6]], email="b@example.com")
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len(statements) <= 17, "\n".join(statements)  # test_hold_round_trips: 15 without the rule
 
 
 # --- the property, through the real hold ----------------------------------------------------

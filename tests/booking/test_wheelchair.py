@@ -53,9 +53,8 @@ def test_a_customer_who_needs_one_books_the_space_and_its_companion(show):
 
 def test_the_spaces_are_released_to_everyone_shortly_before_the_show(show, settings):
     assert settings.ACCESSIBLE_RELEASE_MINUTES == 60
-    with time_machine.travel(show.starts_at - dt.timedelta(minutes=61), tick=False):
-        with pytest.raises(WheelchairOnly):
-            f.hold(show, [seat(show, 1), seat(show, 2)])
+    with time_machine.travel(show.starts_at - dt.timedelta(minutes=61), tick=False), pytest.raises(WheelchairOnly):
+        f.hold(show, [seat(show, 1), seat(show, 2)])
     with time_machine.travel(show.starts_at - dt.timedelta(minutes=60), tick=False):
         result = f.hold(show, [seat(show, 1), seat(show, 2)])
     assert len(result.seats) == 2
