@@ -12,6 +12,9 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("PAYMENT_PROVIDERS", "demo")
+# The suite's holds pick seats for what each test is about, often leaving one alone in a row;
+# the seating tests (tests/booking/test_single_seat_gap*.py…) set `refuse`, the default, themselves.
+os.environ.setdefault("SINGLE_SEAT_GAPS", "allow")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="marquee-test-"))
 
 from marquee.settings import *  # noqa: F403

@@ -56,7 +56,7 @@ from marquee.booking.selectors import (
 from marquee.booking.services import CustomerDetails, booking_for_customer
 from marquee.core.client import client_address
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import NotFound
+from marquee.core.errors import NotFound, ValidationFailed
 from marquee.payments.checkout import checkout_hold
 from marquee.payments.selectors import booking_money
 from marquee.payments.services import booking_cancel, booking_pay, payment_start
@@ -180,13 +180,31 @@ def seat_map(request: HttpRequest, id: int) -> HttpResponse:
 def booking_create(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
     """Hold all the seats or none. The answer carries the booking's token, shown only here.
 
+    Send `seat_ids`, or `"best_available": {"count": 2, "type": "standard"}` for the best free
+    block (exactly one of them: `422 validation_error` otherwise; no block free: `409
+    seats_unavailable` with `seat_ids` empty). `"wheelchair": true` when the customer needs a
+    wheelchair space: wheelchair spaces and companion seats are kept for them until
+    ACCESSIBLE_RELEASE_MINUTES before the show (`409 wheelchair_only` naming them, `seat_ids`).
+
+    `409 single_seat_gap` when the seats would leave one empty seat alone between taken seats,
+    an aisle or the row's end (SINGLE_SEAT_GAPS `refuse`, the default), with `seat_ids` (those
+    asked) and `suggestion` (as many seats near them that leave none); never when every choice
+    would leave one. With `warn` the seats are held and the answer's `warnings` says
+    `"single_seat_gap"`.
+
     `429 rate_limited` when the request rate or a hold limit is reached: `"limit":
     "seats_per_customer"` (the email's unpaid seats for this showtime would pass
     MAX_SEATS_PER_BOOKING) or `"seats_per_client"` (the client address's unpaid seats would pass
     MAX_PENDING_SEATS_PER_CLIENT), with `held` and `maximum`. Seats already held stay held."""
+    if (payload.seat_ids is None) == (payload.best_available is None):
+        message = "Send either seat_ids or best_available."
+        raise ValidationFailed(message, fields={"seat_ids": [message], "best_available": [message]})
+    best = payload.best_available
     result = checkout_hold(
         showtime_id=payload.showtime_id,
-        seat_ids=payload.seat_ids,
+        seat_ids=payload.seat_ids or (),
+        best_available=(best.count, best.type) if best is not None else None,
+        wheelchair=payload.wheelchair,
         customer=CustomerDetails(
             first_name=payload.customer.first_name,
             last_name=payload.customer.last_name,
@@ -207,7 +225,7 @@ def booking_create(request: HttpRequest, payload: BookingIn) -> Status[dict[str,
     # Built from what the hold has in memory: re-reading the booking cost a hold 3 queries.
     body = booking_out(result.booking, token=result.token, seats=result.seats)
     vouchers = voucher_amount(result.booking.pk) if payload.voucher_code else Decimal("0.00")
-    return Status(201, {**body, **booking_vouchers_out(result.booking, vouchers)})
+    return Status(201, {**body, **booking_vouchers_out(result.booking, vouchers), "warnings": list(result.warnings)})
 
 
 def _with_money(booking: Booking) -> dict[str, Any]:

@@ -174,6 +174,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "language_version": _("language version"),
     "expires_at": _("expires"),
     "voucher": _("gift voucher"),
+    "single_seat_gap": _("single empty seat left"),  # a counter sale's "Sell anyway"
 }
 
 # The kinds of thing an entry is about (the first part of an action code).
@@ -202,6 +203,7 @@ TARGET_LABELS: dict[str, Promise] = {
 VALUE_LABELS: dict[str, dict[str, Any]] = {
     # A staff cancel's refund choice (marquee.payments.services.booking_cancel), or an amount.
     "refund": {"full": pgettext_lazy("refund choice", "full"), "none": pgettext_lazy("refund choice", "none")},
+    "single_seat_gap": {"sold anyway": _("sold anyway")},
 }
 
 MONEY_FIELDS = frozenset(

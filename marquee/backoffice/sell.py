@@ -26,7 +26,7 @@ from marquee.booking.models import Booking, BookingStatus, Channel
 from marquee.booking.selectors import FREE, booking_sold, seats_free, showtime_seat_map
 from marquee.core.clock import local_today
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import DomainError, SeatsUnavailable, ValidationFailed, in_language
+from marquee.core.errors import DomainError, SeatsUnavailable, SingleSeatGap, ValidationFailed, in_language
 from marquee.payments.counter import counter_sell
 from marquee.payments.voucher_money import voucher_amount
 from marquee.pricing.models import TicketType
@@ -34,6 +34,7 @@ from marquee.pricing.ticket_types import ticket_types_on_sale
 from marquee.public.seatmap import legend, seat_map_version, seat_rows
 from marquee.scheduling.models import Showtime
 from marquee.scheduling.selectors import showtime_find
+from marquee.venues.models import WHEELCHAIR_TYPES
 from marquee.venues.selectors import hall_seats_by_id
 
 
@@ -73,6 +74,9 @@ def _map_context(showtime: Showtime, selected: set[int]) -> dict[str, Any]:
         "lost": [state for state in seat_map.seats if state.seat.pk in selected - free],
         "legend": legend(seat_map),
         "max_seats": settings.MAX_SEATS_PER_BOOKING,
+        # Staff may sell these at any time; the page says whom they are for.
+        "has_wheelchair_places": any(state.seat.seat_type in WHEELCHAIR_TYPES for state in seat_map.seats),
+        "accessible_minutes": settings.ACCESSIBLE_RELEASE_MINUTES,
     }
 
 
@@ -107,6 +111,7 @@ def sell_showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
     showtime = _showtime(showtime_id)
     errors: dict[str, list[str]] = {}
     problem = ""
+    gap: list[int] = []  # a gap-free choice of as many seats, when the sale would leave a single seat
     selected = _selected(request.POST.getlist("seat")) if request.method == "POST" else set()
     offered = [t for t in ticket_types_on_sale(age_rating=showtime.movie.age_rating) if not t.is_default]
     if request.method == "POST":
@@ -124,7 +129,14 @@ def sell_showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
                 language=get_language() or "",
                 promo_code=request.POST.get("promo_code", ""),
                 voucher_code=request.POST.get("voucher_code", "").strip()[:64],
+                allow_gap=request.POST.get("allow_gap") == "on",
             )
+        except SingleSeatGap as error:
+            gap = [int(pk) for pk in error.extra.get("suggestion") or []]
+            problem = _(
+                "These seats leave a single empty seat on its own. Seats that leave none: %(seats)s. "
+                "Choose those, or tick “Sell anyway” and sell these."
+            ) % {"seats": _seat_names(showtime, gap)}
         except SeatsUnavailable as error:
             taken = list(error.extra.get("seat_ids", []))
             problem = _("Just taken by someone else: %(seats)s. Choose other seats.") % {
@@ -147,6 +159,7 @@ def sell_showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
             "promo_code": request.POST.get("promo_code", "").strip()[:40],
             "offered": [(t, request.POST.get(f"count_{t.code}", "")[:3]) for t in offered],
             "voucher_code": request.POST.get("voucher_code", "").strip()[:64],
+            "gap": gap,
         }
     )
     status = 422 if problem else 200

@@ -10,7 +10,12 @@ What differs from a customer's hold (marquee.booking.services.booking_hold):
   start, and never past the showtime's end (online sales close at the start);
 - the customer's email is optional: without one the booking has no customer and nobody is
   told anything; a name without an email is kept as the ticket holder's name;
-- a comp (method "comp") sells every seat at price 0 and needs a reason.
+- a comp (method "comp") sells every seat at price 0 and needs a reason;
+- staff may sell wheelchair spaces and companion seats at any time (the page notes them);
+- the single-seat-gap rule (SINGLE_SEAT_GAPS, unless "allow") is checked on the showtime's
+  occupancy read inside the sale's transaction, under "warn" as under "refuse": a sale that
+  leaves one empty seat on its own is refused with SingleSeatGap (and a gap-free suggestion)
+  unless staff override it (`allow_gap`, the page's "Sell anyway").
 
 Every other rule of a hold stands: the seats belong to the showtime's hall and are free
 (an expired hold frees its seats first), the locks are taken in the order every hold takes
@@ -28,6 +33,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from marquee.booking.models import COMP, Booking, BookingSeat, BookingStatus, Channel, Customer
+from marquee.booking.seat_rules import gap_free_alternative, leaves_single_gap
+from marquee.booking.seating import SINGLE_SEAT_LEFT, hall_places, showtime_taken
 from marquee.booking.selectors import with_seats_taken
 from marquee.booking.services import (
     MAX_ID,
@@ -46,7 +53,7 @@ from marquee.booking.services import (
 from marquee.booking.tokens import hash_token, new_reference, new_token
 from marquee.core.clock import day_bounds, local
 from marquee.core.clock import now as clock_now
-from marquee.core.errors import NotFound, SalesClosed, SeatsUnavailable, ValidationFailed
+from marquee.core.errors import NotFound, SalesClosed, SeatsUnavailable, SingleSeatGap, ValidationFailed
 from marquee.core.rows import row_or_not_found
 from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
@@ -166,10 +173,28 @@ def _create_sold_booking(
     raise RuntimeError("could not draw a unique booking reference")  # pragma: no cover
 
 
+def _single_seat_gap(showtime: Showtime, seat_ids: list[int], at: dt.datetime, *, allow: bool) -> bool:
+    """Whether selling `seat_ids` leaves one empty seat on its own when some choice of as many
+    seats would not: SingleSeatGap (with that choice as the suggestion) unless `allow`, else
+    True (staff sold anyway). Reads the hall's places and the showtime's taken seats inside the
+    sale's transaction (after the seats' locks)."""
+    places = hall_places(showtime.hall_id)
+    taken = showtime_taken(showtime.pk, at)
+    if not leaves_single_gap(places, taken, seat_ids):
+        return False
+    suggestion = gap_free_alternative(places, taken, seat_ids)
+    if suggestion is None:
+        return False  # every choice of that many seats leaves one: the last seats still sell
+    if allow:
+        return True
+    raise SingleSeatGap(SINGLE_SEAT_LEFT, seat_ids=seat_ids, suggestion=suggestion)
+
+
 @dataclass(frozen=True)
 class Sold:
     booking: Booking  # with its showtime (movie and hall) and customer
     seats: list[BookingSeat]  # with their seats, by row and number
+    gap_overridden: bool = False  # sold though it leaves a single seat (staff chose "Sell anyway")
 
 
 def booking_sell(
@@ -183,11 +208,13 @@ def booking_sell(
     name: str = "",
     comp_reason: str = "",
     language: str = "",
+    allow_gap: bool = False,
 ) -> Sold:
     """Sell these seats at the counter, paid at once, inside the caller's transaction (which
     records the payment). `method` is what the booking records as its payment method ("cash",
-    "card_terminal" or "comp"). Raises ValidationFailed, NotFound, SalesClosed or
-    SeatsUnavailable (naming every seat held or sold); with an email, the tickets are queued."""
+    "card_terminal" or "comp"). Raises ValidationFailed, NotFound, SalesClosed,
+    SeatsUnavailable (naming every seat held or sold) or SingleSeatGap (unless `allow_gap`:
+    staff chose to sell anyway); with an email, the tickets are queued."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("booking_sell() must run inside transaction.atomic()")
     data = _validate(seats=seats, email=email, name=name, method=method, comp_reason=comp_reason)
@@ -216,6 +243,7 @@ def booking_sell(
         raise SeatsUnavailable(
             _("%(count)s of these seats are no longer free.") % {"count": len(taken)}, seat_ids=taken
         )
+    gap_left = settings.SINGLE_SEAT_GAPS != "allow" and _single_seat_gap(showtime, data.seat_ids, at, allow=allow_gap)
     buyer = _buyer(data.email, data.name, at)
     tariff: Tariff | None = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
     comp = method == COMP
@@ -257,7 +285,11 @@ def booking_sell(
     seat_maps_changed([showtime.pk])
     if booking.ticket_email:
         _queue_ticket_mail(booking)
-    return Sold(booking=booking, seats=sorted(sold, key=lambda bs: (bs.seat.row_number, bs.seat.seat_number)))
+    return Sold(
+        booking=booking,
+        seats=sorted(sold, key=lambda bs: (bs.seat.row_number, bs.seat.seat_number)),
+        gap_overridden=gap_left,
+    )
 
 
 # --- what the counter shows ---------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The hold on PostgreSQL: one call of the database function `marquee_booking_hold`
-(migration booking 0011), which takes the locks, expires lapsed holds on the seats, checks
+(migrations booking 0011 and 0012), which takes the locks, expires lapsed holds on the seats, checks
 them free, refreshes the customer, counts the limits and inserts the booking and its seats,
-all in the server. With Django's BEGIN and COMMIT a hold is three round trips.
+all in the server; asked, it also answers the occupancy of the rows it touched, read after its
+insert, for the single-seat rule. With Django's BEGIN and COMMIT a hold is three round trips.
 
 The function answers one row: a status and what goes with it. booking/services.py turns it
 into the same exceptions as the steps it replaced.
@@ -23,7 +24,16 @@ _CALL = """SELECT * FROM marquee_booking_hold(
     %s::numeric, %s::integer, %s::timestamptz[], %s::numeric[], %s::integer[], %s::integer[], %s::text[], %s::text,
     %s::text, %s::text, %s::text, %s::boolean, %s::integer, %s::integer, %s::inet, %s::boolean, %s::text[], %s::text,
     %s::numeric, %s::timestamptz, %s::text, %s::text, %s::text, %s::text, %s::numeric[], %s::bigint, %s::text,
-    %s::bigint[], %s::text[], %s::text[])"""
+    %s::bigint[], %s::text[], %s::text[], %s::boolean)"""
+
+
+@dataclass(frozen=True)
+class RowOccupancy:
+    """The rows a hold touched, after its insert: every seat (id → row, column), and those
+    held, sold or kept back (the hold's own seats among them)."""
+
+    places: dict[int, tuple[int, int]]
+    taken: set[int]
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,7 @@ class HoldAnswer:
     reference: str
     booking_seat_ids: list[int]  # in seat id order
     customer: tuple  # id, created_at, email, phone, consent, consent_at, withdrawn_at, erased_at
+    rows: RowOccupancy | None  # "ok" with row_occupancy asked for; else None
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,7 @@ class HoldRequest:
     gift_message: str
     language: str
     priced: PricedSeats | None  # None when a ticket type was refused (types_ok is False)
+    row_occupancy: bool  # answer the occupancy of the asked seats' rows (the single-seat rule)
 
 
 def hold_call(request: HoldRequest) -> HoldAnswer:
@@ -111,11 +123,18 @@ def hold_call(request: HoldRequest) -> HoldAnswer:
         [kind.pk if kind is not None else None for _seat, kind, _price in lines],
         [kind.code if kind is not None else "" for _seat, kind, _price in lines],
         [kind.name_in_default_language if kind is not None else "" for _seat, kind, _price in lines],
+        request.row_occupancy,
     ]
     with connection.cursor() as cursor:
         cursor.execute(_CALL, params)
         row = cursor.fetchone()
-    status, seat_ids, held, booking_id, reference, booking_seat_ids, *customer = row
+    status, seat_ids, held, booking_id, reference, booking_seat_ids = row[:6]
+    customer = row[6:14]
+    row_seats, row_numbers, row_columns, row_taken = row[14:18]
+    rows = None
+    if row_seats is not None:
+        places = {pk: (r, c) for pk, r, c in zip(row_seats, row_numbers, row_columns, strict=True)}
+        rows = RowOccupancy(places=places, taken=set(row_taken or []))
     return HoldAnswer(
         status=status,
         seat_ids=list(seat_ids or []),
@@ -124,4 +143,5 @@ def hold_call(request: HoldRequest) -> HoldAnswer:
         reference=reference or "",
         booking_seat_ids=list(booking_seat_ids or []),
         customer=tuple(customer),
+        rows=rows,
     )

@@ -26,7 +26,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from marquee.audit.services import Actor, audit_record
-from marquee.booking import hold_pricing, hold_sql
+from marquee.booking import hold_pricing, hold_sql, seating
 from marquee.booking.hold_pricing import price_seats
 from marquee.booking.lifecycle import sources_for
 from marquee.booking.models import (
@@ -38,6 +38,7 @@ from marquee.booking.models import (
     Customer,
     SeatBlock,
 )
+from marquee.booking.seat_rules import Place
 from marquee.booking.selectors import booking_detail
 from marquee.booking.tokens import (
     REFERENCE_ALPHABET,
@@ -51,11 +52,13 @@ from marquee.booking.tokens import (
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import (
     CancelWindowClosed,
+    DomainError,
     InvalidState,
     NotFound,
     RateLimited,
     SalesClosed,
     SeatsUnavailable,
+    SingleSeatGap,
     ValidationFailed,
 )
 from marquee.core.rows import row_or_not_found
@@ -83,6 +86,7 @@ class HoldResult:
     booking: Booking  # with its showtime (movie and hall) and customer
     token: str  # shown once; only its hash is stored
     seats: list[BookingSeat]  # with their seats, by row and number: the answer needs no query
+    warnings: tuple[str, ...] = ()  # e.g. "single_seat_gap": held, though it strands a seat (warn)
 
 
 # --- validation -----------------------------------------------------------------------
@@ -408,6 +412,8 @@ def booking_hold(
     client_ip: str = "",
     ticket_types: Mapping[int, str] | None = None,
     savepoint: bool = True,
+    wheelchair: bool = False,
+    gap_rule: str | None = None,
 ) -> HoldResult:
     """Hold all the seats or none, for HOLD_MINUTES (never past the start), priced by the
     tariff in force, each seat's ticket type (`ticket_types`: seat id → type code; a seat not
@@ -415,7 +421,14 @@ def booking_hold(
     NotFound, SalesClosed, SeatsUnavailable (naming every seat held or sold) or RateLimited
     (the email's or the client address's pending seats would pass their limit; `client_ip`
     from marquee.core.client, "" for none). `savepoint=False` for a caller whose transaction
-    ends with any error the hold raises (checkout_hold): no savepoint, two round trips fewer."""
+    ends with any error the hold raises (checkout_hold): no savepoint, two round trips fewer.
+
+    The seating rules (booking/seating.py): wheelchair spaces and companion seats only for a
+    customer who needs one (`wheelchair`) until ACCESSIBLE_RELEASE_MINUTES before the show
+    (WheelchairOnly otherwise); a hold that strands a single seat is refused (SingleSeatGap,
+    with a suggestion), held with the warning "single_seat_gap" or held, as `gap_rule` (else
+    SINGLE_SEAT_GAPS) says; never refused when every choice of as many seats strands one."""
+    rule = seating.gap_rule_in_force(gap_rule)
     data = _validate_hold_input(
         seat_ids=seat_ids,
         customer=customer,
@@ -428,7 +441,7 @@ def booking_hold(
     wanted = sorted(set(seat_ids))
     token = new_token()
     if connection.vendor == "postgresql":
-        booking, booked = _hold_on_postgresql(
+        booking, booked, warnings = _hold_on_postgresql(
             showtime_id=showtime_id,
             wanted=wanted,
             data=data,
@@ -438,10 +451,12 @@ def booking_hold(
             language=_mail_language(language),
             client_ip=client_ip,
             savepoint=savepoint,
+            wheelchair=wheelchair,
+            rule=rule,
         )
-        return HoldResult(booking=booking, token=token, seats=booked)
+        return HoldResult(booking=booking, token=token, seats=booked, warnings=warnings)
 
-    def attempt() -> tuple[Booking, list[BookingSeat]]:
+    def attempt() -> tuple[Booking, list[BookingSeat], tuple[str, ...]]:
         with transaction.atomic():
             showtime = _showtime_for_hold(showtime_id, client_ip)
             _check_sales_open(showtime, clock_now())
@@ -461,6 +476,11 @@ def booking_hold(
 
             buyer = customer_upsert(details=data.customer, marketing_consent=marketing_consent, at=at)
             _check_hold_limits(buyer=buyer, showtime=showtime, client_ip=client_ip, adding=len(wanted), at=at)
+            refused = seating.check_wheelchair(
+                {s.pk: s.seat_type for s in seats}, wheelchair=wheelchair, starts_at=showtime.starts_at, at=at
+            )
+            if refused is not None:
+                raise refused
             priced = price_seats(
                 showtime=showtime,
                 seats=seats,
@@ -503,11 +523,90 @@ def booking_hold(
             except IntegrityError:
                 taken = _taken_seat_ids(showtime.pk, wanted, clock_now()) or wanted
                 raise SeatsUnavailable("Some of these seats were just taken.", seat_ids=taken) from None
+            warnings = _gap_verdict_sqlite(showtime, seats, wanted, rule=rule, wheelchair=wheelchair, at=at)
             seat_maps_changed([showtime.pk])
-            return booking, sorted(booked, key=lambda bs: (bs.seat.row_number, bs.seat.seat_number))
+            return booking, sorted(booked, key=lambda bs: (bs.seat.row_number, bs.seat.seat_number)), warnings
 
-    booking, booked = attempt()  # SQLite never deadlocks: its write transactions queue
-    return HoldResult(booking=booking, token=token, seats=booked)
+    booking, booked, warnings = attempt()  # SQLite never deadlocks: its write transactions queue
+    return HoldResult(booking=booking, token=token, seats=booked, warnings=warnings)
+
+
+def _gap_verdict_sqlite(
+    showtime: Showtime, seats: Sequence[Seat], wanted: Sequence[int], *, rule: str, wheelchair: bool, at: dt.datetime
+) -> tuple[str, ...]:
+    """The single-seat rule on SQLite: the rows the hold touched, read in its transaction."""
+    if rule == "allow":
+        return ()
+    rows = Seat.objects.filter(hall_id=showtime.hall_id, row_number__in={s.row_number for s in seats})
+    places = [Place(pk, row, column, "", False) for pk, row, column in rows.values_list("pk", "row_number", "column")]
+    return seating.gap_verdict(
+        rule=rule,
+        row_places=places,
+        row_taken=set(_taken_seat_ids(showtime.pk, [p.seat_id for p in places], at)),
+        wanted=wanted,
+        showtime_id=showtime.pk,
+        hall_id=showtime.hall_id,
+        at=at,
+        allowed=seating.may_sit(wheelchair=wheelchair, released=seating.wheelchair_released(showtime.starts_at, at)),
+    )
+
+
+# How often best available reads the showtime again and chooses anew when another customer
+# took a seat of its choice first (or a choice now strands a seat).
+_BEST_ATTEMPTS = 6
+
+
+def best_seats_held[T](
+    *, showtime_id: int, count: int, seat_type: str | None, wheelchair: bool, hold: Callable[[Sequence[int]], T]
+) -> T:
+    """Choose the best free block (seating.best_seats) and hold it with `hold`, which runs its
+    own transaction; when a seat of it was taken meanwhile, or it now strands a seat, read the
+    showtime again and choose again. Two customers asking at once get different seats.
+    SeatsUnavailable (no `seat_ids`) when no block of `count` seats is free."""
+    refused: tuple[list[int], SingleSeatGap] | None = None
+    for attempt in range(_BEST_ATTEMPTS):
+        chosen = seating.best_seats(showtime_id, count, seat_type, wheelchair)
+        if not chosen:
+            raise SeatsUnavailable(seating.NOT_TOGETHER, seat_ids=[])
+        if refused is not None and refused[0] == chosen:
+            # Every block strands a seat and some scattered choice does not: the refusal, with
+            # its suggestion, is the answer (choosing again would choose the same block).
+            raise refused[1]
+        try:
+            return hold(chosen)
+        except (SeatsUnavailable, SingleSeatGap) as error:
+            if attempt == _BEST_ATTEMPTS - 1:
+                raise
+            refused = (chosen, error) if isinstance(error, SingleSeatGap) else None
+            log.info("best available chose again for showtime %s", showtime_id)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def booking_hold_best(
+    *,
+    showtime_id: int,
+    count: int,
+    seat_type: str | None = None,
+    customer: CustomerDetails,
+    wheelchair: bool = False,
+    gap_rule: str | None = None,
+    **kwargs: Any,
+) -> HoldResult:
+    """Hold the best free block of `count` seats (of `seat_type`, when given): in the zone,
+    centred, together in one row, else over adjacent rows (seat_rules.best_block); the other
+    arguments as booking_hold's. SeatsUnavailable when no block is free."""
+
+    def hold(chosen: Sequence[int]) -> HoldResult:
+        return booking_hold(
+            showtime_id=showtime_id,
+            seat_ids=chosen,
+            customer=customer,
+            wheelchair=wheelchair,
+            gap_rule=gap_rule,
+            **kwargs,
+        )
+
+    return best_seats_held(showtime_id=showtime_id, count=count, seat_type=seat_type, wheelchair=wheelchair, hold=hold)
 
 
 # How often a hold reads the kept pricing data again when the database finds it out of date
@@ -526,9 +625,13 @@ def _hold_on_postgresql(
     language: str,
     client_ip: str,
     savepoint: bool,
-) -> tuple[Booking, list[BookingSeat]]:
+    wheelchair: bool,
+    rule: str,
+) -> tuple[Booking, list[BookingSeat], tuple[str, ...]]:
     """booking_hold on PostgreSQL: priced from the per-process copy (hold_pricing.py), then
-    BEGIN, the database function (hold_sql.py) and COMMIT."""
+    BEGIN, the database function (hold_sql.py) and COMMIT. The wheelchair rule is decided from
+    the copy (the function checks the asked seats' types against it); the single-seat rule from
+    the occupancy of the touched rows the function answers after its insert."""
     per_client = settings.MAX_PENDING_SEATS_PER_CLIENT if client_ip else 0
     for _attempt in range(_STALE_ATTEMPTS):
         pricing = hold_pricing.pricing_copy()
@@ -539,7 +642,7 @@ def _hold_on_postgresql(
         hall = showtime.hall_id
         placeholder: hold_pricing.SeatFacts = (0, 0, "", Decimal(0))  # not in the copy: the database says why
         seats = [hold_pricing.seat_from_facts(pk, hall, kept.seats.get(pk, placeholder)) for pk in wanted]
-        refused: ValidationFailed | None = None
+        refused: DomainError | None = None
         priced: hold_pricing.PricedSeats | None = None
         try:
             priced = hold_pricing.price_seats(
@@ -552,6 +655,9 @@ def _hold_on_postgresql(
         except ValidationFailed as error:
             refused = error  # answered after the checks that come first (the database's)
         at = clock_now()
+        released = seating.wheelchair_released(showtime.starts_at, at)
+        kinds = {pk: kept.seats[pk][2] for pk in wanted if pk in kept.seats}
+        refused = seating.check_wheelchair(kinds, wheelchair=wheelchair, starts_at=showtime.starts_at, at=at) or refused
         request = hold_sql.HoldRequest(
             showtime_id=showtime_id,
             wanted=wanted,
@@ -578,16 +684,33 @@ def _hold_on_postgresql(
             gift_message=data.gift_message,
             language=language,
             priced=priced,
+            row_occupancy=rule != "allow",
         )
+        allowed = seating.may_sit(wheelchair=wheelchair, released=released)
 
         def attempt(
-            request: hold_sql.HoldRequest = request, refused: ValidationFailed | None = refused
-        ) -> tuple[Booking, list[BookingSeat]] | None:
+            request: hold_sql.HoldRequest = request,
+            refused: DomainError | None = refused,
+            allowed: Callable[[Place], bool] = allowed,
+        ) -> tuple[Booking, list[BookingSeat], tuple[str, ...]] | None:
             with transaction.atomic(savepoint=savepoint):
                 answer = hold_sql.hold_call(request)
                 if answer.status == "stale":
                     return None  # nothing was written: the transaction may go on or commit
-                return _hold_answered(answer, request, refused)
+                warnings: tuple[str, ...] = ()
+                if answer.status == "ok" and answer.rows is not None:
+                    # A refusal raises here, inside the transaction: the hold is undone.
+                    warnings = seating.gap_verdict(
+                        rule=rule,
+                        row_places=[Place(pk, r, c, "", False) for pk, (r, c) in answer.rows.places.items()],
+                        row_taken=answer.rows.taken,
+                        wanted=request.wanted,
+                        showtime_id=request.showtime_id,
+                        hall_id=request.copy.showtime.hall_id,
+                        at=request.at,
+                        allowed=allowed,
+                    )
+                return (*_hold_answered(answer, request, refused), warnings)
 
         held = _retry_on_deadlock(attempt)
         if held is not None:
@@ -597,7 +720,7 @@ def _hold_on_postgresql(
 
 
 def _hold_answered(
-    answer: hold_sql.HoldAnswer, request: hold_sql.HoldRequest, refused: ValidationFailed | None
+    answer: hold_sql.HoldAnswer, request: hold_sql.HoldRequest, refused: DomainError | None
 ) -> tuple[Booking, list[BookingSeat]]:
     """The database function's answer as booking_hold's exceptions, or the booking it made."""
     match answer.status:

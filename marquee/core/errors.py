@@ -93,3 +93,19 @@ class RateLimited(DomainError):
 
     code = "rate_limited"
     status = 429
+
+
+class SingleSeatGap(DomainError):
+    """A hold that would leave one empty seat stranded; `seat_ids` the seats asked for,
+    `suggestion` as many seats near them that strand nobody."""
+
+    code = "single_seat_gap"
+    status = 409
+
+
+class WheelchairOnly(DomainError):
+    """Wheelchair spaces and companion seats asked for by a customer who did not say they need
+    one, before they are released to everyone; `seat_ids` names them."""
+
+    code = "wheelchair_only"
+    status = 409

@@ -54,6 +54,7 @@ def counter_sell(
     language: str = "",
     promo_code: str = "",
     voucher_code: str = "",
+    allow_gap: bool = False,
 ) -> Booking:
     """Sell `seat_ids` of the showtime at the counter: `method` is "cash", "card_terminal" or
     "comp" (with `comp_reason`). The booking is paid, its seats sold, the payment recorded as
@@ -64,10 +65,11 @@ def counter_sell(
     same way; a walk-in without an email has no per-customer count); a comp takes none. A
     `voucher_code` then pays min(balance, total) from a gift voucher; `method` takes the rest
     (nothing, when the voucher pays it all). A voucher that cannot pay: ValidationFailed naming
-    `voucher_code`.
+    `voucher_code`. `allow_gap`: staff sell seats that leave a single empty seat on its own
+    (otherwise SingleSeatGap, see marquee.booking.counter).
 
-    Raises ValidationFailed, NotFound, SalesClosed or SeatsUnavailable, and then nothing is
-    recorded."""
+    Raises ValidationFailed, NotFound, SalesClosed, SeatsUnavailable or SingleSeatGap, and then
+    nothing is recorded."""
     if method not in COUNTER_METHODS:
         raise ValidationFailed(
             _("Choose cash, card terminal or comp."), fields={"method": [_("Choose cash, card terminal or comp.")]}
@@ -91,6 +93,7 @@ def counter_sell(
             name=name,
             comp_reason=comp_reason,
             language=language,
+            allow_gap=allow_gap,
         )
         booking = sold.booking
         if promo_code.strip():
@@ -130,6 +133,8 @@ def counter_sell(
                 "showtime": showtime_fact(showtime),
                 **({"promo_code": booking.promo_code_text} if booking.promo_code_text else {}),
                 **({"voucher": from_voucher} if from_voucher else {}),
+                # Sold though it leaves one empty seat on its own: the cashier ticked "Sell anyway".
+                **({"single_seat_gap": "sold anyway"} if sold.gap_overridden else {}),
             },
             booking_id=booking.pk,
             showtime_id=showtime.pk,

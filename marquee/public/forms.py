@@ -26,6 +26,32 @@ class SeatChoiceForm(forms.Form):
         return sorted(set(seats))
 
 
+class BestSeatsForm(forms.Form):
+    """How many seats the buyer wants the site to pick (and of which type), whether they need a
+    wheelchair space, and `best`: the seats the site suggested (ids, comma-separated), so that
+    the checkout knows the buyer kept the suggestion rather than picking seats by hand."""
+
+    count = forms.TypedChoiceField(label=_("Best seats for"), coerce=int, required=False, empty_value=None)
+    seat_type = forms.ChoiceField(label=_("Seat type"), required=False)
+    wheelchair = forms.BooleanField(
+        label=_("I need a wheelchair space"),
+        required=False,
+        help_text=_("Wheelchair spaces and the companion seats beside them are kept for customers who need them."),
+    )
+    best = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, seat_types: list[tuple[str, str]] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        numbers = range(1, settings.MAX_SEATS_PER_BOOKING + 1)
+        self.fields["count"].choices = [(n, n) for n in numbers]  # type: ignore[attr-defined]
+        self.fields["seat_type"].choices = [("", _("Any type")), *(seat_types or [])]  # type: ignore[attr-defined]
+
+    def clean_best(self) -> list[int]:
+        raw: str = self.cleaned_data.get("best") or ""
+        ids = [int(part) for part in raw.split(",") if part.strip().isdigit() and len(part.strip()) < 19]
+        return sorted(set(ids))
+
+
 class CheckoutForm(SeatChoiceForm):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,6 +25,7 @@ from marquee.booking import selectors as booking_selectors
 from marquee.booking import services
 from marquee.booking.links import booking_for_manage_token
 from marquee.booking.models import Booking, BookingStatus
+from marquee.booking.seating import SINGLE_SEAT_GAP_WARNING, best_seats, wheelchair_released
 from marquee.booking.sign_in import (
     SignInLinkExpired,
     SignInLinkUsed,
@@ -42,7 +45,9 @@ from marquee.core.errors import (
     RateLimited,
     SalesClosed,
     SeatsUnavailable,
+    SingleSeatGap,
     ValidationFailed,
+    WheelchairOnly,
     in_language,
 )
 from marquee.core.money import money_text
@@ -57,11 +62,12 @@ from marquee.pricing.models import Tariff, TicketType
 from marquee.pricing.prices import seat_price
 from marquee.pricing.ticket_types import ticket_types_on_sale
 from marquee.public import selectors
-from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
+from marquee.public.forms import BestSeatsForm, CheckoutForm, EmailForm, SeatChoiceForm
 from marquee.public.posters import poster_etag, poster_svg
 from marquee.public.seatmap import cached_seat_map_page, seat_map_page, seat_map_version, seat_rows
 from marquee.public.templatetags.marquee_public import money as money_filter
 from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.venues.models import WHEELCHAIR_TYPES, SeatType
 
 SESSION_TOKENS = "public.booking_tokens"
 SESSION_KEYS = "public.booking_link_keys"
@@ -140,6 +146,18 @@ def _seat_names(seat_ids: list[int]) -> str:
     return ", ".join(
         _("row %(row)s, seat %(seat)s") % {"row": seat.row_number, "seat": seat.seat_number}
         for seat in selectors.seats_by_id(seat_ids)
+    )
+
+
+def _seats_by_row(seat_ids: list[int]) -> str:
+    """Seats named row by row ("row 5, seats 6, 7, 8; row 6, seat 7"), for the seating messages."""
+    rows: dict[int, list[int]] = {}
+    for seat in selectors.seats_by_id(seat_ids):
+        rows.setdefault(seat.row_number, []).append(seat.seat_number)
+    return "; ".join(
+        ngettext("row %(row)s, seat %(seats)s", "row %(row)s, seats %(seats)s", len(numbers))
+        % {"row": row, "seats": ", ".join(str(n) for n in numbers)}
+        for row, numbers in rows.items()
     )
 
 
@@ -233,8 +251,13 @@ def schedule(request: HttpRequest) -> HttpResponse:
 # --- seat map and checkout -------------------------------------------------------------
 
 
-def _seat_map_context(request: HttpRequest, showtime_id: int, selected: set[int]) -> dict[str, object]:
-    showtime = _showtime_or_404(showtime_id)
+def _askable_types() -> list[tuple[str, str]]:
+    """The types a buyer may ask the best seats of: wheelchair spaces and companion seats come
+    with the "I need a wheelchair space" box instead."""
+    return [(value, str(label)) for value, label in SeatType.choices if value not in WHEELCHAIR_TYPES]
+
+
+def _seat_map_context(request: HttpRequest, showtime: Showtime, selected: set[int]) -> dict[str, object]:
     seat_map = booking_selectors.showtime_seat_map(showtime)
     on_sale = _on_sale(showtime)
     free = {state.seat.pk for state in seat_map.seats if state.status == booking_selectors.FREE}
@@ -254,41 +277,112 @@ def _on_sale(showtime: Showtime) -> bool:
     return showtime.status == ShowtimeStatus.SCHEDULED and showtime.starts_at > clock_now()
 
 
+def _accessible_released(showtime: Showtime) -> bool:
+    """Unsold wheelchair spaces and companion seats are anyone's this close to the show."""
+    return wheelchair_released(showtime.starts_at, clock_now())
+
+
+def _best_form(data: QueryDict, seat_types: list[tuple[str, str]]) -> BestSeatsForm:
+    """The "best seats for N" part of the seat form: bound when the request names a count."""
+    if "count" in data or "wheelchair" in data:
+        data = data.copy()
+        data.setdefault("count", "2")
+        return BestSeatsForm(data, seat_types=seat_types)
+    return BestSeatsForm(initial={"count": 2}, seat_types=seat_types)
+
+
+@dataclass(frozen=True)
+class BestSuggestion:
+    """The seats the site suggests for "best seats for N" (none when no such seats are free)."""
+
+    seat_ids: list[int]
+    note: str
+
+    @property
+    def ids_text(self) -> str:
+        return ",".join(str(pk) for pk in self.seat_ids)
+
+
+def _best_suggestion(showtime: Showtime, form: BestSeatsForm) -> BestSuggestion | None:
+    """The best seats for the count (and type) the buyer asked for, or None when the form
+    did not ask (or asked for nonsense). Read-only: the checkout holds them."""
+    if not form.is_bound or not form.is_valid() or not form.cleaned_data["count"]:
+        return None
+    count: int = form.cleaned_data["count"]
+    seat_type = form.cleaned_data["seat_type"] or None
+    found = best_seats(showtime.pk, count, seat_type, wheelchair=form.cleaned_data["wheelchair"])
+    if not found:
+        return BestSuggestion(
+            [],
+            ngettext(
+                "Sorry, there is no free seat of that kind for this showtime.",
+                "Sorry, there are not %(count)d free seats of that kind for this showtime.",
+                count,
+            )
+            % {"count": count},
+        )
+    note = ngettext(
+        "The best seat for you: %(seats)s. Continue to hold it, or tick another seat.",
+        "The best %(count)d seats for you: %(seats)s. Continue to hold them, or tick other seats.",
+        len(found),
+    ) % {"count": len(found), "seats": _seats_by_row(found)}
+    return BestSuggestion(found, note)
+
+
 @require_safe
 def showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
     showtime = _showtime_or_404(showtime_id)
     on_sale = _on_sale(showtime)
     selected = _selected(request)
-    if selected:  # back from checkout with seats picked: drawn for this visitor alone
+    page = cached_seat_map_page(showtime, on_sale=on_sale)
+    best = _best_form(request.GET, [(e.kind, e.label) for e in page.legend if e.kind not in WHEELCHAIR_TYPES])
+    suggestion = _best_suggestion(showtime, best) if on_sale and request.GET.get("action") == "best" else None
+    if suggestion is not None:
+        selected = set(suggestion.seat_ids)
+    if selected:  # back from checkout with seats picked, or the best seats suggested: drawn for this visitor alone
         seat_map = booking_selectors.showtime_seat_map(showtime)
         free = {state.seat.pk for state in seat_map.seats if state.status == booking_selectors.FREE}
         page = seat_map_page(seat_map, on_sale=on_sale, selected=frozenset(selected & free))
-    else:
-        page = cached_seat_map_page(showtime, on_sale=on_sale)
     context = {
         "showtime": showtime,
         "on_sale": on_sale,
         "page": page,
         "max_seats": settings.MAX_SEATS_PER_BOOKING,
         "my_holds": selectors.visitor_holds(list(request.session.get(SESSION_TOKENS, {})), showtime_id),
+        "best_form": best,
+        "suggestion": suggestion,
+        "accessible_released": _accessible_released(showtime),
     }
     return render(request, "public/showtime.html", context)
 
 
 @require_safe
 def showtime_seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
-    """The seat grid alone, for htmx polling: fresh states, the visitor's picks kept."""
+    """The seat grid alone, for htmx polling: fresh states, the visitor's picks kept. Asked
+    with `action=best`, the grid with the best seats for the count asked ticked instead, and
+    the note that names them."""
+    if request.GET.get("action") == "best":
+        return _no_store(_best_seats_grid(request, _showtime_or_404(showtime_id)))
     asked = request.GET.get("v")
-    if asked:
-        # Most polls find nothing changed: the cached map's version answers them.
-        showtime = _showtime_or_404(showtime_id)
-        if asked == cached_seat_map_page(showtime, on_sale=_on_sale(showtime)).version:
-            return _no_store(HttpResponse(status=204))  # htmx leaves the page (and the picks) alone
-    context = _seat_map_context(request, showtime_id, _selected(request))
+    showtime = _showtime_or_404(showtime_id)
+    # Most polls find nothing changed: the cached map's version answers them.
+    if asked and asked == cached_seat_map_page(showtime, on_sale=_on_sale(showtime)).version:
+        return _no_store(HttpResponse(status=204))  # htmx leaves the page (and the picks) alone
+    context = _seat_map_context(request, showtime, _selected(request))
     if asked == context["version"]:
         return _no_store(HttpResponse(status=204))
     context["oob"] = True
     return _no_store(render(request, "public/_seat_grid.html", context))
+
+
+def _best_seats_grid(request: HttpRequest, showtime: Showtime) -> HttpResponse:
+    suggestion = _best_suggestion(showtime, _best_form(request.GET, _askable_types())) if _on_sale(showtime) else None
+    picked = set(suggestion.seat_ids) if suggestion else _selected(request)
+    context = _seat_map_context(request, showtime, picked)
+    context.update({"oob": True, "suggestion": suggestion})
+    grid = render_to_string("public/_seat_grid.html", context, request=request)
+    note = render_to_string("public/_best_seats_note.html", context, request=request)
+    return HttpResponse(grid + note)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -363,14 +457,74 @@ def _hold_limit_message(error: RateLimited) -> str:
     ) % {"held": held, "max": maximum}
 
 
+@dataclass(frozen=True)
+class CheckoutAsk:
+    """What the buyer asks the hold for: these seats, or (`best_count`) the best seats for that
+    many of `seat_type`, chosen and held in one transaction; `wheelchair` when they need a
+    wheelchair space."""
+
+    seat_ids: list[int]
+    best_count: int | None
+    seat_type: str | None
+    wheelchair: bool
+
+
+def _checkout_ask(data: QueryDict, seat_ids: list[int]) -> CheckoutAsk:
+    # Best seats when the seats sent are the ones the site suggested: a buyer who ticked
+    # others (with or without JavaScript) gets those others.
+    best = BestSeatsForm(data, seat_types=_askable_types())
+    asked = best.cleaned_data if best.is_valid() else {}
+    count = asked.get("count")
+    keeps_best = bool(count) and asked.get("best") == seat_ids and len(seat_ids) == count
+    return CheckoutAsk(
+        seat_ids=seat_ids,
+        best_count=count if keeps_best else None,
+        seat_type=(asked.get("seat_type") or None) if keeps_best else None,
+        wheelchair=bool(asked.get("wheelchair")),
+    )
+
+
+def _with_seats(data: QueryDict, seat_ids: list[int], *, best: bool) -> QueryDict:
+    changed = data.copy()
+    changed.setlist("seat", [str(pk) for pk in seat_ids])
+    changed["best"] = ",".join(str(pk) for pk in seat_ids) if best else ""
+    return changed
+
+
+def _take_suggestion(data: QueryDict) -> QueryDict:
+    """The checkout form sent back with "Take seats … instead": the suggested seats replace
+    the chosen ones, the buyer's details stay, nothing is held yet."""
+    ids = [int(v) for v in data.get("take", "").split(",") if v.isdigit() and len(v) < 19]
+    return _with_seats(data, ids[: settings.MAX_SEATS_PER_BOOKING], best=False)
+
+
+def _wheelchair_message(names: str) -> str:
+    return _(
+        "%(seats)s: kept for customers who need a wheelchair space until %(minutes)s minutes before the show. "
+        "If you need one, tick “I need a wheelchair space” on the seat map; otherwise please choose other seats."
+    ) % {"seats": names, "minutes": settings.ACCESSIBLE_RELEASE_MINUTES}
+
+
+def _gap_message(names: str) -> str:
+    return _(
+        "%(seats)s would leave a single empty seat on its own beside them, which nobody can book with a friend. "
+        "Please move along by a seat, or take the seats suggested."
+    ) % {"seats": capfirst(names)}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
-    """Step 2: the buyer's details for the chosen seats; submitting holds them."""
+    """Step 2: the buyer's details for the chosen seats (or the best seats for the number
+    asked); submitting holds them."""
     seat_url = reverse("public:showtime", args=[showtime_id])
-    data = request.POST if request.method == "POST" else request.GET
-    context = _seat_map_context(request, showtime_id, set())
-    seat_map = context["seat_map"]
-    all_ids = [state.seat.pk for state in seat_map.seats]  # type: ignore[attr-defined]
+    data: QueryDict = request.POST if request.method == "POST" else request.GET
+    taking = request.method == "POST" and bool(request.POST.get("take"))
+    if taking:
+        data = _take_suggestion(request.POST)
+    showtime = _showtime_or_404(showtime_id)
+    context = _seat_map_context(request, showtime, set())
+    seat_map: booking_selectors.SeatMap = context["seat_map"]  # type: ignore[assignment]
+    all_ids = [state.seat.pk for state in seat_map.seats]
     if not context["on_sale"]:
         messages.error(request, _("Sales for this showtime are closed."))
         return redirect(seat_url)
@@ -379,66 +533,115 @@ def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
         for problem in picked.errors.get("seat", []):
             messages.error(request, str(problem))
         return redirect(seat_url)
-    seat_ids: list[int] = picked.cleaned_data["seat"]
-    chosen = [state for state in seat_map.seats if state.seat.pk in seat_ids]  # type: ignore[attr-defined]
+    ask = _checkout_ask(data, picked.cleaned_data["seat"])
+    free = {state.seat.pk for state in seat_map.seats if state.status == booking_selectors.FREE}
+    if ask.best_count and not set(ask.seat_ids) <= free:
+        # The suggestion went meanwhile: suggest again (the hold chooses afresh anyway).
+        again = best_seats(showtime.pk, ask.best_count, ask.seat_type, wheelchair=ask.wheelchair)
+        if not again:
+            messages.error(request, _("Sorry, those seats were just taken and no others like them are free."))
+            return redirect(seat_url)
+        data = _with_seats(data, again, best=True)
+        ask = CheckoutAsk(again, ask.best_count, ask.seat_type, ask.wheelchair)
+    chosen = [state for state in seat_map.seats if state.seat.pk in ask.seat_ids]
     taken = [state.seat.pk for state in chosen if state.status != booking_selectors.FREE]
     if taken:
-        return _seats_gone(request, showtime_id, seat_ids, taken)
+        return _seats_gone(request, showtime_id, ask.seat_ids, taken)
+    kept = [s.seat.pk for s in chosen if s.seat.seat_type in WHEELCHAIR_TYPES]
+    if kept and request.method != "POST" and not ask.wheelchair and not _accessible_released(showtime):
+        # Sent back to the map (the hold would refuse them); a POST gets the hold's answer, details kept.
+        messages.error(request, _wheelchair_message(_seats_by_row(kept)))
+        keep = [pk for pk in ask.seat_ids if pk not in kept]
+        return redirect(f"{seat_url}?{urlencode({'seat': keep}, doseq=True)}" if keep else seat_url)
 
-    if request.method == "POST":
-        form = CheckoutForm(request.POST, seat_ids=all_ids)
-        if form.is_valid():
-            gift = form.cleaned_data["is_gift"]
-            try:
-                result = checkout_hold(
-                    showtime_id=showtime_id,
-                    seat_ids=seat_ids,
-                    customer=services.CustomerDetails(
-                        first_name=form.cleaned_data["first_name"],
-                        last_name=form.cleaned_data["last_name"],
-                        email=form.cleaned_data["email"],
-                        phone=form.cleaned_data["phone"],
-                    ),
-                    recipient_name=form.cleaned_data["recipient_name"] if gift else "",
-                    recipient_email=form.cleaned_data["recipient_email"] if gift else "",
-                    gift_message=form.cleaned_data["gift_message"] if gift else "",
-                    marketing_consent=form.cleaned_data["marketing_consent"],
-                    promo_code=form.cleaned_data["promo_code"],
-                    voucher_code=form.cleaned_data["voucher_code"],
-                    language=request.LANGUAGE_CODE,
-                    client_ip=client_address(request),
-                    # What the buyer picked, as sent: the hold refuses a type it cannot sell.
-                    ticket_types={pk: code for pk in seat_ids if (code := request.POST.get(f"type_{pk}", ""))},
-                )
-            except SeatsUnavailable as error:
-                return _seats_gone(request, showtime_id, seat_ids, list(error.extra.get("seat_ids", [])))
-            except SalesClosed:
-                messages.error(request, _("Sales for this showtime are closed."))
-                return redirect(seat_url)
-            except ValidationFailed as error:
-                _hold_error_fields(form, error)
-            except RateLimited as error:
-                form.add_error(None, _hold_limit_message(error))
-            except NotFound:
-                raise Http404 from None
-            else:
-                _remember(request, SESSION_TOKENS, result.booking.reference, result.token)
-                return redirect("public:booking", reference=result.booking.reference)
-    else:
-        form = CheckoutForm(initial={"seat": seat_ids}, seat_ids=all_ids)
-    lines = _seat_lines(context["showtime"], seat_map.tariff, chosen, data)  # type: ignore[arg-type, attr-defined]
-    total = sum((line.price for line in lines), Decimal("0.00"))
+    form = CheckoutForm(data, seat_ids=all_ids) if request.method == "POST" else None
+    if form is not None and not taking and form.is_valid():
+        held = _checkout_hold(request, showtime, form, ask, context)
+        if held is not None:
+            return held
+    lines = _seat_lines(showtime, seat_map.tariff, chosen, data)
     context.update(
         {
-            "form": form,
+            "form": form or CheckoutForm(initial={"seat": ask.seat_ids}, seat_ids=all_ids),
             "chosen": chosen,
             "lines": lines,
-            "total": total,
-            "seat_ids": seat_ids,
+            "total": sum((line.price for line in lines), Decimal("0.00")),
+            "seat_ids": ask.seat_ids,
+            "ask": ask,
+            "best_ids": ",".join(str(pk) for pk in ask.seat_ids),
             "hold_minutes": settings.HOLD_MINUTES,
         }
     )
-    return render(request, "public/checkout.html", context)
+    return render(request, "public/checkout.html", context, status=409 if context.get("gap") else 200)
+
+
+def _checkout_hold(
+    request: HttpRequest, showtime: Showtime, form: CheckoutForm, ask: CheckoutAsk, context: dict[str, object]
+) -> HttpResponse | None:
+    """Hold what the buyer asked for; the booking's page when held, else None with the reason
+    on the form (and, for a single-seat gap, the suggestion in `context["gap"]`)."""
+    gift = form.cleaned_data["is_gift"]
+    try:
+        result = checkout_hold(
+            showtime_id=showtime.pk,
+            seat_ids=[] if ask.best_count else ask.seat_ids,
+            best_available=(ask.best_count, ask.seat_type) if ask.best_count else None,
+            wheelchair=ask.wheelchair,
+            customer=services.CustomerDetails(
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                email=form.cleaned_data["email"],
+                phone=form.cleaned_data["phone"],
+            ),
+            recipient_name=form.cleaned_data["recipient_name"] if gift else "",
+            recipient_email=form.cleaned_data["recipient_email"] if gift else "",
+            gift_message=form.cleaned_data["gift_message"] if gift else "",
+            marketing_consent=form.cleaned_data["marketing_consent"],
+            promo_code=form.cleaned_data["promo_code"],
+            voucher_code=form.cleaned_data["voucher_code"],
+            language=request.LANGUAGE_CODE,
+            client_ip=client_address(request),
+            # What the buyer picked, as sent: the hold refuses a type it cannot sell.
+            ticket_types={pk: code for pk in ask.seat_ids if (code := request.POST.get(f"type_{pk}", ""))},
+        )
+    except SeatsUnavailable as error:
+        if ask.best_count:
+            messages.error(request, _("Sorry, the seats went while we were holding them. Please try again."))
+            return redirect("public:showtime", showtime_id=showtime.pk)
+        return _seats_gone(request, showtime.pk, ask.seat_ids, list(error.extra.get("seat_ids", [])))
+    except SingleSeatGap as error:
+        suggestion = [int(pk) for pk in error.extra.get("suggestion") or []]
+        form.add_error(None, _gap_message(_seats_by_row(list(error.extra.get("seat_ids") or ask.seat_ids))))
+        if suggestion:
+            context["gap"] = {"ids": ",".join(str(pk) for pk in suggestion), "names": _seats_by_row(suggestion)}
+        return None
+    except WheelchairOnly as error:
+        form.add_error(None, _wheelchair_message(_seats_by_row(list(error.extra.get("seat_ids") or ask.seat_ids))))
+        return None
+    except SalesClosed:
+        messages.error(request, _("Sales for this showtime are closed."))
+        return redirect("public:showtime", showtime_id=showtime.pk)
+    except ValidationFailed as error:
+        _hold_error_fields(form, error)
+        return None
+    except RateLimited as error:
+        form.add_error(None, _hold_limit_message(error))
+        return None
+    except NotFound:
+        raise Http404 from None
+    _remember(request, SESSION_TOKENS, result.booking.reference, result.token)
+    names = _seats_by_row([bs.seat_id for bs in result.seats])
+    if ask.best_count:
+        messages.success(request, _("We chose the best seats for you: %(seats)s.") % {"seats": names})
+    if SINGLE_SEAT_GAP_WARNING in result.warnings:
+        messages.warning(
+            request,
+            _(
+                "Note: your seats leave a single empty seat on its own beside them, which is hard for anyone "
+                "else to use."
+            ),
+        )
+    return redirect("public:booking", reference=result.booking.reference)
 
 
 def _seats_gone(request: HttpRequest, showtime_id: int, seat_ids: list[int], taken: list[int]) -> HttpResponse:

@@ -619,6 +619,8 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.booking.services.booking_for_customer": "a read",
     "marquee.booking.services.booking_for_token": "a read",
     "marquee.booking.services.booking_hold": "a customer's hold (a counter sale is audited by its own service)",
+    "marquee.booking.services.booking_hold_best": "a customer's hold of the best seats (booking_hold's)",
+    "marquee.booking.services.best_seats_held": "chooses seats for a caller's hold (booking_hold's)",
     "marquee.booking.services.booking_lock": "a lock inside the caller's transaction",
     "marquee.booking.services.booking_settle_paid": "inside a payment's settling; the box office's is audited",
     "marquee.booking.services.customer_upsert": "a customer's own details, at their hold",

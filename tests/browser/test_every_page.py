@@ -206,6 +206,8 @@ def public_pages(c: dict) -> list[tuple[str, str]]:
         ("schedule", f"/schedule/?date={(local_today() + dt.timedelta(days=1)).isoformat()}"),
         ("seat-map", f"/showtimes/{show.pk}/"),
         ("checkout", f"/showtimes/{show.pk}/checkout/?{seat_query}"),
+        ("seat-map-best-seats", f"/showtimes/{show.pk}/?count=3&action=best&wheelchair=on"),
+        ("checkout-wheelchair", f"/showtimes/{show.pk}/checkout/?{seat_query}&wheelchair=on"),
         ("booking-paid", f"/bookings/{c['paid'].reference}/?key={manage_link_token(c['paid'])}"),
         ("booking-cancel", f"/bookings/{c['paid'].reference}/cancel/"),
         ("booking-box-office", f"/bookings/{c['box'].reference}/?key={manage_link_token(c['box'])}"),

@@ -167,7 +167,14 @@ class ErrorOut(Schema):
     error: str = Field(examples=["not_found"])
     detail: str
     fields: dict[str, list[str]] | None = Field(None, description="Only for validation_error.")
-    seat_ids: list[int] | None = Field(None, description="Only for seats_unavailable: every seat held or sold.")
+    seat_ids: list[int] | None = Field(
+        None,
+        description="For seats_unavailable: every seat held or sold (empty: no block free for best available); "
+        "for single_seat_gap: the seats asked for; for wheelchair_only: the wheelchair spaces and companion seats.",
+    )
+    suggestion: list[int] | None = Field(
+        None, description="Only for single_seat_gap: as many seats near those asked that leave no single seat."
+    )
     conflicts: list[int] | None = Field(None, description="Only for hall_busy and tariff_overlap.")
 
 

@@ -57,9 +57,33 @@ class RecipientIn(StrictIn):
     email: str = Field(max_length=1000)
 
 
+class BestAvailableIn(StrictIn):
+    count: int = Field(ge=1, le=1000, description="How many seats, together: 1 to MAX_SEATS_PER_BOOKING.")
+    type: str | None = Field(
+        None, max_length=32, description="Only seats of this type (standard, vip, …); any type when left out."
+    )
+
+
 class BookingIn(StrictIn):
     showtime_id: Id
-    seat_ids: list[Id] = Field(max_length=1000, description="1 to MAX_SEATS_PER_BOOKING distinct seats of the hall.")
+    seat_ids: list[Id] | None = Field(
+        None,
+        max_length=1000,
+        description="1 to MAX_SEATS_PER_BOOKING distinct seats of the hall; or `best_available` instead.",
+    )
+    best_available: BestAvailableIn | None = Field(
+        None,
+        description="Instead of `seat_ids`: the best free block of `count` seats (in the best-seats zone first, "
+        "centred, together in one row, else over adjacent rows), chosen and held at once. Exactly one of "
+        "`seat_ids` and `best_available` (422 otherwise); no such block answers 409 `seats_unavailable` with "
+        "`seat_ids` empty.",
+        examples=[{"count": 2, "type": "standard"}],
+    )
+    wheelchair: bool = Field(
+        False,
+        description="The customer needs a wheelchair space: wheelchair spaces and companion seats are theirs "
+        "to book (for anyone else only from ACCESSIBLE_RELEASE_MINUTES before the show: 409 `wheelchair_only`).",
+    )
     customer: CustomerIn
     recipient: RecipientIn | None = Field(None, description="Someone else receives the tickets: a gift.")
     gift_message: str | None = Field(None, max_length=10000)
@@ -81,7 +105,7 @@ class BookingIn(StrictIn):
         "A voucher that cannot pay answers 422 with the reason under `voucher_code`, and nothing is held.",
     )
 
-    @field_validator("marketing_consent", mode="before")
+    @field_validator("marketing_consent", "wheelchair", mode="before")
     @classmethod
     def _null_is_no(cls, value: Any) -> Any:
         return False if value is None else value
@@ -289,6 +313,11 @@ class BookingCreatedOut(BookingOut):
     token: str = Field(description="The booking's secret: shown only here; send it as `Authorization: Bearer …`.")
     voucher_amount: Money = Field(description="What gift vouchers pay of the total.")
     amount_due: Money = Field(description="What is left to pay (0: paid, or nothing left to pay).")
+    warnings: list[str] = Field(
+        default_factory=list,
+        description='What the hold let pass: `"single_seat_gap"` when SINGLE_SEAT_GAPS is `warn` and the seats '
+        "leave a single empty seat.",
+    )
 
 
 # --- building answers -----------------------------------------------------------------------

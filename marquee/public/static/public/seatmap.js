@@ -43,12 +43,29 @@
       text = count + " · " + summary.dataset.labelTotal + " " + format(total);
     }
     summary.textContent = text;
-    var button = form.querySelector('button[type="submit"]');
+    var button = form.querySelector('button[type="submit"]:not([name="action"])');
     if (button && !button.hasAttribute("data-closed")) button.disabled = seats.length === 0;
+  }
+
+  // Wheelchair spaces and companion seats are for a buyer who says they need one, until the
+  // show is near (then the server leaves out data-wheelchair-kept). The hold checks it too.
+  var needs = form.querySelector('input[name="wheelchair"]');
+  var kept = form.querySelector("[data-wheelchair-kept]");
+  function gate() {
+    if (!needs || !kept) return;
+    form.querySelectorAll(".seat-wheelchair.is-free input, .seat-companion.is-free input").forEach(function (input) {
+      input.disabled = !needs.checked;
+      if (input.disabled) input.checked = false;
+    });
   }
 
   form.addEventListener("change", function (event) {
     var input = event.target;
+    if (input === needs) {
+      gate();
+      update();
+      return;
+    }
     if (input.name !== "seat") return;
     if (input.checked && checked().length > max) {
       input.checked = false;
@@ -99,8 +116,12 @@
     window.addEventListener("resize", offer);
   }
 
-  document.body.addEventListener("htmx:afterSwap", update);
-  var button = form.querySelector('button[type="submit"]');
+  document.body.addEventListener("htmx:afterSwap", function () {
+    gate();
+    update();
+  });
+  var button = form.querySelector('button[type="submit"]:not([name="action"])');
   if (button && button.disabled) button.setAttribute("data-closed", "");
+  gate();
   update();
 })();
