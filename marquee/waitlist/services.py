@@ -14,7 +14,6 @@ import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,14 +23,15 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from marquee.booking.models import Booking, BookingStatus
-from marquee.booking.services import CustomerDetails, booking_cancel, booking_hold, booking_hold_extend
+from marquee.booking.models import BookingStatus
+from marquee.booking.services import CustomerDetails, booking_hold, booking_hold_extend
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import DomainError, InvalidState, SalesClosed, SeatsUnavailable, ValidationFailed
 from marquee.core.locks import lock_named
 from marquee.core.rows import row_or_not_found
 from marquee.notifications.models import MailKind
 from marquee.notifications.services import mail_queue
+from marquee.payments.services import booking_cancel
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.waitlist import selectors
 from marquee.waitlist.models import LIVE_STATUSES, EntryStatus, WaitlistEntry
@@ -134,10 +134,6 @@ def waitlist_join(
     return Joined(entry=entry, position=selectors.entry_position(entry), created=True)
 
 
-def _no_money_on_a_hold(booking: Booking) -> dict[str, Any]:  # pragma: no cover - a hold is never paid
-    raise InvalidState("An offer's hold has no money to give back.")
-
-
 def waitlist_leave(*, entry_id: int) -> WaitlistEntry:
     """The customer leaves the line (the signed link in their email). An open offer's hold is
     released at once, for the next in line. Leaving again changes nothing."""
@@ -158,7 +154,7 @@ def waitlist_leave(*, entry_id: int) -> WaitlistEntry:
     if offered is not None and offered.status == BookingStatus.PENDING:
         # It may have lapsed or been paid meanwhile: then there is nothing left to release.
         with contextlib.suppress(DomainError):
-            booking_cancel(reference=offered.reference, money_back=_no_money_on_a_hold)
+            booking_cancel(reference=offered.reference)  # any gift voucher's part goes back
     return entry
 
 
