@@ -139,7 +139,7 @@ def waitlist_leave(*, entry_id: int) -> WaitlistEntry:
     released at once, for the next in line. Leaving again changes nothing."""
     with transaction.atomic():
         entry = row_or_not_found(
-            WaitlistEntry.objects.select_for_update().select_related("booking", "showtime"),
+            WaitlistEntry.objects.select_for_update(of=("self",)).select_related("booking"),
             _("No such waiting list entry."),
             pk=entry_id,
         )

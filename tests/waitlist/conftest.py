@@ -10,6 +10,7 @@ from marquee.payments.services import booking_pay
 from marquee.scheduling.models import Showtime
 from marquee.waitlist.services import Joined, waitlist_join
 from tests import factories as f
+from tests.backoffice.conftest import box_client  # noqa: F401 - a box-office staff client
 from tests.notifications.conftest import smtp_server  # noqa: F401 - the real SMTP server fixture
 
 

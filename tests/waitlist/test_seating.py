@@ -37,8 +37,10 @@ def test_split_only_when_no_row_has_the_block_and_empty_when_too_few():
 
 @st.composite
 def free_places(draw):
-    places = draw(st.sets(st.tuples(st.integers(1, 5), st.integers(1, 9)), min_size=1, max_size=30))
-    return [P(i, r, c, best_zone=draw(st.booleans())) for i, (r, c) in enumerate(sorted(places), start=1)]
+    """Rows of places, each free or not; the middle rows are the zone."""
+    rows = draw(st.lists(st.lists(st.booleans(), min_size=1, max_size=8), min_size=1, max_size=4))
+    places = [(r, c) for r, row in enumerate(rows, start=1) for c, free in enumerate(row, start=1) if free]
+    return [P(i, r, c, best_zone=r in (2, 3)) for i, (r, c) in enumerate(places, start=1)]
 
 
 @given(free_places(), st.integers(1, 6))
