@@ -9,6 +9,7 @@ from marquee.booking.models import BookingSeat, SeatBlock
 from marquee.booking.selectors import active_booking_seats, seats_free, with_seats_taken
 from marquee.core.clock import now as clock_now
 from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.scheduling.seat_map_cache import seat_map_body
 from marquee.venues.models import WHEELCHAIR_TYPES, Seat
 from marquee.waitlist.models import EntryStatus, WaitlistEntry
 
@@ -17,6 +18,17 @@ def showtime_free_seat_count(showtime_id: int, at: dt.datetime | None = None) ->
     """How many seats of the showtime are free now (None: no such showtime). One query."""
     showtime = with_seats_taken(Showtime.objects.select_related("hall").filter(pk=showtime_id), at).first()
     return None if showtime is None else seats_free(showtime)
+
+
+def showtime_free_seat_count_kept(showtime_id: int) -> int:
+    """The same count, kept beside the showtime's seat map (scheduling/seat_map_cache.py): read
+    again only when its seats change, so the showtime page asks no query for it. Advisory, as
+    the map is: joining counts again."""
+
+    def draw() -> bytes:
+        return str(showtime_free_seat_count(showtime_id) or 0).encode()
+
+    return int(seat_map_body(showtime_id, draw, variant="free-count"))
 
 
 def entry_position(entry: WaitlistEntry) -> int | None:

@@ -5,15 +5,15 @@ from typing import Any
 from django import template
 
 from marquee.public.waitlist import join_context
-from marquee.waitlist.selectors import showtime_free_seat_count
+from marquee.waitlist.selectors import showtime_free_seat_count_kept
 
 register = template.Library()
 
 
 @register.inclusion_tag("public/_waitlist_join.html")
 def waitlist_join_form(showtime: Any, on_sale: bool) -> dict[str, Any]:
-    """The form when the showtime is on sale and sold out; nothing otherwise. One query, only
-    while it is on sale (the page's showtime is read without its counts)."""
+    """The form when the showtime is on sale and sold out; nothing otherwise. The count is kept
+    with the seat map (no query while its seats have not changed)."""
     if not on_sale:
         return {"sold_out": False}
-    return join_context(showtime, free=showtime_free_seat_count(showtime.pk) or 0)
+    return join_context(showtime, free=showtime_free_seat_count_kept(showtime.pk))
