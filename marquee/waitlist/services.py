@@ -257,8 +257,10 @@ def waitlist_offer(*, showtime_id: int) -> int:
 
 def waitlist_sweep() -> int:
     """The worker's periodic pass: close ended offers, then offer what is free on every
-    upcoming showtime with someone waiting (catching what no seats-freed event announced:
-    a hold that lapsed unnoticed, a move). Answers how many entries changed or were offered."""
+    upcoming showtime with someone waiting (catching what no seats-freed event announced: a
+    hold that lapsed unnoticed, a move, a customer's cancel of a live hold on PostgreSQL, which
+    payments makes one statement of and keeps that way). Answers how many entries changed or
+    were offered."""
     changed = waitlist_settle()
     for showtime_id in selectors.showtimes_with_waiting():
         changed += waitlist_offer(showtime_id=showtime_id)
