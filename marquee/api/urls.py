@@ -17,6 +17,7 @@ from marquee.api import (
     staff_settlement,
     staff_ticket_types,
     vouchers,
+    waitlist,
 )
 from marquee.api.docs import OfflineSwagger
 from marquee.api.errors import install_error_handlers
@@ -33,6 +34,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", public.router)
 api.add_router("/", vouchers.router)
+api.add_router("/", waitlist.router)
 api.add_router("/admin/", staff.router)
 api.add_router("/admin/", checkin.router)
 api.add_router("/admin/", staff_payments.router)

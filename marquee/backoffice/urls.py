@@ -26,6 +26,7 @@ from marquee.backoffice import movies as catalog_pages
 from marquee.backoffice import payments as money_pages
 from marquee.backoffice import sell as counter
 from marquee.backoffice import settlement as settlement_pages
+from marquee.backoffice import waitlist as waitlist_pages
 
 app_name = "backoffice"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -41,6 +42,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("halls/<int:hall_id>/preview/", halls.hall_preview, name="hall_preview"),
     path("halls/<int:hall_id>/seat/", halls.hall_seat, name="hall_seat"),
     path("tariffs/", tariffs.tariff_list, name="tariffs"),
+    path("waitlists/", waitlist_pages.waitlist_list, name="waitlists"),
+    path("waitlists/<int:showtime_id>/", waitlist_pages.waitlist_detail, name="waitlist"),
     path("vouchers/", vouchers.voucher_list, name="vouchers"),
     path("vouchers/<int:voucher_id>/", vouchers.voucher_detail, name="voucher"),
     path("vouchers/<int:voucher_id>/extend/", vouchers.voucher_extend_view, name="voucher_extend"),

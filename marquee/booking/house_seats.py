@@ -20,6 +20,7 @@ from marquee.audit.labels import seat_fact
 from marquee.audit.services import Actor, audit_record
 from marquee.booking import services as booking_services
 from marquee.booking.models import BlockReason, SeatBlock
+from marquee.booking.seat_events import seats_freed
 from marquee.core.clock import now as clock_now
 from marquee.core.errors import InvalidState, NotFound, SeatsUnavailable, ValidationFailed
 from marquee.core.rows import row_or_not_found
@@ -148,6 +149,7 @@ def seats_release(*, showtime_id: int, seat_ids: Sequence[int], note: str = "", 
             raise InvalidState(_("None of these seats is kept back."))
         SeatBlock.objects.filter(pk__in=[b.pk for b in blocks]).delete()
         seat_maps_changed([showtime.pk])
+        seats_freed([showtime.pk])
         audit_record(
             actor=staff_user,
             action="showtime.release_seats",

@@ -39,6 +39,7 @@ from marquee.booking.models import (
     SeatBlock,
 )
 from marquee.booking.seat_rules import Place
+from marquee.booking.seat_events import seats_freed
 from marquee.booking.selectors import booking_detail
 from marquee.booking.tokens import (
     REFERENCE_ALPHABET,
@@ -257,6 +258,7 @@ def _expire(booking_ids: Sequence[int], at: dt.datetime) -> int:
         return 0
     lapsed = [pk for pk, _showtime_id in rows]
     seat_maps_changed(showtime_id for _pk, showtime_id in rows)
+    seats_freed(showtime_id for _pk, showtime_id in rows)
     count = Booking.objects.filter(pk__in=lapsed, status=BookingStatus.PENDING).update(
         status=BookingStatus.CANCELLED, cancelled_at=at, cancel_reason=CancelReason.EXPIRED, updated_at=at
     )
@@ -965,6 +967,18 @@ def booking_expire_if_lapsed(*, reference: str, token: str | None = None) -> boo
     return _expire_one_if_lapsed(reference, token)
 
 
+def booking_hold_extend(*, booking_id: int, until: dt.datetime) -> bool:
+    """Make a live hold last until `until` (never past the show's start), inside the caller's
+    transaction: a waiting list's offer is held WAITLIST_OFFER_MINUTES, not HOLD_MINUTES.
+    False when the booking is no longer a live hold (nothing changed)."""
+    at = clock_now()
+    live = Booking.objects.filter(pk=booking_id, status=BookingStatus.PENDING, expires_at__gt=at)
+    starts_at = live.values_list("showtime__starts_at", flat=True).first()
+    if starts_at is None:
+        return False
+    return live.update(expires_at=min(until, starts_at), updated_at=at) == 1
+
+
 def booking_settle_paid(
     *, booking: Booking, method: str, payment_reference: str, at: dt.datetime, channel: str = ""
 ) -> Settled:
@@ -1076,6 +1090,7 @@ def _cancel_locked(booking: Booking, *, reason: CancelReason, at: dt.datetime, m
         raise InvalidState(f"A {booking.status} booking cannot be cancelled.")
     BookingSeat.objects.filter(booking=booking).update(status=BookingStatus.CANCELLED, updated_at=at)
     seat_maps_changed([booking.showtime_id])
+    seats_freed([booking.showtime_id])
     booking.refresh_from_db()
     if was_paid:
         money = money_back(booking)

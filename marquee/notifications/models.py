@@ -28,6 +28,8 @@ class MailKind(models.TextChoices):
     SETTLEMENT = "settlement", _("Settlement statement (to a distributor)")
     VOUCHER = "voucher", _("Gift voucher")
     VOUCHER_RECEIPT = "voucher_receipt", _("Gift voucher receipt")
+    WAITLIST_JOINED = "waitlist_joined", _("Waiting list: joined")
+    WAITLIST_OFFER = "waitlist_offer", _("Waiting list: seats offered")
 
 
 class MailStatus(models.TextChoices):

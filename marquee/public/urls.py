@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from marquee.public import my_data, views, vouchers
+from marquee.public import my_data, views, vouchers, waitlist
 
 # The page a customer's browser comes back to from a provider's payment page: a page of
 # this site, addressed as `payments:return` under payments/ (marquee/urls.py puts it there).
@@ -19,6 +19,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("showtimes/<int:showtime_id>/", views.showtime, name="showtime"),
     path("showtimes/<int:showtime_id>/seats/", views.showtime_seats, name="showtime_seats"),
     path("showtimes/<int:showtime_id>/checkout/", views.checkout, name="checkout"),
+    path("showtimes/<int:showtime_id>/waitlist/", waitlist.waitlist_join_view, name="waitlist_join"),
+    path("waitlist/leave/<str:token>/", waitlist.waitlist_leave_view, name="waitlist_leave"),
     path("bookings/<str:reference>/", views.booking, name="booking"),
     path("bookings/<str:reference>/pay/", views.booking_pay, name="booking_pay"),
     path("bookings/<str:reference>/pay/confirm/", views.booking_pay_confirm, name="booking_pay_confirm"),

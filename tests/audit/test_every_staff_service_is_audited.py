@@ -71,6 +71,7 @@ STAFF_SERVICE_MODULES = (
     "marquee.vouchers.services",
     "marquee.payments.voucher_money",
     "marquee.payments.voucher_sales",
+    "marquee.waitlist.services",
 )
 
 ANY = object()  # the field is recorded, whatever its value
@@ -621,6 +622,12 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.booking.services.booking_hold": "a customer's hold (a counter sale is audited by its own service)",
     "marquee.booking.services.booking_hold_best": "a customer's hold of the best seats (booking_hold's)",
     "marquee.booking.services.best_seats_held": "chooses seats for a caller's hold (booking_hold's)",
+    "marquee.booking.services.booking_hold_extend": "a waiting list's offer lasting longer, in the worker's offer",
+    "marquee.waitlist.services.waitlist_join": "a customer joining a waiting list",
+    "marquee.waitlist.services.waitlist_leave": "a customer leaving a waiting list (the link in their email)",
+    "marquee.waitlist.services.waitlist_offer": "the worker offering freed seats: no one decided it",
+    "marquee.waitlist.services.waitlist_settle": "the worker closing offers that were paid or lapsed",
+    "marquee.waitlist.services.waitlist_sweep": "the worker's periodic pass over the waiting lists",
     "marquee.booking.services.booking_lock": "a lock inside the caller's transaction",
     "marquee.booking.services.booking_settle_paid": "inside a payment's settling; the box office's is audited",
     "marquee.booking.services.customer_upsert": "a customer's own details, at their hold",

@@ -28,6 +28,8 @@ from marquee.promotions.services import CodeTerms, promo_batch_create, promo_cod
 from marquee.scheduling.formats import format_create, language_version_create
 from marquee.scheduling.services import showtime_update
 from marquee.vouchers.services import voucher_issue
+from marquee.waitlist.links import leave_token
+from marquee.waitlist.services import waitlist_join
 from tests import factories
 from tests.browser.conftest import STAFF_PASSWORD
 from tests.conftest import ARTIFACTS
@@ -122,6 +124,14 @@ def cinema() -> dict:
     )
     at_door = factories.hold(door, list(small.seats.order_by("pk").values_list("pk", flat=True)[:1]))
     payment_record_box_office(reference=at_door.booking.reference)
+    # A sold-out showtime with someone in line (issue 16): its seat map shows the join form.
+    tiny = factories.hall(rows=1, seats=2, price="100.00", number=3)
+    sold_out = factories.showtime(movie_obj=film, hall_obj=tiny, starts_at=factories.local_dt(tomorrow, 21, 45))
+    gone = factories.hold(sold_out, list(tiny.seats.values_list("pk", flat=True)), email="ivan@example.com")
+    booking_pay(reference=gone.booking.reference, method="demo")
+    in_line = waitlist_join(
+        showtime_id=sold_out.pk, first_name="Olena", last_name="Koval", email="olena@example.com", seats=2
+    ).entry
     # History for the reports, the audience and the campaign.
     with time_machine.travel(dt.datetime.now(dt.UTC) - dt.timedelta(days=3), tick=False):
         past = factories.showtime(movie_obj=other, hall_obj=small)
@@ -169,6 +179,8 @@ def cinema() -> dict:
         "distributor_id": _distributor_with_terms(film, other),
         "promo_id": _promotions(film),
         "ticket_type_id": child.pk,
+        "sold_out": sold_out,
+        "in_line": in_line,
     }
 
 
@@ -218,6 +230,9 @@ def public_pages(c: dict) -> list[tuple[str, str]]:
         # Back from a provider's page with no payment made: "did not go through".
         ("payment-return", f"/payments/return/{c['to_pay'].reference}/"),
         ("my-bookings", "/my-bookings/"),
+        ("seat-map-sold-out", f"/showtimes/{c['sold_out'].pk}/"),
+        ("waitlist-join", f"/showtimes/{c['sold_out'].pk}/waitlist/"),
+        ("waitlist-leave", f"/waitlist/leave/{leave_token(c['in_line'])}/"),
         ("vouchers", "/vouchers/"),
         ("voucher-bought", f"/vouchers/bought/{voucher_handle(c['voucher'])}/"),
         ("unsubscribe", f"/unsubscribe/{unsubscribe_token(c['customer_id'])}/"),
@@ -288,6 +303,8 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-format", f"/staff/formats/{c['format_id']}/"),
         ("staff-language-version", f"/staff/formats/languages/{c['language_version_id']}/"),
         ("staff-vouchers", "/staff/vouchers/"),
+        ("staff-waitlists", "/staff/waitlists/"),
+        ("staff-waitlist", f"/staff/waitlists/{c['sold_out'].pk}/"),
         ("staff-voucher", f"/staff/vouchers/{c['voucher'].pk}/"),
     ]
 

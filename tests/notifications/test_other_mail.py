@@ -245,6 +245,8 @@ def test_every_mail_kind_has_a_renderer_registered_by_its_app():
         "settlement": "marquee.settlement.mail",
         "voucher": "marquee.vouchers.mail",
         "voucher_receipt": "marquee.vouchers.mail",
+        "waitlist_joined": "marquee.waitlist.mail",
+        "waitlist_offer": "marquee.waitlist.mail",
     }
 
 

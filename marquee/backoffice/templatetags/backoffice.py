@@ -40,6 +40,7 @@ NAV = [
     (gettext_lazy("Payments"), "backoffice:payments", access.BOOKINGS),
     (gettext_lazy("Cash-up"), "backoffice:cash_up", access.BOOKINGS),
     (gettext_lazy("Vouchers"), "backoffice:vouchers", access.BOOKINGS),
+    (gettext_lazy("Waiting lists"), "backoffice:waitlists", access.BOOKINGS),
     (gettext_lazy("Reconciliation"), "backoffice:reconciliation", access.REPORTS),
     (gettext_lazy("Occupancy"), "backoffice:occupancy", access.REPORTS),
     (gettext_lazy("Sales"), "backoffice:sales", access.REPORTS),
