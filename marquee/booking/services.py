@@ -38,8 +38,8 @@ from marquee.booking.models import (
     Customer,
     SeatBlock,
 )
-from marquee.booking.seat_rules import Place
 from marquee.booking.seat_events import seats_freed
+from marquee.booking.seat_rules import Place
 from marquee.booking.selectors import booking_detail
 from marquee.booking.tokens import (
     REFERENCE_ALPHABET,
