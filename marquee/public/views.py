@@ -61,6 +61,7 @@ from marquee.public.forms import CheckoutForm, EmailForm, SeatChoiceForm
 from marquee.public.posters import poster_etag, poster_svg
 from marquee.public.seatmap import cached_seat_map_page, seat_map_page, seat_map_version, seat_rows
 from marquee.public.templatetags.marquee_public import money as money_filter
+from marquee.public.waiting_room import queue_gate
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 
 SESSION_TOKENS = "public.booking_tokens"
@@ -255,6 +256,7 @@ def _on_sale(showtime: Showtime) -> bool:
 
 
 @require_safe
+@queue_gate
 def showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
     showtime = _showtime_or_404(showtime_id)
     on_sale = _on_sale(showtime)
@@ -276,6 +278,7 @@ def showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
 
 
 @require_safe
+@queue_gate
 def showtime_seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
     """The seat grid alone, for htmx polling: fresh states, the visitor's picks kept."""
     asked = request.GET.get("v")
@@ -364,6 +367,7 @@ def _hold_limit_message(error: RateLimited) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@queue_gate
 def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
     """Step 2: the buyer's details for the chosen seats; submitting holds them."""
     seat_url = reverse("public:showtime", args=[showtime_id])
