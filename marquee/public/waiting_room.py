@@ -44,7 +44,7 @@ def queue_gate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
     @functools.wraps(view)
     def gated(request: HttpRequest, showtime_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        sale_id = selectors.gates().get(showtime_id)
+        sale_id = selectors.gate_for(showtime_id)
         if sale_id is None:
             return view(request, showtime_id, *args, **kwargs)
         found = request_pass(request, sale_id)

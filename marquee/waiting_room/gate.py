@@ -46,7 +46,7 @@ def api_gated(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         showtime_id = kwargs.get("id")
-        sale_id = selectors.gates().get(showtime_id) if isinstance(showtime_id, int) else None
+        sale_id = selectors.gate_for(showtime_id) if isinstance(showtime_id, int) else None
         if sale_id is not None and request_pass(request, sale_id) is None:
             raise _refuse(request, sale_id, showtime_id)  # type: ignore[arg-type]
         return view(request, *args, **kwargs)
@@ -70,7 +70,7 @@ def api_gated_hold(view: Callable[..., Any]) -> Callable[..., Any]:
     def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         payload = kwargs.get("payload")
         showtime_id = getattr(payload, "showtime_id", None)
-        sale_id = selectors.gates().get(showtime_id) if isinstance(showtime_id, int) else None
+        sale_id = selectors.gate_for(showtime_id) if isinstance(showtime_id, int) else None
         if sale_id is None:
             return view(request, *args, **kwargs)
         found = request_pass(request, sale_id)

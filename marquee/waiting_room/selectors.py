@@ -1,11 +1,14 @@
 """The waiting room's reads, made cheap for thousands of polling browsers.
 
 Two things every gated request and every poll needs are kept in the cache (shared by every
-process with CACHE_URL, per process without): which showtimes are behind a queue (`gates`, for
-GATES_SECONDS) and each sale's status (`sale_status`, for STATUS_SECONDS): its rate, whether its
-places are drawn, and whether any seat is left. So a waiting browser's poll costs no query, and
-a sale that sells out is shown "sold out" within about a second to everyone still waiting.
-Staff changes forget both on commit.
+process with CACHE_URL, per process without): which showtimes are behind a queue (`gates`, kept
+until a queued sale is set up, re-rated or ended, which forget it: every showtime page, seat map
+and hold asks, so it must cost no query while nothing changes) and each sale's status
+(`sale_status`, for STATUS_SECONDS): its rate, whether its places are drawn, whether it has
+ended and whether any seat is left. So a waiting browser's poll costs no query, and a sale that
+sells out is shown "sold out" within about a second to everyone still waiting. A gate whose sale
+has ended lets everyone through at once (the gate asks the sale's status), so a process whose
+cache did not hear of the end (several processes without CACHE_URL) opens within a second too.
 """
 
 import datetime as dt
@@ -22,7 +25,6 @@ from marquee.waiting_room import admission
 from marquee.waiting_room.models import Arrival, QueuedSale
 
 GATES_KEY = "waiting_room:gates"
-GATES_SECONDS = 2
 STATUS_SECONDS = 1
 
 
@@ -34,8 +36,18 @@ def forget_sale(sale_id: int) -> None:
     cache.delete_many([GATES_KEY, _status_key(sale_id)])
 
 
+def gate_for(showtime_id: int) -> int | None:
+    """The live queued sale a showtime is behind, if any: no query while nothing changed."""
+    sale_id = gates().get(showtime_id)
+    if sale_id is None:
+        return None
+    status = sale_status(sale_id)
+    return None if status is None or status.ended else sale_id
+
+
 def gates() -> dict[int, int]:
-    """Showtime id → the live queued sale it is behind (upcoming showtimes only)."""
+    """Showtime id → the live queued sale it is behind (upcoming showtimes when read; a movie's
+    showtimes scheduled after its sale was set up join it when the sale next changes)."""
     found: dict[int, int] | None = cache.get(GATES_KEY)
     if found is not None:
         return found
@@ -54,7 +66,7 @@ def gates() -> dict[int, int]:
         shows = Showtime.objects.filter(movie_id__in=by_movie, starts_at__gt=at)
         for showtime_id, movie_id in shows.values_list("pk", "movie_id"):
             found.setdefault(showtime_id, by_movie[movie_id])
-    cache.set(GATES_KEY, found, GATES_SECONDS)
+    cache.set(GATES_KEY, found, None)
     return found
 
 
@@ -136,10 +148,6 @@ def arrival_place(arrival_id: int, sale_id: int) -> tuple[str, int | None] | Non
     """The arrival's visitor id and place, or None when it is not of this sale."""
     row = Arrival.objects.filter(pk=arrival_id, sale_id=sale_id).values_list("visitor", "rank").first()
     return (row[0], row[1]) if row else None
-
-
-def arrival_admitted_at(arrival_id: int) -> dt.datetime | None:
-    return Arrival.objects.filter(pk=arrival_id).values_list("admitted_at", flat=True).first()
 
 
 @dataclass(frozen=True)

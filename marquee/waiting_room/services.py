@@ -196,7 +196,9 @@ def arrival_join(*, sale_id: int) -> Arrival:
 _DRAW_SQL = """
 UPDATE waiting_room_arrival SET rank = ranked.n + %s - 1
 FROM (
-    SELECT id, ROW_NUMBER() OVER (ORDER BY draw, id) AS n
+    SELECT id, ROW_NUMBER() OVER (
+        ORDER BY CASE WHEN joined_at < %s THEN 0 ELSE 1 END, CASE WHEN joined_at < %s THEN draw ELSE 0 END, joined_at, id
+    ) AS n
     FROM waiting_room_arrival WHERE sale_id = %s AND rank IS NULL
 ) AS ranked
 WHERE waiting_room_arrival.id = ranked.id
@@ -205,7 +207,8 @@ WHERE waiting_room_arrival.id = ranked.id
 
 def sale_draw(*, sale_id: int) -> int:
     """At the opening, give everyone who came before it a place, in the order of their random
-    keys (drawn when they joined, so neither arriving early nor refreshing moves anyone).
+    keys (drawn when they joined, so neither arriving early nor refreshing moves anyone); those
+    who came between the opening and the draw follow them in arrival order.
     Once only; answers how many were placed (0 when drawn already or not yet open)."""
     with transaction.atomic():
         sale = _sale_locked(sale_id)
@@ -213,7 +216,7 @@ def sale_draw(*, sale_id: int) -> int:
         if sale.drawn_at is not None or at < sale.opens_at:
             return 0
         with connection.cursor() as cursor:
-            cursor.execute(_DRAW_SQL, [sale.next_rank, sale.pk])
+            cursor.execute(_DRAW_SQL, [sale.next_rank, sale.opens_at, sale.opens_at, sale.pk])
             placed = cursor.rowcount
         sale.next_rank += placed
         sale.drawn_at = at
