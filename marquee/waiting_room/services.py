@@ -197,7 +197,8 @@ _DRAW_SQL = """
 UPDATE waiting_room_arrival SET rank = ranked.n + %s - 1
 FROM (
     SELECT id, ROW_NUMBER() OVER (
-        ORDER BY CASE WHEN joined_at < %s THEN 0 ELSE 1 END, CASE WHEN joined_at < %s THEN draw ELSE 0 END, joined_at, id
+        ORDER BY CASE WHEN joined_at < %s THEN 0 ELSE 1 END,
+                 CASE WHEN joined_at < %s THEN draw ELSE 0 END, joined_at, id
     ) AS n
     FROM waiting_room_arrival WHERE sale_id = %s AND rank IS NULL
 ) AS ranked
