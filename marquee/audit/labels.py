@@ -133,7 +133,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "checked_in_override": _("admitted anyway"),
     "opens_at": _("sales open"),
     "admit_per_minute": _("let through per minute"),
-    "ended_at": _("ended"),
+    "ended_at": _("ended at"),
     "name_en": _("name in English"),
     "name_uk": _("name in Ukrainian"),
     "title_en": _("title in English"),

@@ -34,6 +34,7 @@ class QueuedSaleForm(forms.Form):
     movie = forms.ModelChoiceField(
         queryset=Movie.objects.filter(is_listed=True).order_by("title_en"),
         required=False,
+        empty_label=gettext_lazy("No movie: the showtime above"),
         label=gettext_lazy("Or every upcoming showtime of"),
     )
     opens_at = forms.DateTimeField(

@@ -12,6 +12,7 @@ shared through the cache (marquee.waiting_room.selectors).
 
 import datetime as dt
 import functools
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ from marquee.waiting_room.passes import Place, pass_sign, place_cookie_name, pla
 
 POLL_SECONDS = 4  # with the status's one second in the cache: "sold out" seen within 5 s
 MAX_BEFORE_OPENING_POLL = 30
+OPENING_SPREAD = 4
 COOKIE_DAYS = 2
 
 
@@ -100,8 +102,10 @@ class Visit:
     @property
     def refresh_seconds(self) -> int:
         if self.state == "before":
+            # Not all at the opening's second: the places are drawn then, so coming a few seconds
+            # later costs nothing, and the crowd's first look is spread over OPENING_SPREAD seconds.
             until = int((self.status.opens_at - clock_now()).total_seconds())
-            return max(1, min(until + 1, MAX_BEFORE_OPENING_POLL))
+            return max(1, min(until + 1 + random.randint(0, OPENING_SPREAD), MAX_BEFORE_OPENING_POLL))  # noqa: S311
         return POLL_SECONDS
 
 

@@ -45,7 +45,7 @@ def _sale_locked(sale_id: int) -> QueuedSale:
 def _check_rate(rate: int) -> None:
     if not 0 < rate <= MAX_RATE:
         raise ValidationFailed(
-            "The rate must be a whole number of visitors per minute, at least 1.",
+            gettext_noop("The rate must be a whole number of visitors per minute, at least 1."),
             fields={"admit_per_minute": [gettext_noop("At least 1, at most 100000.")]},
         )
 
@@ -65,7 +65,7 @@ def queued_sale_create(
     rate = admit_per_minute if admit_per_minute is not None else settings.QUEUE_ADMIT_PER_MINUTE
     _check_rate(rate)
     if (showtime_id is None) == (movie_id is None):
-        raise ValidationFailed("Name either a showtime or a movie.")
+        raise ValidationFailed(gettext_noop("Name either a showtime or a movie."))
     with transaction.atomic():
         label = ""
         if showtime_id is not None:
@@ -82,9 +82,9 @@ def queued_sale_create(
             label = movie_label = movie.title
         live = QueuedSale.objects.filter(ended_at__isnull=True)
         if showtime_id is not None and live.filter(showtime_id=showtime_id).exists():
-            raise InvalidState("This showtime is already on a queued sale: end that one first.")
+            raise InvalidState(gettext_noop("This showtime is already on a queued sale: end that one first."))
         if movie_id is not None and live.filter(movie_id=movie_id).exists():
-            raise InvalidState("This movie is already on a queued sale: end that one first.")
+            raise InvalidState(gettext_noop("This movie is already on a queued sale: end that one first."))
         sale = QueuedSale.objects.create(
             showtime_id=showtime_id,
             movie_id=movie_id,
@@ -115,7 +115,7 @@ def queued_sale_set_rate(*, sale_id: int, admit_per_minute: int, staff_user: Act
     with transaction.atomic():
         sale = _sale_locked(sale_id)
         if sale.ended_at is not None:
-            raise InvalidState("This queued sale has ended.")
+            raise InvalidState(gettext_noop("This queued sale has ended."))
         before = sale.admit_per_minute
         if before == admit_per_minute:
             return sale
@@ -171,7 +171,7 @@ def arrival_join(*, sale_id: int) -> Arrival:
     with transaction.atomic():
         sale = _sale_locked(sale_id)
         if sale.ended_at is not None:
-            raise InvalidState("This queued sale has ended.")
+            raise InvalidState(gettext_noop("This queued sale has ended."))
         at = clock_now()
         rank = None
         if sale.drawn_at is not None:
@@ -246,7 +246,7 @@ def pass_seats_take(*, arrival_id: int, seats: int) -> None:
     if not taken:
         held = Arrival.objects.filter(pk=arrival_id).values_list("seats_used", flat=True).first() or 0
         raise RateLimited(
-            "This queue pass has been used for as many seats as one customer may hold.",
+            gettext_noop("This queue pass has been used for as many seats as one customer may hold."),
             limit="seats_per_pass",
             held=held,
             maximum=maximum,
