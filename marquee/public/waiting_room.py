@@ -147,7 +147,8 @@ def _visit(request: HttpRequest, sale_id: int, *, rejoin: bool = False) -> Visit
         known = selectors.arrival_place(place.arrival_id, sale_id)
         if known is None or known[0] != place.visitor:  # a place of a sale since removed: join anew
             return _visit(request, sale_id, rejoin=True)
-        place = Place(sale_id, place.visitor, place.arrival_id, known[1])
+        rank = known[1] if known[1] is not None else services.arrival_place_late(arrival_id=place.arrival_id)
+        place = Place(sale_id, place.visitor, place.arrival_id, rank)
         visit.cookies[place_cookie_name(sale_id)] = place_sign(place)
     visit.place = place
     if not opened:

@@ -167,30 +167,63 @@ def queued_sale_end(*, sale_id: int, staff_user: Actor) -> QueuedSale:
 
 def arrival_join(*, sale_id: int) -> Arrival:
     """A new visitor in the queue: before the draw with a random key only (placed at the
-    opening), after it at the end (never inside what was already let through)."""
+    opening), after it at the end (never inside what was already let through).
+
+    Before the draw a join is one INSERT, no lock: a crowd arriving before the opening must not
+    queue on the sale's row. One that commits just after the draw (it read "not drawn") is left
+    without a place and gets one at the end when it next looks (`arrival_place_late`)."""
+    found = QueuedSale.objects.filter(pk=sale_id).values_list("drawn_at", "ended_at").first()
+    if found is None:
+        raise NotFound("No such queued sale.")
+    if found[1] is not None:
+        raise InvalidState(gettext_noop("This queued sale has ended."))
+    at = clock_now()
+    if found[0] is None:
+        return Arrival.objects.create(
+            sale_id=sale_id, visitor=secrets.token_urlsafe(18), draw=secrets.randbits(62), rank=None, joined_at=at
+        )
     with transaction.atomic():
         sale = _sale_locked(sale_id)
-        if sale.ended_at is not None:
-            raise InvalidState(gettext_noop("This queued sale has ended."))
-        at = clock_now()
-        rank = None
-        if sale.drawn_at is not None:
-            reached = admission.allowance(
-                opens_at=sale.opens_at,
-                admitted_base=sale.admitted_base,
-                rate_since=sale.rate_since,
-                rate=sale.admit_per_minute,
-                at=at,
-            )
-            rank = admission.rank_for_newcomer(next_rank=sale.next_rank, allowance_now=reached)
-            QueuedSale.objects.filter(pk=sale.pk).update(next_rank=rank + 1)
-        return Arrival.objects.create(
+        arrival = Arrival.objects.create(
             sale=sale,
             visitor=secrets.token_urlsafe(18),
             draw=secrets.randbits(62),
-            rank=rank,
-            joined_at=at,
+            rank=_next_place(sale, clock_now()),
+            joined_at=clock_now(),
         )
+    return arrival
+
+
+def _next_place(sale: QueuedSale, at: dt.datetime) -> int:
+    """The place at the end for one placed now (the sale's row is locked)."""
+    reached = admission.allowance(
+        opens_at=sale.opens_at,
+        admitted_base=sale.admitted_base,
+        rate_since=sale.rate_since,
+        rate=sale.admit_per_minute,
+        at=at,
+    )
+    rank = admission.rank_for_newcomer(next_rank=sale.next_rank, allowance_now=reached)
+    QueuedSale.objects.filter(pk=sale.pk).update(next_rank=rank + 1)
+    sale.next_rank = rank + 1
+    return rank
+
+
+def arrival_place_late(*, arrival_id: int) -> int | None:
+    """Place at the end an arrival the draw missed (it joined as the places were drawn)."""
+    with transaction.atomic():
+        sale_id = Arrival.objects.filter(pk=arrival_id).values_list("sale_id", flat=True).first()
+        if sale_id is None:
+            return None
+        sale = _sale_locked(sale_id)
+        if sale.drawn_at is None:
+            return None
+        placed = Arrival.objects.filter(pk=arrival_id).values_list("rank", flat=True).first()
+        if placed is not None:
+            return placed
+        rank = _next_place(sale, clock_now())
+        Arrival.objects.filter(pk=arrival_id, rank__isnull=True).update(rank=rank)
+    return rank
 
 
 _DRAW_SQL = """

@@ -635,6 +635,7 @@ PAYMENTS_WRAPS = "called by staff through marquee.payments.services.{0}, whose r
 NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.waiting_room.services.arrival_join": "a visitor joining a queue",
     "marquee.waiting_room.services.sale_draw": "the clock's doing: places drawn at the opening",
+    "marquee.waiting_room.services.arrival_place_late": "a visitor placed at the end after the draw",
     "marquee.waiting_room.services.arrival_admit": "the queue letting a visitor through at its rate",
     "marquee.waiting_room.services.pass_seats_take": "a customer's hold counted against their pass",
     "marquee.waiting_room.services.pass_seats_give_back": "a customer's failed hold given back to their pass",

@@ -12,7 +12,13 @@ from django.db import connections
 from marquee.core.clock import now
 from marquee.core.errors import RateLimited
 from marquee.waiting_room.models import Arrival
-from marquee.waiting_room.services import arrival_join, pass_seats_take, queued_sale_create, sale_draw
+from marquee.waiting_room.services import (
+    arrival_join,
+    arrival_place_late,
+    pass_seats_take,
+    queued_sale_create,
+    sale_draw,
+)
 from tests import factories as f
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -60,6 +66,9 @@ def test_joins_racing_the_draw_lose_nobody_and_share_no_place():
 
         errors = _together(16, work)
     assert not errors, errors
+    # A join that read "not drawn" and committed after the draw is placed when it next looks.
+    for late in Arrival.objects.filter(sale=sale, rank__isnull=True):
+        assert arrival_place_late(arrival_id=late.pk) is not None
     ranks = list(Arrival.objects.filter(sale=sale).values_list("rank", flat=True))
     assert len(ranks) == 30 + 12
     assert None not in ranks and len(set(ranks)) == len(ranks)
