@@ -15,7 +15,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 # `make run` is a local cinema: debug pages, the demo payment provider, SQLite in ./data.
 RUN_ENV := DEBUG=$${DEBUG:-true} SITE_URL='$(SITE_URL)'
 
-.PHONY: install run serve worker migrate seed test test-pg test-browser test-all lint format lock bench clean vendor
+.PHONY: install run serve worker migrate seed test test-pg test-browser test-all lint format lock bench bench-queue clean vendor
 
 install: $(VENV)/.installed
 
@@ -87,6 +87,9 @@ vendor:
 
 bench: install
 	bash bench/run
+
+bench-queue: install
+	$(VENV)/bin/python -m bench.queue_rush --write
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

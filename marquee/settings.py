@@ -193,6 +193,12 @@ ACCESSIBLE_RELEASE_MINUTES = env_int("ACCESSIBLE_RELEASE_MINUTES", 60)
 # A sold-out showtime's waiting list (marquee.waitlist): seats that free up are held for the
 # first in line for this long, with a link to pay; then the next one gets them.
 WAITLIST_OFFER_MINUTES = env_int("WAITLIST_OFFER_MINUTES", 30, minimum=1)
+# A premiere's fair queue (marquee.waiting_room): visitors let through to the seat map per minute
+# (a sale's own rate, set by staff, starts here: about 60% of the whole customers per minute the
+# rush bench measured on the reference machine, docs/PERFORMANCE.md "Fair queue"), and how long
+# the pass a visitor gets when their turn comes lets them choose seats and hold them.
+QUEUE_ADMIT_PER_MINUTE = env_int("QUEUE_ADMIT_PER_MINUTE", 600, minimum=1)
+QUEUE_PASS_MINUTES = env_int("QUEUE_PASS_MINUTES", 15, minimum=1)
 # The box office sells to late-comers until this many minutes after the start (online sales
 # close at the start; marquee.payments.counter).
 BOX_OFFICE_SALES_MINUTES_AFTER_START = env_int("BOX_OFFICE_SALES_MINUTES_AFTER_START", 30)

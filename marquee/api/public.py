@@ -64,6 +64,7 @@ from marquee.payments.voucher_money import voucher_amount
 from marquee.pricing.ticket_types import ticket_types_for_showtime, uniform_base_prices
 from marquee.public.selectors import genres as genres_by_name
 from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.waiting_room.gate import api_gated, api_gated_hold
 
 router = Router(tags=["public"])
 # The booking's token travels as `Authorization: Bearer <token>`.
@@ -151,7 +152,8 @@ def showtime(request: HttpRequest, id: int) -> dict[str, Any]:
     return showtime_detail_out(found, prices, sales_open=sales_open, ticket_types=offers)
 
 
-@router.get("/showtimes/{id}/seats", response={200: SeatMapOut, **ERRORS_READ}, summary="Seat map")
+@router.get("/showtimes/{id}/seats", response={200: SeatMapOut, **ERRORS_READ, 409: ErrorOut}, summary="Seat map")
+@api_gated  # 409 queue_required behind a queued sale without a pass (marquee.waiting_room)
 def seat_map(request: HttpRequest, id: int) -> HttpResponse:
     """Every seat of the hall with its price and status (free, held, sold), by row and number.
 
@@ -177,6 +179,7 @@ def seat_map(request: HttpRequest, id: int) -> HttpResponse:
     summary="Hold seats",
     throttle=[HOLD_RATE],
 )
+@api_gated_hold  # 409 queue_required without a queue pass; the pass's seats counted (marquee.waiting_room)
 def booking_create(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
     """Hold all the seats or none. The answer carries the booking's token, shown only here.
 

@@ -84,6 +84,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "promobatch.created": _("Promo codes generated"),
     "voucher.issue": _("Gift voucher issued"),
     "voucher.extend": _("Gift voucher's expiry extended"),
+    "queuedsale.create": _("Queued sale set up"),
+    "queuedsale.rate": _("Queue's rate changed"),
+    "queuedsale.end": _("Queued sale ended"),
 }
 
 FIELD_LABELS: dict[str, Promise] = {
@@ -128,6 +131,9 @@ FIELD_LABELS: dict[str, Promise] = {
     "ticket_showtime_id": _("ticket's showtime"),
     "door_showtime_id": _("door's showtime"),
     "checked_in_override": _("admitted anyway"),
+    "opens_at": _("sales open"),
+    "admit_per_minute": _("let through per minute"),
+    "ended_at": _("ended at"),
     "name_en": _("name in English"),
     "name_uk": _("name in Ukrainian"),
     "title_en": _("title in English"),
@@ -179,6 +185,7 @@ FIELD_LABELS: dict[str, Promise] = {
 
 # The kinds of thing an entry is about (the first part of an action code).
 TARGET_LABELS: dict[str, Promise] = {
+    "queuedsale": _("queued sale"),
     "booking": _("booking"),
     "showtime": _("showtime"),
     "hall": _("hall"),

@@ -26,6 +26,7 @@ from marquee.backoffice import movies as catalog_pages
 from marquee.backoffice import payments as money_pages
 from marquee.backoffice import sell as counter
 from marquee.backoffice import settlement as settlement_pages
+from marquee.backoffice import waiting_room as queues
 from marquee.backoffice import waitlist as waitlist_pages
 
 app_name = "backoffice"
@@ -37,6 +38,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("showtimes/<int:showtime_id>/cancel/", schedule.showtime_cancel_view, name="showtime_cancel"),
     path("showtimes/<int:showtime_id>/move/", schedule.showtime_move, name="showtime_move"),
     path("showtimes/<int:showtime_id>/house-seats/", moves.house_seats, name="house_seats"),
+    path("queues/", queues.queue_list, name="queues"),
+    path("queues/<int:sale_id>/", queues.queue_detail, name="queue"),
+    path("queues/<int:sale_id>/end/", queues.queue_end, name="queue_end"),
     path("halls/", halls.hall_list, name="halls"),
     path("halls/<int:hall_id>/", halls.hall_layout, name="hall"),
     path("halls/<int:hall_id>/preview/", halls.hall_preview, name="hall_preview"),

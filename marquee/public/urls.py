@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from marquee.public import my_data, views, vouchers, waitlist
+from marquee.public import my_data, views, vouchers, waiting_room, waitlist
 
 # The page a customer's browser comes back to from a provider's payment page: a page of
 # this site, addressed as `payments:return` under payments/ (marquee/urls.py puts it there).
@@ -21,6 +21,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("showtimes/<int:showtime_id>/checkout/", views.checkout, name="checkout"),
     path("showtimes/<int:showtime_id>/waitlist/", waitlist.waitlist_join_view, name="waitlist_join"),
     path("waitlist/leave/<str:token>/", waitlist.waitlist_leave_view, name="waitlist_leave"),
+    path("queue/<int:sale_id>/", waiting_room.waiting_room, name="waiting_room"),
+    path("queue/<int:sale_id>/status/", waiting_room.waiting_room_status, name="waiting_room_status"),
     path("bookings/<str:reference>/", views.booking, name="booking"),
     path("bookings/<str:reference>/pay/", views.booking_pay, name="booking_pay"),
     path("bookings/<str:reference>/pay/confirm/", views.booking_pay_confirm, name="booking_pay_confirm"),

@@ -66,6 +66,7 @@ from marquee.public.forms import BestSeatsForm, CheckoutForm, EmailForm, SeatCho
 from marquee.public.posters import poster_etag, poster_svg
 from marquee.public.seatmap import cached_seat_map_page, seat_map_page, seat_map_version, seat_rows
 from marquee.public.templatetags.marquee_public import money as money_filter
+from marquee.public.waiting_room import queue_gate
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.venues.models import WHEELCHAIR_TYPES, SeatType
 
@@ -330,6 +331,7 @@ def _best_suggestion(showtime: Showtime, form: BestSeatsForm) -> BestSuggestion 
 
 
 @require_safe
+@queue_gate
 def showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
     showtime = _showtime_or_404(showtime_id)
     on_sale = _on_sale(showtime)
@@ -357,6 +359,7 @@ def showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
 
 
 @require_safe
+@queue_gate
 def showtime_seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
     """The seat grid alone, for htmx polling: fresh states, the visitor's picks kept. Asked
     with `action=best`, the grid with the best seats for the count asked ticked instead, and
@@ -513,6 +516,7 @@ def _gap_message(names: str) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@queue_gate
 def checkout(request: HttpRequest, showtime_id: int) -> HttpResponse:
     """Step 2: the buyer's details for the chosen seats (or the best seats for the number
     asked); submitting holds them."""

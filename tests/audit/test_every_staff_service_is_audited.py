@@ -42,6 +42,7 @@ from marquee.venues import services as venues
 from marquee.venues.models import Seat
 from marquee.venues.services import RowSpec
 from marquee.vouchers import services as voucher_services
+from marquee.waiting_room import services as queues
 from tests import factories as f
 
 STAFF_SERVICE_MODULES = (
@@ -72,6 +73,7 @@ STAFF_SERVICE_MODULES = (
     "marquee.payments.voucher_money",
     "marquee.payments.voucher_sales",
     "marquee.waitlist.services",
+    "marquee.waiting_room.services",
 )
 
 ANY = object()  # the field is recorded, whatever its value
@@ -132,7 +134,33 @@ def _later(w: World, hours: int) -> dt.datetime:
     return (w.empty_showtime.ends_at + dt.timedelta(hours=hours)).replace(microsecond=0)
 
 
+def _queued(w: World) -> int:
+    return queues.queued_sale_create(
+        showtime_id=w.empty_showtime.pk, opens_at=now(), admit_per_minute=60, staff_user=None
+    ).pk
+
+
 AUDITED: list[Audited] = [
+    Audited(
+        "marquee.waiting_room.services.queued_sale_create",
+        "queuedsale.create",
+        lambda w: queues.queued_sale_create(
+            movie_id=w.showtime.movie_id, opens_at=now(), admit_per_minute=60, staff_user=w.user
+        ),
+        {"movie": ANY, "opens_at": ANY, "admit_per_minute": 60},
+    ),
+    Audited(
+        "marquee.waiting_room.services.queued_sale_set_rate",
+        "queuedsale.rate",
+        lambda w: queues.queued_sale_set_rate(sale_id=_queued(w), admit_per_minute=90, staff_user=w.user),
+        {"admit_per_minute": [60, 90]},
+    ),
+    Audited(
+        "marquee.waiting_room.services.queued_sale_end",
+        "queuedsale.end",
+        lambda w: queues.queued_sale_end(sale_id=_queued(w), staff_user=w.user),
+        {"ended_at": [None, ANY]},
+    ),
     Audited(
         "marquee.vouchers.services.voucher_issue",
         "voucher.issue",
@@ -606,6 +634,12 @@ def _sent_tickets(w: World) -> int:
 
 PAYMENTS_WRAPS = "called by staff through marquee.payments.services.{0}, whose record AUDITED checks"
 NOT_STAFF_CHANGES: dict[str, str] = {
+    "marquee.waiting_room.services.arrival_join": "a visitor joining a queue",
+    "marquee.waiting_room.services.sale_draw": "the clock's doing: places drawn at the opening",
+    "marquee.waiting_room.services.arrival_place_late": "a visitor placed at the end after the draw",
+    "marquee.waiting_room.services.arrival_admit": "the queue letting a visitor through at its rate",
+    "marquee.waiting_room.services.pass_seats_take": "a customer's hold counted against their pass",
+    "marquee.waiting_room.services.pass_seats_give_back": "a customer's failed hold given back to their pass",
     "marquee.scheduling.services.showtime_conflicts": "a read",
     "marquee.scheduling.formats.format_by_code": "a read",
     "marquee.scheduling.formats.language_version_by_code": "a read",

@@ -158,7 +158,9 @@ def cinema() -> dict:
         voucher_code=voucher.code,
     )
     assert spent.booking.pk
+    queues = _queues(film, other, small)
     return {
+        **queues,
         "film": film,
         "voucher": voucher,
         "show": show,
@@ -182,6 +184,23 @@ def cinema() -> dict:
         "sold_out": sold_out,
         "in_line": in_line,
     }
+
+
+def _queues(film, other, hall) -> dict:
+    """Two queued sales (issue 16): one opening the day after tomorrow, one open with 40 ahead."""
+    from marquee.waiting_room.services import arrival_join, queued_sale_create, sale_draw
+
+    soon = clock_now().replace(microsecond=0)
+    later = factories.showtime(movie_obj=film, hall_obj=hall, starts_at=soon + dt.timedelta(days=5))
+    before = queued_sale_create(showtime_id=later.pk, opens_at=soon + dt.timedelta(days=2), staff_user=None)
+    busy = factories.showtime(movie_obj=other, hall_obj=hall, starts_at=soon + dt.timedelta(days=6))
+    open_now = queued_sale_create(
+        showtime_id=busy.pk, opens_at=soon - dt.timedelta(minutes=1), admit_per_minute=1, staff_user=None
+    )
+    for _ in range(40):
+        arrival_join(sale_id=open_now.pk)
+    sale_draw(sale_id=open_now.pk)
+    return {"queue_before": before.pk, "queue_waiting": open_now.pk}
 
 
 def _distributor_with_terms(*movies) -> int:
@@ -236,6 +255,8 @@ def public_pages(c: dict) -> list[tuple[str, str]]:
         ("vouchers", "/vouchers/"),
         ("voucher-bought", f"/vouchers/bought/{voucher_handle(c['voucher'])}/"),
         ("unsubscribe", f"/unsubscribe/{unsubscribe_token(c['customer_id'])}/"),
+        ("queue-before-opening", f"/queue/{c['queue_before']}/"),
+        ("queue-waiting", f"/queue/{c['queue_waiting']}/"),
         ("not-found", "/movies/999999/"),
     ]
 
@@ -306,6 +327,8 @@ def staff_pages(c: dict) -> list[tuple[str, str]]:
         ("staff-waitlists", "/staff/waitlists/"),
         ("staff-waitlist", f"/staff/waitlists/{c['sold_out'].pk}/"),
         ("staff-voucher", f"/staff/vouchers/{c['voucher'].pk}/"),
+        ("staff-queues", "/staff/queues/"),
+        ("staff-queue", f"/staff/queues/{c['queue_waiting']}/"),
     ]
 
 

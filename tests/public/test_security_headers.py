@@ -11,13 +11,14 @@ from django.conf import settings as django_settings
 from django.urls import URLPattern, reverse
 
 from marquee.backoffice import urls as backoffice_urls
-from marquee.core.clock import local_today
+from marquee.core.clock import local_today, now
 from marquee.core.csp import content_security_policy
 from marquee.payments.services import payment_record_box_office
 from marquee.promotions.services import CodeTerms, promo_batch_create, promo_code_create
 from marquee.scheduling.formats import format_create, language_version_create
 from marquee.settlement.services import distributor_create
 from marquee.vouchers.services import voucher_issue
+from marquee.waiting_room.services import queued_sale_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,7 @@ def _staff_urls(cinema) -> list[str]:
         "format_id": format_create(code="3d", name="3D").pk,
         "version_id": language_version_create(code="uk", name_en="Ukrainian").pk,
         "voucher_id": voucher_issue(amount="100.00", reason="Prize", staff_user=None).pk,
+        "sale_id": queued_sale_create(showtime_id=cinema["show"].pk, opens_at=now(), staff_user=None).pk,
     }
     urls = []
     for pattern in backoffice_urls.urlpatterns:
