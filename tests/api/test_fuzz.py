@@ -4,7 +4,7 @@ import json
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
@@ -111,10 +111,11 @@ def test_get_showtimes_with_arbitrary_query_strings(api, show):
 
     @FUZZ
     @given(params=st.dictionaries(keys, values, max_size=4))
+    @example(params={"path": "x", "self": "y"})  # once passed as keyword arguments, they clashed
     def check(params):
         # Straight to the client: a key such as "self", "path" or "token" is a query key here too.
         assert_answered(api.client.get("/api/v1/showtimes", params))
-        assert_answered(api.get("/movies", **params))
+        assert_answered(api.client.get("/api/v1/movies", params))
 
     check()
 
