@@ -15,12 +15,14 @@ from django.urls import URLPattern, reverse
 from marquee.backoffice import urls as backoffice_urls
 from marquee.booking.models import Booking, Customer
 from marquee.catalog.models import Genre, Movie
+from marquee.core.clock import now
 from marquee.pricing.models import Tariff, TicketType
 from marquee.promotions.models import PromoBatch, PromoCode
 from marquee.scheduling.models import Format, LanguageVersion, Showtime
 from marquee.settlement.models import Distributor
 from marquee.venues.models import Hall
 from marquee.vouchers.models import Voucher
+from marquee.waiting_room.services import queued_sale_create
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +73,9 @@ def _staff_list_urls() -> list[str]:
         "version_id": LanguageVersion.objects.values_list("pk", flat=True).first(),
         "voucher_id": Voucher.objects.values_list("pk", flat=True).first(),  # the demo has some
     }
+    upcoming = Showtime.objects.filter(starts_at__gt=now()).order_by("starts_at").first()
+    assert upcoming is not None
+    ids["sale_id"] = queued_sale_create(showtime_id=upcoming.pk, opens_at=now(), staff_user=None).pk
     urls = []
     for pattern in backoffice_urls.urlpatterns:
         assert isinstance(pattern, URLPattern)
