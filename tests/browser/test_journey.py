@@ -119,7 +119,7 @@ def test_desktop_listing_schedule_and_live_seat_map(live_server, site_settings, 
         shoot(page, "11-desktop-schedule")
 
         page.goto(live_server.url + f"/showtimes/{show.pk}/")
-        mine = page.get_by_label(re.compile(r"^Row 3, seat 6, Standard, UAH\s140\.00, free$"))
+        mine = page.get_by_label(re.compile(r"^Row 3, seat 6, Standard, UAH\s140\.00, (best seats zone, )?free$"))
         mine.check()
         seats = list(show.hall.seats.filter(row_number=3, seat_number__in=[7, 8]).values_list("pk", flat=True))
         factories.hold(show, seat_ids=seats, email="rival@example.com")  # someone else, elsewhere
