@@ -18,7 +18,7 @@ from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import now
 from marquee.pricing.models import Tariff, TicketType
 from marquee.promotions.models import PromoBatch, PromoCode
-from marquee.scheduling.models import Format, LanguageVersion, Showtime
+from marquee.scheduling.models import Format, LanguageVersion, Showtime, ShowtimeStatus
 from marquee.settlement.models import Distributor
 from marquee.venues.models import Hall
 from marquee.vouchers.models import Voucher
@@ -73,7 +73,9 @@ def _staff_list_urls() -> list[str]:
         "version_id": LanguageVersion.objects.values_list("pk", flat=True).first(),
         "voucher_id": Voucher.objects.values_list("pk", flat=True).first(),  # the demo has some
     }
-    upcoming = Showtime.objects.filter(starts_at__gt=now()).order_by("starts_at").first()
+    upcoming = (
+        Showtime.objects.filter(status=ShowtimeStatus.SCHEDULED, starts_at__gt=now()).order_by("starts_at").first()
+    )
     assert upcoming is not None
     ids["sale_id"] = queued_sale_create(showtime_id=upcoming.pk, opens_at=now(), staff_user=None).pk
     urls = []
