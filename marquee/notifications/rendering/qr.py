@@ -8,18 +8,16 @@ import segno
 
 # M recovers from 15% damage (a crease, a cracked screen) and keeps the code small.
 ERROR_LEVEL = "m"
-# One fixed mask instead of segno's search for the best of eight: the search scores every
-# mask in pure Python and was 80% of a code's cost (7 ms of 8). Every mask is valid (the
-# format bits name it, and every reader undoes it); the search only spares readers some
-# awkward patterns, which a code printed 72 mm wide or shown full-screen can afford.
-MASK = 0
+# segno chooses the mask (the best of eight by the standard's penalty rules). A fixed mask was
+# tried to save 7 ms a code, but some codes then showed patterns the door's camera could not read
+# (tests/browser/test_checkin_camera.py caught one): a ticket that won't scan costs more.
 BORDER = 4  # the quiet zone a reader needs around a code, in modules
 
 
 @functools.lru_cache(maxsize=512)
 def _encode(data: str) -> segno.QRCode:
     # The email's PNG and the PDF's page for one ticket share one encoding.
-    return segno.make_qr(data, error=ERROR_LEVEL, boost_error=False, mask=MASK)
+    return segno.make_qr(data, error=ERROR_LEVEL, boost_error=False)
 
 
 def qr_matrix(data: str) -> tuple[bytearray, ...]:
