@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from marquee.booking.models import Booking, BookingSeat, Customer
 from marquee.catalog.models import Genre, Movie
@@ -104,7 +105,7 @@ def test_an_overlapping_showtime_is_refused_on_the_form(cinema, staff):
     assert response.status_code == 200
     content = response.content.decode()
     assert "is busy at that time" in content
-    assert existing.movie.title in content  # the conflict is named
+    assert escape(existing.movie.title) in content  # the conflict is named, HTML-escaped like any title
     assert Showtime.objects.count() == before
 
 
