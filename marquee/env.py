@@ -141,7 +141,7 @@ def cache_config(url: str) -> dict[str, object]:
     scheme = urlsplit(url).scheme.lower()
     if scheme not in {"redis", "rediss"}:
         raise ImproperlyConfigured(f"CACHE_URL has an unsupported scheme {scheme!r} (use redis:// or rediss://)")
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    return {"BACKEND": "marquee.core.redis_cache.SharedClientRedisCache", "LOCATION": url}
 
 
 def env_proxies(name: str) -> int | tuple[IPv4Network | IPv6Network, ...]:

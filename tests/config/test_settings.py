@@ -112,7 +112,7 @@ def test_cache_url_redis_or_per_process_memory():
 
     assert cache_config("")["BACKEND"].endswith("LocMemCache")
     assert cache_config("redis://127.0.0.1:6379/1") == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "marquee.core.redis_cache.SharedClientRedisCache",
         "LOCATION": "redis://127.0.0.1:6379/1",
     }
     with pytest.raises(ImproperlyConfigured, match="unsupported scheme"):

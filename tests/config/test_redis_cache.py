@@ -1,0 +1,69 @@
+"""The Redis cache (CACHE_URL=redis://…) against the real Redis on 127.0.0.1:6379: what
+Django's backend does, with one client kept per pool and shared by threads."""
+
+import socket
+import threading
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from marquee.env import cache_config
+
+URL = "redis://127.0.0.1:6379/13"
+
+
+def _redis_runs() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+pytestmark = pytest.mark.skipif(not _redis_runs(), reason="no Redis at 127.0.0.1:6379")
+
+
+@pytest.fixture
+def redis_cache():
+    with override_settings(CACHES={"default": cache_config(URL)}):
+        cache = caches["default"]
+        cache.clear()
+        yield cache
+        cache.clear()
+        cache.close()
+
+
+def test_it_is_a_cache(redis_cache):
+    redis_cache.set("seat-map", {"free": [1, 2, 3]}, 30)
+    assert redis_cache.get("seat-map") == {"free": [1, 2, 3]}
+    assert redis_cache.add("seat-map", "other") is False
+    redis_cache.set_many({"a": 1, "b": 2})
+    assert redis_cache.get_many(["a", "b", "c"]) == {"a": 1, "b": 2}
+    assert redis_cache.incr("a", 5) == 6
+    redis_cache.delete_many(["a", "b"])
+    assert redis_cache.get("a") is None
+    redis_cache.set("gone", 1, 0)  # a timeout of 0 expires at once, as Django's does
+    assert redis_cache.get("gone") is None
+
+
+def test_one_client_per_pool_shared_by_threads(redis_cache):
+    client = redis_cache._cache.get_client()
+    assert redis_cache._cache.get_client(write=True) is client  # one server: one pool, one client
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(200):
+                redis_cache.set(f"t{n}:{i}", i)
+                assert redis_cache.get(f"t{n}:{i}") == i
+        except BaseException as error:  # reported to the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert redis_cache._cache.get_client() is client
