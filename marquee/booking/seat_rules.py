@@ -271,6 +271,18 @@ def best_block(
     return _ids(fallback) if fallback is not None else None
 
 
+def seats_for(places: Sequence[Place], taken: set[int], count: int, *, allowed: Callable[[Place], bool]) -> list[int]:
+    """The best block (best_block), else the first `count` free seats front to back, split
+    anywhere: for an offer to someone waiting, which a missing block must not stop. [] when
+    fewer are free."""
+    chosen = best_block(places, taken, count, allowed=allowed)
+    if chosen is not None:
+        return chosen
+    usable = _usable(places, taken, None, allowed)
+    free = sorted((p for p in places if usable(p)), key=lambda p: (p.row, p.column, p.seat_id))
+    return _ids(free[:count]) if count >= 1 and len(free) >= count else []
+
+
 def _ids(block: Sequence[Place]) -> list[int]:
     return [p.seat_id for p in sorted(block, key=lambda p: (p.row, p.column))]
 

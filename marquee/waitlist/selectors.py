@@ -1,16 +1,17 @@
 """Reads of the waiting lists: where an entry stands, which seats are free to offer, the lines."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from marquee.booking.models import BookingSeat, SeatBlock
-from marquee.booking.selectors import active_booking_seats, seats_free, with_seats_taken
+from marquee.booking.seat_rules import Place, seats_for
+from marquee.booking.seating import hall_places, may_sit, showtime_taken, wheelchair_released
+from marquee.booking.selectors import seats_free, with_seats_taken
 from marquee.core.clock import now as clock_now
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.scheduling.seat_map_cache import seat_map_body
-from marquee.venues.models import WHEELCHAIR_TYPES, Seat
 from marquee.waitlist.models import EntryStatus, WaitlistEntry
 
 
@@ -47,32 +48,30 @@ def waiting_line(showtime_id: int) -> QuerySet[WaitlistEntry]:
 
 
 @dataclass(frozen=True)
-class FreeSeat:
-    pk: int
-    row_number: int
-    column: int
-    best_zone: bool
+class Offerable:
+    """What an offer may hold: the hall's places, the seats taken, and who may sit where
+    (wheelchair spaces and their companion seats stay for those who ask for them, until they
+    are released to everyone). Advisory: the hold decides."""
+
+    places: list[Place]
+    taken: set[int]
+    allowed: Callable[[Place], bool]
+
+    @property
+    def free(self) -> list[int]:
+        return sorted(p.seat_id for p in self.places if p.seat_id not in self.taken and self.allowed(p))
+
+    def choose(self, count: int) -> list[int]:
+        """The seats to offer one who asked for `count`: together where a block is free."""
+        return seats_for(self.places, self.taken, count, allowed=self.allowed)
 
 
-def offerable_seats(showtime: Showtime, at: dt.datetime) -> list[FreeSeat]:
-    """The showtime's free seats that anyone may have (wheelchair spaces and their companion
-    seats are for those who ask for them), by row and place. Advisory: the hold decides."""
-    booked = (
-        BookingSeat.objects.filter(showtime=showtime)
-        .filter(active_booking_seats(at))
-        .values_list("seat_id", flat=True)
-        .order_by()
+def offerable_seats(showtime: Showtime, at: dt.datetime) -> Offerable:
+    return Offerable(
+        places=hall_places(showtime.hall_id),
+        taken=showtime_taken(showtime.pk, at),
+        allowed=may_sit(wheelchair=False, released=wheelchair_released(showtime.starts_at, at)),
     )
-    kept = SeatBlock.objects.filter(showtime=showtime).values_list("seat_id", flat=True).order_by()
-    rows = (
-        Seat.objects.filter(hall_id=showtime.hall_id)
-        .exclude(seat_type__in=WHEELCHAIR_TYPES)
-        .exclude(pk__in=booked)
-        .exclude(pk__in=kept)
-        .order_by("row_number", "column", "pk")
-        .values_list("pk", "row_number", "column", "best_zone")
-    )
-    return [FreeSeat(pk, row, column or 0, zone) for pk, row, column, zone in rows]
 
 
 def showtimes_with_waiting(at: dt.datetime | None = None) -> list[int]:

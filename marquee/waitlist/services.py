@@ -35,7 +35,6 @@ from marquee.payments.services import booking_cancel
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.waitlist import selectors
 from marquee.waitlist.models import LIVE_STATUSES, EntryStatus, WaitlistEntry
-from marquee.waitlist.seating import choose_seats
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +199,7 @@ def _offer_one(showtime_id: int) -> str:
             return _Outcome.NOTHING
         free = selectors.offerable_seats(showtime, at)
         for entry in line:
-            seat_ids = choose_seats(free, entry.seats)
+            seat_ids = free.choose(entry.seats)
             if not seat_ids:
                 continue  # too many for what is free: the next in line may fit
             try:

@@ -134,4 +134,4 @@ def test_concurrent_cancellations_and_workers_offer_each_entry_once_in_order():
             if (early.joined_at, early.pk) < (late.joined_at, late.pk):
                 assert early.seats > late.seats
     # Every seat freed went to the line: none is left free.
-    assert offerable_seats(show, now()) == []
+    assert offerable_seats(show, now()).free == []
