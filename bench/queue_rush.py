@@ -3,9 +3,10 @@
 One 300-seat showtime on a queued sale (marquee.waiting_room) opening OPEN_AFTER seconds after
 the start. ARRIVALS simulated browsers (asyncio + aiohttp, each with its own cookies) come
 at random moments: most before the opening, the rest after it. Each loads the waiting page,
-then polls its fragment as htmx would, at the interval the page says (hx-trigger). When a
-browser is let through (the poll answers HX-Redirect and sets the pass cookie) it reads the
-seat map through the API with its pass (X-Queue-Pass), holds 1-4 free seats and pays (demo);
+then polls the queue's JSON as the page's script does (answered from the cache in front of
+Django: marquee.public.quick_poll; the page holds every state's words, so nothing is redrawn).
+When a browser is let through (the poll answers "admitted" and sets the pass cookie) it reads the
+seat map through the API with its pass (X-Queue-Pass), holds the best 1-4 seats free and pays (demo);
 on a conflict it reads the map again, up to three times. A browser that is shown "Sold out"
 stops.
 
@@ -37,7 +38,7 @@ from bench import common
 
 PREMIERE_SEATS = 300
 PORTS = [8741]  # the brief's range for this bench: 8740-8759
-TRIGGER = re.compile(r'hx-trigger="every (\d+)s"')
+REFRESH = re.compile(r'data-refresh="(\d+)"')
 PASS_COOKIE = "mq_pass_"
 PLACE_COOKIE = "mq_queue_"
 
@@ -53,7 +54,7 @@ class Tally:
     seats: int = 0
     last_taken_at: float = 0.0  # monotonic: the last successful hold
     sold_out_seen: dict[int, float] = field(default_factory=dict)  # browser → first "sold out" seen
-    waiting_when_sold_out: set[int] = field(default_factory=set)
+    waiting_since: dict[int, float] = field(default_factory=dict)  # browser → its page loaded; gone once let in
     gave_up: int = 0
 
     def record(self, op: str, status: int | str, seconds: float) -> None:
@@ -94,10 +95,12 @@ async def call(session, tally: Tally, op: str, method: str, url: str, browser: B
         return 0, {}, ""
 
 
-def body(showtime: int, seats: list[int], email: str) -> dict:
+def body(showtime: int, count: int, email: str) -> dict:
+    """A hold of the best `count` seats free: a premiere's crowd takes what is left, and seats
+    picked at random would mostly be refused for the single seats they strand."""
     return {
         "showtime_id": showtime,
-        "seat_ids": seats,
+        "best_available": {"count": count},
         "customer": {"first_name": "Queue", "last_name": "Bench", "email": email},
     }
 
@@ -118,7 +121,7 @@ async def buy(session, tally: Tally, browser: Browser, showtime: int, rng: rando
         free = [s["id"] for s in json.loads(text)["seats"] if s["status"] == "free"]
         if not free:
             return
-        wanted = rng.sample(free, min(len(free), rng.randint(1, 4)))
+        wanted = min(len(free), rng.randint(1, 4))
         status, _, text = await call(
             session, tally, "hold", "POST", "/api/v1/bookings", browser,
             json=body(showtime, wanted, f"queue-{browser.number}-{attempt}@bench.example"),
@@ -127,7 +130,7 @@ async def buy(session, tally: Tally, browser: Browser, showtime: int, rng: rando
         if status != 201:
             continue
         tally.last_taken_at = time.monotonic()
-        tally.seats += len(wanted)
+        tally.seats += wanted
         booking = json.loads(text)
         status, _, _ = await call(
             session, tally, "pay", "POST", f"/api/v1/bookings/{booking['reference']}/pay", browser,
@@ -139,27 +142,43 @@ async def buy(session, tally: Tally, browser: Browser, showtime: int, rng: rando
 
 
 async def visitor(session, tally: Tally, number: int, arrive_at: float, sale: int, showtime: int, until: float) -> None:
+    """One browser as public/static/public/waiting_room.js drives it: the page once, then its
+    JSON poll at the interval each answer gives, and on to the seat map when the poll answers
+    "admitted"."""
     rng = random.Random(number)
     await asyncio.sleep(max(0.0, arrive_at - time.monotonic()))
     browser = Browser(number)
     page = f"/queue/{sale}/?showtime={showtime}"
-    status, headers, text = await call(session, tally, "waiting page", "GET", page, browser)
-    poll = f"/queue/{sale}/status/?showtime={showtime}"
+    status, _, text = await call(session, tally, "waiting page", "GET", page, browser)
+    if status in {301, 302}:
+        tally.admitted += 1
+        await buy(session, tally, browser, showtime, rng)
+        return
+    if 'data-state="sold_out"' in text:
+        tally.sold_out_seen.setdefault(number, time.monotonic())
+        return
+    tally.waiting_since[number] = time.monotonic()
+    found = REFRESH.search(text)
+    interval = int(found.group(1)) if found else 4
+    poll = f"/queue/{sale}/?format=json&showtime={showtime}"
     while time.monotonic() < until:
-        if status in {301, 302} or "hx-redirect" in headers:
+        await asyncio.sleep(interval)  # browsers' timers are not in step: each from its own page load
+        status, _, text = await call(session, tally, "poll", "GET", poll, browser)
+        if status != 200:
+            interval = 8
+            continue
+        answer = json.loads(text)
+        if answer["state"] in {"admitted", "ended"}:
+            tally.waiting_since.pop(number, None)
             tally.admitted += 1
             await buy(session, tally, browser, showtime, rng)
             return
-        if "Sold out" in text:
+        if answer["state"] == "sold_out":
             tally.sold_out_seen.setdefault(number, time.monotonic())
             return
-        found = TRIGGER.search(text)
-        interval = int(found.group(1)) if found else 4
-        # Browsers' timers are not in step: htmx polls from when each page loaded.
-        await asyncio.sleep(interval)
-        status, headers, text = await call(
-            session, tally, "poll", "GET", poll, browser, headers={"HX-Request": "true"}
-        )  # fmt: skip
+        if answer["state"] not in {"before", "waiting"}:  # expired: the page would ask for its status
+            break
+        interval = answer["refresh_seconds"]
     tally.gave_up += 1
 
 
@@ -277,8 +296,13 @@ def run(
         errors = [
             line for line in log.read_text(errors="replace").splitlines() if "Error" in line or "Traceback" in line
         ]
-    waiting = [t for n, t in tally.sold_out_seen.items()]
-    sold_out_after = max(waiting) - tally.last_taken_at if waiting and tally.last_taken_at else float("nan")
+    # Those still waiting when the last seat was taken, and how long each took to see "sold out"
+    # (never: infinite). Browsers that arrived later were told at once and do not count.
+    last = tally.last_taken_at
+    told = sorted(
+        tally.sold_out_seen.get(n, float("inf")) - last for n, since in tally.waiting_since.items() if since < last
+    )
+    sold_out_after = told[-1] if told and last else float("nan")
     return {
         "when": common.utc_now(),
         "arrivals": arrivals,
@@ -295,6 +319,8 @@ def run(
         "saw_sold_out": len(tally.sold_out_seen),
         "gave_up": tally.gave_up,
         "sold_out_seen_within_s": sold_out_after,
+        "waiting_at_last_seat": len(told),
+        "sold_out_seen_s_p50": told[len(told) // 2] if told else float("nan"),
         "latency_ms": {op: common.latency_ms(samples) for op, samples in tally.latency.items()},
         "statuses": dict(sorted(tally.statuses.items())),
         "server_errors": errors[-20:],

@@ -22,6 +22,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_safe
 
 from marquee.core.clock import now as clock_now
@@ -100,6 +101,10 @@ class Visit:
     cookies: dict[str, str] = field(default_factory=dict)
 
     @property
+    def wait_minutes(self) -> int:
+        return max(1, round(self.wait_seconds / 60))
+
+    @property
     def refresh_seconds(self) -> int:
         if self.state == "before":
             # Not all at the opening's second: the places are drawn then, so coming a few seconds
@@ -111,7 +116,12 @@ class Visit:
 
 def _next_url(request: HttpRequest, status: selectors.SaleStatus) -> str:
     raw = request.GET.get("showtime", "")
-    if raw.isdigit() and selectors.gates().get(int(raw)) == status.sale_id:
+    return _next_url_for(raw, status, selectors.gates() if raw.isdigit() else {})
+
+
+def _next_url_for(raw: str, status: selectors.SaleStatus, gates: dict[int, int]) -> str:
+    """Where a visitor goes when let through: the showtime it came from, if the sale gates it."""
+    if raw.isdigit() and gates.get(int(raw)) == status.sale_id:
         return reverse("public:showtime", args=[int(raw)])
     if status.showtime_id is not None:
         return reverse("public:showtime", args=[status.showtime_id])
@@ -204,17 +214,63 @@ def _json(visit: Visit) -> dict[str, Any]:
     if visit.place is not None:
         body["place"] = place_sign(visit.place)
     if visit.state == "waiting":
-        body.update({"position": visit.position, "wait_seconds": visit.wait_seconds})
+        body.update(
+            {"position": visit.position, "wait_seconds": visit.wait_seconds, "wait_minutes": visit.wait_minutes}
+        )
     if visit.state == "admitted":
         body.update({"pass": visit.pass_token, "pass_expires_at": visit.pass_expires_at.isoformat()})  # type: ignore[union-attr]
     return body
+
+
+def quick_json(sale_id: int, query: dict[str, str], place_token: str | None) -> dict[str, Any] | None:
+    """The JSON poll's answer when the cache alone gives it, else None (then Django answers).
+
+    Thousands of waiting browsers poll; almost every poll only tells a place and an estimate, or
+    "sold out", from the sale's cached status and the visitor's signed place. This answers those
+    without a query, a session or a template, the same as `waiting_room(?format=json)` would
+    (tests/waiting_room/test_quick_poll.py holds them equal), so marquee.wsgi can serve them
+    before Django's request path. Whatever writes or needs the database falls through: a visitor
+    with no place yet (joins), the draw, a turn that has come (the pass is issued), an ended sale.
+    """
+    status, gates = selectors.cached_status_and_gates(sale_id)
+    if status is None or status.ended:
+        return None
+    at = clock_now()
+    opened = at >= status.opens_at
+    if opened and not status.drawn:
+        return None
+    raw = query.get("showtime", "")
+    if raw.isdigit() and gates is None:
+        return None
+    place = place_read(place_token, sale_id)
+    visit = Visit(state="before", status=status, next_url=_next_url_for(raw, status, gates or {}), place=place)
+    if place is not None and opened and place.rank is None:
+        rank = selectors.drawn_rank_cached(sale_id, place.arrival_id)
+        visit.place = place = Place(sale_id, place.visitor, place.arrival_id, rank) if rank is not None else None
+    if opened and status.sold_out:
+        visit.state = "sold_out"
+        return _json(visit)
+    if place is None:
+        return None
+    if not opened:
+        return _json(visit)
+    assert place.rank is not None
+    rank, reached = place.rank, status.allowance_exact(at)
+    if rank <= int(reached + 1e-9):
+        return None
+    visit.state = "waiting"
+    visit.position = max(rank - int(reached), 1)
+    visit.wait_seconds = seconds_to_wait(rank=rank, allowance_now=reached, rate=status.rate)
+    return _json(visit)
 
 
 def _context(visit: Visit) -> dict[str, Any]:
     return {
         "visit": visit,
         "sale": visit.status,
-        "wait_minutes": max(1, round(visit.wait_seconds / 60)),
+        "wait_minutes": visit.wait_minutes,
+        "position_html": format_html("<span data-queue-position>{}</span>", visit.position),
+        "minutes_html": format_html("<span data-queue-minutes>{}</span>", visit.wait_minutes),
         "pass_minutes": settings.QUEUE_PASS_MINUTES,
     }
 

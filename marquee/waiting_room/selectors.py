@@ -36,6 +36,24 @@ def forget_sale(sale_id: int) -> None:
     cache.delete_many([GATES_KEY, _status_key(sale_id)])
 
 
+RANK_SECONDS = 2 * 86400  # a drawn place outlives any sale's rush
+
+
+def _rank_key(sale_id: int, arrival_id: int) -> str:
+    return f"waiting_room:rank:{sale_id}:{arrival_id}"
+
+
+def drawn_ranks_remember(sale_id: int, ranks: list[tuple[int, int]]) -> None:
+    """The places the draw gave, by arrival: so the first poll after the opening of everyone
+    who came before it needs no query (their place cookies were signed before the draw)."""
+    cache.set_many({_rank_key(sale_id, arrival): rank for arrival, rank in ranks}, RANK_SECONDS)
+
+
+def drawn_rank_cached(sale_id: int, arrival_id: int) -> int | None:
+    found = cache.get(_rank_key(sale_id, arrival_id))
+    return found if isinstance(found, int) else None
+
+
 def gate_for(showtime_id: int) -> int | None:
     """The live queued sale a showtime is behind, if any: no query while nothing changed."""
     sale_id = gates().get(showtime_id)
@@ -113,6 +131,13 @@ def sale_showtimes(sale: QueuedSale, at: dt.datetime) -> QuerySet[Showtime]:
     if sale.showtime_id is not None:
         return shows.filter(pk=sale.showtime_id)
     return shows.filter(movie_id=sale.movie_id or 0)
+
+
+def cached_status_and_gates(sale_id: int) -> tuple[SaleStatus | None, dict[int, int] | None]:
+    """`sale_status()` and `gates()` when the cache has them, else None: no query, one round
+    trip to the cache (the waiting room's quick poll)."""
+    found = cache.get_many([_status_key(sale_id), GATES_KEY])
+    return found.get(_status_key(sale_id)), found.get(GATES_KEY)
 
 
 def sale_status(sale_id: int) -> SaleStatus | None:

@@ -23,7 +23,7 @@ from marquee.core.errors import DomainError, InvalidState, NotFound, RateLimited
 from marquee.scheduling.models import Showtime, ShowtimeStatus
 from marquee.waiting_room import admission
 from marquee.waiting_room.models import Arrival, QueuedSale
-from marquee.waiting_room.selectors import forget_sale
+from marquee.waiting_room.selectors import drawn_ranks_remember, forget_sale
 
 MAX_RATE = 100_000
 
@@ -236,6 +236,7 @@ FROM (
     FROM waiting_room_arrival WHERE sale_id = %s AND rank IS NULL
 ) AS ranked
 WHERE waiting_room_arrival.id = ranked.id
+RETURNING waiting_room_arrival.id, waiting_room_arrival.rank
 """
 
 
@@ -251,12 +252,14 @@ def sale_draw(*, sale_id: int) -> int:
             return 0
         with connection.cursor() as cursor:
             cursor.execute(_DRAW_SQL, [sale.next_rank, sale.opens_at, sale.opens_at, sale.pk])
-            placed = cursor.rowcount
-        sale.next_rank += placed
+            ranks = cursor.fetchall()
+        sale.next_rank += len(ranks)
         sale.drawn_at = at
         sale.save(update_fields=["next_rank", "drawn_at", "updated_at"])
-    forget_sale(sale.pk)  # after the commit (the block above is the outermost transaction)
-    return placed
+    # After the commit (the block above is the outermost transaction).
+    drawn_ranks_remember(sale.pk, ranks)
+    forget_sale(sale.pk)
+    return len(ranks)
 
 
 def arrival_admit(*, arrival_id: int) -> dt.datetime:

@@ -259,7 +259,9 @@ def test_sold_out_is_said_at_once_to_those_waiting(sale, premiere):
         states = [_status(client, sale)["state"] for client in waiting]
         assert states == ["sold_out"] * 3
         page = waiting[1].get(reverse("public:waiting_room", args=[sale.pk]))
-        assert "Sold out" in page.content.decode()
+        html = page.content.decode()
+        assert 'data-state="sold_out"' in html and '<div data-queue-state="sold_out">' in html  # shown
+        assert '<div data-queue-state="waiting" hidden>' in html
         newcomer = Client()
         assert _status(newcomer, sale)["state"] == "sold_out"
     assert Arrival.objects.count() == 3  # the newcomer is not queued for nothing
