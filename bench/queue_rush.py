@@ -57,8 +57,11 @@ class Tally:
     waiting_since: dict[int, float] = field(default_factory=dict)  # browser → its page loaded; gone once let in
     gave_up: int = 0
 
+    timeline: list[tuple[float, str, float]] = field(default_factory=list)  # (monotonic start, op, seconds)
+
     def record(self, op: str, status: int | str, seconds: float) -> None:
         self.latency[op].append(seconds)
+        self.timeline.append((time.monotonic() - seconds, op, seconds))
         self.statuses[f"{op} {status}"] += 1
 
 
@@ -163,7 +166,9 @@ async def visitor(session, tally: Tally, number: int, arrive_at: float, sale: in
     poll = f"/queue/{sale}/?format=json&showtime={showtime}"
     while time.monotonic() < until:
         await asyncio.sleep(interval)  # browsers' timers are not in step: each from its own page load
-        status, _, text = await call(session, tally, "poll", "GET", poll, browser)
+        status, headers, text = await call(session, tally, "poll", "GET", poll, browser)
+        if "content-language" in headers:  # Django's middleware answered, not the quick poll
+            tally.statuses["poll answered by Django"] += 1
         if status != 200:
             interval = 8
             continue
@@ -260,6 +265,22 @@ async def crowd(
     return tally, opens
 
 
+def windows(tally: Tally, opens: float, width: float = 10.0) -> list[dict]:
+    """Requests and latencies (ms, p50 / p99) in 10-second windows from the opening: where the
+    crowd's load falls, and what those let through saw meanwhile."""
+    found: dict[int, dict[str, list[float]]] = {}
+    for started, op, seconds in tally.timeline:
+        found.setdefault(int((started - opens) // width), {}).setdefault(op, []).append(seconds)
+    rows = []
+    for window in sorted(found):
+        row: dict = {"from_s": window * width}
+        for op, samples in sorted(found[window].items()):
+            latency = common.latency_ms(samples)
+            row[op] = f"{latency['n']} × {latency['p50']:.0f} / {latency['p99']:.0f}"
+        rows.append(row)
+    return rows
+
+
 def run(
     *, arrivals: int, rate: int, open_after: float, after_window: float, workers: int, threads: int, server: str
 ) -> dict:
@@ -288,9 +309,17 @@ def run(
         connections.close_all()
         common.analyze(url)
         log = Path(folder) / "server.log"
-        stack.enter_context(common.app_servers(env, PORTS, workers=workers, threads=threads, log=log, server=server))
+        masters = stack.enter_context(
+            common.app_servers(env, PORTS, workers=workers, threads=threads, log=log, server=server)
+        )
+        servers = [pid for master in masters for pid in [master, *common.descendants(master)]]
         lead = (opens_at - now()).total_seconds()
-        tally, _opens = asyncio.run(crowd(sale.pk, showtime, arrivals, lead, after_window, lead + after_window + 120))
+        cpu_before = (common.cpu_seconds(servers), time.process_time())
+        tally, opens = asyncio.run(crowd(sale.pk, showtime, arrivals, lead, after_window, lead + after_window + 120))
+        cpu = {
+            "app servers": round(common.cpu_seconds(servers) - cpu_before[0], 1),
+            "load generator (this process)": round(time.process_time() - cpu_before[1], 1),
+        }
         checks = check_queue(sale.pk)
         connections.close_all()
         errors = [
@@ -304,6 +333,8 @@ def run(
     )
     sold_out_after = told[-1] if told and last else float("nan")
     return {
+        "cpu_seconds": cpu,
+        "by_10_seconds_from_opening": windows(tally, opens),
         "when": common.utc_now(),
         "arrivals": arrivals,
         "rate_per_minute": rate,
@@ -332,8 +363,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--arrivals", type=int, default=5000)
     parser.add_argument("--rate", type=int, default=600, help="visitors let through per minute")
-    parser.add_argument("--before", type=float, default=30.0, help="seconds of arrivals before the opening")
-    parser.add_argument("--after", type=float, default=30.0, help="seconds of arrivals after the opening")
+    parser.add_argument("--before", type=float, default=120.0, help="seconds of arrivals before the opening")
+    parser.add_argument("--after", type=float, default=60.0, help="seconds of arrivals after the opening")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--server", default=common.default_server(), choices=common.SERVERS)

@@ -204,7 +204,9 @@ def _answer(request: HttpRequest, visit: Visit, response: HttpResponse) -> HttpR
     return response
 
 
-def _json(visit: Visit) -> dict[str, Any]:
+def _json(visit: Visit, signed_place: str | None = None) -> dict[str, Any]:
+    """The answer of `?format=json` (`signed_place`: the visitor's token, when it already says
+    what visit.place does: not signed again)."""
     body: dict[str, Any] = {
         "state": visit.state,
         "opens_at": visit.status.opens_at.isoformat(),
@@ -212,7 +214,7 @@ def _json(visit: Visit) -> dict[str, Any]:
         "next": visit.next_url,
     }
     if visit.place is not None:
-        body["place"] = place_sign(visit.place)
+        body["place"] = signed_place or place_sign(visit.place)
     if visit.state == "waiting":
         body.update(
             {"position": visit.position, "wait_seconds": visit.wait_seconds, "wait_minutes": visit.wait_minutes}
@@ -232,7 +234,11 @@ def quick_json(sale_id: int, query: dict[str, str], place_token: str | None) -> 
     before Django's request path. Whatever writes or needs the database falls through: a visitor
     with no place yet (joins), the draw, a turn that has come (the pass is issued), an ended sale.
     """
-    status, gates = selectors.cached_status_and_gates(sale_id)
+    place = place_read(place_token, sale_id)
+    # One round trip to the cache: the status, the gates, and the place the draw gave this
+    # visitor when its cookie was signed before the draw.
+    cached = selectors.cached_for_poll(sale_id, place.arrival_id if place and place.rank is None else None)
+    status, gates = cached.usable_status, cached.gates
     if status is None or status.ended:
         return None
     at = clock_now()
@@ -242,18 +248,18 @@ def quick_json(sale_id: int, query: dict[str, str], place_token: str | None) -> 
     raw = query.get("showtime", "")
     if raw.isdigit() and gates is None:
         return None
-    place = place_read(place_token, sale_id)
-    visit = Visit(state="before", status=status, next_url=_next_url_for(raw, status, gates or {}), place=place)
+    signed = place_token if place is not None and place.rank is not None else None
     if place is not None and opened and place.rank is None:
-        rank = selectors.drawn_rank_cached(sale_id, place.arrival_id)
-        visit.place = place = Place(sale_id, place.visitor, place.arrival_id, rank) if rank is not None else None
+        rank = cached.drawn_rank
+        place = Place(sale_id, place.visitor, place.arrival_id, rank) if rank is not None else None
+    visit = Visit(state="before", status=status, next_url=_next_url_for(raw, status, gates or {}), place=place)
     if opened and status.sold_out:
         visit.state = "sold_out"
-        return _json(visit)
+        return _json(visit, signed)
     if place is None:
         return None
     if not opened:
-        return _json(visit)
+        return _json(visit, place_token)
     assert place.rank is not None
     rank, reached = place.rank, status.allowance_exact(at)
     if rank <= int(reached + 1e-9):
@@ -261,7 +267,7 @@ def quick_json(sale_id: int, query: dict[str, str], place_token: str | None) -> 
     visit.state = "waiting"
     visit.position = max(rank - int(reached), 1)
     visit.wait_seconds = seconds_to_wait(rank=rank, allowance_now=reached, rate=status.rate)
-    return _json(visit)
+    return _json(visit, signed)
 
 
 def _context(visit: Visit) -> dict[str, Any]:

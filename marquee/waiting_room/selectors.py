@@ -2,16 +2,22 @@
 
 Two things every gated request and every poll needs are kept in the cache (shared by every
 process with CACHE_URL, per process without): which showtimes are behind a queue (`gates`, kept
-until a queued sale is set up, re-rated or ended, which forget it: every showtime page, seat map
-and hold asks, so it must cost no query while nothing changes) and each sale's status
-(`sale_status`, for STATUS_SECONDS): its rate, whether its places are drawn, whether it has
-ended and whether any seat is left. So a waiting browser's poll costs no query, and a sale that
-sells out is shown "sold out" within about a second to everyone still waiting. A gate whose sale
-has ended lets everyone through at once (the gate asks the sale's status), so a process whose
-cache did not hear of the end (several processes without CACHE_URL) opens within a second too.
+until a queued sale is set up, re-rated or ended, which read it again: every showtime page, seat
+map and hold asks, so it must cost no query while nothing changes) and each sale's status
+(`sale_status`): its rate, whether its places are drawn, whether it has ended and whether any
+seat is left. So a waiting browser's poll costs no query, and a sale that sells out is shown
+"sold out" within about a second (STATUS_SECONDS) to everyone still waiting.
+
+A status older than STATUS_SECONDS is read again by one request only (the one that takes the
+short refresh lock); the others answer from the status they have meanwhile, so a crowd polling
+at the moment it goes stale does not all query at once. A change (the draw, a new rate, the
+end) reads the status again at once. A gate whose sale has ended lets everyone through (the
+gate asks the sale's status), so a process whose cache did not hear of the end (several
+processes without CACHE_URL) opens within a second or two too.
 """
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -25,15 +31,24 @@ from marquee.waiting_room import admission
 from marquee.waiting_room.models import Arrival, QueuedSale
 
 GATES_KEY = "waiting_room:gates"
-STATUS_SECONDS = 1
+STATUS_SECONDS = 1  # how old a status polls are answered from may be (then one request reads it again)
+STATUS_KEPT_SECONDS = 300  # a stale status still answers the others while that one request reads
 
 
 def _status_key(sale_id: int) -> str:
     return f"waiting_room:status:{sale_id}"
 
 
+def _refresh_key(sale_id: int) -> str:
+    return f"waiting_room:status-refresh:{sale_id}"
+
+
 def forget_sale(sale_id: int) -> None:
+    """After a change to the sale: its gates and status read again now, once, rather than by
+    the first of the crowd's requests all at the same moment."""
     cache.delete_many([GATES_KEY, _status_key(sale_id)])
+    sale_status(sale_id)
+    gates()
 
 
 RANK_SECONDS = 2 * 86400  # a drawn place outlives any sale's rush
@@ -47,11 +62,6 @@ def drawn_ranks_remember(sale_id: int, ranks: list[tuple[int, int]]) -> None:
     """The places the draw gave, by arrival: so the first poll after the opening of everyone
     who came before it needs no query (their place cookies were signed before the draw)."""
     cache.set_many({_rank_key(sale_id, arrival): rank for arrival, rank in ranks}, RANK_SECONDS)
-
-
-def drawn_rank_cached(sale_id: int, arrival_id: int) -> int | None:
-    found = cache.get(_rank_key(sale_id, arrival_id))
-    return found if isinstance(found, int) else None
 
 
 def gate_for(showtime_id: int) -> int | None:
@@ -101,6 +111,11 @@ class SaleStatus:
     drawn: bool
     ended: bool
     seats_free: int
+    read_at: float  # time.time() when read from the database
+
+    @property
+    def fresh(self) -> bool:
+        return time.time() - self.read_at <= STATUS_SECONDS
 
     @property
     def sold_out(self) -> bool:
@@ -133,18 +148,45 @@ def sale_showtimes(sale: QueuedSale, at: dt.datetime) -> QuerySet[Showtime]:
     return shows.filter(movie_id=sale.movie_id or 0)
 
 
-def cached_status_and_gates(sale_id: int) -> tuple[SaleStatus | None, dict[int, int] | None]:
-    """`sale_status()` and `gates()` when the cache has them, else None: no query, one round
-    trip to the cache (the waiting room's quick poll)."""
-    found = cache.get_many([_status_key(sale_id), GATES_KEY])
-    return found.get(_status_key(sale_id)), found.get(GATES_KEY)
+@dataclass(frozen=True)
+class Cached:
+    """What the cache holds for a sale's poll (the waiting room's quick poll): no query."""
+
+    status: SaleStatus | None
+    gates: dict[int, int] | None
+    refreshing: bool  # a request is reading a stale status again: answer from this one meanwhile
+    drawn_rank: int | None = None  # the place the draw gave the arrival asked about
+
+    @property
+    def usable_status(self) -> SaleStatus | None:
+        """The status, if fresh or being read again; None: a request should read it (Django's)."""
+        if self.status is None or not (self.status.fresh or self.refreshing):
+            return None
+        return self.status
+
+
+def cached_for_poll(sale_id: int, arrival_id: int | None = None) -> Cached:
+    """`sale_status()`, `gates()`, whether the status is being read again and (given
+    `arrival_id`) the place the draw gave that arrival: in one round trip."""
+    keys = [_status_key(sale_id), GATES_KEY, _refresh_key(sale_id)]
+    if arrival_id is not None:
+        keys.append(_rank_key(sale_id, arrival_id))
+    found = cache.get_many(keys)
+    rank = found.get(keys[3]) if arrival_id is not None else None
+    return Cached(
+        status=found.get(keys[0]),
+        gates=found.get(keys[1]),
+        refreshing=keys[2] in found,
+        drawn_rank=rank if isinstance(rank, int) else None,
+    )
 
 
 def sale_status(sale_id: int) -> SaleStatus | None:
-    """The sale's numbers and seats left, at most STATUS_SECONDS old (two queries when not cached)."""
+    """The sale's numbers and seats left, about STATUS_SECONDS old (two queries when read again:
+    when not cached, or stale and this request takes the refresh lock; others answer stale)."""
     key = _status_key(sale_id)
     found: SaleStatus | None = cache.get(key)
-    if found is not None:
+    if found is not None and (found.fresh or not cache.add(_refresh_key(sale_id), 1, STATUS_SECONDS)):
         return found
     sale = QueuedSale.objects.select_related("showtime").filter(pk=sale_id).first()
     if sale is None:
@@ -164,8 +206,9 @@ def sale_status(sale_id: int) -> SaleStatus | None:
         drawn=sale.drawn_at is not None,
         ended=sale.ended_at is not None,
         seats_free=free,
+        read_at=time.time(),
     )
-    cache.set(key, found, STATUS_SECONDS)
+    cache.set(key, found, STATUS_KEPT_SECONDS)
     return found
 
 

@@ -18,6 +18,7 @@ from marquee.payments.services import payment_record_box_office
 from marquee.public.quick_poll import quick_answer
 from marquee.waiting_room.models import Arrival
 from marquee.waiting_room.passes import place_cookie_name, place_read
+from marquee.waiting_room.selectors import sale_status
 from marquee.waiting_room.services import arrival_join, queued_sale_end, sale_draw
 from tests import factories as f
 
@@ -182,3 +183,20 @@ def _rank(client: Client, sale) -> int:
     place = place_read(client.cookies[place_cookie_name(sale.pk)].value, sale.pk)
     assert place is not None
     return Arrival.objects.get(pk=place.arrival_id).rank
+
+
+def test_a_stale_status_is_read_again_by_one_request_while_the_others_answer_from_it(
+    sale, waiting, django_assert_num_queries
+):
+    with time_machine.travel(sale.opens_at - dt.timedelta(seconds=30), tick=False):
+        read = sale_status(sale.pk)
+    with time_machine.travel(sale.opens_at - dt.timedelta(seconds=28), tick=False):  # two seconds on: stale
+        assert quick_answer(_environ(sale, waiting[0])) is None  # nobody reads it yet: Django will
+        with django_assert_num_queries(2):
+            again = sale_status(sale.pk)  # this request takes the refresh and reads it
+        assert again.read_at > read.read_at
+    with time_machine.travel(sale.opens_at - dt.timedelta(seconds=26), tick=False):
+        cache.add(f"waiting_room:status-refresh:{sale.pk}", 1, 60)  # another request is reading it
+        with django_assert_num_queries(0):
+            assert sale_status(sale.pk) == again  # the others answer from the stale one
+            assert quick_answer(_environ(sale, waiting[0])) is not None
