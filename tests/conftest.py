@@ -22,6 +22,15 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached answers (seat maps, the waiting room's gates and statuses, …) are keyed by ids that
+    the next test's rows may reuse once this test's are rolled back: no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _static_root():
     # Whitenoise warns (an error here) when STATIC_ROOT is missing, and the live server

@@ -190,6 +190,7 @@ def sale_status(sale_id: int) -> SaleStatus | None:
         return found
     sale = QueuedSale.objects.select_related("showtime").filter(pk=sale_id).first()
     if sale is None:
+        cache.delete(key)  # a sale removed (the admin): its stale status must not gate anyone
         return None
     at = clock_now()
     shows = with_seats_taken(sale_showtimes(sale, at).select_related("hall"), at)
