@@ -19,6 +19,7 @@ from marquee.notifications.models import OutgoingMail
 from marquee.privacy.models import CustomerErasure, ErasureRequest
 from marquee.privacy.services import email_hmac
 from marquee.vouchers.models import Voucher
+from marquee.waitlist.models import WaitlistEntry
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class CustomerData:
     mails: Sequence[OutgoingMail]  # to their address or about them, latest first
     recommendations: list[Recommendation]  # with movie and campaign, latest first
     vouchers: Sequence[Voucher]  # gift vouchers they bought or were given, latest first
+    waitlist: Sequence[WaitlistEntry]  # waiting lists they joined (with showtime, movie), latest first
     erasure_request: ErasureRequest | None  # they asked to be forgotten (not done yet)
     generated_at: dt.datetime
 
@@ -44,8 +46,8 @@ class CustomerData:
 
 
 def customer_data(*, customer_id: int) -> CustomerData:
-    """One customer's record, bookings, mail, recommendations and request to be forgotten.
-    Seven queries.
+    """One customer's record, bookings, mail, recommendations, vouchers, waiting lists and
+    request to be forgotten. Nine queries.
 
     An erased customer has nothing left to export: NotFound, as for one that never was."""
     customer = row_or_not_found(Customer, "No such customer.", pk=customer_id, erased_at__isnull=True)
@@ -70,12 +72,19 @@ def customer_data(*, customer_id: int) -> CustomerData:
         .filter(Q(buyer_lower=address) | Q(recipient_lower=address))
         .order_by("-created_at", "-pk")
     )
+    waitlist = list(
+        WaitlistEntry.objects.alias(email_lower=Lower("email"))
+        .filter(email_lower=address)
+        .select_related("showtime__movie", "showtime__hall")
+        .order_by("-joined_at", "-pk")
+    )
     return CustomerData(
         customer=customer,
         bookings=bookings,
         mails=mails,
         recommendations=recommendations,
         vouchers=vouchers,
+        waitlist=waitlist,
         erasure_request=ErasureRequest.objects.filter(customer=customer).first(),
         generated_at=clock_now(),
     )
@@ -181,6 +190,26 @@ def export_document(data: CustomerData) -> dict[str, Any]:
                 "created_at": _at(v.created_at),
             }
             for v in data.vouchers
+        ],
+        "waiting_lists": [
+            {
+                "showtime": {
+                    "id": w.showtime_id,
+                    "starts_at": _at(w.showtime.starts_at),
+                    "movie": w.showtime.movie.title,
+                    "hall": {"number": w.showtime.hall.number, "name": w.showtime.hall.name},
+                },
+                "first_name": w.first_name,
+                "last_name": w.last_name,
+                "email": w.email,
+                "seats": w.seats,
+                "status": w.status,
+                "joined_at": _at(w.joined_at),
+                "offered_at": _at(w.offered_at),
+                "offer_expires_at": _at(w.offer_expires_at),
+                "closed_at": _at(w.closed_at),
+            }
+            for w in data.waitlist
         ],
         "asked_to_be_forgotten_at": _at(data.erasure_request.requested_at) if data.erasure_request else None,
     }

@@ -30,6 +30,7 @@ from marquee.notifications.models import MailStatus, OutgoingMail
 from marquee.payments.services import booking_cancel
 from marquee.privacy.models import CustomerErasure, ErasureRequest
 from marquee.vouchers.models import Voucher
+from marquee.waitlist.models import LIVE_STATUSES, EntryStatus, WaitlistEntry
 
 _HMAC_SALT = "marquee.privacy.erased-email"
 # The reserved .invalid domain (RFC 2606) can never receive mail, and the id keeps the
@@ -116,6 +117,19 @@ def _scrub_vouchers(customer: Customer, email: str, at: dt.datetime) -> None:
     )
 
 
+def _scrub_waitlist(customer: Customer, email: str, at: dt.datetime) -> None:
+    """Waiting-list entries under the address lose the names and the address; those still in
+    line leave it (nobody to offer seats to). An open offer's hold went with the holds."""
+    entries = WaitlistEntry.objects.alias(email_lower=Lower("email")).filter(email_lower=email.lower())
+    ids = list(entries.values_list("pk", flat=True))  # by id: the address is about to change
+    WaitlistEntry.objects.filter(pk__in=ids, status__in=LIVE_STATUSES).update(
+        status=EntryStatus.LEFT, closed_at=at, updated_at=at
+    )
+    WaitlistEntry.objects.filter(pk__in=ids).update(
+        first_name="", last_name="", email=erased_email(customer.pk), updated_at=at
+    )
+
+
 def _scrub_admin_log(customer: Customer, email: str) -> None:
     """The admin's change log names objects as they printed then ("Olena Koval <…>")."""
     customer_type = ContentType.objects.get_for_model(Customer)
@@ -146,6 +160,7 @@ def customer_erase(*, customer_id: int, reason: str, erased_by: Any | None = Non
         booking_ids = _scrub_bookings(customer, email, at)
         _scrub_mail(customer, email, booking_ids, at)
         _scrub_vouchers(customer, email, at)
+        _scrub_waitlist(customer, email, at)
         # Marketing: the record of what was recommended to them goes; campaigns skip them.
         Recommendation.objects.filter(customer=customer).delete()
         # Sign-in links and the addresses holds came from are personal data with no use for

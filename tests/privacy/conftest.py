@@ -19,6 +19,7 @@ from marquee.notifications.worker import mail_deliver_due
 from marquee.payments.services import booking_pay
 from marquee.public.views import SESSION_CUSTOMER
 from marquee.staff.roles import ADMIN, BOX_OFFICE
+from marquee.waitlist.services import waitlist_join
 from tests import factories as f
 from tests.notifications.conftest import SMTPServer
 
@@ -115,6 +116,13 @@ def world(db, smtp, client):
         campaign_send_recommendations()
         deliver()
     pending = booking_hold(showtime_id=later.pk, seat_ids=seats[8:10], customer=person()).booking
+    # A sold-out late show: the customer joins its waiting list (an email saying so goes out).
+    tiny = f.hall(rows=1, seats=1)
+    late = f.showtime(movie_obj=tipped, hall_obj=tiny, starts_at=f.local_dt(tomorrow, 23))
+    sold = f.hold(late, list(tiny.seats.values_list("pk", flat=True)), email="stranger@example.org").booking
+    booking_pay(reference=sold.reference, method="demo")
+    waitlist_join(showtime_id=late.pk, first_name=FIRST, last_name=LAST, email=EMAIL, seats=2)
+    deliver()
     customer = Customer.objects.get(pk=gift.customer_id)
     return World(
         customer=customer,

@@ -102,6 +102,8 @@ def test_the_fixture_leaves_traces_everywhere_the_erasure_must_reach(world, admi
         "notifications.OutgoingMail.subject",
         "notifications.OutgoingMail.last_error",
         "admin.LogEntry.object_repr",
+        "waitlist.WaitlistEntry.email",
+        "waitlist.WaitlistEntry.first_name",
         "table booking_customer",
         "table notifications_outgoingmail",
     ):
@@ -292,3 +294,14 @@ def test_vouchers_the_person_bought_or_was_given_keep_their_money_and_lose_the_p
         after = Voucher.objects.get(pk=voucher.pk)
         assert (after.code, after.balance, after.status) == (voucher.code, voucher.balance, voucher.status)
     assert after.entries.count() >= 1
+
+
+def test_a_waiting_list_place_is_left_and_loses_the_person(world, admin_user):
+    from marquee.waitlist.models import EntryStatus, WaitlistEntry
+
+    entry = WaitlistEntry.objects.get()
+    assert entry.status == EntryStatus.WAITING
+    customer_erase(customer_id=world.customer.pk, reason="Asked by email", erased_by=admin_user)
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.LEFT and entry.closed_at is not None  # no offer will go out
+    assert (entry.first_name, entry.last_name) == ("", "") and EMAIL.lower() not in entry.email.lower()

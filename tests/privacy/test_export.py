@@ -75,9 +75,10 @@ def test_json_export_holds_everything_about_the_customer(client, world):
     assert [(c["booking"], c["row"], c["number"]) for c in data["check_ins"]] == [(world.own.reference, 1, 3)]
 
     # Email to their address (tickets of their own booking, receipts, the gift they received,
-    # the refused sign-in link, the recommendation), with kind, time and subject as sent.
+    # the refused sign-in link, the recommendation, their place in a waiting list), with kind,
+    # time and subject as sent.
     kinds = sorted(m["kind"] for m in data["emails"])
-    assert kinds == ["receipt", "recommendation", "sign_in", "tickets", "tickets"]
+    assert kinds == ["receipt", "recommendation", "sign_in", "tickets", "tickets", "waitlist_joined"]
     assert all(m["to"].lower() == EMAIL.lower() for m in data["emails"])
     sent = [m for m in data["emails"] if m["status"] == "sent"]
     assert all(m["subject"] and m["sent_at"] and m["queued_at"] for m in sent)
@@ -88,6 +89,11 @@ def test_json_export_holds_everything_about_the_customer(client, world):
 
     assert [c["movie"] for c in data["campaigns"]] == [world.recommended_title]
     assert data["campaigns"][0]["campaign_id"] is not None
+
+    [waiting] = data["waiting_lists"]
+    assert (waiting["first_name"], waiting["last_name"], waiting["email"]) == (FIRST, LAST, EMAIL)
+    assert waiting["seats"] == 2 and waiting["status"] == "waiting" and waiting["joined_at"]
+    assert waiting["showtime"]["movie"] == world.recommended_title and waiting["offered_at"] is None
 
     text = json.dumps(data)
     assert world.other.reference not in text and "stranger@example.org" not in text
@@ -113,6 +119,8 @@ def test_readable_page_shows_the_same_facts(client, world):
         world.recommended_title,
         "Stop recommendation email",
         reverse("public:my_data_json"),
+        "Waiting lists <span class=\"count\">(1)</span>",
+        "2 seats · Waiting · joined",
     ):
         assert fact in html, fact
     assert world.other.reference not in html
