@@ -119,7 +119,7 @@ def test_readable_page_shows_the_same_facts(client, world):
         world.recommended_title,
         "Stop recommendation email",
         reverse("public:my_data_json"),
-        "Waiting lists <span class=\"count\">(1)</span>",
+        'Waiting lists <span class="count">(1)</span>',
         "2 seats · Waiting · joined",
     ):
         assert fact in html, fact
