@@ -1,9 +1,9 @@
 """The waiting room's reads, made cheap for thousands of polling browsers.
 
 Two things every gated request and every poll needs are kept in the cache (shared by every
-process with CACHE_URL, per process without): which showtimes are behind a queue (`gates`, kept
-until a queued sale is set up, re-rated or ended, which read it again: every showtime page, seat
-map and hold asks, so it must cost no query while nothing changes) and each sale's status
+process with CACHE_URL, per process without): which showtimes are behind a queue (`gates`, read
+again when a queued sale is set up, re-rated or ended, and every GATES_SECONDS: every showtime
+page, seat map and hold asks, so it costs a query only that often) and each sale's status
 (`sale_status`): its rate, whether its places are drawn, whether it has ended and whether any
 seat is left. So a waiting browser's poll costs no query, and a sale that sells out is shown
 "sold out" within about a second (STATUS_SECONDS) to everyone still waiting.
@@ -31,6 +31,10 @@ from marquee.waiting_room import admission
 from marquee.waiting_room.models import Arrival, QueuedSale
 
 GATES_KEY = "waiting_room:gates"
+# Read again this often even when no sale changed: a showtime scheduled later for a movie on a
+# movie-wide sale is gated within it, and so is every process's own cache (without CACHE_URL,
+# a sale set up in one process is not heard of in another).
+GATES_SECONDS = 10
 STATUS_SECONDS = 1  # how old a status polls are answered from may be (then one request reads it again)
 STATUS_KEPT_SECONDS = 300  # a stale status still answers the others while that one request reads
 
@@ -75,7 +79,7 @@ def gate_for(showtime_id: int) -> int | None:
 
 def gates() -> dict[int, int]:
     """Showtime id → the live queued sale it is behind (upcoming showtimes when read; a movie's
-    showtimes scheduled after its sale was set up join it when the sale next changes)."""
+    showtimes scheduled after its sale was set up join it within GATES_SECONDS)."""
     found: dict[int, int] | None = cache.get(GATES_KEY)
     if found is not None:
         return found
@@ -94,7 +98,7 @@ def gates() -> dict[int, int]:
         shows = Showtime.objects.filter(movie_id__in=by_movie, starts_at__gt=at)
         for showtime_id, movie_id in shows.values_list("pk", "movie_id"):
             found.setdefault(showtime_id, by_movie[movie_id])
-    cache.set(GATES_KEY, found, None)
+    cache.set(GATES_KEY, found, GATES_SECONDS)
     return found
 
 

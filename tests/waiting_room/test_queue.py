@@ -271,3 +271,22 @@ def test_ending_the_sale_opens_the_showtime_to_everyone(sale, premiere):
     queued_sale_end(sale_id=sale.pk, staff_user=None)
     cache.clear()
     assert Client().get(reverse("public:showtime", args=[premiere.pk])).status_code == 200
+
+
+def test_a_showtime_scheduled_later_for_a_movie_on_sale_is_gated_within_seconds(premiere):
+    from marquee.core.clock import now
+    from marquee.waiting_room.selectors import GATES_SECONDS
+    from marquee.waiting_room.services import queued_sale_create
+
+    sale = queued_sale_create(
+        movie_id=premiere.movie_id, opens_at=now() + dt.timedelta(hours=1), admit_per_minute=60, staff_user=None
+    )
+    client = Client()
+    queue = reverse("public:waiting_room", args=[sale.pk])
+    assert client.get(reverse("public:showtime", args=[premiere.pk]))["Location"].startswith(queue)
+    later = f.showtime(
+        movie_obj=premiere.movie, hall_obj=premiere.hall, starts_at=premiere.ends_at + dt.timedelta(hours=2)
+    )
+    with time_machine.travel(now() + dt.timedelta(seconds=GATES_SECONDS + 1)):
+        answer = client.get(reverse("public:showtime", args=[later.pk]))
+    assert answer.status_code == 302 and answer["Location"].startswith(queue)
