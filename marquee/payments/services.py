@@ -25,6 +25,7 @@ from django.urls import reverse
 from marquee.audit.services import Actor, audit_record
 from marquee.booking import services as booking_services
 from marquee.booking.models import Booking, BookingStatus, Channel
+from marquee.booking.seat_events import seats_freed
 from marquee.booking.services import Settled
 from marquee.booking.tokens import hash_token, normalise_reference
 from marquee.core.clock import now as clock_now
@@ -749,6 +750,7 @@ def _cancel_hold_at_once(*, reference: str, token: str) -> Booking | None:
         cancelled = _one_statement(CANCEL_STATEMENT, [canonical, hash_token(token), at])
         if cancelled is not None:
             seat_maps_changed([cancelled.showtime_id])
+            seats_freed([cancelled.showtime_id])  # committed already: the waiting list hears it now
         return cancelled
     with transaction.atomic():
         booking = booking_services.booking_lock(reference=canonical, token=token)

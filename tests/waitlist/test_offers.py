@@ -16,6 +16,7 @@ from marquee.notifications.models import MailKind, MailStatus, OutgoingMail
 from marquee.payments.services import booking_cancel
 from marquee.waitlist.models import EntryStatus, WaitlistEntry
 from marquee.waitlist.services import waitlist_offer, waitlist_settle, waitlist_sweep
+from tests import factories as f
 from tests.notifications.helpers import html_body, text_body
 from tests.waitlist.conftest import join, sell_out
 
@@ -158,3 +159,15 @@ def test_no_offer_once_the_show_has_started(sold_out):
         assert waitlist_sweep() == 0
     assert _entry("first@example.com").status == EntryStatus.WAITING
     assert now() < sold_out.show.starts_at
+
+
+def test_a_hold_cancelled_by_its_customer_tells_the_line_at_once():
+    """The customer's own cancel of a live hold is one statement on PostgreSQL: it too says
+    that seats came free, so the offer does not wait for the minute's sweep."""
+    show = f.showtime(hall_obj=f.hall(rows=1, seats=2))
+    seats = list(show.hall.seats.order_by("pk").values_list("pk", flat=True))
+    held = f.hold(show, seats, email="holder@example.com")  # not paid: the showtime is full meanwhile
+    join(show, "waiting@example.com", seats=2)
+    booking_cancel(reference=held.booking.reference, token=held.token)
+    assert Booking.objects.get(pk=held.booking.pk).status == BookingStatus.CANCELLED
+    assert DBTaskResult.objects.filter(task_path="marquee.waitlist.tasks.offer_freed_seats").count() == 1
