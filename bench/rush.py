@@ -7,7 +7,8 @@ one instance on a SQLite file, the embedded default. `manage.py run_worker` proc
 (--mail-workers, default 1) send the queued emails to an SMTP sink (bench/smtp_sink.py,
 aiosmtpd on 127.0.0.1) that notes when each message arrived. Clients (asyncio + httpx,
 split across the instances) do what a customer does: read the seat map, pick 1-4 free
-seats, hold them (POST /api/v1/bookings), pay on 201, and on 409 read the map again.
+seats side by side, hold them (POST /api/v1/bookings), pay on 201; on a 409 that suggests other
+seats (a single seat left stranded, SINGLE_SEAT_GAPS) hold those, on any other read the map again.
 
 Phases:
   premiere         every client races for one 300-seat showtime until it is sold out; then
@@ -100,17 +101,24 @@ async def customer(
         if seat_map is None or seat_map.status_code != 200:
             await asyncio.sleep(0.05)
             continue
-        free = [s["id"] for s in seat_map.json()["seats"] if s["status"] == "free"]
-        if not free:
+        seats = seat_map.json()["seats"]
+        if not any(s["status"] == "free" for s in seats):
             if once:
                 return  # sold out
             continue
-        wanted = rng.sample(free, min(len(free), rng.randint(1, 4)))
+        wanted = side_by_side(seats, rng.randint(1, 4), rng)
         email = f"rush-{number}-{done}@bench.example"
         held = await call(
             client, tally, "hold", "POST", "/api/v1/bookings", json=booking_body(show, wanted, email),
             headers=address(number, done),
         )  # fmt: skip
+        suggested = held.json().get("suggestion") if held is not None and held.status_code == 409 else None
+        if suggested:  # they would strand a seat: take the seats the cinema suggests, as the site offers
+            wanted = suggested
+            held = await call(
+                client, tally, "hold", "POST", "/api/v1/bookings", json=booking_body(show, wanted, email),
+                headers=address(number, done),
+            )  # fmt: skip
         if held is None or held.status_code != 201:
             continue  # 409: someone was faster; read the map again
         tally.holds += 1
@@ -126,6 +134,23 @@ async def customer(
             tally.pays += 1
 
 
+def side_by_side(seats: list[dict], count: int, rng: random.Random) -> list[int]:
+    """What a person picks on the map: a free seat at random and the free seats beside it in its
+    row (up to `count`, columns one apart), so that a party sits together."""
+    free = {(s["row"], s["column"]): s["id"] for s in seats if s["status"] == "free"}
+    row, column = rng.choice(sorted(free))
+    chosen = [free[row, column]]
+    left, right = column - 1, column + 1
+    while len(chosen) < count and ((row, left) in free or (row, right) in free):
+        if (row, right) in free:
+            chosen.append(free[row, right])
+            right += 1
+        else:
+            chosen.append(free[row, left])
+            left -= 1
+    return chosen
+
+
 async def blind_holder(
     number: int,
     client: httpx.AsyncClient,
@@ -134,17 +159,27 @@ async def blind_holder(
     tally: Tally,
     until: float,
 ) -> None:
-    """Holds of 1-4 random seats, no map, no pay: the ceiling's work, through HTTP."""
+    """Holds of 1-4 seats side by side at random, no map, no pay: the ceiling's work, through
+    HTTP (and the suggested seats when the first choice would strand one)."""
     rng = random.Random(1000 + number)
     done = 0
     while time.monotonic() < until:
         show = rng.choice(showtimes)
-        wanted = rng.sample(seats[show], rng.randint(1, 4))
+        count = rng.randint(1, 4)
+        start = rng.randrange(len(seats[show]) - count + 1)
+        wanted = seats[show][start : start + count]  # neighbours, mostly: the ids go row by row
         email = f"blind-{number}-{done}@bench.example"
         held = await call(
             client, tally, "hold", "POST", "/api/v1/bookings", json=booking_body(show, wanted, email),
             headers=address(100 + number, done),
         )  # fmt: skip
+        suggested = held.json().get("suggestion") if held is not None and held.status_code == 409 else None
+        if suggested:  # a seat would be stranded: the suggested ones, as a customer would
+            wanted = suggested
+            held = await call(
+                client, tally, "hold", "POST", "/api/v1/bookings", json=booking_body(show, wanted, email),
+                headers=address(100 + number, done),
+            )  # fmt: skip
         if held is not None and held.status_code == 201:
             tally.holds += 1
             tally.seats_held += len(wanted)
@@ -495,7 +530,8 @@ def markdown(result: dict, ceiling: dict | None) -> str:
         f" cache: {result.get('cache', 'per-process memory')}; {result['mail_workers']} `run_worker` process(es)"
         " sending to an SMTP sink (aiosmtpd, 127.0.0.1);"
         f" {result['clients']} asyncio + httpx clients split across the instances. Each client: seat map, 1–4 free"
-        " seats, POST /api/v1/bookings, on 201 POST …/pay, on 409 read the map again.",
+        " seats side by side, POST /api/v1/bookings, on 201 POST …/pay; on a 409 with a `suggestion` (a seat"
+        " left stranded) hold the suggested seats, on any other 409 read the map again.",
         "",
         "| phase | holds/s | share of the ceiling | pays/s | requests/s | seconds | web ms CPU / request |"
         " cores: web | database | worker | load generator |",
