@@ -104,7 +104,7 @@ def _extra_columns(conn: psycopg.Connection, table: str, given: Sequence[str]) -
 def copy_rows(conn: psycopg.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     extra_names, extra_values = _extra_columns(conn, table, columns)
     tail = "".join("\t" + v for v in extra_values)
-    names = ", ".join([*columns, *extra_names])
+    names = ", ".join(f'"{name}"' for name in [*columns, *extra_names])  # "column" is a reserved word
     count = 0
     with conn.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         buffer = io.StringIO()
@@ -206,13 +206,16 @@ def build(database_url: str, *, days: int, target_seats: int, customers: int, se
                 for s in range(1, per_row + 1):
                     seat_id += 1
                     seats[n].append((seat_id, kind, price))
-                    seat_rows.append((seat_id, n, r, s, kind, price, stamp, stamp))
+                    seat_rows.append((seat_id, n, r, s, s, kind, price, stamp, stamp))
         copy_rows(
             conn,
             "venues_seat",
-            ["id", "hall_id", "row_number", "seat_number", "seat_type", "base_price", "created_at", "updated_at"],
+            [
+                "id", "hall_id", "row_number", "seat_number", "column", "seat_type", "base_price",
+                "created_at", "updated_at",
+            ],
             seat_rows,
-        )
+        )  # fmt: skip
         tariffs = {1: ("Morning", Decimal("0.8")), 2: ("Evening", Decimal("1.25"))}
         copy_rows(
             conn,
