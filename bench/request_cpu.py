@@ -19,6 +19,7 @@ import contextlib
 import cProfile
 import datetime as dt
 import io
+import itertools
 import json
 import pstats
 import statistics
@@ -137,10 +138,12 @@ def measure(quick: bool, profile: str = "") -> dict:
         seeded = reads.seed(env, quick)  # also sets Django up in this process
         from django.db import connection
 
+        from marquee.booking.seat_rules import leaves_single_gap
+        from marquee.booking.seating import hall_places
         from marquee.core.clock import local_today
         from marquee.core.clock import now as clock_now
         from marquee.scheduling.models import Showtime, ShowtimeStatus
-        from marquee.venues.models import WHEELCHAIR_TYPES, Seat
+        from marquee.venues.models import WHEELCHAIR_TYPES
 
         client = Client()
         client.call("GET", "/")  # opens the connection: its backend is the one to watch
@@ -171,10 +174,20 @@ def measure(quick: bool, profile: str = "") -> dict:
         )
         pairs: list[tuple[int, list[int]]] = []
         for showtime_id, hall_id in free_shows:
-            # A customer's seats: not the wheelchair spaces and companion seats kept for those who need them.
-            anyones = Seat.objects.filter(hall_id=hall_id).exclude(seat_type__in=WHEELCHAIR_TYPES)
-            seats = list(anyones.order_by("pk").values_list("pk", flat=True)[:10])
-            pairs += [(showtime_id, seats[i : i + 2]) for i in range(0, 10, 2)]
+            # A customer's seats: side by side, not the wheelchair spaces and companion seats kept
+            # for those who need them, and each pair, held in turn, stranding no single seat.
+            places = [p for p in hall_places(hall_id) if p.seat_type not in WHEELCHAIR_TYPES]
+            taken: set[int] = set()
+            for left, right in itertools.pairwise(sorted(places, key=lambda p: (p.row, p.column))):
+                if len(taken) >= 10:
+                    break
+                pair = [left.seat_id, right.seat_id]
+                if left.row != right.row or right.column != left.column + 1 or taken & set(pair):
+                    continue
+                if leaves_single_gap(hall_places(hall_id), taken, pair):
+                    continue
+                taken |= set(pair)
+                pairs.append((showtime_id, pair))
         warm_pair = pairs.pop()  # held by the warm-up, never by the measured series
         pairs = pairs[:n]
         held: list[tuple[str, str]] = []
