@@ -95,3 +95,28 @@ def test_the_waiting_page_shows_the_place_and_then_sold_out_without_a_reload(
         shoot(page, f"queue-{device}-{language}-4-sold-out")
     finally:
         context.close()
+
+
+def test_an_expired_pass_is_drawn_once_not_at_every_poll(live_server, site_settings, browser):
+    from playwright.sync_api import expect
+
+    site_settings.QUEUE_PASS_MINUTES = 0  # the turn comes and its pass is over at once
+    show = _premiere()
+    queued_sale_create(
+        showtime_id=show.pk, opens_at=now() - dt.timedelta(seconds=5), admit_per_minute=600, staff_user=None
+    )
+    context, page = _page(browser, live_server, "desktop", "en")
+    redraws: list[str] = []
+    polls: list[str] = []
+    page.on(
+        "request", lambda r: (redraws if "/status/" in r.url else polls if "format=json" in r.url else []).append(r.url)
+    )
+    try:
+        page.goto(f"{live_server.url}/showtimes/{show.pk}/")
+        expect(page.get_by_role("button", name="Join the end of the queue again")).to_be_visible()
+        page.wait_for_timeout(9_000)  # two of the script's polls, each answering "expired"
+        assert len(polls) >= 2
+        assert redraws == []  # the server drew it with the page: the script does not ask again
+        expect(page.get_by_role("button", name="Join the end of the queue again")).to_be_visible()
+    finally:
+        context.close()

@@ -23,7 +23,8 @@
   function show(box, answer) {
     var drawn = box.querySelector('[data-queue-state="' + answer.state + '"]');
     if (!drawn) {
-      box.dispatchEvent(new CustomEvent("queue-changed"));
+      // Drawn by the server once (an expired pass, with its button): not again at every poll.
+      if (box.dataset.state !== answer.state) box.dispatchEvent(new CustomEvent("queue-changed"));
       return;
     }
     if (answer.state === "waiting") {
