@@ -32,10 +32,11 @@ from bench import common, reads, report
 
 # name, result key, target (ms of web CPU): the hold, pay and seat map ≤ 2 ms (issue 15, point 3),
 # the read pages ≤ 3 ms of service time at 1 client (point 4).
-ROWS = [
+ROWS: list[tuple[str, str, float | None]] = [
     ("hold: POST /api/v1/bookings (2 seats)", "hold_ms", 2.0),
     ("pay: POST /api/v1/bookings/{ref}/pay (demo)", "pay_ms", 2.0),
     ("seat map (API), 500 seats", "seat_map_ms", 2.0),
+    ("seat map (API), 500 seats, drawn afresh (a hold just changed it)", "seat_map_redraw_ms", None),
     ("showtime page (HTML seat map), 500 seats", "seat_map_page_ms", 3.0),
     ("listing (API) /api/v1/movies", "listing_ms", 3.0),
     ("home page /", "home_ms", 3.0),
@@ -142,6 +143,7 @@ def measure(quick: bool, profile: str = "") -> dict:
         from marquee.booking.seating import hall_places
         from marquee.core.clock import local_today
         from marquee.core.clock import now as clock_now
+        from marquee.scheduling import seat_map_cache
         from marquee.scheduling.models import Showtime, ShowtimeStatus
         from marquee.venues.models import WHEELCHAIR_TYPES
 
@@ -221,6 +223,16 @@ def measure(quick: bool, profile: str = "") -> dict:
         def get(path: str) -> Callable[[], bytes]:
             return lambda: client.call("GET", path)
 
+        def redraw(path: str) -> Callable[[], bytes]:
+            """The map right after a hold of its seats: its cached copy is stale (one cache write,
+            counted), so this request draws it, as the first reader after every hold does."""
+
+            def go() -> bytes:
+                seat_map_cache._new_versions([show])
+                return client.call("GET", path)
+
+            return go
+
         # Warm up: imports, templates, the caches' first entries.
         for warm in [hold(*warm_pair, 10_000), *(get(p) for p in reads_paths.values())]:
             for _ in range(3):
@@ -232,6 +244,7 @@ def measure(quick: bool, profile: str = "") -> dict:
             ("hold_ms", lambda: [hold(s, seats, i) for i, (s, seats) in enumerate(pairs[:n])]),
             ("pay_ms", lambda: [pay(ref, token) for ref, token in held[:n]]),
             *((k, lambda p=p: [get(p)] * n) for k, p in reads_paths.items()),
+            ("seat_map_redraw_ms", lambda: [redraw(reads_paths["seat_map_ms"])] * n),
         ):
             requests = make()
             if profiler and profile in key:
@@ -270,9 +283,9 @@ def markdown(result: dict) -> str:
     ]
     for name, key, target in ROWS:
         row = result["rows"][key]
-        mark = "" if row["cpu_ms"] <= target else " (missed)"
+        goal = "—" if target is None else f"≤ {target:g}" + ("" if row["cpu_ms"] <= target else " (missed)")
         lines.append(
-            f"| {name} | **{row['cpu_ms']:.2f}** | {row['cpu_p90_ms']:.2f} | ≤ {target:g}{mark} |"
+            f"| {name} | **{row['cpu_ms']:.2f}** | {row['cpu_p90_ms']:.2f} | {goal} |"
             f" {row['db_cpu_ms']:.2f} | {row['queries']:.1f} |"
         )
     return "\n".join(lines)

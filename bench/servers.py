@@ -19,12 +19,14 @@ import random
 import time
 from pathlib import Path
 
-import httpx
+import aiohttp
 
 from bench import common, report, rush
 
 
-async def seat_maps(client: httpx.AsyncClient, shows: list[int], tally: rush.Tally, until: float, number: int) -> None:
+async def seat_maps(
+    client: aiohttp.ClientSession, shows: list[int], tally: rush.Tally, until: float, number: int
+) -> None:
     rng = random.Random(number)
     while time.monotonic() < until:
         await rush.call(client, tally, "seat map", "GET", f"/api/v1/showtimes/{rng.choice(shows)}/seats")
