@@ -7,6 +7,7 @@ kept, under which key, and how it is rendered is decided here.
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,8 @@ from ninja.renderers import JSONRenderer
 from pydantic import TypeAdapter
 
 from marquee.api.schemas.public import MovieOut, ShowtimeOut
-from marquee.scheduling.seat_map_cache import seat_map_body
+from marquee.booking.selectors import FREE, HELD, SOLD
+from marquee.scheduling.seat_map_cache import seat_map_body, seat_map_layout
 
 JSON_RENDERER = JSONRenderer()
 JSON_CONTENT_TYPE = f"{JSON_RENDERER.media_type}; charset={JSON_RENDERER.charset}"
@@ -77,9 +79,69 @@ def showtime_listing(
     return _programme(request, listing_key(filters, SCHEDULE_PREFIX), SHOWTIME_LIST, draw)
 
 
-def seat_map(request: HttpRequest, showtime_id: int, draw: Callable[[], dict[str, Any]]) -> HttpResponse:
+def seat_map(
+    request: HttpRequest,
+    showtime_id: int,
+    draw: Callable[[], dict[str, Any]],
+    statuses: Callable[[], dict[int, str]],
+) -> HttpResponse:
     """The showtime's seat map, kept per language (the language version's name is in the
     client's). `draw()` builds exactly SeatMapOut's plain fields (tests/api/test_read_caches.py
     checks), which are rendered without validating them again: validating 500 seats through
-    ninja's schema cost 40% of drawing the map."""
-    return _json(seat_map_body(showtime_id, lambda: _render(request, draw()), variant=get_language()))
+    ninja's schema cost 40% of drawing the map.
+
+    What `draw()` builds is kept as the layout (seat_map_layout), rendered and cut at each
+    seat's status; a map with a new version (a hold, say) is that layout joined with
+    `statuses()` (the seats that are not free): one query instead of the whole drawing."""
+    language = get_language()
+    drawn_now: dict[int, str] = {}
+    drew = False
+
+    def layout() -> SeatMapLayout:
+        nonlocal drew
+        drawn = draw()
+        drawn_now.update((seat["id"], seat["status"]) for seat in drawn["seats"] if seat["status"] != FREE)
+        drew = True
+        return _layout(request, drawn)
+
+    def body() -> bytes:
+        kept = seat_map_layout(showtime_id, layout, variant=language)
+        return kept.join(drawn_now if drew else statuses())  # a layout just drawn has them already
+
+    return _json(seat_map_body(showtime_id, body, variant=language))
+
+
+# A seat's status in the rendered map. The layout is rendered with a mark in place of each
+# status and cut there; the mark cannot occur anywhere else, since inside a JSON string every
+# quote is escaped and `status": "` could not follow.
+_STATUS_MARK = "\x00"
+_STATUS_AT = b'"status": "\\u0000"'
+_STATUS_BYTES = {status: f'"status": "{status}"'.encode() for status in (FREE, HELD, SOLD)}
+
+
+@dataclass(frozen=True)
+class SeatMapLayout:
+    """A rendered seat map cut at each seat's status: `parts` has one more item than `seat_ids`."""
+
+    seat_ids: list[int]
+    parts: list[bytes]
+
+    def join(self, statuses: dict[int, str]) -> bytes:
+        """The map with each seat's status (free where `statuses` does not name it)."""
+        free = _STATUS_BYTES[FREE]
+        out = [self.parts[0]]
+        for seat_id, part in zip(self.seat_ids, self.parts[1:], strict=True):
+            status = statuses.get(seat_id)
+            out.append(free if status is None else _STATUS_BYTES[status])
+            out.append(part)
+        return b"".join(out)
+
+
+def _layout(request: HttpRequest, drawn: dict[str, Any]) -> SeatMapLayout:
+    seats = drawn["seats"]
+    for seat in seats:
+        seat["status"] = _STATUS_MARK
+    parts = _render(request, drawn).split(_STATUS_AT)
+    if len(parts) != len(seats) + 1:  # the mark is not where it should be: the renderer changed
+        raise RuntimeError(f"the seat map's layout cut into {len(parts)} parts for {len(seats)} seats")
+    return SeatMapLayout(seat_ids=[seat["id"] for seat in seats], parts=parts)

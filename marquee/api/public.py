@@ -48,6 +48,7 @@ from marquee.booking.selectors import (
     booking_detail,
     movie_listed,
     movies_showing,
+    seat_statuses,
     showtime_prices,
     showtime_public,
     showtime_seat_map,
@@ -167,7 +168,7 @@ def seat_map(request: HttpRequest, id: int) -> HttpResponse:
         offers = ticket_types_for_showtime(drawn.showtime, tariff=drawn.tariff, bases=bases)
         return seat_map_out(drawn, offers)
 
-    return caches.seat_map(request, showtime_id, draw)
+    return caches.seat_map(request, showtime_id, draw, lambda: seat_statuses(showtime_id))
 
 
 # --- bookings ---------------------------------------------------------------------------------

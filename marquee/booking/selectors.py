@@ -136,6 +136,30 @@ def format_surcharge(showtime: Showtime) -> Decimal:
     return showtime.surcharge
 
 
+def _taken(showtime_id: int, at: dt.datetime) -> dict[int, str]:
+    """Seats booked (their BookingSeat status) and kept back (KEPT): one query for both."""
+    booked = (
+        BookingSeat.objects.filter(showtime_id=showtime_id, status__in=ACTIVE_STATUSES)
+        .filter(active_booking_seats(at))
+        .values_list("seat_id", "status")
+        .order_by()
+    )
+    kept_back = (
+        SeatBlock.objects.filter(showtime_id=showtime_id)
+        .annotate(kind=Value(KEPT, output_field=CharField()))
+        .values_list("seat_id", "kind")
+        .order_by()
+    )
+    return dict(booked.union(kept_back, all=True).order_by())
+
+
+def seat_statuses(showtime_id: int, at: dt.datetime | None = None) -> dict[int, str]:
+    """The seats that are not free now, HELD or SOLD as the seat map shows them (kept back
+    seats are SOLD): the part of the map that changes with every hold. One query."""
+    taken = _taken(showtime_id, at or clock_now())
+    return {pk: HELD if status == BookingStatus.PENDING else SOLD for pk, status in taken.items()}
+
+
 def showtime_seat_map(showtime: Showtime, at: dt.datetime | None = None) -> SeatMap:
     """Every seat of the showtime's hall with its price now (the format's surcharge in it) and
     its status.
@@ -144,20 +168,7 @@ def showtime_seat_map(showtime: Showtime, at: dt.datetime | None = None) -> Seat
     format when the showtime was read without it.
     """
     at = at or clock_now()
-    # One query for both: seats booked, and seats kept back (as "kept").
-    booked = (
-        BookingSeat.objects.filter(showtime=showtime, status__in=ACTIVE_STATUSES)
-        .filter(active_booking_seats(at))
-        .values_list("seat_id", "status")
-        .order_by()
-    )
-    kept_back = (
-        SeatBlock.objects.filter(showtime=showtime)
-        .annotate(kind=Value(KEPT, output_field=CharField()))
-        .values_list("seat_id", "kind")
-        .order_by()
-    )
-    taken = dict(booked.union(kept_back, all=True).order_by())
+    taken = _taken(showtime.pk, at)
     tariff = tariff_for(Tariff.objects.all(), local(showtime.starts_at))
     surcharge = format_surcharge(showtime)
     rows = (

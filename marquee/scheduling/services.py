@@ -29,7 +29,7 @@ from marquee.scheduling.locks import showtime_sales_lock
 from marquee.scheduling.models import Format, LanguageVersion, Showtime, ShowtimeStatus
 from marquee.scheduling.overlap import intervals_overlap, showtime_end
 from marquee.scheduling.sales_facts import showtime_has_active_sales
-from marquee.scheduling.seat_map_cache import seat_maps_changed
+from marquee.scheduling.seat_map_cache import seat_prices_changed
 from marquee.venues.models import Hall
 
 
@@ -266,7 +266,7 @@ def showtime_update(
             raise HallBusy("The hall is busy at that time.", conflicts=[]) from None
         changed = changes_between(before, _facts(showtime))
         if "format" in changed:
-            seat_maps_changed([showtime.pk])  # the surcharge in its seats' prices
+            seat_prices_changed([showtime.pk])  # the surcharge in its seats' prices
         if changed:
             moved = "starts_at" in changed or "hall" in changed
             audit_record(

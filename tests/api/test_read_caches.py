@@ -2,15 +2,21 @@
 change) and the listing for PUBLIC_CACHE_SECONDS."""
 
 import datetime as dt
+import json
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from marquee.booking.house_seats import seats_block
 from marquee.booking.services import bookings_expire
 from marquee.payments.services import booking_cancel, booking_pay
+from marquee.scheduling.formats import format_create, format_update
+from marquee.scheduling.services import showtime_update
 from tests import factories as f
+from tests.staff.conftest import staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +155,51 @@ def test_the_schedule_is_reused_for_public_cache_seconds(api, show, settings):
     assert len(queries) == 0
     # Other filters are other answers.
     assert api.get("/showtimes", date=day, hall=999999).json() == []
+
+
+# --- the map drawn in two parts: the layout kept, the seats' states read at each change ---------
+
+
+def test_a_map_redrawn_after_a_hold_is_the_whole_map_byte_for_byte(
+    api, show, seat_ids, cached, settings, django_capture_on_commit_callbacks
+):
+    api.get(f"/showtimes/{show.pk}/seats")  # the layout is kept from here on
+    with django_capture_on_commit_callbacks(execute=True):
+        held = f.hold(show, seat_ids[:2])
+    with django_capture_on_commit_callbacks(execute=True):
+        f.hold(show, seat_ids[4:6], email="taras@example.com")
+        booking_pay(reference=held.booking.reference, method="demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        seats_block(showtime_id=show.pk, seat_ids=seat_ids[8:9], reason="house", staff_user=staff_user("boss", None))
+    joined = api.get(f"/showtimes/{show.pk}/seats").content
+
+    settings.SEAT_MAP_CACHE_SECONDS = 0  # drawn whole, every part read afresh
+    whole = api.get(f"/showtimes/{show.pk}/seats").content
+    assert joined == whole
+    found = {s["id"]: s["status"] for s in json.loads(joined)["seats"]}
+    assert [found[i] for i in seat_ids[:2]] == ["sold", "sold"]
+    assert [found[i] for i in seat_ids[4:6]] == ["held", "held"]
+    assert found[seat_ids[8]] == "sold"  # kept back by staff: a seat no customer can have
+    assert list(found.values()).count("free") == len(seat_ids) - 5
+
+
+def test_after_a_hold_the_map_is_redrawn_with_one_query(
+    api, show, seat_ids, cached, django_capture_on_commit_callbacks
+):
+    api.get(f"/showtimes/{show.pk}/seats")
+    with django_capture_on_commit_callbacks(execute=True):
+        f.hold(show, seat_ids[:2])
+    with CaptureQueriesContext(connection) as queries:
+        assert statuses(api, show)[seat_ids[0]] == "held"
+    assert len(queries) == 1, [q["sql"] for q in queries]  # the seats' states; the layout is kept
+
+
+def test_a_new_surcharge_draws_the_layout_again(api, show, cached, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        fmt = format_create(code="imax", name="IMAX", surcharge=Decimal("40.00"))
+        showtime_update(showtime_id=show.pk, format_code="imax")
+    before = {s["price"] for s in api.get(f"/showtimes/{show.pk}/seats").json()["seats"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        format_update(format_id=fmt.pk, surcharge=Decimal("60.00"))
+    after = {s["price"] for s in api.get(f"/showtimes/{show.pk}/seats").json()["seats"]}
+    assert {Decimal(p) + 20 for p in before} == {Decimal(p) for p in after}
