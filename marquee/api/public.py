@@ -60,7 +60,7 @@ from marquee.core.clock import now as clock_now
 from marquee.core.errors import NotFound, ValidationFailed
 from marquee.payments.checkout import checkout_hold
 from marquee.payments.selectors import booking_money
-from marquee.payments.services import booking_cancel, booking_pay, payment_start
+from marquee.payments.services import booking_cancel, booking_pay_answered, payment_start
 from marquee.payments.voucher_money import voucher_amount
 from marquee.pricing.ticket_types import ticket_types_for_showtime, uniform_base_prices
 from marquee.public.selectors import genres as genres_by_name
@@ -273,8 +273,10 @@ def booking_pay_view(
 ) -> dict[str, Any]:
     """Pay a held booking at once through a provider that needs no browser (`demo`);
     paying a paid booking answers it unchanged (no second email)."""
-    paid = booking_pay(reference=reference, method=payload.method, token=_bearer(authorization))
-    return _with_money(booking_detail(paid.pk))
+    paid = booking_pay_answered(reference=reference, method=payload.method, token=_bearer(authorization))
+    booking = booking_detail(paid.booking.pk)
+    # A hold paid at once whose only payment is the one just written: its money is known.
+    return {**booking_out(booking), **money_out(paid.money or booking_money(booking.pk), booking)}
 
 
 @router.post("/bookings/{reference}/cancel", response={200: PaymentBookingOut, **BOOKING_ERRORS}, summary="Cancel")

@@ -60,6 +60,7 @@ from marquee.payments.refunds import (
     refund_mail_context,
     refund_settle,
 )
+from marquee.payments.selectors import BookingMoney
 from marquee.payments.voucher_money import (
     amount_due,
     voucher_amount,
@@ -192,12 +193,27 @@ def payment_ask_provider(
     return payment, started.next
 
 
+@dataclass(frozen=True)
+class Paid:
+    """A booking booking_pay_answered paid (or found paid), with its payments and refunds when
+    they are known without reading them back: the one payment just written, when it is the
+    booking's only one. None: read them (payments.selectors.booking_money)."""
+
+    booking: Booking
+    money: BookingMoney | None = None
+
+
 def booking_pay(*, reference: str, method: str, token: str | None = None) -> Booking:
     """Pay at once through a provider that needs no customer's browser (demo): the API's
     `POST …/pay`. Paying a paid booking answers it unchanged and sends nothing.
 
     A live hold with nothing else on it is paid in one statement on PostgreSQL, one short
-    transaction on SQLite (`_pay_at_once`); every other case takes the long way below."""
+    transaction on SQLite (`_pay_at_once`); every other case takes the long way."""
+    return booking_pay_answered(reference=reference, method=method, token=token).booking
+
+
+def booking_pay_answered(*, reference: str, method: str, token: str | None = None) -> Paid:
+    """booking_pay, with the booking's money where the payment told it (the API's answer)."""
     # An unknown method is a validation error before anything else.
     chosen = get_provider(method, field="method")
     if not chosen.customer_facing:
@@ -209,17 +225,20 @@ def booking_pay(*, reference: str, method: str, token: str | None = None) -> Boo
     try:
         started = payment_start(reference=reference, provider=method, token=token)
     except AlreadyPaid:
-        return booking_services.booking_for_token(reference=reference, token=token) if token else _booking(reference)
+        return Paid(
+            booking_services.booking_for_token(reference=reference, token=token) if token else _booking(reference)
+        )
     if started.payment.status != PaymentStatus.SUCCEEDED:
         raise InvalidState(
             started.payment.message or "This provider needs the customer's browser: start a payment instead."
         )
-    return Booking.objects.get(pk=started.payment.booking_id or 0)
+    return Paid(Booking.objects.get(pk=started.payment.booking_id or 0))
 
 
-# (changed, the booking's columns): see marquee/payments/migrations/0006_pay_function.py.
+# (changed, the payment it wrote, whether that is the booking's only one, the booking's columns):
+# see marquee/payments/migrations/0007_pay_answers_its_payment.py.
 PAY_STATEMENT = (
-    "SELECT r.changed, (r.booking).* FROM marquee_booking_pay("
+    "SELECT r.changed, r.new_payment_id, r.only_payment, (r.booking).* FROM marquee_booking_pay("
     "%s::text, %s::text, %s::text, %s::text, %s::text, %s::text, %s::timestamptz, %s::text[]) AS r"
 )
 CANCEL_STATEMENT = (
@@ -251,7 +270,7 @@ def _payable_at_once(booking: Booking, provider: str, at: dt.datetime) -> bool:
     return not Payment.objects.filter(weighed, booking=booking).exists()
 
 
-def _pay_at_once(*, reference: str, provider: InstantProvider, token: str) -> Booking | None:
+def _pay_at_once(*, reference: str, provider: InstantProvider, token: str) -> Paid | None:
     """Pay a live hold through a provider that asks nobody (demo): its Payment recorded
     succeeded, the booking paid, its seats sold and its tickets queued, all committed
     together, with the ledger's rows as the long way leaves them. None: the booking is in
@@ -270,9 +289,32 @@ def _pay_at_once(*, reference: str, provider: InstantProvider, token: str) -> Bo
         ids = [new_message_id(domain), new_message_id(domain)]  # tickets, receipt
         params = [canonical, hash_token(token), provider.name, provider_id, key, settings.CURRENCY, at, ids]
         paid = _one_statement(PAY_STATEMENT, params)
-        if paid is not None:
-            seat_maps_changed([paid.showtime_id])
-        return paid
+        if paid is None:
+            return None
+        seat_maps_changed([paid.showtime_id])
+        if not paid.only_payment:  # type: ignore[attr-defined]  # the function's own column
+            return Paid(paid)
+        # The row the function wrote, as it wrote it (a test compares it with the one read back).
+        payment = Payment(
+            pk=paid.new_payment_id,  # type: ignore[attr-defined]
+            booking_id=paid.pk,
+            provider=provider.name,
+            provider_id=provider_id,
+            amount=paid.total_price,
+            currency=settings.CURRENCY,
+            status=PaymentStatus.SUCCEEDED,
+            purpose=PaymentPurpose.BOOKING,
+            amount_refunded=Decimal("0.00"),
+            idempotency_key=key,
+            created_at=at,
+            updated_at=at,
+            succeeded_at=at,
+            last_checked_at=at,
+        )
+        money = BookingMoney(
+            payments=[payment], refunds=[], amount_paid=paid.total_price, amount_refunded=Decimal("0.00")
+        )
+        return Paid(paid, money)
     with transaction.atomic():
         booking = booking_services.booking_lock(reference=canonical, token=token)
         if not _payable_at_once(booking, provider.name, at):
@@ -291,7 +333,7 @@ def _pay_at_once(*, reference: str, provider: InstantProvider, token: str) -> Bo
         booking_services.booking_settle_paid(
             booking=booking, method=provider.name, payment_reference=provider_id, at=at
         )
-        return booking
+        return Paid(booking)
 
 
 def _booking_ids(reference: str) -> list[int]:
