@@ -667,6 +667,7 @@ NOT_STAFF_CHANGES: dict[str, str] = {
     "marquee.booking.services.customer_upsert": "a customer's own details, at their hold",
     "marquee.booking.services.customer_withdraw_consent": "the customer's choice (staff pass it on), dated on the row",
     "marquee.payments.services.booking_pay": "a customer paying online",
+    "marquee.payments.services.booking_pay_answered": "a customer paying online (the API's answer)",
     "marquee.payments.services.notification_handle": "a provider's word, kept in ProviderNotification",
     "marquee.payments.services.parse_refund_choice": "parses input",
     "marquee.payments.services.payment_check": "asks a provider about a customer's payment",
