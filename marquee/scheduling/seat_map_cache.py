@@ -15,8 +15,8 @@ local-memory cache see other processes' changes, lapsed holds and staff edits (t
 layouts) within SEAT_MAP_CACHE_SECONDS.
 
 A map is drawn in two parts: its layout (seats, prices, the showtime's names; kept
-SEAT_MAP_CACHE_SECONDS whatever the seats do, forgotten when its prices change:
-`seat_prices_changed`) and the seats' states, read afresh at each drawing. On a premiere
+PUBLIC_CACHE_SECONDS whatever the seats do, forgotten when a format's surcharge changes its
+prices: `seat_prices_changed`) and the seats' states, read afresh at each drawing. On a premiere
 night every hold gives the map a new version: redrawing a 500-seat map's states took 3.2 ms
 of web CPU and one query, drawing it whole 10.6 ms and five (bench/request_cpu.py).
 
@@ -56,15 +56,18 @@ def seat_map_body(showtime_id: int, draw: Callable[[], bytes], *, variant: str =
 
 
 def seat_map_layout[T](showtime_id: int, draw: Callable[[], T], *, variant: str = "") -> T:
-    """The map's layout (whatever `draw()` makes of it, as long as it pickles), kept like the map
-    but under a version of its own that only a change of prices renews."""
-    return _kept(_keys(showtime_id, "seat-layout"), draw, variant)
+    """The map's layout (whatever `draw()` makes of it, as long as it pickles), under a version
+    of its own that only a change of prices renews. Staff's other edits (a tariff, a hall's
+    seats, a ticket type, a name) reach it within PUBLIC_CACHE_SECONDS, as they reach the
+    listing and the schedule: the hold prices each seat itself, so a map's price only advises."""
+    seconds = max(settings.SEAT_MAP_CACHE_SECONDS, settings.PUBLIC_CACHE_SECONDS)
+    return _kept(_keys(showtime_id, "seat-layout"), draw, variant, seconds=seconds)
 
 
-def _kept[T](keys: tuple[str, str, str], draw: Callable[[], T], variant: str) -> T:
-    seconds = settings.SEAT_MAP_CACHE_SECONDS
-    if seconds <= 0:
+def _kept[T](keys: tuple[str, str, str], draw: Callable[[], T], variant: str, *, seconds: int = 0) -> T:
+    if settings.SEAT_MAP_CACHE_SECONDS <= 0:
         return draw()
+    seconds = seconds or settings.SEAT_MAP_CACHE_SECONDS
     entry_key, version_key, drawing_key = keys
     if variant:  # one reader draws at a time, whatever the variant
         entry_key = f"{entry_key}:{variant}"

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from marquee.booking.house_seats import seats_block
 from marquee.booking.services import bookings_expire
 from marquee.payments.services import booking_cancel, booking_pay
+from marquee.pricing.services import tariff_update
 from marquee.scheduling.formats import format_create, format_update
 from marquee.scheduling.services import showtime_update
 from tests import factories as f
@@ -203,3 +204,20 @@ def test_a_new_surcharge_draws_the_layout_again(api, show, cached, django_captur
         format_update(format_id=fmt.pk, surcharge=Decimal("60.00"))
     after = {s["price"] for s in api.get(f"/showtimes/{show.pk}/seats").json()["seats"]}
     assert {Decimal(p) + 20 for p in before} == {Decimal(p) for p in after}
+
+
+def test_a_tariff_edit_reaches_the_map_within_the_public_cache_seconds(
+    api, show, seat_ids, evening, settings, django_capture_on_commit_callbacks
+):
+    settings.SEAT_MAP_CACHE_SECONDS, settings.PUBLIC_CACHE_SECONDS = 1, 30
+
+    def prices() -> set[str]:
+        return {s["price"] for s in api.get(f"/showtimes/{show.pk}/seats").json()["seats"]}
+
+    before = prices()
+    tariff_update(tariff_id=evening.pk, price_multiplier=Decimal("2.00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        f.hold(show, seat_ids[:1])  # a new map: its states drawn afresh, its layout kept
+    assert prices() == before  # the layout, like the listing, is kept PUBLIC_CACHE_SECONDS
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=31)):
+        assert prices() != before
