@@ -6,7 +6,7 @@ from django.test.html import parse_html
 
 from marquee.public.forms import BestSeatsForm, QuickSelect
 
-CHOICES = [("", "Any type"), ("standard", "Standard"), ("vip", "VIP <b>&</b> \"lounge\""), (3, 3)]
+CHOICES = [("", "Any type"), ("standard", "Standard"), ("vip", 'VIP <b>&</b> "lounge"'), (3, 3)]
 
 
 @pytest.mark.parametrize("value", [None, "", "vip", 3, "3", ["standard"], "nothing-like-it"])
