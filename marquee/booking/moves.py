@@ -37,7 +37,7 @@ from marquee.pricing.ticket_types import ticket_type_allowed, ticket_type_refusa
 from marquee.scheduling import services as scheduling_services
 from marquee.scheduling.locks import showtime_sales_lock, showtime_sales_lock_shared
 from marquee.scheduling.models import Showtime, ShowtimeStatus
-from marquee.scheduling.seat_map_cache import seat_maps_changed
+from marquee.scheduling.seat_map_cache import seat_layouts_changed, seat_maps_changed
 from marquee.venues.models import Seat
 
 # Called with the moved booking (its new total set), the old total and the new one, inside the
@@ -260,7 +260,7 @@ def showtime_move(*, showtime_id: int, starts_at: dt.datetime, staff_user: Actor
         context = {"old_starts_at": old_start.isoformat()}
         for booking in bookings:
             _queue_moved_mail(booking, MailKind.SHOWTIME_MOVED, context)
-        seat_maps_changed([showtime_id])
+        seat_layouts_changed([showtime_id])  # a new start may bring another tariff
         return showtime
 
 

@@ -68,7 +68,7 @@ from marquee.notifications.services import mail_check_resend_allowed, mail_queue
 from marquee.pricing.models import Tariff, TicketType
 from marquee.scheduling.locks import showtime_sales_lock, showtime_sales_lock_key, showtime_sales_lock_shared
 from marquee.scheduling.models import Showtime, ShowtimeStatus
-from marquee.scheduling.seat_map_cache import seat_maps_changed
+from marquee.scheduling.seat_map_cache import seat_layouts_changed, seat_maps_changed
 from marquee.venues.models import Seat
 
 log = logging.getLogger(__name__)
@@ -1251,6 +1251,7 @@ def showtime_delete(*, showtime_id: int, money_back: MoneyBack, staff_user: Acto
                 showtime_id=showtime.pk,
             )
             showtime.delete()
+            seat_layouts_changed([showtime_id])  # its kept map goes with it
             return True
     showtime_cancel(showtime_id=showtime_id, money_back=money_back, staff_user=staff_user)
     return False

@@ -22,7 +22,7 @@ from marquee.core.errors import InvalidState, ValidationFailed
 from marquee.core.languages import default_language
 from marquee.core.rows import row_or_not_found
 from marquee.scheduling.models import Format, LanguageVersion, Showtime
-from marquee.scheduling.seat_map_cache import seat_prices_changed
+from marquee.scheduling.seat_map_cache import seat_layouts_changed
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 MAX_SURCHARGE = Decimal("999999.99")  # the column's eight digits
@@ -139,7 +139,7 @@ def format_update(
             if changed:
                 _audit_format(fmt, "format.update", changed, staff_user)
             if "surcharge" in changed:
-                seat_prices_changed(fmt.showtimes.values_list("pk", flat=True))
+                seat_layouts_changed(fmt.showtimes.values_list("pk", flat=True))
     except IntegrityError:
         raise ValidationFailed(
             _("The format is not valid."), fields={"code": [_("Another format has this code.")]}

@@ -15,8 +15,9 @@ local-memory cache see other processes' changes, lapsed holds and staff edits (t
 layouts) within SEAT_MAP_CACHE_SECONDS.
 
 A map is drawn in two parts: its layout (seats, prices, the showtime's names; kept
-PUBLIC_CACHE_SECONDS whatever the seats do, forgotten when a format's surcharge changes its
-prices: `seat_prices_changed`) and the seats' states, read afresh at each drawing. On a premiere
+PUBLIC_CACHE_SECONDS whatever the seats do, forgotten when the showtime itself changes (its
+hall, start, format or language; a format's surcharge; the showtime deleted:
+`seat_layouts_changed`) and the seats' states, read afresh at each drawing. On a premiere
 night every hold gives the map a new version: redrawing a 500-seat map's states took 3.2 ms
 of web CPU and one query, drawing it whole 10.6 ms and five (bench/request_cpu.py).
 
@@ -57,9 +58,10 @@ def seat_map_body(showtime_id: int, draw: Callable[[], bytes], *, variant: str =
 
 def seat_map_layout[T](showtime_id: int, draw: Callable[[], T], *, variant: str = "") -> T:
     """The map's layout (whatever `draw()` makes of it, as long as it pickles), under a version
-    of its own that only a change of prices renews. Staff's other edits (a tariff, a hall's
-    seats, a ticket type, a name) reach it within PUBLIC_CACHE_SECONDS, as they reach the
-    listing and the schedule: the hold prices each seat itself, so a map's price only advises."""
+    of its own that only a change of the showtime renews (seat_layouts_changed). Staff's edits
+    elsewhere (a tariff, a hall's seats, a ticket type, a name) reach it within
+    PUBLIC_CACHE_SECONDS, as they reach the listing and the schedule: the hold prices and
+    checks each seat itself, so the map only advises."""
     seconds = max(settings.SEAT_MAP_CACHE_SECONDS, settings.PUBLIC_CACHE_SECONDS)
     return _kept(_keys(showtime_id, "seat-layout"), draw, variant, seconds=seconds)
 
@@ -120,8 +122,9 @@ def seat_maps_changed(showtime_ids: Iterable[int]) -> None:
         transaction.on_commit(lambda: _new_versions(ids))
 
 
-def seat_prices_changed(showtime_ids: Iterable[int]) -> None:
-    """Like seat_maps_changed, for a change of the seats' prices (a format's surcharge): the
+def seat_layouts_changed(showtime_ids: Iterable[int]) -> None:
+    """Like seat_maps_changed, for a change of the layout itself (the showtime's hall, start
+    and so its tariff, format and its surcharge, language version; the showtime deleted): the
     layouts are drawn again too."""
     ids = sorted(set(showtime_ids))
     if ids and settings.SEAT_MAP_CACHE_SECONDS > 0:

@@ -29,7 +29,7 @@ from marquee.scheduling.locks import showtime_sales_lock
 from marquee.scheduling.models import Format, LanguageVersion, Showtime, ShowtimeStatus
 from marquee.scheduling.overlap import intervals_overlap, showtime_end
 from marquee.scheduling.sales_facts import showtime_has_active_sales
-from marquee.scheduling.seat_map_cache import seat_prices_changed
+from marquee.scheduling.seat_map_cache import seat_layouts_changed
 from marquee.venues.models import Hall
 
 
@@ -265,9 +265,8 @@ def showtime_update(
             # The PostgreSQL exclusion constraint caught a writer that raced past the check.
             raise HallBusy("The hall is busy at that time.", conflicts=[]) from None
         changed = changes_between(before, _facts(showtime))
-        if "format" in changed:
-            seat_prices_changed([showtime.pk])  # the surcharge in its seats' prices
         if changed:
+            seat_layouts_changed([showtime.pk])  # its hall, tariff, surcharge or names on the map
             moved = "starts_at" in changed or "hall" in changed
             audit_record(
                 actor=staff_user,

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from marquee.booking.house_seats import seats_block
-from marquee.booking.services import bookings_expire
+from marquee.booking.services import bookings_expire, showtime_delete
 from marquee.payments.services import booking_cancel, booking_pay
 from marquee.pricing.services import tariff_update
 from marquee.scheduling.formats import format_create, format_update
@@ -221,3 +221,22 @@ def test_a_tariff_edit_reaches_the_map_within_the_public_cache_seconds(
     assert prices() == before  # the layout, like the listing, is kept PUBLIC_CACHE_SECONDS
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=31)):
         assert prices() != before
+
+
+def test_a_showtime_moved_to_another_hall_shows_that_halls_seats_at_once(
+    api, show, cached, django_capture_on_commit_callbacks
+):
+    assert len(statuses(api, show)) == 12  # the layout is kept from here on
+    bigger = f.hall(rows=4, seats=6, number=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        showtime_update(showtime_id=show.pk, hall_id=bigger.pk)
+    found = api.get(f"/showtimes/{show.pk}/seats").json()
+    assert found["hall"]["id"] == bigger.pk
+    assert set(statuses(api, show)) == set(bigger.seats.values_list("pk", flat=True))
+
+
+def test_a_deleted_showtime_has_no_map_at_once(api, show, cached, django_capture_on_commit_callbacks):
+    assert api.get(f"/showtimes/{show.pk}/seats").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert showtime_delete(showtime_id=show.pk, money_back=lambda booking: {}) is True
+    assert api.get(f"/showtimes/{show.pk}/seats").status_code == 404
