@@ -109,10 +109,11 @@ def hold(conn: psycopg.Connection, show: int, hall: int, seat_ids: list[int], em
 
 def connect(url: str) -> psycopg.Connection:
     """A connection, retried for a while: other test suites on the same server may hold
-    many of its max_connections for a moment. Unprepared statements, as Django sends them."""
+    many of its max_connections for a moment. Statements prepared after five runs, as Marquee's
+    connections do (marquee/env.py, DATABASE_PREPARED_STATEMENTS)."""
     for attempt in range(40):
         try:
-            return psycopg.connect(url, autocommit=True, prepare_threshold=None)
+            return psycopg.connect(url, autocommit=True, prepare_threshold=5)
         except psycopg.OperationalError:
             if attempt == 39:
                 raise

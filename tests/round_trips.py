@@ -74,7 +74,8 @@ def wire_round_trips(call: Callable[[], object]) -> tuple[int, list[str]]:
     sent, counted on the wire from libpq's own trace: every message the client sends that asks
     the server to answer (a simple `Query`, or the `Sync` that ends an extended-protocol
     exchange) is one round trip, whatever Django or psycopg sent it for (the BEGIN psycopg
-    issues on the first statement of a transaction, and the COMMIT, included)."""
+    issues on the first statement of a transaction, and the COMMIT, included). What was sent
+    is given per round trip."""
     from psycopg import pq
 
     connection.ensure_connection()
@@ -90,5 +91,12 @@ def wire_round_trips(call: Callable[[], object]) -> tuple[int, list[str]]:
         trace.flush()
         os.lseek(trace.fileno(), 0, os.SEEK_SET)
         sent = [line for line in trace.read().splitlines() if line.startswith("F\t")]
-    asks = [line for line in sent if line.split("\t")[2] in {"Query", "Sync"}]
-    return len(asks), sent
+    # One exchange per ask: a simple Query alone, or the Parse, Bind, Describe and Execute
+    # messages of the extended protocol (prepared statements) up to their Sync.
+    exchanges, pending = [], []
+    for line in sent:
+        pending.append(line)
+        if line.split("\t")[2] in {"Query", "Sync"}:
+            exchanges.append("\n".join(pending))
+            pending = []
+    return len(exchanges), exchanges

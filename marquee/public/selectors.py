@@ -158,7 +158,11 @@ def listing(
         .order_by("next_start", localized_expression("title"))
     )
     if genre_id is not None:
-        movies = movies.filter(genres__id=genre_id).distinct()
+        # A subquery, not a join and DISTINCT: DISTINCT wants each ORDER BY expression in the
+        # select list, and with parameters bound on the server the localized title's
+        # placeholders there and in ORDER BY differ, so PostgreSQL refuses it.
+        in_genre = Movie.genres.through.objects.filter(movie=OuterRef("pk"), genre_id=genre_id)
+        movies = movies.filter(Exists(in_genre))
         upcoming = upcoming.filter(movie__genres__id=genre_id)
     window_start = at
     _, window_end = day_bounds(tomorrow)

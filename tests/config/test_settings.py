@@ -63,6 +63,17 @@ def test_no_health_check_round_trip_per_request_unless_asked(tmp_path, monkeypat
     assert database_config(url, tmp_path)["CONN_HEALTH_CHECKS"] is True
 
 
+def test_postgresql_statements_are_prepared_unless_turned_off(tmp_path, monkeypatch):
+    url = "postgresql://cinema@db.example/marquee"
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+    options = database_config(url, tmp_path)["OPTIONS"]
+    assert (options["server_side_binding"], options["prepare_threshold"]) == (True, 5)
+    # A pooler in transaction mode that cannot carry prepared statements (docs/SCALING.md).
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "false")
+    options = database_config(url, tmp_path)["OPTIONS"]
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+
+
 def test_database_url_defaults_to_sqlite_in_the_data_folder(tmp_path):
     config = database_config("", tmp_path)
     assert config["NAME"] == str(tmp_path / "marquee.sqlite3")
