@@ -22,6 +22,7 @@ from marquee.booking.links import manage_link_url
 from marquee.booking.mail.ics import showtime_ics
 from marquee.booking.mail.tickets_pdf import TicketPage, tickets_pdf
 from marquee.booking.models import Booking, BookingSeat, BookingStatus
+from marquee.booking.selectors import booking_detail
 from marquee.core.clock import local
 from marquee.core.money import money_text
 from marquee.notifications.models import MailKind, OutgoingMail
@@ -69,18 +70,9 @@ def _access_note(seat_type: str) -> str:
     return ""
 
 
-def _load_booking(booking_id: int) -> Booking:
-    return Booking.objects.select_related(
-        "customer", "showtime__movie", "showtime__hall", "showtime__format", "showtime__language_version"
-    ).get(pk=booking_id)
-
-
 def _admissions(booking: Booking, *, show_prices: bool) -> list[Admission]:
-    tickets = list(
-        BookingSeat.objects.filter(booking=booking)
-        .select_related("seat", "tariff", "ticket_type")
-        .order_by("seat__row_number", "seat__seat_number")
-    )
+    """Needs the booking as booking_detail reads it: its seats by row and number, with theirs."""
+    tickets = list(booking.seats.all())
     return [
         Admission(
             ticket=t,
@@ -272,7 +264,8 @@ def render_booking_mail(mail: OutgoingMail) -> Rendered:
     cancelled showtime), read afresh when it is sent."""
     if mail.booking_id is None:
         raise NotSendable(f"a {mail.kind} message needs a booking")
-    booking = _load_booking(mail.booking_id)
+    # The answer's one statement: the booking, its customer, showtime and seats.
+    booking = booking_detail(mail.booking_id)
     names = {"movie": booking.showtime.movie.title, "date": _short_date(booking)}
     if mail.kind == MailKind.SHOWTIME_MOVED:
         return _render_showtime_moved(mail, booking)
