@@ -24,11 +24,3 @@ def test_a_statement_run_again_and_again_is_prepared_on_the_server():
     movie_lookups = [s for s in _prepared() if 'FROM "catalog_movie"' in s and '"is_listed"' in s]
     assert len(movie_lookups) == 1, _prepared()
     assert "$1" in movie_lookups[0]  # the values travel apart: one statement serves every movie
-
-
-@pytest.mark.parametrize("function", ["marquee_booking_hold", "marquee_booking_pay", "marquee_booking_cancel"])
-def test_the_booking_functions_keep_one_plan_per_statement(function):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT proconfig FROM pg_proc WHERE proname = %s", [function])
-        (config,) = cursor.fetchone()
-    assert config == ["plan_cache_mode=force_generic_plan"]
