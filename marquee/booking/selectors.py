@@ -34,6 +34,7 @@ from marquee.pricing.models import Tariff
 from marquee.pricing.prices import seat_price, tariff_for
 from marquee.scheduling import selectors as scheduling_selectors
 from marquee.scheduling.models import Showtime, ShowtimeStatus
+from marquee.scheduling.showtime_sql import listed_showtime_read
 from marquee.venues.models import Seat, SeatType
 
 FREE, HELD, SOLD = "free", "held", "sold"
@@ -270,8 +271,10 @@ def showtime_public(showtime_id: int, at: dt.datetime | None = None, *, with_cou
     """One showtime of a listed movie, past or cancelled ones included (a customer may hold
     a link to it), with movie and hall joined and (unless `with_counts` is off: the seat map
     counts for itself) `seats_taken` annotated: one query."""
+    if not with_counts:
+        return listed_showtime_read(showtime_id)
     shows = scheduling_selectors.showtimes_all().filter(pk=showtime_id, movie__is_listed=True)
-    return (with_seats_taken(shows, at) if with_counts else shows).first()
+    return with_seats_taken(shows, at).first()
 
 
 @dataclass(frozen=True)

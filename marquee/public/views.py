@@ -354,6 +354,9 @@ def showtime(request: HttpRequest, showtime_id: int) -> HttpResponse:
         "best_form": best,
         "suggestion": suggestion,
         "accessible_released": _accessible_released(showtime),
+        # Nothing of this visitor's in the legend and the seat form: the page keeps them
+        # rendered as long as the seat map is (rendering them cost half the page's CPU).
+        "main_cache_seconds": 0 if selected or best.is_bound else settings.SEAT_MAP_CACHE_SECONDS,
     }
     return render(request, "public/showtime.html", context)
 

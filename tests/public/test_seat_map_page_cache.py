@@ -98,3 +98,31 @@ def test_a_poll_with_the_current_version_is_answered_from_the_cache(
     changed = client.get(f"/showtimes/{show.pk}/seats/", {"v": version})
     assert changed.status_code == 200
     assert 'class="seat seat-standard is-held"' in changed.content.decode()
+
+
+def _rendered(response) -> set[str]:
+    return {template.name for template in response.templates}
+
+
+def test_the_legend_and_seat_form_are_rendered_once_per_version_of_the_seats(
+    client, show, cached, django_capture_on_commit_callbacks
+):
+    url = f"/showtimes/{show.pk}/"
+    seat_ids = list(show.hall.seats.order_by("pk").values_list("pk", flat=True))
+    first = client.get(url)
+    assert "public/_showtime_main.html" in _rendered(first)
+    again = client.get(url)
+    assert "public/_showtime_main.html" not in _rendered(again)
+    assert without_nonces(again.content) == without_nonces(first.content)
+
+    # A visitor's own picks are never served from, or stored in, what everyone shares.
+    picked = client.get(url, {"seat": seat_ids[3]})
+    assert "public/_showtime_main.html" in _rendered(picked)
+    assert re.search(rf'value="{seat_ids[3]}"[^>]*checked', picked.content.decode())
+    assert not re.search(rf'value="{seat_ids[3]}"[^>]*checked', client.get(url).content.decode())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        f.hold(show, seat_ids[:1])
+    after = client.get(url)
+    assert "public/_showtime_main.html" in _rendered(after)
+    assert seat_states(client, show)[seat_ids[0]] == "held"
