@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from ninja.renderers import JSONRenderer
@@ -19,6 +18,7 @@ from pydantic import TypeAdapter
 
 from marquee.api.schemas.public import MovieOut, ShowtimeOut
 from marquee.booking.selectors import FREE, HELD, SOLD
+from marquee.core.kept import kept
 from marquee.scheduling.seat_map_cache import seat_map_body, seat_map_layout
 
 JSON_RENDERER = JSONRenderer()
@@ -51,16 +51,14 @@ def _programme(
 ) -> HttpResponse:
     """From the cache while PUBLIC_CACHE_SECONDS last, else `draw()`n, validated as ninja
     would (`adapter`), rendered, and kept."""
-    seconds = settings.PUBLIC_CACHE_SECONDS
-    body = cache.get(key) if seconds > 0 else None
-    if isinstance(body, bytes):
-        return _json(body)
-    drawn = draw()
-    body = _render(request, adapter.dump_python(adapter.validate_python(drawn)))
+
+    def rendered() -> tuple[bytes, bool]:
+        drawn = draw()
+        return _render(request, adapter.dump_python(adapter.validate_python(drawn))), bool(drawn)
+
     # Only answers worth keeping: an empty one for any genre id or far date a client makes
     # up would fill the cache with nothing.
-    if seconds > 0 and drawn:
-        cache.set(key, body, timeout=seconds)
+    body, _worth = kept(key, settings.PUBLIC_CACHE_SECONDS, rendered, keep=lambda answer: answer[1])
     return _json(body)
 
 

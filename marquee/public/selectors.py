@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q
 from django.utils.translation import get_language
 
@@ -17,6 +16,7 @@ from marquee.booking.tokens import normalise_reference
 from marquee.catalog.models import Genre, Movie
 from marquee.core.clock import day_bounds, local, local_today
 from marquee.core.clock import now as clock_now
+from marquee.core.kept import kept
 from marquee.core.languages import localized_expression
 from marquee.scheduling.models import Format, LanguageVersion, Showtime, ShowtimeStatus
 from marquee.scheduling.selectors import showtimes_listed_on_day, showtimes_upcoming
@@ -91,15 +91,8 @@ def _kept[T](name: str, draw: Callable[[], T]) -> T:
     """What the listing and the schedule offer to filter by, the same for every visitor in one
     language: kept for PUBLIC_CACHE_SECONDS like the programme it filters. Building these
     queries cost the home page more CPU than the rest of it."""
-    seconds = settings.PUBLIC_CACHE_SECONDS
-    if seconds <= 0:
-        return draw()
     key = f"marquee:public-{name}:{get_language()}"
-    found = cache.get(key)
-    if found is None:
-        found = draw()
-        cache.set(key, found, timeout=seconds)
-    return found
+    return kept(key, settings.PUBLIC_CACHE_SECONDS, draw, keep=lambda _found: True)
 
 
 def genres() -> list[Genre]:
