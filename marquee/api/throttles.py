@@ -8,13 +8,27 @@ count, the limit's next request in that minute answers 429 `rate_limited` (marqu
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
 from marquee.core.client import client_address
+from marquee.core.redis_cache import SharedClientRedisCache
 
 WINDOW_SECONDS = 60
+
+
+def _count_up(key: str) -> int:
+    """The window's count with this request. The counter outlives its minute, so that a request
+    at the minute's end still finds it. Redis counts in one round trip (core/redis_cache.py)."""
+    backend = caches["default"]
+    if isinstance(backend, SharedClientRedisCache):
+        return backend.count_up(key, 2 * WINDOW_SECONDS)
+    backend.add(key, 0, timeout=2 * WINDOW_SECONDS)
+    try:
+        return backend.incr(key)
+    except ValueError:  # evicted between add and incr: let it through
+        return 0
 
 
 class PerMinuteRate(BaseThrottle):
@@ -36,12 +50,7 @@ class PerMinuteRate(BaseThrottle):
         if limit <= 0:
             return True
         key = f"marquee:{self.name}:{self.get_ident(request)}:{int(time.time() // WINDOW_SECONDS)}"
-        # The counter outlives its minute, so that a request at the minute's end still finds it.
-        cache.add(key, 0, timeout=2 * WINDOW_SECONDS)
-        try:
-            return cache.incr(key) <= limit
-        except ValueError:  # evicted between add and incr: let it through
-            return True
+        return _count_up(key) <= limit
 
     def wait(self) -> float:
         return WINDOW_SECONDS - time.time() % WINDOW_SECONDS

@@ -67,3 +67,35 @@ def test_one_client_per_pool_shared_by_threads(redis_cache):
         thread.join()
     assert errors == []
     assert redis_cache._cache.get_client() is client
+
+
+def test_a_counter_counts_up_in_one_round_trip_and_expires(redis_cache):
+    assert [redis_cache.count_up("rate", 120) for _ in range(3)] == [1, 2, 3]
+    assert redis_cache.get("rate") == 3  # Django reads the counter as the int it is
+    name = redis_cache.make_and_validate_key("rate")
+    client = redis_cache._cache.get_client(name)
+    assert 110 < client.ttl(name) <= 120
+    sent: list[object] = []
+    pipeline = type(client.pipeline())
+    execute = pipeline.execute
+
+    def counted(self, *args, **kwargs):  # every round trip a pipeline makes goes through here
+        sent.append(len(self.command_stack))
+        return execute(self, *args, **kwargs)
+
+    pipeline.execute = counted
+    try:
+        assert redis_cache.count_up("rate", 120) == 4
+    finally:
+        pipeline.execute = execute
+    assert sent == [2]  # INCR and EXPIRE, sent together
+
+
+def test_the_hold_rate_counts_in_redis(redis_cache, settings):
+    from django.test import RequestFactory
+
+    from marquee.api.throttles import HOLD_RATE
+
+    settings.API_HOLD_RATE_PER_MINUTE = 2
+    ask = RequestFactory().post("/api/v1/bookings", REMOTE_ADDR="203.0.113.9")
+    assert [HOLD_RATE.allow_request(ask) for _ in range(3)] == [True, True, False]
