@@ -210,3 +210,22 @@ def test_swagger_ui_renders_offline(live_server, site_settings, watched, setting
     expect(page.locator(".opblock-tag-section").first).to_be_visible()
     expect(page.get_by_text("/api/v1/showtimes/{id}/seats").first).to_be_attached()
     _assert_clean(page, "docs")
+
+
+def test_the_seat_map_polls_without_eval_and_not_in_a_hidden_tab(live_server, site_settings, watched):
+    """The showtime page asks for fresh seats every 10 s while it is seen. The filter that said
+    "only while seen" was htmx's own, which needs eval: refused, it logged an error on every
+    page and polled hidden tabs too."""
+    hall = factories.hall(rows=4, seats=6)
+    show = factories.showtime(hall_obj=hall, starts_at=factories.local_dt(local_today() + dt.timedelta(days=1), 19))
+    page = watched
+    polls: list[str] = []
+    page.on("request", lambda request: polls.append(request.url) if "/seats/" in request.url else None)
+    page.goto(f"{live_server.url}/showtimes/{show.pk}/")
+    page.wait_for_timeout(10_800)
+    assert len(polls) == 1  # seen: it asked once in 10 s
+    assert [m for m in page.console if "htmx" in m] == []
+    page.evaluate("Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'hidden'})")
+    page.wait_for_timeout(10_800)
+    assert len(polls) == 1  # hidden: it asked nothing
+    _assert_clean(page, "seat map poll")

@@ -116,6 +116,13 @@
     window.addEventListener("resize", offer);
   }
 
+  // The form polls the map every 10 s (its hx-trigger); a tab nobody looks at asks nothing.
+  // Here, not in the trigger: htmx's filter ([document.visibilityState === 'visible']) needs
+  // eval, which the page's htmx-config refuses (and the CSP with it).
+  form.addEventListener("htmx:confirm", function (event) {
+    if (event.target === form && document.visibilityState !== "visible") event.preventDefault();
+  });
+
   document.body.addEventListener("htmx:afterSwap", function () {
     gate();
     update();
