@@ -13,11 +13,11 @@ import functools
 from django.db import connection
 
 from marquee.booking.models import Booking, BookingSeat, Customer
-from marquee.catalog.models import Movie
 from marquee.core.joined_read import Join, cache_related, join
 from marquee.pricing.models import Tariff, TicketType
-from marquee.scheduling.models import Format, LanguageVersion, Showtime
-from marquee.venues.models import Hall, Seat
+from marquee.scheduling.models import Showtime
+from marquee.scheduling.showtime_sql import SHOWN_JOINS, SHOWN_RELATED
+from marquee.venues.models import Seat
 
 # (model, alias, how it joins); in this order. A booking without a customer (a walk-in sale)
 # or seats still has its row.
@@ -25,10 +25,7 @@ _JOINS = [
     (Booking, "b", "booking_booking b"),
     (Customer, "c", "LEFT JOIN booking_customer c ON c.id = b.customer_id"),
     (Showtime, "s", "JOIN scheduling_showtime s ON s.id = b.showtime_id"),
-    (Movie, "m", "JOIN catalog_movie m ON m.id = s.movie_id"),
-    (Hall, "h", "JOIN venues_hall h ON h.id = s.hall_id"),
-    (Format, "f", "LEFT JOIN scheduling_format f ON f.id = s.format_id"),
-    (LanguageVersion, "lv", "LEFT JOIN scheduling_languageversion lv ON lv.id = s.language_version_id"),
+    *SHOWN_JOINS,
     (BookingSeat, "bs", "LEFT JOIN booking_bookingseat bs ON bs.booking_id = b.id"),
     (Seat, "st", "LEFT JOIN venues_seat st ON st.id = bs.seat_id"),
     (Tariff, "t", "LEFT JOIN pricing_tariff t ON t.id = bs.tariff_id"),
@@ -59,7 +56,7 @@ def booking_detail_read(booking_id: int) -> Booking | None:
     showtime = parts["s"].read(first)
     assert isinstance(booking, Booking) and isinstance(showtime, Showtime)
     cache_related(booking, "customer", parts["c"].read(first))
-    for name, alias in (("movie", "m"), ("hall", "h"), ("format", "f"), ("language_version", "lv")):
+    for name, alias in SHOWN_RELATED:
         cache_related(showtime, name, parts[alias].read(first))
     cache_related(booking, "showtime", showtime)
     seats: list[BookingSeat] = []

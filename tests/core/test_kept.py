@@ -113,3 +113,11 @@ def test_the_template_tag_keeps_a_fragment_per_vary_on_value():
     assert template.render(Context({"seconds": 30, "lang": "uk", "draw": ukrainian})) == "привіт"
     off = Drawer("fresh")
     assert template.render(Context({"seconds": 0, "lang": "en", "draw": off})) == "fresh"
+
+
+def test_a_value_of_another_shape_under_the_key_is_drawn_over():
+    # What the code before kept stored under the same keys in a shared cache: bare bytes, a tuple.
+    for foreign in (b'[{"id": 1}]', ([1], [2]), (1, "x")):
+        cache.set("k", foreign, 60)
+        assert kept("k", 30, Drawer()) == "new"
+        assert cache.get("k")[1] == "new"
